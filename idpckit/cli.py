@@ -1,0 +1,94 @@
+"""The ``idpckit`` command: thin wrappers around the library.
+
+Each command parses its arguments, calls one library function and turns a
+known error into a plain message and exit code 1, never a traceback.  Commands
+from other modules are registered at the bottom of this file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="idpckit")
+def main() -> None:
+    """idpckit: the 2019 CND Ministerial Segment, as lessons and exercises.
+
+    Run a command with --help to see its options, e.g. `idpckit table1 --help`.
+    """
+
+
+@main.command("table1")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of the screen."
+)
+@click.option("--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder.")
+def table1_command(fmt: str, output: Path | None, data_root: Path | None) -> None:
+    """Write Table 1: the 13 commitments and their references in the three UN documents.
+
+    \b
+    Example:
+        idpckit table1 --format csv -o table1.csv
+    """
+    from . import data, table1
+    from .files import write_atomic
+
+    try:
+        text = table1.FORMATS[fmt](data.load(data_root))
+    except data.DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output:
+        write_atomic(output, text.encode("utf-8"))
+        click.echo(f"Wrote Table 1 ({fmt}) to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group("data")
+def data_group() -> None:
+    """Inspect the content files in data/."""
+
+
+@data_group.command("check")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def data_check(directory: Path | None) -> None:
+    """Validate a data folder and list every problem (file, row, field).
+
+    Without DIRECTORY, checks the data the kit is using. Exits 1 if anything is wrong.
+
+    \b
+    Example:
+        idpckit data check my-edited-data/
+    """
+    from . import data
+
+    report = data.validate(directory)
+    click.echo(report.table())
+    sys.exit(0 if report.ok else 1)
+
+
+@data_group.command("path")
+def data_path() -> None:
+    """Print the data folder the kit reads (set IDPCKIT_DATA to change it).
+
+    \b
+    Example:
+        idpckit data path
+    """
+    from . import data
+
+    click.echo(str(data.data_dir()))

@@ -1,0 +1,428 @@
+"""Find, load and validate the kit's content in ``data/``.
+
+Everything the lessons and apps say about the 2019 Ministerial Segment is read
+from plain CSV and YAML files that trainers can edit.  This module turns those
+files into typed records (:mod:`idpckit.schema`) and, when something is wrong,
+into a report that names the file, the row and the field, so a trainer who broke
+a spreadsheet cell can find it without reading Python.
+
+Only the standard library, pydantic and PyYAML are imported here: pandas is
+imported by :func:`frame` alone, so that ``import idpckit`` stays cheap in a
+Voilà kernel.
+
+Example::
+
+    >>> from idpckit import data
+    >>> [c.id for c in data.load().commitments][:2]
+    ['alternatives', 'legal-guarantees']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import threading
+import typing
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from .schema import (
+    SECTIONS,
+    Ask,
+    Avenue,
+    Commitment,
+    Document,
+    Goal,
+    Reference,
+    Rubric,
+    TimelineEvent,
+    WorkplanYear,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: Environment variable naming a data folder to use instead of the shipped one.
+ENV_VAR = "IDPCKIT_DATA"
+
+#: Every content file, the record type of its rows, in load order.
+FILES: dict[str, type[BaseModel]] = {
+    "documents.csv": Document,
+    "timeline.csv": TimelineEvent,
+    "commitments.csv": Commitment,
+    "references.csv": Reference,
+    "goals.csv": Goal,
+    "workplan.csv": WorkplanYear,
+    "asks.yaml": Ask,
+    "avenues.yaml": Avenue,
+    "rubric.yaml": Rubric,
+}
+
+#: Largest content file we will read; a bigger one is a mistake (a wrong file copied in).
+MAX_FILE_BYTES = 2_000_000
+
+
+def data_dir(root: str | os.PathLike[str] | None = None) -> Path:
+    """The folder to read content from.
+
+    In order: ``root`` if given; the ``IDPCKIT_DATA`` environment variable; the
+    repository's ``data/`` beside the package (a checkout or editable install);
+    the copy packaged inside the wheel (``idpckit/_data``).  Notebooks never
+    build ``../data`` paths themselves because Voilà and nbclient run them with
+    the notebook's folder as the working directory.
+    """
+    if root is not None:
+        return Path(root)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / "commitments.csv").is_file():
+        return checkout
+    return Path(str(resources.files("idpckit") / "_data"))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a data folder, located as precisely as we can."""
+
+    file: str
+    row: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(p for p in (self.file, self.row, f"field '{self.field}'" if self.field else "") if p)
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Report:
+    """All problems found in a data folder (empty when it is valid)."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, file: str, row: str, field: str, message: str) -> None:
+        self.problems.append(Problem(file, row, field, message))
+
+    def table(self) -> str:
+        """A plain-text table (File, Row, Field, Message) for the terminal."""
+        if self.ok:
+            return f"{self.root}: all {len(FILES)} files are valid."
+        rows = [("File", "Row", "Field", "Message")] + [(p.file, p.row, p.field, p.message) for p in self.problems]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
+        lines.insert(1, "-" * min(100, sum(widths) + 6 + max(len(r[3]) for r in rows)))
+        lines.append(f"\n{len(self.problems)} problem(s) in {self.root}")
+        return "\n".join(lines)
+
+
+class DataError(ValueError):
+    """Raised by :func:`load` when the data folder has problems; carries the report."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        shown = "\n".join(f"  - {p}" for p in report.problems[:20])
+        more = f"\n  ... and {len(report.problems) - 20} more" if len(report.problems) > 20 else ""
+        super().__init__(f"The content in {report.root} has {len(report.problems)} problem(s):\n{shown}{more}")
+
+
+@dataclass(frozen=True)
+class Content:
+    """The whole content of a data folder, as typed records with look-ups."""
+
+    root: Path
+    documents: list[Document]
+    timeline: list[TimelineEvent]
+    commitments: list[Commitment]
+    references: list[Reference]
+    goals: list[Goal]
+    workplan: list[WorkplanYear]
+    asks: list[Ask]
+    avenues: list[Avenue]
+    rubric: list[Rubric]
+
+    def document(self, doc_id: str) -> Document:
+        return next(d for d in self.documents if d.id == doc_id)
+
+    def commitment(self, commitment_id: str) -> Commitment:
+        for c in self.commitments:
+            if c.id == commitment_id:
+                return c
+        raise KeyError(f"no commitment with id '{commitment_id}'")
+
+    def references_for(self, commitment_id: str, document: str | None = None) -> list[Reference]:
+        return [
+            r
+            for r in self.references
+            if r.commitment_id == commitment_id and (document is None or r.document == document)
+        ]
+
+    def rubric_for(self, commitment_id: str) -> Rubric:
+        return next(r for r in self.rubric if r.commitment_id == commitment_id)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _list_fields(model: type[BaseModel]) -> set[str]:
+    return {n for n, f in model.model_fields.items() if typing.get_origin(f.annotation) is list}
+
+
+def _read_rows(path: Path, report: Report) -> list[tuple[str, dict[str, Any]]] | None:
+    """Raw rows of one file as (row label, mapping), or None if unreadable."""
+    name = path.name
+    if not path.is_file():
+        report.add(name, "", "", "the file is missing")
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        report.add(name, "", "", f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; is it the right file?")
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        report.add(name, f"line {line}", "", "is not UTF-8 text; save it again as 'CSV UTF-8' or UTF-8")
+        return None
+    if path.suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = []
+        for i, raw in enumerate(reader, start=2):  # spreadsheet numbering: the header is row 1
+            if None in raw:
+                report.add(name, f"row {i}", "", "has more cells than the header has columns")
+                continue
+            if not any((v or "").strip() for v in raw.values()):
+                continue  # a blank line a spreadsheet left behind
+            rows.append((f"row {i}", {k: (v if v is not None else "") for k, v in raw.items()}))
+        return rows
+    import yaml  # deferred: only needed when content is (re)loaded
+
+    try:
+        items = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        report.add(name, where, "", f"is not valid YAML ({getattr(exc, 'problem', exc)})")
+        return None
+    if not isinstance(items, list):
+        report.add(name, "", "", "must be a list of items, each starting with '- '")
+        return None
+    out = []
+    for i, item in enumerate(items, start=1):
+        label = f"item {i}" + (
+            f" (id '{item.get('id') or item.get('commitment_id')}')" if isinstance(item, dict) else ""
+        )
+        if not isinstance(item, dict):
+            report.add(name, f"item {i}", "", "must be a mapping of field: value")
+            continue
+        out.append((label, item))
+    return out
+
+
+def _plain(err: dict[str, Any]) -> str:
+    """Pydantic's message, in words a trainer editing a spreadsheet understands."""
+    kind, msg = err["type"], err["msg"]
+    if kind == "missing":
+        return "is missing"
+    if kind == "extra_forbidden":
+        return "is not a known column or field; check its spelling"
+    if kind in ("string_too_short", "too_short"):
+        return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        return f"'{err.get('input')}' does not have the expected form ({err['ctx']['pattern']})"
+    if kind in ("int_parsing", "int_type"):
+        return f"'{err.get('input')}' is not a whole number"
+    if kind == "literal_error":
+        return f"'{err.get('input')}' is not allowed; use {err['ctx']['expected']}"
+    return msg.removeprefix("Value error, ")
+
+
+def _parse(name: str, model: type[BaseModel], rows: list[tuple[str, dict[str, Any]]], report: Report) -> list[Any]:
+    lists = _list_fields(model) if name.endswith(".csv") else set()
+    records = []
+    for label, raw in rows:
+        values = dict(raw)
+        for key in lists & values.keys():
+            cell = values[key]
+            values[key] = [p.strip() for p in cell.split(";") if p.strip()] if isinstance(cell, str) else cell
+        row_id = values.get("id") or values.get("commitment_id")
+        if name.endswith(".csv") and row_id:
+            label = f"{label} (id '{row_id}')" if "id" in values else label
+        try:
+            records.append(model.model_validate(values))
+        except ValidationError as exc:
+            for err in exc.errors():
+                report.add(name, label, ".".join(str(p) for p in err["loc"]), _plain(err))
+    return records
+
+
+def _check_links(c: dict[str, list[Any]], report: Report) -> None:
+    """Cross-file rules: the foreign keys and orderings a single row cannot see."""
+
+    def unique(file: str, key: str, values: list[Any]) -> None:
+        for value, n in Counter(values).items():
+            if n > 1:
+                report.add(file, "", key, f"'{value}' appears {n} times; each must be unique")
+
+    unique("documents.csv", "id", [d.id for d in c["documents.csv"]])
+    unique("timeline.csv", "id", [e.id for e in c["timeline.csv"]])
+    unique("commitments.csv", "id", [x.id for x in c["commitments.csv"]])
+    unique("commitments.csv", "number", [x.number for x in c["commitments.csv"]])
+    unique("goals.csv", "number", [g.number for g in c["goals.csv"]])
+    unique("workplan.csv", "year", [w.year for w in c["workplan.csv"]])
+    unique("asks.yaml", "number", [a.number for a in c["asks.yaml"]])
+    unique("avenues.yaml", "id", [a.id for a in c["avenues.yaml"]])
+    unique("rubric.yaml", "commitment_id", [r.commitment_id for r in c["rubric.yaml"]])
+    unique(
+        "references.csv",
+        "commitment_id+document+section+unit+ref",
+        [f"{r.commitment_id} {r.document} {r.section} {r.unit} {r.ref}" for r in c["references.csv"]],
+    )
+
+    doc_ids = {d.id for d in c["documents.csv"]}
+    commitment_ids = {x.id for x in c["commitments.csv"]}
+    for i, d in enumerate(c["documents.csv"], start=2):
+        if d.origin == "later" and not d.source:
+            report.add("documents.csv", f"row {i} (id '{d.id}')", "source", "a later fact must name its source")
+    for i, e in enumerate(c["timeline.csv"], start=2):
+        row = f"row {i} (id '{e.id}')"
+        if e.document_id and e.document_id not in doc_ids:
+            report.add("timeline.csv", row, "document_id", f"'{e.document_id}' is not an id in documents.csv")
+        if e.origin == "later" and not e.source:
+            report.add("timeline.csv", row, "source", "a later fact must name its source")
+        if e.date_end and e.date_end < e.date:
+            report.add("timeline.csv", row, "date_end", "ends before it starts")
+    for i, r in enumerate(c["references.csv"], start=2):
+        row = f"row {i}"
+        if r.commitment_id not in commitment_ids:
+            report.add("references.csv", row, "commitment_id", f"'{r.commitment_id}' is not an id in commitments.csv")
+        if r.section not in SECTIONS[r.document]:
+            allowed = ", ".join(f"'{s}'" for s in SECTIONS[r.document])
+            report.add(
+                "references.csv", row, "section", f"'{r.section}' is not a section of {r.document}; use {allowed}"
+            )
+        if r.unit == "chapter" and "." in r.ref:
+            report.add("references.csv", row, "ref", "a chapter is cited by its number alone, e.g. 2")
+    for i, g in enumerate(c["goals.csv"], start=2):
+        for cid in g.commitment_ids:
+            if cid not in commitment_ids:
+                report.add("goals.csv", f"row {i}", "commitment_ids", f"'{cid}' is not an id in commitments.csv")
+    for i, r in enumerate(c["rubric.yaml"], start=1):
+        if r.commitment_id not in commitment_ids:
+            report.add(
+                "rubric.yaml", f"item {i}", "commitment_id", f"'{r.commitment_id}' is not an id in commitments.csv"
+            )
+    graded = {r.commitment_id for r in c["rubric.yaml"]}
+    for x in c["commitments.csv"]:
+        if c["rubric.yaml"] and x.id not in graded:
+            report.add("rubric.yaml", "", "commitment_id", f"commitment '{x.id}' has no rubric")
+    numbers = sorted(x.number for x in c["commitments.csv"])
+    if numbers and numbers != list(range(1, len(numbers) + 1)):
+        report.add("commitments.csv", "", "number", "numbers must run 1, 2, 3, ... without gaps")
+
+
+def _read_all(root: Path) -> tuple[dict[str, list[Any]], Report]:
+    report = Report(root)
+    parsed: dict[str, list[Any]] = {}
+    if not root.is_dir():
+        report.add(str(root), "", "", "is not a folder")
+        return {name: [] for name in FILES}, report
+    for name, model in FILES.items():
+        rows = _read_rows(root / name, report)
+        parsed[name] = _parse(name, model, rows, report) if rows is not None else []
+    _check_links(parsed, report)
+    return parsed, report
+
+
+def validate(root: str | os.PathLike[str] | None = None) -> Report:
+    """Check a data folder and return *every* problem in it (never raises)."""
+    return _read_all(data_dir(root))[1]
+
+
+_cache: dict[tuple[Any, ...], Content] = {}
+_lock = threading.Lock()
+
+
+def _stamp(root: Path) -> tuple[Any, ...]:
+    stamps = []
+    for name in FILES:
+        try:
+            st = (root / name).stat()
+            stamps.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamps.append(None)
+    return (str(root.resolve()), *stamps)
+
+
+def load(root: str | os.PathLike[str] | None = None) -> Content:
+    """Load and validate a data folder, cached until one of its files changes.
+
+    Raises :class:`DataError` listing every problem if the folder is not valid.
+    """
+    path = data_dir(root)
+    key = _stamp(path)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+        parsed, report = _read_all(path)
+        if not report.ok:
+            raise DataError(report)
+        content = Content(
+            root=path,
+            documents=parsed["documents.csv"],
+            timeline=parsed["timeline.csv"],
+            commitments=sorted(parsed["commitments.csv"], key=lambda x: x.number),
+            references=parsed["references.csv"],
+            goals=sorted(parsed["goals.csv"], key=lambda g: g.number),
+            workplan=sorted(parsed["workplan.csv"], key=lambda w: w.year),
+            asks=sorted(parsed["asks.yaml"], key=lambda a: a.number),
+            avenues=parsed["avenues.yaml"],
+            rubric=parsed["rubric.yaml"],
+        )
+        _cache.clear()
+        _cache[key] = content
+        return content
+
+
+def load_commitments(root: str | os.PathLike[str] | None = None) -> list[Commitment]:
+    """The 13 Table 1 commitments, in the note's order."""
+    return load(root).commitments
+
+
+#: Names accepted by :func:`frame`, mapped to the Content attribute they view.
+FRAMES = {
+    "documents": "documents",
+    "timeline": "timeline",
+    "commitments": "commitments",
+    "references": "references",
+    "goals": "goals",
+    "workplan": "workplan",
+    "asks": "asks",
+    "avenues": "avenues",
+    "rubric": "rubric",
+}
+
+
+def frame(name: str, root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """A pandas DataFrame view of one content file, e.g. ``frame("references")``.
+
+    Records stay the source of truth; the DataFrame is a copy for filtering,
+    grouping and plotting in the lessons.
+    """
+    import pandas as pd
+
+    if name not in FRAMES:
+        raise KeyError(f"unknown table '{name}'; choose one of {', '.join(FRAMES)}")
+    records = getattr(load(root), FRAMES[name])
+    columns = list(FILES[f"{name}.csv" if f"{name}.csv" in FILES else f"{name}.yaml"].model_fields)
+    return pd.DataFrame([r.model_dump() for r in records], columns=columns)

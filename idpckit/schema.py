@@ -1,0 +1,213 @@
+"""Record types for the kit's content, one per row (CSV) or item (YAML) in ``data/``.
+
+The schema lives here, in code, so that loading *is* validating: every file in
+``data/`` is read into these pydantic models, and a model that refuses a row is
+what produces the "file, row, field" messages a trainer sees when an edited file
+has a mistake.  Models are frozen because the content is shared by every widget
+and lesson in a kernel and must not be changed by one of them behind the others'
+backs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+#: The three documents Table 1 cross-references, in the note's column order.
+TABLE1_DOCUMENTS: tuple[str, ...] = ("ungass2016", "md2019", "cp2018")
+
+#: Sections each Table 1 document may be cited by, in the order they appear in it.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "ungass2016": ("Preamble", "Operative"),
+    "md2019": ("Preamble", "Stocktaking", "Way forward"),
+    "cp2018": ("Shared principles", "Directions for action", "Accountability and operationalisation"),
+}
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _partial_date(value: str) -> str:
+    if not _PARTIAL_DATE.match(value):
+        raise ValueError("must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+def _url(value: str) -> str:
+    if value and not re.match(r"^https?://\S+$", value):
+        raise ValueError("must be a web address starting with http:// or https:// and without spaces")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=_SLUG)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
+PartialDate = Annotated[str, AfterValidator(_partial_date)]
+Url = Annotated[str, AfterValidator(_url)]
+
+
+class Record(BaseModel):
+    """Base of all content records: immutable, and strict about unknown columns."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Document(Record):
+    """A UN document the note discusses (``data/documents.csv``)."""
+
+    id: Slug
+    short_name: Text
+    title: Text
+    symbol: OptionalText = ""
+    date: PartialDate
+    date_end: PartialDate | Literal[""] = ""
+    adopted_by: Text
+    url: Url = ""
+    origin: Literal["note", "later"]
+    source: OptionalText = ""
+    notes: OptionalText = ""
+
+
+class TimelineEvent(Record):
+    """A dated milestone on the road to 2019 and beyond (``data/timeline.csv``).
+
+    ``origin`` says whether the note reports it or it happened after September
+    2019; later facts must name their ``source`` so a trainer can check them.
+    """
+
+    id: Slug
+    date: PartialDate
+    date_end: PartialDate | Literal[""] = ""
+    title: Text
+    description: Text
+    document_id: Slug | Literal[""] = ""
+    origin: Literal["note", "later"]
+    source: OptionalText = ""
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4])
+
+
+class Commitment(Record):
+    """One row of the note's Table 1 (``data/commitments.csv``)."""
+
+    number: int = Field(ge=1)
+    id: Slug
+    title: Text
+    summary: Text
+    theme: Text
+
+
+class Reference(Record):
+    """One paragraph, bullet or chapter that anchors a commitment in a document.
+
+    Stored one per row (``data/references.csv``) rather than as the note's free
+    text, so the explorer can filter by document and section and the note's
+    printed form is *rendered* from structure (see :mod:`idpckit.table1`).
+    ``printed`` keeps the note's own text when we corrected it, and ``note``
+    says why.
+    """
+
+    commitment_id: Slug
+    document: Literal["ungass2016", "md2019", "cp2018"]
+    section: Text
+    unit: Literal["PP", "OP", "chapter", "bullet"]
+    ref: Annotated[str, StringConstraints(pattern=r"^\d+(\.[a-z]+)?$")]
+    printed: OptionalText = ""
+    note: OptionalText = ""
+
+
+class Ask(Record):
+    """One of IDPC's four asks for the Ministerial Segment (``data/asks.yaml``)."""
+
+    id: Slug
+    number: int = Field(ge=1, le=4)
+    title: Text
+    asked: Text
+    wins: list[Text] = Field(min_length=1)
+    challenges: list[Text] = Field(min_length=1)
+    verdict: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+    verdict_level: Literal["not met", "partly met", "largely met"]
+
+
+class Goal(Record):
+    """One of the six goals of the 2019 Ministerial Declaration (``data/goals.csv``)."""
+
+    number: int = Field(ge=1, le=6)
+    theme: Text
+    goal: Text
+    key_phrase: Text
+    commitment_ids: list[Slug] = []
+
+
+class WorkplanYear(Record):
+    """One row of Box 1, the CND thematic work plan (``data/workplan.csv``)."""
+
+    year: int = Field(ge=2019, le=2024)
+    theme: Text
+    topics: Text
+    stocktaking_challenges: list[int] = []
+    held: OptionalText = ""
+
+
+class Link(Record):
+    title: Text
+    url: Url
+
+
+class Avenue(Record):
+    """A place to advocate and what to do there (``data/avenues.yaml``)."""
+
+    id: Slug
+    city: Literal["Vienna", "Geneva", "New York", "National"]
+    venue: Text
+    why: Text
+    actions: list[Text] = Field(min_length=1)
+    timing: OptionalText = ""
+    links: list[Link] = []
+
+
+class Indicator(Record):
+    indicator: Text
+    where: Text
+
+
+class Source(Record):
+    name: Text
+    url: Url = ""
+
+
+class Rubric(Record):
+    """How to grade one commitment (``data/rubric.yaml``).
+
+    The note asks NGOs to grade but does not say how; without shared anchors two
+    assessors give the same situation different grades.  ``levels`` describes
+    what a 1, a 3 and a 5 look like.
+    """
+
+    commitment_id: Slug
+    questions: list[Text] = Field(min_length=1)
+    indicators: list[Indicator] = Field(min_length=1)
+    sources: list[Source] = []
+    levels: dict[Literal["1", "3", "5"], Text]
+
+    @field_validator("levels", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: object) -> object:
+        # YAML reads an unquoted 1: as a number; trainers should not have to care.
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
+
+    @field_validator("levels")
+    @classmethod
+    def _all_anchors(cls, value: dict[str, str]) -> dict[str, str]:
+        missing = [k for k in ("1", "3", "5") if k not in value]
+        if missing:
+            raise ValueError(f"needs a description for grades 1, 3 and 5 (missing: {', '.join(missing)})")
+        return value
+
+    def level(self, grade: int) -> str:
+        """The descriptor for ``grade``, or "" for grades between the anchors."""
+        return self.levels.get(str(grade), "")  # type: ignore[call-overload]

@@ -1,0 +1,111 @@
+"""Table 1 of the note, rendered from the structured references.
+
+The references are stored one per row (document, section, unit, id) so that they
+can be filtered and checked; this module writes them back the way the note
+prints them ("OP 1.k, 1.m, 1.o", "Directions for action: bullet points 15, 16")
+for handouts, spreadsheets and the explorer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from itertools import groupby
+
+from .data import Content, load
+from .schema import SECTIONS, TABLE1_DOCUMENTS, Reference
+
+#: Column headings, as the note labels them.
+HEADINGS = {
+    "commitment": "Tracking progress against the following commitments",
+    "ungass2016": "Ref in UNGASS O.D.",
+    "md2019": "Ref in 2019 Min. Decl.",
+    "cp2018": "Ref in UN Common Position",
+}
+
+#: Sections whose name the note does not print before the paragraph numbers.
+_UNNAMED_SECTIONS = {("ungass2016", "Preamble"), ("ungass2016", "Operative"), ("md2019", "Preamble")}
+
+#: What the abbreviations mean, for the legend under a printed table.
+LEGEND = "OP = operative paragraph; PP = preambular paragraph; '-' = the document has no reference for this commitment."
+
+
+def _unit_group(unit: str, refs: list[str]) -> str:
+    if unit == "bullet":
+        return ("bullet point " if len(refs) == 1 else "bullet points ") + ", ".join(refs)
+    if unit == "chapter":
+        return ", ".join(f"Chapter {r}" for r in refs)
+    return f"{unit} " + ", ".join(refs)
+
+
+def render(references: list[Reference]) -> str:
+    """One Table 1 cell: the references of one commitment in one document."""
+    if not references:
+        return "-"
+    doc = references[0].document
+    order = SECTIONS[doc]
+    parts = []
+    ordered = sorted(references, key=lambda r: order.index(r.section))
+    for section, in_section in groupby(ordered, key=lambda r: r.section):
+        units = [f"{_unit_group(u, [r.ref for r in g])}" for u, g in groupby(in_section, key=lambda r: r.unit)]
+        text = ", ".join(units)
+        parts.append(text if (doc, section) in _UNNAMED_SECTIONS else f"{section}: {text}")
+    return "; ".join(parts)
+
+
+def rows(content: Content | None = None) -> list[dict[str, str]]:
+    """Table 1 as a list of rows keyed by ``id``, ``commitment`` and document id."""
+    content = content or load()
+    out = []
+    for c in content.commitments:
+        row = {"number": str(c.number), "id": c.id, "commitment": c.title}
+        for doc in TABLE1_DOCUMENTS:
+            row[doc] = render(content.references_for(c.id, doc))
+        out.append(row)
+    return out
+
+
+def to_csv(content: Content | None = None) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["#", "id", HEADINGS["commitment"], *(HEADINGS[d] for d in TABLE1_DOCUMENTS)])
+    for r in rows(content):
+        writer.writerow([r["number"], r["id"], r["commitment"], *(r[d] for d in TABLE1_DOCUMENTS)])
+    return buf.getvalue()
+
+
+def to_markdown(content: Content | None = None) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    head = ["#", HEADINGS["commitment"], *(HEADINGS[d] for d in TABLE1_DOCUMENTS)]
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join("---" for _ in head) + "|",
+    ]
+    for r in rows(content):
+        lines.append(
+            "| " + " | ".join(cell(x) for x in [r["number"], r["commitment"], *(r[d] for d in TABLE1_DOCUMENTS)]) + " |"
+        )
+    lines += [
+        "",
+        LEGEND,
+        "",
+        "Source: IDPC advocacy note, September 2019, Table 1 (typographical slips corrected; see data/references.csv).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(content: Content | None = None) -> str:
+    """Table 1 with both the rendered cells and the structured references."""
+    content = content or load()
+    out = []
+    for r in rows(content):
+        r = dict(r)
+        r["references"] = [ref.model_dump() for ref in content.references_for(r["id"])]
+        out.append(r)
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS = {"csv": to_csv, "markdown": to_markdown, "json": to_json}
