@@ -266,8 +266,12 @@ def _parse(name: str, model: type[BaseModel], rows: list[tuple[str, dict[str, An
     return records
 
 
-def _check_links(c: dict[str, list[Any]], report: Report) -> None:
-    """Cross-file rules: the foreign keys and orderings a single row cannot see."""
+def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: Report) -> None:
+    """Cross-file rules: the foreign keys and orderings a single row cannot see.
+
+    Keys are taken from the *raw* rows, so one bad row is reported once, not
+    again as a broken link from every row that points at it.
+    """
 
     def unique(file: str, key: str, values: list[Any]) -> None:
         for value, n in Counter(values).items():
@@ -289,8 +293,8 @@ def _check_links(c: dict[str, list[Any]], report: Report) -> None:
         [f"{r.commitment_id} {r.document} {r.section} {r.unit} {r.ref}" for r in c["references.csv"]],
     )
 
-    doc_ids = {d.id for d in c["documents.csv"]}
-    commitment_ids = {x.id for x in c["commitments.csv"]}
+    doc_ids = raw_ids["documents.csv"]
+    commitment_ids = raw_ids["commitments.csv"]
     for i, d in enumerate(c["documents.csv"], start=2):
         if d.origin == "later" and not d.source:
             report.add("documents.csv", f"row {i} (id '{d.id}')", "source", "a later fact must name its source")
@@ -322,25 +326,28 @@ def _check_links(c: dict[str, list[Any]], report: Report) -> None:
             report.add(
                 "rubric.yaml", f"item {i}", "commitment_id", f"'{r.commitment_id}' is not an id in commitments.csv"
             )
-    graded = {r.commitment_id for r in c["rubric.yaml"]}
+    graded = raw_ids["rubric.yaml"]
     for x in c["commitments.csv"]:
-        if c["rubric.yaml"] and x.id not in graded:
+        if graded and x.id not in graded:
             report.add("rubric.yaml", "", "commitment_id", f"commitment '{x.id}' has no rubric")
     numbers = sorted(x.number for x in c["commitments.csv"])
-    if numbers and numbers != list(range(1, len(numbers) + 1)):
+    complete = len(numbers) == len(commitment_ids)  # a row that failed on its own is already reported
+    if complete and numbers != list(range(1, len(numbers) + 1)):
         report.add("commitments.csv", "", "number", "numbers must run 1, 2, 3, ... without gaps")
 
 
 def _read_all(root: Path) -> tuple[dict[str, list[Any]], Report]:
     report = Report(root)
     parsed: dict[str, list[Any]] = {}
+    raw_ids: dict[str, set[str]] = {}
     if not root.is_dir():
         report.add(str(root), "", "", "is not a folder")
         return {name: [] for name in FILES}, report
     for name, model in FILES.items():
         rows = _read_rows(root / name, report)
         parsed[name] = _parse(name, model, rows, report) if rows is not None else []
-    _check_links(parsed, report)
+        raw_ids[name] = {str(raw.get("id") or raw.get("commitment_id") or "") for _, raw in rows or []}
+    _check_links(parsed, raw_ids, report)
     return parsed, report
 
 
