@@ -1,6 +1,6 @@
 """Lesson 4's exercise: questions answered by filtering Table 1, checked automatically.
 
-The questions' wording lives in ``data/exercises/lesson04.yaml``; each names a
+The questions' wording lives in ``data/exercises/computed/04-table1.yaml``; each names a
 *rule* (e.g. "commitments with no reference in the 2019 Declaration").  The
 correct answers are computed here from ``data/references.csv`` whenever the quiz
 is built, never typed in, so a correction to a reference flows straight into the
@@ -27,7 +27,7 @@ from ..schema import TABLE1_DOCUMENTS, Reference
 from ..table1 import render
 
 #: Where the questions live, relative to the data folder.
-QUESTIONS_FILE = Path("exercises") / "lesson04.yaml"
+QUESTIONS_FILE = Path("exercises") / "computed" / "04-table1.yaml"
 
 #: Short names for the three documents, used in prompts and feedback.
 DOC_NAMES = {
