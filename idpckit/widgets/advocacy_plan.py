@@ -317,13 +317,13 @@ class Plan:
                     "autumn intersessional (venue: Tracking your government's global commitments at home).",
                 )
             )
-        june = [(y, m) for (y, m) in self.months if m == 6]
-        if june and "national-support-dont-punish" not in used:
+        if "national-support-dont-punish" not in used:
+            june = next(k for k in self.months if k[1] == 6)  # every 12 months include a June
             out.append(
                 Finding(
                     False,
-                    f"{month_label(*june[0])} is in your plan: consider the Support. Don't Punish Global Day "
-                    "of Action as a hook for an event or a media story.",
+                    f"Consider the Support. Don't Punish Global Day of Action in {month_label(*june)} as a hook "
+                    "for an event, a seminar with officials or a media story.",
                 )
             )
         cities = {self.avenues[a].city for a in used}
@@ -784,10 +784,14 @@ class AdvocacyPlanBuilder:
 
     def _on_upload(self, change: Any) -> None:
         files: Iterable[Any] = change["new"] or ()
-        for f in files:
-            name = str(f.get("name") or "the file") if isinstance(f, dict) else str(getattr(f, "name", "the file"))
-            content = f.get("content") if isinstance(f, dict) else getattr(f, "content", b"")
-            self.load_csv(bytes(content), name=name)
+        try:
+            for f in files:
+                name = str(f.get("name") or "the file") if isinstance(f, dict) else str(getattr(f, "name", "the file"))
+                content = f.get("content") if isinstance(f, dict) else getattr(f, "content", b"")
+                self.load_csv(bytes(content), name=name)
+        finally:
+            if files:
+                self.upload.value = ()  # so the same file can be chosen again after fixing it
 
     def _on_example(self, change: Any) -> None:
         shown = bool(change["new"])

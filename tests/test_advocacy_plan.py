@@ -1,0 +1,352 @@
+"""The 12-month advocacy plan builder (lesson 5): the plan model, its exports, and the widget driven by clicks."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from idpckit import data
+from idpckit.widgets.advocacy_plan import (
+    AdvocacyPlanBuilder,
+    Plan,
+    PlanError,
+    example_plan,
+    held_months,
+    load_calendar,
+)
+
+TODAY = dt.date(2026, 3, 10)
+
+
+@pytest.fixture(scope="module")
+def content() -> data.Content:
+    return data.load()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the data folder that a test may edit."""
+    root = tmp_path / "data"
+    shutil.copytree(data.data_dir(), root)
+    return root
+
+
+def decode_link(html_text: str) -> str:
+    match = re.search(r'href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html_text)
+    assert match, html_text
+    return base64.b64decode(match.group(1)).decode("utf-8")
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+def test_twelve_months_run_across_the_new_year(content):
+    plan = Plan(2026, 9, content)
+    assert plan.months[0] == (2026, 9)
+    assert plan.months[-1] == (2027, 8)
+    assert len(set(plan.months)) == 12
+    assert plan.period == "September 2026 to August 2027"
+
+
+def test_every_calendar_moment_points_to_a_venue_in_avenues_yaml(content):
+    moments = load_calendar(content)
+    venues = {a.id for a in content.avenues}
+    assert moments and all(m.avenue in venues for m in moments)
+
+
+def test_the_day_of_action_is_suggested_in_june(content):
+    plan = Plan(2026, 1, content)
+    june = plan.suggestions(2026, 6)
+    assert any(s.avenue_id == "national-support-dont-punish" for s in june)
+    assert "26 June" in next(s.timing for s in june if s.avenue_id == "national-support-dont-punish")
+    assert not any(s.avenue_id == "national-support-dont-punish" for s in plan.suggestions(2026, 5))
+
+
+@pytest.mark.parametrize(
+    ("held", "months"),
+    [("16-18 October 2019", [10]), ("23-25 October and 4-6 December 2023", [10, 12]), ("", [])],
+)
+def test_months_are_read_from_the_workplan_dates(held, months):
+    assert held_months(held) == months
+
+
+def test_box1_meetings_come_from_workplan_csv(content):
+    plan = Plan(2020, 1, content)
+    october = [s for s in plan.suggestions(2020, 10) if s.moment_id == "intersessional"]
+    row = next(w for w in content.workplan if w.year == 2020)
+    assert october and row.theme in october[0].title and row.topics in october[0].advice
+
+
+def test_a_corrected_workplan_date_moves_the_suggestion(data_copy):
+    path = data_copy / "workplan.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("19-21 October 2020", "3-5 November 2020"), "utf-8")
+    plan = Plan(2020, 1, data.load(data_copy))
+    assert not any(s.moment_id == "intersessional" for s in plan.suggestions(2020, 10))
+    assert any(s.moment_id == "intersessional" for s in plan.suggestions(2020, 11))
+
+
+def test_years_after_box1_fall_back_to_the_calendar_month(content):
+    plan = Plan(2030, 1, content)
+    assert [s.title for s in plan.suggestions(2030, 10) if s.moment_id == "intersessional"]
+
+
+def test_a_broken_calendar_is_reported_with_the_file_and_entry(data_copy, content):
+    path = data_copy / "exercises" / "computed" / "05-calendar.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("avenue: newyork-hlpf", "avenue: new-york"), "utf-8")
+    with pytest.raises(PlanError, match=r"05-calendar.yaml, entry \d+: avenue 'new-york'"):
+        load_calendar(data.load(data_copy))
+
+
+# --------------------------------------------------------------------------- editing
+
+
+def test_add_keeps_items_in_month_order(content):
+    plan = Plan(2026, 9, content)
+    plan.add(2027, 1, "vienna-government-meetings", "Ask for a meeting")
+    plan.add(2026, 10, "vienna-cnd", "Watch the webcast")
+    assert [i.key for i in plan.items] == [(2026, 10), (2027, 1)]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((2026, 8, "vienna-cnd", "x"), "not one of the 12 months"),
+        ((2026, 10, "", "x"), "Choose a venue"),
+        ((2026, 10, "vienna-cnd", "   "), "Choose an action"),
+        ((2026, 10, "vienna-cnd", "x" * 301), "keep it under 300"),
+    ],
+)
+def test_add_refuses_bad_input_in_plain_words(content, args, message):
+    plan = Plan(2026, 9, content)
+    with pytest.raises(PlanError, match=message):
+        plan.add(*args)
+    assert plan.items == []
+
+
+def test_the_same_action_twice_in_a_month_is_refused(content):
+    plan = Plan(2026, 9, content)
+    plan.add(2026, 10, "vienna-cnd", "Watch the webcast")
+    with pytest.raises(PlanError, match="already in the plan"):
+        plan.add(2026, 10, "vienna-cnd", "Watch  the webcast ")
+    assert len(plan.items) == 1
+
+
+def test_moving_the_window_cannot_drop_planned_actions(content):
+    plan = Plan(2026, 9, content)
+    plan.add(2026, 9, "vienna-cnd", "Watch the webcast")
+    with pytest.raises(PlanError, match="September 2026"):
+        plan.set_start(2026, 10)
+    assert plan.start == (2026, 9)
+    plan.set_start(2026, 1)
+    assert plan.months[0] == (2026, 1)
+
+
+# --------------------------------------------------------------------------- review
+
+
+def test_an_empty_plan_gets_one_instruction(content):
+    findings = Plan(2026, 9, content).review()
+    assert len(findings) == 1 and not findings[0].ok and "empty" in findings[0].message
+
+
+def test_review_notices_a_meeting_with_the_government_before_the_intersessional(content):
+    plan = Plan(2026, 8, content)
+    plan.add(2026, 8, "national-tracking", "Grade our government")
+    tips = " ".join(f.message for f in plan.review() if not f.ok)
+    assert "before the CND intersessional (October 2026)" in tips
+    plan.add(2026, 9, "vienna-government-meetings", "Meet the ministry of health")
+    done = " ".join(f.message for f in plan.review() if f.ok)
+    assert "ahead of the CND intersessional (October 2026)" in done
+    assert "tracking your government's commitments" in done
+
+
+def test_review_names_the_places_still_missing(content):
+    plan = Plan(2026, 7, content)
+    plan.add(2026, 7, "geneva-hrc", "Written statement")
+    tips = " ".join(f.message for f in plan.review() if not f.ok)
+    assert "Nothing in Vienna yet" in tips and "Nothing in New York yet" in tips and "Nothing at home yet" in tips
+    assert "Nothing in Geneva yet" not in tips
+
+
+def test_review_suggests_the_day_of_action_until_it_is_planned(content):
+    plan = Plan(2026, 7, content)
+    plan.add(2026, 8, "vienna-cnd", "x")
+    assert any("Support. Don't Punish" in f.message and "June 2027" in f.message for f in plan.review())
+    plan.add(2027, 6, "national-support-dont-punish", "Street event")
+    assert not any("Support. Don't Punish" in f.message for f in plan.review())
+
+
+def test_the_example_plan_uses_each_moment_once_and_passes_its_own_review(content):
+    plan = example_plan(2026, 8, content)
+    moments = load_calendar(content)
+    assert len(plan.items) == len(moments)
+    assert not [f for f in plan.review() if not f.ok]
+
+
+# --------------------------------------------------------------------------- export / import
+
+
+def test_csv_round_trip_keeps_everything(content):
+    plan = Plan(2026, 11, content)
+    plan.add(2026, 11, "vienna-cnd", '=HYPERLINK("http://evil")', note='+ call ministry, "quoted", comma')
+    plan.add(2027, 6, "national-support-dont-punish", "Street event", note="line one\nline two")
+    text = plan.to_csv()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["action"].startswith("'=")  # a spreadsheet shows it as text, not a formula
+    assert rows[0]["note"].startswith("'+")
+    again = Plan.from_csv(text.encode("utf-8"), content)
+    assert again.start == (2026, 11)
+    assert again.items == plan.items
+
+
+def test_csv_with_bom_from_a_spreadsheet_is_read(content):
+    plan = Plan(2026, 11, content)
+    plan.add(2026, 12, "geneva-upr", "Check the UPR calendar")
+    again = Plan.from_csv(b"\xef\xbb\xbf" + plan.to_csv().encode("utf-8"), content)
+    assert again.items == plan.items
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"name,grade\nx,1\n", "columns? month, avenue_id, action are missing|column\\(s\\) month, avenue_id, action"),
+        (b"month,avenue_id,action\n2026/03,vienna-cnd,x\n", "row 2: month '2026/03'"),
+        (b"month,avenue_id,action\n2026-03,moon-base,x\n", "row 2: venue id 'moon-base'"),
+        (b"month,avenue_id,action\n", "no actions"),
+        (b"month,avenue_id,action\n2026-01,vienna-cnd,x\n2027-01,vienna-cnd,y\n", "row 3: January 2027 is not one"),
+        ("month,avenue_id,action\n2026-01,vienna-cnd,é\n".encode("latin-1"), "not UTF-8"),
+        (b"x" * 300_000, "larger than"),
+    ],
+)
+def test_bad_plan_files_are_refused_with_the_row(content, payload, message):
+    with pytest.raises(PlanError, match=message):
+        Plan.from_csv(payload, content, name="plan.csv")
+
+
+def test_markdown_keeps_html_and_links_inert(content):
+    plan = Plan(2026, 1, content, title="<script>alert(1)</script> Our plan")
+    plan.add(2026, 2, "vienna-cnd", "[click](javascript:alert(1)) **bold**", note="<img src=x onerror=alert(1)>")
+    md = plan.to_markdown()
+    assert "<script" not in md and "<img" not in md
+    assert not re.search(r"(?<!\\)\]\(javascript", md) and r"\[click\]" in md
+    assert "## February 2026" in md and "## January 2026" in md and "Nothing planned." in md
+    assert "## Review" in md
+
+
+# --------------------------------------------------------------------------- widget
+
+
+def test_widget_builds_a_plan_from_clicks_and_offers_it_as_csv(content):
+    b = AdvocacyPlanBuilder(content, today=TODAY)
+    assert b.month.value == (2026, 3) and len(b.month.options) == 12
+    b.month.value = (2026, 9)
+    assert "Meet your government before the thematic intersessional" in b.suggestion_box.value
+    b.city.value = "Vienna"
+    b.venue.value = "vienna-government-meetings"
+    meetings = next(a for a in content.avenues if a.id == "vienna-government-meetings")
+    assert b.action.value == meetings.actions[0]
+    assert meetings.why in b.venue_info.value.replace("&#x27;", "'")
+    b.note.value = "Ministry of health, <b>bring grades</b>"
+    b.add_button.click()
+    assert "Added" in b.status.value
+    assert len(b.plan.items) == 1 and b.plan.items[0].key == (2026, 9)
+    assert "&lt;b&gt;bring grades&lt;/b&gt;" in b.table.value and "<b>bring grades</b>" not in b.table.value
+    assert b.note.value == ""  # ready for the next action
+    assert "ahead of the CND intersessional (October 2026)" in b.review_box.value
+    b.csv_button.click()
+    assert decode_link(b.downloads.value) == b.plan.to_csv()
+    b.title.value = "Plan of the Veridia Drug Policy Network"
+    b.md_button.click()
+    assert decode_link(b.downloads.value).startswith("# Plan of the Veridia Drug Policy Network")
+
+
+def test_widget_own_action_and_its_errors(content):
+    b = AdvocacyPlanBuilder(content, today=TODAY)
+    b.city.value = "National"
+    b.action.value = "__own__"
+    assert b.own_action.layout.display == ""
+    b.add_button.click()
+    assert "Choose an action, or write your own" in b.status.value
+    assert b.plan.items == []
+    b.own_action.value = "Brief journalists on our grades"
+    b.add_button.click()
+    assert b.plan.items[0].action == "Brief journalists on our grades"
+
+
+def test_widget_remove_and_empty_download(content):
+    b = AdvocacyPlanBuilder(content, today=TODAY)
+    b.csv_button.click()
+    assert "plan is empty" in b.status.value and b.downloads.value == ""
+    b.add_button.click()
+    b.remove_choice.value = 0
+    b.remove_button.click()
+    assert b.plan.items == [] and "Removed" in b.status.value
+
+
+def test_widget_refuses_a_new_start_that_would_drop_actions_and_restores_the_dropdowns(content):
+    b = AdvocacyPlanBuilder(content, today=TODAY)
+    b.add_button.click()  # an action in March 2026
+    b.start_month.value = 6
+    assert "would fall outside" in b.status.value
+    assert (b.start_year.value, b.start_month.value) == (2026, 3)
+    assert b.plan.start == (2026, 3)
+
+
+def test_widget_loads_a_saved_plan(content):
+    saved = example_plan(2025, 7, content)
+    b = AdvocacyPlanBuilder(content, today=TODAY)
+    b.load_csv(saved.to_csv().encode("utf-8"), name="our-plan.csv")
+    assert b.plan.items == saved.items
+    assert (b.start_year.value, b.start_month.value) == (2025, 7)
+    assert b.month.options[0][1] == (2025, 7)
+    assert "Loaded" in b.status.value and "our-plan.csv" in b.status.value
+
+
+def test_widget_upload_of_a_bad_file_keeps_the_plan(content):
+    b = AdvocacyPlanBuilder(content, today=TODAY)
+    b.add_button.click()
+    before = list(b.plan.items)
+    junk = b"\x89PNG\r\n\x1a\n\x00\x00"
+    b.upload.value = (
+        {
+            "name": "photo.csv",
+            "type": "text/csv",
+            "size": len(junk),
+            "content": memoryview(junk),
+            "last_modified": dt.datetime.now(dt.UTC),
+        },
+    )
+    assert "photo.csv" in b.status.value and "✖" in b.status.value
+    assert b.plan.items == before
+
+
+def test_widget_example_plan_is_hidden_until_asked_for(content):
+    b = AdvocacyPlanBuilder(content, today=TODAY)
+    assert b.example.layout.display == "none"
+    b.example_toggle.value = True
+    assert b.example.layout.display == "" and "<table>" in b.example.value
+    b.example_toggle.value = False
+    assert b.example.layout.display == "none"
+
+
+def test_widget_upload_of_a_good_file_replaces_the_plan_and_clears_the_picker(content):
+    saved = example_plan(2026, 1, content).to_csv().encode("utf-8")
+    b = AdvocacyPlanBuilder(content, today=TODAY)
+    b.upload.value = (
+        {
+            "name": "plan.csv",
+            "type": "text/csv",
+            "size": len(saved),
+            "content": memoryview(saved),
+            "last_modified": dt.datetime.now(dt.UTC),
+        },
+    )
+    assert len(b.plan.items) == len(load_calendar(content))
+    assert b.upload.value == ()
