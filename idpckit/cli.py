@@ -92,3 +92,6 @@ def data_path() -> None:
     from . import data
 
     click.echo(str(data.data_dir()))
+
+
+from . import cli_serve  # noqa: E402,F401

@@ -1,0 +1,291 @@
+"""What the kit offers: the lessons and apps in ``notebooks/``, read from their metadata.
+
+Every notebook carries its own description under the notebook-level metadata key
+``"idpckit"`` (kind, order, title, one-line summary, teaching and exercise minutes,
+objectives, key points).  Reading it from the notebooks themselves means there is
+no second list to keep in step: the index page of ``idpckit serve`` and the
+workshop timetable (``workshop/schedule.md``, written by ``idpckit schedule``) are
+both generated from it, so a lesson added or re-timed shows up everywhere at once.
+
+Only the standard library and pydantic are imported here (no nbformat, no
+widgets): the Voilà server process calls this on every visit to the index page.
+
+Example::
+
+    >>> from idpckit import catalog
+    >>> [e.title for e in catalog.catalog() if e.kind == "lesson"][:1]  # doctest: +SKIP
+    ['Start here']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+#: Environment variable naming a notebooks folder to use instead of the shipped one.
+ENV_VAR = "IDPCKIT_NOTEBOOKS"
+
+#: The notebook-level metadata key that holds a notebook's description.
+METADATA_KEY = "idpckit"
+
+#: A notebook bigger than this is not one of ours (they are committed without outputs).
+MAX_NOTEBOOK_BYTES = 5_000_000
+
+#: Kinds of notebook, in the order the index page and the schedule show them.
+KINDS = ("app", "lesson")
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\n\r]*$")]
+Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
+
+
+class Metadata(BaseModel):
+    """The ``"idpckit"`` metadata of one notebook (see notes/contracts.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    kind: Literal["lesson", "app"]
+    order: Annotated[int, Field(ge=0)]
+    title: Line
+    summary: Line
+    teaching: Minutes = 0
+    exercises: Minutes = 0
+    objectives: list[Line] = []
+    keypoints: list[Line] = []
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lesson or app, as the index page and the schedule describe it."""
+
+    path: Path
+    kind: str
+    order: int
+    title: str
+    summary: str
+    teaching: int
+    exercises: int
+    objectives: tuple[str, ...] = ()
+    keypoints: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The file name, e.g. ``"table1-explorer.ipynb"`` (also its path under the served folder)."""
+        return self.path.name
+
+    @property
+    def minutes(self) -> int:
+        return self.teaching + self.exercises
+
+    @property
+    def url(self) -> str:
+        """Where Voilà renders it, relative to the server's base URL."""
+        from urllib.parse import quote
+
+        return f"voila/render/{quote(self.name)}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One notebook whose metadata cannot be read, and why, in plain words."""
+
+    file: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}"
+
+
+@dataclass
+class Scan:
+    """Everything found in a notebooks folder: good entries and problems."""
+
+    root: Path
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class CatalogError(ValueError):
+    """Raised by :func:`catalog` when any notebook's metadata is missing or malformed."""
+
+    def __init__(self, scan: Scan) -> None:
+        self.scan = scan
+        lines = "\n".join(f"  - {p}" for p in scan.problems)
+        super().__init__(
+            f"The notebooks in {scan.root} have {len(scan.problems)} problem(s) in their '{METADATA_KEY}' metadata:\n"
+            f"{lines}\n"
+            "Each notebook needs notebook-level metadata such as "
+            '{"idpckit": {"kind": "lesson", "order": 1, "title": "...", "summary": "...", '
+            '"teaching": 20, "exercises": 10, "objectives": ["..."], "keypoints": ["..."]}}.'
+        )
+
+
+def notebooks_dir(root: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of lessons and apps.
+
+    In order: ``root`` if given; the ``IDPCKIT_NOTEBOOKS`` environment variable; the
+    repository's ``notebooks/`` in a checkout (editable install); the copy packaged
+    inside the wheel (``idpckit/_notebooks``, see pyproject's force-include).
+    """
+    if root is not None:
+        return Path(root)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    repo = Path(__file__).resolve().parent.parent
+    if (repo / "pyproject.toml").is_file() and (repo / "notebooks").is_dir():
+        return repo / "notebooks"
+    return Path(str(resources.files("idpckit") / "_notebooks"))
+
+
+def _plain(err: dict) -> str:
+    """Pydantic's message, in words a trainer editing notebook metadata understands."""
+    where = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    if kind == "missing":
+        return f"'{where}' is missing"
+    if kind == "extra_forbidden":
+        return f"'{where}' is not a known field; check its spelling"
+    if kind == "literal_error":
+        return f"'{where}' must be one of {err['ctx']['expected']}, not {err.get('input')!r}"
+    if kind in ("int_type", "int_parsing"):
+        return f"'{where}' must be a whole number (minutes or a position), not {err.get('input')!r}"
+    if kind in ("string_too_short", "too_short"):
+        return f"'{where}' must not be empty"
+    if kind == "string_too_long":
+        return f"'{where}' is too long; keep it to one line of at most 200 characters"
+    if kind == "string_pattern_mismatch":
+        return f"'{where}' must be a single line"
+    if kind in ("string_type", "list_type"):
+        wanted = "a list of strings" if kind == "list_type" else "text"
+        return f"'{where}' must be {wanted}, not {err.get('input')!r}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"'{where}' is out of range ({err['msg'].lower()})"
+    return f"'{where}': {err['msg']}"
+
+
+def read_entry(path: Path) -> Entry:
+    """Read one notebook's metadata; raises ``ValueError`` with a plain message if it is unusable."""
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise ValueError(f"is larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB; commit notebooks without outputs")
+        nb = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"is not a valid notebook (JSON error on line {exc.lineno}: {exc.msg})") from None
+    meta = nb.get("metadata") if isinstance(nb, dict) else None
+    if not isinstance(meta, dict) or METADATA_KEY not in meta:
+        raise ValueError(f"has no '{METADATA_KEY}' notebook metadata (kind, order, title, summary, times, objectives)")
+    try:
+        m = Metadata.model_validate(meta[METADATA_KEY])
+    except ValidationError as exc:
+        raise ValueError("; ".join(_plain(e) for e in exc.errors())) from None
+    if m.kind == "lesson" and not m.objectives:
+        raise ValueError("a lesson needs at least one learning objective in 'objectives'")
+    if m.kind == "lesson" and not m.keypoints:
+        raise ValueError("a lesson needs at least one key point in 'keypoints'")
+    return Entry(
+        path=path,
+        kind=m.kind,
+        order=m.order,
+        title=m.title,
+        summary=m.summary,
+        teaching=m.teaching,
+        exercises=m.exercises,
+        objectives=tuple(m.objectives),
+        keypoints=tuple(m.keypoints),
+    )
+
+
+def scan(root: str | os.PathLike[str] | None = None) -> Scan:
+    """Read every ``*.ipynb`` in the notebooks folder; never raises (problems are collected)."""
+    folder = notebooks_dir(root)
+    result = Scan(folder)
+    if not folder.is_dir():
+        result.problems.append(Problem(str(folder), "is not a folder"))
+        return result
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            result.entries.append(read_entry(path))
+        except (ValueError, OSError) as exc:
+            result.problems.append(Problem(path.name, str(exc)))
+    for kind in KINDS:
+        seen: dict[int, str] = {}
+        for e in result.entries:
+            if e.kind != kind:
+                continue
+            if e.order in seen:
+                result.problems.append(
+                    Problem(e.name, f"has the same {kind} order ({e.order}) as {seen[e.order]}; orders must differ")
+                )
+            seen[e.order] = e.name
+    result.entries.sort(key=lambda e: (KINDS.index(e.kind), e.order, e.name))
+    return result
+
+
+def catalog(root: str | os.PathLike[str] | None = None) -> list[Entry]:
+    """All lessons and apps, apps first, each in its ``order``.
+
+    Raises :class:`CatalogError` naming every notebook whose metadata is missing or
+    malformed, so a mistake is found when the schedule is written or the tests run,
+    not by a visitor.
+    """
+    result = scan(root)
+    if result.problems:
+        raise CatalogError(result)
+    return result.entries
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell or list item."""
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def schedule_markdown(entries: list[Entry] | None = None) -> str:
+    """The workshop timetable as Markdown, generated from the notebooks' metadata.
+
+    Start times are counted from the beginning of the workshop (0:00); trainers add
+    breaks where their day needs them.
+    """
+    entries = catalog() if entries is None else entries
+    lessons = [e for e in entries if e.kind == "lesson"]
+    apps = [e for e in entries if e.kind == "app"]
+    total = sum(e.minutes for e in lessons)
+    out = [
+        "# Workshop schedule",
+        "",
+        '<!-- Generated by `idpckit schedule` from the notebooks\' "idpckit" metadata. Do not edit by hand:',
+        "     change a notebook's metadata and run `idpckit schedule` again. -->",
+        "",
+        f"{len(lessons)} lessons, {_hm(total)} in all ({sum(e.teaching for e in lessons)} minutes of teaching, "
+        f"{sum(e.exercises for e in lessons)} minutes of exercises), without breaks. Start times count from the "
+        "beginning of the day; add breaks where your day needs them.",
+        "",
+        "| Start | Lesson | Notebook | Teaching | Exercises |",
+        "|---|---|---|---|---|",
+    ]
+    start = 0
+    for e in lessons:
+        out.append(f"| {_hm(start)} | {_md(e.title)} | `{e.name}` | {e.teaching} min | {e.exercises} min |")
+        start += e.minutes
+    out.append(f"| {_hm(start)} | Finish | | | |")
+    if apps:
+        out += ["", "## Apps used during the workshop", ""]
+        for e in apps:
+            timing = f" About {e.minutes} minutes." if e.minutes else ""
+            out.append(f"- **{_md(e.title)}** (`{e.name}`): {_md(e.summary)}{timing}")
+    for e in lessons:
+        out += ["", f"## {_md(e.title)}", "", f"`{e.name}`: {_md(e.summary)}", ""]
+        out.append(f"Teaching {e.teaching} min, exercises {e.exercises} min.")
+        out += ["", "Objectives:", ""] + [f"- {_md(o)}" for o in e.objectives]
+        out += ["", "Key points:", ""] + [f"- {_md(k)}" for k in e.keypoints]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,100 @@
+"""Commands ``idpckit serve`` (the web exercises) and ``idpckit schedule`` (the workshop timetable)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import main
+
+
+@main.command("serve")
+@click.option("--port", default=8866, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 lets other devices on the network (a workshop room) connect.",
+)
+@click.option(
+    "--store",
+    metavar="URL",
+    help="Where reviews are saved: an SQLAlchemy URL or a file path (default: $IDPCKIT_STORE, else a file per user).",
+)
+@click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
+@click.option(
+    "--preheat/--no-preheat",
+    default=True,
+    show_default=True,
+    help="Keep one kernel ready for each app so the first visitor's page opens at once.",
+)
+@click.option(
+    "--notebooks",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Serve this folder of notebooks instead of the kit's own.",
+)
+def serve_command(port: int, host: str, store: str | None, no_browser: bool, preheat: bool, root: Path | None) -> None:
+    """Serve the lessons and exercises as web pages (Voilà), with no code in sight.
+
+    Prints the address to open. Every page runs in its own kernel; nothing a visitor
+    types runs as code on this machine. Stop with Ctrl+C.
+
+    \b
+    Example:
+        idpckit serve --port 8866 --store reviews.sqlite
+        idpckit serve --host 0.0.0.0 --no-browser      # a workshop room
+    """
+    from .serve import Options, ServeError, serve
+
+    try:
+        serve(Options(port=port, host=host, store=store, open_browser=not no_browser, preheat=preheat, root=root))
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command("schedule")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of the screen."
+)
+@click.option("--check", is_flag=True, help="Only check that OUTPUT is up to date (exit 1 if not).")
+@click.option(
+    "--notebooks",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Read this folder of notebooks instead of the kit's own.",
+)
+def schedule_command(output: Path | None, check: bool, root: Path | None) -> None:
+    """Write the workshop timetable from the lessons' metadata (never kept by hand).
+
+    Each lesson notebook carries its title, times, objectives and key points in its
+    "idpckit" metadata; this turns them into a Markdown schedule for trainers.
+
+    \b
+    Example:
+        idpckit schedule -o workshop/schedule.md
+        idpckit schedule -o workshop/schedule.md --check
+    """
+    from . import catalog
+    from .files import write_atomic
+
+    try:
+        text = catalog.schedule_markdown(catalog.catalog(root))
+    except catalog.CatalogError as exc:
+        raise click.ClickException(str(exc)) from None
+    if check:
+        if output is None:
+            raise click.UsageError("--check needs -o/--output, the file to compare with.")
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
+        if current != text:
+            click.echo(f"{output} is out of date; run: idpckit schedule -o {output}", err=True)
+            sys.exit(1)
+        click.echo(f"{output} is up to date.", err=True)
+        return
+    if output:
+        write_atomic(output, text.encode("utf-8"))
+        click.echo(f"Wrote the schedule to {output}", err=True)
+    else:
+        click.echo(text, nl=False)

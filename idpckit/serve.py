@@ -1,0 +1,313 @@
+"""Serve the lessons and apps as web pages with Voilà, with no code in sight.
+
+``idpckit serve`` runs Voilà (0.5) in this process on the notebooks folder, with:
+
+* an **index page** at ``/`` listing the apps and lessons from their metadata
+  (:mod:`idpckit.catalog`); it replaces Voilà's file-tree page, which shows bare file
+  names, and costs no kernel;
+* the **"idpckit" page template**: Voilà's ``lab`` template without its render-blocking
+  CDN stylesheet (Voilà's bundle already ships Font Awesome) and with a link back to
+  the index; sources stripped, tracebacks hidden, light theme, no per-visitor
+  template/theme override;
+* **preheated kernels for the apps only**: a pool of one kernel that has already run the
+  notebook, so the first visitor's page is served at once.  Voilà would otherwise keep a
+  pool for *every* notebook in the folder, lessons included, each costing a kernel's
+  memory while idle.  The pool is refilled ``FILL_DELAY_S`` after use, so the refill does
+  not compete with the page the visitor is loading;
+* **kernel culling**: Voilà 0.5 does not stop a kernel when its tab closes unless the
+  browser holds an ``_xsrf`` cookie (voila#1458); the index and every rendered page set
+  that cookie, and kernels left without a connection are culled after
+  ``CULL_IDLE_S`` anyway;
+* **limits**: websocket messages (hence uploads through a FileUpload widget) up to
+  ``WS_MAX_MESSAGE_BYTES``, request bodies up to ``MAX_BODY_BYTES``, cells that run
+  longer than ``CELL_TIMEOUT_S`` are stopped;
+* ``IDPCKIT_STORE`` set for the kernels, so every app saves to the store chosen here.
+
+Security: Voilà's kernel websocket only lets the page send widget (comm) messages, never
+``execute_request``, so nothing a visitor types runs as code; each page has its own
+kernel, reachable only through its unguessable id; notebooks themselves are never served
+as files.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__, catalog
+
+if TYPE_CHECKING:  # pragma: no cover
+    from traitlets.config import Config
+
+DEFAULT_PORT = 8866
+DEFAULT_HOST = "127.0.0.1"
+#: Kernels kept ready for each app (kind "app"); lessons get none.
+POOL_SIZE = 1
+#: Seconds between a visitor taking a preheated kernel and the pool starting a new one.
+FILL_DELAY_S = 10.0
+#: How often to look for, and after how long to stop, kernels with no page connected.
+CULL_INTERVAL_S = 60
+CULL_IDLE_S = 300
+#: Largest websocket message: an upload travels as one message (assessment files are <= 2 MB).
+WS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+#: Largest HTTP request body (Voilà only receives tiny POSTs: the tab-close beacon, a login form).
+MAX_BODY_BYTES = 1024 * 1024
+#: A cell running longer than this is stopped, so a stuck page cannot hold a kernel forever.
+CELL_TIMEOUT_S = 120
+#: Kernel start-up allowance: 30 pages opened at once on 2 cores take a while.
+KERNEL_STARTUP_TIMEOUT_S = 120
+THEME = "light"
+TEMPLATE = "idpckit"
+#: Holds voila/templates/idpckit; prepended to JUPYTER_PATH so Voilà finds the template.
+SHARE = Path(__file__).resolve().parent / "_voila" / "share"
+INDEX_TEMPLATE = Path(__file__).resolve().parent / "_voila" / "index.html"
+TITLE = "The 2019 Ministerial Segment: lessons and exercises"
+
+
+class ServeError(RuntimeError):
+    """A problem that stops the server from starting, in plain words."""
+
+
+@dataclass
+class Options:
+    """What ``idpckit serve`` was asked for."""
+
+    port: int = DEFAULT_PORT
+    host: str = DEFAULT_HOST
+    store: str | None = None
+    open_browser: bool = True
+    preheat: bool = True
+    root: Path | None = None  # the notebooks folder; default catalog.notebooks_dir()
+
+
+def preheated(entries: list[catalog.Entry], preheat: bool = True) -> list[str]:
+    """Notebooks that get a pool of ready kernels: the apps, which visitors open most."""
+    return [e.name for e in entries if e.kind == "app"] if preheat else []
+
+
+def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
+    """The whole Voilà configuration, as one traitlets ``Config`` (tests inspect it)."""
+    from traitlets.config import Config
+
+    root = catalog.notebooks_dir(opts.root)
+    c = Config()
+    c.Voila.root_dir = str(root)
+    c.Voila.ip = opts.host
+    c.Voila.port = opts.port
+    c.Voila.port_retries = 0  # never silently move to another port: the printed URL must be right
+    c.Voila.open_browser = opts.open_browser
+    c.Voila.tornado_settings = {"websocket_max_message_size": WS_MAX_MESSAGE_BYTES}
+
+    c.VoilaConfiguration.template = TEMPLATE
+    c.VoilaConfiguration.theme = THEME
+    c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.allow_template_override = "NO"
+    c.VoilaConfiguration.allow_theme_override = "NO"
+
+    pooled = preheated(entries, opts.preheat)
+    c.VoilaConfiguration.preheat_kernel = bool(pooled)
+    if pooled:
+        c.VoilaConfiguration.default_pool_size = 0
+        c.VoilaKernelManager.kernel_pools_config = {
+            "default": {"pool_size": 0},
+            **{name: {"pool_size": POOL_SIZE} for name in pooled},
+        }
+        c.VoilaKernelManager.fill_delay = FILL_DELAY_S
+
+    c.MappingKernelManager.cull_interval = CULL_INTERVAL_S
+    c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_S
+    c.MappingKernelManager.cull_connected = False  # an open tab keeps its kernel, however long the trainee thinks
+    c.VoilaExecutor.timeout = CELL_TIMEOUT_S
+    c.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT_S
+    return c
+
+
+def index_html(scan: catalog.Scan, base_url: str = "/") -> str:
+    """The index page: apps, then lessons with summaries, objectives and times."""
+    import jinja2
+
+    from . import data
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    template = env.from_string(INDEX_TEMPLATE.read_text(encoding="utf-8"))
+    lessons = [e for e in scan.entries if e.kind == "lesson"]
+    total = sum(e.minutes for e in lessons)
+    try:
+        n_commitments = len(data.load().commitments)
+    except data.DataError:
+        n_commitments = 13
+    return template.render(
+        title=TITLE,
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        apps=[e for e in scan.entries if e.kind == "app"],
+        lessons=lessons,
+        problems=scan.problems,
+        total=f"{total // 60} h {total % 60:02d} min" if total >= 60 else f"{total} minutes",
+        teaching=sum(e.teaching for e in lessons),
+        exercises=sum(e.exercises for e in lessons),
+        n_commitments=n_commitments,
+        root=str(scan.root),
+        version=__version__,
+    )
+
+
+def absolute_store(url: str) -> str:
+    """The store URL with any relative SQLite path made absolute.
+
+    Kernels run with the notebook's folder as working directory, so a relative
+    ``reviews.sqlite`` would name a different file in the kernels than here.
+    """
+    if "://" not in url:
+        return str(Path(url).expanduser().resolve())
+    if url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        if u.database and u.database != ":memory:" and not u.database.startswith("file:"):
+            path = Path(u.database).expanduser()
+            if not path.is_absolute():
+                return u.set(database=str(path.resolve())).render_as_string(hide_password=False)
+    return url
+
+
+def display_store(url: str) -> str:
+    """The store URL for printing, without a password."""
+    if "://" not in url:
+        return url
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("://", 1)[0] + "://..."
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def urls(host: str, port: int) -> list[str]:
+    """Addresses to print: the local one, plus this machine's LAN address when serving a room."""
+    if host in ("0.0.0.0", "", "::"):
+        out = [f"http://127.0.0.1:{port}/"]
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect(("192.0.2.1", 9))  # UDP connect sends nothing; it picks the outgoing interface
+                lan = s.getsockname()[0]
+            if not lan.startswith("127."):
+                out.append(f"http://{lan}:{port}/")
+        except OSError:
+            pass
+        return out
+    shown = f"[{host}]" if ":" in host else host
+    return [f"http://{shown}:{port}/"]
+
+
+def _app_class() -> type:
+    """Voilà's application with the index page and the cookie fix (imports Voilà, so deferred)."""
+    import functools
+
+    from jupyter_server.base.handlers import JupyterHandler
+    from jupyter_server.utils import url_path_join
+    from tornado import web
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    class IndexHandler(JupyterHandler):
+        """``/``: the list of apps and lessons (instead of Voilà's file tree)."""
+
+        def initialize(self, root: str) -> None:
+            self.root = root
+
+        @web.authenticated
+        def get(self) -> None:
+            # Setting the _xsrf cookie lets Voilà's tab-close beacon shut the page's kernel down.
+            _ = self.xsrf_token
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-cache")
+            self.finish(index_html(catalog.scan(self.root), base_url=self.base_url))
+
+    class RenderHandler(TornadoVoilaHandler):
+        """``/voila/render/<nb>``: Voilà's page, plus the ``_xsrf`` cookie (see IndexHandler)."""
+
+        async def prepare(self) -> None:
+            result = super().prepare()
+            if result is not None:
+                await result
+            _ = self.xsrf_token
+
+    class IdpckitVoila(Voila):
+        """Voilà with the kit's index page; everything else is configuration."""
+
+        name = "idpckit-serve"
+
+        def init_handlers(self) -> list[Any]:
+            handlers = []
+            for handler in super().init_handlers():
+                if handler[1] is TornadoVoilaTreeHandler:
+                    continue  # the file tree is replaced by the index page
+                if handler[1] is TornadoVoilaHandler:
+                    handler = (handler[0], RenderHandler, *handler[2:])
+                handlers.append(handler)
+            index = [
+                (self.server_url, IndexHandler, {"root": self.root_dir}),
+                (url_path_join(self.server_url, r"/voila/tree.*"), web.RedirectHandler, {"url": self.server_url}),
+            ]
+            # Voilà creates the HTTP server in listen() with tornado's defaults (100 MB bodies).
+            self.app.listen = functools.partial(self.app.listen, max_body_size=MAX_BODY_BYTES)
+            return index + handlers
+
+    return IdpckitVoila
+
+
+def serve(opts: Options) -> None:
+    """Start Voilà and block until Ctrl+C (or SIGTERM), then shut every kernel down."""
+    scan = catalog.scan(opts.root)
+    if not scan.root.is_dir():
+        raise ServeError(f"There is no notebooks folder at {scan.root}.")
+    for problem in scan.problems:
+        print(f"idpckit: warning: {problem}", file=sys.stderr)
+    if not 0 < opts.port < 65536:
+        raise ServeError(f"{opts.port} is not a port number; use one between 1024 and 65535, e.g. --port 8866.")
+    if not port_is_free(opts.host, opts.port):
+        raise ServeError(
+            f"Port {opts.port} on {opts.host} is already in use (is the kit already running?). "
+            f"Stop the other server or choose another port, e.g. --port {opts.port + 1}."
+        )
+    if opts.store:
+        url = absolute_store(opts.store)
+        try:
+            from .store import Store
+
+            Store(url)
+        except ImportError:
+            pass
+        except Exception as exc:
+            raise ServeError(f"Cannot open the store {display_store(url)}: {exc}") from None
+        os.environ["IDPCKIT_STORE"] = url
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
+
+    apps = sum(e.kind == "app" for e in scan.entries)
+    lessons = sum(e.kind == "lesson" for e in scan.entries)
+    print(f"idpckit: serving {lessons} lessons and {apps} apps from {scan.root}", file=sys.stderr)
+    if os.environ.get("IDPCKIT_STORE"):
+        print(f"idpckit: reviews are saved in {display_store(os.environ['IDPCKIT_STORE'])}", file=sys.stderr)
+    for i, url in enumerate(urls(opts.host, opts.port)):
+        lead = "open" if i == 0 else "or, from other devices on this network,"
+        print(f"idpckit: {lead} {url}", flush=True)
+    print("idpckit: press Ctrl+C to stop the server.", file=sys.stderr, flush=True)
+
+    app = _app_class()
+    app.launch_instance(argv=[], config=voila_config(opts, scan.entries))

@@ -1,0 +1,149 @@
+"""`idpckit serve` without starting a server: its Voilà configuration, its index page, its refusals.
+
+The server itself, in a real browser, is tested in tests/browser/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from idpckit import catalog, serve
+from idpckit.cli import main
+
+
+def entries() -> list[catalog.Entry]:
+    return catalog.catalog()
+
+
+def test_voila_config_hides_code_and_limits_what_a_visitor_can_do() -> None:
+    c = serve.voila_config(serve.Options(port=9123, host="0.0.0.0"), entries())
+    assert c.Voila.root_dir == str(catalog.notebooks_dir())
+    assert (c.Voila.ip, c.Voila.port, c.Voila.port_retries) == ("0.0.0.0", 9123, 0)
+    assert c.VoilaConfiguration.strip_sources is True and c.VoilaConfiguration.show_tracebacks is False
+    assert c.VoilaConfiguration.allow_template_override == "NO" and c.VoilaConfiguration.allow_theme_override == "NO"
+    assert c.VoilaConfiguration.template == "idpckit" and c.VoilaConfiguration.theme == "light"
+    assert c.Voila.tornado_settings["websocket_max_message_size"] >= 3_000_000  # a 2 MB assessment file fits
+    assert c.MappingKernelManager.cull_idle_timeout > 0 and c.MappingKernelManager.cull_interval > 0
+    assert c.MappingKernelManager.cull_connected is False  # an open tab keeps its kernel
+    assert c.VoilaExecutor.timeout > 0
+
+
+def test_only_the_apps_get_preheated_kernels() -> None:
+    es = entries()
+    c = serve.voila_config(serve.Options(), es)
+    pools = c.VoilaKernelManager.kernel_pools_config
+    apps = {e.name for e in es if e.kind == "app"}
+    assert c.VoilaConfiguration.preheat_kernel is True and apps
+    assert pools["default"] == {"pool_size": 0}  # lessons: no idle kernels
+    assert {k for k in pools if k != "default"} == apps
+    assert all(pools[a]["pool_size"] == serve.POOL_SIZE for a in apps)
+    assert c.VoilaKernelManager.fill_delay >= 5  # the refill does not compete with the page being loaded
+
+    cold = serve.voila_config(serve.Options(preheat=False), es)
+    assert cold.VoilaConfiguration.preheat_kernel is False and "kernel_pools_config" not in cold.VoilaKernelManager
+
+
+def test_the_voila_template_exists_and_extends_lab() -> None:
+    template = serve.SHARE / "voila" / "templates" / serve.TEMPLATE
+    assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"
+    text = (template / "index.html.j2").read_text()
+    assert "extends 'lab/index.html.j2'" in text and "data:text/css," in text
+
+
+class _Index(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: dict[str, str] = {}
+        self.items: dict[str, str] = {}
+        self._item: str | None = None
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "li" and a.get("data-notebook"):
+            self._item = a["data-notebook"]
+            self.items[self._item] = ""
+        if tag == "a" and self._item and self._item not in self.links:
+            self.links[self._item] = a.get("href") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._item:
+            self.items[self._item] += data
+
+
+def test_index_lists_every_app_and_lesson_with_summary_objectives_and_times() -> None:
+    scan = catalog.scan()
+    page = serve.index_html(scan, base_url="/")
+    parsed = _Index()
+    parsed.feed(page)
+    assert set(parsed.items) == {e.name for e in scan.entries}
+    for e in scan.entries:
+        assert parsed.links[e.name] == f"/voila/render/{e.name}"
+        text = " ".join(parsed.items[e.name].split())
+        assert e.title in text and e.summary in text
+        if e.kind == "lesson":
+            assert f"Teaching {e.teaching} min" in text and f"Exercises {e.exercises} min" in text
+            assert all(o in text for o in e.objectives)
+    assert '<html lang="en">' in page and "<h1>" in page
+
+
+def test_index_escapes_metadata_and_shows_broken_notebooks(tmp_path: Path) -> None:
+    meta = {
+        "kind": "lesson",
+        "order": 0,
+        "title": "<script>alert(1)</script>Start",
+        "summary": "Tom & Jerry",
+        "teaching": 70,
+        "exercises": 5,
+        "objectives": ["<b>bold</b>"],
+        "keypoints": ["k"],
+    }
+    good = {"cells": [], "metadata": {"idpckit": meta}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "00-start.ipynb").write_text(json.dumps(good))
+    (tmp_path / "01-bad.ipynb").write_text("{not json")
+    page = serve.index_html(catalog.scan(tmp_path), base_url="/base/")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;Start" in page
+    assert "Tom &amp; Jerry" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert 'href="/base/voila/render/00-start.ipynb"' in page
+    assert "Some notebooks could not be listed" in page and "01-bad.ipynb" in page
+    assert "1 h 15 min in all" in page
+
+
+def test_relative_store_paths_become_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert serve.absolute_store("reviews.sqlite") == str(tmp_path / "reviews.sqlite")
+    assert serve.absolute_store("sqlite:///reviews.sqlite") == f"sqlite:///{tmp_path}/reviews.sqlite"
+    assert serve.absolute_store("sqlite:////abs/r.db") == "sqlite:////abs/r.db"
+    assert serve.absolute_store("sqlite://") == "sqlite://"
+    assert serve.absolute_store("postgresql://u:pw@host/db") == "postgresql://u:pw@host/db"
+    assert "pw" not in serve.display_store("postgresql://u:pw@host/db")
+
+
+def test_urls_printed_for_local_and_room_use() -> None:
+    assert serve.urls("127.0.0.1", 8866) == ["http://127.0.0.1:8866/"]
+    room = serve.urls("0.0.0.0", 8866)
+    assert room[0] == "http://127.0.0.1:8866/" and all(re.match(r"http://[\d.]+:8866/$", u) for u in room)
+
+
+def test_serve_refuses_a_busy_port_with_a_plain_message() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert not serve.port_is_free("127.0.0.1", port)
+        result = CliRunner().invoke(main, ["serve", "--no-browser", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.output and "Traceback" not in result.output
+
+
+def test_serve_refuses_a_missing_notebooks_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--no-browser", "--notebooks", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "There is no notebooks folder" in result.output
