@@ -125,7 +125,9 @@ def _rule_silent_in(content: Content, spec: dict[str, Any]) -> dict[str, Any]:
         'commitments[~commitments["id"].isin(cited)]["id"].tolist()'
     )
     reasons = {
-        cid: f"{DOC_NAMES[doc]} cites it: {cell}" if cell != "-" else f"no reference in {DOC_NAMES[doc]}"
+        cid: f"{DOC_NAMES[doc][0].upper()}{DOC_NAMES[doc][1:]} cites it: {cell}"
+        if cell != "-"
+        else f"No reference in {DOC_NAMES[doc]}"
         for cid, cell in cells.items()
     }
     return {
@@ -155,7 +157,7 @@ def _rule_cites_unit(content: Content, spec: dict[str, Any]) -> dict[str, Any]:
         f'chosen = refs[(refs["document"] == "{doc}") & (refs["unit"] == "{unit}")]\n'
         'chosen["commitment_id"].unique().tolist()'
     )
-    reasons = {c.id: f"cited as: {cells[c.id]}" for c in content.commitments}
+    reasons = {c.id: f"Cited as: {cells[c.id]}" for c in content.commitments}
     return {
         "kind": "many",
         "options": _commitment_options(content),
@@ -183,7 +185,7 @@ def _rule_cited_for(content: Content, spec: dict[str, Any]) -> dict[str, Any]:
         'chosen["commitment_id"].unique().tolist()'
     )
     cells = _cited_cells(content, doc)
-    reasons = {c.id: f"cited as: {cells[c.id]}" for c in content.commitments}
+    reasons = {c.id: f"Cited as: {cells[c.id]}" for c in content.commitments}
     return {
         "kind": "many",
         "options": _commitment_options(content),
@@ -238,7 +240,7 @@ def _rule_most_shared_ref(content: Content, spec: dict[str, Any]) -> dict[str, A
         f'in_doc = refs[refs["document"] == "{doc}"]\n'
         'in_doc.groupby(["section", "unit", "ref"])["commitment_id"].nunique().sort_values(ascending=False).head(3)'
     )
-    reasons = {k: f"cited for {len(v)} commitment(s)" for k, v in by_key.items()}
+    reasons = {k: f"Cited for {len(v)} commitment(s)" for k, v in by_key.items()}
     return {
         "kind": "many",
         "options": options,
@@ -263,7 +265,7 @@ def _rule_count_in_all(content: Content, spec: dict[str, Any]) -> dict[str, Any]
         f"int((documents_per_commitment == {len(TABLE1_DOCUMENTS)}).sum())"
     )
     options = tuple((str(i), str(i)) for i in range(len(content.commitments) + 1))
-    reasons = {str(i): ("that is too few" if i < n else "that is too many") for i in range(len(options)) if i != n}
+    reasons = {str(i): ("That is too few." if i < n else "That is too many.") for i in range(len(options)) if i != n}
     return {
         "kind": "one",
         "options": options,
@@ -376,7 +378,7 @@ def to_spec(question: Question, number: int) -> Any:
         for label, value in question.options
     ]
     if not question.answer:
-        options.append(Option(text=NONE_OF_THEM, correct=True, why="nothing in the data matches"))
+        options.append(Option(text=NONE_OF_THEM, correct=True, why="Nothing in the data matches."))
     return ChoiceSpec(
         id=question.id,
         title=f"Question {number}",

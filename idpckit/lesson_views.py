@@ -1,0 +1,296 @@
+"""What lessons 4 to 7 show, rendered from ``data/`` so a correction flows everywhere.
+
+The counterpart of :mod:`idpckit.lessons` (lessons 0 to 3), whose
+:class:`~idpckit.lessons.Html` blocks these functions return too: Jupyter and
+Voilà display them through ``_repr_html_`` and tests read them with ``str()``.
+Every piece of data text (content files, assessments typed by NGOs) is escaped.
+
+Nothing heavy is imported at module level: matplotlib comes in only through
+:func:`figure`, ipywidgets only through :class:`RubricBrowser`.
+
+Example::
+
+    >>> from idpckit import lesson_views
+    >>> "Human Rights Council" in str(lesson_views.venues("Geneva"))
+    True
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import data, scales, table1
+from .lessons import Html
+from .schema import TABLE1_DOCUMENTS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from .assessment import Assessment
+
+_STYLE = (
+    "<style>.idpckit-t{border-collapse:collapse;margin:0.5em 0}"
+    ".idpckit-t th,.idpckit-t td{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}"
+    ".idpckit-t th{background:#eee}.idpckit-card{border-left:4px solid #666;padding-left:0.8em;margin:1em 0}"
+    ".idpckit-fig svg{max-width:100%;height:auto}</style>"
+)
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _table(head: Iterable[str], rows: Iterable[Iterable[str]], caption: str = "") -> str:
+    """An HTML table; cells arrive already escaped (they may hold lists or links)."""
+    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
+    th = "".join(f'<th scope="col">{_esc(h)}</th>' for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'{_STYLE}<table class="idpckit-t">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _link(url: str, text: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        return _esc(text)
+    return f'<a href="{_esc(url)}" target="_blank" rel="noopener">{_esc(text)}</a>'
+
+
+def _source(files: str) -> str:
+    return f"<p><small>Source file: {files}.</small></p>"
+
+
+# --------------------------------------------------------------------------- lesson 4
+
+
+def table1_html(content: data.Content | None = None) -> Html:
+    """Table 1 as the note prints it (typographical slips corrected), from ``data/references.csv``."""
+    content = content or data.load()
+    head = ["#", table1.HEADINGS["commitment"], *(table1.HEADINGS[d] for d in TABLE1_DOCUMENTS)]
+    rows = [
+        [_esc(r["number"]), _esc(r["commitment"]), *(_esc(r[d]) for d in TABLE1_DOCUMENTS)]
+        for r in table1.rows(content)
+    ]
+    out = _table(head, rows, "Table 1: tracking progress against global commitments on drug policy")
+    out += f"<p><small>{_esc(table1.LEGEND)}</small></p>"
+    return Html(out + _source("<code>data/commitments.csv</code>, <code>data/references.csv</code>"))
+
+
+def corrections(content: data.Content | None = None) -> Html:
+    """References where the kit reads the note differently, or flags something to check, with the reason."""
+    content = content or data.load()
+    rows = []
+    for r in content.references:
+        if not (r.printed or r.note):
+            continue
+        rows.append(
+            [
+                f"{content.commitment(r.commitment_id).number}. {_esc(content.commitment(r.commitment_id).title)}",
+                _esc(content.document(r.document).short_name),
+                _esc(r.printed) or "–",
+                _esc(table1.render([r])),
+                _esc(r.note),
+            ]
+        )
+    if not rows:
+        return Html("<p>The kit reads every reference exactly as the note prints it.</p>")
+    return Html(
+        _table(
+            ["Commitment", "Document", "Printed in the note", "Read in the kit as", "Why"], rows, "Notes on references"
+        )
+    )
+
+
+def silences(content: data.Content | None = None) -> Html:
+    """For each document, the commitments it does not reference (a dash in Table 1)."""
+    content = content or data.load()
+    parts = []
+    for doc in TABLE1_DOCUMENTS:
+        silent = [c for c in content.commitments if not content.references_for(c.id, doc)]
+        name = _esc(content.document(doc).short_name)
+        if silent:
+            items = "".join(f"<li>{c.number}. {_esc(c.title)}</li>" for c in silent)
+            parts.append(f"<p><b>{name}</b> is silent on {len(silent)} commitment(s):</p><ul>{items}</ul>")
+        else:
+            parts.append(f"<p><b>{name}</b> references every commitment.</p>")
+    return Html(_STYLE + "".join(parts) + _source("<code>data/references.csv</code>"))
+
+
+# --------------------------------------------------------------------------- lesson 5
+
+
+def venue_card(avenue_id: str, content: data.Content | None = None) -> Html:
+    """One venue from ``data/avenues.yaml``: why it matters, what to do there, when, and links."""
+    content = content or data.load()
+    a = next((x for x in content.avenues if x.id == avenue_id), None)
+    if a is None:
+        raise KeyError(f"no venue with id '{avenue_id}' in avenues.yaml")
+    return Html(_STYLE + _card(a))
+
+
+def _card(a: Any) -> str:
+    actions = "".join(f"<li>{_esc(x)}</li>" for x in a.actions)
+    links = "".join(f"<li>{_link(link.url, link.title)}</li>" for link in a.links)
+    when = f"<p><b>When:</b> {_esc(a.timing)}</p>" if a.timing else ""
+    more = f"<details><summary>Links</summary><ul>{links}</ul></details>" if links else ""
+    return (
+        f'<div class="idpckit-card"><h4>{_esc(a.venue)}</h4><p>{_esc(a.why)}</p>'
+        f"<p><b>What you can do:</b></p><ul>{actions}</ul>{when}{more}</div>"
+    )
+
+
+def venues(city: str, content: data.Content | None = None) -> Html:
+    """Every venue of one city ("Vienna", "Geneva", "New York" or "National") from ``data/avenues.yaml``."""
+    content = content or data.load()
+    found = [a for a in content.avenues if a.city == city]
+    if not found:
+        raise KeyError(f"no venues for '{city}'; use Vienna, Geneva, New York or National")
+    return Html(_STYLE + "".join(_card(a) for a in found) + _source("<code>data/avenues.yaml</code>"))
+
+
+def later_events(content: data.Content | None = None) -> Html:
+    """What happened after the note was written (``origin = later`` in ``data/timeline.csv``), with sources."""
+    content = content or data.load()
+    rows = [
+        [_esc(e.date), f"<b>{_esc(e.title)}</b><br>{_esc(e.description)}", f"<small>{_esc(e.source)}</small>"]
+        for e in content.timeline
+        if e.origin == "later"
+    ]
+    return Html(_table(["When", "What happened", "Source"], rows, "After the note (September 2019)"))
+
+
+# --------------------------------------------------------------------------- lesson 6
+
+
+def commitments(content: data.Content | None = None) -> Html:
+    """The Table 1 commitments with their theme and what a good situation looks like, in plain words."""
+    content = content or data.load()
+    rows = [[_esc(c.number), f"<b>{_esc(c.title)}</b>", _esc(c.theme), _esc(c.summary)] for c in content.commitments]
+    return Html(
+        _table(["#", "Commitment", "Theme", "In plain words"], rows, "The commitments you can grade")
+        + _source("<code>data/commitments.csv</code>")
+    )
+
+
+def scales_legend() -> Html:
+    """Both grading scales, each grade with its words, symbol and colour swatch (never colour alone)."""
+    rows = []
+    for scale in scales.SCALES:
+        for lvl in scales.levels(scale).values():
+            swatch = (
+                f'<span style="display:inline-block;width:2.2em;background:{lvl.colour};color:{lvl.text_colour};'
+                f'text-align:center;border:1px solid #333">{_esc(lvl.symbol)}</span>'
+            )
+            shown = str(lvl.value) if isinstance(lvl.value, int) else str(lvl.value).capitalize()
+            rows.append([_esc(scales.SCALE_LABELS[scale]), f"<b>{_esc(shown)}</b>", swatch, _esc(lvl.label)])
+    return Html(_table(["Scale", "Grade", "Shown as", "Meaning"], rows, "The two scales the note suggests"))
+
+
+def rubric(commitment_id: str, content: data.Content | None = None) -> Html:
+    """How to grade one commitment (``data/rubric.yaml``): questions, indicators, sources and levels 1, 3, 5."""
+    content = content or data.load()
+    c = content.commitment(commitment_id)
+    r = content.rubric_for(commitment_id)
+    questions = "".join(f"<li>{_esc(q)}</li>" for q in r.questions)
+    indicators = "".join(
+        f"<li><b>{_esc(i.indicator)}</b><br><small>Where: {_esc(i.where)}</small></li>" for i in r.indicators
+    )
+    sources = "".join(f"<li>{_link(s.url, s.name)}</li>" for s in r.sources)
+    levels = _table(
+        ["Grade", "What it looks like"],
+        [
+            [f"<b>{g} {_esc(scales.FIVE_POINT[int(g)].symbol)} {_esc(scales.FIVE_POINT[int(g)].label)}</b>", _esc(t)]
+            for g, t in sorted(r.levels.items())
+        ],
+    )
+    return Html(
+        f'{_STYLE}<div class="idpckit-card"><h4>{c.number}. {_esc(c.title)}</h4>'
+        f"<p><b>Questions to ask about your country</b></p><ul>{questions}</ul>"
+        f"<p><b>Facts to look up, and where</b></p><ul>{indicators}</ul>"
+        + (f"<p><b>Sources</b></p><ul>{sources}</ul>" if sources else "")
+        + f"<p><b>What grades 1, 3 and 5 look like</b> (use 2 or 4 in between)</p>{levels}</div>"
+        + _source("<code>data/rubric.yaml</code>")
+    )
+
+
+class RubricBrowser:
+    """Pick a commitment, read its rubric.  ``browser.widget`` is the root widget."""
+
+    def __init__(self, content: data.Content | None = None, commitment_id: str | None = None) -> None:
+        import ipywidgets as w
+
+        self.content = content or data.load()
+        options = [(f"{c.number}. {c.title}", c.id) for c in self.content.commitments]
+        self.choice = w.Dropdown(
+            options=options,
+            value=commitment_id or options[0][1],
+            description="Commitment",
+            layout=w.Layout(width="100%"),
+            style={"description_width": "initial"},
+        )
+        self.card = w.HTML(str(rubric(self.choice.value, self.content)))
+        self.choice.observe(self._show, names="value")
+        self.widget = w.VBox([self.choice, self.card], layout=w.Layout(width="100%"))
+
+    def _show(self, change: Any) -> None:
+        try:
+            self.card.value = str(rubric(change["new"], self.content))
+        except Exception as exc:  # Voilà hides tracebacks: say it in the page
+            self.card.value = f"<p>✖ This rubric could not be shown ({_esc(exc)}). Please tell your trainer.</p>"
+
+
+def _grade_cell(grade: Any, scale: scales.Scale) -> str:
+    lvl = scales.level(grade, scale)
+    return f"<b>{_esc(lvl.short)}</b><br><small>{_esc(lvl.label)}</small>"
+
+
+def entries(assessment: Assessment, ids: Sequence[str] | None = None, content: data.Content | None = None) -> Html:
+    """An assessment's grades with their evidence, sources and recommendations (all escaped)."""
+    content = content or data.load()
+    rows = []
+    for e in assessment.entries:
+        if ids is not None and e.commitment_id not in ids:
+            continue
+        c = content.commitment(e.commitment_id)
+        sources = "".join(f"<li>{_esc(s.title)} <small>({_esc(s.kind)})</small></li>" for s in e.sources)
+        rows.append(
+            [
+                f"{c.number}. {_esc(c.title)}",
+                _grade_cell(e.grade, assessment.scale),
+                _esc(e.evidence) + (f"<ul>{sources}</ul>" if sources else ""),
+                _esc(e.recommendation) or "–",
+                _esc(e.confidence or "–"),
+            ]
+        )
+    who = ", ".join(assessment.organisations) or assessment.assessor or "an organisation"
+    caption = f"{assessment.country_name}, {assessment.year}: review by {who}"
+    if assessment.fictional:
+        caption += " (fictional example)"
+    return Html(_table(["Commitment", "Grade", "Evidence and sources", "Recommendation", "Confidence"], rows, caption))
+
+
+def side_by_side(assessments: Sequence[Assessment], commitment_id: str, content: data.Content | None = None) -> Html:
+    """How several reviews graded one commitment, with each one's evidence: the starting point of a discussion."""
+    content = content or data.load()
+    c = content.commitment(commitment_id)
+    rows = []
+    for a in assessments:
+        e = a.entry(commitment_id)
+        who = ", ".join(a.organisations) or a.assessor or "?"
+        if e is None:
+            rows.append([_esc(who), "–", "Not tracked in this review.", "–"])
+            continue
+        rows.append([_esc(who), _grade_cell(e.grade, a.scale), _esc(e.evidence) or "–", _esc(e.confidence or "–")])
+    return Html(_table(["Review", "Grade", "Evidence", "Confidence"], rows, f"{c.number}. {c.title}"))
+
+
+def figure(fig: Figure, description: str) -> Html:
+    """A chart as inline SVG with a text description for screen readers (the SVG's text is drawn as paths)."""
+    from .plots import to_svg
+
+    svg = to_svg(fig)
+    svg = svg[svg.index("<svg") :]  # drop the XML prologue: the SVG sits inside an HTML page
+    return Html(
+        f'{_STYLE}<figure class="idpckit-fig" role="img" aria-label="{_esc(description)}">{svg}'
+        f"<figcaption><small>{_esc(description)}</small></figcaption></figure>"
+    )
