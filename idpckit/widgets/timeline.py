@@ -1,0 +1,311 @@
+"""The road to 2019 and beyond, as an interactive timeline drawn from ``data/timeline.csv``.
+
+A slider (with "Earlier" / "Later" buttons for people who cannot drag) picks one
+event; a detail panel says what happened, which UN document it produced and
+where the fact comes from.  Events the 2019 IDPC note reports are told apart from
+later facts in words and symbols, never by colour alone, and every later fact
+shows its source, because the note stops in September 2019 and trainees must be
+able to check what the kit adds.
+
+:func:`chart` draws the same events as a labelled matplotlib figure (one row per
+event, so labels never overlap; Okabe-Ito colours *and* different marker shapes).
+matplotlib is imported only when a chart is drawn: a Voilà page that only shows
+the slider does not pay for it.
+
+Example::
+
+    >>> from idpckit.widgets.timeline import Timeline
+    >>> t = Timeline()
+    >>> t.select("ministerial-segment")
+    >>> "14–15 March 2019" in t.detail.value
+    True
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import html
+import io
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+import ipywidgets as w
+
+from .. import data
+from ..schema import Document, TimelineEvent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+Show = Literal["all", "note", "later"]
+
+#: How each origin is told apart: words, a symbol, a marker shape and an Okabe-Ito colour.
+ORIGINS: dict[str, dict[str, str]] = {
+    "note": {
+        "label": "Reported in the IDPC note (September 2019)",
+        "short": "In the note",
+        "symbol": "●",
+        "marker": "o",
+        "colour": "#0072B2",
+    },
+    "later": {
+        "label": "Later fact, after the note was written",
+        "short": "Later",
+        "symbol": "■",
+        "marker": "s",
+        "colour": "#D55E00",
+    },
+}
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def format_date(start: str, end: str = "") -> str:
+    """A partial ISO date (or span) in words: "11–12 March 2009", "March 2017", "2029"."""
+
+    def parts(d: str) -> tuple[int, int | None, int | None]:
+        bits = [int(b) for b in d.split("-")]
+        return bits[0], bits[1] if len(bits) > 1 else None, bits[2] if len(bits) > 2 else None
+
+    y, m, d = parts(start)
+
+    def one(y: int, m: int | None, d: int | None) -> str:
+        if m is None:
+            return str(y)
+        month = calendar.month_name[m]
+        return f"{d} {month} {y}" if d else f"{month} {y}"
+
+    if not end:
+        return one(y, m, d)
+    y2, m2, d2 = parts(end)
+    if (y, m) == (y2, m2) and d and d2:
+        return f"{d}–{d2} {calendar.month_name[m]} {y}"  # type: ignore[index]
+    return f"{one(y, m, d)} – {one(y2, m2, d2)}"
+
+
+def short_date(d: str) -> str:
+    """ "14 Mar 2019", "Mar 2017" or "2029": short enough for a slider's readout."""
+    bits = [int(b) for b in d.split("-")]
+    if len(bits) == 1:
+        return str(bits[0])
+    month = calendar.month_abbr[bits[1]]
+    return f"{bits[2]} {month} {bits[0]}" if len(bits) == 3 else f"{month} {bits[0]}"
+
+
+def _linkify(source: str) -> str:
+    """Escape a source line and turn its web addresses into links."""
+    out, last = [], 0
+    for match in re.finditer(r"https?://[^\s;,]+", source):
+        out.append(_esc(source[last : match.start()]))
+        url = match.group(0)
+        out.append(f'<a href="{_esc(url)}" target="_blank" rel="noopener">{_esc(url)}</a>')
+        last = match.end()
+    out.append(_esc(source[last:]))
+    return "".join(out)
+
+
+def describe(event: TimelineEvent, documents: dict[str, Document]) -> str:
+    """The detail panel for one event, as HTML (all data text escaped)."""
+    origin = ORIGINS[event.origin]
+    parts = [
+        f"<h4>{_esc(format_date(event.date, event.date_end))}: {_esc(event.title)}</h4>",
+        f"<p>{_esc(event.description)}</p>",
+    ]
+    doc = documents.get(event.document_id) if event.document_id else None
+    if doc is not None:
+        symbol = f" ({_esc(doc.symbol)})" if doc.symbol else ""
+        link = f' <a href="{_esc(doc.url)}" target="_blank" rel="noopener">Open the text</a>' if doc.url else ""
+        parts.append(f"<p><b>Document:</b> {_esc(doc.short_name)}: <i>{_esc(doc.title)}</i>{symbol}.{link}</p>")
+    where = f"<b>{origin['symbol']} {_esc(origin['label'])}.</b>"
+    if event.origin == "later":
+        where += f" Source: {_linkify(event.source)}"
+    parts.append(f"<p>{where}</p>")
+    return "".join(parts)
+
+
+class Timeline:
+    """Step through the timeline: a slider, Earlier/Later buttons, a filter and a detail panel."""
+
+    def __init__(self, content: data.Content | None = None, *, start: str = "pd2009-adopted") -> None:
+        content = content or data.load()
+        self.events: list[TimelineEvent] = sorted(content.timeline, key=lambda e: e.date)
+        self.documents = {d.id: d for d in content.documents}
+        self.show = w.ToggleButtons(
+            options=[
+                ("All events", "all"),
+                (f"{ORIGINS['note']['symbol']} In the 2019 note", "note"),
+                (f"{ORIGINS['later']['symbol']} Later facts", "later"),
+            ],
+            value="all",
+            description="Show",
+            tooltips=["Every event", "Only what the 2019 IDPC note reports", "Only what happened after the note"],
+            style={"button_width": "auto"},
+        )
+        self.slider = w.SelectionSlider(
+            options=self._options("all"),
+            description="Event",
+            continuous_update=False,
+            readout=True,
+            layout=w.Layout(width="100%"),
+        )
+        self.earlier = w.Button(description="Earlier", icon="arrow-left", tooltip="Previous event")
+        self.later = w.Button(description="Later", icon="arrow-right", tooltip="Next event")
+        self.detail = w.HTML(layout=w.Layout(min_height="8em"))
+        self.position = w.HTML()
+        self.error = w.HTML()
+        self.slider.observe(self._guard(self._on_select), names="value")
+        self.show.observe(self._guard(self._on_filter), names="value")
+        self.earlier.on_click(self._guard(lambda _b: self.step(-1)))
+        self.later.on_click(self._guard(lambda _b: self.step(+1)))
+        self.widget = w.VBox(
+            [
+                self.show,
+                self.slider,
+                w.HBox([self.earlier, self.later, self.position], layout=w.Layout(flex_flow="row wrap")),
+                self.detail,
+                self.error,
+            ]
+        )
+        self.select(start if any(e.id == start for e in self.events) else self.events[0].id)
+
+    def _options(self, show: Show) -> list[tuple[str, str]]:
+        """Slider labels: a short date and the origin symbol, unique (the slider needs that)."""
+        options: list[tuple[str, str]] = []
+        for e in self.events:
+            if show != "all" and e.origin != show:
+                continue
+            label = f"{short_date(e.date)} {ORIGINS[e.origin]['symbol']}"
+            n = sum(lab.startswith(label) for lab, _ in options)
+            options.append((f"{label} ({n + 1})" if n else label, e.id))
+        return options
+
+    def _guard(self, fn: Any) -> Any:
+        def run(*args: Any) -> None:
+            try:
+                self.error.value = ""
+                fn(*args)
+            except Exception as exc:  # Voilà hides tracebacks: say it in the page
+                self.error.value = f"<p>✖ Sorry, the timeline could not be updated ({_esc(str(exc))}).</p>"
+
+        return run
+
+    @property
+    def current(self) -> TimelineEvent:
+        return next(e for e in self.events if e.id == self.slider.value)
+
+    def select(self, event_id: str) -> None:
+        """Show event ``event_id`` (switching the filter back to all events if it is hidden)."""
+        if event_id not in [v for _, v in self.slider.options]:
+            self.show.value = "all"
+        self.slider.value = event_id
+        self._on_select()
+
+    def step(self, delta: int) -> None:
+        ids = [v for _, v in self.slider.options]
+        i = ids.index(self.slider.value) + delta
+        if 0 <= i < len(ids):
+            self.slider.value = ids[i]
+
+    def _on_select(self, _change: Any = None) -> None:
+        ids = [v for _, v in self.slider.options]
+        i = ids.index(self.slider.value)
+        self.detail.value = describe(self.current, self.documents)
+        self.position.value = f"<span>Event {i + 1} of {len(ids)}</span>"
+        self.earlier.disabled = i == 0
+        self.later.disabled = i == len(ids) - 1
+
+    def _on_filter(self, change: Any) -> None:
+        keep = self.slider.value
+        options = self._options(change["new"])
+        ids = [v for _, v in options]
+        self.slider.options = options
+        self.slider.value = keep if keep in ids else ids[0]
+        self._on_select()
+
+
+def chart(content: data.Content | None = None) -> Figure:
+    """The timeline as a figure: one row per event, labelled, origin shown by shape and colour.
+
+    Uses :class:`matplotlib.figure.Figure` directly (no pyplot state), so it is
+    safe in any backend and in callbacks.
+    """
+    from datetime import date
+
+    from matplotlib.dates import YearLocator, date2num
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    content = content or data.load()
+    events = sorted(content.timeline, key=lambda e: e.date)
+
+    def when(d: str) -> float:
+        bits = [int(b) for b in d.split("-")] + [1, 1]
+        return float(date2num(date(bits[0], bits[1] if len(bits) > 1 else 1, bits[2] if len(bits) > 2 else 1)))
+
+    fig = Figure(figsize=(9, 0.42 * len(events) + 1.4), layout="constrained")
+    ax = fig.add_subplot()
+    first, last = when(events[0].date), when(events[-1].date)
+    for row, e in enumerate(events):
+        y = len(events) - row
+        style = ORIGINS[e.origin]
+        x = when(e.date)
+        ax.plot([x], [y], marker=style["marker"], color=style["colour"], markersize=8, linestyle="none")
+        label = f"{format_date(e.date, e.date_end)}: {e.title}"
+        right = x < (first + last) / 2
+        ax.annotate(
+            label,
+            (x, y),
+            xytext=(8 if right else -8, 0),
+            textcoords="offset points",
+            ha="left" if right else "right",
+            va="center",
+            fontsize=8.5,
+        )
+    ax.axvspan(when("2009-03-11"), when("2019-03-14"), color="0.93", zorder=0)
+    ax.axvspan(when("2019-03-14"), when("2029"), color="0.97", zorder=0)
+    ax.text(when("2009-06"), 0.2, "First decade: 2009 targets", fontsize=8, color="0.3")
+    ax.text(when("2019-06"), 0.2, "Second decade: the 2019 Declaration", fontsize=8, color="0.3")
+    ax.set_ylim(-0.3, len(events) + 0.8)
+    ax.set_yticks([])
+    ax.xaxis.set_major_locator(YearLocator(2))
+    ax.xaxis.set_major_formatter(lambda x, _pos: str(int(_year(x))))
+    ax.set_xlim(when("2008"), when("2030-06"))
+    ax.set_xlabel("Year")
+    ax.set_title("From the 2009 Political Declaration to the end of the 2019 Declaration's timeline")
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    handles = [
+        Line2D([], [], marker=s["marker"], color=s["colour"], linestyle="none", label=s["label"])
+        for s in ORIGINS.values()
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8.5, frameon=False)
+    return fig
+
+
+def _year(x: float) -> int:
+    from matplotlib.dates import num2date
+
+    return num2date(x).year
+
+
+def alt_text(content: data.Content | None = None) -> str:
+    """A text alternative for the chart: every event in order, with its origin in words."""
+    content = content or data.load()
+    events = sorted(content.timeline, key=lambda e: e.date)
+    items = "; ".join(
+        f"{format_date(e.date, e.date_end)}: {e.title} ({ORIGINS[e.origin]['short'].lower()})" for e in events
+    )
+    return f"Timeline of {len(events)} events. {items}."
+
+
+def chart_html(content: data.Content | None = None) -> str:
+    """The chart as an ``<img>`` with a text alternative, ready for an HTML output or widget."""
+    fig = chart(content)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    src = base64.b64encode(buf.getvalue()).decode("ascii")
+    alt = _esc(alt_text(content))
+    return f'<img src="data:image/png;base64,{src}" alt="{alt}" style="max-width:100%;height:auto">'
