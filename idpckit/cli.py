@@ -94,4 +94,8 @@ def data_path() -> None:
     click.echo(str(data.data_dir()))
 
 
-from . import cli_serve  # noqa: E402,F401
+# Commands from other modules register themselves on `main` when imported (one name per line).
+from . import (  # noqa: E402
+    cli_report,  # noqa: F401
+    cli_serve,  # noqa: F401
+)

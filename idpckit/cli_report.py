@@ -1,0 +1,216 @@
+"""Commands that turn reviews into documents: ``report``, ``compare`` and ``aggregate``.
+
+Each command reads its input through :func:`idpckit.assessment_io.read_assessment`
+(every bad file gets a plain one-paragraph error), builds the whole output in
+memory, and only then writes it with :func:`idpckit.files.write_atomic`.  So a
+failure at any point, a bad file, a chart that cannot be drawn, a full disk,
+leaves any previous output file exactly as it was, and the command exits 1
+with a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .cli import main
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .assessment import Assessment
+
+#: Show a progress bar when aggregating at least this many files (and stderr is a terminal).
+PROGRESS_FROM = 50
+
+_SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".csv": "csv"}
+
+
+def _format(output: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
+    """The output format: --format if given, else the output file's extension."""
+    if fmt:
+        return fmt
+    found = _SUFFIXES.get(output.suffix.lower())
+    if found not in allowed:
+        names = " or ".join(f".{a}" for a in allowed)
+        raise click.ClickException(f"cannot tell the format of '{output.name}' from its name; end it with {names}.")
+    return found
+
+
+def _read(path: Path) -> Assessment:
+    from .assessment_io import AssessmentError, read_assessment
+
+    try:
+        return read_assessment(path)
+    except AssessmentError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _write(output: Path, payload: bytes, what: str) -> None:
+    from .files import write_atomic
+
+    try:
+        write_atomic(output, payload)
+    except OSError as exc:
+        raise click.ClickException(f"could not write {what} to {output}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {what} to {output}", err=True)
+
+
+def _build(what: str, make: Callable[[], bytes]) -> bytes:
+    """Run a report builder, turning the errors a user can cause into plain messages."""
+    from .data import DataError
+
+    try:
+        return make()
+    except DataError as exc:
+        raise click.ClickException(f"the kit's content has problems, so no {what} was made:\n{exc}") from None
+    except ValueError as exc:
+        raise click.ClickException(f"could not make the {what}: {exc}.") from None
+    except Exception as exc:  # a bug, not the user's doing: still a message, not a traceback
+        raise click.ClickException(
+            f"could not make the {what} because of an unexpected error ({type(exc).__name__}: {exc}). "
+            "Nothing was written. Please report this to the kit's maintainers."
+        ) from None
+
+
+@main.command("report")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The report to write: OUT.html (one self-contained page) or OUT.pdf.",
+)
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), help="Override the format the name suggests.")
+def report_command(file: Path, output: Path, fmt: str | None) -> None:
+    """Write a report of one review for a meeting with the government (HTML or PDF).
+
+    The report has a summary, the scorecard and, for every tracked commitment,
+    the grade, evidence, sources, recommendation and where the commitment is
+    made in the three UN documents of Table 1.
+
+    \b
+    Example:
+        idpckit report veridia-2024.json -o veridia-2024.html
+        idpckit report veridia-2024.json -o veridia-2024.pdf
+    """
+    kind = _format(output, fmt, ("html", "pdf"))
+    assessment = _read(file)
+
+    def make() -> bytes:
+        from . import report
+
+        if kind == "pdf":
+            return report.pdf_report(assessment)
+        return report.html_report(assessment).encode("utf-8")
+
+    _write(output, _build("report", make), f"the {kind.upper()} report")
+
+
+@main.command("compare")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The page to write (OUT.html).",
+)
+def compare_command(old: Path, new: Path, output: Path) -> None:
+    """Show what improved and what worsened between two reviews of one country (HTML).
+
+    Give the earlier review first.  Reviews on different scales are compared
+    as traffic lights (1-2 red, 3 orange, 4-5 green).
+
+    \b
+    Example:
+        idpckit compare veridia-2023.json veridia-2024.json -o veridia-changes.html
+    """
+    _format(output, None, ("html",))
+    earlier, later = _read(old), _read(new)
+
+    def make() -> bytes:
+        from . import report
+
+        return report.compare_html(earlier, later).encode("utf-8")
+
+    _write(output, _build("comparison", make), "the year-on-year comparison")
+
+
+def _expand(files: tuple[Path, ...]) -> list[Path]:
+    """The files to read: each FILE, and the *.json files inside any folder given."""
+    out: list[Path] = []
+    for f in files:
+        if f.is_dir():
+            found = sorted(f.glob("*.json"))
+            if not found:
+                raise click.ClickException(f"the folder {f} has no .json assessment files in it.")
+            out.extend(found)
+        else:
+            out.append(f)
+    return out
+
+
+@main.command("aggregate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="OUT.html (coalition page) or OUT.csv (one row per commitment, one column per review).",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Leave out files that cannot be read (each is named on the screen) instead of stopping.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help=f"Show a progress bar (default: for {PROGRESS_FROM} files or more, on a terminal).",
+)
+def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool, progress: bool | None) -> None:
+    """Merge several NGOs' reviews of one country and year into a coalition view.
+
+    For each commitment: the consensus (median grade), the lowest and highest
+    grade, and a flag where assessors disagree (2 or more points apart, or
+    different traffic lights).  FILES may include folders of .json files.
+
+    \b
+    Example:
+        idpckit aggregate reviews/*.json -o coalition.html
+        idpckit aggregate reviews/ -o coalition.csv
+    """
+    from tqdm import tqdm
+
+    from .assessment_io import AssessmentError, read_assessment
+
+    kind = _format(output, None, ("html", "csv"))
+    paths = _expand(files)
+    disable = (len(paths) < PROGRESS_FROM or None) if progress is None else not progress
+    assessments, skipped = [], 0
+    for path in tqdm(paths, desc="Reading reviews", unit="file", disable=disable):
+        try:
+            assessments.append(read_assessment(path))
+        except AssessmentError as exc:
+            if not skip_invalid:
+                raise click.ClickException(f"{exc} (use --skip-invalid to leave such files out)") from None
+            skipped += 1
+            click.echo(f"Skipped: {exc}", err=True)
+    if not assessments:
+        raise click.ClickException("none of the files could be read, so there is nothing to merge.")
+
+    def make() -> bytes:
+        from . import report
+
+        if kind == "csv":
+            return report.coalition_csv(assessments).encode("utf-8")
+        return report.coalition_html(assessments).encode("utf-8")
+
+    payload = _build("coalition view", make)
+    note = f" ({skipped} file(s) skipped)" if skipped else ""
+    _write(output, payload, f"the coalition view of {len(assessments)} reviews{note}")

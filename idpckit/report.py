@@ -1,0 +1,629 @@
+"""Reports for a meeting with the government: HTML and PDF, year-on-year and coalition pages.
+
+The note suggests making the yearly grades "the subject of a yearly meeting with
+your government".  This module turns a review into a document to bring to that
+meeting: a summary, the scorecard, then for every commitment the grade (in
+words and symbol, never colour alone), the evidence, the sources, the
+recommendation and where the commitment is made in the three UN documents of
+Table 1.
+
+HTML comes from Jinja2 templates in ``idpckit/templates/`` (read through
+importlib.resources) with autoescaping on, so whatever an assessor typed,
+including ``<script>``, is shown as text.  The page is one self-contained file:
+the CSS is inline and the chart is an SVG ``data:`` image (an image cannot run
+script).  PDF is written with fpdf2 in DejaVu Sans, the Unicode font that ships
+with matplotlib, so Spanish, French and Russian text render.
+
+matplotlib, fpdf2 and jinja2 are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import re
+import struct
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__, scales
+from .assessment import Assessment, Entry
+from .coalition import Consensus, check_group, labels, merge
+from .compare import DIRECTIONS, check_pair, compare, order_ids, summary
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
+    from matplotlib.figure import Figure
+
+    from .data import Content
+
+#: Above this many reviews the coalition page lists no per-review columns (the CSV has them).
+MATRIX_LIMIT = 12
+#: Chart width for the PDF: narrower than on screen so its words stay legible on A4.
+PDF_FIGURE_INCHES = 9.0
+
+
+def _content(content: Content | None) -> Content:
+    if content is None:
+        from .data import load
+
+        content = load()
+    return content
+
+
+# --------------------------------------------------------------------------- view models
+
+
+@dataclass(frozen=True)
+class DocRef:
+    name: str
+    url: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    title: str
+    link: str
+    href: str  # the link when it is a web address we can safely make clickable, else ""
+    kind: str
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    id: str
+    number: str
+    title: str
+    summary: str
+    level: scales.Level
+    evidence: str
+    sources: list[SourceView]
+    recommendation: str
+    confidence: str
+    refs: list[DocRef]
+
+
+_WEB = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+def safe_href(link: str) -> str:
+    """``link`` if it is an http(s) address, else "" (no ``javascript:`` or ``data:`` links from users)."""
+    link = link.strip()
+    return link if _WEB.match(link) else ""
+
+
+def _title(cid: str, content: Content) -> tuple[str, str, str]:
+    """(number, title, summary) of a commitment; an id the content does not know shows as itself."""
+    try:
+        c = content.commitment(cid)
+    except KeyError:
+        return "", cid, ""
+    return str(c.number), c.title, c.summary
+
+
+def doc_refs(cid: str, content: Content) -> list[DocRef]:
+    """Where a commitment is made in each Table 1 document, as the note prints it."""
+    from .schema import TABLE1_DOCUMENTS
+    from .table1 import render
+
+    out = []
+    for doc_id in TABLE1_DOCUMENTS:
+        doc = content.document(doc_id)
+        out.append(DocRef(doc.short_name, safe_href(doc.url), render(content.references_for(cid, doc_id))))
+    return out
+
+
+def commitment_views(assessment: Assessment, content: Content) -> list[CommitmentView]:
+    """Every tracked commitment of a review, in Table 1's order, ready for a template or the PDF."""
+    out = []
+    for cid in order_ids([e.commitment_id for e in assessment.entries], content):
+        entry: Entry | None = assessment.entry(cid)
+        assert entry is not None
+        number, title, what = _title(cid, content)
+        out.append(
+            CommitmentView(
+                id=cid,
+                number=number,
+                title=title,
+                summary=what,
+                level=scales.level(entry.grade, assessment.scale),
+                evidence=entry.evidence.strip(),
+                sources=[SourceView(s.title, s.link, safe_href(s.link), s.kind) for s in entry.sources],
+                recommendation=entry.recommendation.strip(),
+                confidence=entry.confidence or "",
+                refs=doc_refs(cid, content),
+            )
+        )
+    return out
+
+
+def counts(assessment: Assessment) -> dict[str, Any]:
+    """Tracked/graded/not assessed, and how many commitments got each grade (worst first)."""
+    levels = scales.levels(assessment.scale)
+    given = [e.grade for e in assessment.entries if e.grade is not None]
+    by_level = [(lv, given.count(value)) for value, lv in levels.items() if given.count(value)]
+    return {
+        "tracked": len(assessment.entries),
+        "graded": len(given),
+        "not_assessed": len(assessment.entries) - len(given),
+        "by_level": by_level,
+    }
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _grade_class(level: scales.Level) -> str:
+    prefix = "five" if isinstance(level.value, int) else "light"
+    return f"{prefix}-{level.value}"
+
+
+def _grade_css() -> str:
+    """Badge colours generated from :mod:`idpckit.scales`, so reports and charts never drift apart."""
+    rules = []
+    for lv in [*scales.FIVE_POINT.values(), *scales.TRAFFIC_LIGHT.values()]:
+        rules.append(f".grade.{_grade_class(lv)} {{ background: {lv.colour}; color: {lv.text_colour}; }}")
+    return "\n".join(rules)
+
+
+def _template_source(name: str) -> str:
+    return (resources.files("idpckit") / "templates" / name).read_text(encoding="utf-8")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment for reports: autoescaping always on, undefined names are errors."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_template_source),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["grade_class"] = _grade_class
+    return env
+
+
+def _render(template: str, fictional: bool, **context: Any) -> str:
+    from markupsafe import Markup
+
+    css = Markup(_template_source("style.css") + "\n" + _grade_css())  # our own file, not user text
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            css=css,
+            version=__version__,
+            made_on=dt.date.today().isoformat(),
+            fictional=fictional,
+            **context,
+        )
+    )
+
+
+def _svg_src(fig: Figure) -> str:
+    """A ``data:`` URI of the figure as SVG, then closes the figure's memory."""
+    from .plots import to_svg
+
+    svg = to_svg(fig)
+    fig.clear()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def html_report(assessment: Assessment, content: Content | None = None) -> str:
+    """The review as one self-contained HTML page (inline CSS and chart, print stylesheet)."""
+    from .plots import scorecard
+
+    content = _content(content)
+    return _render(
+        "report.html",
+        assessment.fictional,
+        a=assessment,
+        scale_label=scales.SCALE_LABELS[assessment.scale],
+        counts=counts(assessment),
+        scorecard_src=_svg_src(scorecard(assessment, content)),
+        commitments=commitment_views(assessment, content),
+        legend=_legend(),
+    )
+
+
+def _legend() -> str:
+    from .table1 import LEGEND
+
+    return LEGEND
+
+
+def compare_html(old: Assessment, new: Assessment, content: Content | None = None) -> str:
+    """What improved and what worsened between two reviews of one country, as one HTML page.
+
+    Raises ValueError if the reviews are of different countries or the later one is given first.
+    """
+    from .plots import year_on_year
+
+    check_pair(old, new)
+    content = _content(content)
+    changes = compare(old, new, content)
+    rows = []
+    for ch in changes:
+        number, title, _ = _title(ch.commitment_id, content)
+        entry = new.entry(ch.commitment_id)
+        rows.append(
+            {
+                "change": ch,
+                "number": number,
+                "title": title,
+                "evidence": entry.evidence.strip() if entry else "",
+                "recommendation": entry.recommendation.strip() if entry else "",
+            }
+        )
+    totals = [(key, n, *DIRECTIONS[key]) for key, n in summary(changes).items()]
+    basis = (
+        changes[0].basis if changes else ("five-point" if old.scale == new.scale == "five-point" else "traffic-light")
+    )
+    return _render(
+        "compare.html",
+        old.fictional or new.fictional,
+        old=old,
+        new=new,
+        changes=rows,
+        totals=totals,
+        basis=basis,
+        chart_src=_svg_src(year_on_year(old, new, content)),
+    )
+
+
+def _coalition_rows(merged: list[Consensus], assessments: Sequence[Assessment], content: Content) -> list[dict]:
+    rows = []
+    for c in merged:
+        number, title, _ = _title(c.commitment_id, content)
+        dist = ", ".join(f"{score}×{n}" for score, n in c.counts().items() if n)
+        levels = []
+        for a, grade in zip(assessments, c.grades, strict=True):
+            entry = a.entry(c.commitment_id)
+            levels.append(None if entry is None else scales.level(grade, a.scale))
+        rows.append(
+            {
+                "c": c,
+                "number": number,
+                "title": title,
+                "low": "–" if c.min is None else c.min,
+                "high": "–" if c.max is None else c.max,
+                "light": scales.TRAFFIC_LIGHT[c.light] if c.light else None,
+                "distribution": dist or "–",
+                "levels": levels,
+            }
+        )
+    return rows
+
+
+def coalition_html(assessments: Sequence[Assessment], content: Content | None = None) -> str:
+    """The coalition view of several reviews of one country and year, as one HTML page.
+
+    Raises ValueError if the reviews are of different countries or years.
+    """
+    from .plots import coalition
+
+    check_group(assessments)
+    content = _content(content)
+    merged = merge(assessments, content)
+    rows = _coalition_rows(merged, assessments, content)
+    reviews = [{"a": a, "label": name} for a, name in zip(assessments, labels(assessments), strict=True)]
+    return _render(
+        "coalition.html",
+        any(a.fictional for a in assessments),
+        first=assessments[0],
+        reviews=reviews,
+        rows=rows,
+        disagreements=[r for r in rows if r["c"].disagree],
+        light_used=any(a.scale == "traffic-light" for a in assessments),
+        matrix_limit=MATRIX_LIMIT,
+        not_assessed=scales.NOT_ASSESSED,
+        chart_src=_svg_src(coalition(assessments, content)),
+    )
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _cell(value: object) -> object:
+    """Neutralise spreadsheet formulas in text cells (a name starting with = + - @ is shown, not run)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def coalition_csv(assessments: Sequence[Assessment], content: Content | None = None) -> str:
+    """The coalition view as CSV: one row per commitment, consensus columns then one column per review.
+
+    Grades are written as the assessor gave them (3, "orange"); blank means not
+    graded.  Raises ValueError if the reviews are of different countries or years.
+    """
+    check_group(assessments)
+    content = _content(content)
+    merged = merge(assessments, content)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    first = assessments[0]
+    head = [
+        "country",
+        "year",
+        "number",
+        "commitment_id",
+        "commitment",
+        "reviews_graded",
+        "reviews_not_assessed",
+        "median_score",
+        "median_light",
+        "lowest_score",
+        "highest_score",
+        "spread",
+        "disagree",
+    ]
+    writer.writerow(head + [_cell(f"grade: {name}") for name in labels(assessments)])
+    for c in merged:
+        number, title, _ = _title(c.commitment_id, content)
+        writer.writerow(
+            [
+                first.country,
+                first.year,
+                number,
+                c.commitment_id,
+                title,
+                c.n,
+                c.not_assessed,
+                c.median_text if c.median is not None else "",
+                c.light or "",
+                "" if c.min is None else c.min,
+                "" if c.max is None else c.max,
+                "" if c.spread is None else c.spread,
+                "yes" if c.disagree else "no",
+                *("" if g is None else g for g in c.grades),
+            ]
+        )
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def font_paths() -> dict[str, Path]:
+    """DejaVu Sans regular, bold and oblique from matplotlib's own data folder (always installed with it)."""
+    import matplotlib
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return {"": ttf / "DejaVuSans.ttf", "B": ttf / "DejaVuSans-Bold.ttf", "I": ttf / "DejaVuSans-Oblique.ttf"}
+
+
+_CONTROL = {c for c in map(chr, range(32)) if c not in "\n"} | {chr(127)}
+
+
+def _clean(text: str) -> str:
+    """User text made safe for the PDF: one kind of line break, no control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return "".join(ch for ch in text if ch not in _CONTROL and unicodedata.category(ch) != "Cs")
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    h = hex_colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def _make_pdf(assessment: Assessment) -> Any:
+    from fpdf import FPDF
+
+    running_head = f"{assessment.country_name}, {assessment.year}: civil-society review"
+
+    class ReportPDF(FPDF):
+        def header(self) -> None:
+            self.set_font("DejaVu", "", 8)
+            self.set_text_color(80, 80, 80)
+            self.cell(0, 5, _clean(running_head), new_x="LMARGIN", new_y="TOP")
+            if assessment.fictional:
+                self.set_font("DejaVu", "B", 9)
+                self.set_text_color(0, 0, 0)
+                self.cell(0, 5, "FICTIONAL EXAMPLE", align="R", new_x="LMARGIN", new_y="NEXT")
+            self.ln(6)
+            self.set_text_color(0, 0, 0)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("DejaVu", "", 8)
+            self.set_text_color(80, 80, 80)
+            self.cell(0, 5, f"Page {self.page_no()} of {{nb}} · idpckit {__version__}", align="C")
+
+    pdf = ReportPDF(format="A4", unit="mm")
+    pdf.set_margins(16, 14, 16)
+    pdf.set_auto_page_break(True, margin=16)
+    for style, path in font_paths().items():
+        pdf.add_font("DejaVu", style, str(path))
+    pdf.set_title(_clean(running_head))
+    pdf.set_author(_clean("; ".join(assessment.organisations) or assessment.assessor or "idpckit"))
+    pdf.set_creator(f"idpckit {__version__}")
+    pdf.set_lang("en")
+    return pdf
+
+
+def _heading(pdf: Any, text: str, size: float = 13) -> None:
+    pdf.set_font("DejaVu", "B", size)
+    pdf.multi_cell(0, size * 0.5, _clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.5)
+
+
+def _para(pdf: Any, text: str, size: float = 10, style: str = "", grey: bool = False) -> None:
+    pdf.set_font("DejaVu", style, size)
+    pdf.set_text_color(*((85, 85, 85) if grey else (0, 0, 0)))
+    pdf.multi_cell(0, size * 0.5, _clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+
+
+def _badge(pdf: Any, level: scales.Level, size: float = 10) -> None:
+    """A grade as a box: fill colour, then symbol, value and words (the words carry the meaning)."""
+    pdf.set_font("DejaVu", "B", size)
+    if level is scales.NOT_ASSESSED or level.value == "not assessed":
+        text, fill, ink = "– Not assessed", (255, 255, 255), (0, 0, 0)
+    else:
+        text, fill, ink = f"{level.short} · {level.label}", _rgb(level.colour), _rgb(level.text_colour)
+    pdf.set_fill_color(*fill)
+    pdf.set_text_color(*ink)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.4)
+    pdf.cell(pdf.get_string_width(text) + 6, size * 0.62, text, border=1, fill=True, new_x="RIGHT", new_y="TOP")
+    pdf.set_text_color(0, 0, 0)
+
+
+def _field(pdf: Any, label: str, text: str) -> None:
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
+    if text:
+        _para(pdf, text)
+    else:
+        _para(pdf, "None recorded.", style="I", grey=True)
+    pdf.ln(1)
+
+
+def pdf_report(assessment: Assessment, content: Content | None = None) -> bytes:
+    """The review as a PDF with the same contents as :func:`html_report` (DejaVu Sans, so any European script)."""
+    from .plots import scorecard, to_png
+
+    content = _content(content)
+    pdf = _make_pdf(assessment)
+    pdf.add_page()
+    if assessment.fictional:
+        pdf.set_font("DejaVu", "B", 13)
+        pdf.set_fill_color(255, 248, 214)
+        pdf.set_line_width(0.8)
+        pdf.multi_cell(
+            0,
+            8,
+            "FICTIONAL EXAMPLE: a made-up review for training. It describes no real country or government.",
+            border=1,
+            fill=True,
+            padding=2,
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.ln(3)
+    _para(pdf, "Civil-society review of drug policy commitments", size=9, grey=True)
+    _heading(
+        pdf,
+        f"{assessment.country_name}, {assessment.year}: where the government stands on its international drug "
+        "policy commitments",
+        size=15,
+    )
+
+    _heading(pdf, "Summary")
+    n = counts(assessment)
+    rows = [
+        ("Country", f"{assessment.country_name} ({assessment.country})"),
+        ("Review year", str(assessment.year)),
+        ("Organisation(s)", "; ".join(assessment.organisations) or "not stated"),
+        ("Assessor", assessment.assessor or "not stated"),
+        ("Date", assessment.date.isoformat()),
+        ("Scale", scales.SCALE_LABELS[assessment.scale]),
+        ("Commitments", f"{n['tracked']} tracked, {n['graded']} graded, {n['not_assessed']} not assessed"),
+    ]
+    for key, value in rows:
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(38, 6, key, new_x="RIGHT", new_y="TOP")
+        pdf.set_font("DejaVu", "", 10)
+        pdf.multi_cell(0, 6, _clean(value), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for level, count in n["by_level"]:
+        _badge(pdf, level, size=9)
+        pdf.set_font("DejaVu", "", 10)
+        pdf.cell(0, 9 * 0.62, f"  {count} commitment(s)", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+
+    fig = scorecard(assessment, content, width=PDF_FIGURE_INCHES)
+    png = to_png(fig, dpi=150)
+    fig.clear()
+    px_width, px_height = struct.unpack(">II", png[16:24])  # the PNG header's image size
+    width = pdf.epw
+    height = width * px_height / px_width
+    if pdf.get_y() + height + 12 > pdf.page_break_trigger:
+        pdf.add_page()
+    else:
+        pdf.ln(3)
+    _heading(pdf, "Scorecard")
+    pdf.image(io.BytesIO(png), w=width, alt_text="Scorecard chart; every grade is also listed in words below.")
+    _para(
+        pdf,
+        "Bar length is the grade on the common 1-5 score; each grade also has its own symbol, words and hatching.",
+        size=8,
+        grey=True,
+    )
+
+    pdf.add_page()
+    _heading(pdf, "Commitment by commitment")
+    for view in commitment_views(assessment, content):
+        if pdf.get_y() + 40 > pdf.page_break_trigger:
+            pdf.add_page()
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_line_width(0.6)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.epw, pdf.get_y())
+        pdf.ln(2)
+        _heading(pdf, f"{view.number}. {view.title}" if view.number else view.title, size=12)
+        if view.summary:
+            _para(pdf, view.summary, size=9, style="I", grey=True)
+            pdf.ln(1)
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(16, 6.2, "Grade:", new_x="RIGHT", new_y="TOP")
+        _badge(pdf, view.level)
+        if view.confidence:
+            pdf.set_font("DejaVu", "", 10)
+            pdf.cell(0, 6.2, f"   Confidence: {view.confidence}", new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.ln(6.2)
+        pdf.ln(2)
+        _field(pdf, "Evidence", view.evidence)
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(0, 6, "Sources", new_x="LMARGIN", new_y="NEXT")
+        if not view.sources:
+            _para(pdf, "None recorded.", style="I", grey=True)
+        for s in view.sources:
+            pdf.set_font("DejaVu", "", 10)
+            pdf.write(5, "• ")
+            if s.href:
+                pdf.set_text_color(11, 79, 138)
+                pdf.write(5, _clean(s.title), link=s.href)
+                pdf.set_text_color(0, 0, 0)
+            else:
+                pdf.write(5, _clean(s.title))
+            if s.link:
+                pdf.write(5, _clean(f" — {s.link}"))
+            pdf.set_text_color(85, 85, 85)
+            pdf.write(5, f" ({s.kind})")
+            pdf.set_text_color(0, 0, 0)
+            pdf.ln(5.5)
+        pdf.ln(1)
+        _field(pdf, "Recommendation", view.recommendation)
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(0, 6, "Where the commitment is made", new_x="LMARGIN", new_y="NEXT")
+        for ref in view.refs:
+            pdf.set_font("DejaVu", "B", 9)
+            pdf.cell(60, 5, ref.name, link=ref.url or "", new_x="RIGHT", new_y="TOP")
+            pdf.set_font("DejaVu", "", 9)
+            pdf.multi_cell(0, 5, ref.cell, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    _para(pdf, _legend(), size=8, grey=True)
+    pdf.ln(4)
+    _para(
+        pdf,
+        "Commitments and their references follow Table 1 of the International Drug Policy Consortium's advocacy note "
+        '"The 2019 Ministerial Segment: Key wins, remaining challenges, and next steps for advocacy" (September 2019). '
+        "Grades, evidence and recommendations are those of the organisations named above. "
+        f"Made with idpckit {__version__} on {dt.date.today().isoformat()}.",
+        size=8,
+        grey=True,
+    )
+    return bytes(pdf.output())

@@ -1,0 +1,349 @@
+"""Reports for a meeting with the government: complete, self-contained, escaped, Unicode-safe."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from pypdf import PdfReader
+
+from idpckit import data, report, scales, table1
+from idpckit.assessment import Assessment, Entry, Source
+
+SCRIPT = "<script>alert(1)</script>"
+SPANISH = "Niñas y niños: acción pública, educación y reducción de daños"
+FRENCH = "Réduction des risques : l'accès à la méthadone reste très limité à Cayenne"
+RUSSIAN = "Снижение вреда: доступ к метадону по-прежнему запрещён"
+
+
+def review(**overrides) -> Assessment:
+    fields = {
+        "country": "XVR",
+        "year": 2024,
+        "organisations": ["Red Veridiana de Reducción de Daños", "Collectif Santé & Droits"],
+        "assessor": "Ana Pérez",
+        "date": dt.date(2024, 9, 30),
+        "fictional": True,
+        "entries": [
+            Entry(
+                commitment_id="harm-reduction",
+                grade=2,
+                evidence=f"{SPANISH}\n{FRENCH}\n{RUSSIAN}",
+                sources=[
+                    Source(
+                        title="Ministry of Health annual report", link="https://example.org/moh-2024.pdf", kind="data"
+                    ),
+                    Source(
+                        title="Interviews with 12 outreach workers", link="Field notes, June 2024", kind="testimony"
+                    ),
+                    Source(title="Bad link", link="javascript:alert(1)", kind="other"),
+                ],
+                recommendation="Fund needle and syringe programmes in every region.",
+                confidence="high",
+            ),
+            Entry(commitment_id="alternatives", grade=4, evidence=SCRIPT, recommendation='Say "no" to <b>prison</b>'),
+            Entry(commitment_id="data", grade=None),
+        ],
+    }
+    fields.update(overrides)
+    return Assessment(**fields)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, as a browser's parser would see them."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def named(self, name: str) -> list[dict[str, str | None]]:
+        return [attrs for tag, attrs in self.tags if tag == name]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_user_html_and_script_are_shown_as_text_never_run() -> None:
+    html = report.html_report(review())
+    tags = Tags(html)
+    assert tags.named("script") == []
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;prison&lt;/b&gt;" in html and "<b>" not in html
+    assert tags.named("b") == []
+    # no event handlers or javascript: links anywhere
+    for _, attrs in tags.tags:
+        assert not any(k.startswith("on") for k in attrs)
+        assert not any((v or "").strip().lower().startswith("javascript:") for v in attrs.values())
+    # the unsafe link is kept as text, so nothing the assessor wrote is lost
+    assert "javascript:alert(1)" in html
+
+
+def test_html_is_one_self_contained_file_with_a_print_stylesheet() -> None:
+    html = report.html_report(review())
+    tags = Tags(html)
+    assert tags.named("link") == []  # no external stylesheet
+    assert len(tags.named("style")) == 1 and "@media print" in html
+    images = tags.named("img")
+    assert len(images) == 1
+    src = images[0]["src"] or ""
+    assert src.startswith("data:image/svg+xml;base64,")
+    svg = base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert images[0]["alt"]
+    # nothing is fetched from elsewhere when the file is opened offline
+    assert not [a for _, a in tags.tags if (a.get("src") or "").startswith(("http:", "https:", "//"))]
+    assert '<meta charset="utf-8">' in html
+
+
+def test_html_report_has_every_part_the_meeting_needs() -> None:
+    a = review()
+    html = report.html_report(a)
+    content = data.load()
+    text = squash(html)
+    for expected in (
+        "Veridia",
+        "2024",
+        "Red Veridiana de Reducción de Daños; Collectif Santé &amp; Droits",
+        "Ana Pérez",
+        "2024-09-30",
+        scales.SCALE_LABELS["five-point"],
+        "3 tracked, 2 graded, 1 not assessed",
+    ):
+        assert expected in text, expected
+    # commitments in Table 1 order, each with title, grade label and symbol
+    order = [text.index(content.commitment(cid).title) for cid in ("alternatives", "harm-reduction", "data")]
+    assert order == sorted(order)
+    assert "2 ▼ · Serious shortcomings" in text and "4 ◆ · Mostly good" in text and "– Not assessed" in text
+    # evidence, sources (title, link, kind), recommendation, confidence
+    for piece in (SPANISH, FRENCH.replace("'", "&#39;"), RUSSIAN, "Fund needle and syringe programmes"):
+        assert piece in html, piece
+    assert '<a href="https://example.org/moh-2024.pdf">Ministry of Health annual report</a>' in html
+    assert "Interviews with 12 outreach workers — Field notes, June 2024" in text
+    assert "(testimony)" in text and "(data)" in text
+    assert "<strong>Confidence:</strong> high" in text
+    # the references in the three UN documents, with links to the documents
+    for doc_id in ("ungass2016", "md2019", "cp2018"):
+        doc = content.document(doc_id)
+        assert f'<a href="{doc.url}">{doc.short_name}</a>' in html
+        cell = table1.render(content.references_for("harm-reduction", doc_id))
+        assert cell in text
+    assert "OP 1.k, 1.m, 1.o" in text  # as the note prints harm reduction's UNGASS references
+
+
+def test_fictional_reviews_are_marked_prominently_and_real_ones_are_not() -> None:
+    html = report.html_report(review())
+    banner = html.index('class="fictional"')
+    assert banner < html.index("<h1")  # before anything else on the page
+    real = report.html_report(review(country="COL", fictional=False))
+    assert 'class="fictional"' not in real and "Fictional example" not in real
+
+
+def test_grade_colours_come_with_words_for_greyscale_printing() -> None:
+    html = report.html_report(review())
+    for lv in scales.FIVE_POINT.values():
+        assert f".grade.five-{lv.value} {{ background: {lv.colour}" in html
+    # every badge carries words, not just a colour
+    badges = re.findall(r'<span class="grade [^"]+">([^<]*)</span>', html)
+    assert badges and all(re.search(r"[A-Za-z]{4,}", b) for b in badges)
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def pdf_text(payload: bytes) -> str:
+    return squash(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(payload)).pages))
+
+
+def test_pdf_renders_spanish_french_and_russian_in_an_embedded_unicode_font() -> None:
+    payload = report.pdf_report(review())
+    assert payload.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(payload))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts.add(str(font["/BaseFont"]))
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor  # the TrueType font is embedded, not referenced
+    assert any("DejaVu" in f for f in fonts)
+    text = pdf_text(payload)
+    for sentence in (SPANISH, FRENCH, RUSSIAN):
+        assert squash(sentence) in text, sentence
+
+
+def test_pdf_has_the_same_contents_as_the_html() -> None:
+    a = review()
+    text = pdf_text(report.pdf_report(a))
+    content = data.load()
+    assert "FICTIONAL EXAMPLE" in text
+    for expected in (
+        "Ana Pérez",
+        "2024-09-30",
+        "Red Veridiana de Reducción de Daños; Collectif Santé & Droits",
+        "3 tracked, 2 graded, 1 not assessed",
+        "2 ▼ · Serious shortcomings",
+        "– Not assessed",
+        "Ministry of Health annual report — https://example.org/moh-2024.pdf (data)",
+        "Fund needle and syringe programmes in every region.",
+        "Confidence: high",
+        SCRIPT,  # shown as typed, as text
+        squash(content.commitment("harm-reduction").title),
+        "OP 1.k, 1.m, 1.o",
+        "UN System Common Position",
+    ):
+        assert expected in text, expected
+
+
+def test_pdf_links_sources_and_un_documents_but_not_unsafe_links() -> None:
+    reader = PdfReader(io.BytesIO(report.pdf_report(review())))
+    uris = set()
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action and "/URI" in action:
+                uris.add(str(action["/URI"]))
+    assert "https://example.org/moh-2024.pdf" in uris
+    assert data.load().document("md2019").url in uris
+    assert not any(u.startswith("javascript") for u in uris)
+
+
+def test_pdf_survives_control_characters_and_scripts_the_font_lacks() -> None:
+    a = review(
+        fictional=False,
+        entries=[Entry(commitment_id="stigma", grade=3, evidence="tab\there\x00nul\r\nnext line 中文 😀")],
+    )
+    text = pdf_text(report.pdf_report(a))
+    assert "tab here" in text and "next line" in text
+    assert "FICTIONAL EXAMPLE" not in text
+
+
+# --------------------------------------------------------------------------- compare and coalition
+
+
+def test_compare_html_lists_what_improved_and_worsened() -> None:
+    old = review(
+        year=2023, entries=[Entry(commitment_id="alternatives", grade=2), Entry(commitment_id="stigma", grade=4)]
+    )
+    new = review(
+        entries=[
+            Entry(commitment_id="alternatives", grade=4, evidence=SCRIPT),
+            Entry(commitment_id="stigma", grade=3, recommendation="Train nurses"),
+        ]
+    )
+    html = report.compare_html(old, new)
+    text = squash(html)
+    assert Tags(html).named("script") == []
+    assert "&lt;script&gt;" in html
+    assert "↑ Improved (+2)" in text and "↓ Worsened (−1)" in text
+    words = squash(re.sub(r"<[^>]+>", "", html))
+    assert "↑ Improved: 1 · ↓ Worsened: 1 · = Unchanged: 0" in words
+    assert "Train nurses" in text
+    assert Tags(html).named("img")[0]["src"].startswith("data:image/svg+xml;base64,")
+    with pytest.raises(ValueError, match="different countries"):
+        report.compare_html(old, review(country="COL"))
+
+
+def test_compare_html_explains_when_scales_differ() -> None:
+    old = review(year=2023, entries=[Entry(commitment_id="alternatives", grade=4)])
+    new = review(scale="traffic-light", entries=[Entry(commitment_id="alternatives", grade="green")])
+    text = squash(report.compare_html(old, new))
+    assert "compared as traffic lights" in text and "= Unchanged" in text
+
+
+def coalition_reviews(n: int = 3) -> list[Assessment]:
+    grades = [(1, 3), (3, 3), (5, 4), (2, 3), (3, 3)]
+    return [
+        review(
+            organisations=[f'=HYPERLINK("http://evil") NGO {i}' if i == 0 else f"<i>NGO</i> {i}"],
+            assessor="",
+            entries=[Entry(commitment_id="alternatives", grade=g1), Entry(commitment_id="stigma", grade=g2)],
+        )
+        for i, (g1, g2) in enumerate(grades[:n])
+    ]
+
+
+def test_coalition_html_shows_consensus_and_disagreements_escaped() -> None:
+    html = report.coalition_html(coalition_reviews())
+    text = squash(html)
+    assert "&lt;i&gt;NGO&lt;/i&gt; 1" in html and "<i>" not in html
+    assert "Where assessors disagree" in text
+    disagreements = html.split('id="disagree"')[1].split("</section>")[0]
+    assert "Promoting alternatives" in disagreements and "Reducing stigma" not in disagreements
+    assert "grades from 1 to 5 (median 3)" in text
+    assert "Grades by review" in text  # few reviews: each one's grades are listed
+
+
+def test_coalition_html_with_many_reviews_points_to_the_csv() -> None:
+    reviews = coalition_reviews(1) * (report.MATRIX_LIMIT + 1)
+    text = squash(report.coalition_html(reviews))
+    assert "Grades by review" not in text and "export the coalition view as CSV" in text
+
+
+def test_coalition_csv_one_row_per_commitment_and_formulas_neutralised() -> None:
+    rows = list(csv.DictReader(io.StringIO(report.coalition_csv(coalition_reviews()))))
+    assert [r["commitment_id"] for r in rows] == ["alternatives", "stigma"]
+    alt = rows[0]
+    assert (alt["median_score"], alt["lowest_score"], alt["highest_score"], alt["disagree"]) == ("3", "1", "5", "yes")
+    assert alt["median_light"] == "orange" and alt["reviews_graded"] == "3"
+    assert rows[1]["disagree"] == "no"
+    grade_columns = [k for k in alt if k.startswith("grade: ") or k.startswith("'grade")]
+    assert len(grade_columns) == 3
+    assert all(not k.startswith(("=", "+", "-", "@")) for k in alt)
+    assert [alt[k] for k in grade_columns] == ["1", "3", "5"]
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+
+@pytest.mark.browser
+def test_report_in_chromium_runs_no_user_script_and_prints(tmp_path) -> None:
+    """Open the report as a file in Chromium: no alert fires, the chart loads offline, and it prints."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    page_file = tmp_path / "report.html"
+    page_file.write_text(report.html_report(review()), encoding="utf-8")
+    dialogs: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(page_file.as_uri())
+            assert page.locator("script").count() == 0
+            assert SCRIPT in page.inner_text("body")  # shown as the assessor typed it
+            chart = page.locator("figure img")
+            assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+            assert all(u.startswith(("file:", "data:")) for u in requests)
+            page.emulate_media(media="print")
+            assert page.locator(".commitment").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid-page"
+            pdf = page.pdf(format="A4")
+        finally:
+            browser.close()
+    assert dialogs == []
+    assert "Ministry of Health" in pdf_text(pdf)
