@@ -1,0 +1,393 @@
+"""The summary step of the self-assessment app: scorecard, gaps, downloads, comparison, submit.
+
+This is the only step that needs matplotlib, the report templates, fpdf2 and
+openpyxl, so it imports them when it is first shown, not when the app starts
+(the first screen must stay as cheap as an empty notebook; see ``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from .. import countries
+from ._base import ErrorBox, download_link, esc, full_width, grade_badge, wrap_row
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..assessment import Assessment
+    from ..data import Content
+
+EXCERPT = 160
+
+
+def _excerpt(text: str, limit: int = EXCERPT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def missing(assessment: Assessment) -> dict[str, list[str]]:
+    """Tracked commitments that still lack a grade, evidence or a recommendation (ids, in order)."""
+    out: dict[str, list[str]] = {"ungraded": [], "no evidence": [], "no recommendation": []}
+    for e in assessment.entries:
+        if e.grade is None:
+            out["ungraded"].append(e.commitment_id)
+            continue
+        if not e.evidence.strip() and not e.sources:
+            out["no evidence"].append(e.commitment_id)
+        if not e.recommendation.strip():
+            out["no recommendation"].append(e.commitment_id)
+    return out
+
+
+def file_stem(assessment: Assessment) -> str:
+    """A file name that says what the file is, e.g. "review-COL-2025"."""
+    return f"review-{assessment.country}-{assessment.year}"
+
+
+def downloads(assessment: Assessment, content: Content) -> tuple[list[tuple[bytes, str, str, str]], list[str]]:
+    """The five files of a review as (data, filename, mime, label), and what could not be made.
+
+    Each format is made separately, so a problem with one (say, the PDF) still
+    leaves the others to download.
+    """
+    from .. import assessment_io, report
+
+    stem = file_stem(assessment)
+    makers: list[tuple[str, str, str, Callable[[], bytes]]] = [
+        (
+            "Report (web page, HTML)",
+            f"{stem}.html",
+            "text/html",
+            lambda: report.html_report(assessment, content).encode(),
+        ),
+        ("Report (PDF)", f"{stem}.pdf", "application/pdf", lambda: report.pdf_report(assessment, content)),
+        ("Data (JSON, to upload next year)", f"{stem}.json", "application/json", lambda: assessment.to_json().encode()),
+        ("Table (CSV)", f"{stem}.csv", "text/csv", lambda: assessment_io.to_csv_bytes(assessment)),
+        (
+            "Table (Excel, XLSX)",
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            lambda: assessment_io.to_xlsx_bytes(assessment),
+        ),
+    ]
+    files, failed = [], []
+    for label, filename, mime, make in makers:
+        try:
+            files.append((make(), filename, mime, label))
+        except Exception as exc:
+            failed.append(f"{label}: {type(exc).__name__}: {exc}")
+    return files, failed
+
+
+class SummaryStep:
+    """Scorecard, what is missing, downloads, comparison with an earlier review, and submit."""
+
+    def __init__(
+        self,
+        content: Content,
+        *,
+        on_go: Callable[[str], None],
+        on_submit: Callable[[], bool],
+    ) -> None:
+        self.content = content
+        self._on_go = on_go
+        self._on_submit = on_submit
+        self._files_key: str | None = None
+        self._scorecard_key: str | None = None
+        self.assessment: Assessment | None = None
+        self.files: dict[str, bytes] = {}  # filename -> bytes, of the links last made
+
+        self.message = ErrorBox()
+        self.heading = w.HTML(layout=full_width())
+        self.gaps = w.HTML(layout=full_width())
+        self.gap_buttons = w.VBox(layout=full_width())
+        self.scorecard = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        self.grades = w.HTML(layout=full_width())
+        self.links = w.HTML(layout=full_width())
+        self.links.add_class("idpc-downloads")
+
+        self.upload = w.FileUpload(
+            accept=".json,application/json",
+            multiple=False,
+            description="Upload earlier review (JSON)",
+            tooltip="Choose the JSON file you downloaded from an earlier review of the same country",
+            layout=w.Layout(width="auto", min_width="16em"),
+        )
+        self.upload_message = ErrorBox()
+        self.comparison = w.HTML(layout=full_width())
+        self.comparison_chart = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        self.comparison_chart.layout.display = "none"
+        self.upload.observe(self.upload_message.guard(self._uploaded), names="value")
+
+        self.submit = w.Button(
+            description="Submit this review",
+            button_style="primary",
+            tooltip="Mark the review as final; it can no longer be changed",
+            layout=w.Layout(width="auto", min_width="14em"),
+        )
+        self.confirm = w.Button(description="Yes, submit it now", button_style="danger", layout=w.Layout(width="auto"))
+        self.cancel = w.Button(description="Not yet", layout=w.Layout(width="auto"))
+        self.confirm_text = w.HTML()
+        self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm, self.cancel], layout=wrap_row())])
+        self.confirm_box.layout.display = "none"
+        self.submit_message = ErrorBox()
+        self.submit.on_click(self.submit_message.guard(self._ask_confirmation))
+        self.confirm.on_click(self.submit_message.guard(self._confirmed))
+        self.cancel.on_click(self.submit_message.guard(self._cancelled))
+
+        self.widget = w.VBox(
+            [
+                self.heading,
+                self.message.widget,
+                w.HTML("<h3>Still to do</h3>"),
+                self.gaps,
+                self.gap_buttons,
+                w.HTML("<h3>Scorecard</h3>"),
+                self.scorecard,
+                self.grades,
+                w.HTML(
+                    "<h3>Download</h3><p class='idpc-prose'>Keep a copy: the report for your meeting with officials, "
+                    "the JSON file to compare with next year's review, the table for a spreadsheet.</p>"
+                ),
+                self.links,
+                w.HTML(
+                    "<h3>Compare with an earlier review</h3><p class='idpc-prose'>Upload the JSON file of an "
+                    "earlier review of the same country to see what improved and what worsened. Nothing in your "
+                    "current review changes.</p>"
+                ),
+                self.upload,
+                self.upload_message.widget,
+                self.comparison_chart,
+                self.comparison,
+                w.HTML("<h3>Submit</h3>"),
+                self.submit,
+                self.confirm_box,
+                self.submit_message.widget,
+            ],
+            layout=full_width(),
+        )
+
+    # -- showing a review ----------------------------------------------------------
+
+    def refresh(self, assessment: Assessment, *, submitted: bool) -> None:
+        """Show ``assessment``: gaps and table at once; the chart and files only when it changed."""
+        self.assessment = assessment
+        n, graded = len(assessment.entries), assessment.graded_count
+        who = ", ".join(assessment.organisations) or "your organisation"
+        self.heading.value = (
+            f"<h2>Summary: {esc(countries.name(assessment.country))}, {assessment.year}</h2>"
+            f"<p class='idpc-prose'>{graded} of {n} tracked commitments graded, by {esc(who)}"
+            + (f" ({esc(assessment.assessor)})" if assessment.assessor else "")
+            + "."
+            + (" <strong>This is a fictional country, for practice.</strong>" if assessment.fictional else "")
+            + "</p>"
+        )
+        self._show_gaps(assessment)
+        self._show_table(assessment)
+        # Widget updates reach the page as they happen, so the words above show at once and the
+        # slower parts (chart about 1 s, the five files 2-3 s on a busy 2-core server) follow.
+        key = hashlib.sha256(assessment.to_json().encode()).hexdigest()
+        if key != self._files_key:
+            self.links.value = "<p class='idpc-small' role='status'>⏳ Preparing your files…</p>"
+        if key != self._scorecard_key:
+            self._show_scorecard(assessment)
+            self._scorecard_key = key
+        if key != self._files_key:
+            self._make_links(assessment)
+            self._files_key = key
+        self.submit.disabled = submitted
+        if submitted:
+            self.confirm_box.layout.display = "none"
+            where = f" to room {esc(assessment.room)}" if assessment.room else ""
+            self.submit_message.show_html(f"This review has been submitted{where}. It can no longer be changed.", "ok")
+
+    def _title(self, cid: str) -> str:
+        c = self.content.commitment(cid)
+        return f"{c.number}. {c.title}"
+
+    def _show_gaps(self, assessment: Assessment) -> None:
+        gaps = missing(assessment)
+        for button in self.gap_buttons.children:
+            button.close()
+        buttons = []
+        if not any(gaps.values()):
+            self.gaps.value = "<p>✔ Every tracked commitment has a grade, evidence and a recommendation.</p>"
+        else:
+            parts = []
+            for kind, words in (
+                ("ungraded", "Not graded yet"),
+                ("no evidence", "Graded, but without evidence or sources"),
+                ("no recommendation", "Graded, but without a recommendation"),
+            ):
+                if gaps[kind]:
+                    items = "".join(f"<li>{esc(self._title(cid))}</li>" for cid in gaps[kind])
+                    parts.append(f"<p><strong>{words}</strong> ({len(gaps[kind])}):</p><ul>{items}</ul>")
+            self.gaps.value = "<div class='idpc-prose'>" + "".join(parts) + "</div>"
+            seen: list[str] = []
+            for cid in gaps["ungraded"] + gaps["no evidence"] + gaps["no recommendation"]:
+                if cid not in seen:
+                    seen.append(cid)
+            for cid in seen[:13]:
+                number = self.content.commitment(cid).number
+                button = w.Button(
+                    description=f"Go to commitment {number}",
+                    tooltip=self._title(cid),
+                    layout=w.Layout(width="auto"),
+                )
+                button.on_click(self.message.guard(lambda _b, cid=cid: self._on_go(cid)))
+                buttons.append(button)
+        self.gap_buttons.children = [w.HBox(buttons, layout=wrap_row())] if buttons else []
+
+    def _show_table(self, assessment: Assessment) -> None:
+        rows = []
+        for e in assessment.entries:
+            sources = f"{len(e.sources)} source{'s' if len(e.sources) != 1 else ''}"
+            rows.append(
+                "<tr>"
+                f"<td>{esc(self._title(e.commitment_id))}</td>"
+                f"<td>{grade_badge(e.grade, assessment.scale)}</td>"
+                f"<td>{esc(_excerpt(e.evidence)) or '<em>none yet</em>'}<br><span class='idpc-small'>{sources}</span></td>"
+                f"<td>{esc(_excerpt(e.recommendation)) or '<em>none yet</em>'}</td>"
+                "</tr>"
+            )
+        self.grades.value = (
+            "<div class='idpc-scroll'><table class='idpc-table'><caption class='idpc-small'>Your grades, "
+            "in words</caption><thead><tr><th scope='col'>Commitment</th><th scope='col'>Grade</th>"
+            "<th scope='col'>Evidence</th><th scope='col'>Recommendation</th></tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table></div>"
+        )
+
+    def _show_scorecard(self, assessment: Assessment) -> None:
+        from .. import plots
+
+        try:
+            fig = plots.scorecard(assessment, self.content)
+            self.scorecard.value = plots.to_png(fig, dpi=110)
+            fig.clear()
+            self.scorecard.layout.display = None
+        except Exception as exc:
+            self.scorecard.layout.display = "none"
+            self.message.show(f"The scorecard chart could not be drawn ({exc}); the table below shows your grades.")
+
+    def _make_links(self, assessment: Assessment) -> None:
+        files, failed = downloads(assessment, self.content)
+        self.files = {filename: data for data, filename, _mime, _label in files}
+        links = "".join(download_link(*f) for f in files)
+        self.links.value = f"<div class='idpc-downloads'>{links}</div>"
+        if failed:
+            self.message.show("Some files could not be made: " + "; ".join(failed))
+
+    # -- comparison ----------------------------------------------------------------
+
+    def _uploaded(self, change: dict[str, Any]) -> None:
+        value = change["new"]
+        if not value:
+            return
+        try:
+            self.compare_with(bytes(value[0]["content"]), str(value[0]["name"]), size=int(value[0]["size"]))
+        finally:
+            self.upload.value = ()  # the same file can be chosen again, and the bytes are not kept
+
+    def compare_with(self, payload: bytes, name: str, *, size: int | None = None) -> bool:
+        """Compare the current review with an uploaded one; a bad file gives a message and changes nothing."""
+        from .. import assessment_io
+
+        current = self.assessment
+        if current is None:
+            self.upload_message.show("Finish the set-up first; then you can compare.")
+            return False
+        size = len(payload) if size is None else size
+        if size > assessment_io.MAX_BYTES:
+            self.upload_message.show(
+                f'"{name}" is {size / 1_000_000:.1f} MB, larger than the {assessment_io.MAX_BYTES // 1_000_000} MB '
+                "a review file can be. Choose the JSON file you downloaded from this app."
+            )
+            return False
+        try:
+            other = assessment_io.parse_assessment(payload, name)
+        except assessment_io.AssessmentError as exc:
+            self.upload_message.show(f"{exc} Nothing has changed in your review.")
+            return False
+        if other.country != current.country:
+            self.upload_message.show(
+                f'"{name}" is a review of {countries.name(other.country)}, but you are grading '
+                f"{countries.name(current.country)}. Choose an earlier review of {countries.name(current.country)}. "
+                "Nothing has changed in your review."
+            )
+            return False
+        old, new = (other, current) if other.year <= current.year else (current, other)
+        self._show_comparison(old, new, name)
+        note = ""
+        if other.year == current.year:
+            note = f" Both reviews are for {current.year}."
+        elif other.year > current.year:
+            note = f' "{name}" is for {other.year}, later than yours, so it is shown as the newer one.'
+        self.upload_message.show(f'Compared with "{name}" ({other.year}).{note} Your review is unchanged.', "ok")
+        return True
+
+    def _show_comparison(self, old: Assessment, new: Assessment, name: str) -> None:
+        from .. import compare, plots, report
+
+        changes = compare.compare(old, new, self.content)
+        counts = compare.summary(changes)
+        rows = []
+        for c in changes:
+            arrow, words = compare.DIRECTIONS[c.direction]
+            rows.append(
+                f"<tr><td>{esc(self._title(c.commitment_id))}</td>"
+                f"<td>{grade_badge(c.old_grade, c.old_scale)}</td><td>{grade_badge(c.new_grade, c.new_scale)}</td>"
+                f"<td>{esc(arrow)} {esc(words)}</td></tr>"
+            )
+        overview = ", ".join(f"{n} {compare.DIRECTIONS[d][1].lower()}" for d, n in counts.items() if n)
+        page = report.compare_html(old, new, self.content).encode()
+        link = download_link(
+            page, f"compare-{new.country}-{old.year}-{new.year}.html", "text/html", "Download the comparison (HTML)"
+        )
+        self.files[f"compare-{new.country}-{old.year}-{new.year}.html"] = page
+        self.comparison.value = (
+            f"<h4>{old.year} → {new.year}: {esc(overview)}</h4><div class='idpc-scroll'><table class='idpc-table'>"
+            f"<thead><tr><th scope='col'>Commitment</th><th scope='col'>{old.year}</th><th scope='col'>{new.year}</th>"
+            f"<th scope='col'>Change</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            f"<div class='idpc-downloads'>{link}</div>"
+        )
+        try:
+            fig = plots.year_on_year(old, new, self.content)
+            self.comparison_chart.value = plots.to_png(fig, dpi=110)
+            fig.clear()
+            self.comparison_chart.layout.display = None
+        except Exception as exc:
+            self.comparison_chart.layout.display = "none"
+            self.upload_message.show(f"The comparison chart could not be drawn ({exc}); the table shows the changes.")
+
+    # -- submit --------------------------------------------------------------------
+
+    def _ask_confirmation(self, _button: object = None) -> None:
+        a = self.assessment
+        if a is None:
+            return
+        if a.graded_count == 0:
+            self.submit_message.show("Grade at least one commitment before you submit.", "warning")
+            return
+        gaps = missing(a)
+        warn = ""
+        if gaps["ungraded"]:
+            warn = f" {len(gaps['ungraded'])} tracked commitment(s) are not graded yet and will be reported as such."
+        where = f" It will be shared with your trainer in room {esc(a.room)}." if a.room else ""
+        self.confirm_text.value = (
+            "<div class='idpc-msg idpc-msg-warning' role='alert'>⚠ Once submitted, this review can no longer be "
+            f"changed.{esc(warn)}{where} Keep your downloads; next year you start a new review and compare.</div>"
+        )
+        self.confirm_box.layout.display = None
+        self.submit_message.clear()
+
+    def _confirmed(self, _button: object = None) -> None:
+        self.confirm_box.layout.display = "none"
+        self._on_submit()
+
+    def _cancelled(self, _button: object = None) -> None:
+        self.confirm_box.layout.display = "none"
+        self.submit_message.show("Not submitted. You can keep working on your review.", "info")

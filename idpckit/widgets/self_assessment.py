@@ -1,0 +1,634 @@
+"""The self-assessment web app: grade your government on the Table 1 commitments.
+
+IDPC's September 2019 note ends by suggesting that NGOs document where their
+government stands on each commitment of its Table 1, grade it (1 to 5 or a
+traffic light), back the grade with data and testimonies, say what should be
+done better, and repeat the exercise every year.  This app walks a trainee
+through exactly that in a Voilà page: welcome, set-up, one step per tracked
+commitment, and a summary with the scorecard, downloads, a year-on-year
+comparison and submission.
+
+Design choices, and why:
+
+* **The review is the model, the widgets are views.**  ``self.assessment`` (a
+  validated :class:`~idpckit.assessment.Assessment`) is the single source of
+  truth; steps are built lazily from it when first visited and write back
+  through one validated path (:meth:`SelfAssessmentApp._entry_changed`).
+* **Every change is saved before the next one.**  Voilà ends the kernel when the
+  tab closes, taking any unsaved state with it, so each edit is written to the
+  store synchronously (the store's saves are cheap; see the benchmark in
+  ``tests/test_widget_self_assessment.py`` for the measured cost).  The resume
+  code is shown from the first save, with a link that reopens the review.
+* **The first screen is cheap.**  The constructor builds only the welcome text;
+  the content files, the store (SQLAlchemy) and, on the summary, matplotlib,
+  fpdf2 and openpyxl are loaded when first needed.
+* **Voilà's query string** (``?code=...`` resumes, ``?room=...`` pre-fills the
+  room) is read from ``QUERY_STRING``.  With preheated kernels the notebook runs
+  before anyone asks for it, so the app waits for the request in a background
+  thread (``voila.utils.wait_for_request``) and applies it on the kernel's event
+  loop; the welcome screen is pre-rendered meanwhile.
+* **Nothing a user typed is shown unescaped**, and every callback reports its
+  own errors in the page (Voilà hides tracebacks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+import ipywidgets as w
+
+from ._base import ErrorBox, esc, full_width, style_widget, wrap_row
+from .sa_welcome import WelcomeStep
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..assessment import Assessment
+    from ..data import Content
+    from ..store import Store, Stored
+    from .sa_commitment import CommitmentStep
+    from .sa_setup import SetupStep
+    from .sa_summary import SummaryStep
+
+log = logging.getLogger(__name__)
+
+WELCOME, SETUP, SUMMARY = "welcome", "setup", "summary"
+
+
+def parse_query(query_string: str | None) -> dict[str, str]:
+    """The app's parameters from a query string: ``code`` and ``room`` (first value of each)."""
+    if not query_string:
+        return {}
+    params = parse_qs(query_string.lstrip("?"), keep_blank_values=False)
+    return {key: params[key][0].strip() for key in ("code", "room") if params.get(key) and params[key][0].strip()}
+
+
+def page_url() -> str | None:
+    """The address of this Voilà page without its query string, when Voilà told the kernel.
+
+    Without preheating Voilà passes ``VOILA_REQUEST_URL``; with it, the CGI-style
+    ``SCRIPT_NAME``/``SERVER_NAME``/``SERVER_PORT`` arrive with the request.
+    Outside Voilà there is no page, and None is returned.
+    """
+    full = os.environ.get("VOILA_REQUEST_URL")
+    if full:
+        parts = urlsplit(full)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    script, host = os.environ.get("SCRIPT_NAME"), os.environ.get("SERVER_NAME")
+    if script and host:
+        port = os.environ.get("SERVER_PORT")
+        return f"http://{host}{':' + port if port else ''}{script}"
+    return None
+
+
+def _run_on_kernel_loop(callback: Callable[[], None]) -> None:
+    """Run ``callback`` on the kernel's main thread (widget state is not thread-safe), or now if no kernel."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        loop = getattr(kernel, "io_loop", None)
+    except Exception:
+        loop = None
+    if loop is not None:
+        loop.add_callback(callback)
+    else:
+        callback()
+
+
+class SelfAssessmentApp:
+    """The whole exercise; ``app.widget`` is what the notebook shows.
+
+    :param store: where drafts are saved; default ``Store()`` (``IDPCKIT_STORE`` or a per-user SQLite file).
+    :param content: the kit's content; default :func:`idpckit.data.load`.
+    :param query_string: the page's query string; default: read from Voilà (``QUERY_STRING``), if any.
+    :param today: the date to use for a new review (tests pass a fixed one).
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        content: Content | None = None,
+        query_string: str | None = None,
+        today: dt.date | None = None,
+    ) -> None:
+        self._store = store
+        self._content = content
+        self._today = today
+        self.assessment: Assessment | None = None
+        self.code: str | None = None
+        self.status = "new"  # "new" (nothing saved yet), "draft", "submitted"
+        self.position = WELCOME
+        self.saves = 0
+        self.save_seconds: list[float] = []  # how long each save took (the autosave cost, measured)
+        self._room_hint = ""
+        self._jump_quiet = False
+        self.setup: SetupStep | None = None
+        self.steps: dict[str, CommitmentStep] = {}
+        self.summary: SummaryStep | None = None
+
+        self.errors = ErrorBox()
+        self.welcome = WelcomeStep()
+        self.banner = w.HTML(layout=full_width())
+        self.save_status = w.HTML(layout=full_width())
+        self.new_review = w.Button(description="Start another review", layout=w.Layout(width="auto"))
+        self.new_review.layout.display = "none"
+        self.progress = w.IntProgress(
+            value=0, min=0, max=1, description="Progress", layout=w.Layout(width="18em", max_width="100%")
+        )
+        self.progress_text = w.HTML()
+        self.jump = w.Dropdown(description="Go to step", layout=w.Layout(width="30em", max_width="100%"))
+        self.back = w.Button(
+            description="◀ Back", tooltip="Previous step", layout=w.Layout(width="auto", min_width="8em")
+        )
+        self.next = w.Button(
+            description="Next ▶",
+            button_style="primary",
+            tooltip="Next step",
+            layout=w.Layout(width="auto", min_width="8em"),
+        )
+        self.top_bar = w.HBox([self.progress, self.progress_text, self.jump], layout=wrap_row())
+        self.bottom_bar = w.HBox([self.back, self.next], layout=wrap_row(margin="1em 0"))
+        self.body = w.VBox([self.welcome.widget], layout=full_width())
+        self.widget = w.VBox(
+            [
+                style_widget(),
+                self.banner,
+                self.new_review,
+                self.save_status,
+                self.top_bar,
+                self.errors.widget,
+                self.body,
+                self.bottom_bar,
+            ],
+            layout=full_width(),
+        )
+        self.widget.add_class("idpc-app")
+        self._show_nav(False)
+
+        guard = self.errors.guard
+        self.welcome.start.on_click(guard(lambda _b: self.start()))
+        self.welcome.resume.on_click(guard(lambda _b: self.resume(self.welcome.code.value)))
+        self.back.on_click(guard(lambda _b: self.go_relative(-1)))
+        self.next.on_click(guard(lambda _b: self.go_relative(+1)))
+        self.jump.observe(guard(self._jumped), names="value")
+        self.new_review.on_click(guard(lambda _b: self.reset()))
+
+        self._read_query_string(query_string)
+
+    # -- lazily loaded dependencies ------------------------------------------------
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            from ..data import load
+
+            self._content = load()
+        return self._content
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from ..store import Store
+
+            self._store = Store()
+        return self._store
+
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    # -- query string (Voilà) ------------------------------------------------------
+
+    def _read_query_string(self, query_string: str | None) -> None:
+        if query_string is not None:
+            self.apply_query(query_string)
+        elif os.environ.get("VOILA_PREHEAT") == "True":
+            # A preheated kernel runs the notebook before any visitor exists; the request (and its
+            # query string) arrives later.  Wait for it off the main thread, so the welcome screen
+            # is pre-rendered, then apply it on the kernel's loop.
+            threading.Thread(target=self._wait_for_request, name="idpckit-wait-for-request", daemon=True).start()
+        elif os.environ.get("QUERY_STRING"):
+            self.apply_query(os.environ["QUERY_STRING"])
+
+    def _wait_for_request(self) -> None:
+        try:
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+        except Exception:
+            log.exception("could not read the request from Voilà")
+            return
+        query = os.environ.get("QUERY_STRING", "")
+        if query:
+            _run_on_kernel_loop(self.errors.guard(lambda: self.apply_query(query)))
+
+    def apply_query(self, query_string: str) -> None:
+        """Act on ``?code=...`` (resume) and ``?room=...`` (pre-fill the room code)."""
+        params = parse_query(query_string)
+        if "room" in params:
+            self._room_hint = params["room"]
+            if self.setup is not None and not self.setup.room.value:
+                self.setup.set_room(self._room_hint)
+        if "code" in params and self.position == WELCOME:
+            self.welcome.code.value = params["code"]
+            self.resume(params["code"])
+
+    # -- starting and resuming -----------------------------------------------------
+
+    def start(self) -> None:
+        """Start a fresh review: show the set-up."""
+        self.welcome.message.clear()
+        self._ensure_setup()
+        self.go(SETUP)
+
+    def _ensure_setup(self) -> SetupStep:
+        if self.setup is None:
+            from .sa_setup import SetupStep
+
+            self.setup = SetupStep(
+                self.content, year=self.today().year, on_change=self._setup_changed, can_untrack=self._can_untrack
+            )
+            if self._room_hint:
+                self.setup.set_room(self._room_hint)
+        return self.setup
+
+    def resume(self, code: str) -> bool:
+        """Open the review saved under ``code``; an unknown code gives a message and changes nothing."""
+        from ..store import UnknownCode
+
+        code = (code or "").strip()
+        if not code:
+            self.welcome.message.show("Type the resume code you were given, e.g. K7QD-M2XP-4HTA-9WEB.", "warning")
+            return False
+        try:
+            stored = self.store.load(code)
+        except UnknownCode:
+            self.welcome.message.show(
+                f"No review is saved under the code '{code}'. Check it for typing mistakes (letters and digits, "
+                "the dashes do not matter), or start a new review."
+            )
+            return False
+        self.welcome.message.clear()
+        self._open(stored)
+        return True
+
+    def _open(self, stored: Stored) -> None:
+        self._close_steps()
+        self.assessment = stored.assessment
+        self.code = stored.code
+        self.status = stored.status
+        setup = self._ensure_setup()
+        setup.load(self.assessment)
+        read_only = self.status == "submitted"
+        setup.set_read_only(read_only)
+        self._show_banner()
+        self._show_save_status(resumed=True)
+        if read_only:
+            self.go(SUMMARY)
+        else:
+            first_open = next((e.commitment_id for e in self.assessment.entries if e.grade is None), None)
+            self.go(first_open or SUMMARY)
+
+    def reset(self) -> None:
+        """Back to the welcome screen for another review (the current one stays saved under its code)."""
+        self._close_steps()
+        if self.setup is not None:
+            self.setup.widget.close()
+            self.setup = None
+        if self.summary is not None:
+            self.summary.widget.close()
+            self.summary = None
+        self.assessment, self.code, self.status = None, None, "new"
+        self.banner.value = ""
+        self.save_status.value = ""
+        self.new_review.layout.display = "none"
+        self.welcome.code.value = ""
+        self.go(WELCOME)
+
+    def _close_steps(self) -> None:
+        for step in self.steps.values():
+            step.widget.close()
+        self.steps = {}
+
+    # -- navigation ----------------------------------------------------------------
+
+    def order(self) -> list[str]:
+        """The steps in order: set-up, each tracked commitment, summary."""
+        ids = [e.commitment_id for e in self.assessment.entries] if self.assessment else []
+        return [SETUP, *ids, SUMMARY]
+
+    def go(self, position: str) -> None:
+        """Show one step: "welcome", "setup", a commitment id or "summary"."""
+        if position == WELCOME:
+            self.position = WELCOME
+            self.body.children = [self.welcome.widget]
+            self._show_nav(False)
+            return
+        if position != SETUP and self.assessment is None:
+            # Nothing can be graded before the set-up is complete (country and year).
+            setup = self._ensure_setup()
+            setup.show_problems()
+            position = SETUP
+        self.errors.clear()
+        if position == SETUP:
+            widget = self._ensure_setup().widget
+        elif position == SUMMARY:
+            widget = self._ensure_summary().widget
+        else:
+            widget = self.step(position).widget
+        self.position = position
+        self.body.children = [widget]
+        self._show_nav(True)
+        self._update_nav()
+
+    def go_relative(self, delta: int) -> None:
+        """Back (-1) or Next (+1).  Leaving the set-up forwards needs a complete set-up."""
+        if self.position == SETUP and delta > 0:
+            setup = self._ensure_setup()
+            if not setup.show_problems():
+                return
+            if self.assessment is None:
+                self._setup_changed()
+            if self.assessment is None:
+                return
+        order = self.order()
+        index = order.index(self.position) if self.position in order else 0
+        self.go(order[max(0, min(len(order) - 1, index + delta))])
+
+    def _jumped(self, change: dict[str, Any]) -> None:
+        if self._jump_quiet or not change["new"] or change["new"] == self.position:
+            return
+        if change["new"] != SETUP and self.position == SETUP and not self._ensure_setup().show_problems():
+            self._update_nav()
+            return
+        self.go(change["new"])
+
+    def _show_nav(self, flag: bool) -> None:
+        display = None if flag else "none"
+        self.top_bar.layout.display = display
+        self.bottom_bar.layout.display = display
+
+    def _step_label(self, position: str) -> str:
+        if position == SETUP:
+            return "Set-up: country, year, scale"
+        if position == SUMMARY:
+            return "Summary, downloads and submit"
+        c = self.content.commitment(position)
+        entry = self.assessment.entry(position) if self.assessment else None
+        title = c.title if len(c.title) <= 60 else c.title[:59].rstrip() + "…"
+        mark = "✔" if entry is not None and entry.grade is not None else "○"
+        return f"{mark} {c.number}. {title}"
+
+    def _update_nav(self) -> None:
+        order = self.order()
+        options = [(self._step_label(p), p) for p in order]
+        self._jump_quiet = True
+        try:
+            if list(self.jump.options) != options:
+                self.jump.options = options
+            self.jump.value = self.position if self.position in order else None
+        finally:
+            self._jump_quiet = False
+        index = order.index(self.position) if self.position in order else 0
+        self.back.disabled = index == 0
+        self.next.disabled = index == len(order) - 1
+        self.next.description = "Summary ▶" if index == len(order) - 2 else "Next ▶"
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        if self.assessment is None:
+            self.progress.max, self.progress.value = 1, 0
+            self.progress_text.value = "<span>Set-up first</span>"
+            return
+        n, graded = len(self.assessment.entries), self.assessment.graded_count
+        self.progress.max = max(n, 1)
+        self.progress.value = graded
+        self.progress_text.value = f"<span aria-live='polite'><strong>{graded} of {n} graded</strong></span>"
+
+    @property
+    def progress_label(self) -> str:
+        """The progress as words, e.g. "7 of 13 graded"."""
+        if self.assessment is None:
+            return "Set-up first"
+        return f"{self.assessment.graded_count} of {len(self.assessment.entries)} graded"
+
+    # -- steps -----------------------------------------------------------------------
+
+    def step(self, commitment_id: str) -> CommitmentStep:
+        """The step of one tracked commitment, built on first use from the saved entry."""
+        if commitment_id not in self.steps:
+            from .sa_commitment import CommitmentStep
+
+            assert self.assessment is not None
+            ids = [e.commitment_id for e in self.assessment.entries]
+            step = CommitmentStep(
+                self.content,
+                self.content.commitment(commitment_id),
+                position=ids.index(commitment_id) + 1 if commitment_id in ids else 0,
+                total=len(ids),
+                scale=self.assessment.scale,
+                on_change=lambda cid=commitment_id: self._entry_changed(cid),
+            )
+            step.load(self.assessment.entry(commitment_id), self.assessment.scale)
+            step.set_read_only(self.status == "submitted")
+            self.steps[commitment_id] = step
+        return self.steps[commitment_id]
+
+    def _ensure_summary(self) -> SummaryStep:
+        if self.summary is None:
+            from .sa_summary import SummaryStep
+
+            self.summary = SummaryStep(self.content, on_go=self.go, on_submit=self.submit)
+        assert self.assessment is not None
+        self.summary.refresh(self.assessment, submitted=self.status == "submitted")
+        return self.summary
+
+    # -- changes and saving ----------------------------------------------------------
+
+    def _can_untrack(self, commitment_id: str) -> str | None:
+        entry = self.assessment.entry(commitment_id) if self.assessment else None
+        if entry is None:
+            return None
+        if entry.grade is not None or entry.evidence.strip() or entry.recommendation.strip() or entry.sources:
+            number = self.content.commitment(commitment_id).number
+            return (
+                f"Commitment {number} already has a grade or notes, so it stays tracked. To stop tracking it, "
+                "first set it to 'Not assessed' and empty its evidence, sources and recommendation."
+            )
+        return None
+
+    def _setup_changed(self) -> None:
+        """A set-up field changed: when the set-up is complete, update the review and save it."""
+        from ..assessment import Assessment, Entry
+
+        setup = self._ensure_setup()
+        if self.status == "submitted" or setup.problems():
+            return
+        fields = setup.fields()
+        old = self.assessment
+        kept = {e.commitment_id: e for e in old.entries} if old else {}
+        converted = []
+        if old is not None and old.scale != fields["scale"]:
+            from .. import scales
+
+            for cid, e in list(kept.items()):
+                if e.grade is not None:
+                    new_grade = scales.convert(e.grade, old.scale, fields["scale"])
+                    converted.append(f"{self.content.commitment(cid).number}: {e.grade} → {new_grade}")
+                    kept[cid] = e.model_copy(update={"grade": new_grade})
+        entries = [kept.get(cid) or Entry(commitment_id=cid) for cid in setup.tracked_ids()]
+        date = old.date if old else self.today()
+        self.assessment = Assessment(**fields, date=date, entries=entries)
+        if old is not None and old.scale != fields["scale"]:
+            for cid, step in self.steps.items():
+                e = self.assessment.entry(cid)
+                step.set_scale(self.assessment.scale, e.grade if e else None)
+            if converted:
+                back = " Changing back will not restore 2s and 4s." if fields["scale"] == "traffic-light" else ""
+                setup.notice.show(
+                    "Your grades were converted to the new scale (" + "; ".join(converted) + ")." + back, "info"
+                )
+        for cid in [c for c in self.steps if self.assessment.entry(c) is None]:
+            self.steps.pop(cid).widget.close()  # untracked (only blank ones can be)
+        self._save()
+        if self.position != WELCOME:
+            self._update_nav()
+
+    def _entry_changed(self, commitment_id: str) -> None:
+        """A commitment step changed: validate its values, put them in the review, save."""
+        from pydantic import ValidationError
+
+        from ..assessment import Entry
+
+        if self.assessment is None or self.status == "submitted":
+            return
+        step = self.steps[commitment_id]
+        try:
+            entry = Entry.model_validate(step.entry_data())
+        except ValidationError as exc:
+            step.message.show(_entry_problem(exc) + " Your last change is not saved yet; fix this and it will be.")
+            return
+        if step.message.kind in ("error", "warning"):
+            step.message.clear()
+        entries = self.assessment.entries
+        before = self.assessment.entry(commitment_id)
+        index = next(i for i, e in enumerate(entries) if e.commitment_id == commitment_id)
+        entries[index] = entry
+        self._save()
+        if (before is None or before.grade is None) != (entry.grade is None):
+            self._update_nav()  # the step list marks graded steps, and the count changed
+
+    def _save(self) -> bool:
+        """Save the review now; the first save creates the resume code."""
+        from ..store import AlreadySubmitted
+
+        if self.assessment is None:
+            return False
+        started = time.perf_counter()
+        try:
+            code = self.store.save_draft(self.assessment, self.code)
+        except AlreadySubmitted:
+            self.status = "submitted"
+            self._set_read_only()
+            self.errors.show(
+                "This review was submitted (perhaps from another tab), so it can no longer be changed. "
+                "Your latest change was not saved.",
+                "warning",
+            )
+            return False
+        except Exception as exc:
+            log.exception("saving the draft failed")
+            self.errors.show(
+                f"Your last change could not be saved ({type(exc).__name__}: {exc}). Keep this page open, "
+                "and download a JSON copy from the summary before you close it."
+            )
+            self.save_status.value = "<div class='idpc-msg idpc-msg-error' role='alert'>✖ Not saved</div>"
+            return False
+        self.save_seconds.append(time.perf_counter() - started)
+        self.code = code
+        self.status = "draft"
+        self.saves += 1
+        self._show_save_status()
+        return True
+
+    def _show_save_status(self, resumed: bool = False) -> None:
+        if self.code is None:
+            self.save_status.value = ""
+            return
+        when = dt.datetime.now().strftime("%H:%M:%S")
+        what = "Opened" if resumed else "Saved"
+        if self.status == "submitted":
+            what = "Submitted review, opened"
+        code = esc(self.code)
+        url = page_url()
+        link = f"{url}?code={self.code}" if url else f"?code={self.code}"
+        copy = (
+            f"<label class='idpc-small'>Link to continue later: <input class='idpc-copy' readonly "
+            f"value='{esc(link)}' aria-label='Link that reopens this review' onfocus='this.select()'></label>"
+            if url
+            else f"<span class='idpc-small'>Or add <code>?code={code}</code> to this page's address.</span>"
+        )
+        self.save_status.value = (
+            f"<div class='idpc-msg idpc-msg-ok' role='status'>✔ {what} at {when}. Your resume code: "
+            f"<strong style='font-family:monospace;font-size:1.1em'>{code}</strong> "
+            f"(<a href='?code={code}' target='_blank' rel='noopener'>open in a new tab</a>). "
+            f"Keep it to continue later, like a password.<br>{copy}</div>"
+        )
+
+    # -- submitting --------------------------------------------------------------------
+
+    def submit(self) -> bool:
+        """Mark the review as submitted (final, and visible to the room's trainer if a room was given)."""
+        if self.assessment is None or self.status == "submitted":
+            return False
+        if self.code is None and not self._save():
+            return False
+        assert self.code is not None
+        self.store.submit(self.code)
+        self.status = "submitted"
+        self._set_read_only()
+        if self.summary is not None:
+            self.summary.refresh(self.assessment, submitted=True)
+        return True
+
+    def _set_read_only(self) -> None:
+        if self.setup is not None:
+            self.setup.set_read_only(True)
+        for step in self.steps.values():
+            step.set_read_only(True)
+        self._show_banner()
+        self._show_save_status()
+
+    def _show_banner(self) -> None:
+        if self.status != "submitted" or self.assessment is None:
+            self.banner.value = ""
+            self.new_review.layout.display = "none"
+            return
+        room = f" to room {esc(self.assessment.room)}" if self.assessment.room else ""
+        self.banner.value = (
+            f"<div class='idpc-msg idpc-msg-info' role='status'>ℹ <strong>Submitted{room}: read-only.</strong> "
+            "This review is final and can no longer be changed. You can still read it, download it and compare "
+            "it with another year. To grade again, start another review.</div>"
+        )
+        self.new_review.layout.display = None
+
+
+def _entry_problem(exc: Any) -> str:
+    """A pydantic error about an entry, in words."""
+    from ..assessment import MAX_SOURCES, MAX_TEXT
+
+    names = {"evidence": "The evidence", "recommendation": "The recommendation", "sources": "The list of sources"}
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else ""
+        if err["type"] == "string_too_long" and field in names:
+            return f"{names[field]} is longer than {MAX_TEXT:,} characters; shorten it or move details into a source."
+        if err["type"] == "too_long" and field == "sources":
+            return f"A commitment can have at most {MAX_SOURCES} sources."
+        if field == "sources" and len(err["loc"]) >= 3:
+            return f"Source {int(err['loc'][1]) + 1}: {err['msg']}."
+    return f"This entry could not be saved: {exc.errors()[0]['msg']}."

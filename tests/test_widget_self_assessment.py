@@ -1,0 +1,777 @@
+"""The self-assessment app, driven the way a trainee drives it, without a browser.
+
+Each test builds the app with a real SQLite store in a temporary folder, sets
+widget values and clicks buttons as the page would (``Button.click()``,
+``widget.value = ...``, ``FileUpload.set_state`` for uploads, which is the path
+a browser's message takes), then checks what the trainee would notice: the
+step shown, the progress words, the messages, the files offered, and what the
+store holds after every change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+import pytest
+
+from idpckit import assessment_io, data
+from idpckit.assessment import Assessment, Entry
+from idpckit.store import Store
+from idpckit.widgets import _base
+from idpckit.widgets.self_assessment import SelfAssessmentApp, page_url, parse_query
+
+TODAY = dt.date(2025, 9, 15)
+FIVE = [1, 2, 3, 4, 5]
+LIGHTS = ["red", "orange", "green"]
+
+
+@pytest.fixture(scope="module")
+def content() -> data.Content:
+    return data.load()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "store.sqlite3")
+
+
+def make_app(store: Store, content: data.Content, **kwargs: Any) -> SelfAssessmentApp:
+    kwargs.setdefault("query_string", "")
+    return SelfAssessmentApp(store=store, content=content, today=TODAY, **kwargs)
+
+
+def fill_setup(
+    app: SelfAssessmentApp,
+    *,
+    country: str = "Colombia",
+    scale: str = "five-point",
+    organisations: str = "Acción Técnica Social; Elementa",
+    assessor: str = "Ana Pérez",
+    room: str = "",
+) -> None:
+    app.welcome.start.click()
+    s = app.setup
+    assert s is not None
+    s.country.value = country
+    s.organisations.value = organisations
+    s.assessor.value = assessor
+    s.scale.value = scale
+    s.room.value = room
+
+
+def stored(store: Store, app: SelfAssessmentApp) -> Assessment:
+    assert app.code is not None
+    return store.load(app.code).assessment
+
+
+def upload(app: SelfAssessmentApp, payload: bytes, name: str, size: int | None = None) -> None:
+    """Deliver a file as the browser does: a state message deserialised by the widget."""
+    assert app.summary is not None
+    app.summary.upload.set_state(
+        {
+            "value": [
+                {
+                    "name": name,
+                    "type": "application/json",
+                    "size": len(payload) if size is None else size,
+                    "content": memoryview(payload),
+                    "last_modified": 1_700_000_000_000,
+                }
+            ]
+        }
+    )
+
+
+def walk(widget: w.Widget) -> list[w.Widget]:
+    out = [widget]
+    for child in getattr(widget, "children", ()):
+        out.extend(walk(child))
+    return out
+
+
+def grade_all(app: SelfAssessmentApp, store: Store, content: data.Content, grades: list[Any]) -> None:
+    """From the set-up, Next through every commitment, grading each and checking the store and progress."""
+    n = len(content.commitments)
+    for i, c in enumerate(content.commitments):
+        app.next.click()
+        assert app.position == c.id
+        step = app.steps[c.id]
+        assert f"Commitment {c.number}: " in step.heading.value
+        grade = grades[i % len(grades)]
+        step.grade.buttons.value = grade  # a click on that toggle button
+        step.evidence.value = f"Evidence for {c.id}"
+        step.recommendation.value = f"Do better on {c.id}"
+        assert stored(store, app).entry(c.id).grade == grade
+        assert stored(store, app).entry(c.id).evidence == f"Evidence for {c.id}"
+        assert app.progress_label == f"{i + 1} of {n} graded"
+        assert f"{i + 1} of {n} graded" in app.progress_text.value
+        assert app.progress.value == i + 1
+
+
+# --------------------------------------------------------------------------- first screen
+
+
+def test_first_screen_does_not_load_heavy_libraries() -> None:
+    """Building the welcome screen must not import pandas, matplotlib, openpyxl, fpdf or SQLAlchemy."""
+    code = (
+        "import sys\n"
+        "from idpckit.widgets.self_assessment import SelfAssessmentApp\n"
+        "app = SelfAssessmentApp(query_string='')\n"
+        "assert app.widget is not None\n"
+        "print([m for m in ('pandas', 'matplotlib', 'openpyxl', 'fpdf', 'sqlalchemy', 'jinja2') if m in sys.modules])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("QUERY_STRING", "VOILA_PREHEAT")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_welcome_explains_the_exercise_and_hides_navigation(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    text = app.welcome.widget.children[0].value
+    for words in ("What this exercise is", "How long it takes", "What to have at hand", "resume code"):
+        assert words in text
+    assert app.position == "welcome"
+    assert app.top_bar.layout.display == "none" and app.bottom_bar.layout.display == "none"
+
+
+def test_unknown_resume_code_says_so_and_changes_nothing(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    app.welcome.code.value = "ZZZZ-ZZZZ-ZZZZ-ZZZZ"
+    app.welcome.resume.click()
+    assert "No review is saved under the code 'ZZZZ-ZZZZ-ZZZZ-ZZZZ'" in app.welcome.message.message
+    assert app.position == "welcome" and app.assessment is None
+    app.welcome.code.value = "   "
+    app.welcome.resume.click()
+    assert "Type the resume code" in app.welcome.message.message
+    assert store.reviews() == []
+
+
+# --------------------------------------------------------------------------- set-up
+
+
+def test_setup_validation_in_words_and_nothing_saved_until_valid(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    app.welcome.start.click()
+    assert app.position == "setup"
+    app.next.click()
+    assert app.position == "setup"
+    assert "Choose the country you are grading" in app.setup.message.message
+    app.setup.country.value = "Atlantis"
+    assert "We do not know a country called 'Atlantis'" in app.setup.message.message
+    app.setup.room.value = "room <b>1</b>"
+    assert "letters, digits and dashes" in app.setup.message.message
+    assert store.reviews() == [] and app.code is None
+    app.setup.room.value = "lisbon-2025"
+    app.setup.country.value = "colombia"  # any case; the hint confirms the match
+    assert "Colombia (COL)" in app.setup.country_hint.value
+    assert app.setup.message.message == ""  # the list of problems clears itself once fixed
+    assert app.code is not None
+    saved = stored(store, app)
+    assert (saved.country, saved.year, saved.room, saved.date) == ("COL", 2025, "LISBON-2025", TODAY)
+    assert app.code in app.save_status.value  # the resume code is shown from the first save
+    assert f"?code={app.code}" in app.save_status.value
+
+
+def test_country_search_hints_and_codes(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    app.welcome.start.click()
+    s = app.setup
+    assert len(s.country.options) > 240 and "Veridia (fictional country)" in s.country.options
+    s.country.value = "Bol"
+    assert s.country_code is None and "Bolivia" in s.country_hint.value
+    s.country.value = "FRA"
+    assert s.country_code == "FRA"
+    s.country.value = "Veridia (fictional country)"
+    assert stored(store, app).fictional is True
+
+
+def test_every_field_of_the_setup_is_saved(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app, scale="traffic-light", room="room-7")
+    app.setup.year.value = 2024
+    saved = stored(store, app)
+    assert saved.organisations == ["Acción Técnica Social", "Elementa"]
+    assert saved.assessor == "Ana Pérez"
+    assert saved.scale == "traffic-light"
+    assert saved.room == "ROOM-7"
+    assert saved.year == 2024
+    assert [e.commitment_id for e in saved.entries] == [c.id for c in content.commitments]
+
+
+# --------------------------------------------------------------------------- grading
+
+
+def test_trainee_grades_all_commitments_on_the_five_point_scale(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    grade_all(app, store, content, FIVE)
+    app.next.click()
+    assert app.position == "summary"
+    assert app.next.disabled
+    saved = stored(store, app)
+    assert [e.grade for e in saved.entries] == [FIVE[i % 5] for i in range(13)]
+    assert "13 of 13 tracked commitments graded" in app.summary.heading.value
+    assert "Every tracked commitment has a grade, evidence and a recommendation" in app.summary.gaps.value
+
+
+def test_trainee_grades_all_commitments_on_the_traffic_light(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app, scale="traffic-light")
+    first = app.steps.get(content.commitments[0].id)
+    assert first is None  # steps are built when first visited
+    grade_all(app, store, content, LIGHTS)
+    step = app.steps[content.commitments[0].id]
+    labels = [label for label, _ in step.grade.buttons.options]
+    assert labels[0] == "✖ Red — requires urgent attention"
+    assert labels[-1] == "– Not assessed"
+    assert [e.grade for e in stored(store, app).entries] == [LIGHTS[i % 3] for i in range(13)]
+
+
+def test_grade_buttons_have_words_symbols_and_tooltips(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    picker = app.steps[app.position].grade
+    labels = [label for label, _ in picker.buttons.options]
+    assert labels == [
+        "1 ✖ Requires urgent attention",
+        "2 ▼ Serious shortcomings",
+        "3 ▲ Needs improvement",
+        "4 ◆ Mostly good",
+        "5 ✔ Good situation",
+        "– Not assessed",
+    ]
+    assert len(picker.buttons.tooltips) == len(labels)
+    rubric = content.rubric_for(app.position)
+    assert rubric.level(1) in picker.buttons.tooltips[0]  # the tooltip says what a 1 looks like
+    picker.buttons.value = 4
+    assert "4 ◆ Mostly good" in picker.selected.value  # words and symbol next to the colour
+
+
+def test_commitment_step_shows_summary_references_and_rubric(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.jump.value = "legal-guarantees"
+    step = app.steps["legal-guarantees"]
+    c = content.commitment("legal-guarantees")
+    assert c.summary in step.heading.value
+    refs = step.widget.children[1].children[0].children[0].value
+    assert "UNGASS Outcome Document" in refs and "OP 4.o" in refs
+    assert "the document is silent" in refs  # the 2019 Declaration has no reference for it
+    assert 'href="https://undocs.org/A/RES/S-30/1"' in refs
+    rubric = content.rubric_for("legal-guarantees")
+    assert rubric.questions[0].split("'")[0][:30] in step.rubric_box.value.replace("&#x27;", "'")
+    assert "Where to look" in step.rubric_box.value
+
+
+def test_sources_can_be_added_and_removed(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    cid = app.position
+    editor = app.steps[cid].sources
+    editor.add.click()
+    editor.rows[0].link.value = "https://example.org/prisons"
+    assert stored(store, app).entry(cid).sources == []  # no title yet: not a source
+    assert "Give this source a title" in editor.rows[0].hint.value
+    editor.rows[0].title.value = "Prison statistics 2024"
+    editor.rows[0].kind.value = "data"
+    editor.add.click()
+    editor.rows[1].title.value = "Interview with a defence lawyer"
+    editor.rows[1].kind.value = "testimony"
+    editor.add.click()
+    editor.rows[2].title.value = "Drug law"
+    editor.rows[2].kind.value = "law or policy"
+    sources = stored(store, app).entry(cid).sources
+    assert [(s.title, s.kind) for s in sources] == [
+        ("Prison statistics 2024", "data"),
+        ("Interview with a defence lawyer", "testimony"),
+        ("Drug law", "law or policy"),
+    ]
+    assert sources[0].link == "https://example.org/prisons"
+    editor.rows[1].remove.click()
+    assert [s.title for s in stored(store, app).entry(cid).sources] == ["Prison statistics 2024", "Drug law"]
+    assert [r.remove.description for r in editor.rows] == ["Remove source 1", "Remove source 2"]
+    assert editor.rows[1].title.description == "Source 2: title"
+
+
+def test_back_next_and_the_step_list(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    assert app.back.disabled  # nothing before the set-up
+    app.next.click()
+    app.next.click()
+    assert app.position == content.commitments[1].id
+    app.back.click()
+    assert app.position == content.commitments[0].id
+    app.steps[app.position].grade.buttons.value = 3
+    labels = dict((v, k) for k, v in app.jump.options)
+    assert labels[content.commitments[0].id].startswith("✔ 1.")
+    assert labels[content.commitments[1].id].startswith("○ 2.")
+    app.jump.value = "summary"
+    assert app.position == "summary"
+    app.jump.value = content.commitments[12].id
+    assert app.position == content.commitments[12].id
+    assert app.next.description == "Summary ▶"
+    app.back.click()
+    app.back.click()
+    assert app.position == content.commitments[10].id
+
+
+def test_evidence_and_recommendation_and_confidence_are_saved_on_every_change(
+    store: Store, content: data.Content
+) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    cid = app.position
+    step = app.steps[cid]
+    typed = ""
+    for ch in "Prisons full":  # keystroke by keystroke, as continuous_update sends them
+        typed += ch
+        step.evidence.value = typed
+        assert stored(store, app).entry(cid).evidence == typed
+    step.confidence.value = "medium"
+    assert stored(store, app).entry(cid).confidence == "medium"
+    step.grade.buttons.value = "not-assessed"
+    assert stored(store, app).entry(cid).grade is None
+    assert app.saves >= len("Prisons full") + 2
+    # the autosave cost, measured on this store (reported, not asserted: timings vary by machine)
+    assert app.save_seconds and all(s > 0 for s in app.save_seconds)
+
+
+def test_too_long_text_is_refused_with_a_message_and_the_last_good_version_kept(
+    store: Store, content: data.Content
+) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    cid = app.position
+    step = app.steps[cid]
+    step.evidence.value = "short and good"
+    step.evidence.value = "x" * 20_001
+    assert "longer than 20,000 characters" in step.message.message
+    assert stored(store, app).entry(cid).evidence == "short and good"
+    step.evidence.value = "x" * 20_000
+    assert step.message.message == ""
+    assert stored(store, app).entry(cid).evidence == "x" * 20_000
+
+
+def test_changing_scale_converts_grades_and_says_so(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    first = app.position
+    app.steps[first].grade.buttons.value = 2
+    app.jump.value = "setup"
+    app.setup.scale.value = "traffic-light"
+    assert stored(store, app).entry(first).grade == "red"
+    assert "converted" in app.setup.notice.message and "2 → red" in app.setup.notice.message
+    assert app.steps[first].grade.value == "red"
+    assert app.steps[first].grade.buttons.options[0][0].startswith("✖ Red")
+
+
+def test_untracking(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    graded = app.position
+    app.steps[graded].grade.buttons.value = 5
+    app.jump.value = "setup"
+    app.setup.tracked[graded].value = False  # refused: it has a grade
+    assert app.setup.tracked[graded].value is True
+    assert "stays tracked" in app.setup.notice.message
+    app.setup.tracked["data"].value = False  # blank: fine
+    saved = stored(store, app)
+    assert saved.entry("data") is None and len(saved.entries) == 12
+    assert app.progress_label == "1 of 12 graded"
+    assert "data" not in [v for _, v in app.jump.options]
+    app.setup.select_none.click()
+    assert [e.commitment_id for e in stored(store, app).entries] == [graded]
+    app.setup.select_all.click()
+    assert len(stored(store, app).entries) == 13
+    assert stored(store, app).entry(graded).grade == 5
+
+
+# --------------------------------------------------------------------------- resuming
+
+
+def test_resume_in_a_new_app_restores_everything(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app, scale="traffic-light", room="R-1")
+    grade_all(app, store, content, LIGHTS)
+    cid = content.commitments[4].id
+    app.jump.value = cid
+    step = app.steps[cid]
+    step.confidence.value = "high"
+    step.sources.add.click()
+    step.sources.rows[0].title.value = "Ombudsman report 2024"
+    step.sources.rows[0].link.value = "https://example.org/ombudsman"
+    step.sources.rows[0].kind.value = "report"
+    step.grade.buttons.value = "not-assessed"
+    code = app.code
+
+    fresh = make_app(store, content)  # a new tab: a new kernel, a new app
+    fresh.welcome.code.value = code.lower().replace("-", " ")  # typed carelessly
+    fresh.welcome.resume.click()
+    assert fresh.code == code
+    assert fresh.position == cid  # opens at the first commitment still to grade
+    s = fresh.setup
+    assert (s.country.value, s.year.value, s.scale.value, s.room.value) == ("Colombia", 2025, "traffic-light", "R-1")
+    assert s.organisations.value == "Acción Técnica Social; Elementa" and s.assessor.value == "Ana Pérez"
+    for i, c in enumerate(content.commitments):
+        fresh.jump.value = c.id
+        restored = fresh.steps[c.id]
+        assert restored.grade.value == (None if c.id == cid else LIGHTS[i % 3])
+        assert restored.evidence.value == f"Evidence for {c.id}"
+        assert restored.recommendation.value == f"Do better on {c.id}"
+    restored = fresh.steps[cid]
+    assert restored.confidence.value == "high"
+    row = restored.sources.rows[0]
+    assert (row.title.value, row.link.value, row.kind.value) == (
+        "Ombudsman report 2024",
+        "https://example.org/ombudsman",
+        "report",
+    )
+    assert fresh.progress_label == "12 of 13 graded"
+    restored.grade.buttons.value = "green"  # and it keeps saving under the same code
+    assert store.load(code).assessment.entry(cid).grade == "green"
+    assert len(store.reviews()) == 1
+
+
+def test_resume_from_the_query_string(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    code = app.code
+    fresh = make_app(store, content, query_string=f"code={code}&room=ignored")
+    assert fresh.code == code and fresh.position == content.commitments[0].id
+    unknown = make_app(store, content, query_string="?code=AAAA-BBBB-CCCC-DDDD")
+    assert unknown.position == "welcome"
+    assert "No review is saved under the code" in unknown.welcome.message.message
+
+
+def test_room_from_the_query_string_prefills_the_setup(store: Store, content: data.Content) -> None:
+    app = make_app(store, content, query_string="room=lisbon-2025")
+    app.welcome.start.click()
+    assert app.setup.room.value == "LISBON-2025"
+    hostile = make_app(store, content, query_string="room=<script>")
+    hostile.welcome.start.click()
+    assert hostile.setup.room.value == ""
+
+
+def test_query_string_from_voila_without_preheat(
+    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", f"code={app.code}")
+    fresh = SelfAssessmentApp(store=store, content=content, today=TODAY)
+    assert fresh.code == app.code
+
+
+def test_query_string_from_voila_with_preheat_waits_for_the_request(
+    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preheated kernel builds the page before the visitor's request: the code is applied when it arrives."""
+    import voila.utils
+
+    app = make_app(store, content)
+    fill_setup(app)
+    arrived = threading.Event()
+
+    def request_arrives() -> None:  # what Voilà's wait_for_request does once a visitor opens the page
+        arrived.wait(10)
+        os.environ["QUERY_STRING"] = f"code={app.code}"
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", request_arrives)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    try:
+        fresh = SelfAssessmentApp(store=store, content=content, today=TODAY)
+        assert fresh.position == "welcome"  # pre-rendered without blocking
+        arrived.set()
+        waiter = next(t for t in threading.enumerate() if t.name == "idpckit-wait-for-request")
+        waiter.join(10)
+        assert fresh.code == app.code and fresh.position == content.commitments[0].id
+    finally:
+        os.environ.pop("QUERY_STRING", None)
+
+
+def test_outside_voila_there_is_no_query_string(
+    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("QUERY_STRING", "VOILA_PREHEAT", "VOILA_REQUEST_URL", "SCRIPT_NAME", "SERVER_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    app = SelfAssessmentApp(store=store, content=content, today=TODAY)
+    assert app.position == "welcome"
+    assert page_url() is None
+    fill_setup(app)
+    assert "add <code>?code=" in app.save_status.value
+
+
+def test_page_url_and_query_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code=OLD")
+    assert page_url() == "http://127.0.0.1:8866/voila/render/self-assessment.ipynb"
+    monkeypatch.delenv("VOILA_REQUEST_URL")
+    monkeypatch.setenv("SCRIPT_NAME", "/voila/render/self-assessment.ipynb")
+    monkeypatch.setenv("SERVER_NAME", "workshop.local")
+    monkeypatch.setenv("SERVER_PORT", "8866")
+    assert page_url() == "http://workshop.local:8866/voila/render/self-assessment.ipynb"
+    assert parse_query("?code=K7QD-M2XP&room=R1&x=1") == {"code": "K7QD-M2XP", "room": "R1"}
+    assert parse_query("") == {} and parse_query("code=") == {}
+
+
+# --------------------------------------------------------------------------- summary, downloads, upload
+
+
+@pytest.fixture
+def finished(store: Store, content: data.Content) -> SelfAssessmentApp:
+    app = make_app(store, content)
+    fill_setup(app)
+    grade_all(app, store, content, FIVE)
+    app.jump.value = "summary"
+    return app
+
+
+def test_downloads_hold_the_review(finished: SelfAssessmentApp, content: data.Content) -> None:
+    files = finished.summary.files
+    assert sorted(files) == sorted(f"review-COL-2025.{ext}" for ext in ("html", "pdf", "json", "csv", "xlsx"))
+    html_report = files["review-COL-2025.html"].decode()
+    for level in ("Requires urgent attention", "Serious shortcomings", "Needs improvement", "Good situation"):
+        assert level in html_report
+    assert "Evidence for harm-reduction" in html_report
+    again = assessment_io.parse_assessment(files["review-COL-2025.json"], "review-COL-2025.json")
+    assert again == finished.assessment
+    assert assessment_io.from_table(files["review-COL-2025.csv"], "review.csv").entries == finished.assessment.entries
+    assert assessment_io.from_table(files["review-COL-2025.xlsx"], "review.xlsx").entries == finished.assessment.entries
+    assert files["review-COL-2025.pdf"].startswith(b"%PDF")
+    links = finished.summary.links.value
+    assert links.count("<a download=") == 5 and 'href="data:application/pdf;base64,' in links
+    assert bytes(finished.summary.scorecard.value).startswith(b"\x89PNG")
+
+
+def test_summary_lists_what_is_missing(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    app.steps[app.position].grade.buttons.value = 1  # graded, no evidence, no recommendation
+    app.next.click()
+    step = app.steps[app.position]
+    step.grade.buttons.value = 2
+    step.evidence.value = "Some evidence"
+    app.jump.value = "summary"
+    gaps = app.summary.gaps.value
+    assert "Not graded yet</strong> (11)" in gaps
+    assert "without evidence or sources</strong> (1)" in gaps
+    assert "without a recommendation</strong> (2)" in gaps
+    buttons = {b.description: b for b in app.summary.gap_buttons.children[0].children}
+    assert sorted(buttons) == sorted(f"Go to commitment {n}" for n in range(1, 14))
+    buttons["Go to commitment 1"].click()
+    assert app.position == content.commitments[0].id
+
+
+def test_html_typed_into_a_note_is_kept_as_typed_and_shown_escaped(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    fill_setup(app, organisations=f"NGO {hostile}", assessor=hostile)
+    app.next.click()
+    cid = app.position
+    step = app.steps[cid]
+    step.grade.buttons.value = 3
+    step.evidence.value = hostile
+    step.recommendation.value = hostile
+    step.sources.add.click()
+    step.sources.rows[0].title.value = hostile
+    assert stored(store, app).entry(cid).evidence == hostile  # stored exactly as typed
+    app.jump.value = "summary"
+    page = [x.value for x in walk(app.widget) if isinstance(x, w.HTML)]
+    assert any("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in v for v in page)
+    assert not any("<script>alert" in v or "<img src=x" in v for v in page)
+    report_html = app.summary.files["review-COL-2025.html"].decode()
+    assert "<script>alert" not in report_html and "&lt;script&gt;" in report_html
+
+
+def earlier_review(country: str = "COL", year: int = 2024) -> Assessment:
+    return Assessment(
+        country=country,
+        year=year,
+        organisations=["Acción Técnica Social"],
+        date=dt.date(year, 9, 1),
+        entries=[Entry(commitment_id="alternatives", grade=3), Entry(commitment_id="harm-reduction", grade=1)],
+    )
+
+
+def test_upload_of_an_earlier_review_shows_the_comparison(finished: SelfAssessmentApp, store: Store) -> None:
+    before = stored(store, finished)
+    upload(finished, earlier_review().to_json().encode(), "review-COL-2024.json")
+    summary = finished.summary
+    assert summary.upload_message.kind == "ok" and "Your review is unchanged" in summary.upload_message.message
+    assert "2024 → 2025" in summary.comparison.value
+    assert "1 improved, 1 worsened, 11 newly graded" in summary.comparison.value
+    assert "↑ Improved" in summary.comparison.value and "↓ Worsened" in summary.comparison.value
+    assert bytes(summary.comparison_chart.value).startswith(b"\x89PNG")
+    assert "compare-COL-2024-2025.html" in summary.files
+    assert summary.upload.value == ()  # the bytes are not kept in the widget
+    assert stored(store, finished) == before and finished.assessment == before
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        (b"this is not json", "Could not read"),
+        (b'{"schema_version": 1, "country": "COL"', "Could not read"),
+        (json.dumps({"schema_version": 99, "country": "COL", "year": 2024}).encode(), "newer format"),
+        (b"\xff\xfe\x00garbage", "Could not read"),
+    ],
+)
+def test_malformed_upload_shows_a_message_and_changes_nothing(
+    finished: SelfAssessmentApp, store: Store, payload: bytes, expected: str
+) -> None:
+    before_store, before_app = stored(store, finished), finished.assessment.model_copy(deep=True)
+    upload(finished, payload, "old-review.json")
+    message = finished.summary.upload_message
+    assert message.kind == "error" and expected in message.message and "old-review.json" in message.message
+    assert "Nothing has changed in your review" in message.message
+    assert finished.summary.comparison.value == ""
+    assert stored(store, finished) == before_store and finished.assessment == before_app
+
+
+def test_upload_of_another_country_is_refused(finished: SelfAssessmentApp, store: Store) -> None:
+    before = stored(store, finished)
+    upload(finished, earlier_review(country="PER").to_json().encode(), "peru-2024.json")
+    message = finished.summary.upload_message
+    assert message.kind == "error" and "is a review of Peru, but you are grading Colombia" in message.message
+    assert finished.summary.comparison.value == "" and stored(store, finished) == before
+
+
+def test_upload_too_large_is_refused_before_reading(finished: SelfAssessmentApp) -> None:
+    upload(finished, b"{}", "huge.json", size=assessment_io.MAX_BYTES + 1)
+    message = finished.summary.upload_message
+    assert message.kind == "error" and "larger than the 2 MB" in message.message
+    assert finished.summary.comparison.value == ""
+
+
+# --------------------------------------------------------------------------- submitting
+
+
+def test_submit_asks_first_then_freezes_the_review(finished: SelfAssessmentApp, store: Store) -> None:
+    summary = finished.summary
+    summary.submit.click()
+    assert summary.confirm_box.layout.display is None and "can no longer be changed" in summary.confirm_text.value
+    summary.cancel.click()
+    assert store.load(finished.code).status == "draft"
+    summary.submit.click()
+    summary.confirm.click()
+    assert store.load(finished.code).status == "submitted"
+    assert finished.status == "submitted" and summary.submit.disabled
+    assert "read-only" in finished.banner.value
+    finished.jump.value = "harm-reduction"
+    step = finished.steps["harm-reduction"]
+    assert step.grade.disabled and step.evidence.disabled and step.sources.add.disabled
+    assert finished.setup.country.disabled
+    fresh = SelfAssessmentApp(store=store, content=finished.content, query_string=f"code={finished.code}")
+    assert fresh.position == "summary" and fresh.status == "submitted" and "read-only" in fresh.banner.value
+    fresh.jump.value = "alternatives"
+    assert fresh.steps["alternatives"].evidence.disabled
+
+
+def test_submit_to_a_room(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app, room="lisbon")
+    app.next.click()
+    app.steps[app.position].grade.buttons.value = 3
+    app.jump.value = "summary"
+    app.summary.submit.click()
+    assert "room LISBON" in app.summary.confirm_text.value
+    app.summary.confirm.click()
+    assert [s.code for s in store.room("lisbon")] == [app.code]
+    assert "submitted to room LISBON" in app.summary.submit_message.message
+
+
+def test_nothing_to_submit_without_a_grade(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.jump.value = "summary"
+    app.summary.submit.click()
+    assert "Grade at least one commitment" in app.summary.submit_message.message
+    assert store.load(app.code).status == "draft"
+
+
+def test_start_another_review_after_submitting(finished: SelfAssessmentApp, store: Store) -> None:
+    finished.summary.submit.click()
+    finished.summary.confirm.click()
+    finished.new_review.click()
+    assert finished.position == "welcome" and finished.code is None
+    fill_setup(finished, country="Peru")
+    assert len(store.reviews()) == 2
+
+
+# --------------------------------------------------------------------------- failures and the page
+
+
+def test_a_failed_save_is_reported_in_the_page(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    store.delete_draft(app.code)  # e.g. a trainer cleared the store while the page was open
+    app.steps[app.position].evidence.value = "typed after the draft vanished"
+    assert "could not be saved" in app.errors.message
+    assert "Not saved" in app.save_status.value
+
+
+def test_every_input_is_labelled_and_fits_a_phone(finished: SelfAssessmentApp, content: data.Content) -> None:
+    for c in content.commitments:
+        finished.jump.value = c.id
+    finished.steps[content.commitments[0].id].sources.add.click()
+    widgets = walk(finished.widget) + walk(finished.welcome.widget) + walk(finished.setup.widget)
+    widgets += [x for step in finished.steps.values() for x in walk(step.widget)]
+    inputs = (
+        w.Text,
+        w.Textarea,
+        w.Dropdown,
+        w.BoundedIntText,
+        w.RadioButtons,
+        w.ToggleButtons,
+        w.Checkbox,
+        w.FileUpload,
+    )
+    for widget in widgets:
+        if isinstance(widget, inputs):
+            assert widget.description.strip(), f"{type(widget).__name__} without a label"
+        if isinstance(widget, w.Button):
+            assert widget.description.strip()
+        if isinstance(widget, w.ToggleButtons):
+            assert len(widget.tooltips) == len(widget.options)
+        width = getattr(widget, "layout", None) and widget.layout.width
+        if width and width.endswith(("em", "px")):
+            assert widget.layout.max_width == "100%", f"{type(widget).__name__} width {width} may overflow a phone"
+    assert finished.widget.layout.width == "100%"
+    assert "idpc-app" in finished.widget._dom_classes
+    assert "flex-wrap: wrap" in _base.STYLE
+
+
+def test_download_link_escapes_names() -> None:
+    link = _base.download_link(b"hello", 'a"b<c>.txt', "text/plain", "<Download>")
+    assert 'download="a&quot;b&lt;c&gt;.txt"' in link
+    assert ">&lt;Download&gt;</a>" in link
+    assert "base64,aGVsbG8=" in link
+
+
+def test_error_box_guard_turns_exceptions_into_a_message() -> None:
+    box = _base.ErrorBox()
+
+    def broken(_b: object) -> None:
+        raise RuntimeError("disk <full>")
+
+    box.guard(broken)(None)
+    assert box.kind == "error" and "disk <full>" in box.message
+    assert "disk &lt;full&gt;" in box.widget.value and 'role="alert"' in box.widget.value
