@@ -15,14 +15,20 @@ its reviews.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from . import scales
 
 #: Version of the JSON format written by this code; older versions are upgraded on read.
 SCHEMA_VERSION = 1
+#: The oldest version :func:`upgrade` can still read.
+MIN_SCHEMA_VERSION = 1
 
 SourceKind = Literal["data", "testimony", "report", "law or policy", "other"]
 SOURCE_KINDS: tuple[str, ...] = ("data", "testimony", "report", "law or policy", "other")
@@ -32,8 +38,31 @@ Confidence = Literal["low", "medium", "high"]
 MAX_TEXT = 20_000
 MAX_SOURCES = 50
 
-LongText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+#: Characters no one types on purpose: C0 controls other than tab and newline, DEL, lone
+#: surrogates (a JSON "\\ud800" escape) and the non-characters U+FFFE/U+FFFF.  XML (XLSX),
+#: PDF and UTF-8 itself cannot hold some of them, so they would break an export later.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: Any) -> Any:
+    """Normalise typed text: Windows and old-Mac line ends become "\\n", invisible controls go.
+
+    Everything else, HTML and script included, is kept exactly as typed;
+    escaping is the job of whatever shows the text.  Browsers already send
+    "\\n" line ends, so what a user typed in the app is unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE.sub("", value)
+
+
+#: Runs before the string checks (pydantic applies before-validators outside the constraints
+#: they follow), so "  " still fails min_length after stripping.
+Clean = BeforeValidator(clean_text)
+LongText = Annotated[str, StringConstraints(max_length=MAX_TEXT), Clean]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), Clean]
 
 
 class Model(BaseModel):
@@ -43,7 +72,7 @@ class Model(BaseModel):
 class Source(Model):
     """One piece of evidence behind a grade: a dataset, a testimony, a report, a law..."""
 
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), Clean]
     link: ShortText = ""  # a web address or a printed citation
     kind: SourceKind = "other"
 
@@ -90,9 +119,9 @@ class Assessment(Model):
     schema_version: Literal[1] = SCHEMA_VERSION
     country: Annotated[str, StringConstraints(min_length=1)]
     year: int = Field(ge=2019, le=2100)
-    organisations: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]] = Field(
-        default_factory=list, max_length=50
-    )
+    organisations: list[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Clean]
+    ] = Field(default_factory=list, max_length=50)
     assessor: ShortText = ""
     date: dt.date = Field(default_factory=dt.date.today)
     scale: scales.Scale = "five-point"
@@ -142,3 +171,103 @@ class Assessment(Model):
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- format versions
+
+
+class SchemaVersionError(ValueError):
+    """A record whose ``schema_version`` is missing, malformed, too old or too new."""
+
+
+#: ``UPGRADES[n]`` turns a version-``n`` record into a version ``n + 1`` record.  When the
+#: format changes: bump :data:`SCHEMA_VERSION`, widen ``Assessment.schema_version``, and add
+#: the step here, so that every file and stored review written by older versions still opens.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def upgrade(record: dict[str, Any]) -> dict[str, Any]:
+    """Bring a raw JSON record up to :data:`SCHEMA_VERSION`, one step at a time.
+
+    Files and stored reviews outlive the code that wrote them; upgrading on read
+    (as nbgrader does with its metadata versions) means nobody has to convert
+    anything by hand.  A record from a *newer* idpckit is refused, not guessed at.
+    Returns a new dict; ``record`` is not modified.
+
+    :raises SchemaVersionError: the version is missing, not a whole number, or unknown.
+    """
+    if "schema_version" not in record:
+        raise SchemaVersionError(
+            f'is missing; an assessment file must say which format it uses, e.g. "schema_version": {SCHEMA_VERSION}'
+        )
+    version = record["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise SchemaVersionError(f"must be a whole number such as {SCHEMA_VERSION}, not {json.dumps(version)[:40]}")
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"is {version}, a newer format than this idpckit can read (up to {SCHEMA_VERSION}); "
+            "update idpckit (pip install -U idpckit) and try again"
+        )
+    if version < MIN_SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"is {version}, which is not a version of the assessment format "
+            f"(versions {MIN_SCHEMA_VERSION} to {SCHEMA_VERSION} exist)"
+        )
+    out = dict(record)
+    while version < SCHEMA_VERSION:
+        out = UPGRADES[version](out)
+        version += 1
+        out["schema_version"] = version
+    return out
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+#: Where the generated schema ships inside the package (regenerate with `idpckit schema --write`).
+SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "assessment.schema.json"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of an assessment file, generated from the model.
+
+    Generated, never hand-edited, so the schema and the model cannot drift apart
+    (a test compares it with the shipped file).  Two rules the model checks in
+    code are added by hand because pydantic cannot see them: a file must state
+    its ``schema_version``, and its grades must be on its own scale.  Rules the
+    schema cannot express (a commitment listed twice, an id that is not in
+    Table 1, an unknown country) are checked by ``idpckit validate``.
+    """
+    schema = Assessment.model_json_schema()
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "idpckit assessment",
+        "description": (
+            "A civil-society assessment of one government's record on the 13 commitments of Table 1 "
+            "in IDPC's advocacy note on the 2019 CND Ministerial Segment: per commitment a grade "
+            "(1-5 or a traffic light, or null for not assessed), evidence, sources and a recommendation. "
+            "Written by idpckit; check a file with `idpckit validate FILE`."
+        ),
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+    schema["required"] = ["schema_version", *[r for r in schema.get("required", []) if r != "schema_version"]]
+    grade = schema["$defs"]["Entry"]["properties"]["grade"]
+    for option in grade["anyOf"]:
+        if option.get("type") == "integer":
+            option.update(minimum=1, maximum=5)
+
+    def grades(allowed: dict[str, Any]) -> dict[str, Any]:
+        return {"properties": {"entries": {"items": {"properties": {"grade": allowed}}}}}
+
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"scale": {"const": "traffic-light"}}, "required": ["scale"]},
+            "then": grades({"enum": ["red", "orange", "green", None]}),
+            "else": grades({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 5}, {"type": "null"}]}),
+        }
+    ]
+    return schema
+
+
+def json_schema_text() -> str:
+    """:func:`json_schema` as the exact text of the shipped file."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1019 @@
+"""Reading and writing assessments: JSON, CSV and XLSX, with errors people can act on.
+
+Everything that enters the kit from outside (an upload in the app, a file on the
+command line, a spreadsheet filled in offline) passes through this module.  The
+rules, from the issue that asked for it:
+
+* Every way a file can be wrong becomes one :class:`AssessmentError` whose message
+  is a single paragraph naming the file and the field (or line, or sheet cell),
+  in plain words.  Nothing here ever lets a ``RecursionError``, ``KeyError`` or
+  pydantic dump reach the user.
+* Checks that protect the machine come first and are cheap: the size limit is
+  checked before a file is read, the nesting depth before ``json.loads``.
+* Text is kept exactly as typed, HTML included; escaping happens where text is
+  shown (the reports and widgets).  The one exception is spreadsheets: a cell
+  that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would
+  run as a formula in Excel or LibreOffice, so exports prefix it with a single
+  quote and imports remove that quote again (round trips are exact).
+* Files are written through :func:`idpckit.files.write_atomic`, so a crash leaves
+  the old file, never half of a new one.
+
+The spreadsheet layout (CSV and XLSX alike) has an *About* block of
+``field, value`` lines (country, year, organisations, ...) and a *Grades* table
+with one row per Table 1 commitment.  ``idpckit template`` writes it blank,
+``idpckit export`` filled in, ``idpckit import`` reads either back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+import json
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import scales
+from .assessment import SCHEMA_VERSION, SOURCE_KINDS, Assessment, SchemaVersionError, upgrade
+from .files import write_atomic
+
+#: An assessment file larger than this is refused before it is read.  A full review of all
+#: 13 commitments with long evidence is well under 200 kB; 2 MB leaves room and stops accidents.
+MAX_BYTES = 2_000_000
+#: JSON nested deeper than this is refused before parsing.  An assessment is 5 levels deep
+#: (file, entries, entry, sources, source); a JSON bomb of 10,000 nested lists would crash
+#: a recursive parser.
+MAX_DEPTH = 32
+#: An XLSX file is a zip; refuse one that would expand beyond this (a "zip bomb").
+MAX_UNZIPPED = 50_000_000
+
+#: First cell of every grading sheet; identifies the file and its layout version.
+SHEET_MARK = "idpckit grading sheet"
+SHEET_VERSION = 1
+#: Sources get this many column groups in a blank template (an export adds more if needed).
+TEMPLATE_SOURCES = 3
+
+#: A cell starting with one of these is a formula to a spreadsheet program.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class AssessmentError(ValueError):
+    """An assessment file or upload that cannot be used, and why, in one paragraph.
+
+    ``name`` is the file's display name, ``field`` where in it the problem is
+    (a field, a line, a sheet cell; empty for the file as a whole) and
+    ``problem`` what is wrong and how to fix it.
+    """
+
+    def __init__(self, name: str, field: str, problem: str) -> None:
+        self.name, self.field, self.problem = name, field, problem
+        where = f", {field}" if field else ""
+        super().__init__(f'Could not read "{name}"{where}: {problem}')
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def parse_assessment(payload: bytes, name: str = "upload", *, known_ids: Iterable[str] | None = None) -> Assessment:
+    """Check and parse the bytes of an assessment JSON file.
+
+    :param payload: the raw bytes (an upload, or a file's content).
+    :param name: what to call the file in error messages (its name, never a temp path).
+    :param known_ids: the commitment ids allowed; default: those of the kit's Table 1.
+    :raises AssessmentError: for every kind of bad input, with a message naming file and field.
+    """
+    if len(payload) > MAX_BYTES:
+        raise AssessmentError(name, "", _too_large(len(payload)))
+    text = _decode(payload, name)
+    if not text.strip():
+        raise AssessmentError(name, "", "the file is empty; an assessment file is JSON text starting with '{'")
+    _check_depth(text, name)
+    record = _load_json(text, name)
+    return validate_record(record, name, known_ids=known_ids)
+
+
+def read_assessment(path: str | os.PathLike[str], *, known_ids: Iterable[str] | None = None) -> Assessment:
+    """Read an assessment JSON file; its size is checked before it is read."""
+    path = Path(path)
+    return parse_assessment(_read_limited(path), path.name, known_ids=known_ids)
+
+
+def write_json(assessment: Assessment, path: str | os.PathLike[str]) -> Path:
+    """Write the canonical JSON form of ``assessment`` atomically (UTF-8, no BOM)."""
+    return write_atomic(path, assessment.to_json().encode("utf-8"))
+
+
+def _read_limited(path: Path) -> bytes:
+    name = path.name or str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise AssessmentError(name, "", f"there is no file at {path}") from None
+    except OSError as exc:
+        raise AssessmentError(name, "", f"the file cannot be opened ({exc.strerror or exc})") from None
+    if path.is_dir():
+        raise AssessmentError(name, "", "this is a folder, not a file")
+    if size > MAX_BYTES:
+        raise AssessmentError(name, "", _too_large(size))
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
+    except OSError as exc:
+        raise AssessmentError(name, "", f"the file cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise AssessmentError(name, "", _too_large(len(data)))
+    return data
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the file is {size / 1_000_000:.1f} MB, more than the {MAX_BYTES // 1_000_000} MB an assessment may be; "
+        "is it the right file?"
+    )
+
+
+def _decode(payload: bytes, name: str) -> str:
+    try:
+        return payload.decode("utf-8-sig")  # accepts and drops a byte-order mark
+    except UnicodeDecodeError as exc:
+        line = payload[: exc.start].count(b"\n") + 1
+        bad = payload[exc.start : exc.start + 1].hex()
+        raise AssessmentError(
+            name,
+            f"line {line}",
+            f"byte 0x{bad} is not UTF-8 text; save the file again with the encoding 'UTF-8' "
+            "(in Excel: 'CSV UTF-8'; in a text editor: 'Save with encoding UTF-8')",
+        ) from None
+
+
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_DEPTH` without recursing.
+
+    Strings are removed first (a '[' inside a string is text), then the running
+    depth is computed with C-level iterators, so even 2 MB of brackets takes a
+    fraction of a second.
+    """
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    if len(brackets) <= MAX_DEPTH:
+        return
+    deepest = max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)))
+    if deepest > MAX_DEPTH:
+        raise AssessmentError(
+            name,
+            "",
+            f"the JSON is nested {deepest} levels deep (lists or objects inside each other); an assessment "
+            f"is at most 5 levels deep and files over {MAX_DEPTH} are refused. Is it the right file?",
+        )
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
+def _reject_constant(value: str) -> Any:
+    raise ValueError(f"{value} is not allowed in JSON")
+
+
+def _load_json(text: str, name: str) -> dict[str, Any]:
+    try:
+        record = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        end = len(text.rstrip())
+        where = f"line {exc.lineno}, column {exc.colno}"
+        if exc.pos >= end or exc.msg.startswith("Unterminated string"):
+            raise AssessmentError(
+                name,
+                where,
+                "the JSON ends too early, so the file is cut short (an interrupted download, copy or save?); "
+                "use a complete copy of the file",
+            ) from None
+        raise AssessmentError(
+            name, where, f"this is not valid JSON ({exc.msg.lower()}); assessment files are JSON written by idpckit"
+        ) from None
+    except _DuplicateKey as exc:
+        raise AssessmentError(
+            name, f"field '{exc.key}'", "appears twice in the same object; keep one of them"
+        ) from None
+    except RecursionError:  # belt and braces: _check_depth should have caught it
+        raise AssessmentError(name, "", "the JSON is nested too deeply to be an assessment") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
+        raise AssessmentError(name, "", f"this is not usable JSON ({exc})") from None
+    if not isinstance(record, dict):
+        kind = {list: "a list", str: "a string"}.get(type(record), "a single value")
+        raise AssessmentError(name, "", f"the file holds {kind}, but an assessment is a JSON object starting with '{{'")
+    return record
+
+
+# --------------------------------------------------------------------------- checking a record
+
+Where = Callable[[tuple[Any, ...]], str]
+
+
+def _known_ids() -> list[str]:
+    from .data import load
+
+    return [c.id for c in load().commitments]
+
+
+def validate_record(
+    record: dict[str, Any],
+    name: str,
+    *,
+    known_ids: Iterable[str] | None = None,
+    where: Where | None = None,
+) -> Assessment:
+    """Check a raw record (parsed JSON or a read sheet) and build the :class:`Assessment`.
+
+    The structural checks whose pydantic message would be obscure (the version,
+    the scale, unknown or repeated commitments, grades off the scale) run first
+    on the raw record, so each names its field precisely; the model then checks
+    the rest.  ``where`` turns a location such as ``("entries", 2, "grade")`` into
+    words ("entry 3 ('treatment'), field 'grade'"; a sheet says row and column).
+    """
+    known = list(known_ids) if known_ids is not None else _known_ids()
+    where = where or _json_where(record)
+
+    def fail(loc: tuple[Any, ...], problem: str) -> AssessmentError:
+        return AssessmentError(name, where(loc), problem)
+
+    try:
+        record = upgrade(record)
+    except SchemaVersionError as exc:
+        raise fail(("schema_version",), str(exc)) from None
+
+    for key, what in (
+        ("country", "the country under review (an ISO code such as 'COL', or its name)"),
+        ("year", "the year of the review, e.g. 2024"),
+    ):
+        value = record.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise fail((key,), f"the {key} is missing; give {what}")
+
+    scale = record.get("scale", "five-point")
+    if scale not in scales.SCALES:
+        raise fail(("scale",), f'{_show(scale)} is not a scale; use "five-point" or "traffic-light"')
+
+    entries = record.get("entries", [])
+    if not isinstance(entries, list):
+        raise fail(("entries",), "must be a list of commitments, [ {...}, {...} ]")
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise fail(("entries", i), "must be an object with a commitment_id, a grade, evidence, ...")
+        cid = entry.get("commitment_id")
+        if not isinstance(cid, str) or not cid.strip():
+            raise fail(
+                ("entries", i, "commitment_id"), "the commitment id is missing; say which Table 1 commitment this is"
+            )
+        if cid not in known:
+            raise fail(
+                ("entries", i, "commitment_id"),
+                f"{_show(cid)} is not a Table 1 commitment; use one of: {', '.join(known)}",
+            )
+        if cid in seen:
+            raise fail(
+                ("entries", i, "commitment_id"),
+                f"commitment '{cid}' is already assessed in entry {seen[cid] + 1}; "
+                "each commitment may appear once, so merge the two",
+            )
+        seen[cid] = i
+        grade = entry.get("grade")
+        if isinstance(grade, float) and grade.is_integer():
+            grade = int(grade)
+        if grade is not None and not scales.is_valid(grade, scale):
+            raise fail(("entries", i, "grade"), _off_scale(grade, scale))
+
+    try:
+        return Assessment.model_validate(record)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first, rest = errors[0], errors[1:]
+        problem = _plain(first)
+        if rest:
+            more = "; ".join(f"{where(tuple(e['loc'])) or 'the file'}: {_plain(e)}" for e in rest[:3])
+            extra = f" and {len(rest) - 3} more" if len(rest) > 3 else ""
+            problem += f". Also: {more}{extra}"
+        raise fail(tuple(first["loc"]), problem) from None
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _off_scale(grade: Any, scale: str) -> str:
+    if scale == "five-point":
+        allowed = "a whole number 1, 2, 3, 4 or 5 (1 = requires urgent attention, 5 = good situation)"
+    else:
+        allowed = '"red", "orange" or "green"'
+    return f'{_show(grade)} is not a grade on the {scale} scale; use {allowed}, or leave it empty for "not assessed"'
+
+
+def _json_where(record: dict[str, Any]) -> Where:
+    """Locations in a JSON record, in words, with the commitment id where there is one."""
+
+    def where(loc: tuple[Any, ...]) -> str:
+        if not loc:
+            return ""
+        if loc[0] == "entries" and len(loc) >= 2 and isinstance(loc[1], int):
+            i = loc[1]
+            entries = record.get("entries")
+            entry = entries[i] if isinstance(entries, list) and i < len(entries) else None
+            cid = entry.get("commitment_id") if isinstance(entry, dict) else None
+            text = f"entry {i + 1}" + (f" ('{cid}')" if isinstance(cid, str) and cid else "")
+            rest = list(loc[2:])
+            if len(rest) >= 2 and rest[0] == "sources" and isinstance(rest[1], int):
+                text += f", source {rest[1] + 1}"
+                rest = rest[2:]
+            if rest:
+                text += f", field '{'.'.join(str(p) for p in rest)}'"
+            return text
+        if loc[0] == "organisations" and len(loc) == 2 and isinstance(loc[1], int):
+            return f"organisation {loc[1] + 1}"
+        return f"field '{'.'.join(str(p) for p in loc)}'"
+
+    return where
+
+
+def _plain(err: Any) -> str:
+    """A pydantic error in words for someone who filled in a form, not a programmer."""
+    kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "missing":
+        return "this field is required but missing"
+    if kind == "extra_forbidden":
+        return "is not a field of an assessment; check its spelling or remove it"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long ({len(given)} characters; at most {ctx.get('max_length')})"
+    if kind == "too_long":
+        return f"has too many items (at most {ctx.get('max_length')})"
+    if kind == "string_pattern_mismatch":
+        return f"{_show(given)} is not in the expected form"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{_show(given)} is not a whole number"
+    if kind == "greater_than_equal":
+        return f"{_show(given)} is too small; it must be {ctx.get('ge')} or more"
+    if kind == "less_than_equal":
+        return f"{_show(given)} is too large; it must be {ctx.get('le')} or less"
+    if kind == "literal_error":
+        return f"{_show(given)} is not allowed; use {ctx.get('expected')}"
+    if kind.startswith("date"):
+        return f"{_show(given)} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-31"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{_show(given)} is not true or false"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        return f"{_show(given)} has the wrong type ({err['msg'].lower()})"
+    if kind in ("string_type",):
+        return f"{_show(given)} must be text"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+
+def _escape(value: Any) -> Any:
+    """Neutralise a text cell a spreadsheet would run as a formula (prefix a single quote).
+
+    Text that already starts with a quote gets one more, so that :func:`_unescape`
+    can undo exactly what was added and round trips are exact.
+    """
+    if isinstance(value, str) and value and (value.startswith(_FORMULA_START) or value[0] == "'"):
+        return "'" + value
+    return value
+
+
+def _unescape(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in ("'", *_FORMULA_START):
+        return value[1:]
+    return value
+
+
+@dataclass(frozen=True)
+class _Column:
+    key: str
+    header: str
+    width: int
+    help: str
+
+
+def _grade_columns(n_sources: int) -> list[_Column]:
+    cols = [
+        _Column("number", "number", 8, "Table 1 row number (do not change)"),
+        _Column("commitment_id", "commitment_id", 20, "the commitment's id (do not change)"),
+        _Column("commitment", "commitment", 45, "the commitment as Table 1 words it (for reading only)"),
+        _Column("tracked", "tracked", 9, "yes if you assess this commitment, no to leave it out"),
+        _Column("grade", "grade", 12, "your grade, or 'not assessed'"),
+        _Column("confidence", "confidence", 12, "how sure you are: low, medium or high"),
+        _Column("evidence", "evidence", 60, "what you found: data, testimonies, facts"),
+        _Column("recommendation", "recommendation", 60, "what the government should do better"),
+    ]
+    for n in range(1, n_sources + 1):
+        cols += [
+            _Column(f"source {n} title", f"source {n} title", 30, "title of a source"),
+            _Column(f"source {n} link", f"source {n} link", 30, "web address or citation"),
+            _Column(f"source {n} kind", f"source {n} kind", 14, "data, testimony, report, law or policy, other"),
+        ]
+    return cols
+
+
+def _about_rows(a: Assessment | None, scale: str) -> list[list[Any]]:
+    """The About block: one ``field, value, help`` line per field (organisations repeat)."""
+    orgs: list[str] = list(a.organisations) if a else []
+    org_rows = [["organisation", org, ""] for org in orgs] or [["organisation", "", ""] for _ in range(3)]
+    org_rows[0][2] = "one organisation per line; add lines for a coalition"
+    return [
+        [SHEET_MARK, f"version {SHEET_VERSION}", "keep this line: it tells idpckit what the file is"],
+        ["field", "value", "what to write"],
+        ["country", a.country if a else "", "ISO 3166 code (e.g. COL, KEN, PHL) or the country's English name"],
+        ["year", a.year if a else "", "the year the review is for, e.g. 2024"],
+        *org_rows,
+        ["assessor", a.assessor if a else "", "who filled this in (optional)"],
+        ["date", a.date if a else "", "date of the review, YYYY-MM-DD"],
+        ["scale", a.scale if a else scale, "five-point or traffic-light (to change it, make a new template)"],
+        ["room", a.room if a else "", "workshop room code, if your trainer gave you one (optional)"],
+        ["fictional", ("yes" if a.fictional else "no") if a else "no", "yes only for made-up examples"],
+    ]
+
+
+def _grade_rows(a: Assessment | None, cols: Sequence[_Column]) -> list[list[Any]]:
+    """One row per commitment: tracked ones in the assessment's order, then the others."""
+    from .data import load
+
+    content = load()
+    by_id = {c.id: c for c in content.commitments}
+    rows: list[list[Any]] = []
+    tracked = list(a.entries) if a else []
+    tracked_ids = {e.commitment_id for e in tracked}
+    for entry in tracked:
+        c = by_id.get(entry.commitment_id)
+        values: dict[str, Any] = {
+            "number": c.number if c else "",
+            "commitment_id": entry.commitment_id,
+            "commitment": c.title if c else "",
+            "tracked": "yes",
+            "grade": "not assessed" if entry.grade is None else entry.grade,
+            "confidence": entry.confidence or "",
+            "evidence": entry.evidence,
+            "recommendation": entry.recommendation,
+        }
+        for n, source in enumerate(entry.sources, start=1):
+            values[f"source {n} title"] = source.title
+            values[f"source {n} link"] = source.link
+            values[f"source {n} kind"] = source.kind
+        rows.append([values.get(col.key, "") for col in cols])
+    for c in content.commitments:
+        if c.id in tracked_ids:
+            continue
+        values = {"number": c.number, "commitment_id": c.id, "commitment": c.title, "tracked": "no" if a else ""}
+        rows.append([values.get(col.key, "") for col in cols])
+    return rows
+
+
+def _n_sources(a: Assessment | None) -> int:
+    most = max((len(e.sources) for e in a.entries), default=0) if a else 0
+    return max(TEMPLATE_SOURCES, most)
+
+
+def _csv_bytes(a: Assessment | None, scale: str) -> bytes:
+    cols = _grade_columns(_n_sources(a))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    for row in _about_rows(a, scale):
+        writer.writerow([_escape(_cell_text(v)) for v in row])
+    writer.writerow([])
+    writer.writerow(["Grades", "one row per Table 1 commitment; see the column help in the XLSX template"])
+    writer.writerow([c.header for c in cols])
+    for row in _grade_rows(a, cols):
+        writer.writerow([_escape(_cell_text(v)) for v in row])
+    # A byte-order mark makes Excel read the file as UTF-8 (accents, Cyrillic); the kit accepts it.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _cell_text(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def to_csv_bytes(a: Assessment) -> bytes:
+    """The assessment as a CSV grading sheet: an About block, then one row per commitment."""
+    return _csv_bytes(a, a.scale)
+
+
+def to_xlsx_bytes(a: Assessment) -> bytes:
+    """The assessment as an XLSX workbook (Instructions, About, Grades), editable and re-importable."""
+    return _xlsx_bytes(a, a.scale)
+
+
+def template_bytes(fmt: str, scale: str = "five-point") -> bytes:
+    """A blank grading sheet listing all 13 commitments, for offline or paper work.
+
+    :param fmt: ``"xlsx"`` (with drop-down lists and an instructions sheet) or ``"csv"``.
+    :param scale: ``"five-point"`` or ``"traffic-light"``; sets the grade drop-downs.
+    """
+    if scale not in scales.SCALES:
+        raise ValueError(f"unknown scale '{scale}'; use 'five-point' or 'traffic-light'")
+    if fmt == "csv":
+        return _csv_bytes(None, scale)
+    if fmt == "xlsx":
+        return _xlsx_bytes(None, scale)
+    raise ValueError(f"unknown format '{fmt}'; use 'xlsx' or 'csv'")
+
+
+def _grade_choices(scale: str) -> list[str]:
+    return [str(g) for g in scales.levels(scale)] + ["not assessed"]
+
+
+def _instructions(scale: str, fictional: bool) -> list[list[str]]:
+    """The Instructions sheet, in our own words, following the note's advice."""
+    lines = [
+        ["How to fill in this grading sheet"],
+        [""],
+        ["This sheet is for grading your own government on the 13 commitments of Table 1 in IDPC's advocacy"],
+        ["note on the 2019 CND Ministerial Segment (September 2019). Work alone or with other NGOs of your country."],
+        [""],
+        ["1. On the 'About' sheet, fill in the country, the year of the review and your organisation(s)."],
+        ["2. On the 'Grades' sheet, pick the commitments you track. You do not have to grade all 13:"],
+        ["   choose the ones your organisation knows well. Put 'yes' in 'tracked' for them, 'no' for the others."],
+        ["3. For each tracked commitment, choose a grade from the drop-down list, or 'not assessed'."],
+        ["4. Write the evidence behind the grade (data, testimonies from the ground, laws, reports),"],
+        ["   and list your sources with their kind."],
+        ["5. Say what the government should do better, as concrete recommendations."],
+        ["6. Save the file (keep the .xlsx format) and run:  idpckit import THIS-FILE.xlsx -o assessment.json"],
+        ["   or upload it in the self-assessment app."],
+        [""],
+        [f"The grades ({scales.SCALE_LABELS[scale]}):"],
+    ]
+    for value, lvl in scales.levels(scale).items():
+        lines.append([f"   {value}  {lvl.symbol}  {lvl.label}"])
+    lines.append(["   not assessed  –  tracked, but not graded yet"])
+    lines += [
+        [""],
+        ["Source kinds: " + ", ".join(SOURCE_KINDS) + ".   Confidence: low, medium or high."],
+        [""],
+        ["Tips"],
+        ["• Grade what happens in practice, not only what the law says."],
+        ["• Review the grades every year before the CND's autumn intersessional meetings, and keep the old"],
+        ["  sheets: comparing years shows what improved and what got worse."],
+        ["• Text is kept exactly as you type it. Do not start a cell with '=': it would become a formula."],
+        ["• Do not rename the sheets or the column headers; you may add rows for more organisations on 'About'."],
+    ]
+    if fictional:
+        lines.insert(0, ["FICTIONAL EXAMPLE: this assessment is about a made-up country, for practice only."])
+    return lines
+
+
+def _xlsx_bytes(a: Assessment | None, scale: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDDDDD")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    wb = Workbook()
+    info = wb.active
+    info.title = "Instructions"
+    for row in _instructions(scale, bool(a and a.fictional)):
+        info.append(row)
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = 110
+
+    about = wb.create_sheet("About")
+    about_rows = _about_rows(a, scale)
+    for row in about_rows:
+        about.append([_xlsx_value(v) for v in row])
+    for cell in about[2]:
+        cell.font = bold
+        cell.fill = header_fill
+    about["A1"].font = bold
+    for col, width in zip("ABC", (16, 45, 70), strict=True):
+        about.column_dimensions[col].width = width
+    for r, row in enumerate(about_rows, start=1):
+        if row[0] == "date":
+            about.cell(r, 2).number_format = "yyyy-mm-dd"
+        if row[0] == "year":
+            about.cell(r, 2).number_format = "0"
+    _validation(about, DataValidation, ["five-point", "traffic-light"], _rows_of(about_rows, "scale"), "B")
+    _validation(about, DataValidation, ["yes", "no"], _rows_of(about_rows, "fictional"), "B")
+
+    grades = wb.create_sheet("Grades")
+    cols = _grade_columns(_n_sources(a))
+    grades.append([c.header for c in cols])
+    rows = _grade_rows(a, cols)
+    for row in rows:
+        grades.append([_xlsx_value(v) for v in row])
+    for i, col in enumerate(cols, start=1):
+        letter = get_column_letter(i)
+        grades.column_dimensions[letter].width = col.width
+        head = grades.cell(1, i)
+        head.font, head.fill = bold, header_fill
+        if col.key in ("commitment", "evidence", "recommendation") or col.key.endswith("title"):
+            for r in range(2, len(rows) + 2):
+                grades.cell(r, i).alignment = wrap
+    grades.freeze_panes = "D2"
+    last = len(rows) + 1
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(cols, start=1)}
+    span = range(2, last + 1)
+    _validation(grades, DataValidation, ["yes", "no"], span, letters["tracked"])
+    _validation(grades, DataValidation, _grade_choices(scale), span, letters["grade"])
+    _validation(grades, DataValidation, ["low", "medium", "high"], span, letters["confidence"])
+    for key, letter in letters.items():
+        if key.endswith(" kind"):
+            _validation(grades, DataValidation, list(SOURCE_KINDS), span, letter)
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _rows_of(rows: list[list[Any]], key: str) -> range:
+    r = next(i for i, row in enumerate(rows, start=1) if row[0] == key)
+    return range(r, r + 1)
+
+
+def _validation(sheet: Any, cls: Any, choices: list[str], rows: range, letter: str) -> None:
+    """A drop-down list on ``letter{rows}`` that refuses values not in ``choices``."""
+    dv = cls(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Not one of the choices",
+        error="Pick a value from the list: " + ", ".join(choices),
+        showInputMessage=False,
+    )
+    sheet.add_data_validation(dv)
+    dv.add(f"{letter}{rows.start}:{letter}{rows.stop - 1}")
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A cell value for openpyxl: text escaped, and free of characters XML cannot hold."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return _escape(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    return value
+
+
+# --------------------------------------------------------------------------- reading sheets
+
+
+def from_table(
+    source: str | os.PathLike[str] | bytes, name: str | None = None, *, known_ids: Iterable[str] | None = None
+) -> Assessment:
+    """Read a filled grading sheet (CSV or XLSX, detected from its content) back into an assessment.
+
+    :param source: a path, or the file's bytes (an upload).
+    :param name: the display name for messages (default: the file name, or "sheet").
+    :raises AssessmentError: naming the sheet, row and column of the first problem.
+    """
+    if isinstance(source, bytes | bytearray):
+        data, name = bytes(source), name or "sheet"
+        if len(data) > MAX_BYTES:
+            raise AssessmentError(name, "", _too_large(len(data)))
+    else:
+        path = Path(source)
+        name = name or path.name
+        data = _read_limited(path)
+    if data.startswith(b"PK\x03\x04"):
+        table = _read_xlsx(data, name)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise AssessmentError(
+            name, "", "this is an old-style Excel file (.xls); save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8'"
+        )
+    else:
+        table = _read_csv(data, name)
+    return _table_to_assessment(table, name, known_ids)
+
+
+@dataclass
+class _Table:
+    """A read sheet: the About lines and the Grades rows, with where each came from."""
+
+    about: list[tuple[str, list[Any]]]  # (location, cells)
+    header: list[Any]
+    header_where: str
+    rows: list[tuple[str, list[Any]]]
+    kind: str  # "csv" | "xlsx"
+
+
+def _read_csv(data: bytes, name: str) -> _Table:
+    text = _decode(data, name)
+    if not text.strip():
+        raise AssessmentError(name, "", "the file is empty")
+    first = text.split("\n", 1)[0]
+    delimiter = ","
+    if first.startswith(SHEET_MARK) and len(first) > len(SHEET_MARK) and first[len(SHEET_MARK)] in ",;\t":
+        delimiter = first[len(SHEET_MARK)]  # Excel in many locales saves CSV with ';'
+    elif first.startswith(f'"{SHEET_MARK}"') and len(first) > len(SHEET_MARK) + 2:
+        delimiter = first[len(SHEET_MARK) + 2]
+    elif first.count(";") > first.count(","):
+        delimiter = ";"
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise AssessmentError(name, "", f"this is not a readable CSV file ({exc})") from None
+    return _split(lines, name, "csv", lambda i: f"row {i}")  # rows, as a spreadsheet program numbers them
+
+
+def _read_xlsx(data: bytes, name: str) -> _Table:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED:
+                raise AssessmentError(name, "", "the workbook expands to more than 50 MB; it cannot be a grading sheet")
+    except zipfile.BadZipFile:
+        raise AssessmentError(name, "", "the file looks like a zip or Excel file but is damaged or cut short") from None
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds of error for non-xlsx zips
+        raise AssessmentError(
+            name, "", f"this is not an Excel workbook (.xlsx) that can be read ({type(exc).__name__})"
+        ) from None
+    try:
+        missing = [s for s in ("About", "Grades") if s not in wb.sheetnames]
+        if missing:
+            raise AssessmentError(
+                name,
+                f"sheet '{missing[0]}'",
+                f"the workbook has no sheet called '{missing[0]}'; start from a template made with "
+                "`idpckit template --format xlsx` and do not rename its sheets",
+            )
+        about = [list(r) for r in wb["About"].iter_rows(values_only=True)]
+        grades = [list(r) for r in wb["Grades"].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    table = _split(about, name, "xlsx", lambda i: f"sheet 'About', row {i}", header_needed=False)
+    start = next((i for i, row in enumerate(grades) if _norm_cells(row) and "commitment_id" in _norm_cells(row)), None)
+    if start is None:
+        raise AssessmentError(
+            name, "sheet 'Grades', row 1", "the header row (number, commitment_id, ..., grade, ...) is missing"
+        )
+    table.header = grades[start]
+    table.header_where = f"sheet 'Grades', row {start + 1}"
+    table.rows = [(f"sheet 'Grades', row {i}", row) for i, row in enumerate(grades[start + 1 :], start=start + 2)]
+    return table
+
+
+def _norm_cells(row: Sequence[Any]) -> list[str]:
+    return [str(c).strip().lower() if c is not None else "" for c in row]
+
+
+def _split(
+    lines: list[list[Any]], name: str, kind: str, loc: Callable[[int], str], header_needed: bool = True
+) -> _Table:
+    """Cut a sheet into its About lines and its Grades table (at the commitment_id header)."""
+    start = next((i for i, row in enumerate(lines) if "commitment_id" in _norm_cells(row)), None)
+    if start is None and header_needed:
+        raise AssessmentError(
+            name,
+            "",
+            "no Grades table was found (a header row with number, commitment_id, ..., grade); "
+            "start from a sheet made with `idpckit template`",
+        )
+    about_end = start if start is not None else len(lines)
+    about = [(loc(i), row) for i, row in enumerate(lines[:about_end], start=1)]
+    if start is None:
+        return _Table(about, [], "", [], kind)
+    rows = [(loc(i), row) for i, row in enumerate(lines[start + 1 :], start=start + 2)]
+    return _Table(about, lines[start], loc(start + 1), rows, kind)
+
+
+_ABOUT_KEYS = ("country", "year", "organisation", "assessor", "date", "scale", "room", "fictional")
+
+
+def _text(value: Any) -> str:
+    """A cell as text: None is empty, numbers lose a spurious '.0', escapes are undone."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(_unescape(value))
+
+
+def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | None) -> Assessment:
+    record: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "organisations": [], "entries": []}
+    places: dict[tuple[Any, ...], str] = {}  # record location -> sheet location, for messages
+    source_cols: dict[tuple[int, int], int] = {}  # (entry, source) -> the n of its 'source n ...' columns
+    marked = False
+    for where, row in table.about:
+        cells = [_text(c) for c in row] + ["", ""]
+        key = cells[0].strip().lower()
+        if not key or key in ("field", "grades"):
+            continue
+        if key == SHEET_MARK:
+            marked = True
+            version = re.fullmatch(r"version\s*(\d+)", cells[1].strip().lower())
+            if version and int(version.group(1)) > SHEET_VERSION:
+                raise AssessmentError(
+                    name,
+                    where,
+                    f"the sheet is in format version {version.group(1)}, newer than this idpckit "
+                    f"can read ({SHEET_VERSION}); update idpckit",
+                )
+            continue
+        if key not in _ABOUT_KEYS:
+            raise AssessmentError(
+                name, where, f"'{cells[0]}' is not a field of the About block; use {', '.join(_ABOUT_KEYS)}"
+            )
+        value = cells[1]
+        raw = row[1] if len(row) > 1 else None
+        if key == "organisation":
+            if value.strip():
+                places[("organisations", len(record["organisations"]))] = where
+                record["organisations"].append(value)
+            continue
+        places[(key,)] = where
+        if key == "year":
+            record["year"] = _to_int(value) if value.strip() else None
+        elif key == "date":
+            if value.strip():
+                record["date"] = raw.date() if isinstance(raw, dt.datetime) else value.strip()
+        elif key == "fictional":
+            record["fictional"] = _yes_no(value, name, where)
+        elif key in ("country", "scale"):
+            record[key] = value.strip()
+            if key == "scale" and not value.strip():
+                record[key] = "five-point"
+        else:
+            record[key] = value
+    if not marked and not table.header:
+        raise AssessmentError(name, "", "this is not an idpckit grading sheet; make one with `idpckit template`")
+
+    columns = _norm_cells(table.header)
+    known_cols = {c.key for c in _grade_columns(MAX_SOURCES_IN_SHEET)}
+    for i, col in enumerate(columns):
+        if col and col not in known_cols:
+            raise AssessmentError(
+                name,
+                f"{table.header_where}, column {i + 1}",
+                f"'{table.header[i]}' is not a column idpckit knows, so its content would be lost; "
+                "remove or rename it (see the template's headers)",
+            )
+    if "commitment_id" not in columns:
+        raise AssessmentError(name, table.header_where, "the column 'commitment_id' is missing")
+    index = {col: i for i, col in enumerate(columns) if col}
+    from .data import load
+
+    by_number = {str(c.number): c.id for c in load().commitments}
+    scale = record.get("scale", "five-point")
+    for where, row in table.rows:
+        cells = {col: (row[i] if i < len(row) else None) for col, i in index.items()}
+        text = {col: _text(v) for col, v in cells.items()}
+        if not any(v.strip() for v in text.values()):
+            continue  # a blank line
+        cid = text.get("commitment_id", "").strip() or by_number.get(text.get("number", "").strip(), "")
+        tracked = text.get("tracked", "").strip().lower()
+        written = [c for c in text if c not in ("number", "commitment_id", "commitment", "tracked", "grade")]
+        graded = text.get("grade", "").strip().lower() not in ("", "not assessed")
+        has_content = graded or any(text[c].strip() for c in written)
+        if tracked not in ("", "yes", "no", "y", "n"):
+            raise AssessmentError(name, f"{where}, column 'tracked'", f"'{text['tracked']}' must be yes or no")
+        if not (tracked in ("yes", "y") or has_content):
+            continue
+        i = len(record["entries"])
+        places[("entries", i)] = f"{where} ('{cid}')" if cid else where
+        entry: dict[str, Any] = {"commitment_id": cid}
+        entry["grade"] = _read_grade(cells.get("grade"), text.get("grade", ""), scale)
+        if text.get("confidence", "").strip():
+            entry["confidence"] = text["confidence"].strip().lower()
+        entry["evidence"] = text.get("evidence", "")
+        entry["recommendation"] = text.get("recommendation", "")
+        sources = []
+        for n in range(1, MAX_SOURCES_IN_SHEET + 1):
+            if f"source {n} title" not in text and f"source {n} link" not in text:
+                continue
+            title, link = text.get(f"source {n} title", ""), text.get(f"source {n} link", "")
+            kind = text.get(f"source {n} kind", "").strip().lower()
+            if not (title.strip() or link.strip()):
+                continue
+            source_cols[(i, len(sources))] = n
+            sources.append({"title": title, "link": link, "kind": kind or "other"})
+        entry["sources"] = sources
+        record["entries"].append(entry)
+
+    about_label = "sheet 'About'" if table.kind == "xlsx" else "the About lines"
+
+    def where(loc: tuple[Any, ...]) -> str:
+        if not loc:
+            return ""
+        if loc[0] == "entries" and len(loc) >= 2 and ("entries", loc[1]) in places:
+            base = places[("entries", loc[1])]
+            if len(loc) >= 4 and loc[2] == "sources" and (loc[1], loc[3]) in source_cols:
+                field = loc[4] if len(loc) > 4 else "title"
+                return f"{base}, column 'source {source_cols[(loc[1], loc[3])]} {field}'"
+            return f"{base}, column '{loc[2]}'" if len(loc) >= 3 else base
+        if len(loc) >= 2 and loc[:2] in places:  # an organisation line
+            return places[loc[:2]]
+        if loc[:1] in places:
+            return f"{places[loc[:1]]} ('{loc[0]}')"
+        if loc[0] in (*_ABOUT_KEYS, "organisations"):
+            return f"{about_label}, field '{loc[0]}'"
+        return f"field '{'.'.join(str(p) for p in loc)}'"
+
+    return validate_record(record, name, known_ids=known_ids, where=where)
+
+
+#: The most source column groups a sheet may have (the model allows 50 sources per entry).
+MAX_SOURCES_IN_SHEET = 50
+
+
+def _to_int(text: str) -> Any:
+    try:
+        return int(text.strip())
+    except ValueError:
+        try:
+            number = float(text.strip())
+        except ValueError:
+            return text.strip()
+        return int(number) if number.is_integer() else number
+
+
+def _yes_no(text: str, name: str, where: str) -> bool:
+    value = text.strip().lower()
+    if value in ("yes", "y", "true", "1"):
+        return True
+    if value in ("", "no", "n", "false", "0"):
+        return False
+    raise AssessmentError(name, where, f"'{text}' must be yes or no")
+
+
+def _read_grade(raw: Any, text: str, scale: str) -> Any:
+    """A grade cell as the model wants it; tolerant of '3', 3.0, 'Red', '✖ red', '3 - needs...'."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float):
+        return int(raw) if float(raw).is_integer() else raw
+    value = text.strip()
+    if not value or value.lower() in ("not assessed", "-", "–", "n/a", "na"):
+        return None
+    folded = value.casefold()
+    if scale == "traffic-light":
+        for light in scales.TRAFFIC_LIGHT:
+            if folded == light or re.fullmatch(rf"\W*{light}\b.*", folded):
+                return light
+        return value
+    match = re.fullmatch(r"\s*([0-9]+)(?:\.0+)?(?:\s*[-–:.,]?\s*\D.*)?", value)
+    if match:
+        return int(match.group(1))
+    return value
+
+
+# --------------------------------------------------------------------------- examples
+
+
+def examples_dir() -> Path:
+    """The folder of the illustrative (fictional) example assessments shipped with the kit."""
+    from .data import data_dir
+
+    for root in (
+        data_dir(),
+        Path(__file__).resolve().parent.parent / "data",
+        Path(__file__).resolve().parent / "_data",
+    ):
+        if (root / "examples").is_dir():
+            return root / "examples"
+    raise FileNotFoundError("the example assessments (data/examples) are not installed")
+
+
+def example_paths() -> list[Path]:
+    """The example assessment files, sorted by name."""
+    return sorted(examples_dir().glob("*.json"))
+
+
+def load_example(stem: str) -> Assessment:
+    """One example by file stem, e.g. ``load_example("veridia-2024")``."""
+    return read_assessment(examples_dir() / f"{stem}.json")

@@ -1,0 +1,546 @@
+"""Every review kept: drafts, submitted reviews and earlier years, in one database.
+
+The note advises reviewing the grades every year and comparing; a workshop has
+many trainees saving at once from separate Voilà kernels (separate processes).
+This store serves both:
+
+* **SQLite by default**, one file per user (or per server), through SQLAlchemy
+  Core so that PostgreSQL is a URL away when several machines share a store.
+* **Autosave-friendly:** :meth:`Store.save_draft` is one ``UPDATE`` (or
+  ``INSERT``) of the assessment's JSON in its own short transaction, cheap
+  enough to call on every debounced keystroke (``benchmarks/bench_store.py``).
+* **Safe with many processes:** SQLite runs in WAL mode (readers never block the
+  writer), with a busy timeout, and every write transaction starts with
+  ``BEGIN IMMEDIATE`` so it takes the write lock up front instead of failing
+  half-way with "database is locked".  Each save replaces one row atomically and
+  bumps its ``revision``, so concurrent saves can neither be lost nor mixed.
+* **Drafts vs submitted:** a draft is found again by its *resume code*
+  (``K7QD-M2XP-4HTA-9WEB``: 16 Crockford base32 characters, 80 random bits from
+  :mod:`secrets`); a submitted review is frozen and stays, year after year.
+* **Versioned migrations:** a ``schema_migrations`` table records which of the
+  ordered :data:`MIGRATIONS` a database has had; opening an older database
+  upgrades it, opening a newer one is refused with a plain message.
+
+Example::
+
+    >>> from idpckit.store import Store
+    >>> store = Store("/tmp/workshop.sqlite3")          # doctest: +SKIP
+    >>> code = store.save_draft(assessment)             # doctest: +SKIP
+    >>> store.save_draft(edited, code)                  # doctest: +SKIP
+    >>> store.submit(code).status                       # doctest: +SKIP
+    'submitted'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from .assessment import Assessment, upgrade
+
+#: Environment variable with the store's SQLAlchemy URL or SQLite file path.
+ENV_VAR = "IDPCKIT_STORE"
+#: Seconds a writer waits for another process's write to finish before giving up.
+BUSY_TIMEOUT = 30.0
+
+Status = Literal["draft", "submitted"]
+
+# Crockford's base32: digits and letters without I, L, O, U (no 0/O, 1/I/L confusion, no accidental words).
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CODE_CHARS = 16  # 16 x 5 bits = 80 random bits
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used (its file, its version); the message says why."""
+
+
+class UnknownCode(KeyError):
+    """No review has this resume code (or the text is not a resume code at all)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else "unknown resume code"
+
+
+class AlreadySubmitted(ValueError):
+    """The review was submitted, so it can no longer be changed."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One review as stored: its code, whether it is submitted, the assessment and its history."""
+
+    code: str
+    status: Status
+    assessment: Assessment
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    revision: int = 0  # how many times it has been saved; never goes back
+    submitted_at: dt.datetime | None = None
+
+
+# --------------------------------------------------------------------------- codes
+
+
+def new_code() -> str:
+    """A fresh resume code, e.g. ``K7QD-M2XP-4HTA-9WEB`` (80 bits from :mod:`secrets`)."""
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(_CODE_CHARS))
+    return "-".join(raw[i : i + 4] for i in range(0, _CODE_CHARS, 4))
+
+
+def normalise_code(text: str) -> str:
+    """The canonical form of a typed resume code: any case, spaces or dashes, O for 0, I or L for 1.
+
+    :raises UnknownCode: when the text cannot be a resume code.
+    """
+    raw = "".join(str(text).split()).replace("-", "").upper().translate(_READ_AS)
+    if len(raw) != _CODE_CHARS or any(ch not in _ALPHABET for ch in raw):
+        shown = str(text).strip()
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        raise UnknownCode(
+            f"'{shown}' is not a resume code. A resume code has 16 letters and digits in groups of four, "
+            "like K7QD-M2XP-4HTA-9WEB; check that you copied all of it."
+        )
+    return "-".join(raw[i : i + 4] for i in range(0, _CODE_CHARS, 4))
+
+
+# --------------------------------------------------------------------------- where the store lives
+
+
+def user_store_path() -> Path:
+    """The per-user default SQLite file (XDG data folder on Linux, the usual places elsewhere)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "idpckit" / "store.sqlite3"
+
+
+def to_url(target: str | os.PathLike[str]) -> str:
+    """An SQLAlchemy URL for a URL or a plain file path (``~`` expanded, made absolute)."""
+    text = os.fspath(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def default_url() -> str:
+    """The store to use: ``$IDPCKIT_STORE`` (a URL or a file path), else the per-user SQLite file."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    return to_url(env) if env else to_url(user_store_path())
+
+
+# --------------------------------------------------------------------------- schema and migrations
+
+_metadata = sa.MetaData()
+
+#: The current shape of the tables (what all migrations together produce).
+reviews = sa.Table(
+    "reviews",
+    _metadata,
+    sa.Column("code", sa.String(19), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("country", sa.String(3), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("room", sa.String(32), nullable=False),
+    sa.Column("schema_version", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("submitted_at", sa.String(40), nullable=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+)
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    _metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.String(40), nullable=False),
+)
+
+
+def _m1_reviews(conn: Connection) -> None:
+    """Create the reviews table: one row per draft or submitted review, the assessment as JSON."""
+    md = sa.MetaData()
+    table = sa.Table(
+        "reviews",
+        md,
+        sa.Column("code", sa.String(19), primary_key=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("country", sa.String(3), nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("room", sa.String(32), nullable=False),
+        sa.Column("schema_version", sa.Integer, nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+        sa.Column("submitted_at", sa.String(40), nullable=True),
+    )
+    table.create(conn)
+
+
+def _m2_revision_and_indexes(conn: Connection) -> None:
+    """Count saves per review (proof that no save was lost) and index the room and history look-ups."""
+    conn.execute(sa.text("ALTER TABLE reviews ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"))
+    sa.Index("ix_reviews_room_status", reviews.c.room, reviews.c.status).create(conn)
+    sa.Index("ix_reviews_country_status_year", reviews.c.country, reviews.c.status, reviews.c.year).create(conn)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+#: Applied in order; never edit or remove one that has shipped, only append.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "create reviews", _m1_reviews),
+    Migration(2, "add reviews.revision and look-up indexes", _m2_revision_and_indexes),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+# --------------------------------------------------------------------------- engines
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+_migrated: set[str] = set()
+
+
+def _engine(url: str) -> Engine:
+    """One engine per URL per process (a Voilà kernel is one process, with many widgets)."""
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = _create_engine(url)
+        return engine
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = sa.engine.make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True)
+    database = parsed.database or ""
+    memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if not memory:
+        try:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder for the store {database}: {exc.strerror or exc}") from None
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT, "check_same_thread": False}}
+    if memory:
+        kwargs["poolclass"] = sa.pool.StaticPool  # one shared in-memory database, not one per connection
+    engine = sa.create_engine(url, **kwargs)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # We emit BEGIN ourselves (see _on_begin): pysqlite's implicit one would be a
+        # deferred BEGIN, which can fail with "database is locked" when it upgrades to a write.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            if not memory:
+                cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+            cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a commit costs no fsync
+        finally:
+            cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("idpckit_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """Drafts and submitted reviews, in a database given by URL or file path.
+
+    :param url: an SQLAlchemy URL (``sqlite:///path``, ``postgresql+psycopg://...``) or a plain
+        file path; default :func:`default_url` (``$IDPCKIT_STORE`` or the per-user file).
+    :raises StoreError: if the database cannot be opened or was made by a newer idpckit.
+    """
+
+    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+        self.url = to_url(url) if url is not None else default_url()
+        self.engine = _engine(self.url)
+        if self.url not in _migrated:
+            migrate(self.engine)
+            _migrated.add(self.url)
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction that takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(idpckit_write=True)
+                with conn.begin():
+                    yield conn
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"The store {self.engine.url.database or self.url} could not save: {exc.orig}") from None
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise StoreError(
+                f"The store {self.engine.url.database or self.url} could not be read: {exc.orig}"
+            ) from None
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save_draft(self, assessment: Assessment, code: str | None = None) -> str:
+        """Save ``assessment`` as a draft and return its resume code.
+
+        Without ``code`` a new draft is created.  With it, that draft is replaced
+        in one atomic statement.  Cheap: call it on every (debounced) change.
+
+        :raises UnknownCode: ``code`` is given but no review has it.
+        :raises AlreadySubmitted: that review was submitted and is frozen.
+        """
+        body = assessment.model_dump_json()
+        values = {
+            "country": assessment.country,
+            "year": assessment.year,
+            "room": assessment.room.upper(),
+            "schema_version": assessment.schema_version,
+            "body": body,
+        }
+        now = _now()
+        if code is None:
+            for _attempt in range(5):  # a clash of 80 random bits will not happen; a retry costs nothing
+                code = new_code()
+                try:
+                    with self._write() as conn:
+                        conn.execute(
+                            reviews.insert().values(
+                                code=code, status="draft", created_at=now, updated_at=now, revision=1, **values
+                            )
+                        )
+                    return code
+                except sa.exc.IntegrityError:
+                    continue
+            raise StoreError("Could not create a new draft (resume code clash); try again.")
+        code = normalise_code(code)
+        with self._write() as conn:
+            result = conn.execute(
+                reviews.update()
+                .where(reviews.c.code == code, reviews.c.status == "draft")
+                .values(updated_at=now, revision=reviews.c.revision + 1, **values)
+            )
+            if result.rowcount == 1:
+                return code
+            row = conn.execute(
+                sa.select(reviews.c.status, reviews.c.submitted_at).where(reviews.c.code == code)
+            ).first()
+        if row is None:
+            raise UnknownCode(_unknown(code))
+        raise AlreadySubmitted(_submitted(code, row.submitted_at))
+
+    def submit(self, code: str) -> Stored:
+        """Mark a draft as submitted: it is kept as it is and no longer overwritten.
+
+        Submitting an already submitted review changes nothing and returns it.
+
+        :raises UnknownCode: no review has this code.
+        """
+        code = normalise_code(code)
+        with self._write() as conn:
+            conn.execute(
+                reviews.update()
+                .where(reviews.c.code == code, reviews.c.status == "draft")
+                .values(status="submitted", submitted_at=_now())
+            )
+            row = conn.execute(sa.select(reviews).where(reviews.c.code == code)).first()
+        if row is None:
+            raise UnknownCode(_unknown(code))
+        return _stored(row)
+
+    def start_from(self, code: str, year: int | None = None) -> str:
+        """A new draft that copies review ``code`` (e.g. last year's), for the next yearly review.
+
+        The copy gets ``year`` (default: the same year) and today's date; the original is untouched.
+        """
+        original = self.load(code).assessment
+        changes: dict[str, Any] = {"date": dt.date.today()}
+        if year is not None:
+            changes["year"] = year
+        return self.save_draft(original.model_copy(update=changes))
+
+    def delete_draft(self, code: str) -> None:
+        """Remove a draft for good (a submitted review cannot be deleted this way).
+
+        :raises UnknownCode: no review has this code.
+        :raises AlreadySubmitted: the review is submitted.
+        """
+        code = normalise_code(code)
+        with self._write() as conn:
+            deleted = conn.execute(reviews.delete().where(reviews.c.code == code, reviews.c.status == "draft"))
+            if deleted.rowcount == 1:
+                return
+            row = conn.execute(sa.select(reviews.c.submitted_at).where(reviews.c.code == code)).first()
+        if row is None:
+            raise UnknownCode(_unknown(code))
+        raise AlreadySubmitted(_submitted(code, row.submitted_at))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def load(self, code: str) -> Stored:
+        """The review with this resume code (typed in any case, with or without dashes).
+
+        :raises UnknownCode: the text is not a code, or no review has it.
+        """
+        code = normalise_code(code)
+        with self._read() as conn:
+            row = conn.execute(sa.select(reviews).where(reviews.c.code == code)).first()
+        if row is None:
+            raise UnknownCode(_unknown(code))
+        return _stored(row)
+
+    def room(self, room: str, submitted_only: bool = True) -> list[Stored]:
+        """The reviews saved with this room code (any case), oldest change first."""
+        query = sa.select(reviews).where(reviews.c.room == room.strip().upper())
+        if submitted_only:
+            query = query.where(reviews.c.status == "submitted")
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(reviews.c.updated_at, reviews.c.code)).all()
+        return [_stored(r) for r in rows]
+
+    def history(self, country: str) -> list[Stored]:
+        """Submitted reviews of ``country`` (a code or a name), all years, oldest first."""
+        from .countries import lookup
+
+        found = lookup(country)
+        code = found.alpha_3 if found is not None else country.strip().upper()
+        query = (
+            sa.select(reviews)
+            .where(reviews.c.country == code, reviews.c.status == "submitted")
+            .order_by(reviews.c.year, reviews.c.submitted_at, reviews.c.code)
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [_stored(r) for r in rows]
+
+    def reviews(self, status: Status | None = None) -> list[Stored]:
+        """All reviews (optionally only drafts or only submitted ones), oldest change first."""
+        query = sa.select(reviews)
+        if status is not None:
+            query = query.where(reviews.c.status == status)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(reviews.c.updated_at, reviews.c.code)).all()
+        return [_stored(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """How many drafts and submitted reviews the store holds."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(reviews.c.status, sa.func.count()).group_by(reviews.c.status)).all()
+        out = {"draft": 0, "submitted": 0}
+        out.update({status: n for status, n in rows})
+        return out
+
+    def schema_version(self) -> int:
+        """The migration version of the database (see :data:`MIGRATIONS`)."""
+        with self._read() as conn:
+            return _db_version(conn)
+
+
+def _unknown(code: str) -> str:
+    return (
+        f"No review has the resume code {code}. Check it for typos (letters and digits are both used; "
+        "case and dashes do not matter), or ask your trainer which store your group uses."
+    )
+
+
+def _submitted(code: str, when: str | None) -> str:
+    day = f" on {when[:10]}" if when else ""
+    return (
+        f"The review {code} was submitted{day}, so it is kept as it is and can no longer be changed. "
+        "To revise it, start a new draft from it."
+    )
+
+
+def _stored(row: Any) -> Stored:
+    record = upgrade(json.loads(row.body))
+    return Stored(
+        code=row.code,
+        status=row.status,
+        assessment=Assessment.model_validate(record),
+        created_at=_time(row.created_at),  # type: ignore[arg-type]
+        updated_at=_time(row.updated_at),  # type: ignore[arg-type]
+        revision=row.revision,
+        submitted_at=_time(row.submitted_at),
+    )
+
+
+# --------------------------------------------------------------------------- migrating
+
+
+def _db_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_migrations"):
+        return 0
+    return conn.execute(sa.select(sa.func.max(schema_migrations.c.version))).scalar() or 0
+
+
+def migrate(engine: Engine, target: int | None = None) -> int:
+    """Apply the pending :data:`MIGRATIONS` (up to ``target``) and return the database's version.
+
+    Each migration runs in its own write transaction together with its row in
+    ``schema_migrations``, so a crash leaves the database at a known version.
+    Two processes opening a new store at once cannot both migrate it: on SQLite
+    the write lock is taken at BEGIN, on PostgreSQL an advisory lock is held.
+
+    :raises StoreError: the database was made by a newer idpckit.
+    """
+    target = LATEST if target is None else target
+    while True:
+        with engine.connect() as conn:
+            conn.execution_options(idpckit_write=True)
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242019)"))
+                schema_migrations.create(conn, checkfirst=True)
+                version = _db_version(conn)
+                if version > LATEST:
+                    raise StoreError(
+                        f"The store {engine.url.database or engine.url} was made by a newer idpckit "
+                        f"(database version {version}; this idpckit knows up to {LATEST}). Update idpckit."
+                    )
+                pending = [m for m in MIGRATIONS if version < m.version <= target]
+                if not pending:
+                    return version
+                step = pending[0]
+                step.apply(conn)
+                conn.execute(schema_migrations.insert().values(version=step.version, name=step.name, applied_at=_now()))
