@@ -91,6 +91,40 @@ def test_user_html_and_script_are_shown_as_text_never_run() -> None:
     assert "javascript:alert(1)" in html
 
 
+def test_every_field_a_user_types_is_escaped() -> None:
+    a = review(
+        organisations=[SCRIPT],
+        assessor=f"{SCRIPT} & co",
+        entries=[
+            Entry(
+                commitment_id="stigma",
+                grade=1,
+                evidence="<img src=x onerror=alert(1)>",
+                sources=[Source(title=SCRIPT, link='https://example.org/"><script>alert(2)</script>', kind="report")],
+                recommendation=SCRIPT,
+            )
+        ],
+    )
+    for html in (report.html_report(a), report.coalition_html([a, a]), report.compare_html(a, a)):
+        tags = Tags(html)
+        assert tags.named("script") == [] and all(attrs.get("src") != "x" for attrs in tags.named("img"))
+        assert not any(k.startswith("on") for _, attrs in tags.tags for k in attrs)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_traffic_light_reviews_and_unknown_commitments_render() -> None:
+    a = review(
+        scale="traffic-light",
+        fictional=False,
+        entries=[Entry(commitment_id="gender", grade="orange"), Entry(commitment_id="not-in-table-1", grade="red")],
+    )
+    text = squash(report.html_report(a))
+    assert "▲ Orange · Needs improvement" in text and "✖ Red · Requires urgent attention" in text
+    assert "not-in-table-1" in text  # shown under its own id, after the Table 1 commitments
+    assert text.index("Developing gender-sensitive policies") < text.index("not-in-table-1")
+    assert "▲ Orange · Needs improvement" in pdf_text(report.pdf_report(a))
+
+
 def test_html_is_one_self_contained_file_with_a_print_stylesheet() -> None:
     html = report.html_report(review())
     tags = Tags(html)
