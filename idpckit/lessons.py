@@ -26,9 +26,11 @@ from . import data
 VERDICT_SYMBOLS = {"not met": "✖", "partly met": "◐", "largely met": "✔"}
 
 _TABLE_STYLE = (
-    "<style>.idpckit-table{border-collapse:collapse;margin:0.5em 0}"
-    ".idpckit-table th,.idpckit-table td{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}"
-    ".idpckit-table th{background:#eee}.idpckit-ask{border-left:4px solid #666;padding-left:0.8em;margin:1em 0}"
+    "<style>.idpckit-wide{overflow-x:auto;max-width:100%}"
+    ".idpckit-table{border-collapse:collapse;margin:0.5em 0}"
+    ".idpckit-table th,.idpckit-table td{border:1px solid #999;padding:4px 8px;"
+    "text-align:left !important;vertical-align:top}"
+    ".idpckit-table th{background:#eee}.idpckit-card{border-left:4px solid #666;padding-left:0.8em;margin:1em 0}"
     "</style>"
 )
 
@@ -55,7 +57,8 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]], caption: str = ""
     cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
     th = "".join(f'<th scope="col">{_esc(h)}</th>' for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'{_TABLE_STYLE}<table class="idpckit-table">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+    table = f'<table class="idpckit-table">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+    return f'{_TABLE_STYLE}<div class="idpckit-wide">{table}</div>'
 
 
 # --------------------------------------------------------------------------- lesson 0
@@ -145,7 +148,7 @@ def asks(content: data.Content | None = None) -> Html:
         challenges = "".join(f"<li>✖ {_esc(x)}</li>" for x in a.challenges)
         symbol = VERDICT_SYMBOLS[a.verdict_level]
         parts.append(
-            f'<div class="idpckit-ask"><h4>Ask {a.number}: {_esc(a.title)}</h4>'
+            f'<div class="idpckit-card"><h4>Ask {a.number}: {_esc(a.title)}</h4>'
             f"<p>{_esc(a.asked)}</p>"
             f"<details><summary><b>What was won</b> ({len(a.wins)})</summary><ul>{wins}</ul></details>"
             f"<details><summary><b>What was not</b> ({len(a.challenges)})</summary><ul>{challenges}</ul></details>"
@@ -162,29 +165,29 @@ def asks(content: data.Content | None = None) -> Html:
 
 
 def goals(content: data.Content | None = None) -> Html:
-    """The six goals of the 2019 Declaration (``data/goals.csv``) and the Table 1 commitments they touch."""
+    """The six goals of the 2019 Declaration (``data/goals.csv``) and the Table 1 commitments they touch.
+
+    Shown as cards, not a table: five columns of long text do not fit a phone.
+    """
     content = content or data.load()
-    rows = []
+    parts = []
     for g in content.goals:
         linked = "".join(
             f"<li>{c.number}. {_esc(c.title)}</li>" for c in (content.commitment(i) for i in g.commitment_ids)
         )
-        rows.append(
-            [
-                _esc(g.number),
-                f"<b>{_esc(g.theme)}</b>",
-                _esc(g.goal),
-                f"“{_esc(g.key_phrase)}”",
-                f"<ul>{linked}</ul>" if linked else "–",
-            ]
+        table1 = f"<ul>{linked}</ul>" if linked else " none directly."
+        parts.append(
+            f'<div class="idpckit-card"><h4>Goal {g.number}: {_esc(g.theme)}</h4>'
+            f"<p>{_esc(g.goal)}</p>"
+            f"<p><b>Key phrase:</b> “{_esc(g.key_phrase)}”</p>"
+            f"<p><b>Table 1 commitments</b> (lesson 4):{table1}</p></div>"
         )
-    caption = "The six goals of the 2019 Ministerial Declaration, in plain words"
-    out = _table(["#", "Theme", "The goal", "Key phrase", "Table 1 commitments (lesson 4)"], rows, caption)
-    out += (
-        "<p><small>Key phrases are quoted from the list of goals in IDPC's advocacy note (September 2019), "
-        "which follows the Declaration's wording. Source file: <code>data/goals.csv</code>.</small></p>"
+    note = (
+        "<p><small>Goals in plain words. Key phrases are quoted from the list of goals in IDPC's advocacy note "
+        "(September 2019), which follows the Declaration's wording. Source file: <code>data/goals.csv</code>."
+        "</small></p>"
     )
-    return Html(out)
+    return Html(_TABLE_STYLE + "".join(parts) + note)
 
 
 def workplan(content: data.Content | None = None) -> Html:

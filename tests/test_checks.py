@@ -146,7 +146,7 @@ def test_sort_widget_submit_marks_try_again_and_solution(specs):
     assert "✖ not right" in s.marks[0].value and "✔ right" in s.marks[1].value
     assert a.disabled and s.submit.disabled and not s.retry.disabled
     s.retry.click()
-    assert a.value is None and b.value == "Challenge"  # only wrong answers are cleared
+    assert a.value == "" and a.label == "— choose —" and b.value == "Challenge"  # only wrong answers are cleared
     assert not a.disabled and not s.submit.disabled and s.marks[1].value == ""
     a.value = "Win"
     s.submit.click()

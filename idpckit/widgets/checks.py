@@ -370,16 +370,27 @@ def validate_exercises(root: str | os.PathLike[str] | None = None) -> list[str]:
 
 #: ipywidgets truncates long labels of radio buttons, check boxes and dropdowns; let them wrap.
 _STYLE = """<style>
-.idpckit-check .widget-radio-box label, .idpckit-check .widget-checkbox .widget-label-basic,
-.idpckit-check .widget-checkbox label {white-space: normal !important; width: auto !important;
-  overflow: visible !important; text-overflow: clip !important; height: auto !important;}
-.idpckit-check .widget-radio-box, .idpckit-check .widget-checkbox {width: 100% !important; height: auto !important;}
-.idpckit-check .widget-radio-box label {margin-bottom: 0.4em;}
+.idpckit-check .widget-radio-box label, .idpckit-check .jupyter-widget-radio-box label {
+  display: flex !important; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;
+  height: auto !important; line-height: 1.4 !important; white-space: normal !important; margin-bottom: 0.45em;}
+.idpckit-check .widget-radio-box input, .idpckit-check .jupyter-widget-radio-box input {
+  float: none !important; flex: none; height: auto !important; line-height: 1.4 !important;
+  margin: 0.2em 0.6em 0 1px !important;}
+.idpckit-check .widget-checkbox, .idpckit-check .jupyter-widget-checkbox {height: auto !important; width: 100% !important;}
+.idpckit-check .widget-checkbox label, .idpckit-check .jupyter-widget-checkbox label {
+  display: flex !important; align-items: flex-start; height: auto !important; line-height: 1.4 !important;
+  white-space: normal !important; width: auto !important; overflow: visible !important; margin-bottom: 0.3em;}
+.idpckit-check .widget-checkbox input, .idpckit-check .jupyter-widget-checkbox input {flex: none; margin-top: 0.2em;}
+.idpckit-check .widget-checkbox .widget-label-basic, .idpckit-check .jupyter-widget-checkbox .widget-label-basic,
+.idpckit-check .widget-checkbox .jupyter-widget-label-basic {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}
 .idpckit-check .idpckit-item {border-top: 1px solid #ddd; padding-top: 0.3em;}
 .idpckit-feedback p {margin: 0.3em 0;}
 </style>"""
 
 _CHOOSE = "— choose —"
+#: The placeholder's value.  Not None: a Dropdown whose value is None shows an empty box, not the label.
+_UNSET = ""
 
 
 def _esc(text: str) -> str:
@@ -407,13 +418,25 @@ class Check:
         self.title = w.HTML(f"<h4>{_esc(spec.title)}</h4>")
         self.prompt = w.HTML(f"<p>{_esc(spec.prompt)}</p>")
         self.submit = w.Button(
-            description=self.check_label, button_style="primary", icon="check", tooltip="See what is right"
+            description=self.check_label,
+            button_style="primary",
+            icon="check",
+            tooltip="See what is right",
+            layout=w.Layout(width="auto"),
         )
         self.retry = w.Button(
-            description="Try again", icon="undo", tooltip="Clear the wrong answers and try again", disabled=True
+            description="Try again",
+            icon="undo",
+            tooltip="Clear the wrong answers and try again",
+            disabled=True,
+            layout=w.Layout(width="auto"),
         )
         self.solution_toggle = w.ToggleButton(
-            value=False, description="Show solution", icon="eye", tooltip="For trainers: reveal the answers"
+            value=False,
+            description="Show solution",
+            icon="eye",
+            tooltip="For trainers: reveal the answers",
+            layout=w.Layout(width="auto"),
         )
         self.feedback = w.HTML(_note(""))
         self.solution = w.HTML("", layout=w.Layout(display="none"))
@@ -630,7 +653,7 @@ class _PerItem(Check):
         raise NotImplementedError
 
     def answer(self) -> dict[str, str | None]:
-        return {k: d.value for k, d in zip(self._keys(), self.dropdowns, strict=True)}
+        return {k: d.value or None for k, d in zip(self._keys(), self.dropdowns, strict=True)}
 
     def check(self, answer: Mapping[str, str | None]) -> Feedback:
         expected, whys = self._expected(), self._whys()
@@ -653,7 +676,7 @@ class _PerItem(Check):
         for key, dd, mark in zip(self._keys(), self.dropdowns, self.marks, strict=True):
             mark.value = ""
             if key in wrong:
-                dd.value = None
+                dd.value = _UNSET
 
     def _lock(self, locked: bool) -> None:
         for dd in self.dropdowns:
@@ -672,10 +695,10 @@ class SortIntoBins(_PerItem):
 
     def _build(self) -> list[w.Widget]:
         self.dropdowns, self.marks, rows = [], [], []
-        options = [(_CHOOSE, None)] + [(b, b) for b in self.spec.bins]
+        options = [(_CHOOSE, _UNSET)] + [(b, b) for b in self.spec.bins]
         for n, item in enumerate(self.spec.items, start=1):
             dd = w.Dropdown(
-                options=options, value=None, description=f"Statement {n} is a", style={"description_width": "initial"}
+                options=options, value=_UNSET, description=f"Statement {n} is a", style={"description_width": "initial"}
             )
             row, mark = self._row(f"<p><b>{n}.</b> {_esc(item.text)}</p>", dd)
             self.dropdowns.append(dd)
@@ -716,11 +739,11 @@ class MatchPairs(_PerItem):
 
     def _build(self) -> list[w.Widget]:
         self.dropdowns, self.marks, rows = [], [], []
-        options = [(_CHOOSE, None)] + [(c, c) for c in self.spec.choices()]
+        options = [(_CHOOSE, _UNSET)] + [(c, c) for c in self.spec.choices()]
         for p in self.spec.pairs:
             dd = w.Dropdown(
                 options=options,
-                value=None,
+                value=_UNSET,
                 description=self.spec.right_label,
                 style={"description_width": "initial"},
                 layout=w.Layout(width="auto", max_width="100%"),
