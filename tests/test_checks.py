@@ -247,8 +247,33 @@ def test_every_shipped_exercise_file_is_valid_and_self_consistent():
     for path in files:
         for spec in load_exercises(path.stem).values():
             widget = checks.build(spec)  # every exercise builds a widget
-            if spec.kind != "reflection":
-                assert widget.check(spec.solution()).correct, f"{path.name}:{spec.id} solution is not accepted"
+            if spec.kind == "reflection":
+                assert widget.check(" ".join(["word"] * max(spec.min_words, 1))).correct
+                assert not widget.check("").correct
+                continue
+            where = f"{path.name}:{spec.id}"
+            assert widget.check(spec.solution()).correct, f"{where}: the solution is not accepted"
+            for wrong in _wrong_answers(spec):
+                fb = widget.check(wrong)
+                assert not fb.correct, f"{where}: wrong answer {wrong!r} accepted"
+                assert fb.message.startswith(("✖", "○"))
+
+
+def _wrong_answers(spec):
+    """Wrong answers built from the solution, so every shipped exercise is tried both ways."""
+    if spec.kind == "choice" and not spec.multiple:
+        return [o.text for o in spec.options if not o.correct]
+    if spec.kind == "choice":
+        everything = {o.text for o in spec.options}
+        return [set(), *({*spec.solution(), o.text} for o in spec.options if not o.correct)] + (
+            [everything] if everything != spec.solution() else []
+        )
+    solution = spec.solution()
+    keys = list(solution)
+    choices = spec.bins if spec.kind == "sort" else spec.choices()
+    swapped = {k: next(c for c in choices if c != v) for k, v in solution.items()}
+    one_off = {**solution, keys[0]: swapped[keys[0]]}
+    return [swapped, one_off, {}]
 
 
 @pytest.mark.parametrize(
