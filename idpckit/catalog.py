@@ -57,6 +57,9 @@ class Metadata(BaseModel):
     exercises: Minutes = 0
     objectives: list[Line] = []
     keypoints: list[Line] = []
+    #: Apps only: keep a kernel ready for the first visitor (``idpckit serve``). Set false for an
+    #: app few people open (a trainer's dashboard), so it does not hold an idle kernel's memory.
+    preheat: bool = True
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Entry:
     exercises: int
     objectives: tuple[str, ...] = ()
     keypoints: tuple[str, ...] = ()
+    preheat: bool = False
 
     @property
     def name(self) -> str:
@@ -199,6 +203,7 @@ def read_entry(path: Path) -> Entry:
         exercises=m.exercises,
         objectives=tuple(m.objectives),
         keypoints=tuple(m.keypoints),
+        preheat=m.kind == "app" and m.preheat,
     )
 
 

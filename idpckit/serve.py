@@ -85,8 +85,12 @@ class Options:
 
 
 def preheated(entries: list[catalog.Entry], preheat: bool = True) -> list[str]:
-    """Notebooks that get a pool of ready kernels: the apps, which visitors open most."""
-    return [e.name for e in entries if e.kind == "app"] if preheat else []
+    """Notebooks that get a pool of ready kernels: the apps visitors open most.
+
+    Lessons never do (a pool per lesson would hold a kernel's memory per lesson all day),
+    nor apps whose metadata says ``"preheat": false``.
+    """
+    return [e.name for e in entries if e.kind == "app" and e.preheat] if preheat else []
 
 
 def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:

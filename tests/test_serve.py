@@ -39,7 +39,7 @@ def test_only_the_apps_get_preheated_kernels() -> None:
     es = entries()
     c = serve.voila_config(serve.Options(), es)
     pools = c.VoilaKernelManager.kernel_pools_config
-    apps = {e.name for e in es if e.kind == "app"}
+    apps = {e.name for e in es if e.kind == "app" and e.preheat}
     assert c.VoilaConfiguration.preheat_kernel is True and apps
     assert pools["default"] == {"pool_size": 0}  # lessons: no idle kernels
     assert {k for k in pools if k != "default"} == apps
@@ -48,6 +48,14 @@ def test_only_the_apps_get_preheated_kernels() -> None:
 
     cold = serve.voila_config(serve.Options(preheat=False), es)
     assert cold.VoilaConfiguration.preheat_kernel is False and "kernel_pools_config" not in cold.VoilaKernelManager
+
+
+def test_an_app_can_opt_out_of_preheating(tmp_path: Path) -> None:
+    for order, (name, extra) in enumerate((("a.ipynb", {}), ("b.ipynb", {"preheat": False}))):
+        meta = {"kind": "app", "order": order, "title": name, "summary": "s", **extra}
+        nb = {"cells": [], "metadata": {"idpckit": meta}, "nbformat": 4, "nbformat_minor": 5}
+        (tmp_path / name).write_text(json.dumps(nb))
+    assert serve.preheated(catalog.catalog(tmp_path)) == ["a.ipynb"]
 
 
 def test_the_voila_template_exists_and_extends_lab() -> None:

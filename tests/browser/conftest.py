@@ -1,0 +1,252 @@
+"""Browser tests: the real ``idpckit serve`` (Voilà) driven by Debian's Chromium through Playwright.
+
+Reusable fixtures (for any test under tests/browser/):
+
+``kit_server`` (session)
+    A running ``idpckit serve --no-browser`` on a free port of 127.0.0.1, started as a
+    subprocess in its own process group with a private SQLite store (``.store_url``,
+    ``.store_path``). Its Voilà log is saved to ``test-artifacts/voila-server-<worker>.log``.
+    ``kit_server.url("table1-explorer.ipynb", "code=ABCD")`` gives a page's address,
+    ``kit_server.base`` the index page. Stopped (SIGTERM, then SIGKILL) at the end.
+``chromium`` (session)
+    A headless ``/usr/bin/chromium`` (never Playwright's own download). Without it the
+    browser tests are skipped with a reason, unless ``IDPCKIT_REQUIRE_BROWSER=1`` (CI),
+    where that is a failure.
+``page`` / ``make_page`` (function)
+    ``page``: a fresh browser context (own cookies, accepts downloads) and page, 1280x900.
+    ``make_page(width=390, height=844)``: more pages (e.g. to resume in a new tab, or a phone
+    screen). If the test fails, every page it used is saved as a screenshot and HTML in
+    ``test-artifacts/``.
+``open_notebook`` (function)
+    ``open_notebook("self-assessment.ipynb", query="", page=None)``: navigate and wait until
+    Voilà has rendered the notebook and its widgets; returns the page.
+
+Helpers in ``voila_helpers.py`` (``from voila_helpers import kernel_id``): ``wait_rendered(page)``,
+``kernel_id(page)`` (the page's kernel id, from Voilà's page config), ``error_outputs(page)``
+(error/stderr outputs and error texts visible in the page; empty when all is well).
+
+All tests here are marked ``browser`` (select or deselect with ``-m browser``). Tests that
+only need the server (plain HTTP) run even where Chromium is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from voila_helpers import wait_rendered
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Hermetic: nothing on the page may depend on the internet (the kit's template has no CDN links).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+SERVER_START_TIMEOUT_S = 90
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Remember each phase's outcome on the item, so fixtures can save artefacts on failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[-120:]
+
+
+@dataclass
+class KitServer:
+    """A running ``idpckit serve``; see the module docstring."""
+
+    port: int
+    proc: subprocess.Popen
+    store_path: Path
+    log_path: Path
+    store_url: str = ""
+    base: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.base = f"http://127.0.0.1:{self.port}/"
+
+    def url(self, notebook: str, query: str = "") -> str:
+        return f"{self.base}voila/render/{quote(notebook)}" + (f"?{query}" if query else "")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def kernel_processes(self) -> dict[str, object]:
+        """Kernel id -> psutil.Process for every kernel the server has started and that still runs."""
+        import psutil
+
+        out: dict[str, object] = {}
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return out
+        for child in children:
+            try:
+                cmd = child.cmdline()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            for arg in cmd:
+                m = re.search(r"kernel-([0-9a-f-]{36})\.json$", arg)
+                if m:
+                    out[m.group(1)] = child
+        return out
+
+
+def _wait_for_tcp(server: KitServer) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"idpckit serve exited with {server.proc.returncode}:\n{server.log()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"idpckit serve did not listen within {SERVER_START_TIMEOUT_S}s:\n{server.log()[-3000:]}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM the process group (Voilà then shuts its kernels down), SIGKILL what is left."""
+    import psutil
+
+    try:
+        kernels = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        kernels = []
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    # Kernels run in sessions of their own: make sure none outlives the server.
+    for k in kernels:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            k.kill()
+
+
+@pytest.fixture(scope="session")
+def kit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KitServer]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    log_path = ARTIFACTS / f"voila-server-{worker_id}.log"
+    store_path = tmp_path_factory.mktemp("store") / "reviews.sqlite"
+    port = _free_port()
+    exe = shutil.which("idpckit", path=str(Path(sys.executable).parent)) or "idpckit"
+    cmd = [exe, "serve", "--no-browser", "--port", str(port), "--host", "127.0.0.1", "--store", str(store_path)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("IDPCKIT_STORE", None)
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env, start_new_session=True)
+    server = KitServer(port=port, proc=proc, store_path=store_path, log_path=log_path, store_url=str(store_path))
+    try:
+        _wait_for_tcp(server)
+        yield server
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing (install Debian's chromium: apt-get install chromium)"
+        if os.environ.get("IDPCKIT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"IDPCKIT_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _save(page: object, stem: str) -> None:
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=True)
+        (ARTIFACTS / f"{stem}.html").write_text(page.content(), encoding="utf-8")
+    except Exception as exc:  # a crashed page must not hide the test's own failure
+        (ARTIFACTS / f"{stem}.txt").write_text(f"could not save the page: {exc}", encoding="utf-8")
+
+
+@pytest.fixture
+def make_page(chromium: object, request: pytest.FixtureRequest) -> Iterator[Callable[..., object]]:
+    pages: list[object] = []
+    contexts: list[object] = []
+
+    def make(width: int = 1280, height: int = 900) -> object:
+        context = chromium.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+        context.set_default_timeout(30_000)
+        contexts.append(context)
+        page = context.new_page()
+        pages.append(page)
+        return page
+
+    yield make
+    failed = any(getattr(request.node, f"rep_{when}", None) and getattr(request.node, f"rep_{when}").failed
+                 for when in ("setup", "call"))  # fmt: skip
+    if failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for i, page in enumerate(pages):
+            if not page.is_closed():
+                _save(page, f"{_slug(request.node.nodeid)}-{i}")
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(make_page: Callable[..., object]) -> object:
+    return make_page()
+
+
+@pytest.fixture
+def open_notebook(kit_server: KitServer, page: object) -> Callable[..., object]:
+    def open_(notebook: str, query: str = "", on: object | None = None) -> object:
+        target = on or page
+        target.goto(kit_server.url(notebook, query))
+        wait_rendered(target)
+        return target
+
+    return open_

@@ -1,0 +1,103 @@
+"""What a visitor cannot do: see code, fetch notebooks, run code in a kernel, or keep a kernel after leaving."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from voila_helpers import kernel_id, wait_rendered
+
+from idpckit import catalog
+
+pytestmark = pytest.mark.browser
+
+
+def _code_lines(path: Path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    lines = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            source = "".join(cell["source"])
+            lines += [line.strip() for line in source.splitlines() if len(line.strip()) >= 12]
+    return lines
+
+
+@pytest.mark.parametrize("name", ["table1-explorer.ipynb"])
+def test_no_source_code_in_the_page_and_notebooks_are_not_served(kit_server, name: str) -> None:
+    html = httpx.get(kit_server.url(name), timeout=120).text
+    assert "jupyter-config-data" in html  # it is the rendered page
+    for line in _code_lines(catalog.notebooks_dir() / name):
+        assert line not in html, f"source line visible: {line}"
+    assert "cdn.jsdelivr.net" not in html  # nothing render-blocking from the internet
+    for path in (f"voila/files/{name}", f"voila/static/../../{name}", f"{name}"):
+        response = httpx.get(kit_server.base + path, timeout=30)
+        assert response.status_code in (403, 404) or "nbformat" not in response.text, path
+    contents = httpx.get(kit_server.base + f"voila/api/contents/{name}?content=1", timeout=30)
+    assert contents.status_code in (403, 404) or json.loads(contents.text).get("content") is None
+
+
+async def _send_over_kernel_websocket(base: str, kid: str, marker: Path) -> list[str]:
+    """Send an execute_request (must be dropped) and a kernel_info_request (must be answered)."""
+    from tornado.websocket import websocket_connect
+
+    ws = await websocket_connect(base.replace("http://", "ws://") + f"api/kernels/{kid}/channels")
+    session = uuid.uuid4().hex
+
+    def message(msg_type: str, content: dict) -> str:
+        header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "visitor", "session": session,
+                  "date": "2026-01-01T00:00:00Z", "version": "5.3"}  # fmt: skip
+        return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
+                           "channel": "shell", "buffers": []})  # fmt: skip
+
+    code = f"open({str(marker)!r}, 'w').write('ran')"
+    await ws.write_message(message("execute_request", {"code": code, "silent": False, "store_history": False,
+                                                       "user_expressions": {}, "allow_stdin": False}))  # fmt: skip
+    await ws.write_message(message("kernel_info_request", {}))
+    replies: list[str] = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "kernel_info_reply" not in replies:
+        raw = await asyncio.wait_for(ws.read_message(), timeout=20)
+        if raw is None:
+            break
+        if isinstance(raw, str):
+            replies.append(json.loads(raw)["header"]["msg_type"])
+    await asyncio.sleep(2)  # give a (wrongly) accepted execute_request time to run
+    ws.close()
+    return replies
+
+
+def test_a_visitor_cannot_run_code_through_the_kernel_connection(kit_server, tmp_path: Path) -> None:
+    html = httpx.get(kit_server.url("table1-explorer.ipynb"), timeout=120).text
+    kid = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+    marker = tmp_path / "visitor-code-ran.txt"
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        replies = pool.submit(asyncio.run, _send_over_kernel_websocket(kit_server.base, kid, marker)).result()
+    assert "kernel_info_reply" in replies  # the connection works ...
+    assert "execute_reply" not in replies and "execute_input" not in replies
+    assert not marker.exists()  # ... but code sent over it never runs
+    assert "not allowed" in kit_server.log() or "execute_request" in kit_server.log()
+
+
+def test_closing_the_tab_stops_its_kernel(kit_server, page) -> None:
+    page.goto(kit_server.url("table1-explorer.ipynb"))
+    wait_rendered(page)
+    kid = kernel_id(page)
+    assert kid in kit_server.kernel_processes()
+    page.close(run_before_unload=True)
+
+    def known_to_server() -> bool:
+        return httpx.get(kit_server.base + f"api/kernels/{kid}", timeout=10).status_code != 404
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (known_to_server() or kid in kit_server.kernel_processes()):
+        time.sleep(0.25)
+    assert not known_to_server(), "the server still lists the kernel of a closed tab"
+    assert kid not in kit_server.kernel_processes(), "the kernel of a closed tab is still running"

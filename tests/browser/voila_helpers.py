@@ -1,0 +1,46 @@
+"""Helpers for tests that look at Voilà pages (imported by tests/browser/conftest.py and the tests)."""
+
+from __future__ import annotations
+
+import json
+
+RENDER_TIMEOUT_MS = 120_000
+#: Texts that mean a cell or a widget failed, whatever Voilà shows instead of a traceback.
+ERROR_TEXTS = (
+    "Traceback",
+    "There was an error when executing cell",
+    "Error displaying widget",
+    "Failed to load model class",
+    "Cell execution timed out",
+)
+
+
+def wait_rendered(page: object, *, widgets: bool = True, timeout_ms: int = RENDER_TIMEOUT_MS) -> None:
+    """Wait until Voilà has shown the cells and, if the notebook has widgets, drawn them."""
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout_ms)
+    has_widgets = page.evaluate(
+        """() => [...document.querySelectorAll('script[type="application/vnd.voila.cell-output+json"]')]
+                 .some(s => s.textContent.includes('application/vnd.jupyter.widget-view+json'))
+                 || document.querySelectorAll('.jupyter-widgets').length > 0"""
+    )
+    if widgets and has_widgets:
+        page.wait_for_selector(".jupyter-widgets", state="visible", timeout=timeout_ms)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
+def kernel_id(page: object) -> str:
+    """The id of the kernel behind a Voilà page (from its jupyter-config-data)."""
+    config = page.evaluate("() => document.getElementById('jupyter-config-data').textContent")
+    return json.loads(config)["kernelId"]
+
+
+def error_outputs(page: object) -> list[str]:
+    """Everything in the page that says a cell or widget failed (empty when all is well)."""
+    found = page.evaluate(
+        """() => [...document.querySelectorAll(
+                 '.jp-OutputArea-output[data-mime-type*="stderr"], .jp-OutputArea-output[data-mime-type*="error"]')]
+                 .map(e => e.innerText.slice(0, 500))"""
+    )
+    text = page.inner_text("body")
+    found += [t for t in ERROR_TEXTS if t in text]
+    return found
