@@ -715,6 +715,22 @@ def test_start_another_review_after_submitting(finished: SelfAssessmentApp, stor
     assert len(store.reviews()) == 2
 
 
+def test_next_years_review_starts_from_the_submitted_one(finished: SelfAssessmentApp, store: Store) -> None:
+    finished.summary.submit.click()
+    finished.summary.confirm.click()
+    old_code = finished.code
+    assert finished.after_submit.layout.display is None
+    finished.next_year.click()
+    assert finished.code != old_code and finished.status == "draft" and finished.position == "setup"
+    assert finished.setup.year.value == 2026 and "copied from your 2025 review" in finished.setup.notice.message
+    assert not finished.setup.country.disabled and finished.banner.value == ""
+    finished.jump.value = "harm-reduction"
+    finished.steps["harm-reduction"].grade.buttons.value = 5
+    assert store.load(finished.code).assessment.entry("harm-reduction").grade == 5
+    assert store.load(old_code).assessment.entry("harm-reduction").grade == 3  # last year's stays as submitted
+    assert store.load(old_code).status == "submitted"
+
+
 # --------------------------------------------------------------------------- failures and the page
 
 

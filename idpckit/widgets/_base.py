@@ -45,7 +45,7 @@ _KIND_PREFIX: dict[str, tuple[str, str]] = {
 #: make things wrap on small screens, keep focus visible and give messages a frame.
 STYLE = """
 <style>
-.idpc-app {box-sizing: border-box; max-width: 62em; width: 100%; margin: 0 auto; padding: 0 0.5em;}
+.idpc-app {box-sizing: border-box; padding: 0 0.5em;}
 .idpc-app * {box-sizing: border-box;}
 .idpc-app .widget-inline-hbox {flex-wrap: wrap; height: auto;}
 .idpc-app .widget-inline-hbox .widget-label {white-space: normal; height: auto; min-height: var(--jp-widgets-inline-height);}

@@ -85,7 +85,7 @@ class SetupStep:
             description="Review year",
             tooltip="The year this review describes; review again every year before the CND intersessional meetings",
             style=DESCRIPTION_STYLE,
-            layout=w.Layout(width="20em", max_width="100%"),
+            layout=w.Layout(width="24em", max_width="100%"),
         )
         self.organisations = w.Text(
             description="Organisation(s)",
@@ -146,7 +146,7 @@ class SetupStep:
                 self.year,
                 self.organisations,
                 self.assessor,
-                w.HTML("<h3>Scale</h3>"),
+                w.HTML("<h3>How you will grade</h3>"),
                 self.scale,
                 w.HTML(SCALE_HELP),
                 w.HTML(

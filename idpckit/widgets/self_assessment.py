@@ -136,8 +136,18 @@ class SelfAssessmentApp:
         self.welcome = WelcomeStep()
         self.banner = w.HTML(layout=full_width())
         self.save_status = w.HTML(layout=full_width())
-        self.new_review = w.Button(description="Start another review", layout=w.Layout(width="auto"))
-        self.new_review.layout.display = "none"
+        self.new_review = w.Button(
+            description="Start another review",
+            tooltip="Back to the first screen; this review stays saved under its code",
+            layout=w.Layout(width="auto"),
+        )
+        self.next_year = w.Button(
+            description="Start next year's review from this one",
+            tooltip="A new draft with this review's grades and notes, to update for the following year",
+            layout=w.Layout(width="auto"),
+        )
+        self.after_submit = w.HBox([self.next_year, self.new_review], layout=wrap_row())
+        self.after_submit.layout.display = "none"
         self.progress = w.IntProgress(
             value=0, min=0, max=1, description="Progress", layout=w.Layout(width="18em", max_width="100%")
         )
@@ -159,14 +169,15 @@ class SelfAssessmentApp:
             [
                 style_widget(),
                 self.banner,
-                self.new_review,
+                self.after_submit,
                 self.save_status,
                 self.top_bar,
                 self.errors.widget,
                 self.body,
                 self.bottom_bar,
             ],
-            layout=full_width(),
+            # A readable column on a laptop, the whole width on a phone.
+            layout=w.Layout(width="100%", max_width="64em", margin="0 auto"),
         )
         self.widget.add_class("idpc-app")
         self._show_nav(False)
@@ -178,6 +189,7 @@ class SelfAssessmentApp:
         self.next.on_click(guard(lambda _b: self.go_relative(+1)))
         self.jump.observe(guard(self._jumped), names="value")
         self.new_review.on_click(guard(lambda _b: self.reset()))
+        self.next_year.on_click(guard(lambda _b: self.start_next_year()))
 
         self._read_query_string(query_string)
 
@@ -216,6 +228,7 @@ class SelfAssessmentApp:
             self.apply_query(os.environ["QUERY_STRING"])
 
     def _wait_for_request(self) -> None:
+        self._prefetch()
         try:
             from voila.utils import wait_for_request
 
@@ -226,6 +239,23 @@ class SelfAssessmentApp:
         query = os.environ.get("QUERY_STRING", "")
         if query:
             _run_on_kernel_loop(self.errors.guard(lambda: self.apply_query(query)))
+
+    def _prefetch(self) -> None:
+        """Load what the steps after the welcome need, while a preheated kernel waits for its visitor.
+
+        Only with preheating: then nobody is waiting yet, so the content files, the country list
+        and SQLAlchemy cost nothing that anyone sees, and "Start" answers at once.  Without
+        preheating the same work would compete with the browser drawing the first screen.
+        """
+        try:
+            from .. import countries
+            from .. import store as _store  # noqa: F401 - SQLAlchemy, for the first save
+            from . import sa_commitment, sa_setup  # noqa: F401
+
+            _ = self.content
+            countries.choices()
+        except Exception:  # a failed prefetch only means the first click is slower
+            log.exception("prefetch failed")
 
     def apply_query(self, query_string: str) -> None:
         """Act on ``?code=...`` (resume) and ``?room=...`` (pre-fill the room code)."""
@@ -306,9 +336,28 @@ class SelfAssessmentApp:
         self.assessment, self.code, self.status = None, None, "new"
         self.banner.value = ""
         self.save_status.value = ""
-        self.new_review.layout.display = "none"
+        self.after_submit.layout.display = "none"
         self.welcome.code.value = ""
         self.go(WELCOME)
+
+    def start_next_year(self) -> str | None:
+        """A new draft for the following year, copied from this submitted review (which stays as it is).
+
+        The note suggests reviewing the grades every year; starting from last year's grades and
+        evidence means the trainee updates what changed instead of retyping everything.
+        """
+        if self.assessment is None or self.code is None:
+            return None
+        year = min(self.assessment.year + 1, 2100)
+        code = self.store.start_from(self.code, year)
+        self._open(self.store.load(code))
+        self.go(SETUP)
+        self.setup.notice.show(
+            f"This is a new draft for {year}, copied from your {year - 1} review (which is kept as it was). "
+            "Update each grade and its evidence; upload last year's JSON on the summary to compare.",
+            "info",
+        )
+        return code
 
     def _close_steps(self) -> None:
         for step in self.steps.values():
@@ -607,7 +656,7 @@ class SelfAssessmentApp:
     def _show_banner(self) -> None:
         if self.status != "submitted" or self.assessment is None:
             self.banner.value = ""
-            self.new_review.layout.display = "none"
+            self.after_submit.layout.display = "none"
             return
         room = f" to room {esc(self.assessment.room)}" if self.assessment.room else ""
         self.banner.value = (
@@ -615,7 +664,7 @@ class SelfAssessmentApp:
             "This review is final and can no longer be changed. You can still read it, download it and compare "
             "it with another year. To grade again, start another review.</div>"
         )
-        self.new_review.layout.display = None
+        self.after_submit.layout.display = None
 
 
 def _entry_problem(exc: Any) -> str:
