@@ -96,6 +96,7 @@ def data_path() -> None:
 
 # Commands from other modules register themselves on `main` when imported (one name per line).
 from . import (  # noqa: E402
+    cli_assess,  # noqa: F401
     cli_lessons,  # noqa: F401
     cli_report,  # noqa: F401
     cli_serve,  # noqa: F401

@@ -1,0 +1,444 @@
+"""Commands for assessment files and the review store.
+
+``validate``, ``export``, ``template``, ``import`` and ``schema`` work on files;
+``store ...`` on the database of drafts and submitted reviews.  Every command
+reads through :mod:`idpckit.assessment_io` (so each bad file gets its one
+plain paragraph), builds its whole output in memory, and only then writes it
+with :func:`idpckit.files.write_atomic`: a bad input or a crash leaves any
+earlier output file exactly as it was, and the exit code is 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from .cli import main
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .assessment import Assessment
+    from .store import Store
+
+#: Show a progress bar (on stderr, when it is a terminal) for more files than this.
+PROGRESS_OVER = 20
+
+_SHEETS = (".csv", ".xlsx", ".xlsm")
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def read_any(path: Path) -> Assessment:
+    """An assessment from a JSON file or a grading sheet (CSV/XLSX, by extension).
+
+    :raises idpckit.assessment_io.AssessmentError: with the plain message to show.
+    """
+    from .assessment_io import from_table, read_assessment
+
+    if path.suffix.lower() in _SHEETS:
+        return from_table(path)
+    return read_assessment(path)
+
+
+def _read(path: Path) -> Assessment:
+    from .assessment_io import AssessmentError
+
+    try:
+        return read_any(path)
+    except AssessmentError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _write(output: Path, payload: bytes, what: str) -> None:
+    from .files import write_atomic
+
+    try:
+        write_atomic(output, payload)
+    except OSError as exc:
+        raise click.ClickException(f"could not write {what} to {output}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {what} to {output}", err=True)
+
+
+@contextmanager
+def progress_bar(
+    items: list[T], desc: str, progress: bool | None
+) -> Iterator[tuple[Iterable[T], Callable[[str], None]]]:
+    """Iterate ``items`` with a tqdm bar on stderr, and a way to print lines that does not break it.
+
+    ``progress=None`` (the default of ``--progress/--no-progress``) shows the bar
+    only for more than :data:`PROGRESS_OVER` items and only when stderr is a
+    terminal (tqdm's ``disable=None``), so logs and pipes stay clean.
+    """
+    from tqdm import tqdm
+
+    disable = (len(items) <= PROGRESS_OVER or None) if progress is None else not progress
+    bar = tqdm(items, desc=desc, unit="file", disable=disable, file=sys.stderr)
+
+    def say(line: str) -> None:
+        if bar.disable:
+            click.echo(line)
+        else:
+            tqdm.write(line, file=sys.stdout)
+
+    try:
+        yield bar, say
+    finally:
+        bar.close()
+
+
+def _summary(a: Assessment) -> str:
+    tracked, graded = len(a.entries), a.graded_count
+    fictional = " (fictional example)" if a.fictional and "fictional" not in a.country_name else ""
+    return f"{a.country_name}{fictional}, {a.year}, {a.scale} scale, {tracked} commitments tracked, {graded} graded"
+
+
+progress_option = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help=f"Show a progress bar on stderr (default: for more than {PROGRESS_OVER} files, on a terminal).",
+)
+
+
+# --------------------------------------------------------------------------- file commands
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@progress_option
+def validate_command(files: tuple[Path, ...], progress: bool | None) -> None:
+    """Check assessment files (JSON, or CSV/XLSX grading sheets); print ok or what is wrong.
+
+    Each file gets one line: "ok" and what it holds, or one paragraph naming the
+    field and the problem. Exits 1 if any file has a problem.
+
+    \b
+    Example:
+        idpckit validate reviews/*.json
+    """
+    from .assessment_io import AssessmentError
+
+    bad = 0
+    with progress_bar(list(files), "Checking", progress) as (items, say):
+        for path in items:
+            try:
+                a = read_any(path)
+            except AssessmentError as exc:
+                bad += 1
+                say(f"error  {exc}")
+            else:
+                say(f"ok     {path}: {_summary(a)}")
+    n = len(files)
+    if bad:
+        click.echo(f"{bad} of {n} file{'s' if n != 1 else ''} {'has' if bad == 1 else 'have'} problems.", err=True)
+        sys.exit(1)
+    click.echo(f"All {n} files are valid." if n != 1 else "The file is valid.", err=True)
+
+
+def _fmt_from(output: Path | None, fmt: str | None, allowed: tuple[str, ...], default: str | None = None) -> str:
+    if fmt:
+        return fmt
+    if output is not None and output.suffix.lower().lstrip(".") in allowed:
+        return output.suffix.lower().lstrip(".")
+    if default:
+        return default
+    raise click.ClickException(
+        f"say which format to write with --format ({' or '.join(allowed)}), or end the output name with "
+        + " or ".join(f".{a}" for a in allowed)
+    )
+
+
+@main.command("export")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="Table format (default: from -o's extension)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (default: FILE with .csv/.xlsx).",
+)
+def export_command(file: Path, fmt: str | None, output: Path | None) -> None:
+    """Write an assessment as a spreadsheet: one row per commitment, ready to edit and import again.
+
+    Cells that a spreadsheet would run as a formula (starting with =, +, -, @) are
+    prefixed with a single quote; `idpckit import` removes it again.
+
+    \b
+    Example:
+        idpckit export veridia-2024.json --format xlsx -o veridia-2024.xlsx
+    """
+    from .assessment_io import to_csv_bytes, to_xlsx_bytes
+
+    fmt = _fmt_from(output, fmt, ("csv", "xlsx"))
+    output = output or file.with_suffix(f".{fmt}")
+    if output.resolve() == file.resolve():
+        raise click.ClickException(f"the output {output} is the input file; choose another name with -o")
+    a = _read(file)
+    payload = to_csv_bytes(a) if fmt == "csv" else to_xlsx_bytes(a)
+    _write(output, payload, f"the {fmt.upper()} table")
+
+
+@main.command("template")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), help="Sheet format (default: xlsx).")
+@click.option(
+    "--scale",
+    type=click.Choice(["five-point", "traffic-light"]),
+    default="five-point",
+    show_default=True,
+    help="Grading scale of the drop-down lists.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (default: grading-sheet.xlsx or .csv).",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (it may be a filled-in sheet).")
+def template_command(fmt: str | None, scale: str, output: Path | None, force: bool) -> None:
+    """Make a blank grading sheet of the 13 Table 1 commitments, for offline or paper work.
+
+    The XLSX version has an Instructions sheet, an About sheet (country, year,
+    organisations) and drop-down lists for grades, confidence and source kinds.
+    Fill it in, then read it back with `idpckit import`.
+
+    \b
+    Example:
+        idpckit template --format xlsx --scale traffic-light -o our-review.xlsx
+    """
+    from .assessment_io import template_bytes
+
+    fmt = _fmt_from(output, fmt, ("xlsx", "csv"), default="xlsx")
+    output = output or Path(f"grading-sheet.{fmt}")
+    if output.exists() and not force:
+        raise click.ClickException(
+            f"{output} already exists and may be a filled-in sheet; choose another name with -o, or add --force"
+        )
+    _write(output, template_bytes(fmt, scale), f"a blank {scale} grading sheet")
+
+
+@main.command("import")
+@click.argument("sheet", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The assessment JSON file to write.",
+)
+def import_command(sheet: Path, output: Path) -> None:
+    """Read a filled grading sheet (XLSX or CSV) and write the assessment as JSON.
+
+    Problems are reported with the sheet, row and column to fix; nothing is
+    written until the whole sheet is valid.
+
+    \b
+    Example:
+        idpckit import our-review.xlsx -o our-review-2025.json
+    """
+    if output.suffix.lower() in _SHEETS:
+        raise click.ClickException(
+            f"the output {output.name} would be a sheet; name the JSON file, e.g. -o review.json"
+        )
+    a = _read(sheet)
+    _write(output, a.to_json().encode("utf-8"), f"the assessment ({_summary(a)})")
+
+
+@main.command("schema")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema here instead of printing it.",
+)
+@click.option("--write", "write_shipped", is_flag=True, help="Regenerate the schema file shipped in the package.")
+@click.option("--check", is_flag=True, help="Exit 1 if the shipped schema file is out of date.")
+def schema_command(output: Path | None, write_shipped: bool, check: bool) -> None:
+    """Print the JSON Schema of assessment files (generated from the model).
+
+    Other tools can check files with it; `idpckit validate` checks more (Table 1
+    ids, countries, commitments listed twice).
+
+    \b
+    Example:
+        idpckit schema -o assessment.schema.json
+        idpckit schema --check
+    """
+    from .assessment import SCHEMA_FILE, json_schema_text
+
+    text = json_schema_text()
+    if check:
+        shipped = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.is_file() else ""
+        if shipped != text:
+            raise click.ClickException(f"{SCHEMA_FILE} is out of date; run `idpckit schema --write`")
+        click.echo(f"{SCHEMA_FILE} is up to date.", err=True)
+        return
+    if write_shipped:
+        _write(SCHEMA_FILE, text.encode("utf-8"), "the JSON Schema")
+    if output:
+        _write(output, text.encode("utf-8"), "the JSON Schema")
+    if not (write_shipped or output):
+        click.echo(text, nl=False)
+
+
+# --------------------------------------------------------------------------- the store
+
+store_option = click.option(
+    "--store",
+    "store_url",
+    envvar="IDPCKIT_STORE",
+    metavar="URL|PATH",
+    help="The store: an SQLite file or an SQLAlchemy URL (default: $IDPCKIT_STORE, else a file in your user folder).",
+)
+
+
+def _open(store_url: str | None) -> Store:
+    from .store import Store, StoreError
+
+    try:
+        return Store(store_url)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # a malformed URL, a missing database driver
+        raise click.ClickException(f"cannot open the store {store_url or ''}: {exc}") from None
+
+
+@main.group("store")
+def store_group() -> None:
+    """Look into the store of drafts and submitted reviews (the self-assessment app saves there)."""
+
+
+@store_group.command("info")
+@store_option
+def store_info(store_url: str | None) -> None:
+    """Where the store is, its version, and how many drafts and submitted reviews it holds.
+
+    \b
+    Example:
+        idpckit store info --store workshop.sqlite3
+    """
+    store = _open(store_url)
+    counts = store.counts()
+    rooms = sorted({s.assessment.room.upper() for s in store.reviews() if s.assessment.room})
+    click.echo(f"store:      {store.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"version:    {store.schema_version()}")
+    click.echo(f"drafts:     {counts['draft']}")
+    click.echo(f"submitted:  {counts['submitted']}")
+    click.echo(f"rooms:      {', '.join(rooms) if rooms else '-'}")
+
+
+@store_group.command("list")
+@store_option
+@click.option("--room", help="Only reviews saved with this room code.")
+@click.option("--country", help="Only reviews of this country (code or name).")
+@click.option("--status", type=click.Choice(["draft", "submitted"]), help="Only drafts or only submitted reviews.")
+def store_list(store_url: str | None, room: str | None, country: str | None, status: str | None) -> None:
+    """List reviews: code, status, country, year, room, organisations, last change.
+
+    \b
+    Example:
+        idpckit store list --room LIMA-1 --status submitted
+    """
+    from .countries import lookup
+
+    store = _open(store_url)
+    rows = store.room(room, submitted_only=False) if room else store.reviews()
+    if country:
+        found = lookup(country)
+        if found is None:
+            raise click.ClickException(f"'{country}' is not a country we know; use an ISO code such as COL")
+        rows = [s for s in rows if s.assessment.country == found.alpha_3]
+    if status:
+        rows = [s for s in rows if s.status == status]
+    if not rows:
+        click.echo("No reviews match.", err=True)
+        return
+    for s in rows:
+        a = s.assessment
+        orgs = "; ".join(a.organisations) or "-"
+        click.echo(
+            f"{s.code}  {s.status:<9}  {a.country}  {a.year}  {a.room or '-':<10}  "
+            f"{s.updated_at:%Y-%m-%d %H:%M}  {orgs}"
+        )
+
+
+@store_group.command("show")
+@click.argument("code")
+@store_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSON to this file.")
+def store_show(code: str, store_url: str | None, output: Path | None) -> None:
+    """Print (or save) one review as assessment JSON, by its resume code.
+
+    \b
+    Example:
+        idpckit store show K7QD-M2XP-4HTA-9WEB -o review.json
+    """
+    from .store import UnknownCode
+
+    try:
+        stored = _open(store_url).load(code)
+    except UnknownCode as exc:
+        raise click.ClickException(str(exc)) from None
+    text = stored.assessment.to_json()
+    if output:
+        _write(output, text.encode("utf-8"), f"the {stored.status} review {stored.code}")
+    else:
+        click.echo(text, nl=False)
+
+
+@store_group.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--room", help="Give every added review this room code.")
+@click.option("--submit", is_flag=True, help="Store them as submitted reviews (default: drafts).")
+@progress_option
+def store_add(
+    files: tuple[Path, ...], store_url: str | None, room: str | None, submit: bool, progress: bool | None
+) -> None:
+    """Add assessment files (JSON, CSV or XLSX) to the store and print their resume codes.
+
+    All files are checked first: if any has a problem, nothing is added.
+
+    \b
+    Example:
+        idpckit store add reviews/*.json --room LIMA-1 --submit
+    """
+    from pydantic import ValidationError
+
+    from .assessment_io import AssessmentError
+
+    store = _open(store_url)
+    checked: list[tuple[Path, Assessment]] = []
+    problems: list[str] = []
+    with progress_bar(list(files), "Checking", progress) as (items, say):
+        for path in items:
+            try:
+                a = read_any(path)
+                if room is not None:
+                    a.room = room  # checked on assignment
+            except AssessmentError as exc:
+                problems.append(str(exc))
+                say(f"error  {exc}")
+            except ValidationError:
+                raise click.ClickException(
+                    f"'{room}' is not a room code: use up to 32 letters, digits and dashes"
+                ) from None
+            else:
+                checked.append((path, a))
+    if problems:
+        raise click.ClickException(f"nothing was added: {len(problems)} of {len(files)} files have problems (above)")
+    with progress_bar(checked, "Adding", progress) as (items, say):
+        for path, a in items:
+            code = store.save_draft(a)
+            if submit:
+                store.submit(code)
+            say(f"{code}  {path}")
+    click.echo(
+        f"Added {len(checked)} {'submitted review' if submit else 'draft'}{'s' if len(checked) != 1 else ''}.", err=True
+    )
