@@ -7,6 +7,7 @@ of ``data/`` is shown to flow into the answers.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -402,7 +403,7 @@ def _prose() -> dict[str, str]:
     for path in sorted((ROOT / "data" / "exercises").rglob("0[4-7]*.yaml")):
         texts[path.name] = path.read_text(encoding="utf-8")
     for path in sorted((ROOT / "workshop").rglob("*.md")):
-        if path.name not in ("schedule.md", "table1.md"):
+        if path.name not in ("schedule.md", "table1.md", "solutions.md"):  # generated from data and notebooks
             texts[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
     return texts
 
@@ -464,3 +465,67 @@ def test_facilitator_notes_cover_every_lesson_4_to_7():
     for order, path in NOTEBOOKS.items():
         title = nbformat.read(path, as_version=4).metadata["idpckit"]["title"]
         assert f"Lesson {order}: {title}" in text
+
+
+def test_solution_sheet_is_up_to_date():
+    from click.testing import CliRunner
+
+    from idpckit.cli import main
+
+    sheet = ROOT / "workshop" / "solutions.md"
+    result = CliRunner().invoke(main, ["solutions", "-o", str(sheet), "--check"])
+    assert result.exit_code == 0, "regenerate: idpckit solutions -o workshop/solutions.md"
+
+
+def test_solution_sheet_follows_a_data_correction(data_copy, monkeypatch):
+    from idpckit import solutions
+
+    refs = data_copy / "references.csv"
+    refs.write_text(refs.read_text(encoding="utf-8") + "gender,cp2018,Directions for action,bullet,15,,\n", "utf-8")
+    monkeypatch.setenv("IDPCKIT_DATA", str(data_copy))
+    sheet = solutions.markdown(data.load(data_copy))
+    quiz = sheet.split("### Table 1 quiz")[1].split("## Lesson 5")[0]
+    assert "Answer: none of them" in quiz  # the Common Position is no longer silent on anything
+
+
+def test_solutions_check_fails_on_a_stale_file(tmp_path):
+    from click.testing import CliRunner
+
+    from idpckit.cli import main
+
+    stale = tmp_path / "solutions.md"
+    stale.write_text("old\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["solutions", "-o", str(stale), "--check"])
+    assert result.exit_code == 1 and "out of date" in result.output
+
+
+def _agenda_tables() -> list[list[tuple[int, str, int | None]]]:
+    """Each agenda table as rows of (start in minutes, session cell, minutes or None for the end row)."""
+    tables, current = [], []
+    for line in (ROOT / "workshop" / "agenda.md").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\| (\d\d):(\d\d) \| (.*?) \| ?(\d*) ?\|", line)
+        if m:
+            current.append(
+                (int(m.group(1)) * 60 + int(m.group(2)), m.group(3), int(m.group(4)) if m.group(4) else None)
+            )
+        elif current:
+            tables.append(current)
+            current = []
+    if current:
+        tables.append(current)
+    return tables
+
+
+def test_agenda_times_add_up_and_match_the_lessons():
+    from idpckit import catalog
+
+    minutes = {e.name: e.minutes for e in catalog.catalog()}
+    tables = _agenda_tables()
+    assert len(tables) == 2, "a one-day and a half-day agenda"
+    for rows in tables:
+        assert rows[-1][2] is None, "each agenda ends with an End row"
+        for (start, session, length), (next_start, _, _) in itertools.pairwise(rows):
+            assert start + length == next_start, f"{session} does not end when the next session starts"
+            lesson = re.search(r"\(\.\./notebooks/(\d\d-[a-z0-9-]+\.ipynb)\)", session)
+            if lesson:
+                assert length == minutes[lesson.group(1)], f"{lesson.group(1)} takes {minutes[lesson.group(1)]} min"
