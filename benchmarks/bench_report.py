@@ -11,7 +11,7 @@ rendered, in one process:
   are loaded on first use, as in a fresh Voilà kernel);
 * then the median of ``--repeats`` warm runs of each, and of the scorecard chart alone.
 
-Prints absolute milliseconds and the ratio to the baseline; asserts nothing.
+Prints absolute milliseconds (wall and CPU) and the ratio to the baseline; asserts nothing.
 
     python benchmarks/bench_report.py [--repeats 10]
 """
@@ -19,20 +19,23 @@ Prints absolute milliseconds and the ratio to the baseline; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import time
 from collections.abc import Callable
 
 
-def once(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def once(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one call; CPU time is far less disturbed by other processes' load."""
+    w0, c0 = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - w0, time.process_time() - c0
 
 
-def median(fn: Callable[[], object], repeats: int) -> float:
-    return statistics.median(once(fn) for _ in range(repeats))
+def median(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
+    runs = [once(fn) for _ in range(repeats)]
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
 
 
 def main() -> None:
@@ -48,7 +51,7 @@ def main() -> None:
     payload = review.to_json().encode("utf-8")
     parse_assessment(payload, "review.json")  # content and countries loaded once, as in the app
 
-    results: dict[str, float] = {}
+    results: dict[str, tuple[float, float]] = {}
     results["parse the review's JSON (baseline)"] = median(lambda: parse_assessment(payload, "review.json"), 200)
 
     from idpckit import plots, report
@@ -69,12 +72,13 @@ def main() -> None:
     results["PDF report (warm median)"] = median(pdf, args.repeats)
     results["scorecard chart alone -> SVG"] = median(lambda: plots.to_svg(plots.scorecard(review)), args.repeats)
 
-    base = results["parse the review's JSON (baseline)"]
+    base_wall, base_cpu = results["parse the review's JSON (baseline)"]
     print(f"One review: {len(review.entries)} commitments, {len(payload) / 1000:.1f} kB of JSON")
     print(f"HTML report {html_len / 1000:.0f} kB, PDF report {pdf_len / 1000:.0f} kB\n")
-    print(f"{'case':38} {'ms':>9} {'x parse':>9}")
-    for name, seconds in results.items():
-        print(f"{name:38} {seconds * 1000:9.1f} {seconds / base:9.0f}")
+    print(f"{'case':38} {'wall ms':>9} {'x parse':>8} {'CPU ms':>9} {'x parse':>8}")
+    for name, (w, c) in results.items():
+        print(f"{name:38} {w * 1000:9.1f} {w / base_wall:8.0f} {c * 1000:9.1f} {c / base_cpu:8.0f}")
+    print(f"\nLoad average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")
 
 
 if __name__ == "__main__":
