@@ -174,6 +174,35 @@ schema_migrations = sa.Table(
 )
 
 
+# Autosave runs these on every change: built once, with bound parameters, so a save pays
+# only for executing them (building a statement costs more than the SQLite write itself).
+_INSERT_DRAFT = reviews.insert().values(
+    code=sa.bindparam("code"),
+    status="draft",
+    country=sa.bindparam("country"),
+    year=sa.bindparam("year"),
+    room=sa.bindparam("room"),
+    schema_version=sa.bindparam("schema_version"),
+    body=sa.bindparam("body"),
+    created_at=sa.bindparam("now"),
+    updated_at=sa.bindparam("now"),
+    revision=1,
+)
+_UPDATE_DRAFT = (
+    reviews.update()
+    .where(reviews.c.code == sa.bindparam("target"), reviews.c.status == "draft")
+    .values(
+        country=sa.bindparam("country"),
+        year=sa.bindparam("year"),
+        room=sa.bindparam("room"),
+        schema_version=sa.bindparam("schema_version"),
+        body=sa.bindparam("body"),
+        updated_at=sa.bindparam("now"),
+        revision=reviews.c.revision + 1,
+    )
+)
+
+
 def _m1_reviews(conn: Connection) -> None:
     """Create the reviews table: one row per draft or submitted review, the assessment as JSON."""
     md = sa.MetaData()
@@ -331,36 +360,27 @@ class Store:
         :raises UnknownCode: ``code`` is given but no review has it.
         :raises AlreadySubmitted: that review was submitted and is frozen.
         """
-        body = assessment.model_dump_json()
         values = {
             "country": assessment.country,
             "year": assessment.year,
             "room": assessment.room.upper(),
             "schema_version": assessment.schema_version,
-            "body": body,
+            "body": assessment.model_dump_json(),
+            "now": _now(),
         }
-        now = _now()
         if code is None:
             for _attempt in range(5):  # a clash of 80 random bits will not happen; a retry costs nothing
                 code = new_code()
                 try:
                     with self._write() as conn:
-                        conn.execute(
-                            reviews.insert().values(
-                                code=code, status="draft", created_at=now, updated_at=now, revision=1, **values
-                            )
-                        )
+                        conn.execute(_INSERT_DRAFT, {"code": code, **values})
                     return code
                 except sa.exc.IntegrityError:
                     continue
             raise StoreError("Could not create a new draft (resume code clash); try again.")
         code = normalise_code(code)
         with self._write() as conn:
-            result = conn.execute(
-                reviews.update()
-                .where(reviews.c.code == code, reviews.c.status == "draft")
-                .values(updated_at=now, revision=reviews.c.revision + 1, **values)
-            )
+            result = conn.execute(_UPDATE_DRAFT, {"target": code, **values})
             if result.rowcount == 1:
                 return code
             row = conn.execute(
