@@ -567,7 +567,7 @@ def _instructions(scale: str, fictional: bool) -> list[list[str]]:
         ["6. Save the file (keep the .xlsx format) and run:  idpckit import THIS-FILE.xlsx -o assessment.json"],
         ["   or upload it in the self-assessment app."],
         [""],
-        [f"The grades ({scales.SCALE_LABELS[scale]}):"],
+        [f"Grades on the {scale} scale:"],
     ]
     for value, lvl in scales.levels(scale).items():
         lines.append([f"   {value}  {lvl.symbol}  {lvl.label}"])
@@ -583,6 +583,10 @@ def _instructions(scale: str, fictional: bool) -> list[list[str]]:
         ["• Text is kept exactly as you type it. Do not start a cell with '=': it would become a formula."],
         ["• Do not rename the sheets or the column headers; you may add rows for more organisations on 'About'."],
     ]
+    lines += [[""], ["The columns of the 'Grades' sheet"]]
+    for col in _grade_columns(1):
+        lines.append([f"   {col.header.replace(' 1 ', ' N '):<16}  {col.help}"])
+    lines.append(["   (add sources in the next 'source N' columns; the template has three)"])
     if fictional:
         lines.insert(0, ["FICTIONAL EXAMPLE: this assessment is about a made-up country, for practice only."])
     return lines
@@ -590,6 +594,7 @@ def _instructions(scale: str, fictional: bool) -> list[list[str]]:
 
 def _xlsx_bytes(a: Assessment | None, scale: str) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -635,6 +640,7 @@ def _xlsx_bytes(a: Assessment | None, scale: str) -> bytes:
         grades.column_dimensions[letter].width = col.width
         head = grades.cell(1, i)
         head.font, head.fill = bold, header_fill
+        head.comment = Comment(col.help, "idpckit")  # shown when the pointer rests on the header
         if col.key in ("commitment", "evidence", "recommendation") or col.key.endswith("title"):
             for r in range(2, len(rows) + 2):
                 grades.cell(r, i).alignment = wrap

@@ -46,6 +46,17 @@ def read_any(path: Path) -> Assessment:
     return read_assessment(path)
 
 
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """The files to work on: each file as given, each folder's JSON, CSV and XLSX files (sorted)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".json", *_SHEETS))
+        else:
+            out.append(path)
+    return out
+
+
 def _read(path: Path) -> Assessment:
     from .assessment_io import AssessmentError
 
@@ -111,20 +122,25 @@ progress_option = click.option(
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @progress_option
-def validate_command(files: tuple[Path, ...], progress: bool | None) -> None:
+def validate_command(files: tuple[Path, ...] | list[Path], progress: bool | None) -> None:
     """Check assessment files (JSON, or CSV/XLSX grading sheets); print ok or what is wrong.
 
     Each file gets one line: "ok" and what it holds, or one paragraph naming the
-    field and the problem. Exits 1 if any file has a problem.
+    field and the problem. A folder stands for the files in it. Exits 1 if any
+    file has a problem.
 
     \b
     Example:
         idpckit validate reviews/*.json
+        idpckit validate workshop-reviews/
     """
     from .assessment_io import AssessmentError
 
+    files = expand(files)
+    if not files:
+        raise click.ClickException("there are no assessment files (.json, .csv, .xlsx) in the folder(s) given")
     bad = 0
-    with progress_bar(list(files), "Checking", progress) as (items, say):
+    with progress_bar(files, "Checking", progress) as (items, say):
         for path in items:
             try:
                 a = read_any(path)
@@ -403,7 +419,8 @@ def store_add(
 ) -> None:
     """Add assessment files (JSON, CSV or XLSX) to the store and print their resume codes.
 
-    All files are checked first: if any has a problem, nothing is added.
+    All files are checked first: if any has a problem, nothing is added. A folder
+    stands for the files in it.
 
     \b
     Example:
@@ -414,9 +431,10 @@ def store_add(
     from .assessment_io import AssessmentError
 
     store = _open(store_url)
+    files = expand(files)
     checked: list[tuple[Path, Assessment]] = []
     problems: list[str] = []
-    with progress_bar(list(files), "Checking", progress) as (items, say):
+    with progress_bar(files, "Checking", progress) as (items, say):
         for path in items:
             try:
                 a = read_any(path)

@@ -375,8 +375,10 @@ def test_xlsx_template_has_sheets_and_drop_downs(scale, grades):
     assert wb.sheetnames == ["Instructions", "About", "Grades"]
     instructions = "\n".join(str(r[0]) for r in wb["Instructions"].iter_rows(values_only=True) if r[0])
     assert "13 commitments" in instructions and "idpckit import" in instructions
+    assert f"Grades on the {scale} scale" in instructions
     sheet = wb["Grades"]
     header = [c.value for c in sheet[1]]
+    assert "not assessed" in sheet["E1"].comment.text  # each header explains its column
     assert header[:6] == ["number", "commitment_id", "commitment", "tracked", "grade", "confidence"]
     assert [sheet.cell(r, 2).value for r in range(2, 15)] == IDS
     assert sheet.cell(4, 3).value == "Improving access to harm reduction interventions"

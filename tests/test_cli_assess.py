@@ -119,6 +119,18 @@ def test_validate_all_good(tmp_path: Path):
     assert result.stdout.count("ok     ") == 3
 
 
+def test_validate_a_folder(tmp_path: Path):
+    for path in example_paths():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "veridia.csv").write_bytes(to_csv_bytes(load_example("veridia-2023")))
+    (tmp_path / "notes.txt").write_text("not an assessment, not looked at")
+    result = run("validate", tmp_path)
+    assert result.exit_code == 0 and result.stdout.count("ok     ") == 4, result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run("validate", empty).exit_code == 1
+
+
 def test_utf8_bom_is_accepted(tmp_path: Path):
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
