@@ -34,7 +34,8 @@ _STYLE = (
     "<style>.idpckit-t{border-collapse:collapse;margin:0.5em 0}"
     ".idpckit-t th,.idpckit-t td{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}"
     ".idpckit-t th{background:#eee}.idpckit-card{border-left:4px solid #666;padding-left:0.8em;margin:1em 0}"
-    ".idpckit-fig svg{max-width:100%;height:auto}</style>"
+    ".idpckit-fig svg{max-width:100%;height:auto}"
+    ".idpckit-scroll{overflow-x:auto;max-width:100%}</style>"
 )
 
 
@@ -47,7 +48,8 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]], caption: str = ""
     cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
     th = "".join(f'<th scope="col">{_esc(h)}</th>' for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'{_STYLE}<table class="idpckit-t">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+    table = f'<table class="idpckit-t">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+    return f'{_STYLE}<div class="idpckit-scroll">{table}</div>'
 
 
 def _link(url: str, text: str) -> str:

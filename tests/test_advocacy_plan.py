@@ -331,7 +331,7 @@ def test_widget_example_plan_is_hidden_until_asked_for(content):
     b = AdvocacyPlanBuilder(content, today=TODAY)
     assert b.example.layout.display == "none"
     b.example_toggle.value = True
-    assert b.example.layout.display == "" and "<table>" in b.example.value
+    assert b.example.layout.display == "" and "<table" in b.example.value
     b.example_toggle.value = False
     assert b.example.layout.display == "none"
 

@@ -506,9 +506,11 @@ _OWN = "__own__"
 #: ipywidgets cuts long radio labels to one line; the actions are sentences, so let them wrap.
 _STYLE = """<style>
 .idpckit-plan .widget-radio-box label {white-space: normal !important; width: auto !important;
-  height: auto !important; overflow: visible !important; margin-bottom: 0.4em;}
+  height: auto !important; overflow: visible !important; margin-bottom: 0.4em; display: flex !important;
+  align-items: flex-start;}
+.idpckit-plan .widget-radio-box label input {flex: none; order: -1; margin: 0.25em 0.5em 0 0;}
 .idpckit-plan .widget-radio-box {width: 100% !important; height: auto !important;}
-.idpckit-plan table td, .idpckit-plan table th {border: 1px solid #999; padding: 0.2em 0.4em; text-align: left;
+.idpckit-plan-table td, .idpckit-plan-table th {border: 1px solid #999; padding: 0.2em 0.4em; text-align: left;
   vertical-align: top;}
 </style>"""
 
@@ -660,9 +662,9 @@ class AdvocacyPlanBuilder:
                 for i in self.plan.items
             )
             self.table.value = (
-                '<table class="idpckit-plan" style="border-collapse:collapse">'
+                '<div style="overflow-x:auto;max-width:100%"><table class="idpckit-plan-table" style="border-collapse:collapse">'
                 "<thead><tr><th>Month</th><th>Where</th><th>Venue</th><th>Action</th><th>Note</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table>"
+                f"<tbody>{rows}</tbody></table></div>"
             )
         else:
             self.table.value = "<p>No actions yet.</p>"
@@ -806,8 +808,9 @@ class AdvocacyPlanBuilder:
             self.example.value = (
                 "<p>One way to use the calendar: every recurring moment in your 12 months. Real plans are "
                 "shorter and pick what the organisation can carry.</p>"
-                "<table><thead><tr><th>Month</th><th>Where</th><th>Action</th><th>Why</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table>"
+                '<div style="overflow-x:auto;max-width:100%"><table class="idpckit-plan-table">'
+                "<thead><tr><th>Month</th><th>Where</th><th>Action</th><th>Why</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>"
             )
         self.example.layout.display = "" if shown else "none"
         self.example_toggle.description = "Hide the example plan" if shown else "Show an example plan"

@@ -1,0 +1,78 @@
+"""Lessons 4-7 in a real browser, as a trainee uses them: the Table 1 quiz and the advocacy plan download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from voila_helpers import error_outputs
+
+from idpckit import data
+from idpckit.widgets.table1_quiz import load_questions
+
+pytestmark = pytest.mark.browser
+
+
+def test_table1_quiz_gives_feedback_in_the_page(open_notebook) -> None:
+    page = open_notebook("04-table1.ipynb")
+    assert error_outputs(page) == []
+    questions, _ = load_questions()
+    index = [q.id for q in questions].index("cp2018-silent")
+    question = questions[index]
+    check = page.locator(".idpckit-check").nth(index)
+    assert question.prompt in check.inner_text()
+
+    wrong = next(label for label, value in question.options if value not in question.answer)
+    check.get_by_label(wrong, exact=True).check()
+    check.get_by_role("button", name="Check my answer").click()
+    check.get_by_text("Not yet").wait_for()
+
+    check.get_by_role("button", name="Try again").click()
+    for label in question.answer_labels:
+        check.get_by_label(label, exact=True).check()
+    check.get_by_role("button", name="Check my answer").click()
+    check.get_by_text("Correct").wait_for()
+
+    check.get_by_role("button", name="Show solution").click()
+    check.get_by_text("The same answer with a few lines of pandas").wait_for()
+    assert 'data.frame("references")' in check.inner_text()
+
+
+def test_advocacy_plan_is_built_and_downloaded(open_notebook) -> None:
+    page = open_notebook("05-calendar-and-venues.ipynb")
+    assert error_outputs(page) == []
+    content = data.load()
+    avenue = next(a for a in content.avenues if a.id == "national-support-dont-punish")
+
+    page.get_by_role("button", name="National", exact=True).click()
+    page.get_by_label("Venue").select_option(label=avenue.venue)
+    page.get_by_label(avenue.actions[0], exact=True).check()
+    page.get_by_label("Note (optional)").fill("Invite the health ministry")
+    page.get_by_label("Note (optional)").press("Tab")  # ipywidgets sends a Text's value on blur
+    page.get_by_role("button", name="Add to the plan").click()
+    page.get_by_text("✔ Added:").wait_for()
+    assert "Invite the health ministry" in page.locator("table.idpckit-plan-table").inner_text()
+
+    page.get_by_role("button", name="Prepare CSV download").click()
+    link = page.get_by_role("link", name="Download advocacy-plan-")
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+    assert [(r["avenue_id"], r["action"], r["note"]) for r in rows] == [
+        (avenue.id, avenue.actions[0], "Invite the health ministry")
+    ]
+    assert info.value.suggested_filename.startswith("advocacy-plan-") and info.value.suggested_filename.endswith(".csv")
+
+
+def test_grading_lesson_fits_a_phone(make_page, open_notebook) -> None:
+    phone = make_page(width=390, height=844)
+    page = open_notebook("06-grading-your-government.ipynb", on=phone)
+    assert error_outputs(page) == []
+    # No sideways scrolling on a phone: long option labels wrap instead of running off the screen.
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 2
+    link = page.get_by_role("link", name="self-assessment app")
+    assert link.get_attribute("href") == "self-assessment.ipynb"
