@@ -50,7 +50,9 @@ STYLE = """
 .idpc-app .widget-inline-hbox {flex-wrap: wrap; height: auto;}
 .idpc-app .widget-inline-hbox .widget-label {white-space: normal; height: auto; min-height: var(--jp-widgets-inline-height);}
 .idpc-app .widget-text input, .idpc-app .widget-textarea textarea {min-width: 12em;}
-.idpc-app .widget-textarea textarea {font-family: inherit; line-height: 1.4;}
+.idpc-app .widget-textarea {max-width: 100%;}
+.idpc-app .widget-textarea textarea {font-family: inherit; line-height: 1.4; max-width: 100%;}
+.idpc-app .widget-textarea > .widget-label {width: 100% !important; text-align: left; font-weight: bold;}
 .idpc-app .widget-checkbox {height: auto;}
 .idpc-app .widget-checkbox label {white-space: normal; overflow: visible; text-overflow: clip; height: auto;}
 .idpc-app .widget-checkbox, .idpc-app .widget-radio-box {width: 100%; height: auto;}

@@ -238,7 +238,7 @@ class CommitmentStep:
             placeholder="What did you find? Figures, what people told you, what the law says, what happens in practice.",
             rows=6,
             style={"description_width": "9em"},
-            layout=full_width(),
+            layout=w.Layout(width="auto"),  # stretch in the column; 100% plus the margin would overflow a phone
         )
         self.sources = SourcesEditor(self._changed)
         self.recommendation = w.Textarea(
@@ -246,7 +246,7 @@ class CommitmentStep:
             placeholder="What should the government do better? Be specific; an example from another country helps.",
             rows=4,
             style={"description_width": "9em"},
-            layout=full_width(),
+            layout=w.Layout(width="auto"),
         )
         self.confidence = w.ToggleButtons(
             options=CONFIDENCE_OPTIONS,

@@ -180,7 +180,11 @@ class SetupStep:
         if code is not None:
             return code
         found = countries.lookup(text) if len(text) > 3 or text.isupper() else None
-        return found.alpha_3 if found is not None else None
+        if found is not None:
+            return found.alpha_3
+        # A few letters that fit one country only are enough: keyboard users need not finish the name.
+        matches = countries.search(text, limit=2)
+        return matches[0][1] if len(matches) == 1 else None
 
     def organisation_list(self) -> list[str]:
         return [part.strip() for part in self.organisations.value.split(";") if part.strip()]

@@ -239,7 +239,11 @@ class SummaryStep:
                 )
                 button.on_click(self.message.guard(lambda _b, cid=cid: self._on_go(cid)))
                 buttons.append(button)
-        self.gap_buttons.children = [w.HBox(buttons, layout=wrap_row())] if buttons else []
+        self.gap_buttons.children = (
+            [w.HTML("<span class='idpc-small'>Go straight to:</span>"), w.HBox(buttons, layout=wrap_row())]
+            if buttons
+            else []
+        )
 
     def _show_table(self, assessment: Assessment) -> None:
         rows = []
@@ -310,7 +314,10 @@ class SummaryStep:
         try:
             other = assessment_io.parse_assessment(payload, name)
         except assessment_io.AssessmentError as exc:
-            self.upload_message.show(f"{exc} Nothing has changed in your review.")
+            text = str(exc).rstrip()
+            self.upload_message.show(
+                f"{text}{'' if text.endswith(('.', '?', '!')) else '.'} Nothing has changed in your review."
+            )
             return False
         if other.country != current.country:
             self.upload_message.show(
