@@ -754,7 +754,7 @@ class AdvocacyPlanBuilder:
         self._download("md")
 
     def _download(self, ext: str) -> None:
-        from .checks import download_link
+        from ._base import download_link
 
         if not self.plan.items:
             raise PlanError("The plan is empty: add at least one action before downloading it.")
