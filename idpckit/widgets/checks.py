@@ -596,7 +596,8 @@ class MultipleChoice(Check):
         hits = sum(o.correct and o.text in picked for o in options)
         false = sum(not o.correct and o.text in picked for o in options)
         if hits == n_right and not false:
-            return Feedback(True, f"{RIGHT} Correct: you found all {n_right} right options.", tuple(details))
+            found = "the right option" if n_right == 1 else f"all {n_right} right options"
+            return Feedback(True, f"{RIGHT} Correct: you found {found}.", tuple(details))
         if not picked:
             return Feedback(False, f"{OPEN} Tick at least one option first.")
         msg = f"{WRONG} Not yet: you ticked {hits} of the {n_right} right options"
@@ -621,7 +622,7 @@ class MultipleChoice(Check):
 
     def solution_html(self) -> str:
         rows = "".join(
-            f"<li>{RIGHT if o.correct else WRONG} <b>{'Right' if o.correct else 'Wrong'}:</b> {_esc(o.text)}"
+            f"<li>{RIGHT if o.correct else WRONG} <b>{'Right' if o.correct else 'Does not apply'}:</b> {_esc(o.text)}"
             + (f" — {_esc(o.why)}" if o.why else "")
             + "</li>"
             for o in self.spec.options
