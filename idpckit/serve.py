@@ -13,7 +13,8 @@
   notebook, so the first visitor's page is served at once.  Voilà would otherwise keep a
   pool for *every* notebook in the folder, lessons included, each costing a kernel's
   memory while idle.  The pool is refilled ``FILL_DELAY_S`` after use, so the refill does
-  not compete with the page the visitor is loading;
+  not compete with the page the visitor is loading, and a visitor only takes a pooled
+  kernel that is ready (Voilà would make the next one wait for the pending refill);
 * **kernel culling**: Voilà 0.5 does not stop a kernel when its tab closes unless the
   browser holds an ``_xsrf`` cookie (voila#1458); the index and every rendered page set
   that cookie, and kernels left without a connection are culled after
@@ -218,6 +219,19 @@ def urls(host: str, port: int) -> list[str]:
     return [f"http://{shown}:{port}/"]
 
 
+def pool_ready(pools: dict[str, list[Any]], notebook: str | None) -> bool:
+    """Whether the next preheated kernel for ``notebook`` has started (not a pending refill).
+
+    ``pools`` is Voilà 0.5's ``VoilaKernelManager._pools``: per notebook, a list of asyncio
+    tasks, each resolving once a kernel has started and begun running the notebook.
+    """
+    pool = pools.get(notebook or "", [])
+    if not pool:
+        return False
+    first = pool[0]
+    return first.done() and not first.cancelled() and first.exception() is None
+
+
 def _app_class() -> type:
     """Voilà's application with the index page and the cookie fix (imports Voilà, so deferred)."""
     import functools
@@ -244,13 +258,28 @@ def _app_class() -> type:
             self.finish(index_html(catalog.scan(self.root), base_url=self.base_url))
 
     class RenderHandler(TornadoVoilaHandler):
-        """``/voila/render/<nb>``: Voilà's page, plus the ``_xsrf`` cookie (see IndexHandler)."""
+        """``/voila/render/<nb>``: Voilà's page, plus the ``_xsrf`` cookie (see IndexHandler).
+
+        Also: take a preheated kernel only when one is ready.  Voilà counts the pending
+        refill as pool content, so in a burst the second visitor would wait ``fill_delay``
+        plus a kernel start for it; a fresh kernel starts at once instead.
+        """
 
         async def prepare(self) -> None:
             result = super().prepare()
             if result is not None:
                 await result
             _ = self.xsrf_token
+
+        async def get(self, path: str | None = None) -> None:
+            self._idpckit_path = path
+            await super().get(path=path)
+
+        def should_use_rendered_notebook(self, *args: Any, **kwargs: Any) -> bool:
+            if not super().should_use_rendered_notebook(*args, **kwargs):
+                return False
+            pools = getattr(self.kernel_manager, "_pools", None)
+            return pool_ready(pools, getattr(self, "_idpckit_path", None)) if isinstance(pools, dict) else True
 
     class IdpckitVoila(Voila):
         """Voilà with the kit's index page; everything else is configuration."""

@@ -5,6 +5,7 @@ The server itself, in a real browser, is tested in tests/browser/.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import socket
@@ -56,6 +57,21 @@ def test_an_app_can_opt_out_of_preheating(tmp_path: Path) -> None:
         nb = {"cells": [], "metadata": {"idpckit": meta}, "nbformat": 4, "nbformat_minor": 5}
         (tmp_path / name).write_text(json.dumps(nb))
     assert serve.preheated(catalog.catalog(tmp_path)) == ["a.ipynb"]
+
+
+def test_a_visitor_takes_a_pooled_kernel_only_when_it_is_ready() -> None:
+    loop = asyncio.new_event_loop()  # futures need a loop, not a running one
+    try:
+        ready, pending, failed = loop.create_future(), loop.create_future(), loop.create_future()
+        ready.set_result({"kernel_id": "k"})
+        failed.set_exception(RuntimeError("kernel died"))
+        assert serve.pool_ready({"app.ipynb": [ready]}, "app.ipynb")
+        assert not serve.pool_ready({"app.ipynb": [pending, ready]}, "app.ipynb")  # a refill still sleeping
+        assert not serve.pool_ready({"app.ipynb": [failed]}, "app.ipynb")
+        assert not serve.pool_ready({"app.ipynb": []}, "app.ipynb")
+        assert not serve.pool_ready({}, "lesson.ipynb") and not serve.pool_ready({}, None)
+    finally:
+        loop.close()
 
 
 def test_the_voila_template_exists_and_extends_lab() -> None:
