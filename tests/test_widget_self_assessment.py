@@ -139,7 +139,8 @@ def test_welcome_explains_the_exercise_and_hides_navigation(store: Store, conten
     for words in ("What this exercise is", "How long it takes", "What to have at hand", "resume code"):
         assert words in text
     assert app.position == "welcome"
-    assert app.top_bar.layout.display == "none" and app.bottom_bar.layout.display == "none"
+    assert app.top_bar is None and app.bottom_bar is None  # navigation is built when first needed
+    assert app.after_submit is None
 
 
 def test_unknown_resume_code_says_so_and_changes_nothing(store: Store, content: data.Content) -> None:
@@ -481,32 +482,81 @@ def test_query_string_from_voila_without_preheat(
     assert fresh.code == app.code
 
 
+@pytest.fixture
+def voila_request_socket() -> Any:
+    """Voilà's own request-info websocket handler, served on a free port in a thread (its real protocol)."""
+    import asyncio
+
+    import tornado.httpserver
+    import tornado.testing
+    import tornado.web
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    sock, port = tornado.testing.bind_unused_port()
+    started = threading.Event()
+    state: dict[str, Any] = {}
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        app = tornado.web.Application([(r"/voila/query/(.*)", RequestInfoSocketHandler)])
+        server = tornado.httpserver.HTTPServer(app)
+        server.add_sockets([sock])
+        state["loop"], state["server"] = loop, server
+        started.set()
+        loop.run_forever()
+        server.stop()
+        loop.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait(10)
+
+    def visitor_arrives(kernel_id: str, payload: dict[str, str]) -> None:
+        """What Voilà's page handler does when someone opens the page (VoilaHandler.get_generator)."""
+        msg = {"kernel_id": kernel_id, "payload": payload}
+        state["loop"].call_soon_threadsafe(RequestInfoSocketHandler.send_updates, msg)
+
+    yield port, visitor_arrives
+    state["loop"].call_soon_threadsafe(state["loop"].stop)
+    thread.join(10)
+
+
 def test_query_string_from_voila_with_preheat_waits_for_the_request(
-    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
+    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
 ) -> None:
-    """A preheated kernel builds the page before the visitor's request: the code is applied when it arrives."""
+    """A preheated kernel builds the page before anyone asks for it: the code is applied when the visitor arrives."""
     import voila.utils
 
+    def fallback_used() -> None:
+        raise AssertionError("the light path must work without voila.utils (48 MB per kernel)")
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", fallback_used)
+    port, visitor_arrives = voila_request_socket
     app = make_app(store, content)
     fill_setup(app)
-    arrived = threading.Event()
-
-    def request_arrives() -> None:  # what Voilà's wait_for_request does once a visitor opens the page
-        arrived.wait(10)
-        os.environ["QUERY_STRING"] = f"code={app.code}"
-
-    monkeypatch.setattr(voila.utils, "wait_for_request", request_arrives)
+    for name in ("QUERY_STRING", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT", "VOILA_REQUEST_URL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("VOILA_PREHEAT", "True")
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    try:
-        fresh = SelfAssessmentApp(store=store, content=content, today=TODAY)
-        assert fresh.position == "welcome"  # pre-rendered without blocking
-        arrived.set()
-        waiter = next(t for t in threading.enumerate() if t.name == "idpckit-wait-for-request")
-        waiter.join(10)
-        assert fresh.code == app.code and fresh.position == content.commitments[0].id
-    finally:
-        os.environ.pop("QUERY_STRING", None)
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("VOILA_SERVER_URL", "/")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-under-test")
+    fresh = SelfAssessmentApp(store=store, content=content, today=TODAY)
+    assert fresh.position == "welcome"  # pre-rendered without waiting for anyone
+    visitor_arrives(
+        "kernel-under-test",
+        {
+            "QUERY_STRING": f"code={app.code}",
+            "SCRIPT_NAME": "/voila/render/self-assessment.ipynb",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8866",
+        },
+    )
+    waiter = next(t for t in threading.enumerate() if t.name == "idpckit-wait-for-request")
+    waiter.join(20)
+    assert not waiter.is_alive()
+    assert fresh.code == app.code and fresh.position == content.commitments[0].id
+    assert f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={app.code}" in fresh.save_status.value
 
 
 def test_outside_voila_there_is_no_query_string(

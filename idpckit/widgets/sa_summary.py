@@ -159,6 +159,10 @@ class SummaryStep:
                     "current review changes.</p>"
                 ),
                 self.upload,
+                w.HTML(
+                    "<span class='idpc-small'>A JSON file downloaded from this app, at most 2 MB. Files are read "
+                    "here only to compare; they are not saved.</span>"
+                ),
                 self.upload_message.widget,
                 self.comparison_chart,
                 self.comparison,

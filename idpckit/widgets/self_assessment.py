@@ -16,24 +16,28 @@ Design choices, and why:
   through one validated path (:meth:`SelfAssessmentApp._entry_changed`).
 * **Every change is saved before the next one.**  Voilà ends the kernel when the
   tab closes, taking any unsaved state with it, so each edit is written to the
-  store synchronously (the store's saves are cheap; see the benchmark in
-  ``tests/test_widget_self_assessment.py`` for the measured cost).  The resume
-  code is shown from the first save, with a link that reopens the review.
+  store synchronously, with no debounce: a keystroke costs about 0.2 ms with
+  SQLite (``benchmarks/bench_autosave.py``), and a debounced save could die
+  with the kernel.  The resume code is shown from the first save, with a link
+  that reopens the review.
 * **The first screen is cheap.**  The constructor builds only the welcome text;
   the content files, the store (SQLAlchemy) and, on the summary, matplotlib,
   fpdf2 and openpyxl are loaded when first needed.
 * **Voilà's query string** (``?code=...`` resumes, ``?room=...`` pre-fills the
   room) is read from ``QUERY_STRING``.  With preheated kernels the notebook runs
   before anyone asks for it, so the app waits for the request in a background
-  thread (``voila.utils.wait_for_request``) and applies it on the kernel's event
-  loop; the welcome screen is pre-rendered meanwhile.
+  thread (:func:`wait_for_voila_request`, Voilà's ``wait_for_request`` protocol
+  without importing Voilà's server into the kernel) and applies it on the
+  kernel's event loop; the welcome screen is pre-rendered meanwhile.
 * **Nothing a user typed is shown unescaped**, and every callback reports its
   own errors in the page (Voilà hides tracebacks).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
 import logging
 import os
 import threading
@@ -86,6 +90,47 @@ def page_url() -> str | None:
     return None
 
 
+def wait_for_voila_request(open_timeout: float = 5.0) -> bool:
+    """In a preheated Voilà kernel, block until a visitor's request arrives, then put its details in ``os.environ``.
+
+    This is what ``voila.utils.wait_for_request()`` does in Voilà 0.5: connect to the
+    server's ``voila/query/<kernel id>`` websocket (address from the ``VOILA_*``
+    variables Voilà sets for preheated kernels) and receive one JSON object of
+    CGI-style variables (``QUERY_STRING``, ``SCRIPT_NAME``, ...).  It is done here with
+    the ``websockets`` package Voilà itself uses, because importing ``voila.utils``
+    drags Voilà's whole server side (JupyterLab server, nbconvert) into every kernel:
+    about 48 MB and 2 s each, which would break the app's memory budget.  Should the
+    connection fail, the official helper is tried before giving up.
+
+    Returns True when request details arrived, False outside a preheated kernel.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return False
+    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
+    host = os.environ.get("VOILA_APP_IP", "127.0.0.1")
+    port = os.environ.get("VOILA_APP_PORT", "8866")
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    url = f"{protocol}://{host}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
+
+    async def receive() -> str | bytes:
+        import websockets
+
+        async with websockets.connect(url, open_timeout=open_timeout) as socket:
+            return await socket.recv()
+
+    try:
+        info = asyncio.run(receive())  # runs in the app's own thread, on a loop of its own
+    except Exception:
+        log.warning("could not read the request from %s; trying voila.utils.wait_for_request", url, exc_info=True)
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+        return "QUERY_STRING" in os.environ
+    for key, value in json.loads(info).items():
+        os.environ[key] = str(value)
+    return True
+
+
 def _run_on_kernel_loop(callback: Callable[[], None]) -> None:
     """Run ``callback`` on the kernel's main thread (widget state is not thread-safe), or now if no kernel."""
     try:
@@ -132,22 +177,43 @@ class SelfAssessmentApp:
         self.steps: dict[str, CommitmentStep] = {}
         self.summary: SummaryStep | None = None
 
+        # The first screen holds only what it shows: every widget is a model the browser must
+        # fetch and draw before the page is usable, so navigation and the after-submit buttons
+        # are built when first needed (see _ensure_nav, _ensure_after_submit).
         self.errors = ErrorBox()
         self.welcome = WelcomeStep()
         self.banner = w.HTML(layout=full_width())
         self.save_status = w.HTML(layout=full_width())
-        self.new_review = w.Button(
-            description="Start another review",
-            tooltip="Back to the first screen; this review stays saved under its code",
-            layout=w.Layout(width="auto"),
+        self.body = w.VBox([self.welcome.widget], layout=full_width())
+        self._style = style_widget()
+        self.after_submit: w.HBox | None = None
+        self.top_bar: w.HBox | None = None
+        self.bottom_bar: w.HBox | None = None
+        self.widget = w.VBox(
+            # A readable column on a laptop, the whole width on a phone.
+            layout=w.Layout(width="100%", max_width="64em", margin="0 auto"),
         )
-        self.next_year = w.Button(
-            description="Start next year's review from this one",
-            tooltip="A new draft with this review's grades and notes, to update for the following year",
-            layout=w.Layout(width="auto"),
-        )
-        self.after_submit = w.HBox([self.next_year, self.new_review], layout=wrap_row())
-        self.after_submit.layout.display = "none"
+        self.widget.add_class("idpc-app")
+        self._arrange()
+
+        guard = self.errors.guard
+        self.welcome.start.on_click(guard(lambda _b: self.start()))
+        self.welcome.resume.on_click(guard(lambda _b: self.resume(self.welcome.code.value)))
+
+        self._read_query_string(query_string)
+
+    # -- page structure ------------------------------------------------------------
+
+    def _arrange(self) -> None:
+        parts = [self._style, self.banner, self.after_submit, self.save_status, self.top_bar]
+        parts += [self.errors.widget, self.body, self.bottom_bar]
+        self.widget.children = [p for p in parts if p is not None]
+
+    def _ensure_nav(self) -> None:
+        """Progress, step list and Back/Next, built when the trainee first leaves the welcome screen."""
+        if self.top_bar is not None:
+            return
+        guard = self.errors.guard
         self.progress = w.IntProgress(
             value=0, min=0, max=1, description="Progress", layout=w.Layout(width="18em", max_width="100%")
         )
@@ -162,36 +228,32 @@ class SelfAssessmentApp:
             tooltip="Next step",
             layout=w.Layout(width="auto", min_width="8em"),
         )
-        self.top_bar = w.HBox([self.progress, self.progress_text, self.jump], layout=wrap_row())
-        self.bottom_bar = w.HBox([self.back, self.next], layout=wrap_row(margin="1em 0"))
-        self.body = w.VBox([self.welcome.widget], layout=full_width())
-        self.widget = w.VBox(
-            [
-                style_widget(),
-                self.banner,
-                self.after_submit,
-                self.save_status,
-                self.top_bar,
-                self.errors.widget,
-                self.body,
-                self.bottom_bar,
-            ],
-            # A readable column on a laptop, the whole width on a phone.
-            layout=w.Layout(width="100%", max_width="64em", margin="0 auto"),
-        )
-        self.widget.add_class("idpc-app")
-        self._show_nav(False)
-
-        guard = self.errors.guard
-        self.welcome.start.on_click(guard(lambda _b: self.start()))
-        self.welcome.resume.on_click(guard(lambda _b: self.resume(self.welcome.code.value)))
         self.back.on_click(guard(lambda _b: self.go_relative(-1)))
         self.next.on_click(guard(lambda _b: self.go_relative(+1)))
         self.jump.observe(guard(self._jumped), names="value")
-        self.new_review.on_click(guard(lambda _b: self.reset()))
-        self.next_year.on_click(guard(lambda _b: self.start_next_year()))
+        self.top_bar = w.HBox([self.progress, self.progress_text, self.jump], layout=wrap_row())
+        self.bottom_bar = w.HBox([self.back, self.next], layout=wrap_row(margin="1em 0"))
+        self._arrange()
 
-        self._read_query_string(query_string)
+    def _ensure_after_submit(self) -> w.HBox:
+        """The buttons shown once a review is submitted: next year's review, or another one."""
+        if self.after_submit is None:
+            guard = self.errors.guard
+            self.next_year = w.Button(
+                description="Start next year's review from this one",
+                tooltip="A new draft with this review's grades and notes, to update for the following year",
+                layout=w.Layout(width="auto"),
+            )
+            self.new_review = w.Button(
+                description="Start another review",
+                tooltip="Back to the first screen; this review stays saved under its code",
+                layout=w.Layout(width="auto"),
+            )
+            self.next_year.on_click(guard(lambda _b: self.start_next_year()))
+            self.new_review.on_click(guard(lambda _b: self.reset()))
+            self.after_submit = w.HBox([self.next_year, self.new_review], layout=wrap_row())
+            self._arrange()
+        return self.after_submit
 
     # -- lazily loaded dependencies ------------------------------------------------
 
@@ -230,9 +292,7 @@ class SelfAssessmentApp:
     def _wait_for_request(self) -> None:
         self._prefetch()
         try:
-            from voila.utils import wait_for_request
-
-            wait_for_request()
+            wait_for_voila_request()
         except Exception:
             log.exception("could not read the request from Voilà")
             return
@@ -336,7 +396,8 @@ class SelfAssessmentApp:
         self.assessment, self.code, self.status = None, None, "new"
         self.banner.value = ""
         self.save_status.value = ""
-        self.after_submit.layout.display = "none"
+        if self.after_submit is not None:
+            self.after_submit.layout.display = "none"
         self.welcome.code.value = ""
         self.go(WELCOME)
 
@@ -418,9 +479,12 @@ class SelfAssessmentApp:
         self.go(change["new"])
 
     def _show_nav(self, flag: bool) -> None:
+        if flag:
+            self._ensure_nav()
         display = None if flag else "none"
-        self.top_bar.layout.display = display
-        self.bottom_bar.layout.display = display
+        for bar in (self.top_bar, self.bottom_bar):
+            if bar is not None:
+                bar.layout.display = display
 
     def _step_label(self, position: str) -> str:
         if position == SETUP:
@@ -656,7 +720,8 @@ class SelfAssessmentApp:
     def _show_banner(self) -> None:
         if self.status != "submitted" or self.assessment is None:
             self.banner.value = ""
-            self.after_submit.layout.display = "none"
+            if self.after_submit is not None:
+                self.after_submit.layout.display = "none"
             return
         room = f" to room {esc(self.assessment.room)}" if self.assessment.room else ""
         self.banner.value = (
@@ -664,7 +729,7 @@ class SelfAssessmentApp:
             "This review is final and can no longer be changed. You can still read it, download it and compare "
             "it with another year. To grade again, start another review.</div>"
         )
-        self.after_submit.layout.display = None
+        self._ensure_after_submit().layout.display = None
 
 
 def _entry_problem(exc: Any) -> str:
