@@ -66,19 +66,19 @@ SERVER_START_TIMEOUT_S = 90
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark everything here ``browser`` and run it after all other tests.
+    """Mark everything in tests/browser/ ``browser`` and run it after all other tests.
 
     Last, because Playwright's sync API keeps an event loop running in the main thread
     for as long as the session's browser lives, and ``asyncio.run()`` in a later test
-    would fail; and because the fast tests should report first.
+    would fail (so would another test's own ``sync_playwright()``); and because the fast
+    tests should report first.
     """
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.browser)
-    items[:] = [i for i in items if not i.get_closest_marker("browser")] + [
-        i for i in items if i.get_closest_marker("browser")
-    ]
+    ours = [i for i in items if here in Path(str(i.fspath)).parents]
+    for item in ours:
+        item.add_marker(pytest.mark.browser)
+    mine = set(map(id, ours))
+    items[:] = [i for i in items if id(i) not in mine] + ours
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
