@@ -56,7 +56,7 @@ def references_html(content: Content, commitment_id: str) -> str:
         )
         items.append(f"<li>{name}{detail}: {where}</li>")
     return (
-        "<div class='idpc-prose'><strong>Where governments committed to it</strong> "
+        "<div class='idpc-prose'><strong>Where it appears in the UN documents</strong> "
         "<span class='idpc-small'>(Table 1 of IDPC's September 2019 note; OP = operative paragraph, "
         "PP = preambular paragraph)</span><ul>" + "".join(items) + "</ul></div>"
     )

@@ -14,10 +14,12 @@ from ._base import DESCRIPTION_STYLE, ErrorBox, full_width, wrap_row
 WELCOME = """
 <div class="idpc-prose">
 <h2>What this exercise is</h2>
-<p>In the 2016 UNGASS Outcome Document and the 2019 Ministerial Declaration, and through the UN System Common
-Position, governments took on commitments on drug policy. Table 1 of IDPC's advocacy note of September 2019
-lists thirteen of them, from alternatives to punishment to involving civil society. The note invites NGOs to
-check, every year, how their own government is doing on each one.</p>
+<p>In the 2016 UNGASS Outcome Document and the 2019 Ministerial Declaration, governments made commitments on
+drug policy; the 2018 UN System Common Position sets out how the UN's own agencies back them. Table 1 of IDPC's
+advocacy note of September 2019 lists thirteen of these commitments, from alternatives to punishment to
+involving civil society, with where each appears in the three documents. The note suggests that NGOs grade
+their own government on each one, and review the grades every year before the CND's intersessional
+meetings.</p>
 <p>This exercise walks you through that check, one commitment at a time. For each, you
 <strong>choose a grade</strong> (1 to 5, or a traffic light), <strong>write down the evidence</strong>
 behind it and <strong>say what the government should do better</strong>. At the end you download a report
