@@ -330,13 +330,33 @@ def serve(opts: Options) -> None:
         except Exception as exc:
             raise ServeError(f"Cannot open the store {display_store(url)}: {exc}") from None
         os.environ["IDPCKIT_STORE"] = url
+    elif os.environ.get("IDPCKIT_STORE", "").strip():
+        os.environ["IDPCKIT_STORE"] = absolute_store(os.environ["IDPCKIT_STORE"].strip())
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
+
+    from . import data
+
+    report = data.validate()
+    if not report.ok:  # the pages would fail one by one; say why once, here
+        print(
+            f"idpckit: warning: the content in {report.root} has problems (run `idpckit data check`):", file=sys.stderr
+        )
+        for problem in report.problems[:10]:
+            print(f"idpckit:   {problem}", file=sys.stderr)
 
     apps = sum(e.kind == "app" for e in scan.entries)
     lessons = sum(e.kind == "lesson" for e in scan.entries)
     print(f"idpckit: serving {lessons} lessons and {apps} apps from {scan.root}", file=sys.stderr)
-    if os.environ.get("IDPCKIT_STORE"):
-        print(f"idpckit: reviews are saved in {display_store(os.environ['IDPCKIT_STORE'])}", file=sys.stderr)
+    store_url = os.environ.get("IDPCKIT_STORE")
+    if not store_url:
+        try:
+            from .store import default_url
+
+            store_url = default_url()
+        except ImportError:
+            store_url = None
+    if store_url:
+        print(f"idpckit: reviews are saved in {display_store(store_url)}", file=sys.stderr)
     for i, url in enumerate(urls(opts.host, opts.port)):
         lead = "open" if i == 0 else "or, from other devices on this network,"
         print(f"idpckit: {lead} {url}", flush=True)
