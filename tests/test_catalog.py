@@ -149,3 +149,42 @@ def test_schedule_command_writes_checks_and_reports_errors(tmp_path: Path) -> No
     bad = runner.invoke(main, args)
     assert bad.exit_code == 1 and "02-bad.ipynb" in bad.output and "Traceback" not in bad.output
     assert "The road to 2019" in out.read_text()  # the good file was not overwritten by a broken run
+
+
+@pytest.mark.slow
+def test_a_wheel_carries_the_notebooks_and_the_voila_templates(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("idpckit-*.whl")
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        zf.extractall(site)
+    assert "idpckit/_voila/index.html" in names
+    assert "idpckit/_voila/share/voila/templates/idpckit/index.html.j2" in names
+    code = "from idpckit import catalog; print(catalog.notebooks_dir()); print(len(catalog.catalog()))"
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
+    )
+    where, count = out.stdout.split()
+    assert where.endswith("idpckit/_notebooks")
+    assert int(count) == len(list((REPO / "notebooks").glob("*.ipynb")))

@@ -48,7 +48,7 @@ _STYLE = """
 .idpc-app table.idpc-t1 a, .idpc-app .idpc-t1-details a {color: #1a4f9c; text-decoration: underline;}
 .idpc-app table.idpc-t1 caption {text-align: left; font-weight: 600; padding: 0.3em 0; caption-side: top;}
 .idpc-app table.idpc-t1 thead th {border-bottom: 2px solid #333; vertical-align: bottom;}
-.idpc-app table.idpc-t1 th[scope="row"] {font-weight: normal; min-width: 14em;}
+.idpc-app table.idpc-t1 th[scope="row"] {font-weight: normal; min-width: 11em;}
 .idpc-app table.idpc-t1 td.idpc-num {color: #444; width: 2em;}
 .idpc-app table.idpc-t1 td.idpc-silent {font-style: italic; color: #333; background: #f0f0f0;}
 .idpc-app .idpc-t1-details details {margin: 0.3em 0; padding: 0.3em 0.5em; border: 1px solid #ccc; border-radius: 0.3em;}
