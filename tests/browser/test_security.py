@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -101,3 +102,39 @@ def test_closing_the_tab_stops_its_kernel(kit_server, page) -> None:
         time.sleep(0.25)
     assert not known_to_server(), "the server still lists the kernel of a closed tab"
     assert kid not in kit_server.kernel_processes(), "the kernel of a closed tab is still running"
+
+
+async def _send_oversized(base: str, kid: str, size: int) -> str:
+    """Send one websocket message of ``size`` bytes; return how the server ended the connection."""
+    from tornado.websocket import WebSocketClosedError, websocket_connect
+
+    ws = await websocket_connect(base.replace("http://", "ws://") + f"api/kernels/{kid}/channels")
+    try:
+        await ws.write_message(b"x" * size, binary=True)
+    except WebSocketClosedError:
+        return "closed while sending"
+    message = await asyncio.wait_for(ws.read_message(), timeout=30)
+    while message is not None:  # kernel status messages may come first
+        message = await asyncio.wait_for(ws.read_message(), timeout=30)
+    return f"closed with code {ws.close_code}"
+
+
+def test_oversized_uploads_and_request_bodies_are_refused(kit_server) -> None:
+    from idpckit import serve
+
+    html = httpx.get(kit_server.url("table1-explorer.ipynb"), timeout=120).text
+    kid = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+    with ThreadPoolExecutor(1) as pool:
+        ending = pool.submit(
+            asyncio.run, _send_oversized(kit_server.base, kid, serve.WS_MAX_MESSAGE_BYTES + 1)
+        ).result()
+    # "Message too big": the server drops the connection instead of buffering the message.
+    assert ending in ("closed while sending", "closed with code 1009"), ending
+    # A request announcing a body over the limit is answered 400 before any of it is read.
+    with socket.create_connection(("127.0.0.1", kit_server.port), timeout=10) as raw:
+        raw.sendall(
+            f"POST /voila/api/shutdown/{kid} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Content-Length: {serve.MAX_BODY_BYTES + 1}\r\n\r\n".encode()
+        )
+        assert raw.recv(200).startswith(b"HTTP/1.1 400")
+    assert httpx.get(kit_server.base, timeout=10).status_code == 200  # the server carries on
