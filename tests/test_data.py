@@ -87,7 +87,9 @@ def test_data_dir_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 def test_edits_are_picked_up_without_restarting(data_copy: Path) -> None:
     before = data.load(data_copy)
     path = data_copy / "commitments.csv"
-    path.write_text(path.read_text().replace("Improving access to harm reduction interventions", "Harm reduction (edited)"))
+    path.write_text(
+        path.read_text().replace("Improving access to harm reduction interventions", "Harm reduction (edited)")
+    )
     after = data.load(data_copy)
     assert after is not before
     assert after.commitment("harm-reduction").title == "Harm reduction (edited)"
@@ -121,7 +123,10 @@ def test_unknown_commitment_in_references(data_copy: Path) -> None:
 def test_misspelt_section_lists_the_allowed_ones(data_copy: Path) -> None:
     _edit(data_copy / "references.csv", "gender,md2019,Preamble,PP,9", "gender,md2019,Preambel,PP,9")
     (problem,) = _problems(data_copy)
-    assert "field 'section': 'Preambel' is not a section of md2019; use 'Preamble', 'Stocktaking', 'Way forward'" in problem
+    assert (
+        "field 'section': 'Preambel' is not a section of md2019; use 'Preamble', 'Stocktaking', 'Way forward'"
+        in problem
+    )
 
 
 def test_impossible_date(data_copy: Path) -> None:
@@ -133,8 +138,14 @@ def test_impossible_date(data_copy: Path) -> None:
 
 
 def test_later_fact_without_a_source(data_copy: Path) -> None:
-    _edit(data_copy / "timeline.csv", ",later,CND decision 63/17 (E/2020/28/Add.1); https://www.drugsandalcohol.ie/38869/", ",later,")
-    assert _problems(data_copy) == ["timeline.csv, row 10 (id 'cannabis-vote'), field 'source': a later fact must name its source"]
+    _edit(
+        data_copy / "timeline.csv",
+        ",later,CND decision 63/17 (E/2020/28/Add.1); https://www.drugsandalcohol.ie/38869/",
+        ",later,",
+    )
+    assert _problems(data_copy) == [
+        "timeline.csv, row 10 (id 'cannabis-vote'), field 'source': a later fact must name its source"
+    ]
 
 
 def test_broken_yaml_names_the_line(data_copy: Path) -> None:
@@ -165,7 +176,10 @@ def test_unknown_column(data_copy: Path) -> None:
     _edit(data_copy / "documents.csv", "notes\n", "notes,colour\n")
     problems = _problems(data_copy)
     assert problems  # every row now has one cell too few for the header: reported per row, not a crash
-    assert "documents.csv, row 2 (id 'pd2009'), field 'colour': is not a known column or field; check its spelling" in problems
+    assert (
+        "documents.csv, row 2 (id 'pd2009'), field 'colour': is not a known column or field; check its spelling"
+        in problems
+    )
 
 
 def test_not_utf8(data_copy: Path) -> None:

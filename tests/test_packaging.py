@@ -43,7 +43,18 @@ def test_import_is_cheap() -> None:
 @pytest.mark.slow
 def test_wheel_carries_data_and_finds_it_without_a_checkout(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
     )
@@ -55,6 +66,8 @@ def test_wheel_carries_data_and_finds_it_without_a_checkout(tmp_path: Path) -> N
         zf.extractall(site)
     code = "from idpckit import data; d = data.data_dir(); print(d); print(len(data.load().commitments))"
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
+    )
     where, count = out.stdout.split()
     assert where.endswith("idpckit/_data") and count == "13"

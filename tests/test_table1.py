@@ -59,7 +59,9 @@ def test_every_cell_matches_the_note_after_corrections() -> None:
     for number, cells in printed.items():
         for doc, cell in zip(TABLE1_DOCUMENTS, cells, strict=True):
             expected = {(s, u, fixes.get((doc, ref), ref)) for s, u, ref in atoms(cell)}
-            assert atoms(ours[number][doc]) == expected, f"row {number}, {doc}: {ours[number][doc]!r} vs printed {cell!r}"
+            assert atoms(ours[number][doc]) == expected, (
+                f"row {number}, {doc}: {ours[number][doc]!r} vs printed {cell!r}"
+            )
 
 
 def test_the_typo_is_corrected_and_only_that() -> None:
@@ -73,7 +75,9 @@ def test_rendering_groups_like_the_note() -> None:
     assert by_id["treatment"]["md2019"] == "PP 11; Way forward: OP 1"
     assert by_id["controlled-medicines"]["ungass2016"] == "Chapter 2"
     assert by_id["gender"]["cp2018"] == "-"
-    assert by_id["development"]["cp2018"].startswith("Shared principles: PP 1, bullet points 1, 2, 3; Directions for action")
+    assert by_id["development"]["cp2018"].startswith(
+        "Shared principles: PP 1, bullet points 1, 2, 3; Directions for action"
+    )
 
 
 @pytest.fixture
