@@ -57,7 +57,8 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def _read(path: Path) -> Assessment:
+def read_or_fail(path: Path) -> Assessment:
+    """Read a review (JSON or a filled sheet); a bad file becomes a plain message and exit 1."""
     from .assessment_io import AssessmentError
 
     try:
@@ -66,7 +67,8 @@ def _read(path: Path) -> Assessment:
         raise click.ClickException(str(exc)) from None
 
 
-def _write(output: Path, payload: bytes, what: str) -> None:
+def write_or_fail(output: Path, payload: bytes, what: str) -> None:
+    """Write ``payload`` atomically and say so on stderr; a failed write becomes a plain message."""
     from .files import write_atomic
 
     try:
@@ -196,9 +198,9 @@ def export_command(file: Path, fmt: str | None, output: Path | None) -> None:
     output = output or file.with_suffix(f".{fmt}")
     if output.resolve() == file.resolve():
         raise click.ClickException(f"the output {output} is the input file; choose another name with -o")
-    a = _read(file)
+    a = read_or_fail(file)
     payload = to_csv_bytes(a) if fmt == "csv" else to_xlsx_bytes(a)
-    _write(output, payload, f"the {fmt.upper()} table")
+    write_or_fail(output, payload, f"the {fmt.upper()} table")
 
 
 @main.command("template")
@@ -236,7 +238,7 @@ def template_command(fmt: str | None, scale: str, output: Path | None, force: bo
         raise click.ClickException(
             f"{output} already exists and may be a filled-in sheet; choose another name with -o, or add --force"
         )
-    _write(output, template_bytes(fmt, scale), f"a blank {scale} grading sheet")
+    write_or_fail(output, template_bytes(fmt, scale), f"a blank {scale} grading sheet")
 
 
 @main.command("import")
@@ -262,8 +264,8 @@ def import_command(sheet: Path, output: Path) -> None:
         raise click.ClickException(
             f"the output {output.name} would be a sheet; name the JSON file, e.g. -o review.json"
         )
-    a = _read(sheet)
-    _write(output, a.to_json().encode("utf-8"), f"the assessment ({_summary(a)})")
+    a = read_or_fail(sheet)
+    write_or_fail(output, a.to_json().encode("utf-8"), f"the assessment ({_summary(a)})")
 
 
 @main.command("schema")
@@ -296,9 +298,9 @@ def schema_command(output: Path | None, write_shipped: bool, check: bool) -> Non
         click.echo(f"{SCHEMA_FILE} is up to date.", err=True)
         return
     if write_shipped:
-        _write(SCHEMA_FILE, text.encode("utf-8"), "the JSON Schema")
+        write_or_fail(SCHEMA_FILE, text.encode("utf-8"), "the JSON Schema")
     if output:
-        _write(output, text.encode("utf-8"), "the JSON Schema")
+        write_or_fail(output, text.encode("utf-8"), "the JSON Schema")
     if not (write_shipped or output):
         click.echo(text, nl=False)
 
@@ -403,7 +405,7 @@ def store_show(code: str, store_url: str | None, output: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
     text = stored.assessment.to_json()
     if output:
-        _write(output, text.encode("utf-8"), f"the {stored.status} review {stored.code}")
+        write_or_fail(output, text.encode("utf-8"), f"the {stored.status} review {stored.code}")
     else:
         click.echo(text, nl=False)
 

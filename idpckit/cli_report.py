@@ -1,7 +1,7 @@
 """Commands that turn reviews into documents: ``report``, ``compare`` and ``aggregate``.
 
-Each command reads its input through :func:`idpckit.assessment_io.read_assessment`
-(every bad file gets a plain one-paragraph error), builds the whole output in
+Each command reads its input through :func:`idpckit.cli_assess.read_or_fail` (JSON or a filled grading sheet;
+every bad file gets a plain one-paragraph error), builds the whole output in
 memory, and only then writes it with :func:`idpckit.files.write_atomic`.  So a
 failure at any point, a bad file, a chart that cannot be drawn, a full disk,
 leaves any previous output file exactly as it was, and the command exits 1
@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 import click
 
 from .cli import main
+from .cli_assess import read_or_fail, write_or_fail
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import Assessment
+    pass
 
 #: Show a progress bar when aggregating at least this many files (and stderr is a terminal).
 PROGRESS_FROM = 50
@@ -36,25 +37,6 @@ def _format(output: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
         names = " or ".join(f".{a}" for a in allowed)
         raise click.ClickException(f"cannot tell the format of '{output.name}' from its name; end it with {names}.")
     return found
-
-
-def _read(path: Path) -> Assessment:
-    from .assessment_io import AssessmentError, read_assessment
-
-    try:
-        return read_assessment(path)
-    except AssessmentError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _write(output: Path, payload: bytes, what: str) -> None:
-    from .files import write_atomic
-
-    try:
-        write_atomic(output, payload)
-    except OSError as exc:
-        raise click.ClickException(f"could not write {what} to {output}: {exc.strerror or exc}") from None
-    click.echo(f"Wrote {what} to {output}", err=True)
 
 
 def _build(what: str, make: Callable[[], bytes]) -> bytes:
@@ -97,7 +79,7 @@ def report_command(file: Path, output: Path, fmt: str | None) -> None:
         idpckit report veridia-2024.json -o veridia-2024.pdf
     """
     kind = _format(output, fmt, ("html", "pdf"))
-    assessment = _read(file)
+    assessment = read_or_fail(file)
 
     def make() -> bytes:
         from . import report
@@ -106,7 +88,7 @@ def report_command(file: Path, output: Path, fmt: str | None) -> None:
             return report.pdf_report(assessment)
         return report.html_report(assessment).encode("utf-8")
 
-    _write(output, _build("report", make), f"the {kind.upper()} report")
+    write_or_fail(output, _build("report", make), f"the {kind.upper()} report")
 
 
 @main.command("compare")
@@ -130,14 +112,14 @@ def compare_command(old: Path, new: Path, output: Path) -> None:
         idpckit compare veridia-2023.json veridia-2024.json -o veridia-changes.html
     """
     _format(output, None, ("html",))
-    earlier, later = _read(old), _read(new)
+    earlier, later = read_or_fail(old), read_or_fail(new)
 
     def make() -> bytes:
         from . import report
 
         return report.compare_html(earlier, later).encode("utf-8")
 
-    _write(output, _build("comparison", make), "the year-on-year comparison")
+    write_or_fail(output, _build("comparison", make), "the year-on-year comparison")
 
 
 def _expand(files: tuple[Path, ...]) -> list[Path]:
@@ -213,4 +195,4 @@ def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool,
 
     payload = _build("coalition view", make)
     note = f" ({skipped} file(s) skipped)" if skipped else ""
-    _write(output, payload, f"the coalition view of {len(assessments)} reviews{note}")
+    write_or_fail(output, payload, f"the coalition view of {len(assessments)} reviews{note}")
