@@ -17,12 +17,11 @@ Example::
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import data, scales, table1
-from .lessons import Html
+from .lessons import Html, esc, html_table
 from .schema import TABLE1_DOCUMENTS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,23 +38,10 @@ _STYLE = (
 )
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _table(head: Iterable[str], rows: Iterable[Iterable[str]], caption: str = "") -> str:
-    """An HTML table; cells arrive already escaped (they may hold lists or links)."""
-    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    th = "".join(f'<th scope="col">{_esc(h)}</th>' for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    table = f'<table class="idpckit-t">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
-    return f'{_STYLE}<div class="idpckit-scroll">{table}</div>'
-
-
 def _link(url: str, text: str) -> str:
     if not url.startswith(("http://", "https://")):
-        return _esc(text)
-    return f'<a href="{_esc(url)}" target="_blank" rel="noopener">{_esc(text)}</a>'
+        return esc(text)
+    return f'<a href="{esc(url)}" target="_blank" rel="noopener">{esc(text)}</a>'
 
 
 def _source(files: str) -> str:
@@ -70,11 +56,10 @@ def table1_html(content: data.Content | None = None) -> Html:
     content = content or data.load()
     head = ["#", table1.HEADINGS["commitment"], *(table1.HEADINGS[d] for d in TABLE1_DOCUMENTS)]
     rows = [
-        [_esc(r["number"]), _esc(r["commitment"]), *(_esc(r[d]) for d in TABLE1_DOCUMENTS)]
-        for r in table1.rows(content)
+        [esc(r["number"]), esc(r["commitment"]), *(esc(r[d]) for d in TABLE1_DOCUMENTS)] for r in table1.rows(content)
     ]
-    out = _table(head, rows, "Table 1: tracking progress against global commitments on drug policy")
-    out += f"<p><small>{_esc(table1.LEGEND)}</small></p>"
+    out = html_table(head, rows, "Table 1: tracking progress against global commitments on drug policy")
+    out += f"<p><small>{esc(table1.LEGEND)}</small></p>"
     return Html(out + _source("<code>data/commitments.csv</code>, <code>data/references.csv</code>"))
 
 
@@ -87,17 +72,17 @@ def corrections(content: data.Content | None = None) -> Html:
             continue
         rows.append(
             [
-                f"{content.commitment(r.commitment_id).number}. {_esc(content.commitment(r.commitment_id).title)}",
-                _esc(content.document(r.document).short_name),
-                _esc(r.printed) or "–",
-                _esc(table1.render([r])),
-                _esc(r.note),
+                f"{content.commitment(r.commitment_id).number}. {esc(content.commitment(r.commitment_id).title)}",
+                esc(content.document(r.document).short_name),
+                esc(r.printed) or "–",
+                esc(table1.render([r])),
+                esc(r.note),
             ]
         )
     if not rows:
         return Html("<p>The kit reads every reference exactly as the note prints it.</p>")
     return Html(
-        _table(
+        html_table(
             ["Commitment", "Document", "Printed in the note", "Read in the kit as", "Why"], rows, "Notes on references"
         )
     )
@@ -109,9 +94,9 @@ def silences(content: data.Content | None = None) -> Html:
     parts = []
     for doc in TABLE1_DOCUMENTS:
         silent = [c for c in content.commitments if not content.references_for(c.id, doc)]
-        name = _esc(content.document(doc).short_name)
+        name = esc(content.document(doc).short_name)
         if silent:
-            items = "".join(f"<li>{c.number}. {_esc(c.title)}</li>" for c in silent)
+            items = "".join(f"<li>{c.number}. {esc(c.title)}</li>" for c in silent)
             parts.append(f"<p><b>{name}</b> is silent on {len(silent)} commitment(s):</p><ul>{items}</ul>")
         else:
             parts.append(f"<p><b>{name}</b> references every commitment.</p>")
@@ -131,12 +116,12 @@ def venue_card(avenue_id: str, content: data.Content | None = None) -> Html:
 
 
 def _card(a: Any) -> str:
-    actions = "".join(f"<li>{_esc(x)}</li>" for x in a.actions)
+    actions = "".join(f"<li>{esc(x)}</li>" for x in a.actions)
     links = "".join(f"<li>{_link(link.url, link.title)}</li>" for link in a.links)
-    when = f"<p><b>When:</b> {_esc(a.timing)}</p>" if a.timing else ""
+    when = f"<p><b>When:</b> {esc(a.timing)}</p>" if a.timing else ""
     more = f"<details><summary>Links</summary><ul>{links}</ul></details>" if links else ""
     return (
-        f'<div class="idpckit-card"><h4>{_esc(a.venue)}</h4><p>{_esc(a.why)}</p>'
+        f'<div class="idpckit-card"><h4>{esc(a.venue)}</h4><p>{esc(a.why)}</p>'
         f"<p><b>What you can do:</b></p><ul>{actions}</ul>{when}{more}</div>"
     )
 
@@ -154,11 +139,11 @@ def later_events(content: data.Content | None = None) -> Html:
     """What happened after the note was written (``origin = later`` in ``data/timeline.csv``), with sources."""
     content = content or data.load()
     rows = [
-        [_esc(e.date), f"<b>{_esc(e.title)}</b><br>{_esc(e.description)}", f"<small>{_esc(e.source)}</small>"]
+        [esc(e.date), f"<b>{esc(e.title)}</b><br>{esc(e.description)}", f"<small>{esc(e.source)}</small>"]
         for e in content.timeline
         if e.origin == "later"
     ]
-    return Html(_table(["When", "What happened", "Source"], rows, "After the note (September 2019)"))
+    return Html(html_table(["When", "What happened", "Source"], rows, "After the note (September 2019)"))
 
 
 # --------------------------------------------------------------------------- lesson 6
@@ -167,9 +152,9 @@ def later_events(content: data.Content | None = None) -> Html:
 def commitments(content: data.Content | None = None) -> Html:
     """The Table 1 commitments with their theme and what a good situation looks like, in plain words."""
     content = content or data.load()
-    rows = [[_esc(c.number), f"<b>{_esc(c.title)}</b>", _esc(c.theme), _esc(c.summary)] for c in content.commitments]
+    rows = [[esc(c.number), f"<b>{esc(c.title)}</b>", esc(c.theme), esc(c.summary)] for c in content.commitments]
     return Html(
-        _table(["#", "Commitment", "Theme", "In plain words"], rows, "The commitments you can grade")
+        html_table(["#", "Commitment", "Theme", "In plain words"], rows, "The commitments you can grade")
         + _source("<code>data/commitments.csv</code>")
     )
 
@@ -181,11 +166,11 @@ def scales_legend() -> Html:
         for lvl in scales.levels(scale).values():
             swatch = (
                 f'<span style="display:inline-block;width:2.2em;background:{lvl.colour};color:{lvl.text_colour};'
-                f'text-align:center;border:1px solid #333">{_esc(lvl.symbol)}</span>'
+                f'text-align:center;border:1px solid #333">{esc(lvl.symbol)}</span>'
             )
             shown = str(lvl.value) if isinstance(lvl.value, int) else str(lvl.value).capitalize()
-            rows.append([_esc(scales.SCALE_LABELS[scale]), f"<b>{_esc(shown)}</b>", swatch, _esc(lvl.label)])
-    return Html(_table(["Scale", "Grade", "Shown as", "Meaning"], rows, "The two scales the note suggests"))
+            rows.append([esc(scales.SCALE_LABELS[scale]), f"<b>{esc(shown)}</b>", swatch, esc(lvl.label)])
+    return Html(html_table(["Scale", "Grade", "Shown as", "Meaning"], rows, "The two scales the note suggests"))
 
 
 def rubric(commitment_id: str, content: data.Content | None = None) -> Html:
@@ -193,20 +178,20 @@ def rubric(commitment_id: str, content: data.Content | None = None) -> Html:
     content = content or data.load()
     c = content.commitment(commitment_id)
     r = content.rubric_for(commitment_id)
-    questions = "".join(f"<li>{_esc(q)}</li>" for q in r.questions)
+    questions = "".join(f"<li>{esc(q)}</li>" for q in r.questions)
     indicators = "".join(
-        f"<li><b>{_esc(i.indicator)}</b><br><small>Where: {_esc(i.where)}</small></li>" for i in r.indicators
+        f"<li><b>{esc(i.indicator)}</b><br><small>Where: {esc(i.where)}</small></li>" for i in r.indicators
     )
     sources = "".join(f"<li>{_link(s.url, s.name)}</li>" for s in r.sources)
-    levels = _table(
+    levels = html_table(
         ["Grade", "What it looks like"],
         [
-            [f"<b>{g} {_esc(scales.FIVE_POINT[int(g)].symbol)} {_esc(scales.FIVE_POINT[int(g)].label)}</b>", _esc(t)]
+            [f"<b>{g} {esc(scales.FIVE_POINT[int(g)].symbol)} {esc(scales.FIVE_POINT[int(g)].label)}</b>", esc(t)]
             for g, t in sorted(r.levels.items())
         ],
     )
     return Html(
-        f'{_STYLE}<div class="idpckit-card"><h4>{c.number}. {_esc(c.title)}</h4>'
+        f'{_STYLE}<div class="idpckit-card"><h4>{c.number}. {esc(c.title)}</h4>'
         f"<p><b>Questions to ask about your country</b></p><ul>{questions}</ul>"
         f"<p><b>Facts to look up, and where</b></p><ul>{indicators}</ul>"
         + (f"<p><b>Sources</b></p><ul>{sources}</ul>" if sources else "")
@@ -238,12 +223,12 @@ class RubricBrowser:
         try:
             self.card.value = str(rubric(change["new"], self.content))
         except Exception as exc:  # Voilà hides tracebacks: say it in the page
-            self.card.value = f"<p>✖ This rubric could not be shown ({_esc(exc)}). Please tell your trainer.</p>"
+            self.card.value = f"<p>✖ This rubric could not be shown ({esc(exc)}). Please tell your trainer.</p>"
 
 
 def _grade_cell(grade: Any, scale: scales.Scale) -> str:
     lvl = scales.level(grade, scale)
-    return f"<b>{_esc(lvl.short)}</b><br><small>{_esc(lvl.label)}</small>"
+    return f"<b>{esc(lvl.short)}</b><br><small>{esc(lvl.label)}</small>"
 
 
 def entries(assessment: Assessment, ids: Sequence[str] | None = None, content: data.Content | None = None) -> Html:
@@ -254,21 +239,23 @@ def entries(assessment: Assessment, ids: Sequence[str] | None = None, content: d
         if ids is not None and e.commitment_id not in ids:
             continue
         c = content.commitment(e.commitment_id)
-        sources = "".join(f"<li>{_esc(s.title)} <small>({_esc(s.kind)})</small></li>" for s in e.sources)
+        sources = "".join(f"<li>{esc(s.title)} <small>({esc(s.kind)})</small></li>" for s in e.sources)
         rows.append(
             [
-                f"{c.number}. {_esc(c.title)}",
+                f"{c.number}. {esc(c.title)}",
                 _grade_cell(e.grade, assessment.scale),
-                _esc(e.evidence) + (f"<ul>{sources}</ul>" if sources else ""),
-                _esc(e.recommendation) or "–",
-                _esc(e.confidence or "–"),
+                esc(e.evidence) + (f"<ul>{sources}</ul>" if sources else ""),
+                esc(e.recommendation) or "–",
+                esc(e.confidence or "–"),
             ]
         )
     who = ", ".join(assessment.organisations) or assessment.assessor or "an organisation"
     caption = f"{assessment.country_name}, {assessment.year}: review by {who}"
     if assessment.fictional:
         caption += " (fictional example)"
-    return Html(_table(["Commitment", "Grade", "Evidence and sources", "Recommendation", "Confidence"], rows, caption))
+    return Html(
+        html_table(["Commitment", "Grade", "Evidence and sources", "Recommendation", "Confidence"], rows, caption)
+    )
 
 
 def side_by_side(assessments: Sequence[Assessment], commitment_id: str, content: data.Content | None = None) -> Html:
@@ -280,10 +267,10 @@ def side_by_side(assessments: Sequence[Assessment], commitment_id: str, content:
         e = a.entry(commitment_id)
         who = ", ".join(a.organisations) or a.assessor or "?"
         if e is None:
-            rows.append([_esc(who), "–", "Not tracked in this review.", "–"])
+            rows.append([esc(who), "–", "Not tracked in this review.", "–"])
             continue
-        rows.append([_esc(who), _grade_cell(e.grade, a.scale), _esc(e.evidence) or "–", _esc(e.confidence or "–")])
-    return Html(_table(["Review", "Grade", "Evidence", "Confidence"], rows, f"{c.number}. {c.title}"))
+        rows.append([esc(who), _grade_cell(e.grade, a.scale), esc(e.evidence) or "–", esc(e.confidence or "–")])
+    return Html(html_table(["Review", "Grade", "Evidence", "Confidence"], rows, f"{c.number}. {c.title}"))
 
 
 def figure(fig: Figure, description: str) -> Html:
@@ -293,6 +280,6 @@ def figure(fig: Figure, description: str) -> Html:
     svg = to_svg(fig)
     svg = svg[svg.index("<svg") :]  # drop the XML prologue: the SVG sits inside an HTML page
     return Html(
-        f'{_STYLE}<figure class="idpckit-fig" role="img" aria-label="{_esc(description)}">{svg}'
-        f"<figcaption><small>{_esc(description)}</small></figcaption></figure>"
+        f'{_STYLE}<figure class="idpckit-fig" role="img" aria-label="{esc(description)}">{svg}'
+        f"<figcaption><small>{esc(description)}</small></figcaption></figure>"
     )

@@ -48,14 +48,14 @@ class Html:
         return self.markup
 
 
-def _esc(text: object) -> str:
+def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _table(head: Iterable[str], rows: Iterable[Iterable[str]], caption: str = "") -> str:
-    """An HTML table; cells are given already escaped (so they may hold links or lists)."""
-    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    th = "".join(f'<th scope="col">{_esc(h)}</th>' for h in head)
+def html_table(head: Iterable[str], rows: Iterable[Iterable[str]], caption: str = "") -> str:
+    """An HTML table that scrolls inside its box on a phone; cells are given already escaped (they may hold links or lists)."""
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    th = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     table = f'<table class="idpckit-table">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
     return f'{_TABLE_STYLE}<div class="idpckit-wide">{table}</div>'
@@ -78,12 +78,12 @@ def overview(root: str | os.PathLike[str] | None = None) -> Html:
     apps = [e for e in found.entries if e.kind == "app"]
     rows = []
     for e in lessons:
-        goals = "".join(f"<li>{_esc(o)}</li>" for o in e.objectives)
+        goals = "".join(f"<li>{esc(o)}</li>" for o in e.objectives)
         what = (
-            f'<a href="{_esc(e.name)}">{_esc(e.title)}</a><br><small>{_esc(e.summary)}</small>'
+            f'<a href="{esc(e.name)}">{esc(e.title)}</a><br><small>{esc(e.summary)}</small>'
             f"<details><summary>Objectives</summary><ul>{goals}</ul></details>"
         )
-        rows.append([_esc(e.order), what, f"{e.teaching} min", f"{e.exercises} min", f"<b>{e.minutes} min</b>"])
+        rows.append([esc(e.order), what, f"{e.teaching} min", f"{e.exercises} min", f"<b>{e.minutes} min</b>"])
     total = sum(e.minutes for e in lessons)
     rows.append(
         [
@@ -94,12 +94,12 @@ def overview(root: str | os.PathLike[str] | None = None) -> Html:
             f"<b>{total} min ({total // 60} h {total % 60:02d})</b>",
         ]
     )
-    out = _table(["#", "Lesson", "Teaching", "Exercises", "Total"], rows, "Lessons and how long they take")
+    out = html_table(["#", "Lesson", "Teaching", "Exercises", "Total"], rows, "Lessons and how long they take")
     if apps:
-        items = "".join(f'<li><a href="{_esc(a.name)}">{_esc(a.title)}</a>: {_esc(a.summary)}</li>' for a in apps)
+        items = "".join(f'<li><a href="{esc(a.name)}">{esc(a.title)}</a>: {esc(a.summary)}</li>' for a in apps)
         out += f"<p><b>Apps</b> (exercises that run as web pages):</p><ul>{items}</ul>"
     if found.problems:
-        items = "".join(f"<li>{_esc(p)}</li>" for p in found.problems)
+        items = "".join(f"<li>{esc(p)}</li>" for p in found.problems)
         out += f"<p>⚠ <b>Please tell your trainer:</b> some notebooks could not be listed.</p><ul>{items}</ul>"
     return Html(out)
 
@@ -115,18 +115,18 @@ def documents(ids: Iterable[str], content: data.Content | None = None) -> Html:
     rows = []
     for doc_id in ids:
         d = content.document(doc_id)
-        link = f'<a href="{_esc(d.url)}" target="_blank" rel="noopener">text</a>' if d.url else ""
+        link = f'<a href="{esc(d.url)}" target="_blank" rel="noopener">text</a>' if d.url else ""
         later = " ■ <small>(after the 2019 note)</small>" if d.origin == "later" else ""
         rows.append(
             [
-                f"<b>{_esc(d.short_name)}</b>{later}<br><small><i>{_esc(d.title)}</i></small>",
-                _esc(format_date(d.date, d.date_end)),
-                _esc(d.adopted_by),
-                _esc(d.symbol) or "–",
+                f"<b>{esc(d.short_name)}</b>{later}<br><small><i>{esc(d.title)}</i></small>",
+                esc(format_date(d.date, d.date_end)),
+                esc(d.adopted_by),
+                esc(d.symbol) or "–",
                 link,
             ]
         )
-    return Html(_table(["Document", "Adopted", "By", "Symbol", "Link"], rows, "The documents of this lesson"))
+    return Html(html_table(["Document", "Adopted", "By", "Symbol", "Link"], rows, "The documents of this lesson"))
 
 
 def timeline_chart(content: data.Content | None = None) -> Html:
@@ -144,15 +144,15 @@ def asks(content: data.Content | None = None) -> Html:
     content = content or data.load()
     parts = []
     for a in content.asks:
-        wins = "".join(f"<li>✔ {_esc(x)}</li>" for x in a.wins)
-        challenges = "".join(f"<li>✖ {_esc(x)}</li>" for x in a.challenges)
+        wins = "".join(f"<li>✔ {esc(x)}</li>" for x in a.wins)
+        challenges = "".join(f"<li>✖ {esc(x)}</li>" for x in a.challenges)
         symbol = VERDICT_SYMBOLS[a.verdict_level]
         parts.append(
-            f'<div class="idpckit-card"><h4>Ask {a.number}: {_esc(a.title)}</h4>'
-            f"<p>{_esc(a.asked)}</p>"
+            f'<div class="idpckit-card"><h4>Ask {a.number}: {esc(a.title)}</h4>'
+            f"<p>{esc(a.asked)}</p>"
             f"<details><summary><b>What was won</b> ({len(a.wins)})</summary><ul>{wins}</ul></details>"
             f"<details><summary><b>What was not</b> ({len(a.challenges)})</summary><ul>{challenges}</ul></details>"
-            f"<p><b>{symbol} Verdict: {_esc(a.verdict_level)}.</b> {_esc(a.verdict)}</p></div>"
+            f"<p><b>{symbol} Verdict: {esc(a.verdict_level)}.</b> {esc(a.verdict)}</p></div>"
         )
     note = (
         "<p><small>Wins and challenges summarise IDPC's advocacy note of September 2019 in our words; "
@@ -173,13 +173,13 @@ def goals(content: data.Content | None = None) -> Html:
     parts = []
     for g in content.goals:
         linked = "".join(
-            f"<li>{c.number}. {_esc(c.title)}</li>" for c in (content.commitment(i) for i in g.commitment_ids)
+            f"<li>{c.number}. {esc(c.title)}</li>" for c in (content.commitment(i) for i in g.commitment_ids)
         )
         table1 = f"<ul>{linked}</ul>" if linked else " none directly."
         parts.append(
-            f'<div class="idpckit-card"><h4>Goal {g.number}: {_esc(g.theme)}</h4>'
-            f"<p>{_esc(g.goal)}</p>"
-            f"<p><b>Key phrase:</b> “{_esc(g.key_phrase)}”</p>"
+            f'<div class="idpckit-card"><h4>Goal {g.number}: {esc(g.theme)}</h4>'
+            f"<p>{esc(g.goal)}</p>"
+            f"<p><b>Key phrase:</b> “{esc(g.key_phrase)}”</p>"
             f"<p><b>Table 1 commitments</b> (lesson 4):{table1}</p></div>"
         )
     note = (
@@ -196,10 +196,10 @@ def workplan(content: data.Content | None = None) -> Html:
     rows = []
     for y in content.workplan:
         challenges = ", ".join(str(n) for n in y.stocktaking_challenges) or "all commitments"
-        rows.append([f"<b>{y.year}</b>", _esc(y.theme), _esc(y.topics), _esc(challenges), _esc(y.held) or "–"])
+        rows.append([f"<b>{y.year}</b>", esc(y.theme), esc(y.topics), esc(challenges), esc(y.held) or "–"])
     numbers = sorted({n for y in content.workplan for n in y.stocktaking_challenges})
     span = f"{numbers[0]} to {numbers[-1]}" if numbers else "none"
-    out = _table(
+    out = html_table(
         ["Year", "Theme", "Topics", "Challenges of the stocktaking paragraph", "Meeting held"],
         rows,
         "How the CND turned the stocktaking paragraph into yearly meetings",

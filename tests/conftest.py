@@ -7,11 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from wheel_helpers import BuiltWheel, build_wheel
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> BuiltWheel:
+    """The kit built as a wheel once per session (several tests check what it carries)."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from wheel_helpers import BuiltWheel, run_from_wheel
 
 from idpckit import catalog
 from idpckit.cli import main
@@ -152,39 +153,10 @@ def test_schedule_command_writes_checks_and_reports_errors(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_a_wheel_carries_the_notebooks_and_the_voila_templates(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-    import zipfile
-
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("idpckit-*.whl")
-    site = tmp_path / "site"
-    with zipfile.ZipFile(wheel) as zf:
-        names = set(zf.namelist())
-        zf.extractall(site)
-    assert "idpckit/_voila/index.html" in names
-    assert "idpckit/_voila/share/voila/templates/idpckit/index.html.j2" in names
+def test_a_wheel_carries_the_notebooks_and_the_voila_templates(built_wheel: BuiltWheel, tmp_path: Path) -> None:
+    assert "idpckit/_voila/index.html" in built_wheel.names
+    assert "idpckit/_voila/share/voila/templates/idpckit/index.html.j2" in built_wheel.names
     code = "from idpckit import catalog; print(catalog.notebooks_dir()); print(len(catalog.catalog()))"
-    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
-    )
-    where, count = out.stdout.split()
+    where, count = run_from_wheel(built_wheel, code, tmp_path).split()
     assert where.endswith("idpckit/_notebooks")
     assert int(count) == len(list((REPO / "notebooks").glob("*.ipynb")))

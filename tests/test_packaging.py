@@ -6,11 +6,11 @@ import re
 import subprocess
 import sys
 import tomllib
-import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
+from wheel_helpers import BuiltWheel, run_from_wheel
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -41,33 +41,8 @@ def test_import_is_cheap() -> None:
 
 
 @pytest.mark.slow
-def test_wheel_carries_data_and_finds_it_without_a_checkout(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("idpckit-*.whl")
-    site = tmp_path / "site"
-    with zipfile.ZipFile(wheel) as zf:
-        names = set(zf.namelist())
-        assert "idpckit/_data/commitments.csv" in names and "idpckit/_data/rubric.yaml" in names
-        zf.extractall(site)
+def test_wheel_carries_data_and_finds_it_without_a_checkout(built_wheel: BuiltWheel, tmp_path: Path) -> None:
+    assert "idpckit/_data/commitments.csv" in built_wheel.names and "idpckit/_data/rubric.yaml" in built_wheel.names
     code = "from idpckit import data; d = data.data_dir(); print(d); print(len(data.load().commitments))"
-    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
-    )
-    where, count = out.stdout.split()
+    where, count = run_from_wheel(built_wheel, code, tmp_path).split()
     assert where.endswith("idpckit/_data") and count == "13"
