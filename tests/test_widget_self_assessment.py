@@ -844,3 +844,26 @@ def test_error_box_guard_turns_exceptions_into_a_message() -> None:
     box.guard(broken)(None)
     assert box.kind == "error" and "disk <full>" in box.message
     assert "disk &lt;full&gt;" in box.widget.value and 'role="alert"' in box.widget.value
+
+
+def test_summary_is_on_screen_before_the_chart_and_files_are_made(
+    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Making the PDF takes seconds: the trainee must see the summary (and 'Preparing') meanwhile."""
+    from idpckit.widgets import sa_summary
+
+    app = make_app(store, content)
+    fill_setup(app)
+    grade_all(app, store, content, FIVE)
+    seen: list[tuple[bool, str]] = []
+    original = sa_summary.SummaryStep._make_links
+
+    def spy(self: sa_summary.SummaryStep, assessment: Assessment) -> None:
+        seen.append((app.body.children[0] is self.widget, self.links.value))
+        original(self, assessment)
+
+    monkeypatch.setattr(sa_summary.SummaryStep, "_make_links", spy)
+    app.go("summary")
+    assert seen and seen[0][0], "the files were built before the summary was shown"
+    assert "Preparing your files" in seen[0][1]
+    assert "Report (PDF)" in app.summary.links.value  # and they do arrive

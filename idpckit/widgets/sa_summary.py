@@ -97,6 +97,7 @@ class SummaryStep:
         self._on_submit = on_submit
         self._files_key: str | None = None
         self._scorecard_key: str | None = None
+        self._pending_key: str | None = None  # the review the quick parts show; the slow parts catch up
         self.assessment: Assessment | None = None
         self.files: dict[str, bytes] = {}  # filename -> bytes, of the links last made
 
@@ -176,8 +177,14 @@ class SummaryStep:
 
     # -- showing a review ----------------------------------------------------------
 
-    def refresh(self, assessment: Assessment, *, submitted: bool) -> None:
-        """Show ``assessment``: gaps and table at once; the chart and files only when it changed."""
+    def refresh(self, assessment: Assessment, *, submitted: bool, slow: bool = True) -> None:
+        """Show ``assessment``: gaps and table at once; the chart and files only when it changed.
+
+        With ``slow=False`` only the quick parts are updated and the chart and files are
+        marked as being prepared; the caller shows the step and then calls
+        :meth:`refresh_slow`, so the trainee sees the summary at once instead of waiting
+        on the previous step while a PDF is laid out.
+        """
         self.assessment = assessment
         n, graded = len(assessment.entries), assessment.graded_count
         who = ", ".join(assessment.organisations) or "your organisation"
@@ -196,17 +203,26 @@ class SummaryStep:
         key = hashlib.sha256(assessment.to_json().encode()).hexdigest()
         if key != self._files_key:
             self.links.value = "<p class='idpc-small' role='status'>⏳ Preparing your files…</p>"
+        self.submit.disabled = submitted
+        if submitted:
+            self.confirm_box.layout.display = "none"
+            where = f" to room {esc(assessment.room)}" if assessment.room else ""
+            self.submit_message.show_html(f"This review has been submitted{where}. It can no longer be changed.", "ok")
+        self._pending_key = key
+        if slow:
+            self.refresh_slow()
+
+    def refresh_slow(self) -> None:
+        """Draw the scorecard and build the downloads, if the review changed since they were made."""
+        assessment, key = self.assessment, self._pending_key
+        if assessment is None or key is None:
+            return
         if key != self._scorecard_key:
             self._show_scorecard(assessment)
             self._scorecard_key = key
         if key != self._files_key:
             self._make_links(assessment)
             self._files_key = key
-        self.submit.disabled = submitted
-        if submitted:
-            self.confirm_box.layout.display = "none"
-            where = f" to room {esc(assessment.room)}" if assessment.room else ""
-            self.submit_message.show_html(f"This review has been submitted{where}. It can no longer be changed.", "ok")
 
     def _title(self, cid: str) -> str:
         c = self.content.commitment(cid)

@@ -448,13 +448,15 @@ class SelfAssessmentApp:
         if position == SETUP:
             widget = self._ensure_setup().widget
         elif position == SUMMARY:
-            widget = self._ensure_summary().widget
+            widget = self._ensure_summary(slow=False).widget
         else:
             widget = self.step(position).widget
         self.position = position
         self.body.children = [widget]
         self._show_nav(True)
         self._update_nav()
+        if position == SUMMARY and self.summary is not None:
+            self.summary.refresh_slow()  # the summary is on screen; the chart and files follow
 
     def go_relative(self, delta: int) -> None:
         """Back (-1) or Next (+1).  Leaving the set-up forwards needs a complete set-up."""
@@ -552,13 +554,13 @@ class SelfAssessmentApp:
             self.steps[commitment_id] = step
         return self.steps[commitment_id]
 
-    def _ensure_summary(self) -> SummaryStep:
+    def _ensure_summary(self, slow: bool = True) -> SummaryStep:
         if self.summary is None:
             from .sa_summary import SummaryStep
 
             self.summary = SummaryStep(self.content, on_go=self.go, on_submit=self.submit)
         assert self.assessment is not None
-        self.summary.refresh(self.assessment, submitted=self.status == "submitted")
+        self.summary.refresh(self.assessment, submitted=self.status == "submitted", slow=slow)
         return self.summary
 
     # -- changes and saving ----------------------------------------------------------
