@@ -5,7 +5,7 @@ Reusable fixtures (for any test under tests/browser/):
 ``kit_server`` (session)
     A running ``idpckit serve --no-browser`` on a free port of 127.0.0.1, started as a
     subprocess in its own process group with a private SQLite store (``.store_url``,
-    ``.store_path``). Its Voilà log is saved to ``test-artifacts/voila-server-<worker>.log``.
+    ``.store_path``). Its Voilà log is saved to ``test-artifacts/voila-server-<worker>-<port>.log``.
     ``kit_server.url("table1-explorer.ipynb", "code=ABCD")`` gives a page's address,
     ``kit_server.base`` the index page. Stopped (SIGTERM, then SIGKILL) at the end.
 ``chromium`` (session)
@@ -178,9 +178,9 @@ def _stop(proc: subprocess.Popen) -> None:
 def kit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KitServer]:
     ARTIFACTS.mkdir(exist_ok=True)
     worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    log_path = ARTIFACTS / f"voila-server-{worker_id}.log"
     store_path = tmp_path_factory.mktemp("store") / "reviews.sqlite"
     port = _free_port()
+    log_path = ARTIFACTS / f"voila-server-{worker_id}-{port}.log"  # the port keeps two sessions' logs apart
     exe = shutil.which("idpckit", path=str(Path(sys.executable).parent)) or "idpckit"
     cmd = [exe, "serve", "--no-browser", "--port", str(port), "--host", "127.0.0.1", "--store", str(store_path)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
