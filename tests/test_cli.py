@@ -50,3 +50,9 @@ def test_data_check_ok_and_broken(data_copy: Path) -> None:
     assert bad.exit_code == 1
     assert "goals.csv" in bad.output and "row 2" in bad.output and "number" in bad.output and "theme" in bad.output
     assert "problem(s)" in bad.output
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in main.commands if f"idpckit {name}" not in readme]
+    assert not missing, f"README.md does not mention: {', '.join(missing)}"
