@@ -46,7 +46,9 @@ def test_hygiene(path: Path):
             assert cell.execution_count is None, f"{path.name}: cell {i} was committed with an execution count"
     meta = nb.metadata.get("idpckit")
     assert isinstance(meta, dict), f"{path.name}: no 'idpckit' notebook metadata"
-    assert KEYS <= set(meta) <= KEYS | OPTIONAL_KEYS, f"{path.name}: metadata keys {sorted(meta)} differ from {sorted(KEYS)}"
+    assert KEYS <= set(meta) <= KEYS | OPTIONAL_KEYS, (
+        f"{path.name}: metadata keys {sorted(meta)} differ from {sorted(KEYS)}"
+    )
     assert meta["kind"] in ("lesson", "app")
     assert isinstance(meta["order"], int) and isinstance(meta["teaching"], int) and isinstance(meta["exercises"], int)
     assert meta["title"].strip() and meta["summary"].strip() and "\n" not in meta["summary"]
