@@ -81,6 +81,8 @@ STYLE = """
   border: 1px solid #0072B2; border-radius: 0.3em; text-decoration: none;}
 .idpc-app input.idpc-copy {width: 100%; max-width: 40em; font-family: monospace; padding: 0.2em;}
 .idpc-app img {max-width: 100%; height: auto;}
+.idpc-app ul.idpc-levels {list-style: none; padding-left: 0;}
+.idpc-app ul.idpc-levels li {margin: 0.4em 0; line-height: 1.4;}
 </style>
 """
 

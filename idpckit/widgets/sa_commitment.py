@@ -67,7 +67,7 @@ def rubric_html(rubric: Rubric, scale: scales.Scale) -> str:
     levels = []
     for score in (1, 3, 5):
         grade: scales.Grade = score if scale == "five-point" else _SCORE_TO_LIGHT[score]
-        levels.append(f"<dt><strong>{esc(grade_label(grade, scale))}</strong></dt><dd>{esc(rubric.level(score))}</dd>")
+        levels.append(f"<li><strong>{esc(grade_label(grade, scale))}:</strong> {esc(rubric.level(score))}</li>")
     between = (
         "<p class='idpc-small'>Give a 2 or a 4 when the situation sits between two descriptions.</p>"
         if scale == "five-point"
@@ -86,7 +86,7 @@ def rubric_html(rubric: Rubric, scale: scales.Scale) -> str:
     )
     parts = [
         "<div class='idpc-prose'><strong>How to grade it</strong>",
-        f"<details open><summary>What the grades look like</summary><dl>{''.join(levels)}</dl>{between}</details>",
+        f"<details open><summary>What the grades look like</summary><ul class='idpc-levels'>{''.join(levels)}</ul>{between}</details>",
         f"<details><summary>Questions to ask about your country</summary><ul>{questions}</ul></details>",
         f"<details><summary>Facts to look up, and where</summary><ul>{indicators}</ul></details>",
     ]
