@@ -24,6 +24,29 @@ def main() -> None:
     """
 
 
+def emit_generated(text: str, output: Path | None, *, check: bool, command: str, what: str) -> None:
+    """Print a generated document, write it atomically to ``output``, or (``check``) exit 1 if ``output`` is stale.
+
+    Shared by the commands that regenerate files kept in the repository
+    (``workshop/schedule.md``, ``workshop/solutions.md``), whose tests run ``--check``.
+    """
+    from .files import write_atomic
+
+    if check:
+        if output is None:
+            raise click.UsageError("--check needs -o/--output, the file to compare with.")
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
+        if current != text:
+            click.echo(f"{output} is out of date; run: idpckit {command} -o {output}", err=True)
+            sys.exit(1)
+        click.echo(f"{output} is up to date.", err=True)
+    elif output:
+        write_atomic(output, text.encode("utf-8"))
+        click.echo(f"Wrote {what} to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command("table1")
 @click.option(
     "--format",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from .cli import main
+from .cli import emit_generated, main
 
 
 @main.command("solutions")
@@ -24,7 +23,6 @@ def solutions_command(output: Path | None, check: bool) -> None:
         idpckit solutions -o workshop/solutions.md --check
     """
     from . import data, solutions
-    from .files import write_atomic
     from .widgets.checks import ExerciseError
     from .widgets.table1_quiz import QuizError
 
@@ -32,17 +30,4 @@ def solutions_command(output: Path | None, check: bool) -> None:
         text = solutions.markdown()
     except (data.DataError, ExerciseError, QuizError) as exc:
         raise click.ClickException(str(exc)) from None
-    if check:
-        if output is None:
-            raise click.ClickException("--check needs --output FILE, the file to compare with.")
-        current = output.read_text(encoding="utf-8") if output.is_file() else ""
-        if current != text:
-            click.echo(f"{output} is out of date; run: idpckit solutions -o {output}", err=True)
-            sys.exit(1)
-        click.echo(f"{output} is up to date.", err=True)
-        return
-    if output:
-        write_atomic(output, text.encode("utf-8"))
-        click.echo(f"Wrote the solution sheet to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit_generated(text, output, check=check, command="solutions", what="the solution sheet")

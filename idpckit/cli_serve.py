@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from .cli import main
+from .cli import emit_generated, main
 
 
 @main.command("serve")
@@ -78,23 +77,9 @@ def schedule_command(output: Path | None, check: bool, root: Path | None) -> Non
         idpckit schedule -o workshop/schedule.md --check
     """
     from . import catalog
-    from .files import write_atomic
 
     try:
         text = catalog.schedule_markdown(catalog.catalog(root))
     except catalog.CatalogError as exc:
         raise click.ClickException(str(exc)) from None
-    if check:
-        if output is None:
-            raise click.UsageError("--check needs -o/--output, the file to compare with.")
-        current = output.read_text(encoding="utf-8") if output.is_file() else None
-        if current != text:
-            click.echo(f"{output} is out of date; run: idpckit schedule -o {output}", err=True)
-            sys.exit(1)
-        click.echo(f"{output} is up to date.", err=True)
-        return
-    if output:
-        write_atomic(output, text.encode("utf-8"))
-        click.echo(f"Wrote the schedule to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit_generated(text, output, check=check, command="schedule", what="the schedule")
