@@ -22,7 +22,8 @@ def solutions_command(output: Path | None, check: bool) -> None:
         idpckit solutions -o workshop/solutions.md
         idpckit solutions -o workshop/solutions.md --check
     """
-    from . import data, solutions
+    from . import data
+    from .exercises import solutions
     from .widgets.checks import ExerciseError
     from .widgets.table1_quiz import QuizError
 

@@ -478,7 +478,7 @@ def test_solution_sheet_is_up_to_date():
 
 
 def test_solution_sheet_follows_a_data_correction(data_copy, monkeypatch):
-    from idpckit import solutions
+    from idpckit.exercises import solutions
 
     refs = data_copy / "references.csv"
     refs.write_text(refs.read_text(encoding="utf-8") + "gender,cp2018,Directions for action,bullet,15,,\n", "utf-8")

@@ -8,7 +8,7 @@ the printed sheet is generated, like the Table 1 handout, and a test keeps
 
 Example::
 
-    >>> from idpckit import solutions
+    >>> from idpckit.exercises import solutions
     >>> "## Lesson 4" in solutions.markdown()
     True
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import data
+from .. import data
 
 #: Lesson number -> files of computed checks in data/exercises/computed (without .yaml).
 COMPUTED = {5: ["05-checks"], 6: ["06-checks"], 7: ["07-checks"]}
@@ -53,7 +53,7 @@ def spec_markdown(spec: Any) -> list[str]:
 
 
 def _quiz_markdown(content: data.Content) -> list[str]:
-    from .widgets.table1_quiz import load_questions
+    from ..widgets.table1_quiz import load_questions
 
     questions, skipped = load_questions(content)
     lines = ["### Table 1 quiz (answers computed from `data/references.csv`)", ""]
@@ -65,8 +65,8 @@ def _quiz_markdown(content: data.Content) -> list[str]:
 
 def markdown(content: data.Content | None = None) -> str:
     """The whole solution sheet, lesson by lesson."""
-    from . import catalog
-    from .widgets import checks, computed_checks
+    from .. import catalog
+    from ..widgets import checks, computed_checks
 
     content = content or data.load()
     titles = {e.order: e.title for e in catalog.scan().entries if e.kind == "lesson"}
