@@ -305,6 +305,13 @@ def _coalition_rows(merged: list[Consensus], assessments: Sequence[Assessment], 
     return rows
 
 
+def agreement_text(assessments: Sequence[Assessment], commitment_ids: Sequence[str]) -> str:
+    """Krippendorff's ordinal alpha over the reviews, in plain words (the room dashboard says the same)."""
+    from .agreement import reading, review_alpha
+
+    return reading(review_alpha(assessments, commitment_ids), coders=len(assessments))
+
+
 def coalition_html(assessments: Sequence[Assessment], content: Content | None = None) -> str:
     """The coalition view of several reviews of one country and year, as one HTML page.
 
@@ -324,6 +331,7 @@ def coalition_html(assessments: Sequence[Assessment], content: Content | None = 
         reviews=reviews,
         rows=rows,
         disagreements=[r for r in rows if r["c"].disagree],
+        alpha=agreement_text(assessments, [c.commitment_id for c in merged]),
         light_used=any(a.scale == "traffic-light" for a in assessments),
         matrix_limit=MATRIX_LIMIT,
         not_assessed=scales.NOT_ASSESSED,
