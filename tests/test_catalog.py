@@ -154,8 +154,8 @@ def test_schedule_command_writes_checks_and_reports_errors(tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_a_wheel_carries_the_notebooks_and_the_voila_templates(built_wheel: BuiltWheel, tmp_path: Path) -> None:
-    assert "idpckit/_voila/index.html" in built_wheel.names
-    assert "idpckit/_voila/share/voila/templates/idpckit/index.html.j2" in built_wheel.names
+    assert "idpckit/serve/_voila/index.html" in built_wheel.names
+    assert "idpckit/serve/_voila/share/voila/templates/idpckit/index.html.j2" in built_wheel.names
     code = "from idpckit import catalog; print(catalog.notebooks_dir()); print(len(catalog.catalog()))"
     where, count = run_from_wheel(built_wheel, code, tmp_path).split()
     assert where.endswith("idpckit/_notebooks")

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, catalog
+from .. import __version__, catalog
 
 if TYPE_CHECKING:  # pragma: no cover
     from traitlets.config import Config
@@ -136,7 +136,7 @@ def index_html(scan: catalog.Scan, base_url: str = "/") -> str:
     """The index page: apps, then lessons with summaries, objectives and times."""
     import jinja2
 
-    from . import data
+    from .. import data
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(INDEX_TEMPLATE.read_text(encoding="utf-8"))
@@ -322,7 +322,7 @@ def serve(opts: Options) -> None:
     if opts.store:
         url = absolute_store(opts.store)
         try:
-            from .store import Store
+            from ..store import Store
 
             Store(url)
         except ImportError:
@@ -334,7 +334,7 @@ def serve(opts: Options) -> None:
         os.environ["IDPCKIT_STORE"] = absolute_store(os.environ["IDPCKIT_STORE"].strip())
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
 
-    from . import data
+    from .. import data
 
     report = data.validate()
     if not report.ok:  # the pages would fail one by one; say why once, here
@@ -350,7 +350,7 @@ def serve(opts: Options) -> None:
     store_url = os.environ.get("IDPCKIT_STORE")
     if not store_url:
         try:
-            from .store import default_url
+            from ..store import default_url
 
             store_url = default_url()
         except ImportError:

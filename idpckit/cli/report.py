@@ -1,6 +1,6 @@
 """Commands that turn reviews into documents: ``report``, ``compare`` and ``aggregate``.
 
-Each command reads its input through :func:`idpckit.cli_assess.read_or_fail` (JSON or a filled grading sheet;
+Each command reads its input through :func:`idpckit.cli.assess.read_or_fail` (JSON or a filled grading sheet;
 every bad file gets a plain one-paragraph error), builds the whole output in
 memory, and only then writes it with :func:`idpckit.files.write_atomic`.  So a
 failure at any point, a bad file, a chart that cannot be drawn, a full disk,
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli import main
-from .cli_assess import read_or_fail, write_or_fail
+from .app import main
+from .assess import read_or_fail, write_or_fail
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -41,7 +41,7 @@ def _format(output: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
 
 def _build(what: str, make: Callable[[], bytes]) -> bytes:
     """Run a report builder, turning the errors a user can cause into plain messages."""
-    from .data import DataError
+    from ..data import DataError
 
     try:
         return make()
@@ -82,7 +82,7 @@ def report_command(file: Path, output: Path, fmt: str | None) -> None:
     assessment = read_or_fail(file)
 
     def make() -> bytes:
-        from . import report
+        from .. import report
 
         if kind == "pdf":
             return report.pdf_report(assessment)
@@ -115,7 +115,7 @@ def compare_command(old: Path, new: Path, output: Path) -> None:
     earlier, later = read_or_fail(old), read_or_fail(new)
 
     def make() -> bytes:
-        from . import report
+        from .. import report
 
         return report.compare_html(earlier, later).encode("utf-8")
 
@@ -169,7 +169,7 @@ def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool,
     """
     from tqdm import tqdm
 
-    from .assessment_io import AssessmentError, read_assessment
+    from ..assessment_io import AssessmentError, read_assessment
 
     kind = _format(output, None, ("html", "csv"))
     paths = _expand(files)
@@ -187,7 +187,7 @@ def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool,
         raise click.ClickException("none of the files could be read, so there is nothing to merge.")
 
     def make() -> bytes:
-        from . import report
+        from .. import report
 
         if kind == "csv":
             return report.coalition_csv(assessments).encode("utf-8")

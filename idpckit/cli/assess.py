@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from .cli import main
+from .app import main
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import Assessment
-    from .store import Store
+    from ..assessment import Assessment
+    from ..store import Store
 
 #: Show a progress bar (on stderr, when it is a terminal) for more files than this.
 PROGRESS_OVER = 20
@@ -39,7 +39,7 @@ def read_any(path: Path) -> Assessment:
 
     :raises idpckit.assessment_io.AssessmentError: with the plain message to show.
     """
-    from .assessment_io import from_table, read_assessment
+    from ..assessment_io import from_table, read_assessment
 
     if path.suffix.lower() in _SHEETS:
         return from_table(path)
@@ -59,7 +59,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 def read_or_fail(path: Path) -> Assessment:
     """Read a review (JSON or a filled sheet); a bad file becomes a plain message and exit 1."""
-    from .assessment_io import AssessmentError
+    from ..assessment_io import AssessmentError
 
     try:
         return read_any(path)
@@ -69,7 +69,7 @@ def read_or_fail(path: Path) -> Assessment:
 
 def write_or_fail(output: Path, payload: bytes, what: str) -> None:
     """Write ``payload`` atomically and say so on stderr; a failed write becomes a plain message."""
-    from .files import write_atomic
+    from ..files import write_atomic
 
     try:
         write_atomic(output, payload)
@@ -136,7 +136,7 @@ def validate_command(files: tuple[Path, ...] | list[Path], progress: bool | None
         idpckit validate reviews/*.json
         idpckit validate workshop-reviews/
     """
-    from .assessment_io import AssessmentError
+    from ..assessment_io import AssessmentError
 
     files = expand(files)
     if not files:
@@ -192,7 +192,7 @@ def export_command(file: Path, fmt: str | None, output: Path | None) -> None:
     Example:
         idpckit export veridia-2024.json --format xlsx -o veridia-2024.xlsx
     """
-    from .assessment_io import to_csv_bytes, to_xlsx_bytes
+    from ..assessment_io import to_csv_bytes, to_xlsx_bytes
 
     fmt = _fmt_from(output, fmt, ("csv", "xlsx"))
     output = output or file.with_suffix(f".{fmt}")
@@ -230,7 +230,7 @@ def template_command(fmt: str | None, scale: str, output: Path | None, force: bo
     Example:
         idpckit template --format xlsx --scale traffic-light -o our-review.xlsx
     """
-    from .assessment_io import template_bytes
+    from ..assessment_io import template_bytes
 
     fmt = _fmt_from(output, fmt, ("xlsx", "csv"), default="xlsx")
     output = output or Path(f"grading-sheet.{fmt}")
@@ -288,7 +288,7 @@ def schema_command(output: Path | None, write_shipped: bool, check: bool) -> Non
         idpckit schema -o assessment.schema.json
         idpckit schema --check
     """
-    from .assessment import SCHEMA_FILE, json_schema_text
+    from ..assessment import SCHEMA_FILE, json_schema_text
 
     text = json_schema_text()
     if check:
@@ -317,7 +317,7 @@ store_option = click.option(
 
 
 def _open(store_url: str | None) -> Store:
-    from .store import Store, StoreError
+    from ..store import Store, StoreError
 
     try:
         return Store(store_url)
@@ -363,7 +363,7 @@ def store_list(store_url: str | None, room: str | None, country: str | None, sta
     Example:
         idpckit store list --room LIMA-1 --status submitted
     """
-    from .countries import lookup
+    from ..countries import lookup
 
     store = _open(store_url)
     rows = store.room(room, submitted_only=False) if room else store.reviews()
@@ -397,7 +397,7 @@ def store_show(code: str, store_url: str | None, output: Path | None) -> None:
     Example:
         idpckit store show K7QD-M2XP-4HTA-9WEB -o review.json
     """
-    from .store import UnknownCode
+    from ..store import UnknownCode
 
     try:
         stored = _open(store_url).load(code)
@@ -430,7 +430,7 @@ def store_add(
     """
     from pydantic import ValidationError
 
-    from .assessment_io import AssessmentError
+    from ..assessment_io import AssessmentError
 
     store = _open(store_url)
     files = expand(files)

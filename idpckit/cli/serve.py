@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import emit_generated, main
+from .app import emit_generated, main
 
 
 @main.command("serve")
@@ -46,7 +46,7 @@ def serve_command(port: int, host: str, store: str | None, no_browser: bool, pre
         idpckit serve --port 8866 --store reviews.sqlite
         idpckit serve --host 0.0.0.0 --no-browser      # a workshop room
     """
-    from .serve import Options, ServeError, serve
+    from ..serve import Options, ServeError, serve
 
     try:
         serve(Options(port=port, host=host, store=store, open_browser=not no_browser, preheat=preheat, root=root))
@@ -76,7 +76,7 @@ def schedule_command(output: Path | None, check: bool, root: Path | None) -> Non
         idpckit schedule -o workshop/schedule.md
         idpckit schedule -o workshop/schedule.md --check
     """
-    from . import catalog
+    from .. import catalog
 
     try:
         text = catalog.schedule_markdown(catalog.catalog(root))

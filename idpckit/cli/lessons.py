@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import emit_generated, main
+from .app import emit_generated, main
 
 
 @main.command("solutions")
@@ -22,10 +22,10 @@ def solutions_command(output: Path | None, check: bool) -> None:
         idpckit solutions -o workshop/solutions.md
         idpckit solutions -o workshop/solutions.md --check
     """
-    from . import data
-    from .exercises import solutions
-    from .widgets.checks import ExerciseError
-    from .widgets.table1_quiz import QuizError
+    from .. import data
+    from ..exercises import solutions
+    from ..widgets.checks import ExerciseError
+    from ..widgets.table1_quiz import QuizError
 
     try:
         text = solutions.markdown()

@@ -1,8 +1,11 @@
-"""The ``idpckit`` command: thin wrappers around the library.
+"""The ``idpckit`` command group and the commands about the content itself (``table1``, ``data``).
 
 Each command parses its arguments, calls one library function and turns a
-known error into a plain message and exit code 1, never a traceback.  Commands
-from other modules are registered at the bottom of this file.
+known error into a plain message and exit code 1, never a traceback.
+
+This module imports no other command module: each of those imports ``main`` from
+here and adds its commands with ``@main.command``; :mod:`idpckit.cli` imports them
+all, so the registration runs one way, without an import cycle.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from .. import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,7 +33,7 @@ def emit_generated(text: str, output: Path | None, *, check: bool, command: str,
     Shared by the commands that regenerate files kept in the repository
     (``workshop/schedule.md``, ``workshop/solutions.md``), whose tests run ``--check``.
     """
-    from .files import write_atomic
+    from ..files import write_atomic
 
     if check:
         if output is None:
@@ -67,8 +70,8 @@ def table1_command(fmt: str, output: Path | None, data_root: Path | None) -> Non
     Example:
         idpckit table1 --format csv -o table1.csv
     """
-    from . import data, table1
-    from .files import write_atomic
+    from .. import data, table1
+    from ..files import write_atomic
 
     try:
         text = table1.FORMATS[fmt](data.load(data_root))
@@ -97,7 +100,7 @@ def data_check(directory: Path | None) -> None:
     Example:
         idpckit data check my-edited-data/
     """
-    from . import data
+    from .. import data
 
     report = data.validate(directory)
     click.echo(report.table())
@@ -112,15 +115,6 @@ def data_path() -> None:
     Example:
         idpckit data path
     """
-    from . import data
+    from .. import data
 
     click.echo(str(data.data_dir()))
-
-
-# Commands from other modules register themselves on `main` when imported (one name per line).
-from . import (  # noqa: E402
-    cli_assess,  # noqa: F401
-    cli_lessons,  # noqa: F401
-    cli_report,  # noqa: F401
-    cli_serve,  # noqa: F401
-)
