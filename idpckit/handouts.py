@@ -1,0 +1,751 @@
+"""Printable handouts for a workshop with no projector network, no laptops or no internet.
+
+``idpckit handouts -o DIR`` writes one PDF per activity, each built from ``data/``
+(never retyped): a correction made once in a content file shows up on paper at the
+next build, exactly as it does in the lessons.  The handouts are:
+
+* ``table1.pdf``: Table 1 with its references and what the abbreviations mean;
+* ``grading-sheet.pdf``: a blank grading sheet for both scales, one commitment per
+  page, with the rubric's anchors for grades 1, 3 and 5 beside the boxes to tick;
+* ``calendar.pdf``: Box 1 (the CND's 2019-2024 work plan) and the later plan up to
+  2028 as a year-by-month calendar, with the meetings in words;
+* ``venues.pdf``: the advocacy venues (Vienna, Geneva, New York, at home) with the
+  concrete actions as a checklist;
+* ``role-cards.pdf`` and ``roleplay-rules.pdf``: the "Vienna consensus" role-play
+  (``data/roleplay.yaml``, see :mod:`idpckit.roleplay`), when the file is there;
+* ``calibration-vignettes.pdf`` (no grades) and ``calibration-answers.pdf`` (for the
+  trainer), when ``data/calibration.yaml`` is there.
+
+Layout rules, because paper is read in bad light and photocopied: black on white
+with grey rules only (every mark is a shape or a word, never a colour), DejaVu Sans
+(Latin, Greek and Cyrillic, so Spanish, French and Russian content prints), and a
+heading never ends a page without the first lines of what it introduces.
+
+Example::
+
+    >>> from idpckit import handouts
+    >>> paths = handouts.build("out/", paper="letter")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import __version__, data, scales, table1
+from .files import write_atomic
+from .report import _clean, font_paths
+
+#: Paper sizes offered, as fpdf2 names them, with their size in points (for tests and messages).
+PAPERS: dict[str, tuple[str, tuple[float, float]]] = {
+    "a4": ("A4", (595.28, 841.89)),
+    "letter": ("Letter", (612.0, 792.0)),
+}
+
+FONT = "DejaVu"
+INK = (0, 0, 0)
+GREY = (90, 90, 90)
+RULE = (150, 150, 150)
+FILL = (235, 235, 235)  # light grey: photocopies keep it, and black text stays readable on it
+
+#: A source line printed under every handout built from the note.
+NOTE_SOURCE = (
+    "Facts from IDPC's advocacy note 'The 2019 Ministerial Segment: Key wins, remaining challenges, and next "
+    "steps for advocacy' (September 2019) and the UN documents it cites; later facts name their own source."
+)
+
+
+class HandoutError(ValueError):
+    """A handout cannot be built (bad paper size, unwritable folder); the message says why."""
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One printable file: its name, title, who it is for, and how it is made."""
+
+    name: str  # file name without .pdf
+    title: str
+    audience: str  # "trainees" or "trainer"
+    activity: str  # when it is used, for the workshop guide
+    make: Callable[[Sheet, data.Content], None]
+    needs: str = ""  # a data file it needs besides the core content ("" = none)
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def _sheet_class() -> type:
+    from fpdf import FPDF
+
+    class _Sheet(FPDF):
+        """An A4 or Letter page with a running title, page numbers and the kit's fonts."""
+
+        running_title = ""
+
+        def header(self) -> None:
+            self.set_font(FONT, "", 8)
+            self.set_text_color(*GREY)
+            self.cell(0, 5, _clean(self.running_title), new_x="LMARGIN", new_y="NEXT")
+            self.ln(3)
+            self.set_text_color(*INK)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT, "", 8)
+            self.set_text_color(*GREY)
+            self.cell(0, 5, f"Page {self.page_no()} of {{nb}} · idpckit {__version__}", align="C")
+            self.set_text_color(*INK)
+
+    return _Sheet
+
+
+class Sheet:
+    """The PDF being written, with the few layout moves every handout needs.
+
+    Wraps an fpdf2 document rather than subclassing it, so handout code reads as
+    headings, paragraphs and lists, and the keep-with-next rule lives in one place.
+    """
+
+    def __init__(self, title: str, paper: str = "a4", landscape: bool = False) -> None:
+        fmt = paper_format(paper)
+        pdf = _sheet_class()(orientation="L" if landscape else "P", unit="mm", format=fmt)
+        pdf.running_title = title
+        pdf.set_margins(16, 12, 16)
+        pdf.set_auto_page_break(True, margin=16)
+        for style, path in font_paths().items():
+            pdf.add_font(FONT, style, str(path))
+        pdf.set_title(_clean(title))
+        pdf.set_author("idpckit")
+        pdf.set_creator(f"idpckit {__version__}")
+        pdf.set_lang("en")
+        pdf.add_page()
+        self.pdf = pdf
+
+    # -- text ---------------------------------------------------------------
+
+    def text(self, text: str, size: float = 10, style: str = "", grey: bool = False, indent: float = 0) -> None:
+        pdf = self.pdf
+        pdf.set_font(FONT, style, size)
+        pdf.set_text_color(*(GREY if grey else INK))
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.multi_cell(pdf.epw - indent, size * 0.48, _clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(*INK)
+
+    def title(self, text: str, subtitle: str = "") -> None:
+        self.text(text, size=17, style="B")
+        if subtitle:
+            self.pdf.ln(1)
+            self.text(subtitle, size=10, grey=True)
+        self.pdf.ln(4)
+
+    def heading(self, text: str, size: float = 13, rule: bool = False) -> None:
+        pdf = self.pdf
+        pdf.ln(2)
+        if rule:
+            pdf.set_draw_color(*INK)
+            pdf.set_line_width(0.5)
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.epw, pdf.get_y())
+            pdf.ln(1.5)
+        self.text(text, size=size, style="B")
+        pdf.ln(1)
+
+    def bullets(self, items: Iterable[str], mark: str = "•", size: float = 10, indent: float = 4) -> None:
+        pdf = self.pdf
+        for item in items:
+            pdf.set_font(FONT, "", size)
+            pdf.set_x(pdf.l_margin + indent)
+            pdf.cell(5, size * 0.48, mark)
+            pdf.multi_cell(pdf.epw - indent - 5, size * 0.48, _clean(item), align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(0.8)
+
+    def boxes(self, items: Iterable[str], size: float = 10, indent: float = 4) -> None:
+        """A checklist: an empty square to tick before each item (drawn, so any font shows it)."""
+        pdf = self.pdf
+        for item in items:
+            pdf.set_font(FONT, "", size)
+            height = pdf.multi_cell(pdf.epw - indent - 6, size * 0.48, _clean(item), dry_run=True, output="HEIGHT")
+            if pdf.get_y() + height > pdf.page_break_trigger:
+                pdf.add_page()  # the box goes with its words
+            y = pdf.get_y()
+            self._square(pdf.l_margin + indent, y + 0.6, 3.2)
+            pdf.set_xy(pdf.l_margin + indent + 6, y)
+            pdf.multi_cell(pdf.epw - indent - 6, size * 0.48, _clean(item), align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+
+    def lines(self, label: str, count: int = 3, gap: float = 8) -> None:
+        """A label and ``count`` ruled lines to write on."""
+        pdf = self.pdf
+        self.text(label, size=10, style="B")
+        pdf.set_draw_color(*RULE)
+        pdf.set_line_width(0.25)
+        for _ in range(count):
+            pdf.ln(gap)
+            if pdf.get_y() > pdf.page_break_trigger:
+                pdf.add_page()
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.epw, pdf.get_y())
+        pdf.ln(3)
+
+    def _square(self, x: float, y: float, side: float) -> None:
+        self.pdf.set_draw_color(*INK)
+        self.pdf.set_line_width(0.35)
+        self.pdf.rect(x, y, side, side)
+
+    def fill_in(self, labels: Iterable[str], width: float = 60) -> None:
+        """Labelled blanks on one line each (country, year, names)."""
+        pdf = self.pdf
+        for label in labels:
+            pdf.set_font(FONT, "B", 10)
+            pdf.cell(width, 8, _clean(label), new_x="RIGHT", new_y="TOP")
+            y = pdf.get_y() + 6.5
+            pdf.set_draw_color(*RULE)
+            pdf.set_line_width(0.25)
+            pdf.line(pdf.get_x(), y, pdf.l_margin + pdf.epw, y)
+            pdf.ln(9)
+
+    # -- keeping things together ----------------------------------------------
+
+    def measure(self, text: str, size: float = 10, style: str = "", indent: float = 0) -> float:
+        """The height ``text`` would take as a paragraph (a dry run: nothing is drawn)."""
+        pdf = self.pdf
+        pdf.set_font(FONT, style, size)
+        return pdf.multi_cell(pdf.epw - indent, size * 0.48, _clean(text), dry_run=True, output="HEIGHT")
+
+    def need(self, height: float) -> None:
+        """Start a new page unless ``height`` millimetres still fit on this one.
+
+        Called with the height of a heading plus the first lines below it, so a
+        heading never sits alone at the foot of a page.  (fpdf2's trial rendering
+        would do the same by copying the whole document, which is far slower.)
+        """
+        if self.pdf.get_y() + height > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+
+    def heading_height(self, text: str, size: float = 13, rule: bool = False) -> float:
+        return self.measure(text, size=size, style="B") + 3 + (2 if rule else 0)
+
+    def new_page(self) -> None:
+        self.pdf.add_page()
+
+    def table(
+        self,
+        head: list[str],
+        rows: Iterable[list[str]],
+        widths: list[float],
+        size: float = 8.5,
+        bold_first: bool = False,
+    ) -> None:
+        """A ruled table whose heading row repeats on each page; a row never splits across pages."""
+        from fpdf.fonts import FontFace
+
+        pdf = self.pdf
+        pdf.set_font(FONT, "", size)
+        pdf.set_draw_color(*INK)
+        pdf.set_line_width(0.25)
+        with pdf.table(
+            col_widths=widths,
+            text_align="LEFT",
+            v_align="TOP",
+            line_height=size * 0.5,
+            padding=1.2,
+            headings_style=FontFace(emphasis="BOLD", fill_color=FILL),
+            repeat_headings=1,
+            width=pdf.epw,
+        ) as t:
+            r = t.row()
+            for h in head:
+                r.cell(_clean(h))
+            for cells in rows:
+                r = t.row()
+                for i, c in enumerate(cells):
+                    r.cell(_clean(c), style=FontFace(emphasis="BOLD") if bold_first and i == 0 else None)
+        pdf.ln(2)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+def paper_format(paper: str) -> str:
+    """fpdf2's name for ``paper`` ("a4" or "letter"), or a plain-words error."""
+    try:
+        return PAPERS[paper.lower()][0]
+    except (KeyError, AttributeError):
+        raise HandoutError(f"'{paper}' is not a paper size we print on; use a4 or letter.") from None
+
+
+# --------------------------------------------------------------------------- Table 1
+
+
+def _table1(s: Sheet, content: data.Content) -> None:
+    s.title(
+        "Table 1: tracking progress against global commitments on drug policy",
+        "Thirteen commitments your government has made, and where each is anchored in three UN documents.",
+    )
+    rows = [[r["number"], r["commitment"], *(r[d] for d in table1.TABLE1_DOCUMENTS)] for r in table1.rows(content)]
+    s.table(
+        ["#", table1.HEADINGS["commitment"], *(table1.HEADINGS[d] for d in table1.TABLE1_DOCUMENTS)],
+        rows,
+        widths=[8, 62, 31, 31, 46],
+        bold_first=True,
+    )
+    s.text(table1.LEGEND, size=8.5, grey=True)
+    s.pdf.ln(3)
+
+    items = []
+    for doc_id in table1.TABLE1_DOCUMENTS:
+        d = content.document(doc_id)
+        symbol = f" ({d.symbol})" if d.symbol else ""
+        items.append(f"{d.short_name}{symbol}: {d.title}. Adopted {d.date} by {d.adopted_by}. {d.url}".strip())
+    s.need(s.heading_height("The three documents", 11) + s.measure(items[0], 8.5, indent=9))
+    s.heading("The three documents", size=11)
+    s.bullets(items, size=8.5)
+    s.text(
+        "Source: IDPC advocacy note, September 2019, Table 1 (typographical slips corrected; see data/references.csv).",
+        size=8,
+        grey=True,
+    )
+
+
+# --------------------------------------------------------------------------- grading sheet
+
+
+def _scale_row(s: Sheet, label: str, choices: list[str]) -> None:
+    """One line of tick boxes: a label, then an empty square before each choice."""
+    pdf = s.pdf
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(34, 7, _clean(label), new_x="RIGHT", new_y="TOP")
+    pdf.set_font(FONT, "", 9)
+    for choice in choices:
+        x = pdf.get_x()
+        if x + pdf.get_string_width(choice) + 10 > pdf.l_margin + pdf.epw:
+            pdf.ln(7)
+            pdf.set_x(pdf.l_margin + 34)
+            x = pdf.get_x()
+        s._square(x, pdf.get_y() + 1.8, 3.4)
+        pdf.set_x(x + 5)
+        pdf.cell(pdf.get_string_width(choice) + 5, 7, _clean(choice), new_x="RIGHT", new_y="TOP")
+    pdf.ln(8)
+
+
+def _grading_sheet(s: Sheet, content: data.Content) -> None:
+    s.title(
+        "Grading sheet: where does your government stand?",
+        "One commitment per page. Tick one grade on the scale your group uses, write the evidence behind it, "
+        "and one recommendation. The descriptions of grades 1, 3 and 5 come from the kit's rubric.",
+    )
+    s.fill_in(["Country", "Year of the review", "Organisation(s)", "Assessor(s)", "Date"])
+    s.pdf.ln(2)
+    s.heading("How to grade", size=11)
+    s.bullets(
+        [
+            "Five-point scale: 1 = requires urgent attention, 5 = good situation. Use 2 or 4 when the situation "
+            "sits between two descriptions.",
+            "Traffic light: red = requires urgent attention, orange = needs improvement, green = good situation.",
+            "Grade what happens in practice, not only what the law says, and write down where each fact comes from.",
+            "Tick 'Not assessed' when you have no evidence yet: that is a finding too, not a grade.",
+        ],
+        size=9.5,
+    )
+    five = [f"{v} {lv.label}" for v, lv in scales.FIVE_POINT.items()] + ["Not assessed"]
+    light = [f"{v.capitalize()}: {lv.label.lower()}" for v, lv in scales.TRAFFIC_LIGHT.items()] + ["Not assessed"]
+    for c in content.commitments:
+        rubric = content.rubric_for(c.id)
+        s.new_page()
+        s.heading(f"{c.number}. {c.title}", size=12)
+        s.text(c.summary, size=9, style="I", grey=True)
+        s.pdf.ln(2)
+        _scale_row(s, "Grade (1-5):", five[:5])
+        _scale_row(s, "", five[5:])
+        _scale_row(s, "Traffic light:", light)
+        s.pdf.ln(1)
+        s.text("What the grades look like (rubric anchors)", size=10, style="B")
+        s.pdf.ln(1)
+        for grade in ("1", "3", "5"):
+            level = scales.FIVE_POINT[int(grade)]
+            s.text(f"{grade} ({level.label}): {rubric.levels[grade]}", size=8.5, indent=3)
+            s.pdf.ln(1)
+        s.pdf.ln(1)
+        s.lines("Evidence (facts, figures, testimonies) and where each comes from", count=9, gap=7.5)
+        s.lines("Recommendation to the government", count=5, gap=7.5)
+
+
+# --------------------------------------------------------------------------- calendar
+
+#: Month names as the content files write them (English), and the grid's short forms.
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTH_ABBR = tuple(m[:3] for m in MONTH_NAMES)
+_MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
+
+
+def meeting_months(text: str, year: int) -> set[int]:
+    """The months of ``year`` named in a free-text date such as '23-25 October and 4-6 December 2023'."""
+    months = set()
+    for word in re.findall(r"[A-Za-z]+", text):
+        m = _MONTHS.get(word.lower())
+        if m:
+            months.add(m)
+    if re.search(r"\b(19|20)\d\d\b", text) and str(year) not in text:
+        return set()
+    return months
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One thing that happens in a given year (and month, when known), with a one-letter mark for the grid."""
+
+    year: int
+    months: frozenset[int]
+    mark: str
+    text: str
+    later: bool  # after the note (September 2019): printed with its source
+
+
+def calendar_entries(content: data.Content) -> list[CalendarEntry]:
+    """Box 1 years and the later plan, as dated entries for the calendar grid.
+
+    Box 1 comes from ``workplan.csv`` (one meeting a year, its month from ``held``);
+    the years after it from ``timeline.csv`` (rows from 2024 on, e.g. the 2024-2028
+    work plan) and from a later-plan file if the content folder has one.
+    """
+    out = []
+    for y in content.workplan:
+        months = frozenset(meeting_months(y.held, y.year))
+        when = f" Held {y.held}." if y.held else ""
+        out.append(CalendarEntry(y.year, months, "T", f"{y.theme}: {y.topics}.{when}", later=y.year > 2019))
+    for e in content.timeline:
+        year = int(e.date[:4])
+        if year < 2024:  # before the mid-term review, Box 1 is the calendar
+            continue
+        months = frozenset([int(e.date[5:7])]) if len(e.date) >= 7 else frozenset()
+        source = f" Source: {e.source}" if e.source else ""
+        out.append(CalendarEntry(year, months, "E", f"{e.title}. {e.description}{source}", later=e.origin == "later"))
+    return sorted(out, key=lambda x: (x.year, min(x.months) if x.months else 13))
+
+
+def _calendar_sheet(s: Sheet, content: data.Content) -> None:
+    s.title(
+        "The calendar: Box 1 and what came after",
+        "The CND's thematic work plan agreed in 2019 (Box 1 of the note), the mid-term review of 2024 and the "
+        "work plan that followed it, up to the end of the 2019 Declaration's timeline in 2029.",
+    )
+    s.heading("Box 1: the thematic intersessional meetings, 2019-2024", size=12)
+    rows = []
+    for y in content.workplan:
+        challenges = ", ".join(str(n) for n in y.stocktaking_challenges) or "all"
+        rows.append([str(y.year), y.theme, y.topics, challenges, y.held or "-"])
+    s.table(["Year", "Theme", "Topics", "Stocktaking challenges", "Meeting held"], rows, widths=[11, 22, 72, 25, 48])
+    s.text(
+        "Years and topics from Box 1 of the note; the dates the meetings were held come from IDPC's and UNODC's "
+        "meeting pages (data/workplan.csv).",
+        size=8,
+        grey=True,
+    )
+    entries = calendar_entries(content)
+    years = sorted({e.year for e in entries} | {y.year for y in content.workplan} | set(range(2019, 2030)))
+    s.new_page()
+    s.heading("Year by year, month by month", size=12)
+    s.text(
+        "T = a thematic meeting of the 2019 work plan; E = another event or decision (described below the grid); "
+        "M = the CND's regular session, held each March. An empty box is a month with nothing on this calendar.",
+        size=9,
+    )
+    s.pdf.ln(2)
+    pdf = s.pdf
+    label_w = 14
+    cell_w = (pdf.epw - label_w) / 12
+    pdf.set_font(FONT, "B", 8)
+    pdf.set_fill_color(*FILL)
+    pdf.cell(label_w, 6, "Year", border=1, fill=True)
+    for m in range(1, 13):
+        pdf.cell(cell_w, 6, MONTH_ABBR[m - 1], border=1, align="C", fill=True)
+    pdf.ln(6)
+    for year in years:
+        marks: dict[int, list[str]] = {m: ["M"] if m == 3 else [] for m in range(1, 13)}
+        for e in entries:
+            if e.year == year:
+                for m in e.months:
+                    if e.mark not in marks[m]:
+                        marks[m].append(e.mark)
+        pdf.set_font(FONT, "B", 9)
+        pdf.cell(label_w, 7, str(year), border=1)
+        pdf.set_font(FONT, "", 9)
+        for m in range(1, 13):
+            pdf.cell(cell_w, 7, " ".join(marks[m]), border=1, align="C")
+        pdf.ln(7)
+    pdf.ln(3)
+    for year in years:
+        items = [e for e in entries if e.year == year]
+        if not items:
+            continue
+
+        lines = []
+        for e in items:
+            months = ", ".join(MONTH_NAMES[m - 1] for m in sorted(e.months))
+            lines.append(f"{e.mark}  {months + ': ' if months else ''}{e.text}")
+        s.need(s.heading_height(str(year), 11) + s.measure(lines[0], 9, indent=5))
+        s.heading(str(year), size=11)
+        s.bullets(lines, mark="", size=9, indent=0)
+
+
+# --------------------------------------------------------------------------- venues
+
+CITIES = ("Vienna", "Geneva", "New York", "National")
+CITY_HEADINGS = {
+    "Vienna": "Vienna: the Commission on Narcotic Drugs and the NGO committees",
+    "Geneva": "Geneva: the human rights system and the World Health Organization",
+    "New York": "New York: the High Level Political Forum and the Sustainable Development Goals",
+    "National": "At home: your government, your coalition, your media",
+}
+
+
+def _venues(s: Sheet, content: data.Content) -> None:
+    s.title(
+        "Where to take your advocacy, and what to do there",
+        "The venues the note recommends, city by city, with concrete actions to tick off as your organisation "
+        "plans its year.",
+    )
+    for city in CITIES:
+        venues = [a for a in content.avenues if a.city == city]
+        if not venues:
+            continue
+        for i, a in enumerate(venues):
+            first = s.measure(a.actions[0], 9.5, indent=10)
+            lead = s.heading_height(a.venue, 11) + s.measure(a.why, 9.5) + 6 + first
+            if i == 0:
+                lead += s.heading_height(CITY_HEADINGS[city], 14, rule=True)
+            s.need(lead)
+            if i == 0:
+                s.heading(CITY_HEADINGS[city], size=14, rule=True)
+            s.heading(a.venue, size=11)
+            s.text(a.why, size=9.5)
+            s.pdf.ln(1.5)
+            s.text("Actions", size=9.5, style="B")
+            s.boxes(a.actions[:1], size=9.5)
+            s.boxes(a.actions[1:], size=9.5)
+            if a.timing:
+                s.text(f"When: {a.timing}", size=9, style="I")
+            for link in a.links:
+                s.text(f"{link.title}: {link.url}", size=8, grey=True, indent=4)
+            s.pdf.ln(2)
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def _roleplay_cards(s: Sheet, content: data.Content) -> None:
+    from . import roleplay
+
+    roleplay.cards_pdf(s, roleplay.load(content.root))
+
+
+def _roleplay_rules(s: Sheet, content: data.Content) -> None:
+    from . import roleplay
+
+    roleplay.rules_pdf(s, roleplay.load(content.root))
+
+
+class Vignette(BaseModel):
+    """One calibration vignette (``data/calibration.yaml``): a situation to grade, and the reference grade.
+
+    The file belongs to the content (its authors may add fields; they are ignored
+    here); the handouts need only these.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str = Field(min_length=1)
+    commitment_id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    evidence: str = Field(min_length=1)
+    grade: Literal["1", "2", "3", "4", "5"]
+    reasons: list[str] = Field(min_length=1)
+
+
+def load_vignettes(content: data.Content) -> list[Vignette]:
+    """The calibration vignettes, validated; a problem is reported with the file, item and field."""
+    import yaml
+
+    path = Path(content.root) / "calibration.yaml"
+    report = data.Report(Path(content.root))
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        report.add(path.name, "", "", f"cannot be read as UTF-8 YAML ({exc.__class__.__name__})")
+        raise data.DataError(report) from None
+    if isinstance(items, dict):  # a file with a heading section and a list under "vignettes"
+        items = items.get("vignettes")
+    if not isinstance(items, list):
+        report.add(path.name, "", "", "must hold a list of vignettes, each starting with '- '")
+        raise data.DataError(report)
+    known = {c.id for c in content.commitments}
+    out = []
+    for i, item in enumerate(items, start=1):
+        if isinstance(item, dict) and isinstance(item.get("grade"), int):
+            item = {**item, "grade": str(item["grade"])}
+        try:
+            v = Vignette.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors():
+                report.add(path.name, f"item {i}", ".".join(str(x) for x in err["loc"]), err["msg"])
+            continue
+        if v.commitment_id not in known:
+            report.add(path.name, f"item {i}", "commitment_id", f"'{v.commitment_id}' is not an id in commitments.csv")
+        out.append(v)
+    if not report.ok:
+        raise data.DataError(report)
+    return out
+
+
+def _vignette_sheet(s: Sheet, content: data.Content, answers: bool) -> None:
+    vignettes = load_vignettes(content)
+    if answers:
+        s.title(
+            "Calibration: the trainer's answer sheet",
+            "The reference grade of each vignette and the reasons for it, tied to the rubric's anchors. "
+            "Keep this sheet until the room has graded every vignette at least once.",
+        )
+    else:
+        s.title(
+            "Calibration: grade these situations",
+            "Each vignette describes the situation in a fictional country. Grade it on the five-point scale "
+            "with the rubric's anchors (printed under each vignette), alone first, then compare with your group.",
+        )
+    for n, v in enumerate(vignettes, start=1):
+        c = content.commitment(v.commitment_id)
+        head = f"Vignette {n}: {v.title}"
+        s.need(s.heading_height(head, 12) + s.measure(v.evidence[:400], 9.5) + 10)
+        s.heading(head, size=12, rule=n > 1)
+        s.text(f"Commitment {c.number}: {c.title}", size=9, style="I", grey=True)
+        s.pdf.ln(1.5)
+        s.text(v.evidence, size=9.5)
+        s.pdf.ln(2)
+        if answers:
+            level = scales.FIVE_POINT[int(v.grade)]
+            s.text(f"Reference grade: {v.grade} ({level.label})", size=10.5, style="B")
+            s.bullets(v.reasons, size=9.5)
+        else:
+            rubric = content.rubric_for(c.id)
+            for grade in ("1", "3", "5"):
+                s.text(f"{grade}: {rubric.levels[grade]}", size=8, grey=True, indent=3)
+            s.pdf.ln(1)
+            _scale_row(s, "First grade:", [str(g) for g in scales.FIVE_POINT])
+            _scale_row(s, "After discussion:", [str(g) for g in scales.FIVE_POINT])
+            s.lines("Why (which anchor does it match, and what tips it up or down?)", count=2, gap=7)
+
+
+def _vignettes(s: Sheet, content: data.Content) -> None:
+    _vignette_sheet(s, content, answers=False)
+
+
+def _answers(s: Sheet, content: data.Content) -> None:
+    _vignette_sheet(s, content, answers=True)
+
+
+HANDOUTS: tuple[Handout, ...] = (
+    Handout("table1", "Table 1 of the note", "trainees", "Lesson 4 (Table 1), and every later session", _table1),
+    Handout(
+        "grading-sheet",
+        "Blank grading sheet with the rubric's anchors",
+        "trainees",
+        "Lesson 6 and the self-assessment, for trainees without a laptop",
+        _grading_sheet,
+    ),
+    Handout("calendar", "The calendar: Box 1 and the later work plan", "trainees", "Lessons 3 and 5", _calendar_sheet),
+    Handout("venues", "Advocacy venues and actions", "trainees", "Lesson 5 (the 12-month plan)", _venues),
+    Handout(
+        "role-cards",
+        "Role cards of the Vienna consensus role-play",
+        "trainees",
+        "The role-play: one card per group",
+        _roleplay_cards,
+        needs="roleplay.yaml",
+    ),
+    Handout(
+        "roleplay-rules",
+        "The Vienna consensus: paragraph, rules and timings",
+        "trainees",
+        "The role-play: one copy per group, and one for the chair",
+        _roleplay_rules,
+        needs="roleplay.yaml",
+    ),
+    Handout(
+        "calibration-vignettes",
+        "Calibration vignettes (without grades)",
+        "trainees",
+        "The calibration activity in lesson 6",
+        _vignettes,
+        needs="calibration.yaml",
+    ),
+    Handout(
+        "calibration-answers",
+        "Calibration vignettes: the trainer's answer sheet",
+        "trainer",
+        "The calibration activity in lesson 6 (keep it until the room has graded)",
+        _answers,
+        needs="calibration.yaml",
+    ),
+)
+
+
+def available(content: data.Content) -> list[Handout]:
+    """The handouts this content folder can make (some need an optional data file)."""
+    return [h for h in HANDOUTS if not h.needs or (Path(content.root) / h.needs).is_file()]
+
+
+def render(handout: Handout, paper: str = "a4", content: data.Content | None = None) -> bytes:
+    """One handout as PDF bytes."""
+    content = content or data.load()
+    sheet = Sheet(handout.title, paper=paper)
+    handout.make(sheet, content)
+    return sheet.output()
+
+
+def build(
+    out_dir: str | os.PathLike[str],
+    paper: str = "a4",
+    root: str | os.PathLike[str] | None = None,
+    names: Iterable[str] | None = None,
+) -> list[Path]:
+    """Write the handouts into ``out_dir`` as ``<name>.pdf`` (all available ones, or ``names``); returns the paths.
+
+    Raises :class:`HandoutError` for a bad paper size or an unknown or unavailable
+    name, and :class:`idpckit.data.DataError` when the content has problems;
+    nothing is written then.
+    """
+    paper_format(paper)
+    content = data.load(root)
+    chosen = available(content)
+    if names is not None:
+        wanted = list(names)
+        known = {h.name: h for h in HANDOUTS}
+        for name in wanted:
+            if name not in known:
+                raise HandoutError(f"There is no handout called '{name}'; choose from {', '.join(known)}.")
+            if known[name] not in chosen:
+                raise HandoutError(
+                    f"The handout '{name}' needs data/{known[name].needs}, which this content folder does not have."
+                )
+        chosen = [h for h in chosen if h.name in wanted]
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise HandoutError(f"{out} is a file, not a folder; choose a folder to write the handouts into.")
+    rendered = [(h, render(h, paper, content)) for h in chosen]  # all or nothing
+    return [write_atomic(out / f"{h.name}.pdf", pdf) for h, pdf in rendered]
