@@ -226,3 +226,18 @@ def test_a_vignette_with_a_bad_grade_is_reported_with_file_item_and_field(tmp_pa
     message = str(info.value)
     assert "calibration.yaml, item 1, field 'grade'" in message
     assert "calibration.yaml, item 2, field 'commitment_id': 'morphine' is not an id in commitments.csv" in message
+
+
+def test_the_command_writes_the_handouts_and_says_what_each_is_for(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from idpckit.cli import main
+
+    result = CliRunner().invoke(main, ["handouts", "-o", str(tmp_path), "--paper", "letter", "--only", "calendar"])
+    assert result.exit_code == 0, result.output
+    assert "calendar.pdf" in result.output and "Lessons 3 and 5" in result.output
+    page = pypdf.PdfReader(tmp_path / "calendar.pdf").pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == LETTER
+    bad = CliRunner().invoke(main, ["handouts", "-o", str(tmp_path / "x"), "--only", "posters"])
+    assert bad.exit_code == 1
+    assert "There is no handout called 'posters'" in bad.output and "Traceback" not in bad.output

@@ -1,0 +1,65 @@
+"""Commands of the take-away kit: ``idpckit handouts`` (printable PDFs) and the others that build files to carry.
+
+Each one builds files from ``data/`` and the lessons for a workshop where there is
+no network, no projector or no laptop for every trainee.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .app import main
+
+
+@main.command("handouts")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the PDFs into (created if missing).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"], case_sensitive=False),
+    default="a4",
+    show_default=True,
+    help="Paper size: A4, or US Letter.",
+)
+@click.option(
+    "--only",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="Build only this handout (repeat for several), e.g. --only table1.",
+)
+@click.option("--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder.")
+def handouts_command(out_dir: Path, paper: str, names: tuple[str, ...], data_root: Path | None) -> None:
+    """Write the printable handouts as PDFs, built from data/ (never retyped).
+
+    Table 1, a blank grading sheet with the rubric's anchors, the calendar of the
+    CND work plans, the advocacy venues with their actions, the role-play's cards
+    and rules, and the calibration vignettes (with a separate answer sheet for the
+    trainer). Greyscale-safe; fonts that print Spanish, French and Russian.
+
+    \b
+    Example:
+        idpckit handouts -o handouts/
+        idpckit handouts -o handouts-us/ --paper letter --only table1 --only grading-sheet
+    """
+    from .. import data, handouts
+
+    try:
+        paths = handouts.build(out_dir, paper=paper.lower(), root=data_root, names=list(names) or None)
+    except (handouts.HandoutError, data.DataError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write into {out_dir}: {exc.strerror or exc}.") from None
+    by_name = {h.name: h for h in handouts.HANDOUTS}
+    for path in paths:
+        h = by_name[path.stem]
+        click.echo(f"{path}  ({h.title}; for {h.audience}: {h.activity})")
+    click.echo(f"Wrote {len(paths)} handout(s) on {handouts.paper_format(paper)} paper into {out_dir}", err=True)
