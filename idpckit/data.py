@@ -37,6 +37,7 @@ from .schema import (
     Ask,
     Avenue,
     Commitment,
+    CountryAlias,
     Document,
     Goal,
     Reference,
@@ -62,6 +63,7 @@ FILES: dict[str, type[BaseModel]] = {
     "asks.yaml": Ask,
     "avenues.yaml": Avenue,
     "rubric.yaml": Rubric,
+    "country_aliases.csv": CountryAlias,
 }
 
 #: Largest content file we will read; a bigger one is a mistake (a wrong file copied in).
@@ -151,6 +153,7 @@ class Content:
     asks: list[Ask]
     avenues: list[Avenue]
     rubric: list[Rubric]
+    country_aliases: list[CountryAlias]
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
@@ -332,6 +335,11 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
     for x in c["commitments.csv"]:
         if graded and x.id not in graded:
             report.add("rubric.yaml", "", "commitment_id", f"commitment '{x.id}' has no rubric")
+    if c["country_aliases.csv"]:
+        from .countries import alias_problems  # deferred: pycountry and Babel only when aliases exist
+
+        for row, field_name, message in alias_problems(c["country_aliases.csv"]):
+            report.add("country_aliases.csv", row, field_name, message)
     numbers = sorted(x.number for x in c["commitments.csv"])
     complete = len(numbers) == len(commitment_ids)  # a row that failed on its own is already reported
     if complete and numbers != list(range(1, len(numbers) + 1)):
@@ -397,6 +405,7 @@ def load(root: str | os.PathLike[str] | None = None) -> Content:
             asks=sorted(parsed["asks.yaml"], key=lambda a: a.number),
             avenues=parsed["avenues.yaml"],
             rubric=parsed["rubric.yaml"],
+            country_aliases=parsed["country_aliases.csv"],
         )
         _cache.clear()
         _cache[key] = content

@@ -91,6 +91,22 @@ class TimelineEvent(Record):
         return int(self.date[:4])
 
 
+class CountryAlias(Record):
+    """A name people use for a country that the standard lists miss (``data/country_aliases.csv``).
+
+    CLDR (through Babel) gives each country's name in every language the kit speaks;
+    this file adds the short and former names typed in a workshop ("UK", "DRC",
+    "Burma", "Turkey") as ``alias``, and, as ``display``, a label to show instead of
+    CLDR's when CLDR's reads oddly in a drug-policy room ("Congo - Kinshasa").
+    """
+
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    lang: Literal["en", "es", "fr", "ru"]
+    name: Text
+    kind: Literal["alias", "display"]
+    note: OptionalText = ""
+
+
 class Commitment(Record):
     """One row of the note's Table 1 (``data/commitments.csv``)."""
 
