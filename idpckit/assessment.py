@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -24,6 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from . import scales
+from .text import strip_control
 
 #: Version of the JSON format written by this code; older versions are upgraded on read.
 SCHEMA_VERSION = 1
@@ -38,11 +38,6 @@ Confidence = Literal["low", "medium", "high"]
 MAX_TEXT = 20_000
 MAX_SOURCES = 50
 
-#: Characters no one types on purpose: C0 controls other than tab and newline, DEL, lone
-#: surrogates (a JSON "\\ud800" escape) and the non-characters U+FFFE/U+FFFF.  XML (XLSX),
-#: PDF and UTF-8 itself cannot hold some of them, so they would break an export later.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
 
 def clean_text(value: Any) -> Any:
     """Normalise typed text: Windows and old-Mac line ends become "\\n", invisible controls go.
@@ -55,7 +50,7 @@ def clean_text(value: Any) -> Any:
         return value
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _INVISIBLE.sub("", value)
+    return strip_control(value)
 
 
 #: Runs before the string checks (pydantic applies before-validators outside the constraints

@@ -43,7 +43,9 @@ from pydantic import ValidationError
 
 from . import scales
 from .assessment import SCHEMA_VERSION, SOURCE_KINDS, Assessment, SchemaVersionError, upgrade
+from .errors import plain, show
 from .files import write_atomic
+from .text import neutralise_formula, restore_formula
 
 #: An assessment file larger than this is refused before it is read.  A full review of all
 #: 13 commitments with long evidence is well under 200 kB; 2 MB leaves room and stops accidents.
@@ -60,9 +62,6 @@ SHEET_MARK = "idpckit grading sheet"
 SHEET_VERSION = 1
 #: Sources get this many column groups in a blank template (an export adds more if needed).
 TEMPLATE_SOURCES = 3
-
-#: A cell starting with one of these is a formula to a spreadsheet program.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AssessmentError(ValueError):
@@ -275,7 +274,7 @@ def validate_record(
 
     scale = record.get("scale", "five-point")
     if scale not in scales.SCALES:
-        raise fail(("scale",), f'{_show(scale)} is not a scale; use "five-point" or "traffic-light"')
+        raise fail(("scale",), f'{show(scale)} is not a scale; use "five-point" or "traffic-light"')
 
     entries = record.get("entries", [])
     if not isinstance(entries, list):
@@ -292,7 +291,7 @@ def validate_record(
         if cid not in known:
             raise fail(
                 ("entries", i, "commitment_id"),
-                f"{_show(cid)} is not a Table 1 commitment; use one of: {', '.join(known)}",
+                f"{show(cid)} is not a Table 1 commitment; use one of: {', '.join(known)}",
             )
         if cid in seen:
             raise fail(
@@ -312,17 +311,12 @@ def validate_record(
     except ValidationError as exc:
         errors = exc.errors()
         first, rest = errors[0], errors[1:]
-        problem = _plain(first)
+        problem = plain(first)
         if rest:
-            more = "; ".join(f"{where(tuple(e['loc'])) or 'the file'}: {_plain(e)}" for e in rest[:3])
+            more = "; ".join(f"{where(tuple(e['loc'])) or 'the file'}: {plain(e)}" for e in rest[:3])
             extra = f" and {len(rest) - 3} more" if len(rest) > 3 else ""
             problem += f". Also: {more}{extra}"
         raise fail(tuple(first["loc"]), problem) from None
-
-
-def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
 
 
 def _off_scale(grade: Any, scale: str) -> str:
@@ -330,7 +324,7 @@ def _off_scale(grade: Any, scale: str) -> str:
         allowed = "a whole number 1, 2, 3, 4 or 5 (1 = requires urgent attention, 5 = good situation)"
     else:
         allowed = '"red", "orange" or "green"'
-    return f'{_show(grade)} is not a grade on the {scale} scale; use {allowed}, or leave it empty for "not assessed"'
+    return f'{show(grade)} is not a grade on the {scale} scale; use {allowed}, or leave it empty for "not assessed"'
 
 
 def _json_where(record: dict[str, Any]) -> Where:
@@ -359,58 +353,7 @@ def _json_where(record: dict[str, Any]) -> Where:
     return where
 
 
-def _plain(err: Any) -> str:
-    """A pydantic error in words for someone who filled in a form, not a programmer."""
-    kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
-    if kind == "missing":
-        return "this field is required but missing"
-    if kind == "extra_forbidden":
-        return "is not a field of an assessment; check its spelling or remove it"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_too_long":
-        return f"is too long ({len(given)} characters; at most {ctx.get('max_length')})"
-    if kind == "too_long":
-        return f"has too many items (at most {ctx.get('max_length')})"
-    if kind == "string_pattern_mismatch":
-        return f"{_show(given)} is not in the expected form"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{_show(given)} is not a whole number"
-    if kind == "greater_than_equal":
-        return f"{_show(given)} is too small; it must be {ctx.get('ge')} or more"
-    if kind == "less_than_equal":
-        return f"{_show(given)} is too large; it must be {ctx.get('le')} or less"
-    if kind == "literal_error":
-        return f"{_show(given)} is not allowed; use {ctx.get('expected')}"
-    if kind.startswith("date"):
-        return f"{_show(given)} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-31"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"{_show(given)} is not true or false"
-    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
-        return f"{_show(given)} has the wrong type ({err['msg'].lower()})"
-    if kind in ("string_type",):
-        return f"{_show(given)} must be text"
-    return str(err["msg"]).removeprefix("Value error, ")
-
-
 # --------------------------------------------------------------------------- spreadsheets
-
-
-def _escape(value: Any) -> Any:
-    """Neutralise a text cell a spreadsheet would run as a formula (prefix a single quote).
-
-    Text that already starts with a quote gets one more, so that :func:`_unescape`
-    can undo exactly what was added and round trips are exact.
-    """
-    if isinstance(value, str) and value and (value.startswith(_FORMULA_START) or value[0] == "'"):
-        return "'" + value
-    return value
-
-
-def _unescape(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in ("'", *_FORMULA_START):
-        return value[1:]
-    return value
 
 
 @dataclass(frozen=True)
@@ -504,12 +447,12 @@ def _csv_bytes(a: Assessment | None, scale: str) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     for row in _about_rows(a, scale):
-        writer.writerow([_escape(_cell_text(v)) for v in row])
+        writer.writerow([neutralise_formula(_cell_text(v)) for v in row])
     writer.writerow([])
     writer.writerow(["Grades", "one row per Table 1 commitment; see the column help in the XLSX template"])
     writer.writerow([c.header for c in cols])
     for row in _grade_rows(a, cols):
-        writer.writerow([_escape(_cell_text(v)) for v in row])
+        writer.writerow([neutralise_formula(_cell_text(v)) for v in row])
     # A byte-order mark makes Excel read the file as UTF-8 (accents, Cyrillic); the kit accepts it.
     return out.getvalue().encode("utf-8-sig")
 
@@ -685,7 +628,7 @@ def _xlsx_value(value: Any) -> Any:
     if isinstance(value, str):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-        return _escape(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        return neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
     return value
 
 
@@ -827,7 +770,7 @@ def _text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(_unescape(value))
+    return str(restore_formula(value))
 
 
 def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | None) -> Assessment:

@@ -28,6 +28,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from .errors import dotted, plain
+
 #: Environment variable naming a notebooks folder to use instead of the shipped one.
 ENV_VAR = "IDPCKIT_NOTEBOOKS"
 
@@ -146,32 +148,6 @@ def notebooks_dir(root: str | os.PathLike[str] | None = None) -> Path:
     return Path(str(resources.files("idpckit") / "_notebooks"))
 
 
-def _plain(err: dict) -> str:
-    """Pydantic's message, in words a trainer editing notebook metadata understands."""
-    where = ".".join(str(p) for p in err["loc"])
-    kind = err["type"]
-    if kind == "missing":
-        return f"'{where}' is missing"
-    if kind == "extra_forbidden":
-        return f"'{where}' is not a known field; check its spelling"
-    if kind == "literal_error":
-        return f"'{where}' must be one of {err['ctx']['expected']}, not {err.get('input')!r}"
-    if kind in ("int_type", "int_parsing"):
-        return f"'{where}' must be a whole number (minutes or a position), not {err.get('input')!r}"
-    if kind in ("string_too_short", "too_short"):
-        return f"'{where}' must not be empty"
-    if kind == "string_too_long":
-        return f"'{where}' is too long; keep it to one line of at most 200 characters"
-    if kind == "string_pattern_mismatch":
-        return f"'{where}' must be a single line"
-    if kind in ("string_type", "list_type"):
-        wanted = "a list of strings" if kind == "list_type" else "text"
-        return f"'{where}' must be {wanted}, not {err.get('input')!r}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return f"'{where}' is out of range ({err['msg'].lower()})"
-    return f"'{where}': {err['msg']}"
-
-
 def read_entry(path: Path) -> Entry:
     """Read one notebook's metadata; raises ``ValueError`` with a plain message if it is unusable."""
     try:
@@ -188,7 +164,7 @@ def read_entry(path: Path) -> Entry:
     try:
         m = Metadata.model_validate(meta[METADATA_KEY])
     except ValidationError as exc:
-        raise ValueError("; ".join(_plain(e) for e in exc.errors())) from None
+        raise ValueError("; ".join(f"'{dotted(e['loc'])}': {plain(e)}" for e in exc.errors())) from None
     if m.kind == "lesson" and not m.objectives:
         raise ValueError("a lesson needs at least one learning objective in 'objectives'")
     if m.kind == "lesson" and not m.keypoints:

@@ -30,8 +30,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
+from . import yamlfile
+from .errors import FileProblems, Problem
 from .schema import (
     SECTIONS,
     Ask,
@@ -87,20 +89,6 @@ def data_dir(root: str | os.PathLike[str] | None = None) -> Path:
     if (checkout / "commitments.csv").is_file():
         return checkout
     return Path(str(resources.files("idpckit") / "_data"))
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a data folder, located as precisely as we can."""
-
-    file: str
-    row: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(p for p in (self.file, self.row, f"field '{self.field}'" if self.field else "") if p)
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -185,89 +173,39 @@ def _list_fields(model: type[BaseModel]) -> set[str]:
 def _read_rows(path: Path, report: Report) -> list[tuple[str, dict[str, Any]]] | None:
     """Raw rows of one file as (row label, mapping), or None if unreadable."""
     name = path.name
-    if not path.is_file():
-        report.add(name, "", "", "the file is missing")
-        return None
-    if path.stat().st_size > MAX_FILE_BYTES:
-        report.add(name, "", "", f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; is it the right file?")
-        return None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        report.add(name, f"line {line}", "", "is not UTF-8 text; save it again as 'CSV UTF-8' or UTF-8")
+        if path.suffix != ".csv":
+            return yamlfile.item_rows(name, yamlfile.read(path, name, max_bytes=MAX_FILE_BYTES))
+        text = yamlfile.read_text(path, name, max_bytes=MAX_FILE_BYTES)
+    except FileProblems as exc:
+        report.problems.extend(exc.problems)
         return None
-    if path.suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        rows = []
-        for i, raw in enumerate(reader, start=2):  # spreadsheet numbering: the header is row 1
-            if None in raw:
-                report.add(name, f"row {i}", "", "has more cells than the header has columns")
-                continue
-            if not any((v or "").strip() for v in raw.values()):
-                continue  # a blank line a spreadsheet left behind
-            rows.append((f"row {i}", {k: (v if v is not None else "") for k, v in raw.items()}))
-        return rows
-    import yaml  # deferred: only needed when content is (re)loaded
-
-    try:
-        items = yaml.load(
-            text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )  # libyaml when present: 10x faster
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        report.add(name, where, "", f"is not valid YAML ({getattr(exc, 'problem', exc)})")
-        return None
-    if not isinstance(items, list):
-        report.add(name, "", "", "must be a list of items, each starting with '- '")
-        return None
-    out = []
-    for i, item in enumerate(items, start=1):
-        label = f"item {i}" + (
-            f" (id '{item.get('id') or item.get('commitment_id')}')" if isinstance(item, dict) else ""
-        )
-        if not isinstance(item, dict):
-            report.add(name, f"item {i}", "", "must be a mapping of field: value")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = []
+    for i, raw in enumerate(reader, start=2):  # spreadsheet numbering: the header is row 1
+        if None in raw:
+            report.add(name, f"row {i}", "", "has more cells than the header has columns")
             continue
-        out.append((label, item))
-    return out
-
-
-def _plain(err: dict[str, Any]) -> str:
-    """Pydantic's message, in words a trainer editing a spreadsheet understands."""
-    kind, msg = err["type"], err["msg"]
-    if kind == "missing":
-        return "is missing"
-    if kind == "extra_forbidden":
-        return "is not a known column or field; check its spelling"
-    if kind in ("string_too_short", "too_short"):
-        return "must not be empty"
-    if kind == "string_pattern_mismatch":
-        return f"'{err.get('input')}' does not have the expected form ({err['ctx']['pattern']})"
-    if kind in ("int_parsing", "int_type"):
-        return f"'{err.get('input')}' is not a whole number"
-    if kind == "literal_error":
-        return f"'{err.get('input')}' is not allowed; use {err['ctx']['expected']}"
-    return msg.removeprefix("Value error, ")
+        if not any((v or "").strip() for v in raw.values()):
+            continue  # a blank line a spreadsheet left behind
+        rows.append((f"row {i}", {k: (v if v is not None else "") for k, v in raw.items()}))
+    return rows
 
 
 def _parse(name: str, model: type[BaseModel], rows: list[tuple[str, dict[str, Any]]], report: Report) -> list[Any]:
     lists = _list_fields(model) if name.endswith(".csv") else set()
-    records = []
+    prepared = []
     for label, raw in rows:
         values = dict(raw)
         for key in lists & values.keys():
             cell = values[key]
             values[key] = [p.strip() for p in cell.split(";") if p.strip()] if isinstance(cell, str) else cell
         row_id = values.get("id") or values.get("commitment_id")
-        if name.endswith(".csv") and row_id:
-            label = f"{label} (id '{row_id}')" if "id" in values else label
-        try:
-            records.append(model.model_validate(values))
-        except ValidationError as exc:
-            for err in exc.errors():
-                report.add(name, label, ".".join(str(p) for p in err["loc"]), _plain(err))
+        if name.endswith(".csv") and row_id and "id" in values:
+            label = f"{label} (id '{row_id}')"
+        prepared.append((label, values))
+    records, problems = yamlfile.validate_rows(name, model, prepared)
+    report.problems.extend(problems)
     return records
 
 

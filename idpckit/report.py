@@ -25,7 +25,6 @@ import datetime as dt
 import io
 import re
 import struct
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -33,10 +32,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, scales
+from . import __version__, scales, style
 from .assessment import Assessment, Entry
 from .coalition import Consensus, check_group, labels, merge
 from .compare import DIRECTIONS, check_pair, compare, order_ids, summary
+from .text import neutralise_formula, strip_control
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -196,7 +196,7 @@ def environment() -> jinja2.Environment:
 def _render(template: str, fictional: bool, **context: Any) -> str:
     from markupsafe import Markup
 
-    css = Markup(_template_source("style.css") + "\n" + _grade_css())  # our own file, not user text
+    css = Markup(style.report_css() + "\n" + _grade_css())  # our own file, not user text
     return (
         environment()
         .get_template(template)
@@ -342,13 +342,6 @@ def coalition_html(assessments: Sequence[Assessment], content: Content | None = 
 # --------------------------------------------------------------------------- CSV
 
 
-def _cell(value: object) -> object:
-    """Neutralise spreadsheet formulas in text cells (a name starting with = + - @ is shown, not run)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def coalition_csv(assessments: Sequence[Assessment], content: Content | None = None) -> str:
     """The coalition view as CSV: one row per commitment, consensus columns then one column per review.
 
@@ -376,7 +369,7 @@ def coalition_csv(assessments: Sequence[Assessment], content: Content | None = N
         "spread",
         "disagree",
     ]
-    writer.writerow(head + [_cell(f"grade: {name}") for name in labels(assessments)])
+    writer.writerow(head + [neutralise_formula(f"grade: {name}") for name in labels(assessments)])
     for c in merged:
         number, title, _ = _title(c.commitment_id, content)
         writer.writerow(
@@ -411,13 +404,9 @@ def font_paths() -> dict[str, Path]:
     return {"": ttf / "DejaVuSans.ttf", "B": ttf / "DejaVuSans-Bold.ttf", "I": ttf / "DejaVuSans-Oblique.ttf"}
 
 
-_CONTROL = {c for c in map(chr, range(32)) if c not in "\n"} | {chr(127)}
-
-
 def _clean(text: str) -> str:
-    """User text made safe for the PDF: one kind of line break, no control characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return "".join(ch for ch in text if ch not in _CONTROL and unicodedata.category(ch) != "Cs")
+    """User text made safe for the PDF: one kind of line break, tabs as spaces, no control characters."""
+    return strip_control(text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -451,8 +440,8 @@ def _make_pdf(assessment: Assessment) -> Any:
     pdf = ReportPDF(format="A4", unit="mm")
     pdf.set_margins(16, 14, 16)
     pdf.set_auto_page_break(True, margin=16)
-    for style, path in font_paths().items():
-        pdf.add_font("DejaVu", style, str(path))
+    for font_style, path in font_paths().items():
+        pdf.add_font("DejaVu", font_style, str(path))
     pdf.set_title(_clean(running_head))
     pdf.set_author(_clean("; ".join(assessment.organisations) or assessment.assessor or "idpckit"))
     pdf.set_creator(f"idpckit {__version__}")

@@ -258,7 +258,7 @@ def test_nan_is_not_json(record):
 def test_unknown_field(record):
     record["entries"][1]["mood"] = "happy"
     err = error_of(dumps(record))
-    assert err.field == "entry 2 ('legal-guarantees'), field 'mood'" and "not a field" in err.problem
+    assert err.field == "entry 2 ('legal-guarantees'), field 'mood'" and "not a known field" in err.problem
 
 
 def test_source_without_title(record):

@@ -77,15 +77,15 @@ def test_a_good_notebook_becomes_an_entry(tmp_path: Path) -> None:
     [
         (None, None, "has no 'idpckit' notebook metadata"),
         (None, '{"cells": [', "is not a valid notebook (JSON error on line 1"),
-        (lesson_meta(kind="quiz"), None, "'kind' must be one of 'lesson' or 'app'"),
-        (lesson_meta(teaching="20"), None, "'teaching' must be a whole number"),
-        (lesson_meta(teaching=-5), None, "'teaching' is out of range"),
-        (lesson_meta(summary="two\nlines"), None, "'summary' must be a single line"),
-        (lesson_meta(title=""), None, "'title' must not be empty"),
+        (lesson_meta(kind="quiz"), None, "'kind': 'quiz' is not allowed; use 'lesson' or 'app'"),
+        (lesson_meta(teaching="20"), None, "'teaching': '20' is not a whole number"),
+        (lesson_meta(teaching=-5), None, "'teaching': -5 is too small; it must be 0 or more"),
+        (lesson_meta(summary="two\nlines"), None, "must be a single line"),
+        (lesson_meta(title=""), None, "'title': must not be empty"),
         (lesson_meta(objectives=[]), None, "a lesson needs at least one learning objective"),
         (lesson_meta(keypoints=[]), None, "a lesson needs at least one key point"),
-        (lesson_meta(objective=["typo"]), None, "'objective' is not a known field"),
-        ({k: v for k, v in lesson_meta().items() if k != "order"}, None, "'order' is missing"),
+        (lesson_meta(objective=["typo"]), None, "'objective': is not a known field"),
+        ({k: v for k, v in lesson_meta().items() if k != "order"}, None, "'order': is missing"),
     ],
 )
 def test_malformed_metadata_is_named_in_plain_words(tmp_path: Path, meta: dict | None, raw: str | None, expected: str):

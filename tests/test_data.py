@@ -177,7 +177,7 @@ def test_unknown_column(data_copy: Path) -> None:
     problems = _problems(data_copy)
     assert problems  # every row now has one cell too few for the header: reported per row, not a crash
     assert (
-        "documents.csv, row 2 (id 'pd2009'), field 'colour': is not a known column or field; check its spelling"
+        "documents.csv, row 2 (id 'pd2009'), field 'colour': is not a known field; check its spelling or remove it"
         in problems
     )
 

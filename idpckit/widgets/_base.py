@@ -5,7 +5,8 @@ Why these exist:
 * Voilà hides tracebacks (``show_tracebacks`` is off), so an exception in a
   callback would otherwise vanish and the page would just stop responding.
   :class:`ErrorBox` is where every component says, in plain words, what went
-  wrong; :meth:`ErrorBox.guard` wraps callbacks so nothing escapes silently.
+  wrong; :func:`guarded` (and :meth:`ErrorBox.guard`) is the one wrapper that
+  turns an error in a callback into such a message, so nothing escapes silently.
 * Files written by a Voilà kernel cannot be downloaded (Voilà serves only
   allow-listed files), so downloads are ``data:`` links (:func:`download_link`).
 * Grades are never shown by colour alone: :class:`GradePicker` labels every
@@ -27,7 +28,8 @@ from typing import Any, Literal
 
 import ipywidgets as w
 
-from .. import scales
+from .. import scales, style
+from ..text import esc
 
 log = logging.getLogger(__name__)
 
@@ -41,55 +43,8 @@ _KIND_PREFIX: dict[str, tuple[str, str]] = {
     "ok": ("✔", ""),
 }
 
-#: Styles shared by the apps.  Injected once per app through an HTML widget; they only
-#: make things wrap on small screens, keep focus visible and give messages a frame.
-STYLE = """
-<style>
-.idpc-app {box-sizing: border-box; padding: 0 0.5em;}
-.idpc-app * {box-sizing: border-box;}
-.idpc-app .widget-inline-hbox {flex-wrap: wrap; height: auto;}
-.idpc-app .widget-inline-hbox .widget-label {white-space: normal; height: auto; min-height: var(--jp-widgets-inline-height);}
-.idpc-app .widget-text input, .idpc-app .widget-textarea textarea {min-width: 12em;}
-.idpc-app .widget-textarea {max-width: 100%;}
-.idpc-app .widget-textarea textarea {font-family: inherit; line-height: 1.4; max-width: 100%;}
-.idpc-app .widget-textarea > .widget-label {width: 100% !important; text-align: left; font-weight: bold;}
-.idpc-app .widget-checkbox {height: auto;}
-.idpc-app .widget-checkbox label {white-space: normal; overflow: visible; text-overflow: clip; height: auto;}
-.idpc-app .widget-checkbox, .idpc-app .widget-radio-box {width: 100%; height: auto;}
-.idpc-app .widget-radio-box label {white-space: normal; height: auto; line-height: 1.4; margin-bottom: 0.3em;}
-.idpc-app .widget-toggle-buttons > div {display: flex; flex-wrap: wrap; gap: 0.25em;}
-.idpc-app .widget-toggle-button {width: auto; min-width: 7em; height: auto; min-height: var(--jp-widgets-inline-height);
-  white-space: normal; line-height: 1.3; padding: 0.3em 0.7em; text-align: left;}
-.idpc-app .idpc-grade .widget-toggle-button {flex: 1 1 14em; max-width: 100%;}
-.idpc-app .jupyter-button {height: auto; min-height: var(--jp-widgets-inline-height); white-space: normal;}
-.idpc-app button:focus-visible, .idpc-app input:focus-visible, .idpc-app textarea:focus-visible,
-.idpc-app select:focus-visible, .idpc-app a:focus-visible {outline: 3px solid #0072B2; outline-offset: 2px;}
-.idpc-app .idpc-msg {border-left: 0.35em solid; padding: 0.4em 0.7em; margin: 0.3em 0; line-height: 1.4;}
-.idpc-app .idpc-msg-error {border-color: #B2182B; background: #fbeaea;}
-.idpc-app .idpc-msg-warning {border-color: #E69F00; background: #fdf4e1;}
-.idpc-app .idpc-msg-info {border-color: #0072B2; background: #e8f1f8;}
-.idpc-app .idpc-msg-ok {border-color: #1B7837; background: #e9f4ec;}
-.idpc-app .idpc-prose {line-height: 1.5; max-width: 46em;}
-.idpc-app .idpc-prose p, .idpc-app .idpc-prose ul {margin: 0.4em 0;}
-.idpc-app .idpc-small {font-size: 0.9em; color: #444;}
-.idpc-app .idpc-badge {display: inline-block; padding: 0.15em 0.6em; border: 1px solid #000; border-radius: 0.3em;}
-.idpc-app table.idpc-table {border-collapse: collapse; width: 100%;}
-.idpc-app table.idpc-table th, .idpc-app table.idpc-table td {border-bottom: 1px solid #ccc; padding: 0.3em 0.4em;
-  text-align: left; vertical-align: top;}
-.idpc-app .idpc-scroll {overflow-x: auto; max-width: 100%;}
-.idpc-app .idpc-downloads a {display: inline-block; margin: 0.2em 0.6em 0.2em 0; padding: 0.35em 0.8em;
-  border: 1px solid #0072B2; border-radius: 0.3em; text-decoration: none;}
-.idpc-app input.idpc-copy {width: 100%; max-width: 40em; font-family: monospace; padding: 0.2em;}
-.idpc-app img {max-width: 100%; height: auto;}
-.idpc-app ul.idpc-levels {list-style: none; padding-left: 0;}
-.idpc-app ul.idpc-levels li {margin: 0.4em 0; line-height: 1.4;}
-</style>
-"""
-
-
-def esc(text: object) -> str:
-    """``html.escape`` for anything a user typed; quotes too, so it is safe in attributes."""
-    return html.escape(str(text), quote=True)
+#: The apps' stylesheet (``templates/widgets.css``), injected once per app through an HTML widget.
+STYLE = style.widget_style()
 
 
 def style_widget() -> w.HTML:
@@ -109,6 +64,13 @@ def wrap_row(**kwargs: Any) -> w.Layout:
 
 #: Labels wide enough for "Organisation(s)" on a laptop; they wrap above the field on a phone.
 DESCRIPTION_STYLE = {"description_width": "11em"}
+
+
+#: What the self-assessment app tells someone after an unexpected error.
+KEEP_ADVICE = (
+    "What you typed before this is kept. If it happens again, download a JSON copy from the summary "
+    "and tell your trainer."
+)
 
 
 class ErrorBox:
@@ -143,22 +105,43 @@ class ErrorBox:
         self.message, self.kind = "", None
         self.widget.value = ""
 
-    def guard(self, callback: Callable[..., Any]) -> Callable[..., Any]:
-        """Wrap a widget callback so that an unexpected error becomes a message, not silence."""
+    def guard(self, callback: Callable[..., Any], advice: str = KEEP_ADVICE) -> Callable[..., Any]:
+        """Wrap a widget callback so that an unexpected error becomes a message here, not silence."""
+        return guarded(callback, self.show, advice=advice)
 
-        @functools.wraps(callback)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return callback(*args, **kwargs)
-            except Exception as exc:
-                log.exception("error in widget callback %s", getattr(callback, "__name__", callback))
-                self.show(
-                    f"Something went wrong ({type(exc).__name__}: {exc}). What you typed before this is kept. "
-                    "If it happens again, download a JSON copy from the summary and tell your trainer."
-                )
-                return None
 
-        return wrapper
+def guarded(
+    callback: Callable[..., Any],
+    report: Callable[[str], Any],
+    *,
+    advice: str = "Please tell your trainer.",
+    expected: tuple[type[Exception], ...] = (),
+    before: Callable[[], Any] | None = None,
+) -> Callable[..., Any]:
+    """``callback`` wrapped so that no exception escapes into Voilà, which would hide it.
+
+    The one callback guard of the kit's widgets.  ``report`` receives a plain-text
+    message (the caller escapes it when it renders HTML): for an error in ``expected``
+    (the component's own "you cannot do that" errors) just its words; for anything
+    else "Sorry, something went wrong (Kind: words). " and ``advice``, and the
+    traceback goes to the log for the trainer.  ``before`` runs first on every call,
+    e.g. to clear the last message.
+    """
+
+    @functools.wraps(callback)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            if before is not None:
+                before()
+            return callback(*args, **kwargs)
+        except expected as exc:
+            report(str(exc))
+        except Exception as exc:
+            log.exception("error in widget callback %s", getattr(callback, "__qualname__", callback))
+            report(f"Sorry, something went wrong ({type(exc).__name__}: {exc}). {advice}")
+        return None
+
+    return wrapper
 
 
 def _strip_tags(markup: str) -> str:

@@ -35,41 +35,18 @@ import ipywidgets as w
 
 from .. import data, table1
 from ..schema import SECTIONS, TABLE1_DOCUMENTS, Commitment, Reference
-from ._base import ErrorBox, esc, full_width, style_widget, wrap_row
+from ..text import esc, neutralise_formula
+from ._base import ErrorBox, full_width, style_widget, wrap_row
 from ._base import download_link as _download_link
 
 ALL = "all"
 PRESENCE = ("all", "anchored", "silent")
-
-#: Extra styles for the matrix; words carry the meaning, the grey only helps the eye.
-_STYLE = """
-<style>
-.idpc-app table.idpc-t1, .idpc-app .idpc-t1-details {line-height: 1.4;}
-.idpc-app table.idpc-t1 a, .idpc-app .idpc-t1-details a {color: #1a4f9c; text-decoration: underline;}
-.idpc-app table.idpc-t1 caption {text-align: left; font-weight: 600; padding: 0.3em 0; caption-side: top;}
-.idpc-app table.idpc-t1 thead th {border-bottom: 2px solid #333; vertical-align: bottom;}
-.idpc-app table.idpc-t1 th[scope="row"] {font-weight: normal; min-width: 11em;}
-.idpc-app table.idpc-t1 td.idpc-num {color: #444; width: 2em;}
-.idpc-app table.idpc-t1 td.idpc-silent {font-style: italic; color: #333; background: #f0f0f0;}
-.idpc-app .idpc-t1-details details {margin: 0.3em 0; padding: 0.3em 0.5em; border: 1px solid #ccc; border-radius: 0.3em;}
-.idpc-app .idpc-t1-details summary {cursor: pointer;}
-.idpc-app .idpc-t1-details ul {margin: 0.3em 0 0.3em 1.2em; padding: 0;}
-@media print { .idpc-app table.idpc-t1 td.idpc-silent {background: none;} }
-</style>
-"""
 
 
 def _fold(text: str) -> str:
     """Lower case without accents, so "decriminalisation" finds "Décriminalisation" too."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """Stop a spreadsheet from reading a cell as a formula (CSV formula injection)."""
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text.startswith("-") and len(text) > 1):
-        return "'" + text
-    return text
 
 
 @dataclass(frozen=True)
@@ -152,7 +129,6 @@ class Table1Explorer:
         self.widget = w.VBox(
             [
                 style_widget(),
-                w.HTML(_STYLE, layout=w.Layout(height="0px", margin="0", overflow="hidden")),
                 controls,
                 self.errors.widget,
                 self.status,
@@ -312,7 +288,7 @@ class Table1Explorer:
         for row in self.rows():
             c = row.commitment
             cells = [row.cell(d) or "-" for d in self.columns]
-            writer.writerow([str(c.number), c.id, *(_spreadsheet_safe(x) for x in [c.title, *cells])])
+            writer.writerow([str(c.number), c.id, *(neutralise_formula(x) for x in [c.title, *cells])])
         return buf.getvalue().encode("utf-8")
 
     def csv_filename(self) -> str:

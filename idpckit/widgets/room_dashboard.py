@@ -27,6 +27,7 @@ import ipywidgets as w
 
 from .. import scales
 from ..data import Content, load
+from ..text import neutralise_formula
 from ._base import ErrorBox, download_link, esc, full_width, style_widget
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,7 +107,7 @@ def room_csv(reviews: list[Stored], content: Content) -> bytes:
                     i,
                     a.country_name,
                     a.year,
-                    _neutral("; ".join(a.organisations)),
+                    neutralise_formula("; ".join(a.organisations)),
                     a.scale,
                     content.commitment(e.commitment_id).number,
                     content.commitment(e.commitment_id).title,
@@ -116,11 +117,6 @@ def room_csv(reviews: list[Stored], content: Content) -> bytes:
                 ]
             )
     return buf.getvalue().encode("utf-8")
-
-
-def _neutral(text: str) -> str:
-    """Stop a spreadsheet from running what a trainee typed as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _cell(count: int, light: str) -> str:

@@ -21,7 +21,8 @@ from .. import scales
 from ..assessment import SOURCE_KINDS
 from ..schema import TABLE1_DOCUMENTS
 from ..table1 import render
-from ._base import ErrorBox, GradePicker, esc, full_width, grade_label, wrap_row
+from ..text import esc
+from ._base import ErrorBox, GradePicker, full_width, grade_label, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Entry

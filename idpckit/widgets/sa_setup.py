@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import countries, scales
-from ._base import DESCRIPTION_STYLE, ErrorBox, esc, full_width, wrap_row
+from ..text import esc
+from ._base import DESCRIPTION_STYLE, ErrorBox, full_width, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment

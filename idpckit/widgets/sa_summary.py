@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import countries
-from ._base import ErrorBox, download_link, esc, full_width, grade_badge, wrap_row
+from ..text import esc
+from ._base import ErrorBox, download_link, full_width, grade_badge, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment

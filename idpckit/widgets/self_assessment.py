@@ -48,7 +48,8 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import ipywidgets as w
 
-from ._base import ErrorBox, esc, full_width, style_widget, wrap_row
+from ..text import esc
+from ._base import ErrorBox, full_width, style_widget, wrap_row
 from .sa_welcome import WelcomeStep
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -25,15 +25,17 @@ from __future__ import annotations
 
 import base64
 import calendar
-import html
 import io
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import ipywidgets as w
 
 from .. import data
 from ..schema import Document, TimelineEvent
+from ..text import esc
+from ._base import guarded
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -57,10 +59,6 @@ ORIGINS: dict[str, dict[str, str]] = {
         "colour": "#D55E00",
     },
 }
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 def format_date(start: str, end: str = "") -> str:
@@ -99,11 +97,11 @@ def _linkify(source: str) -> str:
     """Escape a source line and turn its web addresses into links."""
     out, last = [], 0
     for match in re.finditer(r"https?://[^\s;,]+", source):
-        out.append(_esc(source[last : match.start()]))
+        out.append(esc(source[last : match.start()]))
         url = match.group(0)
-        out.append(f'<a href="{_esc(url)}" target="_blank" rel="noopener">{_esc(url)}</a>')
+        out.append(f'<a href="{esc(url)}" target="_blank" rel="noopener">{esc(url)}</a>')
         last = match.end()
-    out.append(_esc(source[last:]))
+    out.append(esc(source[last:]))
     return "".join(out)
 
 
@@ -111,15 +109,15 @@ def describe(event: TimelineEvent, documents: dict[str, Document]) -> str:
     """The detail panel for one event, as HTML (all data text escaped)."""
     origin = ORIGINS[event.origin]
     parts = [
-        f"<h4>{_esc(format_date(event.date, event.date_end))}: {_esc(event.title)}</h4>",
-        f"<p>{_esc(event.description)}</p>",
+        f"<h4>{esc(format_date(event.date, event.date_end))}: {esc(event.title)}</h4>",
+        f"<p>{esc(event.description)}</p>",
     ]
     doc = documents.get(event.document_id) if event.document_id else None
     if doc is not None:
-        symbol = f" ({_esc(doc.symbol)})" if doc.symbol else ""
-        link = f' <a href="{_esc(doc.url)}" target="_blank" rel="noopener">Open the text</a>' if doc.url else ""
-        parts.append(f"<p><b>Document:</b> {_esc(doc.short_name)}: <i>{_esc(doc.title)}</i>{symbol}.{link}</p>")
-    where = f"<b>{origin['symbol']} {_esc(origin['label'])}.</b>"
+        symbol = f" ({esc(doc.symbol)})" if doc.symbol else ""
+        link = f' <a href="{esc(doc.url)}" target="_blank" rel="noopener">Open the text</a>' if doc.url else ""
+        parts.append(f"<p><b>Document:</b> {esc(doc.short_name)}: <i>{esc(doc.title)}</i>{symbol}.{link}</p>")
+    where = f"<b>{origin['symbol']} {esc(origin['label'])}.</b>"
     if event.origin == "later":
         where += f" Source: {_linkify(event.source)}"
     parts.append(f"<p>{where}</p>")
@@ -182,15 +180,14 @@ class Timeline:
             options.append((f"{label} ({n + 1})" if n else label, e.id))
         return options
 
-    def _guard(self, fn: Any) -> Any:
-        def run(*args: Any) -> None:
-            try:
-                self.error.value = ""
-                fn(*args)
-            except Exception as exc:  # Voilà hides tracebacks: say it in the page
-                self.error.value = f"<p>✖ Sorry, the timeline could not be updated ({_esc(str(exc))}).</p>"
+    def _guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        return guarded(fn, self._show_error, advice="The timeline was not updated.", before=self._clear_error)
 
-        return run
+    def _show_error(self, message: str) -> None:
+        self.error.value = f'<p role="alert">✖ {esc(message)}</p>'
+
+    def _clear_error(self) -> None:
+        self.error.value = ""
 
     @property
     def current(self) -> TimelineEvent:
@@ -307,5 +304,5 @@ def chart_html(content: data.Content | None = None) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     src = base64.b64encode(buf.getvalue()).decode("ascii")
-    alt = _esc(alt_text(content))
+    alt = esc(alt_text(content))
     return f'<img src="data:image/png;base64,{src}" alt="{alt}" style="max-width:100%;height:auto">'

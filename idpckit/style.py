@@ -1,0 +1,32 @@
+"""The kit's stylesheets, kept as CSS files in ``templates/`` and read from one place.
+
+Two files, because they style two kinds of page: ``style.css`` a report that is a whole
+page of its own (read on screen, printed, in greyscale), ``widgets.css`` apps and lesson
+tables that live inside a Voilà or JupyterLab page and so must scope every rule to
+``.idpc-app`` rather than restyle the page around them.  Both follow the same rules:
+visible focus, no meaning in colour alone, the colour-blind-safe palette of
+:mod:`idpckit.scales`.
+
+Only the standard library is imported: reports (core) and widgets both use this.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+
+@cache
+def css(name: str) -> str:
+    """The text of stylesheet ``name`` (``"style.css"`` or ``"widgets.css"``), our own file."""
+    return (resources.files("idpckit") / "templates" / name).read_text(encoding="utf-8")
+
+
+def report_css() -> str:
+    """The stylesheet of the HTML reports (one page each, screen and print)."""
+    return css("style.css")
+
+
+def widget_style() -> str:
+    """The apps' stylesheet as a ``<style>`` element, to put once at the top of an app or lesson."""
+    return "<style>\n" + css("widgets.css") + "</style>\n"
