@@ -5,15 +5,23 @@ many trainees saving at once from separate Voilà kernels (separate processes).
 This store serves both:
 
 * **SQLite by default**, one file per user (or per server), through SQLAlchemy
-  Core so that PostgreSQL is a URL away when several machines share a store.
+  Core; **PostgreSQL** (``postgresql+psycopg://user@host:5432/db``, with the
+  ``idpckit[postgres]`` extra) when several kernels, servers or machines share
+  one store, as on a JupyterHub.  The same statements run on both; only the
+  connection set-up below differs per database.
 * **Autosave-friendly:** :meth:`Store.save_draft` is one ``UPDATE`` (or
   ``INSERT``) of the assessment's JSON in its own short transaction, cheap
   enough to call on every debounced keystroke (``benchmarks/bench_store.py``).
-* **Safe with many processes:** SQLite runs in WAL mode (readers never block the
-  writer), with a busy timeout, and every write transaction starts with
-  ``BEGIN IMMEDIATE`` so it takes the write lock up front instead of failing
-  half-way with "database is locked".  Each save replaces one row atomically and
-  bumps its ``revision``, so concurrent saves can neither be lost nor mixed.
+* **Safe with many processes:** each save replaces one row atomically and bumps
+  its ``revision`` (``revision = revision + 1`` in the database, not in Python),
+  so concurrent saves can neither be lost nor mixed.  On SQLite the file runs in
+  WAL mode (readers never block the writer), with a busy timeout, and every
+  write transaction starts with ``BEGIN IMMEDIATE`` so it takes the write lock up
+  front instead of failing half-way with "database is locked".  On PostgreSQL
+  the row lock taken by the ``UPDATE`` serialises writers of the same review
+  (READ COMMITTED re-checks the row after waiting), with a lock timeout of the
+  same length instead of the busy timeout, and a small connection pool per
+  process, because every Voilà kernel on a hub holds its own.
 * **Drafts vs submitted:** a draft is found again by its *resume code*
   (``K7QD-M2XP-4HTA-9WEB``: 16 Crockford base32 characters, 80 random bits from
   :mod:`secrets`); a submitted review is frozen and stays, year after year.
@@ -54,6 +62,11 @@ from .assessment import Assessment, upgrade
 ENV_VAR = "IDPCKIT_STORE"
 #: Seconds a writer waits for another process's write to finish before giving up.
 BUSY_TIMEOUT = 30.0
+#: Connections each process keeps open to a PostgreSQL store. A kernel saves from one
+#: thread, so one is enough; a hub of N trainees holds about N x kernels x this many.
+PG_POOL_SIZE = 1
+#: Extra connections a process may open for a burst (closed again when returned).
+PG_MAX_OVERFLOW = 4
 
 Status = Literal["draft", "submitted"]
 
@@ -131,11 +144,30 @@ def user_store_path() -> Path:
 
 
 def to_url(target: str | os.PathLike[str]) -> str:
-    """An SQLAlchemy URL for a URL or a plain file path (``~`` expanded, made absolute)."""
+    """An SQLAlchemy URL for a URL or a plain file path (``~`` expanded, made absolute).
+
+    A bare ``postgresql://`` or ``postgres://`` URL (as hosting services hand them out) gets
+    the psycopg 3 driver, the one ``idpckit[postgres]`` installs: SQLAlchemy's default for
+    ``postgresql://`` is psycopg2.
+    """
     text = os.fspath(target)
     if "://" in text:
+        scheme, rest = text.split("://", 1)
+        if scheme in ("postgres", "postgresql"):
+            return f"postgresql+psycopg://{rest}"
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def display_url(url: str | sa.engine.URL) -> str:
+    """The store's URL as it may be shown or logged: the password, if any, hidden."""
+    try:
+        parsed = sa.engine.make_url(url) if isinstance(url, str) else url
+    except (sa.exc.ArgumentError, ValueError):
+        return "(a store URL that is not valid)"
+    if parsed.drivername.startswith("sqlite"):
+        return parsed.database or ":memory:"
+    return parsed.render_as_string(hide_password=True)
 
 
 def default_url() -> str:
@@ -270,9 +302,58 @@ def _engine(url: str) -> Engine:
 
 
 def _create_engine(url: str) -> Engine:
-    parsed = sa.engine.make_url(url)
+    try:
+        parsed = sa.engine.make_url(url)
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise StoreError(
+            "The store's address is not a database URL. Use a file path, sqlite:///path/to/file.sqlite3 "
+            "or postgresql+psycopg://user@host:5432/database."
+        ) from None
+    if parsed.get_backend_name() == "postgresql":
+        return _create_postgresql_engine(parsed)
     if not parsed.drivername.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
+        try:
+            return sa.create_engine(url, pool_pre_ping=True)
+        except (ImportError, sa.exc.NoSuchModuleError) as exc:
+            raise StoreError(f"Cannot open the store {display_url(parsed)}: {exc}") from None
+    return _create_sqlite_engine(url, parsed)
+
+
+def _create_postgresql_engine(parsed: sa.engine.URL) -> Engine:
+    """PostgreSQL through psycopg 3: a small pool, dead connections replaced, a lock timeout."""
+    if parsed.drivername == "postgresql+psycopg":
+        try:
+            import psycopg  # noqa: F401 - only to give a plain message when it is missing
+        except ImportError:
+            raise StoreError(
+                f"The store {display_url(parsed)} is a PostgreSQL database, and the PostgreSQL driver is "
+                "not installed. Install it with: pip install 'idpckit[postgres]'"
+            ) from None
+    try:
+        engine = sa.create_engine(
+            parsed,
+            pool_size=PG_POOL_SIZE,
+            max_overflow=PG_MAX_OVERFLOW,
+            pool_timeout=BUSY_TIMEOUT,
+            pool_pre_ping=True,  # a restarted server or a dropped connection is replaced, not an error
+            connect_args={"connect_timeout": 10},
+        )
+    except (ImportError, sa.exc.NoSuchModuleError) as exc:
+        raise StoreError(f"Cannot open the store {display_url(parsed)}: {exc}") from None
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The counterpart of SQLite's busy timeout: a writer waiting for a row another
+        # process holds gives up with a plain error instead of hanging the kernel.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        dbapi_connection.commit()
+
+    return engine
+
+
+def _create_sqlite_engine(url: str, parsed: sa.engine.URL) -> Engine:
+    """SQLite: WAL, a busy timeout and BEGIN IMMEDIATE for writes (see the module's docstring)."""
     database = parsed.database or ""
     memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not memory:
@@ -322,11 +403,16 @@ class Store:
         self.url = to_url(url) if url is not None else default_url()
         self.engine = _engine(self.url)
         if self.url not in _migrated:
-            migrate(self.engine)
+            try:
+                migrate(self.engine)
+            except sa.exc.OperationalError as exc:
+                raise StoreError(
+                    f"The store {display_url(self.engine.url)} could not be opened: {_reason(exc)}"
+                ) from None
             _migrated.add(self.url)
 
     def __repr__(self) -> str:
-        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+        return f"Store({display_url(self.engine.url)!r})"
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -337,7 +423,7 @@ class Store:
                 with conn.begin():
                     yield conn
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"The store {self.engine.url.database or self.url} could not save: {exc.orig}") from None
+            raise StoreError(f"The store {display_url(self.engine.url)} could not save: {_reason(exc)}") from None
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -345,9 +431,7 @@ class Store:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except sa.exc.OperationalError as exc:
-            raise StoreError(
-                f"The store {self.engine.url.database or self.url} could not be read: {exc.orig}"
-            ) from None
+            raise StoreError(f"The store {display_url(self.engine.url)} could not be read: {_reason(exc)}") from None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -497,6 +581,12 @@ class Store:
             return _db_version(conn)
 
 
+def _reason(exc: sa.exc.DBAPIError) -> str:
+    """The database's own words for a failure, on one line (psycopg adds context lines)."""
+    text = str(exc.orig).strip()
+    return text.splitlines()[0] if text else type(exc.orig).__name__
+
+
 def _unknown(code: str) -> str:
     return (
         f"No review has the resume code {code}. Check it for typos (letters and digits are both used; "
@@ -555,7 +645,7 @@ def migrate(engine: Engine, target: int | None = None) -> int:
                 version = _db_version(conn)
                 if version > LATEST:
                     raise StoreError(
-                        f"The store {engine.url.database or engine.url} was made by a newer idpckit "
+                        f"The store {display_url(engine.url)} was made by a newer idpckit "
                         f"(database version {version}; this idpckit knows up to {LATEST}). Update idpckit."
                     )
                 pending = [m for m in MIGRATIONS if version < m.version <= target]

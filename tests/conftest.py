@@ -11,6 +11,8 @@ from wheel_helpers import BuiltWheel, build_wheel
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+pytest_plugins = ["pg_fixtures"]  # pg_server / pg_database: a real PostgreSQL (tests/pg_fixtures.py)
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 
