@@ -262,6 +262,37 @@ def _m2_revision_and_indexes(conn: Connection) -> None:
     sa.Index("ix_reviews_country_status_year", reviews.c.country, reviews.c.status, reviews.c.year).create(conn)
 
 
+# -- workshop rooms (idpckit.rooms reads and writes these; a review's ``room`` column names its room)
+
+#: A trainer's room: its code is typed by trainees, its key (kept as a salted scrypt hash) opens its results.
+rooms_table = sa.Table(
+    "rooms",
+    _metadata,
+    sa.Column("code", sa.String(9), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("key_hash", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("closed_at", sa.String(40), nullable=True),
+)
+
+#: Failed tries (a wrong trainer key, an unknown room code), shared by every kernel, so guessing is bounded.
+room_attempts = sa.Table(
+    "room_attempts",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("scope", sa.String(120), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Index("ix_room_attempts_scope_at", "scope", "at"),
+)
+
+
+def _m3_rooms(conn: Connection) -> None:
+    """Rooms as real objects (code, name, hashed trainer key, open/closed) and a log of failed tries."""
+    md = sa.MetaData()
+    for table in (rooms_table, room_attempts):
+        table.to_metadata(md).create(conn)  # with its index
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -273,6 +304,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create reviews", _m1_reviews),
     Migration(2, "add reviews.revision and look-up indexes", _m2_revision_and_indexes),
+    Migration(3, "create rooms and room_attempts", _m3_rooms),
 )
 LATEST = MIGRATIONS[-1].version
 
