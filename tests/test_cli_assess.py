@@ -274,21 +274,23 @@ def test_schema_is_in_sync_and_printable(tmp_path: Path):
 
 def test_store_add_list_show_info(tmp_path: Path):
     db = tmp_path / "room.sqlite3"
-    added = run("store", "add", *example_paths(), "--store", db, "--room", "demo-1", "--submit")
+    made = run("room", "create", "Demo", "--store", db)
+    room = made.stdout.splitlines()[0].removeprefix("room code: ")
+    added = run("store", "add", *example_paths(), "--store", db, "--room", room.lower(), "--submit")
     assert added.exit_code == 0, added.output
     codes = [line.split()[0] for line in added.stdout.splitlines()]
     assert len(codes) == 3 and "Added 3 submitted reviews" in added.stderr
 
-    listed = run("store", "list", "--store", db, "--room", "DEMO-1")
+    listed = run("store", "list", "--store", db, "--room", room)
     assert listed.exit_code == 0 and len(listed.stdout.splitlines()) == 3
     assert all("submitted" in line and "XVR" in line for line in listed.stdout.splitlines())
     assert run("store", "list", "--store", db, "--status", "draft").stdout == ""
 
     shown = run("store", "show", codes[0].lower(), "--store", db)
-    assert shown.exit_code == 0 and json.loads(shown.stdout)["room"] == "demo-1"
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["room"] == room
 
     info = run("store", "info", env={"IDPCKIT_STORE": str(db)})  # the store from the environment
-    assert info.exit_code == 0 and "submitted:  3" in info.stdout and "DEMO-1" in info.stdout
+    assert info.exit_code == 0 and "submitted:  3" in info.stdout and room in info.stdout
 
 
 def test_store_add_is_all_or_nothing(tmp_path: Path):

@@ -413,7 +413,7 @@ def store_show(code: str, store_url: str | None, output: Path | None) -> None:
 @store_group.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
-@click.option("--room", help="Give every added review this room code.")
+@click.option("--room", help="Give every added review this room code (an open room made by 'idpckit room create').")
 @click.option("--submit", is_flag=True, help="Store them as submitted reviews (default: drafts).")
 @progress_option
 def store_add(
@@ -433,6 +433,13 @@ def store_add(
     from ..assessment_io import AssessmentError
 
     store = _open(store_url)
+    if room is not None:
+        from ..rooms import RoomError, accept_room
+
+        try:
+            room = accept_room(store, room, client="cli")
+        except RoomError as exc:
+            raise click.ClickException(f"nothing was added: {exc}") from None
     files = expand(files)
     checked: list[tuple[Path, Assessment]] = []
     problems: list[str] = []

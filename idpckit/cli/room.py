@@ -1,0 +1,154 @@
+"""``idpckit room``: a trainer's workshop rooms (create, list, close, results).
+
+The trainer key is asked for without echo when ``--key`` is not given (or read
+from ``$IDPCKIT_ROOM_KEY``), so it need not appear in the shell's history; no
+message ever repeats it.  A wrong key, an unknown or a closed room exit 1 with
+one plain sentence, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .app import main
+from .assess import _open, store_option, write_or_fail
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..rooms import Room, Rooms
+
+key_option = click.option(
+    "--key",
+    envvar="IDPCKIT_ROOM_KEY",
+    prompt="Trainer key",
+    hide_input=True,
+    help="The room's trainer key (shown once by 'room create'); asked for if not given.",
+)
+
+_FORMATS = {".json": "json", ".csv": "csv", ".html": "html", ".htm": "html", ".pdf": "pdf", ".zip": "zip"}
+
+
+def _rooms(store_url: str | None) -> Rooms:
+    from ..rooms import Rooms
+
+    return Rooms(_open(store_url))
+
+
+def _opened(store_url: str | None, code: str, key: str) -> tuple[Rooms, Room]:
+    """The rooms of the store and the room the key opens, or exit 1 with the reason."""
+    from ..rooms import RoomError
+
+    rooms = _rooms(store_url)
+    try:
+        return rooms, rooms.open(code, key, client="cli")
+    except RoomError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.group("room")
+def room_group() -> None:
+    """Workshop rooms: trainees submit into a room by its code; only its trainer key shows the results."""
+
+
+@room_group.command("create")
+@click.argument("name")
+@store_option
+def room_create(name: str, store_url: str | None) -> None:
+    """Make an open room called NAME and print its room code and trainer key (shown only this once).
+
+    \b
+    Example:
+        idpckit room create "Nairobi workshop, May 2026"
+    """
+    from ..rooms import RoomError
+
+    try:
+        room, key = _rooms(store_url).create(name)
+    except RoomError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"room code: {room.code}")
+    click.echo(f"trainer key: {key}")
+    click.echo(
+        "Give trainees the room code. Keep the trainer key like a password: it opens the results, "
+        "it is shown only now and cannot be recovered.",
+        err=True,
+    )
+
+
+@room_group.command("list")
+@store_option
+def room_list(store_url: str | None) -> None:
+    """List the rooms: code, open or closed, when made, name (never keys, never reviews).
+
+    \b
+    Example:
+        idpckit room list --store workshop.sqlite3
+    """
+    found = _rooms(store_url).list()
+    if not found:
+        click.echo("No rooms yet; make one with: idpckit room create NAME", err=True)
+        return
+    for room in found:
+        click.echo(f"{room.code}  {room.state:<6}  {room.created_at:%Y-%m-%d %H:%M}  {room.name}")
+
+
+@room_group.command("close")
+@click.argument("code")
+@key_option
+@store_option
+def room_close(code: str, key: str, store_url: str | None) -> None:
+    """Close room CODE to new submissions (the reviews in it stay).
+
+    \b
+    Example:
+        idpckit room close K7QD-M2XP      # asks for the trainer key
+    """
+    rooms, room = _opened(store_url, code, key)
+    rooms.close(room)
+    click.echo(f"Room {room.code} is closed: it no longer accepts reviews.", err=True)
+
+
+@room_group.command("results")
+@click.argument("code")
+@key_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="OUT.json (the documented results), OUT.csv (every grade), OUT.html or OUT.pdf (the room report), "
+    "OUT.zip (review files for 'idpckit aggregate').",
+)
+@store_option
+def room_results(code: str, key: str, output: Path, store_url: str | None) -> None:
+    """Write room CODE's results: per country and year, medians, spread, disagreements and alpha.
+
+    \b
+    Example:
+        idpckit room results K7QD-M2XP -o room.json
+    """
+    from .. import room_report
+    from .. import rooms as rooms_mod
+    from ..data import load
+
+    kind = _FORMATS.get(output.suffix.lower())
+    if kind is None:
+        raise click.ClickException(
+            f"cannot tell the format of '{output.name}' from its name; end it with .json, .csv, .html, .pdf or .zip."
+        )
+    rooms, room = _opened(store_url, code, key)
+    content = load()
+    res = rooms_mod.results(room, rooms.reviews(room), content)
+    if kind == "json":
+        payload = rooms_mod.results_json(res).encode("utf-8")
+    elif kind == "csv":
+        payload = rooms_mod.results_csv(res, content).encode("utf-8")
+    elif kind == "html":
+        payload = room_report.room_html(res, content).encode("utf-8")
+    elif kind == "pdf":
+        payload = room_report.room_pdf(res, content)
+    else:
+        payload = rooms_mod.results_bundle(res)
+    write_or_fail(output, payload, f"the results of room {room.code} ({len(res.submitted)} submitted reviews)")
