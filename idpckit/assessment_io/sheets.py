@@ -41,11 +41,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import scales
-from .assessment import SCHEMA_VERSION, SOURCE_KINDS, Assessment, SchemaVersionError, upgrade
-from .errors import plain, show
-from .files import write_atomic
-from .text import neutralise_formula, restore_formula
+from .. import scales
+from ..assessment import SCHEMA_VERSION, SOURCE_KINDS, Assessment, SchemaVersionError, upgrade
+from ..errors import plain, show
+from ..files import write_atomic
+from ..text import neutralise_formula, restore_formula
 
 #: An assessment file larger than this is refused before it is read.  A full review of all
 #: 13 commitments with long evidence is well under 200 kB; 2 MB leaves room and stops accidents.
@@ -233,7 +233,7 @@ Where = Callable[[tuple[Any, ...]], str]
 
 
 def _known_ids() -> list[str]:
-    from .data import load
+    from ..data import load
 
     return [c.id for c in load().commitments]
 
@@ -405,7 +405,7 @@ def _about_rows(a: Assessment | None, scale: str) -> list[list[Any]]:
 
 def _grade_rows(a: Assessment | None, cols: Sequence[_Column]) -> list[list[Any]]:
     """One row per commitment: tracked ones in the assessment's order, then the others."""
-    from .data import load
+    from ..data import load
 
     content = load()
     by_id = {c.id: c for c in content.commitments}
@@ -835,7 +835,7 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
     if "commitment_id" not in columns:
         raise AssessmentError(name, table.header_where, "the column 'commitment_id' is missing")
     index = {col: i for i, col in enumerate(columns) if col}
-    from .data import load
+    from ..data import load
 
     by_number = {str(c.number): c.id for c in load().commitments}
     scale = record.get("scale", "five-point")
@@ -946,12 +946,12 @@ def _read_grade(raw: Any, text: str, scale: str) -> Any:
 
 def examples_dir() -> Path:
     """The folder of the illustrative (fictional) example assessments shipped with the kit."""
-    from .data import data_dir
+    from ..data import data_dir
 
     for root in (
         data_dir(),
-        Path(__file__).resolve().parent.parent / "data",
-        Path(__file__).resolve().parent / "_data",
+        Path(__file__).resolve().parents[2] / "data",
+        Path(__file__).resolve().parents[1] / "_data",
     ):
         if (root / "examples").is_dir():
             return root / "examples"
