@@ -8,26 +8,28 @@
 The names below are the public interface; import them from here.
 """
 
-from .sheets import (
+from .records import (
     MAX_BYTES,
     MAX_DEPTH,
+    AssessmentError,
+    example_paths,
+    examples_dir,
+    load_example,
+    parse_assessment,
+    read_assessment,
+    validate_record,
+    write_json,
+)
+from .sheets import (
     MAX_SOURCES_IN_SHEET,
     MAX_UNZIPPED,
     SHEET_MARK,
     SHEET_VERSION,
     TEMPLATE_SOURCES,
-    AssessmentError,
-    example_paths,
-    examples_dir,
     from_table,
-    load_example,
-    parse_assessment,
-    read_assessment,
     template_bytes,
     to_csv_bytes,
     to_xlsx_bytes,
-    validate_record,
-    write_json,
 )
 
 __all__ = [

@@ -1,27 +1,15 @@
-"""Reading and writing assessments: JSON, CSV and XLSX, with errors people can act on.
+"""An assessment as a grading sheet a person fills in: CSV or XLSX, blank or filled, and read back.
 
-Everything that enters the kit from outside (an upload in the app, a file on the
-command line, a spreadsheet filled in offline) passes through this module.  The
-rules, from the issue that asked for it:
+The layout (CSV and XLSX alike) has an *About* block of ``field, value`` lines
+(country, year, organisations, ...) and a *Grades* table with one row per Table 1
+commitment.  ``idpckit template`` writes it blank, ``idpckit export`` filled in,
+``idpckit import`` reads either back; what is read is checked as a record by
+:func:`.records.validate_record`, so a sheet and a JSON file meet the same rules.
 
-* Every way a file can be wrong becomes one :class:`AssessmentError` whose message
-  is a single paragraph naming the file and the field (or line, or sheet cell),
-  in plain words.  Nothing here ever lets a ``RecursionError``, ``KeyError`` or
-  pydantic dump reach the user.
-* Checks that protect the machine come first and are cheap: the size limit is
-  checked before a file is read, the nesting depth before ``json.loads``.
-* Text is kept exactly as typed, HTML included; escaping happens where text is
-  shown (the reports and widgets).  The one exception is spreadsheets: a cell
-  that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would
-  run as a formula in Excel or LibreOffice, so exports prefix it with a single
-  quote and imports remove that quote again (round trips are exact).
-* Files are written through :func:`idpckit.files.write_atomic`, so a crash leaves
-  the old file, never half of a new one.
-
-The spreadsheet layout (CSV and XLSX alike) has an *About* block of
-``field, value`` lines (country, year, organisations, ...) and a *Grades* table
-with one row per Table 1 commitment.  ``idpckit template`` writes it blank,
-``idpckit export`` filled in, ``idpckit import`` reads either back.
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would
+run as a formula in Excel or LibreOffice, so exports pass every text cell through
+:func:`idpckit.text.neutralise_formula` and imports through
+:func:`idpckit.text.restore_formula` (round trips are exact).
 """
 
 from __future__ import annotations
@@ -29,8 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import itertools
-import json
 import os
 import re
 import zipfile
@@ -39,21 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from .. import scales
-from ..assessment import SCHEMA_VERSION, SOURCE_KINDS, Assessment, SchemaVersionError, upgrade
-from ..errors import plain, show
-from ..files import write_atomic
+from ..assessment import SCHEMA_VERSION, SOURCE_KINDS, Assessment
 from ..text import neutralise_formula, restore_formula
+from .records import MAX_BYTES, AssessmentError, decode_text, read_limited, too_large, validate_record
 
-#: An assessment file larger than this is refused before it is read.  A full review of all
-#: 13 commitments with long evidence is well under 200 kB; 2 MB leaves room and stops accidents.
-MAX_BYTES = 2_000_000
-#: JSON nested deeper than this is refused before parsing.  An assessment is 5 levels deep
-#: (file, entries, entry, sources, source); a JSON bomb of 10,000 nested lists would crash
-#: a recursive parser.
-MAX_DEPTH = 32
 #: An XLSX file is a zip; refuse one that would expand beyond this (a "zip bomb").
 MAX_UNZIPPED = 50_000_000
 
@@ -64,296 +40,7 @@ SHEET_VERSION = 1
 TEMPLATE_SOURCES = 3
 
 
-class AssessmentError(ValueError):
-    """An assessment file or upload that cannot be used, and why, in one paragraph.
-
-    ``name`` is the file's display name, ``field`` where in it the problem is
-    (a field, a line, a sheet cell; empty for the file as a whole) and
-    ``problem`` what is wrong and how to fix it.
-    """
-
-    def __init__(self, name: str, field: str, problem: str) -> None:
-        self.name, self.field, self.problem = name, field, problem
-        where = f", {field}" if field else ""
-        super().__init__(f'Could not read "{name}"{where}: {problem}')
-
-
-# --------------------------------------------------------------------------- JSON
-
-
-def parse_assessment(payload: bytes, name: str = "upload", *, known_ids: Iterable[str] | None = None) -> Assessment:
-    """Check and parse the bytes of an assessment JSON file.
-
-    :param payload: the raw bytes (an upload, or a file's content).
-    :param name: what to call the file in error messages (its name, never a temp path).
-    :param known_ids: the commitment ids allowed; default: those of the kit's Table 1.
-    :raises AssessmentError: for every kind of bad input, with a message naming file and field.
-    """
-    if len(payload) > MAX_BYTES:
-        raise AssessmentError(name, "", _too_large(len(payload)))
-    text = _decode(payload, name)
-    if not text.strip():
-        raise AssessmentError(name, "", "the file is empty; an assessment file is JSON text starting with '{'")
-    _check_depth(text, name)
-    record = _load_json(text, name)
-    return validate_record(record, name, known_ids=known_ids)
-
-
-def read_assessment(path: str | os.PathLike[str], *, known_ids: Iterable[str] | None = None) -> Assessment:
-    """Read an assessment JSON file; its size is checked before it is read."""
-    path = Path(path)
-    return parse_assessment(_read_limited(path), path.name, known_ids=known_ids)
-
-
-def write_json(assessment: Assessment, path: str | os.PathLike[str]) -> Path:
-    """Write the canonical JSON form of ``assessment`` atomically (UTF-8, no BOM)."""
-    return write_atomic(path, assessment.to_json().encode("utf-8"))
-
-
-def _read_limited(path: Path) -> bytes:
-    name = path.name or str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise AssessmentError(name, "", f"there is no file at {path}") from None
-    except OSError as exc:
-        raise AssessmentError(name, "", f"the file cannot be opened ({exc.strerror or exc})") from None
-    if path.is_dir():
-        raise AssessmentError(name, "", "this is a folder, not a file")
-    if size > MAX_BYTES:
-        raise AssessmentError(name, "", _too_large(size))
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
-    except OSError as exc:
-        raise AssessmentError(name, "", f"the file cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        raise AssessmentError(name, "", _too_large(len(data)))
-    return data
-
-
-def _too_large(size: int) -> str:
-    return (
-        f"the file is {size / 1_000_000:.1f} MB, more than the {MAX_BYTES // 1_000_000} MB an assessment may be; "
-        "is it the right file?"
-    )
-
-
-def _decode(payload: bytes, name: str) -> str:
-    try:
-        return payload.decode("utf-8-sig")  # accepts and drops a byte-order mark
-    except UnicodeDecodeError as exc:
-        line = payload[: exc.start].count(b"\n") + 1
-        bad = payload[exc.start : exc.start + 1].hex()
-        raise AssessmentError(
-            name,
-            f"line {line}",
-            f"byte 0x{bad} is not UTF-8 text; save the file again with the encoding 'UTF-8' "
-            "(in Excel: 'CSV UTF-8'; in a text editor: 'Save with encoding UTF-8')",
-        ) from None
-
-
-_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-
-
-def _check_depth(text: str, name: str) -> None:
-    """Refuse JSON nested deeper than :data:`MAX_DEPTH` without recursing.
-
-    Strings are removed first (a '[' inside a string is text), then the running
-    depth is computed with C-level iterators, so even 2 MB of brackets takes a
-    fraction of a second.
-    """
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    if len(brackets) <= MAX_DEPTH:
-        return
-    deepest = max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)))
-    if deepest > MAX_DEPTH:
-        raise AssessmentError(
-            name,
-            "",
-            f"the JSON is nested {deepest} levels deep (lists or objects inside each other); an assessment "
-            f"is at most 5 levels deep and files over {MAX_DEPTH} are refused. Is it the right file?",
-        )
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        self.key = key
-        super().__init__(key)
-
-
-def _reject_constant(value: str) -> Any:
-    raise ValueError(f"{value} is not allowed in JSON")
-
-
-def _load_json(text: str, name: str) -> dict[str, Any]:
-    try:
-        record = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        end = len(text.rstrip())
-        where = f"line {exc.lineno}, column {exc.colno}"
-        if exc.pos >= end or exc.msg.startswith("Unterminated string"):
-            raise AssessmentError(
-                name,
-                where,
-                "the JSON ends too early, so the file is cut short (an interrupted download, copy or save?); "
-                "use a complete copy of the file",
-            ) from None
-        raise AssessmentError(
-            name, where, f"this is not valid JSON ({exc.msg.lower()}); assessment files are JSON written by idpckit"
-        ) from None
-    except _DuplicateKey as exc:
-        raise AssessmentError(
-            name, f"field '{exc.key}'", "appears twice in the same object; keep one of them"
-        ) from None
-    except RecursionError:  # belt and braces: _check_depth should have caught it
-        raise AssessmentError(name, "", "the JSON is nested too deeply to be an assessment") from None
-    except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
-        raise AssessmentError(name, "", f"this is not usable JSON ({exc})") from None
-    if not isinstance(record, dict):
-        kind = {list: "a list", str: "a string"}.get(type(record), "a single value")
-        raise AssessmentError(name, "", f"the file holds {kind}, but an assessment is a JSON object starting with '{{'")
-    return record
-
-
-# --------------------------------------------------------------------------- checking a record
-
-Where = Callable[[tuple[Any, ...]], str]
-
-
-def _known_ids() -> list[str]:
-    from ..data import load
-
-    return [c.id for c in load().commitments]
-
-
-def validate_record(
-    record: dict[str, Any],
-    name: str,
-    *,
-    known_ids: Iterable[str] | None = None,
-    where: Where | None = None,
-) -> Assessment:
-    """Check a raw record (parsed JSON or a read sheet) and build the :class:`Assessment`.
-
-    The structural checks whose pydantic message would be obscure (the version,
-    the scale, unknown or repeated commitments, grades off the scale) run first
-    on the raw record, so each names its field precisely; the model then checks
-    the rest.  ``where`` turns a location such as ``("entries", 2, "grade")`` into
-    words ("entry 3 ('treatment'), field 'grade'"; a sheet says row and column).
-    """
-    known = list(known_ids) if known_ids is not None else _known_ids()
-    where = where or _json_where(record)
-
-    def fail(loc: tuple[Any, ...], problem: str) -> AssessmentError:
-        return AssessmentError(name, where(loc), problem)
-
-    try:
-        record = upgrade(record)
-    except SchemaVersionError as exc:
-        raise fail(("schema_version",), str(exc)) from None
-
-    for key, what in (
-        ("country", "the country under review (an ISO code such as 'COL', or its name)"),
-        ("year", "the year of the review, e.g. 2024"),
-    ):
-        value = record.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            raise fail((key,), f"the {key} is missing; give {what}")
-
-    scale = record.get("scale", "five-point")
-    if scale not in scales.SCALES:
-        raise fail(("scale",), f'{show(scale)} is not a scale; use "five-point" or "traffic-light"')
-
-    entries = record.get("entries", [])
-    if not isinstance(entries, list):
-        raise fail(("entries",), "must be a list of commitments, [ {...}, {...} ]")
-    seen: dict[str, int] = {}
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            raise fail(("entries", i), "must be an object with a commitment_id, a grade, evidence, ...")
-        cid = entry.get("commitment_id")
-        if not isinstance(cid, str) or not cid.strip():
-            raise fail(
-                ("entries", i, "commitment_id"), "the commitment id is missing; say which Table 1 commitment this is"
-            )
-        if cid not in known:
-            raise fail(
-                ("entries", i, "commitment_id"),
-                f"{show(cid)} is not a Table 1 commitment; use one of: {', '.join(known)}",
-            )
-        if cid in seen:
-            raise fail(
-                ("entries", i, "commitment_id"),
-                f"commitment '{cid}' is already assessed in entry {seen[cid] + 1}; "
-                "each commitment may appear once, so merge the two",
-            )
-        seen[cid] = i
-        grade = entry.get("grade")
-        if isinstance(grade, float) and grade.is_integer():
-            grade = int(grade)
-        if grade is not None and not scales.is_valid(grade, scale):
-            raise fail(("entries", i, "grade"), _off_scale(grade, scale))
-
-    try:
-        return Assessment.model_validate(record)
-    except ValidationError as exc:
-        errors = exc.errors()
-        first, rest = errors[0], errors[1:]
-        problem = plain(first)
-        if rest:
-            more = "; ".join(f"{where(tuple(e['loc'])) or 'the file'}: {plain(e)}" for e in rest[:3])
-            extra = f" and {len(rest) - 3} more" if len(rest) > 3 else ""
-            problem += f". Also: {more}{extra}"
-        raise fail(tuple(first["loc"]), problem) from None
-
-
-def _off_scale(grade: Any, scale: str) -> str:
-    if scale == "five-point":
-        allowed = "a whole number 1, 2, 3, 4 or 5 (1 = requires urgent attention, 5 = good situation)"
-    else:
-        allowed = '"red", "orange" or "green"'
-    return f'{show(grade)} is not a grade on the {scale} scale; use {allowed}, or leave it empty for "not assessed"'
-
-
-def _json_where(record: dict[str, Any]) -> Where:
-    """Locations in a JSON record, in words, with the commitment id where there is one."""
-
-    def where(loc: tuple[Any, ...]) -> str:
-        if not loc:
-            return ""
-        if loc[0] == "entries" and len(loc) >= 2 and isinstance(loc[1], int):
-            i = loc[1]
-            entries = record.get("entries")
-            entry = entries[i] if isinstance(entries, list) and i < len(entries) else None
-            cid = entry.get("commitment_id") if isinstance(entry, dict) else None
-            text = f"entry {i + 1}" + (f" ('{cid}')" if isinstance(cid, str) and cid else "")
-            rest = list(loc[2:])
-            if len(rest) >= 2 and rest[0] == "sources" and isinstance(rest[1], int):
-                text += f", source {rest[1] + 1}"
-                rest = rest[2:]
-            if rest:
-                text += f", field '{'.'.join(str(p) for p in rest)}'"
-            return text
-        if loc[0] == "organisations" and len(loc) == 2 and isinstance(loc[1], int):
-            return f"organisation {loc[1] + 1}"
-        return f"field '{'.'.join(str(p) for p in loc)}'"
-
-    return where
-
-
-# --------------------------------------------------------------------------- spreadsheets
+# --------------------------------------------------------------------------- writing sheets
 
 
 @dataclass(frozen=True)
@@ -647,11 +334,11 @@ def from_table(
     if isinstance(source, bytes | bytearray):
         data, name = bytes(source), name or "sheet"
         if len(data) > MAX_BYTES:
-            raise AssessmentError(name, "", _too_large(len(data)))
+            raise AssessmentError(name, "", too_large(len(data)))
     else:
         path = Path(source)
         name = name or path.name
-        data = _read_limited(path)
+        data = read_limited(path)
     if data.startswith(b"PK\x03\x04"):
         table = _read_xlsx(data, name)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -675,7 +362,7 @@ class _Table:
 
 
 def _read_csv(data: bytes, name: str) -> _Table:
-    text = _decode(data, name)
+    text = decode_text(data, name)
     if not text.strip():
         raise AssessmentError(name, "", "the file is empty")
     first = text.split("\n", 1)[0]
@@ -939,30 +626,3 @@ def _read_grade(raw: Any, text: str, scale: str) -> Any:
     if match:
         return int(match.group(1))
     return value
-
-
-# --------------------------------------------------------------------------- examples
-
-
-def examples_dir() -> Path:
-    """The folder of the illustrative (fictional) example assessments shipped with the kit."""
-    from ..data import data_dir
-
-    for root in (
-        data_dir(),
-        Path(__file__).resolve().parents[2] / "data",
-        Path(__file__).resolve().parents[1] / "_data",
-    ):
-        if (root / "examples").is_dir():
-            return root / "examples"
-    raise FileNotFoundError("the example assessments (data/examples) are not installed")
-
-
-def example_paths() -> list[Path]:
-    """The example assessment files, sorted by name."""
-    return sorted(examples_dir().glob("*.json"))
-
-
-def load_example(stem: str) -> Assessment:
-    """One example by file stem, e.g. ``load_example("veridia-2024")``."""
-    return read_assessment(examples_dir() / f"{stem}.json")
