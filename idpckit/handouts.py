@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__, data, scales, table1
 from .files import write_atomic
@@ -580,38 +580,31 @@ class Vignette(BaseModel):
 
 
 def load_vignettes(content: data.Content) -> list[Vignette]:
-    """The calibration vignettes, validated; a problem is reported with the file, item and field."""
-    import yaml
+    """The calibration vignettes, validated; raises :class:`~idpckit.errors.FileProblems` naming file, item and field."""
+    from . import yamlfile
+    from .errors import FileProblems, Problem
 
-    path = Path(content.root) / "calibration.yaml"
-    report = data.Report(Path(content.root))
-    try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        report.add(path.name, "", "", f"cannot be read as UTF-8 YAML ({exc.__class__.__name__})")
-        raise data.DataError(report) from None
+    name = "calibration.yaml"
+    items = yamlfile.read(Path(content.root) / name, name)
     if isinstance(items, dict):  # a file with a heading section and a list under "vignettes"
         items = items.get("vignettes")
-    if not isinstance(items, list):
-        report.add(path.name, "", "", "must hold a list of vignettes, each starting with '- '")
-        raise data.DataError(report)
     known = {c.id for c in content.commitments}
-    out = []
-    for i, item in enumerate(items, start=1):
-        if isinstance(item, dict) and isinstance(item.get("grade"), int):
+    vignettes: list[Vignette] = []
+    problems: list[Problem] = []
+    for label, item in yamlfile.item_rows(name, items, what="a list of vignettes, each starting with '- '"):
+        if isinstance(item.get("grade"), int):  # grade: 3 in YAML is a number; the rubric's levels are text
             item = {**item, "grade": str(item["grade"])}
-        try:
-            v = Vignette.model_validate(item)
-        except ValidationError as exc:
-            for err in exc.errors():
-                report.add(path.name, f"item {i}", ".".join(str(x) for x in err["loc"]), err["msg"])
-            continue
-        if v.commitment_id not in known:
-            report.add(path.name, f"item {i}", "commitment_id", f"'{v.commitment_id}' is not an id in commitments.csv")
-        out.append(v)
-    if not report.ok:
-        raise data.DataError(report)
-    return out
+        found, wrong = yamlfile.validate_rows(name, Vignette, [(label, item)])
+        problems += wrong
+        for v in found:
+            vignettes.append(v)
+            if v.commitment_id not in known:
+                problems.append(
+                    Problem(name, label, "commitment_id", f"'{v.commitment_id}' is not an id in commitments.csv")
+                )
+    if problems:
+        raise FileProblems(problems)
+    return vignettes
 
 
 def _vignette_sheet(s: Sheet, content: data.Content, answers: bool) -> None:
@@ -727,8 +720,9 @@ def build(
     """Write the handouts into ``out_dir`` as ``<name>.pdf`` (all available ones, or ``names``); returns the paths.
 
     Raises :class:`HandoutError` for a bad paper size or an unknown or unavailable
-    name, and :class:`idpckit.data.DataError` when the content has problems;
-    nothing is written then.
+    name, :class:`idpckit.data.DataError` when the content has problems and
+    :class:`idpckit.errors.FileProblems` when a file of one handout (the role-play,
+    the vignettes) has; nothing is written then.
     """
     paper_format(paper)
     content = data.load(root)

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from idpckit import data, handouts
+from idpckit.errors import FileProblems
 
 A4 = handouts.PAPERS["a4"][1]
 LETTER = handouts.PAPERS["letter"][1]
@@ -221,11 +222,12 @@ def test_a_vignette_with_a_bad_grade_is_reported_with_file_item_and_field(tmp_pa
     (root / "calibration.yaml").write_text(
         VIGNETTES.replace("grade: 2", "grade: 7").replace("controlled-medicines", "morphine"), encoding="utf-8"
     )
-    with pytest.raises(data.DataError) as info:
+    with pytest.raises(FileProblems) as info:
         handouts.build(tmp_path / "out", root=root, names=["calibration-answers"])
     message = str(info.value)
-    assert "calibration.yaml, item 1, field 'grade'" in message
-    assert "calibration.yaml, item 2, field 'commitment_id': 'morphine' is not an id in commitments.csv" in message
+    assert "calibration.yaml, item 1 (id 'veridia-syringes'), field 'grade': '7' is not allowed" in message
+    assert "calibration.yaml, item 2 (id 'veridia-morphine'), field 'commitment_id': 'morphine' is not an id" in message
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_command_writes_the_handouts_and_says_what_each_is_for(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .app import main
+from .app import emit_generated, main
 
 
 @main.command("handouts")
@@ -51,10 +51,11 @@ def handouts_command(out_dir: Path, paper: str, names: tuple[str, ...], data_roo
         idpckit handouts -o handouts-us/ --paper letter --only table1 --only grading-sheet
     """
     from .. import data, handouts
+    from ..errors import FileProblems
 
     try:
         paths = handouts.build(out_dir, paper=paper.lower(), root=data_root, names=list(names) or None)
-    except (handouts.HandoutError, data.DataError) as exc:
+    except (handouts.HandoutError, data.DataError, FileProblems) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"Cannot write into {out_dir}: {exc.strerror or exc}.") from None
@@ -63,3 +64,30 @@ def handouts_command(out_dir: Path, paper: str, names: tuple[str, ...], data_roo
         h = by_name[path.stem]
         click.echo(f"{path}  ({h.title}; for {h.audience}: {h.activity})")
     click.echo(f"Wrote {len(paths)} handout(s) on {handouts.paper_format(paper)} paper into {out_dir}", err=True)
+
+
+@main.command("roleplay")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of the screen."
+)
+@click.option("--check", is_flag=True, help="Only check that OUTPUT is up to date (exit 1 if not).")
+@click.option("--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder.")
+def roleplay_command(output: Path | None, check: bool, data_root: Path | None) -> None:
+    """Write the trainer's guide to the "Vienna consensus" role-play, from data/roleplay.yaml.
+
+    The role cards and the rules to print come from `idpckit handouts`; this writes
+    the guide with the paragraph, who wants which option, the timings and the debrief.
+
+    \b
+    Example:
+        idpckit roleplay -o workshop/roleplay.md
+        idpckit roleplay -o workshop/roleplay.md --check
+    """
+    from .. import roleplay
+    from ..errors import FileProblems
+
+    try:
+        text = roleplay.markdown(roleplay.load(data_root))
+    except FileProblems as exc:
+        raise click.ClickException(f"The role-play cannot be built:\n{exc}") from None
+    emit_generated(text, output, check=check, command="roleplay", what="the role-play guide")
