@@ -300,8 +300,13 @@ def _read_all(root: Path) -> tuple[dict[str, list[Any]], Report]:
 
 
 def validate(root: str | os.PathLike[str] | None = None) -> Report:
-    """Check a data folder and return *every* problem in it (never raises)."""
-    return _read_all(data_dir(root))[1]
+    """Check a data folder and return *every* problem in it, the exercise files included (never raises)."""
+    report = _read_all(data_dir(root))[1]
+    from .exercises import problems  # exercises are computed from the content, so they are checked after it
+
+    for p in problems(data_dir(root)):
+        report.add(p.file, p.exercise, p.field, p.message)
+    return report
 
 
 _cache: dict[tuple[Any, ...], Content] = {}

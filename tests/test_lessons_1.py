@@ -12,8 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from idpckit import data, lessons
-from idpckit.widgets import checks
+from idpckit import data, exercises, lessons
 from idpckit.widgets.timeline import Timeline, alt_text, chart, chart_html, format_date, short_date
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,8 +65,8 @@ def test_each_lesson_has_an_exercise_and_uses_all_of_its_exercises(stem):
     used = FROM_DATA.findall(code)
     assert used, f"{stem} has no knowledge check"
     assert {name for name, _ in used} == {stem}, "a lesson uses the exercise file named after it"
-    assert sorted(i for _, i in used) == sorted(checks.load_exercises(stem)), "every exercise in the file is used"
-    assert any(spec.kind != "reflection" for spec in checks.load_exercises(stem).values()), "needs a checked exercise"
+    assert sorted(i for _, i in used) == sorted(exercises.load(stem).specs), "every exercise in the file is used"
+    assert any(spec.kind != "reflection" for spec in exercises.load(stem).specs.values()), "needs a checked exercise"
 
 
 @pytest.mark.parametrize("stem", MINE)
@@ -90,7 +89,7 @@ def test_every_from_data_call_in_any_notebook_names_a_real_exercise():
         for cell in nb.cells:
             if cell.cell_type == "code":
                 for name, ex_id in FROM_DATA.findall(cell.source):
-                    assert ex_id in checks.load_exercises(name), f"{path.name}: no exercise {name}/{ex_id}"
+                    assert ex_id in exercises.load(name).specs, f"{path.name}: no exercise {name}/{ex_id}"
 
 
 # --------------------------------------------------------------------------- facts agree with data/
@@ -135,10 +134,10 @@ def test_key_facts_in_the_prose_are_the_data(content):
 
 
 def test_exercise_answers_agree_with_the_data(content):
-    milestones = checks.load_exercises("01-road-to-2019")["milestones"]
+    milestones = exercises.load("01-road-to-2019").specs["milestones"]
     years = {e.date[:4] for e in content.timeline}
     assert {p.left for p in milestones.pairs} <= years
-    words = checks.load_exercises("03-ministerial-declaration")["whose-words"]
+    words = exercises.load("03-ministerial-declaration").specs["whose-words"]
     names = {d.short_name for d in content.documents}
     assert set(words.choices()) <= names, "documents on offer must be short names from documents.csv"
 

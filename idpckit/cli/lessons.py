@@ -23,12 +23,10 @@ def solutions_command(output: Path | None, check: bool) -> None:
         idpckit solutions -o workshop/solutions.md --check
     """
     from .. import data
-    from ..exercises import solutions
-    from ..widgets.checks import ExerciseError
-    from ..widgets.table1_quiz import QuizError
+    from ..exercises import ExerciseError, solutions
 
     try:
         text = solutions.markdown()
-    except (data.DataError, ExerciseError, QuizError) as exc:
+    except (data.DataError, ExerciseError) as exc:
         raise click.ClickException(str(exc)) from None
     emit_generated(text, output, check=check, command="solutions", what="the solution sheet")

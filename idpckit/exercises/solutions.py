@@ -1,10 +1,11 @@
 """The trainers' solution sheet: every lesson exercise with its answer, generated from ``data/``.
 
-Answers are never typed into the workshop notes: plain knowledge checks carry
-their answers in ``data/exercises/*.yaml``, and the rest (Table 1 quiz, Box 1,
-venues, rubric grades, the Veridia examples) are computed from the content.  So
-the printed sheet is generated, like the Table 1 handout, and a test keeps
-``workshop/solutions.md`` in step with the data.
+Answers are never typed into the workshop notes: written exercises carry their
+answers in ``data/exercises/*.yaml``, and the computed ones (Table 1 quiz, Box 1,
+venues, rubric grades, the Veridia examples) are computed from the content by
+the same rule engine the lessons use.  So the printed sheet is generated, like
+the Table 1 handout, and a test keeps ``workshop/solutions.md`` in step with the
+data.  Nothing here imports ipywidgets.
 
 Example::
 
@@ -15,13 +16,12 @@ Example::
 
 from __future__ import annotations
 
+import calendar
 import re
-from typing import Any
 
 from .. import data
-
-#: Lesson number -> files of computed checks in data/exercises/computed (without .yaml).
-COMPUTED = {5: ["05-checks"], 6: ["06-checks"], 7: ["07-checks"]}
+from .loading import files, load
+from .specs import Spec
 
 
 def _md(text: str) -> str:
@@ -31,79 +31,70 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]|])", r"\\\1", text)
 
 
-def spec_markdown(spec: Any) -> list[str]:
-    """One knowledge check and its solution, as Markdown lines."""
+#: A choice with more options than this (the Table 1 quiz lists all 13 commitments) is printed as its answer only.
+COMPACT = 8
+
+
+def _why(why: str) -> str:
+    return f" *({_md(why)})*" if why else ""
+
+
+def spec_markdown(spec: Spec) -> list[str]:
+    """One exercise and its solution, as Markdown lines."""
     lines = [f"### {_md(spec.title)}", "", _md(spec.prompt), ""]
-    if spec.kind == "choice":
+    if spec.kind == "choice" and len(spec.options) > COMPACT:
+        right = "; ".join(_md(o.text) for o in spec.options if o.correct)
+        lines.append(f"**Answer:** {right}")
+        lines += [f"- ≈ Accepted: {_md(o.text)}{_why(o.why)}" for o in spec.options if o.accepted]
+    elif spec.kind == "choice":
         for o in spec.options:
-            mark = "✔ **Right**" if o.correct else "✖ Wrong"
-            lines.append(f"- {mark}: {_md(o.text)}" + (f" *({_md(o.why)})*" if o.why else ""))
+            mark = "✔ **Right**" if o.correct else ("≈ Accepted" if o.accepted else "✖ Wrong")
+            lines.append(f"- {mark}: {_md(o.text)}{_why(o.why)}")
     elif spec.kind == "sort":
         for b in spec.bins:
             lines.append(f"- **{_md(b)}**")
-            lines += [f"  - {_md(i.text)}" + (f" *({_md(i.why)})*" if i.why else "") for i in spec.items if i.bin == b]
+            lines += [f"  - {_md(i.text)}{_why(i.why)}" for i in spec.items if i.bin == b]
     elif spec.kind == "match":
-        lines += [f"- {_md(p.left)} → **{_md(p.right)}**" + (f" *({_md(p.why)})*" if p.why else "") for p in spec.pairs]
+        lines += [f"- {_md(p.left)} → **{_md(p.right)}**{_why(p.why)}" for p in spec.pairs]
     elif spec.kind == "reflection":
         lines.append("No single right answer. A good answer might cover:")
         lines += [f"- {_md(p)}" for p in spec.points]
+    elif spec.kind == "plan":
+        lines.append(
+            "No single right answer. The plan's own review gives feedback as it grows; **Show an example plan** "
+            "in the lesson builds one plan from every moment of its calendar:"
+        )
+        lines += [f"- {_md(m.title)} ({', '.join(calendar.month_name[n] for n in m.months)})" for m in spec.calendar]
     if spec.explanation:
         lines += ["", _md(spec.explanation)]
     return [*lines, ""]
 
 
-def _quiz_markdown(content: data.Content) -> list[str]:
-    from ..widgets.table1_quiz import load_questions
-
-    questions, skipped = load_questions(content)
-    lines = ["### Table 1 quiz (answers computed from `data/references.csv`)", ""]
-    for n, q in enumerate(questions, start=1):
-        lines += [f"{n}. {_md(q.prompt)}  ", f"   {_md(q.solution)}", ""]
-    lines += [f"*{_md(s)}*" for s in skipped]
-    return lines
-
-
 def markdown(content: data.Content | None = None) -> str:
     """The whole solution sheet, lesson by lesson."""
     from .. import catalog
-    from ..widgets import checks, computed_checks
 
     content = content or data.load()
     titles = {e.order: e.title for e in catalog.scan().entries if e.kind == "lesson"}
-    plain = sorted(checks.exercises_dir(content.root).glob("[0-9][0-9]-*.yaml"))
+    by_lesson: dict[int, list[str]] = {}
+    for path in files(content.root):
+        loaded = load(str(path), content)
+        lines = by_lesson.setdefault(loaded.lesson or 0, [])
+        for spec in loaded.specs.values():
+            lines += spec_markdown(spec)
+        lines += [f"*{_md(s)}*" for s in loaded.skipped]
     out = [
         "# Solutions to the lesson exercises",
         "",
         "<!-- Generated by `idpckit solutions` from data/exercises and the content files. Do not edit by hand:",
         "     change the data and run `idpckit solutions -o workshop/solutions.md` again. -->",
         "",
-        "For trainers. Every exercise also has a **Show solution** button in the lesson itself.",
+        "For trainers. Every exercise also has a **Show solution** button in the lesson itself. Some answers are "
+        "computed from the content files (`references.csv`, `workplan.csv`, `avenues.yaml`, `rubric.yaml`, "
+        "the examples), so they follow every correction there.",
         "",
     ]
     for order in sorted(titles):
         out += [f"## Lesson {order}: {_md(titles[order])}", ""]
-        found = False
-        if order == 4:
-            out += _quiz_markdown(content)
-            found = True
-        for path in plain:
-            if int(path.name[:2]) == order:
-                for spec in checks.load_exercises(str(path)).values():
-                    out += spec_markdown(spec)
-                    found = True
-        for name in COMPUTED.get(order, []):
-            for spec in computed_checks.load_specs(name, content).values():
-                out += spec_markdown(spec)
-                found = True
-        if order == 5:
-            out += [
-                "### 12-month advocacy plan",
-                "",
-                "No single right answer. The plan's own review gives feedback as it grows; **Show an example plan** "
-                "in the lesson builds one plan from the calendar in `data/exercises/computed/05-calendar.yaml`.",
-                "",
-            ]
-            found = True
-        if not found:
-            out += ["No exercises with fixed answers in this lesson.", ""]
+        out += by_lesson.get(order) or ["No exercises with fixed answers in this lesson.", ""]
     return "\n".join(out).rstrip() + "\n"

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from voila_helpers import error_outputs
 
-from idpckit import data
-from idpckit.widgets.table1_quiz import load_questions
+from idpckit import data, exercises
 
 pytestmark = pytest.mark.browser
 
@@ -18,19 +17,19 @@ pytestmark = pytest.mark.browser
 def test_table1_quiz_gives_feedback_in_the_page(open_notebook) -> None:
     page = open_notebook("04-table1.ipynb")
     assert error_outputs(page) == []
-    questions, _ = load_questions()
+    questions = list(exercises.load("04-table1").specs.values())
     index = [q.id for q in questions].index("cp2018-silent")
     question = questions[index]
     check = page.locator(".idpckit-check").nth(index)
     assert question.prompt in check.inner_text()
 
-    wrong = next(label for label, value in question.options if value not in question.answer)
+    wrong = next(o.text for o in question.options if not o.correct)
     check.get_by_label(wrong, exact=True).check()
     check.get_by_role("button", name="Check my answer").click()
     check.get_by_text("Not yet").wait_for()
 
     check.get_by_role("button", name="Try again").click()
-    for label in question.answer_labels:
+    for label in question.solution():
         check.get_by_label(label, exact=True).check()
     check.get_by_role("button", name="Check my answer").click()
     check.get_by_text("Correct").wait_for()

@@ -1,4 +1,6 @@
-"""The 12-month advocacy plan builder (lesson 5): the plan model, its exports, and the widget driven by clicks."""
+"""The 12-month advocacy plan of lesson 5 (idpckit.exercises.plan): calendar, editing, review, exports, imports.
+
+The widget around it is driven by clicks in test_widget_advocacy_plan.py."""
 
 from __future__ import annotations
 
@@ -13,14 +15,8 @@ from pathlib import Path
 import pytest
 
 from idpckit import data
-from idpckit.widgets.advocacy_plan import (
-    AdvocacyPlanBuilder,
-    Plan,
-    PlanError,
-    example_plan,
-    held_months,
-    load_calendar,
-)
+from idpckit.exercises import ExerciseError, grade, plan
+from idpckit.exercises.plan import Plan, PlanError, example_plan, held_months, load_calendar
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -98,9 +94,12 @@ def test_years_after_box1_fall_back_to_the_calendar_month(content):
 
 
 def test_a_broken_calendar_is_reported_with_the_file_and_entry(data_copy, content):
-    path = data_copy / "exercises" / "computed" / "05-calendar.yaml"
+    path = data_copy / "exercises" / "05-calendar.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("avenue: newyork-hlpf", "avenue: new-york"), "utf-8")
-    with pytest.raises(PlanError, match=r"05-calendar.yaml, entry \d+: avenue 'new-york'"):
+    with pytest.raises(
+        ExerciseError,
+        match=r"exercises/05-calendar.yaml, exercise 1 \(id 'advocacy-plan'\), field 'calendar.\d+.avenue': 'new-york'",
+    ):
         load_calendar(data.load(data_copy))
 
 
@@ -240,113 +239,11 @@ def test_markdown_keeps_html_and_links_inert(content):
     assert "## Review" in md
 
 
-# --------------------------------------------------------------------------- widget
-
-
-def test_widget_builds_a_plan_from_clicks_and_offers_it_as_csv(content):
-    b = AdvocacyPlanBuilder(content, today=TODAY)
-    assert b.month.value == (2026, 3) and len(b.month.options) == 12
-    b.month.value = (2026, 9)
-    assert "Meet your government before the thematic intersessional" in b.suggestion_box.value
-    b.city.value = "Vienna"
-    b.venue.value = "vienna-government-meetings"
-    meetings = next(a for a in content.avenues if a.id == "vienna-government-meetings")
-    assert b.action.value == meetings.actions[0]
-    assert meetings.why in b.venue_info.value.replace("&#x27;", "'")
-    b.note.value = "Ministry of health, <b>bring grades</b>"
-    b.add_button.click()
-    assert "Added" in b.status.value
-    assert len(b.plan.items) == 1 and b.plan.items[0].key == (2026, 9)
-    assert "&lt;b&gt;bring grades&lt;/b&gt;" in b.table.value and "<b>bring grades</b>" not in b.table.value
-    assert b.note.value == ""  # ready for the next action
-    assert "ahead of the CND intersessional (October 2026)" in b.review_box.value
-    b.csv_button.click()
-    assert decode_link(b.downloads.value) == b.plan.to_csv()
-    b.title.value = "Plan of the Veridia Drug Policy Network"
-    b.md_button.click()
-    assert decode_link(b.downloads.value).startswith("# Plan of the Veridia Drug Policy Network")
-
-
-def test_widget_own_action_and_its_errors(content):
-    b = AdvocacyPlanBuilder(content, today=TODAY)
-    b.city.value = "National"
-    b.action.value = "__own__"
-    assert b.own_action.layout.display == ""
-    b.add_button.click()
-    assert "Choose an action, or write your own" in b.status.value
-    assert b.plan.items == []
-    b.own_action.value = "Brief journalists on our grades"
-    b.add_button.click()
-    assert b.plan.items[0].action == "Brief journalists on our grades"
-
-
-def test_widget_remove_and_empty_download(content):
-    b = AdvocacyPlanBuilder(content, today=TODAY)
-    b.csv_button.click()
-    assert "plan is empty" in b.status.value and b.downloads.value == ""
-    b.add_button.click()
-    b.remove_choice.value = 0
-    b.remove_button.click()
-    assert b.plan.items == [] and "Removed" in b.status.value
-
-
-def test_widget_refuses_a_new_start_that_would_drop_actions_and_restores_the_dropdowns(content):
-    b = AdvocacyPlanBuilder(content, today=TODAY)
-    b.add_button.click()  # an action in March 2026
-    b.start_month.value = 6
-    assert "would fall outside" in b.status.value
-    assert (b.start_year.value, b.start_month.value) == (2026, 3)
-    assert b.plan.start == (2026, 3)
-
-
-def test_widget_loads_a_saved_plan(content):
-    saved = example_plan(2025, 7, content)
-    b = AdvocacyPlanBuilder(content, today=TODAY)
-    b.load_csv(saved.to_csv().encode("utf-8"), name="our-plan.csv")
-    assert b.plan.items == saved.items
-    assert (b.start_year.value, b.start_month.value) == (2025, 7)
-    assert b.month.options[0][1] == (2025, 7)
-    assert "Loaded" in b.status.value and "our-plan.csv" in b.status.value
-
-
-def test_widget_upload_of_a_bad_file_keeps_the_plan(content):
-    b = AdvocacyPlanBuilder(content, today=TODAY)
-    b.add_button.click()
-    before = list(b.plan.items)
-    junk = b"\x89PNG\r\n\x1a\n\x00\x00"
-    b.upload.value = (
-        {
-            "name": "photo.csv",
-            "type": "text/csv",
-            "size": len(junk),
-            "content": memoryview(junk),
-            "last_modified": dt.datetime.now(dt.UTC),
-        },
-    )
-    assert "photo.csv" in b.status.value and "✖" in b.status.value
-    assert b.plan.items == before
-
-
-def test_widget_example_plan_is_hidden_until_asked_for(content):
-    b = AdvocacyPlanBuilder(content, today=TODAY)
-    assert b.example.layout.display == "none"
-    b.example_toggle.value = True
-    assert b.example.layout.display == "" and "<table" in b.example.value
-    b.example_toggle.value = False
-    assert b.example.layout.display == "none"
-
-
-def test_widget_upload_of_a_good_file_replaces_the_plan_and_clears_the_picker(content):
-    saved = example_plan(2026, 1, content).to_csv().encode("utf-8")
-    b = AdvocacyPlanBuilder(content, today=TODAY)
-    b.upload.value = (
-        {
-            "name": "plan.csv",
-            "type": "text/csv",
-            "size": len(saved),
-            "content": memoryview(saved),
-            "last_modified": dt.datetime.now(dt.UTC),
-        },
-    )
-    assert len(b.plan.items) == len(load_calendar(content))
-    assert b.upload.value == ()
+def test_grade_turns_the_review_into_feedback(content):
+    spec = plan.plan_spec(content)
+    empty = grade(spec, Plan(2026, 1, content))
+    assert not empty.correct and empty.message == "➜ The review has one tip for your plan."
+    full = example_plan(2026, 1, content)
+    tips = sum(not f.ok for f in full.review())
+    fb = grade(spec, full)
+    assert fb.correct == (tips == 0) and len(fb.details) == len(full.review())

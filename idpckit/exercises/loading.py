@@ -1,0 +1,268 @@
+"""Reading ``data/exercises/NN-name.yaml``: validate every entry, compute the computed ones.
+
+:func:`load` returns the written-out specs of one file by id (a computed entry
+comes back as the spec its rule builds), and the notes on entries left out
+because the data no longer holds what they ask.  :func:`problems` lists every
+problem in every file, for ``idpckit data check``; each names the file, the
+exercise (its number in the file and its id) and the field.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .rules import AnyRule, NothingToAsk, RuleError
+from .specs import KINDS, ComputedEntry, ExerciseError, PlanSpec, Spec, duplicates, entry_type
+
+if TYPE_CHECKING:
+    from ..data import Content
+
+_ENTRIES = TypeAdapter(list[entry_type(AnyRule)])  # type: ignore[misc]
+
+#: Tags pydantic puts in an error's location (the kind of entry, the rule): not fields a trainer wrote.
+_TAGS = {*KINDS, "computed"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an exercise file: where it is (file, exercise, field) and what is wrong."""
+
+    file: str
+    exercise: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(p for p in (self.file, self.exercise, f"field '{self.field}'" if self.field else "") if p)
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ExerciseFile:
+    """The exercises of one file, written out, by id; ``skipped``: notes on those left out."""
+
+    path: Path
+    specs: dict[str, Spec]
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def lesson(self) -> int | None:
+        """The lesson number from the file name (``05-checks.yaml`` -> 5)."""
+        head = self.path.name[:2]
+        return int(head) if head.isdigit() else None
+
+    def get(self, exercise_id: str) -> Spec:
+        if exercise_id in self.specs:
+            return self.specs[exercise_id]
+        left_out = [s for s in self.skipped if f"'{exercise_id}'" in s]
+        if left_out:
+            raise ExerciseError(left_out[0])
+        raise ExerciseError(
+            f"{shown(self.path)}: no exercise with id '{exercise_id}'; the file has: {', '.join(self.specs)}"
+        )
+
+
+def exercises_dir(root: str | os.PathLike[str] | None = None) -> Path:
+    """``data/exercises`` of the content folder in use (see :func:`idpckit.data.data_dir`)."""
+    from .. import data
+
+    return data.data_dir(root) / "exercises"
+
+
+def files(root: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Every exercise file, in lesson order (``NN-name.yaml``)."""
+    return sorted(exercises_dir(root).glob("[0-9][0-9]-*.yaml"))
+
+
+def path_for(name: str, root: str | os.PathLike[str] | None = None) -> Path:
+    """A file stem in ``data/exercises`` (``"02-four-asks"``), or a path to a YAML file."""
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml") and (p.is_absolute() or p.parent != Path(".")):
+        return p
+    return exercises_dir(root) / (p.name if p.suffix else f"{p.name}.yaml")
+
+
+def shown(path: Path) -> str:
+    return f"exercises/{path.name}"
+
+
+def _label(items: list[Any], i: int) -> str:
+    raw = items[i] if 0 <= i < len(items) else None
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    return f"exercise {i + 1}" + (f" (id '{ident}')" if isinstance(ident, str) and ident else "")
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    rest = list(loc)
+    if rest and rest[0] in _TAGS:
+        rest = rest[1:]  # the kind of entry
+    if len(rest) >= 2 and rest[0] == "computed" and isinstance(rest[1], str) and rest[1] not in ("rule",):
+        from .rules import BY_NAME
+
+        if rest[1] in BY_NAME:
+            rest = [rest[0], *rest[2:]]  # the rule's tag
+    return ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in rest)
+
+
+def _message(err: Any) -> str:
+    """Pydantic's message, in words a trainer editing YAML understands."""
+    kind = err["type"]
+    if kind == "missing":
+        return "is missing"
+    if kind == "extra_forbidden":
+        return "is not a known field; check its spelling"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        from .rules import BY_NAME
+
+        loc = [str(p) for p in err["loc"]]
+        if "computed" in loc:
+            tag = err.get("ctx", {}).get("tag", "")
+            if kind == "union_tag_not_found" or not tag:
+                return f"needs a 'rule': one of {', '.join(BY_NAME)}"
+            return f"rule '{tag}' is unknown; use one of {', '.join(BY_NAME)}"
+        tag = err.get("ctx", {}).get("tag", "")
+        if kind == "union_tag_not_found" or not tag:
+            return f"needs a 'kind': {', '.join(KINDS)}"
+        return f"'{tag}' is not a kind of exercise; use {', '.join(KINDS)}"
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        bound = {
+            "less_than_equal": "at most",
+            "greater_than_equal": "at least",
+            "less_than": "below",
+            "greater_than": "above",
+        }[kind]
+        limit = next(iter(err.get("ctx", {}).values()), "")
+        return f"is {err.get('input')!r}; it must be {bound} {limit}"
+    if kind == "literal_error":
+        return f"is {err.get('input')!r}; it should be {err.get('ctx', {}).get('expected', '')}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _read(path: Path) -> list[Any]:
+    import yaml
+
+    name = shown(path)
+    if not path.is_file():
+        raise ExerciseError(f"{name}: the file is missing (looked in {path.parent})")
+    try:
+        items = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ExerciseError(f"{name}: is not UTF-8 text; save it again as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise ExerciseError(f"{name}{where}: is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(items, list) or not items:
+        raise ExerciseError(f"{name}: must be a list of exercises, each starting with '- id: ...'")
+    return items
+
+
+def _validate(path: Path) -> tuple[list[Any], list[Problem]]:
+    """(entries, problems) of one file; entries only when there is no problem."""
+    name = shown(path)
+    try:
+        items = _read(path)
+    except ExerciseError as exc:
+        return [], [Problem(name, "", "", str(exc).removeprefix(f"{name}: "))]
+    try:
+        entries = _ENTRIES.validate_python(items)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            if loc and isinstance(loc[0], int):
+                problems.append(Problem(name, _label(items, loc[0]), _field(loc[1:]), _message(err)))
+            else:
+                problems.append(Problem(name, "", _field(loc), _message(err)))
+        return [], problems
+    if dup := duplicates(e.id for e in entries):
+        return [], [Problem(name, "", "id", f"exercise ids must be unique within a file; repeated: {', '.join(dup)}")]
+    return entries, []
+
+
+def _build(path: Path, items: list[Any], content: Content | None) -> tuple[dict[str, Spec], list[str], list[Problem]]:
+    """Compute the computed entries (and check the plan's venues) against the content."""
+    name = shown(path)
+    specs: dict[str, Spec] = {}
+    skipped: list[str] = []
+    problems: list[Problem] = []
+    for i, entry in enumerate(items):
+        label = f"exercise {i + 1} (id '{entry.id}')"
+        if not isinstance(entry, ComputedEntry | PlanSpec):
+            specs[entry.id] = entry
+            continue
+        if content is None:
+            content = _content_for(path)
+        if isinstance(entry, PlanSpec):
+            avenues = {a.id for a in content.avenues}
+            bad = [(n, m) for n, m in enumerate(entry.calendar, start=1) if m.avenue not in avenues]
+            problems += [
+                Problem(name, label, f"calendar.{n}.avenue", f"'{m.avenue}' is not an id in avenues.yaml")
+                for n, m in bad
+            ]
+            specs[entry.id] = entry
+            continue
+        try:
+            specs[entry.id] = entry.computed.build(entry, content)
+        except NothingToAsk as exc:
+            skipped.append(f"Exercise '{entry.id}' was left out: {exc}.")
+        except RuleError as exc:
+            problems.append(Problem(name, label, f"computed.{exc.field}", str(exc)))
+        except (ValueError, LookupError) as exc:
+            problems.append(Problem(name, label, "computed", f"the rule cannot be computed from the data: {exc}"))
+    return specs, skipped, problems
+
+
+def _content_for(path: Path) -> Content:
+    """The content an exercise file is computed against: the data folder it sits in, else the kit's."""
+    from .. import data
+
+    folder = path.parent.parent
+    return data.load(folder if (folder / "commitments.csv").is_file() else None)
+
+
+def load(name: str, content: Content | None = None, root: str | os.PathLike[str] | None = None) -> ExerciseFile:
+    """The exercises of one file, e.g. ``load("02-four-asks")``; computed ones computed from ``content``.
+
+    ``name`` is a file stem in ``data/exercises`` (of ``root``, or of
+    ``content``'s folder) or a path to a YAML file.  Raises
+    :class:`ExerciseError` listing every problem, each with the file, the
+    exercise (number and id) and the field.
+    """
+    path = path_for(name, root if root is not None else (content.root if content is not None else None))
+    entries, problems = _validate(path)
+    if problems:
+        raise ExerciseError("\n".join(map(str, problems)))
+    specs, skipped, problems = _build(path, entries, content)
+    if problems:
+        raise ExerciseError("\n".join(map(str, problems)))
+    return ExerciseFile(path, specs, skipped)
+
+
+def problems(root: str | os.PathLike[str] | None = None, content: Content | None = None) -> list[Problem]:
+    """Every problem in every exercise file of a data folder (empty when all are valid).
+
+    Computed entries are computed too, against ``content`` (loaded from the
+    same folder when not given); when the other content files are invalid,
+    only the exercise files' own shape is checked.
+    """
+    out: list[Problem] = []
+    for path in files(root):
+        entries, found = _validate(path)
+        out += found
+        if found:
+            continue
+        if content is None and any(isinstance(e, ComputedEntry | PlanSpec) for e in entries):
+            from .. import data
+
+            try:
+                content = _content_for(path)
+            except data.DataError:
+                continue  # reported by data.validate
+        out += _build(path, entries, content)[2]
+    return out

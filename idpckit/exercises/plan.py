@@ -1,0 +1,458 @@
+"""The 12-month advocacy plan of lesson 5, as a pure model (the widget is :mod:`idpckit.widgets.advocacy_plan`).
+
+The note lists openings in Vienna, Geneva, New York and at home, and a yearly
+rhythm (the March CND session, the autumn thematic intersessionals of Box 1,
+the 26 June day of action, the July High Level Political Forum).  This module
+turns that into a planner: for each month it suggests the moments that fall in
+it, the trainee picks a venue and one of the actions the note recommends there
+(``data/avenues.yaml``) or writes their own, and the plan is reviewed as it
+grows (is there a meeting with the government before each CND meeting? is
+Geneva or New York missing?).  The plan leaves the page as a CSV or Markdown
+download, and a saved CSV can be loaded back, because a Voilà kernel forgets
+everything when the tab closes.
+
+:class:`Plan` is pure (no widgets): the tests build plans, export and re-import
+them, and :func:`idpckit.exercises.grade` turns its review into feedback.  The
+calendar of openings is the ``calendar`` of the ``kind: plan`` exercise in
+``data/exercises/05-calendar.yaml``, validated like every exercise.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import csv
+import html
+import io
+import re
+from dataclasses import dataclass
+
+from ..data import Content, load
+from ..schema import WorkplanYear
+from .specs import ExerciseError, Moment, PlanSpec
+
+#: The plan exercise: (exercise file, id).  Its ``calendar`` holds the yearly openings.
+CALENDAR = ("05-calendar", "advocacy-plan")
+
+CITIES = ("Vienna", "Geneva", "New York", "National")
+MAX_ITEMS = 120
+MAX_ACTION = 300
+MAX_NOTE = 500
+MAX_TITLE = 120
+MAX_UPLOAD_BYTES = 200_000
+
+#: Column order of the CSV export (and what the import expects).
+CSV_COLUMNS = ("month", "city", "venue", "avenue_id", "action", "note")
+
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(_calendar.month_name) if name}
+
+
+class PlanError(ValueError):
+    """Something the trainee asked for cannot be done; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A moment placed in one month of the plan, with its venue's details."""
+
+    year: int
+    month: int
+    moment_id: str
+    title: str
+    advice: str
+    avenue_id: str
+    city: str
+    venue: str
+    timing: str
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One action in one month."""
+
+    year: int
+    month: int
+    avenue_id: str
+    action: str
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.year, self.month)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the plan review: something done well (``ok``) or a tip."""
+
+    ok: bool
+    message: str
+
+    @property
+    def symbol(self) -> str:
+        return "✔" if self.ok else "➜"
+
+    @property
+    def label(self) -> str:
+        return "Done" if self.ok else "Tip"
+
+
+def month_label(year: int, month: int) -> str:
+    return f"{_calendar.month_name[month]} {year}"
+
+
+def plan_spec(content: Content | None = None) -> PlanSpec:
+    """The plan exercise (``kind: plan``), its calendar's venues checked against ``avenues.yaml``.
+
+    Raises :class:`~idpckit.exercises.specs.ExerciseError` naming the file, the
+    exercise and the field when the calendar is wrong.
+    """
+    from .loading import load as load_exercises
+
+    name, exercise_id = CALENDAR
+    spec = load_exercises(name, content or load()).get(exercise_id)
+    if not isinstance(spec, PlanSpec):
+        raise ExerciseError(f"exercises/{name}.yaml: '{exercise_id}' must be an exercise of kind 'plan'")
+    return spec
+
+
+def load_calendar(content: Content | None = None) -> list[Moment]:
+    """The yearly openings the builder suggests (the ``calendar`` of :func:`plan_spec`)."""
+    return list(plan_spec(content).calendar)
+
+
+def held_months(held: str) -> list[int]:
+    """Months named in a workplan ``held`` cell, e.g. "23-25 October and 4-6 December 2023" -> [10, 12]."""
+    found = [_MONTH_NAMES[w.lower()] for w in re.findall(r"[A-Za-z]+", held) if w.lower() in _MONTH_NAMES]
+    return sorted(set(found))
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+class Plan:
+    """A 12-month plan: which action, at which venue, in which month.
+
+    Pure Python: build it, ``add`` and ``remove`` items, ask for ``suggestions``
+    and a ``review``, export ``to_csv``/``to_markdown``, read back ``from_csv``.
+    Errors raise :class:`PlanError` with a message meant for the trainee.
+    """
+
+    def __init__(
+        self,
+        start_year: int,
+        start_month: int,
+        content: Content | None = None,
+        moments: list[Moment] | None = None,
+        title: str = "",
+    ) -> None:
+        if not 1 <= start_month <= 12:
+            raise PlanError("The first month must be between 1 (January) and 12 (December).")
+        self.content = content or load()
+        self.moments = moments if moments is not None else load_calendar(self.content)
+        self.avenues = {a.id: a for a in self.content.avenues}
+        self.start = (start_year, start_month)
+        self.title = title
+        self.items: list[PlanItem] = []
+
+    # -- months
+    @property
+    def months(self) -> list[tuple[int, int]]:
+        """The 12 (year, month) pairs of the plan, in order."""
+        y, m = self.start
+        out = []
+        for _ in range(12):
+            out.append((y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    @property
+    def period(self) -> str:
+        first, last = self.months[0], self.months[-1]
+        return f"{month_label(*first)} to {month_label(*last)}"
+
+    def set_start(self, year: int, month: int) -> None:
+        """Move the plan's window; refused if that would leave planned actions outside it."""
+        probe = Plan(year, month, self.content, self.moments)
+        outside = sorted({month_label(*i.key) for i in self.items if i.key not in probe.months})
+        if outside:
+            raise PlanError(
+                f"The plan already has actions in {', '.join(outside)}, which would fall outside "
+                f"{probe.period}. Remove them first, or choose another first month."
+            )
+        self.start = (year, month)
+
+    # -- suggestions from the calendar and Box 1
+    def intersessional(self, year: int) -> tuple[list[int], WorkplanYear | None]:
+        """Months of the CND thematic meeting(s) in ``year``, and its Box 1 row if there is one."""
+        row = next((w for w in self.content.workplan if w.year == year), None)
+        default = next((m.months for m in self.moments if m.id == "intersessional"), (10,))
+        if row is None or not held_months(row.held):
+            return list(default), row
+        return held_months(row.held), row
+
+    def suggestions(self, year: int, month: int) -> list[Suggestion]:
+        """The openings that fall in one month of the plan."""
+        out = []
+        for m in self.moments:
+            months = list(m.months)
+            title, advice = m.title, m.advice
+            if m.id == "intersessional":
+                months, row = self.intersessional(year)
+                if row is not None:
+                    title = f"Box 1, {year}: {row.theme}"
+                    advice = f"{m.advice} The {year} meeting covered: {row.topics}; held {row.held}."
+            if month not in months:
+                continue
+            a = self.avenues[m.avenue]
+            out.append(Suggestion(year, month, m.id, title, advice, a.id, a.city, a.venue, a.timing))
+        return out
+
+    # -- editing
+    def add(self, year: int, month: int, avenue_id: str, action: str, note: str = "") -> PlanItem:
+        if (year, month) not in self.months:
+            raise PlanError(f"{month_label(year, month)} is not one of the 12 months of this plan ({self.period}).")
+        if avenue_id not in self.avenues:
+            raise PlanError("Choose a venue first.")
+        action = " ".join((action or "").split())
+        note = (note or "").strip()
+        if not action:
+            raise PlanError("Choose an action, or write your own, before adding it.")
+        if len(action) > MAX_ACTION:
+            raise PlanError(f"The action is {len(action)} characters long; keep it under {MAX_ACTION}.")
+        if len(note) > MAX_NOTE:
+            raise PlanError(f"The note is {len(note)} characters long; keep it under {MAX_NOTE}.")
+        if len(self.items) >= MAX_ITEMS:
+            raise PlanError(f"The plan already has {MAX_ITEMS} actions; remove some before adding more.")
+        item = PlanItem(year, month, avenue_id, action, note)
+        if any((i.key, i.avenue_id, i.action) == (item.key, item.avenue_id, item.action) for i in self.items):
+            raise PlanError(f"That action is already in the plan for {month_label(year, month)}.")
+        self.items.append(item)
+        order = {k: n for n, k in enumerate(self.months)}
+        self.items.sort(key=lambda i: order[i.key])  # stable: same-month items keep the order they were added
+        return item
+
+    def remove(self, index: int) -> PlanItem:
+        if not 0 <= index < len(self.items):
+            raise PlanError("Choose an action of the plan to remove.")
+        return self.items.pop(index)
+
+    def in_month(self, year: int, month: int) -> list[PlanItem]:
+        return [i for i in self.items if i.key == (year, month)]
+
+    def describe(self, item: PlanItem) -> str:
+        a = self.avenues[item.avenue_id]
+        return f"{month_label(*item.key)} · {a.city} · {a.venue} · {item.action}"
+
+    # -- review (the immediate feedback)
+    def review(self) -> list[Finding]:
+        """What the plan already does well, and tips drawn from the note's advice."""
+        if not self.items:
+            return [Finding(False, "The plan is empty: choose a month, a venue and an action, then press “Add”.")]
+        out: list[Finding] = []
+        used = {i.avenue_id for i in self.items}
+        gov_months = sorted(self.months.index(i.key) for i in self.items if i.avenue_id == "vienna-government-meetings")
+        for moment_id, name in (("cnd-session", "the March CND session"), ("intersessional", "the CND intersessional")):
+            for idx, (y, m) in enumerate(self.months):
+                if not any(s.moment_id == moment_id for s in self.suggestions(y, m)):
+                    continue
+                before = [g for g in gov_months if idx - 2 <= g <= idx]
+                if before:
+                    out.append(Finding(True, f"You meet your government ahead of {name} ({month_label(y, m)})."))
+                elif idx >= 1:
+                    out.append(
+                        Finding(
+                            False,
+                            f"Nothing with your government in the two months before {name} ({month_label(y, m)}). "
+                            "Ask officials beforehand which positions they will take.",
+                        )
+                    )
+        if "national-tracking" in used:
+            out.append(Finding(True, "Your plan includes tracking your government's commitments at home."))
+        else:
+            out.append(
+                Finding(
+                    False,
+                    "Add a yearly grading of your government on the Table 1 commitments, ideally before the "
+                    "autumn intersessional (venue: Tracking your government's global commitments at home).",
+                )
+            )
+        if "national-support-dont-punish" not in used:
+            june = next(k for k in self.months if k[1] == 6)  # every 12 months include a June
+            out.append(
+                Finding(
+                    False,
+                    f"Consider the Support. Don't Punish Global Day of Action in {month_label(*june)} as a hook "
+                    "for an event, a seminar with officials or a media story.",
+                )
+            )
+        cities = {self.avenues[a].city for a in used}
+        for city in CITIES:
+            if city in cities:
+                continue
+            examples = [a.venue for a in self.content.avenues if a.city == city][:3]
+            where = "at home" if city == "National" else f"in {city}"
+            out.append(Finding(False, f"Nothing {where} yet; for example: {'; '.join(examples)}."))
+        busy = [k for k in self.months if len(self.in_month(*k)) > 4]
+        for k in busy:
+            out.append(
+                Finding(
+                    False,
+                    f"{month_label(*k)} has {len(self.in_month(*k))} actions: is that realistic for your team?",
+                )
+            )
+        active = len({i.key for i in self.items})
+        out.append(Finding(True, f"Actions planned in {active} of the 12 months."))
+        return out
+
+    # -- export and import
+    def to_rows(self) -> list[dict[str, str]]:
+        rows = []
+        for i in self.items:
+            a = self.avenues[i.avenue_id]
+            rows.append(
+                {
+                    "month": f"{i.year:04d}-{i.month:02d}",
+                    "city": a.city,
+                    "venue": a.venue,
+                    "avenue_id": a.id,
+                    "action": i.action,
+                    "note": i.note,
+                }
+            )
+        return rows
+
+    def to_csv(self) -> str:
+        """The plan as CSV, one action per row; cells that a spreadsheet would run as formulas are defused."""
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in self.to_rows():
+            writer.writerow({k: _defuse(v) for k, v in row.items()})
+        return buf.getvalue()
+
+    def to_markdown(self) -> str:
+        """The plan as a Markdown document: one section per month, then the review."""
+        title = self.title.strip() or "Advocacy plan"
+        lines = [f"# {_md(title)}", "", f"12 months: {self.period}.", ""]
+        for y, m in self.months:
+            lines.append(f"## {month_label(y, m)}")
+            lines.append("")
+            items = self.in_month(y, m)
+            if not items:
+                lines.append("Nothing planned.")
+            for i in items:
+                a = self.avenues[i.avenue_id]
+                lines.append(f"- **{_md(a.city)}, {_md(a.venue)}:** {_md(i.action)}")
+                if i.note:
+                    lines.append(f"  *Note:* {_md(i.note)}")
+            lines.append("")
+        lines += ["## Review", ""]
+        lines += [f"- {f.label}: {_md(f.message)}" for f in self.review()]
+        lines += [
+            "",
+            "Made with idpckit, from the venues and actions in IDPC's advocacy note on the 2019 "
+            "Ministerial Segment (September 2019).",
+            "",
+        ]
+        return "\n".join(lines)
+
+    @classmethod
+    def from_csv(
+        cls,
+        payload: bytes | str,
+        content: Content | None = None,
+        moments: list[Moment] | None = None,
+        name: str = "the file",
+    ) -> Plan:
+        """Read a plan exported by :meth:`to_csv` (or edited in a spreadsheet) back in.
+
+        The plan starts in the earliest month of the file.  Every problem is
+        reported with its row number; nothing half-read is returned.
+        """
+        if isinstance(payload, bytes):
+            if len(payload) > MAX_UPLOAD_BYTES:
+                raise PlanError(f"{name} is larger than {MAX_UPLOAD_BYTES // 1000} kB; is it really a plan?")
+            try:
+                payload = payload.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise PlanError(f"{name} is not UTF-8 text; export it again as 'CSV UTF-8'.") from None
+        payload = payload.lstrip("\ufeff")
+        reader = csv.DictReader(io.StringIO(payload, newline=""))
+        missing = [c for c in ("month", "avenue_id", "action") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise PlanError(
+                f"{name} does not look like a plan exported here: the column(s) {', '.join(missing)} are missing."
+            )
+        content = content or load()
+        known = {a.id for a in content.avenues}
+        parsed: list[tuple[int, tuple[int, int], str, str, str]] = []
+        problems = []
+        for n, row in enumerate(reader, start=2):
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                continue
+            month = (row.get("month") or "").strip()
+            match = re.fullmatch(r"(\d{4})-(\d{1,2})", month)
+            if not match or not 1 <= int(match.group(2)) <= 12:
+                problems.append(f"row {n}: month '{month}' should look like 2026-03")
+                continue
+            avenue_id = (row.get("avenue_id") or "").strip()
+            if avenue_id not in known:
+                problems.append(f"row {n}: venue id '{avenue_id}' is not one of the venues in avenues.yaml")
+                continue
+            parsed.append(
+                (
+                    n,
+                    (int(match.group(1)), int(match.group(2))),
+                    avenue_id,
+                    _undefuse(row.get("action") or ""),
+                    _undefuse(row.get("note") or ""),
+                )
+            )
+        if problems:
+            raise PlanError(
+                f"{name} could not be read: " + "; ".join(problems[:5]) + ("; ..." if len(problems) > 5 else "")
+            )
+        if not parsed:
+            raise PlanError(f"{name} has no actions in it.")
+        start = min(p[1] for p in parsed)
+        plan = cls(start[0], start[1], content, moments)
+        for n, (y, m), avenue_id, action, note in parsed:
+            try:
+                plan.add(y, m, avenue_id, action, note)
+            except PlanError as exc:
+                raise PlanError(f"{name}, row {n}: {exc}") from None
+        return plan
+
+
+def _defuse(value: str) -> str:
+    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _undefuse(value: str) -> str:
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _md(text: str) -> str:
+    """Text made inert in Markdown: no HTML, links, emphasis or headings slip through."""
+    text = " ".join(text.split())
+    text = html.escape(text, quote=False)
+    return re.sub(r"([\\`*_\[\]#|!])", r"\\\1", text)
+
+
+def example_plan(
+    start_year: int, start_month: int, content: Content | None = None, moments: list[Moment] | None = None
+) -> Plan:
+    """A worked example for trainers: every calendar moment in the 12 months, as an action.
+
+    It is one reasonable plan, not the answer: real plans are shorter and
+    choose what the organisation can carry.
+    """
+    plan = Plan(start_year, start_month, content, moments, title="Example plan (every moment of the calendar)")
+    done: set[str] = set()
+    for y, m in plan.months:
+        for s in plan.suggestions(y, m):
+            if s.moment_id not in done:  # once each: the first month it can happen in
+                plan.add(y, m, s.avenue_id, s.title, s.advice)
+                done.add(s.moment_id)
+    return plan

@@ -1,0 +1,218 @@
+"""Knowledge-check widgets (idpckit.widgets.checks) driven like a trainee would: set values, click, read.
+
+The grading itself is tested without widgets in test_exercises.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from idpckit import data, exercises
+from idpckit.widgets import checks, computed_checks
+from idpckit.widgets.checks import FreeTextReflection, MatchPairs, MultipleChoice, SortIntoBins
+
+FIXTURE = """
+- id: one
+  kind: choice
+  title: "Target year"
+  prompt: "Which year did the 2009 Political Declaration set as its target date?"
+  options:
+    - {text: "2014", why: "That was the mid-term review."}
+    - {text: "2019", correct: true, why: "Its targets expired in 2019."}
+    - {text: "2029"}
+- id: many
+  kind: choice
+  multiple: true
+  title: "Goals"
+  prompt: "Which are goals of the 2019 Declaration?"
+  options:
+    - {text: "Controlled medicines", correct: true}
+    - {text: "Alternatives to punishment", correct: true}
+    - {text: "Abolish the CND"}
+- id: bins
+  kind: sort
+  title: "Sort"
+  prompt: "Win or challenge?"
+  bins: [Win, Challenge]
+  items:
+    - {text: "A", bin: Win, why: "because A"}
+    - {text: "B", bin: Challenge}
+    - {text: "C <b>bold</b>", bin: Win}
+- id: pairs
+  kind: match
+  title: "Match"
+  prompt: "Year to theme"
+  left_label: Year
+  right_label: Theme
+  pairs:
+    - {left: "2020", right: "Health"}
+    - {left: "2021", right: "Crime"}
+  distractors: ["Sport"]
+- id: think
+  kind: reflection
+  title: "Reflect"
+  prompt: "What matters most in your country?"
+  min_words: 5
+  points: ["Name a commitment"]
+- id: near
+  kind: choice
+  title: "Which grade?"
+  prompt: "Grade it."
+  options:
+    - {text: "2"}
+    - {text: "3", accepted: true, why: "4 fits better: coverage is above the low range."}
+    - {text: "4", correct: true}
+"""
+
+
+@pytest.fixture
+def specs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    path = tmp_path_factory.mktemp("exercises") / "fixture.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return exercises.load(str(path)).specs
+
+
+@pytest.fixture(scope="module")
+def content() -> data.Content:
+    return data.load()
+
+
+# --------------------------------------------------------------------------- widgets, as a trainee uses them
+
+
+def test_sort_widget_submit_marks_try_again_and_solution(specs):
+    s = SortIntoBins(specs["bins"])
+    a, b, c = s.dropdowns
+    a.value, b.value, c.value = "Challenge", "Challenge", "Win"
+    s.submit.click()
+    assert s.result is not None and not s.result.correct
+    assert "✖ Not yet" in s.feedback.value
+    assert "✖ not right" in s.marks[0].value and "✔ right" in s.marks[1].value
+    assert a.disabled and s.submit.disabled and not s.retry.disabled
+    s.retry.click()
+    assert a.value == "" and a.label == "— choose —" and b.value == "Challenge"  # only wrong answers are cleared
+    assert not a.disabled and not s.submit.disabled and s.marks[1].value == ""
+    a.value = "Win"
+    s.submit.click()
+    assert s.result.correct and "✔ Correct" in s.feedback.value and s.retry.disabled
+    # solution toggle: hidden, then shown with the explanation, then hidden again
+    assert s.solution.layout.display == "none"
+    s.solution_toggle.value = True
+    assert s.solution.layout.display == "" and "because A" in s.solution.value
+    assert s.solution_toggle.description == "Hide solution"
+    s.solution_toggle.value = False
+    assert s.solution.layout.display == "none"
+
+
+def test_unanswered_items_do_not_lock_the_widget(specs):
+    s = SortIntoBins(specs["bins"])
+    s.dropdowns[0].value = "Win"
+    s.submit.click()
+    assert "○" in s.feedback.value and not s.dropdowns[1].disabled and not s.submit.disabled
+    assert "not answered yet" in s.marks[1].value
+    s.dropdowns[1].value = "Win"  # changing an answer removes its stale mark
+    assert s.marks[1].value == ""
+
+
+def test_data_text_is_escaped(specs):
+    s = SortIntoBins(specs["bins"])
+    html_texts = " ".join(x.value for x in _walk(s.widget) if hasattr(x, "value") and isinstance(x.value, str))
+    assert "C &lt;b&gt;bold&lt;/b&gt;" in html_texts and "<b>bold</b>" not in html_texts
+
+
+def test_choice_widgets(specs):
+    one = MultipleChoice(specs["one"])
+    one.radio.value = "2014"
+    one.submit.click()
+    assert "✖ Not quite" in one.feedback.value and one.radio.disabled
+    one.retry.click()
+    assert one.radio.value is None
+    one.radio.value = "2019"
+    one.submit.click()
+    assert one.result.correct
+    many = MultipleChoice(specs["many"])
+    for box in many.boxes:
+        box.value = True
+    many.submit.click()
+    assert not many.result.correct
+    many.retry.click()
+    assert [b.value for b in many.boxes] == [True, True, False]  # right ticks kept
+    many.submit.click()
+    assert many.result.correct
+
+
+def test_match_widget_offers_sorted_choices(specs):
+    m = MatchPairs(specs["pairs"])
+    labels = [lab for lab, _ in m.dropdowns[0].options]
+    assert labels == ["— choose —", "Crime", "Health", "Sport"]
+    m.dropdowns[0].value, m.dropdowns[1].value = "Health", "Crime"
+    m.submit.click()
+    assert m.result.correct
+
+
+def test_reflection_widget_offers_a_download_and_stores_nothing(specs, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = FreeTextReflection(specs["think"], today=date(2026, 3, 1))
+    r.text.value = "Our government should fund harm reduction services now."
+    assert "8 words" in r.count.value
+    r.submit.click()
+    assert r.result.correct
+    assert 'download="think.txt"' in r.download.value and "data:text/plain" in r.download.value
+    doc = r.document(r.text.value).decode()
+    assert "What matters most" in doc and "2026-03-01" in doc and "fund harm reduction" in doc
+    assert list(tmp_path.iterdir()) == []  # nothing written on the server
+    r.retry.click()
+    assert r.download.value == "" and r.text.value.startswith("Our government")
+
+
+def test_callback_errors_become_a_message(specs):
+    s = SortIntoBins(specs["bins"])
+
+    def boom(answer):
+        raise RuntimeError("disk on fire")
+
+    s.check = boom  # type: ignore[method-assign]
+    s.submit.click()
+    assert "Sorry, something went wrong" in s.feedback.value and "disk on fire" in s.feedback.value
+
+
+def test_solution_toggle_can_be_left_out(specs):
+    s = SortIntoBins(specs["bins"], show_solution=False)
+    assert s.solution_toggle not in list(_walk(s.widget))
+
+
+def test_every_shipped_exercise_builds_its_widget_and_the_widget_grades_like_the_core(content):
+    for path in exercises.files():
+        for spec in exercises.load(path.stem, content).specs.values():
+            if spec.kind == "plan":
+                continue  # the plan builder has its own widget (test_widget_advocacy_plan.py)
+            widget = checks.build(spec)
+            assert widget.check(spec.solution()) == exercises.grade(spec, spec.solution())
+
+
+def test_from_data_builds_written_and_computed_exercises_and_names_a_missing_one():
+    assert isinstance(checks.from_data("02-four-asks", "wins-and-challenges"), SortIntoBins)
+    assert isinstance(computed_checks.from_data("05-checks", "box1-years"), MatchPairs)
+    with pytest.raises(exercises.ExerciseError, match=r"no exercise with id 'nope'.*wins-and-challenges"):
+        checks.from_data("02-four-asks", "nope")
+
+
+def test_an_accepted_neighbour_shows_its_reason_and_leaves_try_again_open(specs):
+    near = MultipleChoice(specs["near"])
+    near.radio.value = "3"
+    near.submit.click()
+    assert near.result.accepted and "≈ Close enough" in near.feedback.value and "4 fits better" in near.feedback.value
+    assert not near.retry.disabled
+    near.retry.click()
+    near.radio.value = "4"
+    near.submit.click()
+    assert near.result.correct and not near.result.accepted and near.retry.disabled
+    near.solution_toggle.value = True
+    assert "≈ <b>Accepted:</b> 3" in near.solution.value
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
