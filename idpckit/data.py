@@ -38,6 +38,7 @@ from .schema import (
     SECTIONS,
     Ask,
     Avenue,
+    Challenge,
     Commitment,
     CountryAlias,
     Document,
@@ -62,6 +63,7 @@ FILES: dict[str, type[BaseModel]] = {
     "references.csv": Reference,
     "goals.csv": Goal,
     "workplan.csv": WorkplanYear,
+    "challenges.csv": Challenge,
     "asks.yaml": Ask,
     "avenues.yaml": Avenue,
     "rubric.yaml": Rubric,
@@ -138,6 +140,7 @@ class Content:
     references: list[Reference]
     goals: list[Goal]
     workplan: list[WorkplanYear]
+    challenges: list[Challenge]
     asks: list[Ask]
     avenues: list[Avenue]
     rubric: list[Rubric]
@@ -227,6 +230,7 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
     unique("commitments.csv", "number", [x.number for x in c["commitments.csv"]])
     unique("goals.csv", "number", [g.number for g in c["goals.csv"]])
     unique("workplan.csv", "year", [w.year for w in c["workplan.csv"]])
+    unique("challenges.csv", "number", [x.number for x in c["challenges.csv"]])
     unique("asks.yaml", "number", [a.number for a in c["asks.yaml"]])
     unique("avenues.yaml", "id", [a.id for a in c["avenues.yaml"]])
     unique("rubric.yaml", "commitment_id", [r.commitment_id for r in c["rubric.yaml"]])
@@ -247,6 +251,12 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
             report.add("timeline.csv", row, "document_id", f"'{e.document_id}' is not an id in documents.csv")
         if e.origin == "later" and not e.source:
             report.add("timeline.csv", row, "source", "a later fact must name its source")
+        if e.origin == "later" and not e.status:
+            report.add("timeline.csv", row, "status", "a later fact must say how far it is confirmed")
+        if e.origin == "later" and not e.checked:
+            report.add("timeline.csv", row, "checked", "a later fact must say when it was checked")
+        if e.origin == "note" and e.status:
+            report.add("timeline.csv", row, "status", "facts from the note have no status; leave it empty")
         if e.date_end and e.date_end < e.date:
             report.add("timeline.csv", row, "date_end", "ends before it starts")
     for i, r in enumerate(c["references.csv"], start=2):
@@ -260,6 +270,8 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
             )
         if r.unit == "chapter" and "." in r.ref:
             report.add("references.csv", row, "ref", "a chapter is cited by its number alone, e.g. 2")
+        if r.status != "unchecked" and not r.status_source:
+            report.add("references.csv", row, "status_source", f"a reference marked '{r.status}' must say where it was checked")
     for i, g in enumerate(c["goals.csv"], start=2):
         for cid in g.commitment_ids:
             if cid not in commitment_ids:
@@ -345,6 +357,7 @@ def load(root: str | os.PathLike[str] | None = None) -> Content:
             references=parsed["references.csv"],
             goals=sorted(parsed["goals.csv"], key=lambda g: g.number),
             workplan=sorted(parsed["workplan.csv"], key=lambda w: w.year),
+            challenges=sorted(parsed["challenges.csv"], key=lambda x: x.number),
             asks=sorted(parsed["asks.yaml"], key=lambda a: a.number),
             avenues=parsed["avenues.yaml"],
             rubric=parsed["rubric.yaml"],
@@ -368,6 +381,7 @@ FRAMES = {
     "references": "references",
     "goals": "goals",
     "workplan": "workplan",
+    "challenges": "challenges",
     "asks": "asks",
     "avenues": "avenues",
     "rubric": "rubric",

@@ -88,6 +88,46 @@ def corrections(content: data.Content | None = None) -> Html:
     )
 
 
+def reference_topics(content: data.Content | None = None) -> Html:
+    """Every Table 1 reference with what it is about and how far that is checked (``data/references.csv``).
+
+    A kit that teaches advocates to cite paragraph numbers must say which numbers
+    are IDPC's own count and which were checked, so the status sits beside each topic.
+    """
+    content = content or data.load()
+    rows = [
+        [
+            f"{content.commitment(r.commitment_id).number}. {esc(content.commitment(r.commitment_id).title)}",
+            esc(content.document(r.document).short_name),
+            esc(table1.render([r])),
+            esc(r.topic),
+            esc(r.status_label),
+        ]
+        for r in content.references
+    ]
+    counts = {s: sum(r.status == s for r in content.references) for s in ("checked", "topic-confirmed", "unchecked")}
+    summary = (
+        f"<p>{counts['checked']} references checked, {counts['topic-confirmed']} with their topic confirmed but not "
+        f"their number, {counts['unchecked']} as numbered by IDPC and not yet checked.</p>"
+    )
+    table = html_table(
+        ["Commitment", "Document", "Reference", "What it is about", "Status"], rows, "What each reference is about"
+    )
+    return Html(summary + table + _source("<code>data/references.csv</code>"))
+
+
+def challenges(content: data.Content | None = None) -> Html:
+    """The eleven challenges of the 2019 Declaration's stocktaking paragraph (``data/challenges.csv``)."""
+    content = content or data.load()
+    rows = [[str(c.number), esc(c.challenge), str(c.workplan_year)] for c in content.challenges]
+    out = html_table(
+        ["#", "Challenge (in the kit's words)", "Thematic meeting of the 2019–2023 plan"],
+        rows,
+        "The eleven challenges of the stocktaking paragraph",
+    )
+    return Html(out + _source("<code>data/challenges.csv</code>"))
+
+
 def silences(content: data.Content | None = None) -> Html:
     """For each document, the commitments it does not reference (a dash in Table 1)."""
     content = content or data.load()
@@ -139,11 +179,18 @@ def later_events(content: data.Content | None = None) -> Html:
     """What happened after the note was written (``origin = later`` in ``data/timeline.csv``), with sources."""
     content = content or data.load()
     rows = [
-        [esc(e.date), f"<b>{esc(e.title)}</b><br>{esc(e.description)}", f"<small>{esc(e.source)}</small>"]
+        [
+            esc(e.date),
+            f"<b>{esc(e.title)}</b><br>{esc(e.description)}",
+            f"<small>{esc(e.source)}</small>",
+            f"<small>{esc(e.status_label)} (checked {esc(e.checked)})</small>",
+        ]
         for e in content.timeline
         if e.origin == "later"
     ]
-    return Html(html_table(["When", "What happened", "Source"], rows, "After the note (September 2019)"))
+    return Html(
+        html_table(["When", "What happened", "Source", "How sure"], rows, "Not in the note: later facts and their sources")
+    )
 
 
 # --------------------------------------------------------------------------- lesson 6

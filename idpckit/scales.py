@@ -56,8 +56,10 @@ class Level:
 
 FIVE_POINT: dict[int, Level] = {
     1: Level(1, "Requires urgent attention", "✖", "#B2182B", "#ffffff", 1),
-    2: Level(2, "Serious shortcomings", "▼", "#E08214", "#000000", 2),
-    3: Level(3, "Needs improvement", "▲", "#F6E8C3", "#000000", 3),
+    # Each grade's colour is a shade of the light it converts to (1-2 red, 3 orange,
+    # 4-5 green), so a chart never draws a grade in the colour of another light.
+    2: Level(2, "Serious shortcomings", "▼", "#D6604D", "#000000", 2),
+    3: Level(3, "Needs improvement", "▲", "#FDB863", "#000000", 3),
     4: Level(4, "Mostly good", "◆", "#5AAE61", "#000000", 4),
     5: Level(5, "Good situation", "✔", "#1B7837", "#ffffff", 5),
 }

@@ -70,11 +70,23 @@ class Document(Record):
     notes: OptionalText = ""
 
 
+#: How far a later fact (one the note does not report) has been checked.  The
+#: kit teaches only ``confirmed`` facts as facts; a ``reported`` one is taught as
+#: "X reports that ...", and an ``unconfirmed`` one is shown as something to check.
+LATER_STATUSES: dict[str, str] = {
+    "confirmed": "confirmed by an official record or two independent reports",
+    "reported": "reported by one source; not confirmed",
+    "unconfirmed": "not confirmed; check before use",
+}
+
+
 class TimelineEvent(Record):
     """A dated milestone on the road to 2019 and beyond (``data/timeline.csv``).
 
-    ``origin`` says whether the note reports it or it happened after September
-    2019; later facts must name their ``source`` so a trainer can check them.
+    ``origin`` says whether the note reports it (``note``) or it comes from
+    elsewhere, almost always after September 2019 (``later``).  Later facts must
+    name their ``source``, say how far they are confirmed (``status``) and when
+    that was checked (``checked``), so that a trainer can check them again.
     """
 
     id: Slug
@@ -85,6 +97,13 @@ class TimelineEvent(Record):
     document_id: Slug | Literal[""] = ""
     origin: Literal["note", "later"]
     source: OptionalText = ""
+    status: Literal["", "confirmed", "reported", "unconfirmed"] = ""
+    checked: PartialDate | Literal[""] = ""
+
+    @property
+    def status_label(self) -> str:
+        """How sure the kit is of a later fact, in words ("" for facts from the note)."""
+        return LATER_STATUSES.get(self.status, "")
 
     @property
     def year(self) -> int:
@@ -117,6 +136,18 @@ class Commitment(Record):
     theme: Text
 
 
+#: How far a Table 1 reference has been checked, in words a trainee can read.
+#: Most of the official texts number only some of their paragraphs, so many
+#: "PP n" and bullet numbers are IDPC's own count and stay flagged until someone
+#: checks them against the official text.
+REFERENCE_STATUSES: dict[str, str] = {
+    "checked": "checked: number and topic confirmed from an official UN source",
+    "topic-confirmed": "topic confirmed in the document; the number is IDPC's and not yet checked",
+    "unchecked": "as numbered by IDPC; not yet checked against the official text",
+}
+ReferenceStatus = Literal["checked", "topic-confirmed", "unchecked"]
+
+
 class Reference(Record):
     """One paragraph, bullet or chapter that anchors a commitment in a document.
 
@@ -124,7 +155,11 @@ class Reference(Record):
     text, so the explorer can filter by document and section and the note's
     printed form is *rendered* from structure (see :mod:`idpckit.table1`).
     ``printed`` keeps the note's own text when we corrected it, and ``note``
-    says why.
+    says why; ``printed_style`` records the note's typographical habits in a
+    cell (a footnote marker, a repeated unit, "and" instead of a comma) so the
+    printed cell can be reproduced exactly.  ``topic`` says in one line what the
+    paragraph is about and ``status`` how far that has been checked: a kit that
+    teaches advocates to cite paragraphs must say which numbers are unverified.
     """
 
     commitment_id: Slug
@@ -132,8 +167,17 @@ class Reference(Record):
     section: Text
     unit: Literal["PP", "OP", "chapter", "bullet"]
     ref: Annotated[str, StringConstraints(pattern=r"^\d+(\.[a-z]+)?$")]
+    topic: Text
+    status: ReferenceStatus
+    status_source: OptionalText = ""
     printed: OptionalText = ""
+    printed_style: Literal["", "footnote", "repeat-unit", "and"] = ""
     note: OptionalText = ""
+
+    @property
+    def status_label(self) -> str:
+        """The verification status in words, for tables and handouts."""
+        return REFERENCE_STATUSES[self.status]
 
 
 class Ask(Record):
@@ -157,6 +201,21 @@ class Goal(Record):
     goal: Text
     key_phrase: Text
     commitment_ids: list[Slug] = []
+
+
+class Challenge(Record):
+    """One of the eleven challenges of the 2019 Declaration's stocktaking paragraph (``data/challenges.csv``).
+
+    Box 1 and the CND work plans are built on this list, so the kit lists it in
+    full, worded as the CND's thematic sessions confirmed it, with the year the
+    2019-2023 work plan gave it.
+    """
+
+    number: int = Field(ge=1, le=11)
+    challenge: Text
+    workplan_year: int = Field(ge=2019, le=2023)
+    status: Literal["confirmed", "unconfirmed"]
+    source: Text
 
 
 class WorkplanYear(Record):

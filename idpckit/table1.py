@@ -31,37 +31,80 @@ _UNNAMED_SECTIONS = {("ungass2016", "Preamble"), ("ungass2016", "Operative"), ("
 LEGEND = "OP = operative paragraph; PP = preambular paragraph; '-' = the document has no reference for this commitment."
 
 
-def _unit_group(unit: str, refs: list[str]) -> str:
+#: The note's footnote markers: the first OP and PP in its Table 1 carry them.
+_FOOTNOTE = {"OP": "*", "PP": "**"}
+
+
+def _label(unit: str, count: int) -> str:
     if unit == "bullet":
-        return ("bullet point " if len(refs) == 1 else "bullet points ") + ", ".join(refs)
+        return "bullet point" if count == 1 else "bullet points"
+    return "Chapter" if unit == "chapter" else unit
+
+
+def _unit_group(unit: str, refs: list[Reference], printed: bool) -> str:
+    """The references of one unit in one section, e.g. "OP 1.k, 1.m, 1.o".
+
+    ``printed`` follows the note's typography (see ``Reference.printed_style``)
+    and its printed text for the references the kit corrects.
+    """
     if unit == "chapter":
-        return ", ".join(f"Chapter {r}" for r in refs)
-    return f"{unit} " + ", ".join(refs)
+        return ", ".join(f"Chapter {r.ref}" for r in refs)
+    label = _label(unit, len(refs))
+    if printed and refs[0].printed_style == "footnote":
+        label += _FOOTNOTE.get(unit, "")
+    text = ""
+    for i, r in enumerate(refs):
+        token = r.ref
+        if printed and r.printed:
+            # the note's own text for this reference, with or without its unit label
+            token = r.printed.removeprefix(f"{unit} ") if i == 0 else r.printed
+        if i == 0:
+            text = f"{label} {token}"
+        elif r.printed_style == "and":
+            text += f" and {token}"
+        elif r.printed_style == "repeat-unit":
+            text += f", {unit} {token}"
+        else:
+            text += f", {token}"
+    return text
 
 
-def render(references: list[Reference]) -> str:
-    """One Table 1 cell: the references of one commitment in one document."""
+def render(references: list[Reference], printed: bool = False) -> str:
+    """One Table 1 cell: the references of one commitment in one document.
+
+    By default the note's cell as the kit reads it: corrected references (see
+    ``Reference.printed``), no footnote markers (the legend says what OP and PP
+    mean) and "; " before a named section.  With ``printed=True`` the cell
+    exactly as the note prints it, typos and footnote markers included, and a
+    space where the note starts a section on a new line.
+    """
     if not references:
         return "-"
     doc = references[0].document
     order = SECTIONS[doc]
-    parts = []
+    out = ""
     ordered = sorted(references, key=lambda r: order.index(r.section))
     for section, in_section in groupby(ordered, key=lambda r: r.section):
-        units = [f"{_unit_group(u, [r.ref for r in g])}" for u, g in groupby(in_section, key=lambda r: r.unit)]
-        text = ", ".join(units)
-        parts.append(text if (doc, section) in _UNNAMED_SECTIONS else f"{section}: {text}")
-    return "; ".join(parts)
+        unnamed = (doc, section) in _UNNAMED_SECTIONS
+        units = [_unit_group(u, list(g), printed) for u, g in groupby(in_section, key=lambda r: r.unit)]
+        text = ", ".join(units) if unnamed else f"{section}: " + ", ".join(units)
+        if out:
+            out += ", " if unnamed else (" " if printed else "; ")
+        out += text
+    return out
 
 
-def rows(content: Content | None = None) -> list[dict[str, str]]:
-    """Table 1 as a list of rows keyed by ``id``, ``commitment`` and document id."""
+def rows(content: Content | None = None, printed: bool = False) -> list[dict[str, str]]:
+    """Table 1 as a list of rows keyed by ``id``, ``commitment`` and document id.
+
+    ``printed=True`` gives every cell exactly as the note prints it.
+    """
     content = content or load()
     out = []
     for c in content.commitments:
         row = {"number": str(c.number), "id": c.id, "commitment": c.title}
         for doc in TABLE1_DOCUMENTS:
-            row[doc] = render(content.references_for(c.id, doc))
+            row[doc] = render(content.references_for(c.id, doc), printed=printed)
         out.append(row)
     return out
 
@@ -106,6 +149,13 @@ def to_json(content: Content | None = None) -> str:
         r["references"] = [ref.model_dump() for ref in content.references_for(r["id"])]
         out.append(r)
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_tsv_as_printed(content: Content | None = None) -> str:
+    """Table 1 cell by cell exactly as the note prints it, tab-separated (the test fixture's form)."""
+    return "".join(
+        "\t".join([r["number"], *(r[d] for d in TABLE1_DOCUMENTS)]) + "\n" for r in rows(content, printed=True)
+    )
 
 
 FORMATS = {"csv": to_csv, "markdown": to_markdown, "json": to_json}

@@ -140,11 +140,11 @@ def test_impossible_date(data_copy: Path) -> None:
 def test_later_fact_without_a_source(data_copy: Path) -> None:
     _edit(
         data_copy / "timeline.csv",
-        ",later,CND decision 63/17 (E/2020/28/Add.1); https://www.drugsandalcohol.ie/38869/",
-        ",later,",
+        ",later,CND decision 63/17 (E/2020/28/Add.1); https://www.drugsandalcohol.ie/38869/ ; https://vngoc.org/2020/12/cnd-reconvened-2020/,",
+        ",later,,",
     )
     assert _problems(data_copy) == [
-        "timeline.csv, row 10 (id 'cannabis-vote'), field 'source': a later fact must name its source"
+        "timeline.csv, row 11 (id 'cannabis-vote'), field 'source': a later fact must name its source"
     ]
 
 

@@ -120,6 +120,8 @@ def describe(event: TimelineEvent, documents: dict[str, Document]) -> str:
     where = f"<b>{origin['symbol']} {esc(origin['label'])}.</b>"
     if event.origin == "later":
         where += f" Source: {_linkify(event.source)}"
+        if event.status:
+            where += f" <i>Status: {_esc(event.status_label)} (checked {_esc(event.checked)}).</i>"
     parts.append(f"<p>{where}</p>")
     return "".join(parts)
 
