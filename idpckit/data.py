@@ -271,7 +271,9 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
         if r.unit == "chapter" and "." in r.ref:
             report.add("references.csv", row, "ref", "a chapter is cited by its number alone, e.g. 2")
         if r.status != "unchecked" and not r.status_source:
-            report.add("references.csv", row, "status_source", f"a reference marked '{r.status}' must say where it was checked")
+            report.add(
+                "references.csv", row, "status_source", f"a reference marked '{r.status}' must say where it was checked"
+            )
     for i, g in enumerate(c["goals.csv"], start=2):
         for cid in g.commitment_ids:
             if cid not in commitment_ids:

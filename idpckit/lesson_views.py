@@ -189,7 +189,9 @@ def later_events(content: data.Content | None = None) -> Html:
         if e.origin == "later"
     ]
     return Html(
-        html_table(["When", "What happened", "Source", "How sure"], rows, "Not in the note: later facts and their sources")
+        html_table(
+            ["When", "What happened", "Source", "How sure"], rows, "Not in the note: later facts and their sources"
+        )
     )
 
 

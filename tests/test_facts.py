@@ -48,7 +48,9 @@ def test_the_kits_reading_differs_from_the_print_only_by_corrections_markers_and
         for doc in TABLE1_DOCUMENTS:
             ours = row[doc]
             note = printed[row["id"]][doc].replace("OP*", "OP").replace("PP**", "PP").replace("OP 4.0", "OP 4.o")
-            note = re.sub(r" (?=(Way forward|Stocktaking|Shared principles|Directions for action|Accountability)\b)", "; ", note)
+            note = re.sub(
+                r" (?=(Way forward|Stocktaking|Shared principles|Directions for action|Accountability)\b)", "; ", note
+            )
             assert ours == note, (row["id"], doc)
     development = next(r for r in table1.rows(content) if r["id"] == "development")
     assert development["md2019"] == "PP 11, PP 14"  # the cell that used to read "PP 11, 14"
@@ -192,6 +194,7 @@ def _hue(colour: str) -> float:
 def test_each_grade_is_drawn_in_a_shade_of_the_light_it_converts_to() -> None:
     for grade, level in scales.FIVE_POINT.items():
         light = scales.TRAFFIC_LIGHT[scales.convert(grade, "five-point", "traffic-light")]
+
         def apart(x: scales.Level, h: float = _hue(level.colour)) -> float:
             d = abs(_hue(x.colour) - h)
             return min(d, 360 - d)  # hue is an angle
