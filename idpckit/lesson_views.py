@@ -100,7 +100,7 @@ def reference_topics(content: data.Content | None = None) -> Html:
             f"{content.commitment(r.commitment_id).number}. {esc(content.commitment(r.commitment_id).title)}",
             esc(content.document(r.document).short_name),
             esc(table1.render([r])),
-            esc(r.topic),
+            esc(r.topic) or "–",
             esc(r.status_label),
         ]
         for r in content.references

@@ -167,12 +167,18 @@ class Reference(Record):
     section: Text
     unit: Literal["PP", "OP", "chapter", "bullet"]
     ref: Annotated[str, StringConstraints(pattern=r"^\d+(\.[a-z]+)?$")]
-    topic: Text
-    status: ReferenceStatus
+    topic: OptionalText = ""  # every shipped reference has one (tests/test_facts.py)
+    status: ReferenceStatus = "unchecked"  # a reference added without a status is, honestly, unchecked
     status_source: OptionalText = ""
     printed: OptionalText = ""
     printed_style: Literal["", "footnote", "repeat-unit", "and"] = ""
     note: OptionalText = ""
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _empty_is_unchecked(cls, value: object) -> object:
+        # a row added in a spreadsheet without this cell is, honestly, unchecked
+        return "unchecked" if value == "" else value
 
     @property
     def status_label(self) -> str:

@@ -75,17 +75,8 @@ def test_a_reference_marked_checked_without_a_source_is_refused(data_copy: Path)
     path = data_copy / "references.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
-    assert header[:8] == [
-        "commitment_id",
-        "document",
-        "section",
-        "unit",
-        "ref",
-        "topic",
-        "status",
-        "status_source",
-    ]
-    lines.append("data,ungass2016,Operative,OP,1.z,Something,checked,,,,")
+    assert header[5:10] == ["printed", "note", "topic", "status", "status_source"]
+    lines.append("data,ungass2016,Operative,OP,1.z,,,Something,checked,,")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = data.validate(data_copy)
     assert any(p.field == "status_source" and "must say where it was checked" in p.message for p in report.problems)
