@@ -121,7 +121,7 @@ def describe(event: TimelineEvent, documents: dict[str, Document]) -> str:
     if event.origin == "later":
         where += f" Source: {_linkify(event.source)}"
         if event.status:
-            where += f" <i>Status: {_esc(event.status_label)} (checked {_esc(event.checked)}).</i>"
+            where += f" <i>Status: {esc(event.status_label)} (checked {esc(event.checked)}).</i>"
     parts.append(f"<p>{where}</p>")
     return "".join(parts)
 
