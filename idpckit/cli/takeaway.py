@@ -91,3 +91,38 @@ def roleplay_command(output: Path | None, check: bool, data_root: Path | None) -
     except FileProblems as exc:
         raise click.ClickException(f"The role-play cannot be built:\n{exc}") from None
     emit_generated(text, output, check=check, command="roleplay", what="the role-play guide")
+
+
+@main.command("slides")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the decks into (created if missing); copy it whole to a USB stick.",
+)
+@click.option("--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder.")
+def slides_command(out_dir: Path, data_root: Path | None) -> None:
+    """Write a slide deck per lesson, and one for the role-play, that open with no network.
+
+    Built from the lessons and data/. Open index.html in any browser; reveal.js, the
+    stylesheet and the fonts are copied into the folder, so nothing is fetched online.
+
+    \b
+    Example:
+        idpckit slides -o slides/
+        # then open slides/index.html, or copy the folder to a USB stick
+    """
+    from .. import catalog, data, slides
+    from ..errors import FileProblems
+
+    try:
+        paths = slides.build(out_dir, root=data_root)
+    except (slides.SlidesError, data.DataError, FileProblems, catalog.CatalogError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write into {out_dir}: {exc.strerror or exc}.") from None
+    for path in paths:
+        click.echo(str(path))
+    click.echo(f"Wrote {len(paths) - 1} deck(s) into {out_dir}; open {paths[0]} in a browser.", err=True)
