@@ -229,12 +229,12 @@ def test_timeline_filter_keeps_or_moves_the_selection(content):
     t.select("ministerial-segment")
     t.show.value = "later"
     later = [e.id for e in content.timeline if e.origin == "later"]
-    assert [v for _, v in t.slider.options] == sorted(later, key=lambda i: _event(content, i).date)
+    assert [v for _, v in t.picker.options] == sorted(later, key=lambda i: _event(content, i).date)
     assert t.current.origin == "later"
     t.show.value = "all"
-    assert len(t.slider.options) == len(content.timeline)
-    labels = [lab for lab, _ in t.slider.options]
-    assert len(set(labels)) == len(labels), "slider labels must be unique"
+    assert len(t.picker.options) == len(content.timeline)
+    labels = [lab for lab, _ in t.picker.options]
+    assert len(set(labels)) == len(labels), "event labels must be unique"
 
 
 def test_dates_in_words():

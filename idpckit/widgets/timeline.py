@@ -1,6 +1,6 @@
 """The road to 2019 and beyond, as an interactive timeline drawn from ``data/timeline.csv``.
 
-A slider (with "Earlier" / "Later" buttons for people who cannot drag) picks one
+A drop-down list of events (with "Earlier" / "Later" buttons to step through them) picks one
 event; a detail panel says what happened, which UN document it produced and
 where the fact comes from.  Events the 2019 IDPC note reports are told apart from
 later facts in words and symbols, never by colour alone, and every later fact
@@ -10,7 +10,7 @@ able to check what the kit adds.
 :func:`chart` draws the same events as a labelled matplotlib figure (one row per
 event, so labels never overlap; Okabe-Ito colours *and* different marker shapes).
 matplotlib is imported only when a chart is drawn: a Voilà page that only shows
-the slider does not pay for it.
+the list of events does not pay for it.
 
 Example::
 
@@ -85,7 +85,7 @@ def format_date(start: str, end: str = "") -> str:
 
 
 def short_date(d: str) -> str:
-    """ "14 Mar 2019", "Mar 2017" or "2029": short enough for a slider's readout."""
+    """ "14 Mar 2019", "Mar 2017" or "2029": short enough to lead a list entry."""
     bits = [int(b) for b in d.split("-")]
     if len(bits) == 1:
         return str(bits[0])
@@ -127,7 +127,7 @@ def describe(event: TimelineEvent, documents: dict[str, Document]) -> str:
 
 
 class Timeline:
-    """Step through the timeline: a slider, Earlier/Later buttons, a filter and a detail panel."""
+    """Step through the timeline: a list of events, Earlier/Later buttons, a filter and a detail panel."""
 
     def __init__(self, content: data.Content | None = None, *, start: str = "pd2009-adopted") -> None:
         content = content or data.load()
@@ -144,26 +144,27 @@ class Timeline:
             tooltips=["Every event", "Only what the 2019 IDPC note reports", "Only what happened after the note"],
             style={"button_width": "auto"},
         )
-        self.slider = w.SelectionSlider(
+        # A drop-down list, not a slider: ipywidgets' slider handle has no accessible name
+        # (axe: aria-input-field-name), while a <select> is named by its label, works with the
+        # keyboard and lets a screen reader hear every event's date and title.
+        self.picker = w.Dropdown(
             options=self._options("all"),
             description="Event",
-            continuous_update=False,
-            readout=True,
-            layout=w.Layout(width="100%"),
+            layout=w.Layout(width="100%", max_width="48em"),
         )
         self.earlier = w.Button(description="Earlier", icon="arrow-left", tooltip="Previous event")
         self.later = w.Button(description="Later", icon="arrow-right", tooltip="Next event")
         self.detail = w.HTML(layout=w.Layout(min_height="8em"))
         self.position = w.HTML()
         self.error = w.HTML()
-        self.slider.observe(self._guard(self._on_select), names="value")
+        self.picker.observe(self._guard(self._on_select), names="value")
         self.show.observe(self._guard(self._on_filter), names="value")
         self.earlier.on_click(self._guard(lambda _b: self.step(-1)))
         self.later.on_click(self._guard(lambda _b: self.step(+1)))
         self.widget = w.VBox(
             [
                 self.show,
-                self.slider,
+                self.picker,
                 w.HBox([self.earlier, self.later, self.position], layout=w.Layout(flex_flow="row wrap")),
                 self.detail,
                 self.error,
@@ -172,12 +173,12 @@ class Timeline:
         self.select(start if any(e.id == start for e in self.events) else self.events[0].id)
 
     def _options(self, show: Show) -> list[tuple[str, str]]:
-        """Slider labels: a short date and the origin symbol, unique (the slider needs that)."""
+        """Picker labels: a short date, the origin symbol and the title, unique (the picker needs that)."""
         options: list[tuple[str, str]] = []
         for e in self.events:
             if show != "all" and e.origin != show:
                 continue
-            label = f"{short_date(e.date)} {ORIGINS[e.origin]['symbol']}"
+            label = f"{short_date(e.date)} {ORIGINS[e.origin]['symbol']} {e.title}"
             n = sum(lab.startswith(label) for lab, _ in options)
             options.append((f"{label} ({n + 1})" if n else label, e.id))
         return options
@@ -193,35 +194,35 @@ class Timeline:
 
     @property
     def current(self) -> TimelineEvent:
-        return next(e for e in self.events if e.id == self.slider.value)
+        return next(e for e in self.events if e.id == self.picker.value)
 
     def select(self, event_id: str) -> None:
         """Show event ``event_id`` (switching the filter back to all events if it is hidden)."""
-        if event_id not in [v for _, v in self.slider.options]:
+        if event_id not in [v for _, v in self.picker.options]:
             self.show.value = "all"
-        self.slider.value = event_id
+        self.picker.value = event_id
         self._on_select()
 
     def step(self, delta: int) -> None:
-        ids = [v for _, v in self.slider.options]
-        i = ids.index(self.slider.value) + delta
+        ids = [v for _, v in self.picker.options]
+        i = ids.index(self.picker.value) + delta
         if 0 <= i < len(ids):
-            self.slider.value = ids[i]
+            self.picker.value = ids[i]
 
     def _on_select(self, _change: Any = None) -> None:
-        ids = [v for _, v in self.slider.options]
-        i = ids.index(self.slider.value)
+        ids = [v for _, v in self.picker.options]
+        i = ids.index(self.picker.value)
         self.detail.value = describe(self.current, self.documents)
         self.position.value = f"<span>Event {i + 1} of {len(ids)}</span>"
         self.earlier.disabled = i == 0
         self.later.disabled = i == len(ids) - 1
 
     def _on_filter(self, change: Any) -> None:
-        keep = self.slider.value
+        keep = self.picker.value
         options = self._options(change["new"])
         ids = [v for _, v in options]
-        self.slider.options = options
-        self.slider.value = keep if keep in ids else ids[0]
+        self.picker.options = options
+        self.picker.value = keep if keep in ids else ids[0]
         self._on_select()
 
 
