@@ -161,31 +161,25 @@ def _call(source: str) -> tuple[str, str, list[Any], dict[str, Any]] | None:
     return node.func.value.id, node.func.attr, args, kwargs
 
 
-def _exercise(content: data.Content, module: str, args: list[Any]) -> Slide | None:
-    """A "Your turn" slide from an exercise's wording in data/exercises (the question, never the answer)."""
-    from . import yamlfile
-    from .errors import FileProblems
+def _exercise(content: data.Content, args: list[Any]) -> Slide | None:
+    """A "Your turn" slide from an exercise's wording (the question and the choices, never the answer)."""
+    from . import exercises
 
     if len(args) != 2 or not all(isinstance(a, str) for a in args):
         return None
-    name, ident = args
-    folder = Path(content.root) / "exercises"
-    path = folder / "computed" / f"{name}.yaml" if module == "computed_checks" else folder / f"{name}.yaml"
     try:
-        items = yamlfile.read(path, path.name)
-    except FileProblems:
-        return None
-    spec = next((i for i in items or [] if isinstance(i, dict) and i.get("id") == ident), None)
-    if spec is None:
+        spec = exercises.get(args[0], args[1], content)
+    except Exception:  # a file or exercise that does not load: the lesson page reports it; the deck goes on
         return None
     md = _markdown()
-    body = md(str(spec.get("prompt", "")))
-    choices = [o.get("text") for o in spec.get("options", []) if isinstance(o, dict) and o.get("text")]
-    choices += [i.get("text") for i in spec.get("items", []) if isinstance(i, dict) and i.get("text")]
+    body = md(str(getattr(spec, "prompt", "") or ""))
+    choices = [getattr(o, "text", "") for o in getattr(spec, "options", None) or []]
+    choices += [getattr(i, "text", "") for i in getattr(spec, "items", None) or []]
+    choices = [c for c in choices if c]
     if choices:
         body += '<ul class="choices">' + "".join(f"<li>{esc(c)}</li>" for c in choices[:10]) + "</ul>"
     body += '<p class="hint">Answer on the lesson page, or on paper; the answers are in workshop/solutions.md.</p>'
-    return Slide(f"Your turn: {spec.get('title', 'exercise')}", body, kind="exercise")
+    return Slide(f"Your turn: {getattr(spec, 'title', 'exercise')}", body, kind="exercise")
 
 
 def _data_slide(content: data.Content, module: str, function: str, args: list[Any], kwargs: dict[str, Any]) -> str:
@@ -254,7 +248,7 @@ def lesson_deck(entry: catalog.Entry, content: data.Content) -> Deck:
                 )
                 text = ""
             elif function in EXERCISE_CALLS and module in EXERCISE_CALLS[function]:
-                slide = _exercise(content, module, args)
+                slide = _exercise(content, args)
                 if slide is not None:
                     flush()
                     deck.slides.append(slide)

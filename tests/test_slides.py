@@ -118,3 +118,11 @@ def test_the_command(tmp_path: Path) -> None:
     afile.write_text("x", encoding="utf-8")
     bad = CliRunner().invoke(main, ["slides", "-o", str(afile)])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_computed_exercises_get_their_slide_too(built: Path) -> None:
+    from idpckit import exercises
+
+    spec = exercises.get("05-checks", "box1-years")
+    deck = (built / "05-calendar-and-venues.html").read_text(encoding="utf-8")
+    assert f"Your turn: {spec.title}" in deck
