@@ -319,7 +319,7 @@ def validate(root: str | os.PathLike[str] | None = None) -> Report:
     from .exercises import problems  # exercises are computed from the content, so they are checked after it
 
     for p in problems(data_dir(root)):
-        report.add(p.file, p.exercise, p.field, p.message)
+        report.add(p.file, p.row, p.field, p.message)
     return report
 
 

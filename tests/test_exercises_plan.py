@@ -9,8 +9,6 @@ import csv
 import datetime as dt
 import io
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -24,14 +22,6 @@ TODAY = dt.date(2026, 3, 10)
 @pytest.fixture(scope="module")
 def content() -> data.Content:
     return data.load()
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A private copy of the data folder that a test may edit."""
-    root = tmp_path / "data"
-    shutil.copytree(data.data_dir(), root)
-    return root
 
 
 def decode_link(html_text: str) -> str:

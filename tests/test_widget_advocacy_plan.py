@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -22,16 +20,9 @@ def content() -> data.Content:
     return data.load()
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A private copy of the data folder that a test may edit."""
-    root = tmp_path / "data"
-    shutil.copytree(data.data_dir(), root)
-    return root
-
-
-def decode_link(html_text: str) -> str:
-    match = re.search(r'href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html_text)
+def decode_link(html_text: str, ext: str = "") -> str:
+    """The file behind the download link (the one whose name ends with ``ext`` when given)."""
+    match = re.search(rf'download="[^"]*{re.escape(ext)}" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html_text)
     assert match, html_text
     return base64.b64decode(match.group(1)).decode("utf-8")
 
@@ -57,7 +48,17 @@ def test_widget_builds_a_plan_from_clicks_and_offers_it_as_csv(content):
     assert decode_link(b.downloads.value) == b.plan.to_csv()
     b.title.value = "Plan of the Veridia Drug Policy Network"
     b.md_button.click()
-    assert decode_link(b.downloads.value).startswith("# Plan of the Veridia Drug Policy Network")
+    assert decode_link(b.downloads.value, ".md").startswith("# Plan of the Veridia Drug Policy Network")
+    assert decode_link(b.downloads.value, ".csv") == b.plan.to_csv(), "the CSV link stays beside the Markdown one"
+    b.remove_choice.value = 0
+    b.remove_button.click()
+    assert b.downloads.value == "" and b.links == {}, "a changed plan takes the stale files away"
+
+
+def test_widget_buttons_show_their_whole_label(content):
+    b = AdvocacyPlanBuilder(content, today=TODAY)
+    for button in (b.add_button, b.remove_button, b.csv_button, b.md_button):
+        assert button.layout.width == "auto", button.description  # a fixed width cut "Prepare CSV do…"
 
 
 def test_widget_own_action_and_its_errors(content):

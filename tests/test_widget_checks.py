@@ -5,6 +5,7 @@ The grading itself is tested without widgets in test_exercises.py."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -12,65 +13,12 @@ from idpckit import data, exercises
 from idpckit.widgets import checks, computed_checks
 from idpckit.widgets.checks import FreeTextReflection, MatchPairs, MultipleChoice, SortIntoBins
 
-FIXTURE = """
-- id: one
-  kind: choice
-  title: "Target year"
-  prompt: "Which year did the 2009 Political Declaration set as its target date?"
-  options:
-    - {text: "2014", why: "That was the mid-term review."}
-    - {text: "2019", correct: true, why: "Its targets expired in 2019."}
-    - {text: "2029"}
-- id: many
-  kind: choice
-  multiple: true
-  title: "Goals"
-  prompt: "Which are goals of the 2019 Declaration?"
-  options:
-    - {text: "Controlled medicines", correct: true}
-    - {text: "Alternatives to punishment", correct: true}
-    - {text: "Abolish the CND"}
-- id: bins
-  kind: sort
-  title: "Sort"
-  prompt: "Win or challenge?"
-  bins: [Win, Challenge]
-  items:
-    - {text: "A", bin: Win, why: "because A"}
-    - {text: "B", bin: Challenge}
-    - {text: "C <b>bold</b>", bin: Win}
-- id: pairs
-  kind: match
-  title: "Match"
-  prompt: "Year to theme"
-  left_label: Year
-  right_label: Theme
-  pairs:
-    - {left: "2020", right: "Health"}
-    - {left: "2021", right: "Crime"}
-  distractors: ["Sport"]
-- id: think
-  kind: reflection
-  title: "Reflect"
-  prompt: "What matters most in your country?"
-  min_words: 5
-  points: ["Name a commitment"]
-- id: near
-  kind: choice
-  title: "Which grade?"
-  prompt: "Grade it."
-  options:
-    - {text: "2"}
-    - {text: "3", accepted: true, why: "4 fits better: coverage is above the low range."}
-    - {text: "4", correct: true}
-"""
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exercises.yaml"
 
 
 @pytest.fixture
-def specs(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    path = tmp_path_factory.mktemp("exercises") / "fixture.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    return exercises.load(str(path)).specs
+def specs() -> dict:
+    return exercises.load(str(FIXTURE)).specs
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from .. import yamlfile
+from ..errors import FileProblems, Problem, dotted, plain
 from .rules import AnyRule, NothingToAsk, RuleError
 from .specs import KINDS, ComputedEntry, ExerciseError, PlanSpec, Spec, duplicates, entry_type
 
@@ -26,20 +28,6 @@ _ENTRIES = TypeAdapter(list[entry_type(AnyRule)])  # type: ignore[misc]
 
 #: Tags pydantic puts in an error's location (the kind of entry, the rule): not fields a trainer wrote.
 _TAGS = {*KINDS, "computed"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in an exercise file: where it is (file, exercise, field) and what is wrong."""
-
-    file: str
-    exercise: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(p for p in (self.file, self.exercise, f"field '{self.field}'" if self.field else "") if p)
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -106,69 +94,35 @@ def _field(loc: tuple[Any, ...]) -> str:
 
         if rest[1] in BY_NAME:
             rest = [rest[0], *rest[2:]]  # the rule's tag
-    return ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in rest)
+    return dotted(rest)
 
 
 def _message(err: Any) -> str:
-    """Pydantic's message, in words a trainer editing YAML understands."""
+    """Pydantic's message in words (:func:`idpckit.errors.plain`), naming the choices where a tag is wrong."""
     kind = err["type"]
-    if kind == "missing":
-        return "is missing"
-    if kind == "extra_forbidden":
-        return "is not a known field; check its spelling"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         from .rules import BY_NAME
 
-        loc = [str(p) for p in err["loc"]]
-        if "computed" in loc:
-            tag = err.get("ctx", {}).get("tag", "")
+        tag = (err.get("ctx") or {}).get("tag", "")
+        if "computed" in [str(p) for p in err["loc"]]:
             if kind == "union_tag_not_found" or not tag:
                 return f"needs a 'rule': one of {', '.join(BY_NAME)}"
             return f"rule '{tag}' is unknown; use one of {', '.join(BY_NAME)}"
-        tag = err.get("ctx", {}).get("tag", "")
         if kind == "union_tag_not_found" or not tag:
             return f"needs a 'kind': {', '.join(KINDS)}"
         return f"'{tag}' is not a kind of exercise; use {', '.join(KINDS)}"
-    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-        bound = {
-            "less_than_equal": "at most",
-            "greater_than_equal": "at least",
-            "less_than": "below",
-            "greater_than": "above",
-        }[kind]
-        limit = next(iter(err.get("ctx", {}).values()), "")
-        return f"is {err.get('input')!r}; it must be {bound} {limit}"
-    if kind == "literal_error":
-        return f"is {err.get('input')!r}; it should be {err.get('ctx', {}).get('expected', '')}"
-    return str(err["msg"]).removeprefix("Value error, ")
-
-
-def _read(path: Path) -> list[Any]:
-    import yaml
-
-    name = shown(path)
-    if not path.is_file():
-        raise ExerciseError(f"{name}: the file is missing (looked in {path.parent})")
-    try:
-        items = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ExerciseError(f"{name}: is not UTF-8 text; save it again as UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        raise ExerciseError(f"{name}{where}: is not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    if not isinstance(items, list) or not items:
-        raise ExerciseError(f"{name}: must be a list of exercises, each starting with '- id: ...'")
-    return items
+    return plain(err)
 
 
 def _validate(path: Path) -> tuple[list[Any], list[Problem]]:
     """(entries, problems) of one file; entries only when there is no problem."""
     name = shown(path)
     try:
-        items = _read(path)
-    except ExerciseError as exc:
-        return [], [Problem(name, "", "", str(exc).removeprefix(f"{name}: "))]
+        items = yamlfile.read(path, name)
+    except FileProblems as exc:
+        return [], exc.problems
+    if not isinstance(items, list) or not items:
+        return [], [Problem(name, "", "", "must be a list of exercises, each starting with '- id: ...'")]
     try:
         entries = _ENTRIES.validate_python(items)
     except ValidationError as exc:
@@ -237,10 +191,10 @@ def load(name: str, content: Content | None = None, root: str | os.PathLike[str]
     path = path_for(name, root if root is not None else (content.root if content is not None else None))
     entries, problems = _validate(path)
     if problems:
-        raise ExerciseError("\n".join(map(str, problems)))
+        raise ExerciseError(problems)
     specs, skipped, problems = _build(path, entries, content)
     if problems:
-        raise ExerciseError("\n".join(map(str, problems)))
+        raise ExerciseError(problems)
     return ExerciseFile(path, specs, skipped)
 
 

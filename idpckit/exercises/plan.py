@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import calendar as _calendar
 import csv
-import html
 import io
 import re
 from dataclasses import dataclass
 
 from ..data import Content, load
 from ..schema import WorkplanYear
+from ..text import md, neutralise_formula, restore_formula
 from .specs import ExerciseError, Moment, PlanSpec
 
 #: The plan exercise: (exercise file, id).  Its ``calendar`` holds the yearly openings.
@@ -169,6 +169,13 @@ class Plan:
     def period(self) -> str:
         first, last = self.months[0], self.months[-1]
         return f"{month_label(*first)} to {month_label(*last)}"
+
+    def set_title(self, title: str) -> None:
+        """Name the plan (shown at the top of the Markdown); refused when longer than :data:`MAX_TITLE`."""
+        title = " ".join((title or "").split())
+        if len(title) > MAX_TITLE:
+            raise PlanError(f"The title is {len(title)} characters long; keep it under {MAX_TITLE}.")
+        self.title = title
 
     def set_start(self, year: int, month: int) -> None:
         """Move the plan's window; refused if that would leave planned actions outside it."""
@@ -327,13 +334,13 @@ class Plan:
         writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for row in self.to_rows():
-            writer.writerow({k: _defuse(v) for k, v in row.items()})
+            writer.writerow({k: neutralise_formula(v) for k, v in row.items()})
         return buf.getvalue()
 
     def to_markdown(self) -> str:
         """The plan as a Markdown document: one section per month, then the review."""
         title = self.title.strip() or "Advocacy plan"
-        lines = [f"# {_md(title)}", "", f"12 months: {self.period}.", ""]
+        lines = [f"# {md(title)}", "", f"12 months: {self.period}.", ""]
         for y, m in self.months:
             lines.append(f"## {month_label(y, m)}")
             lines.append("")
@@ -342,12 +349,12 @@ class Plan:
                 lines.append("Nothing planned.")
             for i in items:
                 a = self.avenues[i.avenue_id]
-                lines.append(f"- **{_md(a.city)}, {_md(a.venue)}:** {_md(i.action)}")
+                lines.append(f"- **{md(a.city)}, {md(a.venue)}:** {md(i.action)}")
                 if i.note:
-                    lines.append(f"  *Note:* {_md(i.note)}")
+                    lines.append(f"  *Note:* {md(i.note)}")
             lines.append("")
         lines += ["## Review", ""]
-        lines += [f"- {f.label}: {_md(f.message)}" for f in self.review()]
+        lines += [f"- {f.label}: {md(f.message)}" for f in self.review()]
         lines += [
             "",
             "Made with idpckit, from the venues and actions in IDPC's advocacy note on the 2019 "
@@ -404,8 +411,8 @@ class Plan:
                     n,
                     (int(match.group(1)), int(match.group(2))),
                     avenue_id,
-                    _undefuse(row.get("action") or ""),
-                    _undefuse(row.get("note") or ""),
+                    restore_formula(row.get("action") or ""),
+                    restore_formula(row.get("note") or ""),
                 )
             )
         if problems:
@@ -422,22 +429,6 @@ class Plan:
             except PlanError as exc:
                 raise PlanError(f"{name}, row {n}: {exc}") from None
         return plan
-
-
-def _defuse(value: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _undefuse(value: str) -> str:
-    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _md(text: str) -> str:
-    """Text made inert in Markdown: no HTML, links, emphasis or headings slip through."""
-    text = " ".join(text.split())
-    text = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_\[\]#|!])", r"\\\1", text)
 
 
 def example_plan(

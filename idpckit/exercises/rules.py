@@ -109,6 +109,17 @@ def _commitment_options(
     ]
 
 
+def _which_commitments(
+    entry: Base, content: Content, answer: set[str], why: dict[str, str], ids: set[str] | None = None, **fields: Any
+) -> ChoiceSpec:
+    """A "tick every commitment that..." question: one option per commitment, ``answer`` ticked."""
+    return _choice(entry, _commitment_options(content, answer, why, ids), multiple=True, **fields)
+
+
+def _cited_as(content: Content, cells: dict[str, str]) -> dict[str, str]:
+    return {c.id: _("Cited as: {cell}").format(cell=cells[c.id]) for c in content.commitments}
+
+
 def _in_order(content: Content, ids: Iterable[str]) -> list[str]:
     ids = set(ids)
     return [c.id for c in content.commitments if c.id in ids]
@@ -168,9 +179,7 @@ class SilentIn(Rule):
             else _("No reference in {doc}.").format(doc=DOC_NAMES[doc])
             for cid, cell in cells.items()
         }
-        return _choice(
-            entry, _commitment_options(content, answer, why), multiple=True, explanation=explanation, code=code
-        )
+        return _which_commitments(entry, content, answer, why, explanation=explanation, code=code)
 
 
 class CitesUnit(Rule):
@@ -198,10 +207,8 @@ class CitesUnit(Rule):
             f'chosen = refs[(refs["document"] == "{doc}") & (refs["unit"] == "{unit}")]\n'
             'chosen["commitment_id"].unique().tolist()'
         )
-        why = {c.id: _("Cited as: {cell}").format(cell=cells[c.id]) for c in content.commitments}
-        return _choice(
-            entry, _commitment_options(content, answer, why), multiple=True, explanation=explanation, code=code
-        )
+        why = _cited_as(content, cells)
+        return _which_commitments(entry, content, answer, why, explanation=explanation, code=code)
 
 
 class CitedFor(Rule):
@@ -234,10 +241,8 @@ class CitedFor(Rule):
             'chosen["commitment_id"].unique().tolist()'
         )
         cells = _cells(content, doc)
-        why = {c.id: _("Cited as: {cell}").format(cell=cells[c.id]) for c in content.commitments}
-        return _choice(
-            entry, _commitment_options(content, answer, why), multiple=True, explanation=explanation, code=code
-        )
+        why = _cited_as(content, cells)
+        return _which_commitments(entry, content, answer, why, explanation=explanation, code=code)
 
 
 class MostReferences(Rule):
@@ -534,7 +539,7 @@ class ExampleUngraded(Rule):
             "This review grades {n} of the {total} commitments. The note allows focusing on some commitments when "
             "resources are short; say which ones you left out and why."
         ).format(n=len(graded), total=len(content.commitments))
-        return _choice(entry, _commitment_options(content, answer, why), multiple=True, explanation=explanation)
+        return _which_commitments(entry, content, answer, why, explanation=explanation)
 
 
 class CoalitionDisagreements(Rule):
@@ -562,7 +567,7 @@ class CoalitionDisagreements(Rule):
             "verdict on who is right."
         )
         ids = {m.commitment_id for m in merged}
-        return _choice(entry, _commitment_options(content, answer, why, ids), multiple=True, explanation=explanation)
+        return _which_commitments(entry, content, answer, why, ids, explanation=explanation)
 
 
 _MOVED = {
@@ -603,7 +608,7 @@ class YearOnYear(Rule):
             "not just the assessor."
         ).format(old=old.year, new=new.year, moved=moved)
         ids = {ch.commitment_id for ch in changes}
-        return _choice(entry, _commitment_options(content, answer, why, ids), multiple=True, explanation=explanation)
+        return _which_commitments(entry, content, answer, why, ids, explanation=explanation)
 
 
 RULES: tuple[type[Rule], ...] = (

@@ -17,56 +17,48 @@ Example::
 from __future__ import annotations
 
 import calendar
-import re
 
 from .. import data
+from ..text import md
 from .loading import files, load
 from .specs import Spec
-
-
-def _md(text: str) -> str:
-    """Data text made safe for a Markdown sheet: no raw HTML, no accidental emphasis or links."""
-    text = " ".join(str(text).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_\[\]|])", r"\\\1", text)
-
 
 #: A choice with more options than this (the Table 1 quiz lists all 13 commitments) is printed as its answer only.
 COMPACT = 8
 
 
 def _why(why: str) -> str:
-    return f" *({_md(why)})*" if why else ""
+    return f" *({md(why)})*" if why else ""
 
 
 def spec_markdown(spec: Spec) -> list[str]:
     """One exercise and its solution, as Markdown lines."""
-    lines = [f"### {_md(spec.title)}", "", _md(spec.prompt), ""]
+    lines = [f"### {md(spec.title)}", "", md(spec.prompt), ""]
     if spec.kind == "choice" and len(spec.options) > COMPACT:
-        right = "; ".join(_md(o.text) for o in spec.options if o.correct)
+        right = "; ".join(md(o.text) for o in spec.options if o.correct)
         lines.append(f"**Answer:** {right}")
-        lines += [f"- ≈ Accepted: {_md(o.text)}{_why(o.why)}" for o in spec.options if o.accepted]
+        lines += [f"- ≈ Accepted: {md(o.text)}{_why(o.why)}" for o in spec.options if o.accepted]
     elif spec.kind == "choice":
         for o in spec.options:
             mark = "✔ **Right**" if o.correct else ("≈ Accepted" if o.accepted else "✖ Wrong")
-            lines.append(f"- {mark}: {_md(o.text)}{_why(o.why)}")
+            lines.append(f"- {mark}: {md(o.text)}{_why(o.why)}")
     elif spec.kind == "sort":
         for b in spec.bins:
-            lines.append(f"- **{_md(b)}**")
-            lines += [f"  - {_md(i.text)}{_why(i.why)}" for i in spec.items if i.bin == b]
+            lines.append(f"- **{md(b)}**")
+            lines += [f"  - {md(i.text)}{_why(i.why)}" for i in spec.items if i.bin == b]
     elif spec.kind == "match":
-        lines += [f"- {_md(p.left)} → **{_md(p.right)}**{_why(p.why)}" for p in spec.pairs]
+        lines += [f"- {md(p.left)} → **{md(p.right)}**{_why(p.why)}" for p in spec.pairs]
     elif spec.kind == "reflection":
         lines.append("No single right answer. A good answer might cover:")
-        lines += [f"- {_md(p)}" for p in spec.points]
+        lines += [f"- {md(p)}" for p in spec.points]
     elif spec.kind == "plan":
         lines.append(
             "No single right answer. The plan's own review gives feedback as it grows; **Show an example plan** "
             "in the lesson builds one plan from every moment of its calendar:"
         )
-        lines += [f"- {_md(m.title)} ({', '.join(calendar.month_name[n] for n in m.months)})" for m in spec.calendar]
+        lines += [f"- {md(m.title)} ({', '.join(calendar.month_name[n] for n in m.months)})" for m in spec.calendar]
     if spec.explanation:
-        lines += ["", _md(spec.explanation)]
+        lines += ["", md(spec.explanation)]
     return [*lines, ""]
 
 
@@ -82,7 +74,7 @@ def markdown(content: data.Content | None = None) -> str:
         lines = by_lesson.setdefault(loaded.lesson or 0, [])
         for spec in loaded.specs.values():
             lines += spec_markdown(spec)
-        lines += [f"*{_md(s)}*" for s in loaded.skipped]
+        lines += [f"*{md(s)}*" for s in loaded.skipped]
     out = [
         "# Solutions to the lesson exercises",
         "",
@@ -95,6 +87,6 @@ def markdown(content: data.Content | None = None) -> str:
         "",
     ]
     for order in sorted(titles):
-        out += [f"## Lesson {order}: {_md(titles[order])}", ""]
+        out += [f"## Lesson {order}: {md(titles[order])}", ""]
         out += by_lesson.get(order) or ["No exercises with fixed answers in this lesson.", ""]
     return "\n".join(out).rstrip() + "\n"

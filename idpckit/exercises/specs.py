@@ -19,11 +19,13 @@ Validation errors name the file, the exercise (number and id) and the field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
+
+from ..errors import FileProblems, Problem
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG)]
@@ -34,8 +36,11 @@ OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
 KINDS = ("choice", "sort", "match", "reflection", "plan")
 
 
-class ExerciseError(ValueError):
-    """An exercise file is missing or wrong; the message names the file, the exercise and the field."""
+class ExerciseError(FileProblems):
+    """An exercise file is missing or wrong; each problem names the file, the exercise and the field."""
+
+    def __init__(self, problems: str | Sequence[Problem]) -> None:
+        super().__init__([Problem("", "", "", problems)] if isinstance(problems, str) else problems)
 
 
 def duplicates(values: Iterable[str]) -> list[str]:

@@ -12,32 +12,18 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-import html
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..data import Content, load
-from ..exercises.plan import CITIES, MAX_TITLE, Plan, PlanError, example_plan, load_calendar, month_label
+from ..exercises.plan import CITIES, Plan, PlanError, example_plan, load_calendar, month_label
+from ..text import esc
+from ._base import download_link, guarded, style_widget
 
 log = logging.getLogger(__name__)
 
 _OWN = "__own__"
-
-#: ipywidgets cuts long radio labels to one line; the actions are sentences, so let them wrap.
-_STYLE = """<style>
-.idpckit-plan .widget-radio-box label {white-space: normal !important; width: auto !important;
-  height: auto !important; overflow: visible !important; margin-bottom: 0.4em; display: flex !important;
-  align-items: flex-start;}
-.idpckit-plan .widget-radio-box label input {flex: none; order: -1; margin: 0.25em 0.5em 0 0;}
-.idpckit-plan .widget-radio-box {width: 100% !important; height: auto !important;}
-.idpckit-plan-table td, .idpckit-plan-table th {border: 1px solid #999; padding: 0.2em 0.4em; text-align: left;
-  vertical-align: top;}
-</style>"""
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 class AdvocacyPlanBuilder:
@@ -78,18 +64,20 @@ class AdvocacyPlanBuilder:
         self.note = w.Text(
             description="Note (optional)", placeholder="who does it, with whom, by when", style=style, layout=wide
         )
-        self.add_button = w.Button(description="Add to the plan", button_style="primary", icon="plus")
+        auto = w.Layout(width="auto")  # a fixed width cut the labels ("Prepare CSV do…")
+        self.add_button = w.Button(description="Add to the plan", button_style="primary", icon="plus", layout=auto)
         self.status = w.HTML()
         self.table = w.HTML()
         self.remove_choice = w.Dropdown(description="Remove", style=style, layout=wide)
-        self.remove_button = w.Button(description="Remove this action", icon="trash")
+        self.remove_button = w.Button(description="Remove this action", icon="trash", layout=auto)
         self.review_box = w.HTML()
         self.title = w.Text(
             description="Plan title", placeholder="e.g. Our 2026-27 plan (NGO name)", style=style, layout=wide
         )
-        self.csv_button = w.Button(description="Prepare CSV download", icon="download")
-        self.md_button = w.Button(description="Prepare Markdown download", icon="download")
+        self.csv_button = w.Button(description="Prepare CSV download", icon="download", layout=auto)
+        self.md_button = w.Button(description="Prepare Markdown download", icon="download", layout=auto)
         self.downloads = w.HTML()
+        self.links: dict[str, str] = {}  # prepared downloads by extension
         self.upload = w.FileUpload(accept=".csv", multiple=False, description="Load a saved plan (CSV)")
         self.example_toggle = w.ToggleButton(description="Show an example plan", icon="eye", tooltip="For trainers")
         self.example = w.HTML(layout=w.Layout(display="none"))
@@ -108,11 +96,11 @@ class AdvocacyPlanBuilder:
         self.example_toggle.observe(self._safe(self._on_example), names="value")
 
         def section(text: str) -> w.HTML:
-            return w.HTML(f"<h4>{_esc(text)}</h4>")
+            return w.HTML(f"<h4>{esc(text)}</h4>")
 
         self.widget = w.VBox(
             [
-                w.HTML(_STYLE),
+                style_widget(),
                 section("1. Your 12 months"),
                 w.HBox([self.start_month, self.start_year], layout=w.Layout(flex_flow="row wrap")),
                 section("2. Add actions, month by month"),
@@ -144,6 +132,7 @@ class AdvocacyPlanBuilder:
             ],
             layout=wide,
         )
+        self.widget.add_class("idpc-app")
         self.widget.add_class("idpckit-plan")
         self._refresh_months()
         self._on_city({"new": self.city.value})
@@ -151,21 +140,12 @@ class AdvocacyPlanBuilder:
 
     # -- helpers
     def _safe(self, fn: Callable[..., None]) -> Callable[..., None]:
-        """Voilà hides tracebacks: show a plain message in the page instead."""
+        """Voilà hides tracebacks: a plain message in the page instead (the kit's one callback guard)."""
 
-        def run(*args: Any) -> None:
-            try:
-                fn(*args)
-            except PlanError as exc:
-                self.status.value = f'<p role="alert">✖ {_esc(str(exc))}</p>'
-            except Exception as exc:  # shown to the user, logged for the trainer
-                log.exception("advocacy plan builder failed")
-                self.status.value = (
-                    f'<p role="alert">✖ Sorry, something went wrong ({_esc(type(exc).__name__)}: {_esc(str(exc))}). '
-                    "Your plan is unchanged; please tell your trainer.</p>"
-                )
+        def report(message: str) -> None:
+            self.status.value = f'<p role="alert">✖ {esc(message)}</p>'
 
-        return run
+        return guarded(fn, report, advice="Your plan is unchanged; please tell your trainer.", expected=(PlanError,))
 
     def _refresh_months(self) -> None:
         current = self.month.value
@@ -177,13 +157,13 @@ class AdvocacyPlanBuilder:
     def _refresh_plan(self) -> None:
         if self.plan.items:
             rows = "".join(
-                f"<tr><td>{_esc(month_label(*i.key))}</td><td>{_esc(self.plan.avenues[i.avenue_id].city)}</td>"
-                f"<td>{_esc(self.plan.avenues[i.avenue_id].venue)}</td><td>{_esc(i.action)}</td>"
-                f"<td>{_esc(i.note)}</td></tr>"
+                f"<tr><td>{esc(month_label(*i.key))}</td><td>{esc(self.plan.avenues[i.avenue_id].city)}</td>"
+                f"<td>{esc(self.plan.avenues[i.avenue_id].venue)}</td><td>{esc(i.action)}</td>"
+                f"<td>{esc(i.note)}</td></tr>"
                 for i in self.plan.items
             )
             self.table.value = (
-                '<div style="overflow-x:auto;max-width:100%"><table class="idpckit-plan-table" style="border-collapse:collapse">'
+                '<div class="idpc-scroll"><table class="idpckit-plan-table">'
                 "<thead><tr><th>Month</th><th>Where</th><th>Venue</th><th>Action</th><th>Note</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table></div>"
             )
@@ -192,8 +172,9 @@ class AdvocacyPlanBuilder:
         self.remove_choice.options = [(self.plan.describe(i), n) for n, i in enumerate(self.plan.items)]
         self.remove_choice.value = None
         self.remove_button.disabled = not self.plan.items
-        findings = "".join(f"<li><b>{f.symbol} {f.label}:</b> {_esc(f.message)}</li>" for f in self.plan.review())
+        findings = "".join(f"<li><b>{f.symbol} {f.label}:</b> {esc(f.message)}</li>" for f in self.plan.review())
         self.review_box.value = f'<ul role="status" aria-live="polite">{findings}</ul>'
+        self.links.clear()  # a changed plan makes prepared files stale
         self.downloads.value = ""
 
     # -- callbacks
@@ -205,7 +186,7 @@ class AdvocacyPlanBuilder:
             with self.start_year.hold_trait_notifications(), self.start_month.hold_trait_notifications():
                 self.start_year.value, self.start_month.value = y, m
             raise
-        self.status.value = f"<p>Your plan runs from {_esc(self.plan.period)}.</p>"
+        self.status.value = f"<p>Your plan runs from {esc(self.plan.period)}.</p>"
         self._refresh_months()
         self._refresh_plan()
 
@@ -216,16 +197,16 @@ class AdvocacyPlanBuilder:
         found = self.plan.suggestions(y, m)
         if not found:
             self.suggestion_box.value = (
-                f"<p>No fixed UN moment in {_esc(month_label(y, m))}: a good month for work at home or in Geneva.</p>"
+                f"<p>No fixed UN moment in {esc(month_label(y, m))}: a good month for work at home or in Geneva.</p>"
             )
             return
         items = "".join(
-            f"<li><b>{_esc(s.title)}</b> ({_esc(s.city)}): {_esc(s.advice)}"
-            + (f" <i>When: {_esc(s.timing)}</i>" if s.timing else "")
+            f"<li><b>{esc(s.title)}</b> ({esc(s.city)}): {esc(s.advice)}"
+            + (f" <i>When: {esc(s.timing)}</i>" if s.timing else "")
             + "</li>"
             for s in found
         )
-        self.suggestion_box.value = f"<p>Openings in {_esc(month_label(y, m))}:</p><ul>{items}</ul>"
+        self.suggestion_box.value = f"<p>Openings in {esc(month_label(y, m))}:</p><ul>{items}</ul>"
 
     def _on_city(self, change: Any) -> None:
         options = [(a.venue, a.id) for a in self.content.avenues if a.city == change["new"]]
@@ -238,7 +219,7 @@ class AdvocacyPlanBuilder:
         if avenue is None:
             self.action.options, self.venue_info.value = [], ""
             return
-        info = f"<p>{_esc(avenue.why)}</p>" + (f"<p><i>When: {_esc(avenue.timing)}</i></p>" if avenue.timing else "")
+        info = f"<p>{esc(avenue.why)}</p>" + (f"<p><i>When: {esc(avenue.timing)}</i></p>" if avenue.timing else "")
         self.venue_info.value = info
         self.action.options = [(a, a) for a in avenue.actions] + [("My own action…", _OWN)]
         self.action.value = avenue.actions[0]
@@ -254,14 +235,14 @@ class AdvocacyPlanBuilder:
         item = self.plan.add(y, m, self.venue.value, self.chosen_action(), self.note.value)
         self.note.value = ""
         self.own_action.value = ""
-        self.status.value = f"<p>✔ Added: {_esc(self.plan.describe(item))}</p>"
+        self.status.value = f"<p>✔ Added: {esc(self.plan.describe(item))}</p>"
         self._refresh_plan()
 
     def _on_remove(self, _button: Any = None) -> None:
         if self.remove_choice.value is None:
             raise PlanError("Choose the action to remove in the list first.")
         item = self.plan.remove(self.remove_choice.value)
-        self.status.value = f"<p>Removed: {_esc(self.plan.describe(item))}</p>"
+        self.status.value = f"<p>Removed: {esc(self.plan.describe(item))}</p>"
         self._refresh_plan()
 
     def _filename(self, ext: str) -> str:
@@ -275,21 +256,19 @@ class AdvocacyPlanBuilder:
         self._download("md")
 
     def _download(self, ext: str) -> None:
-        from ._base import download_link
-
         if not self.plan.items:
             raise PlanError("The plan is empty: add at least one action before downloading it.")
-        title = " ".join(self.title.value.split())
-        if len(title) > MAX_TITLE:
-            raise PlanError(f"The title is {len(title)} characters long; keep it under {MAX_TITLE}.")
-        self.plan.title = title
+        self.plan.set_title(self.title.value)
         if ext == "csv":
             payload, mime = self.plan.to_csv().encode("utf-8"), "text/csv;charset=utf-8"
         else:
             payload, mime = self.plan.to_markdown().encode("utf-8"), "text/markdown;charset=utf-8"
         filename = self._filename(ext)
-        self.downloads.value = f"<p>⬇ {download_link(payload, filename, mime, f'Download {filename}')}</p>"
-        self.status.value = f"<p>✔ {_esc(filename)} is ready: click the link below to save it.</p>"
+        self.links[ext] = download_link(payload, filename, mime, f"Download {filename}")
+        # Both files stay offered: preparing the Markdown must not take the CSV link away.
+        shown = " ".join(f"⬇ {self.links[k]}" for k in ("csv", "md") if k in self.links)
+        self.downloads.value = f'<p class="idpc-downloads">{shown}</p>'
+        self.status.value = f"<p>✔ {esc(filename)} is ready: click the link below to save it.</p>"
 
     def load_csv(self, payload: bytes, name: str = "the file") -> None:
         """Replace the plan by one read from a CSV (the upload calls this)."""
@@ -303,7 +282,7 @@ class AdvocacyPlanBuilder:
             self.start_year.value, self.start_month.value = y, m
         self._refresh_months()
         self._refresh_plan()
-        self.status.value = f"<p>✔ Loaded {len(plan.items)} actions from {_esc(name)} ({_esc(plan.period)}).</p>"
+        self.status.value = f"<p>✔ Loaded {len(plan.items)} actions from {esc(name)} ({esc(plan.period)}).</p>"
 
     def _on_upload(self, change: Any) -> None:
         files: Iterable[Any] = change["new"] or ()
@@ -322,14 +301,14 @@ class AdvocacyPlanBuilder:
             y, m = self.plan.start
             ex = example_plan(y, m, self.content, self.moments)
             rows = "".join(
-                f"<tr><td>{_esc(month_label(*i.key))}</td><td>{_esc(ex.avenues[i.avenue_id].city)}</td>"
-                f"<td>{_esc(i.action)}</td><td>{_esc(i.note)}</td></tr>"
+                f"<tr><td>{esc(month_label(*i.key))}</td><td>{esc(ex.avenues[i.avenue_id].city)}</td>"
+                f"<td>{esc(i.action)}</td><td>{esc(i.note)}</td></tr>"
                 for i in ex.items
             )
             self.example.value = (
                 "<p>One way to use the calendar: every recurring moment in your 12 months. Real plans are "
                 "shorter and pick what the organisation can carry.</p>"
-                '<div style="overflow-x:auto;max-width:100%"><table class="idpckit-plan-table">'
+                '<div class="idpc-scroll"><table class="idpckit-plan-table">'
                 "<thead><tr><th>Month</th><th>Where</th><th>Action</th><th>Why</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table></div>"
             )

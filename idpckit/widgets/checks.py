@@ -23,7 +23,6 @@ Example::
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -36,37 +35,14 @@ from .. import exercises
 from ..exercises.feedback import CLOSE, RIGHT, WRONG, Feedback, ItemFeedback
 from ..exercises.grading import words
 from ..exercises.specs import ReflectionSpec
-from ._base import download_link
+from ..text import esc
+from ._base import download_link, guarded, style_widget
 
 log = logging.getLogger(__name__)
-
-#: ipywidgets truncates long labels of radio buttons, check boxes and dropdowns; let them wrap.
-_STYLE = """<style>
-.idpckit-check .widget-radio-box label, .idpckit-check .jupyter-widget-radio-box label {
-  display: flex !important; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;
-  height: auto !important; line-height: 1.4 !important; white-space: normal !important; margin-bottom: 0.45em;}
-.idpckit-check .widget-radio-box input, .idpckit-check .jupyter-widget-radio-box input {
-  float: none !important; flex: none; height: auto !important; line-height: 1.4 !important;
-  margin: 0.2em 0.6em 0 1px !important;}
-.idpckit-check .widget-checkbox, .idpckit-check .jupyter-widget-checkbox {height: auto !important; width: 100% !important;}
-.idpckit-check .widget-checkbox label, .idpckit-check .jupyter-widget-checkbox label {
-  display: flex !important; align-items: flex-start; height: auto !important; line-height: 1.4 !important;
-  white-space: normal !important; width: auto !important; overflow: visible !important; margin-bottom: 0.3em;}
-.idpckit-check .widget-checkbox input, .idpckit-check .jupyter-widget-checkbox input {flex: none; margin-top: 0.2em;}
-.idpckit-check .widget-checkbox .widget-label-basic, .idpckit-check .jupyter-widget-checkbox .widget-label-basic,
-.idpckit-check .widget-checkbox .jupyter-widget-label-basic {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}
-.idpckit-check .idpckit-item {border-top: 1px solid #ddd; padding-top: 0.3em;}
-.idpckit-feedback p {margin: 0.3em 0;}
-</style>"""
 
 _CHOOSE = "— choose —"
 #: The placeholder's value.  Not None: a Dropdown whose value is None shows an empty box, not the label.
 _UNSET = ""
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 def _note(text: str, kind: str = "") -> str:
@@ -87,8 +63,8 @@ class Check:
     def __init__(self, spec: Any, *, show_solution: bool = True) -> None:
         self.spec = spec
         self.result: Feedback | None = None
-        self.title = w.HTML(f"<h4>{_esc(spec.title)}</h4>")
-        self.prompt = w.HTML(f"<p>{_esc(spec.prompt)}</p>")
+        self.title = w.HTML(f"<h4>{esc(spec.title)}</h4>")
+        self.prompt = w.HTML(f"<p>{esc(spec.prompt)}</p>")
         self.submit = w.Button(
             description=self.check_label,
             button_style="primary",
@@ -116,11 +92,11 @@ class Check:
         self.retry.on_click(self._safe(self._on_retry))
         self.solution_toggle.observe(self._safe(self._on_toggle), names="value")
         buttons = [self.submit, self.retry] + ([self.solution_toggle] if show_solution else [])
-        source = [w.HTML(f'<p style="font-size:90%">Source: {_esc(spec.source)}</p>')] if spec.source else []
-        hint = [w.HTML(f"<p><i>Hint: {_esc(spec.hint)}</i></p>")] if spec.hint else []
+        source = [w.HTML(f'<p class="idpc-small">Source: {esc(spec.source)}</p>')] if spec.source else []
+        hint = [w.HTML(f"<p><i>Hint: {esc(spec.hint)}</i></p>")] if spec.hint else []
         self.widget = w.VBox(
             [
-                w.HTML(_STYLE),
+                style_widget(),
                 self.title,
                 self.prompt,
                 *hint,
@@ -131,6 +107,7 @@ class Check:
                 *source,
             ]
         )
+        self.widget.add_class("idpc-app")
         self.widget.add_class("idpckit-check")
 
     # -- to implement
@@ -158,20 +135,12 @@ class Check:
 
     # -- behaviour
     def _safe(self, fn: Callable[..., None]) -> Callable[..., None]:
-        """Voilà hides tracebacks: turn any error in a callback into a message in the page."""
+        """Voilà hides tracebacks: any error in a callback becomes a message in the page (the kit's one guard)."""
 
-        def run(*args: Any) -> None:
-            try:
-                fn(*args)
-            except Exception as exc:  # shown to the user, logged for the trainer
-                log.exception("knowledge check %s failed", getattr(self.spec, "id", "?"))
-                self.feedback.value = _note(
-                    f"<p>{WRONG} Sorry, something went wrong while handling your answer "
-                    f"({_esc(type(exc).__name__)}: {_esc(str(exc))}). Please tell your trainer.</p>",
-                    "error",
-                )
+        def report(message: str) -> None:
+            self.feedback.value = _note(f"<p>{WRONG} {esc(message)}</p>", "error")
 
-        return run
+        return guarded(fn, report, advice="Please tell your trainer.")
 
     def _on_submit(self, _button: Any = None) -> None:
         fb = self.check(self.answer())
@@ -200,21 +169,21 @@ class Check:
         self.solution_toggle.description = "Hide solution" if shown else "Show solution"
 
     def feedback_html(self, fb: Feedback) -> str:
-        return f"<p><b>{_esc(fb.message)}</b></p>"
+        return f"<p><b>{esc(fb.message)}</b></p>"
 
     def _explanation(self) -> str:
         """The explanation, and the pandas that finds the same answer when the exercise has some."""
-        text = f"<p>{_esc(self.spec.explanation)}</p>" if self.spec.explanation else ""
+        text = f"<p>{esc(self.spec.explanation)}</p>" if self.spec.explanation else ""
         if self.spec.code:
             text += "<p>The same answer with a few lines of pandas (see the cells above):</p>"
-            text += f"<pre>{_esc(self.spec.code)}</pre>"
+            text += f"<pre>{esc(self.spec.code)}</pre>"
         return text
 
 
 def _mark_html(d: ItemFeedback | None) -> str:
     if d is None:
         return ""
-    return f'<span aria-label="{_esc(d.verdict)}"><b>{d.symbol} {_esc(d.verdict)}</b></span>'
+    return f'<span aria-label="{esc(d.verdict)}"><b>{d.symbol} {esc(d.verdict)}</b></span>'
 
 
 class MultipleChoice(Check):
@@ -263,8 +232,8 @@ class MultipleChoice(Check):
         rows = "".join(
             "<li>{} <b>{}:</b> {}{}</li>".format(
                 *marks["right" if o.correct else "accepted" if o.accepted else "wrong"],
-                _esc(o.text),
-                f" — {_esc(o.why)}" if o.why else "",
+                esc(o.text),
+                f" — {esc(o.why)}" if o.why else "",
             )
             for o in self.spec.options
         )
@@ -317,7 +286,7 @@ class SortIntoBins(_PerItem):
             dd = w.Dropdown(
                 options=options, value=_UNSET, description=f"Statement {n} is a", style={"description_width": "initial"}
             )
-            row, mark = self._row(f"<p><b>{n}.</b> {_esc(item.text)}</p>", dd)
+            row, mark = self._row(f"<p><b>{n}.</b> {esc(item.text)}</p>", dd)
             self.dropdowns.append(dd)
             self.marks.append(mark)
             rows.append(row)
@@ -330,11 +299,11 @@ class SortIntoBins(_PerItem):
         parts = []
         for b in self.spec.bins:
             items = "".join(
-                f"<li>{_esc(i.text)}" + (f" <i>— {_esc(i.why)}</i>" if i.why else "") + "</li>"
+                f"<li>{esc(i.text)}" + (f" <i>— {esc(i.why)}</i>" if i.why else "") + "</li>"
                 for i in self.spec.items
                 if i.bin == b
             )
-            parts.append(f"<p><b>{_esc(b)}</b></p><ul>{items}</ul>")
+            parts.append(f"<p><b>{esc(b)}</b></p><ul>{items}</ul>")
         return "<h5>Solution</h5>" + "".join(parts) + self._explanation()
 
 
@@ -357,7 +326,7 @@ class MatchPairs(_PerItem):
                 style={"description_width": "initial"},
                 layout=w.Layout(width="auto", max_width="100%"),
             )
-            row, mark = self._row(f"<p><b>{_esc(self.spec.left_label)}:</b> {_esc(p.left)}</p>", dd)
+            row, mark = self._row(f"<p><b>{esc(self.spec.left_label)}:</b> {esc(p.left)}</p>", dd)
             self.dropdowns.append(dd)
             self.marks.append(mark)
             rows.append(row)
@@ -368,9 +337,9 @@ class MatchPairs(_PerItem):
 
     def solution_html(self) -> str:
         rows = "".join(
-            f"<tr><td>{_esc(p.left)}</td><td>{_esc(p.right)}</td><td>{_esc(p.why)}</td></tr>" for p in self.spec.pairs
+            f"<tr><td>{esc(p.left)}</td><td>{esc(p.right)}</td><td>{esc(p.why)}</td></tr>" for p in self.spec.pairs
         )
-        head = f"<tr><th>{_esc(self.spec.left_label)}</th><th>{_esc(self.spec.right_label)}</th><th>Why</th></tr>"
+        head = f"<tr><th>{esc(self.spec.left_label)}</th><th>{esc(self.spec.right_label)}</th><th>Why</th></tr>"
         return f"<h5>Solution</h5><table>{head}{rows}</table>{self._explanation()}"
 
 
@@ -440,10 +409,10 @@ class FreeTextReflection(Check):
         self.download.value = ""  # keep the text: the trainee goes on writing
 
     def feedback_html(self, fb: Feedback) -> str:
-        return f"<p><b>{_esc(fb.message)}</b></p>"
+        return f"<p><b>{esc(fb.message)}</b></p>"
 
     def solution_html(self) -> str:
-        pts = "".join(f"<li>{_esc(p)}</li>" for p in self.spec.points)
+        pts = "".join(f"<li>{esc(p)}</li>" for p in self.spec.points)
         body = f"<ul>{pts}</ul>" if pts else "<p>There is no single right answer.</p>"
         return f"<h5>Points a good answer might cover</h5>{body}{self._explanation()}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,14 @@ def test_advocacy_plan_is_built_and_downloaded(open_notebook) -> None:
         (avenue.id, avenue.actions[0], "Invite the health ministry")
     ]
     assert info.value.suggested_filename.startswith("advocacy-plan-") and info.value.suggested_filename.endswith(".csv")
+
+    # Every button shows its whole label, and preparing the Markdown keeps the CSV link.
+    for name in ("Add to the plan", "Remove this action", "Prepare CSV download", "Prepare Markdown download"):
+        button = page.get_by_role("button", name=name)
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), f"{name} is cut short"
+    page.get_by_role("button", name="Prepare Markdown download").click()
+    page.get_by_role("link", name=re.compile(r"Download advocacy-plan-.*\.md")).wait_for()
+    assert page.get_by_role("link", name=re.compile(r"Download advocacy-plan-.*\.csv")).count() == 1
 
 
 def test_grading_lesson_fits_a_phone(make_page, open_notebook) -> None:
