@@ -43,6 +43,13 @@ def _review(
     return code
 
 
+def opened(store: Store, room: str) -> RoomDashboard:
+    """The dashboard as a trainer's bookmark ``?room=...`` opens it (the door calls ``apply_query``)."""
+    ui = RoomDashboard(store=store)
+    ui.apply_query({"room": room})
+    return ui
+
+
 def test_room_results_at_a_glance(store: Store) -> None:
     _review(store, {"alternatives": 1, "harm-reduction": 4, "data": None})
     _review(store, {"alternatives": "red", "harm-reduction": "orange"}, scale="traffic-light")
@@ -68,7 +75,7 @@ def test_room_results_at_a_glance(store: Store) -> None:
 def test_disagreement_is_flagged(store: Store) -> None:
     _review(store, {"treatment": 1})
     _review(store, {"treatment": "green"}, scale="traffic-light")
-    ui = RoomDashboard(store=store, query_string="room=ROOM-1")  # a trainer's bookmark loads at once
+    ui = opened(store, "ROOM-1")  # a trainer's bookmark loads at once
     (row,) = ui.rows
     assert row.disagree and row.spread == 4
     assert "⚠ Disagree</strong> (spread 4 points)" in ui.table.value
@@ -76,7 +83,7 @@ def test_disagreement_is_flagged(store: Store) -> None:
 
 def test_csv_download_has_every_grade_and_neutralises_formulas(store: Store) -> None:
     _review(store, {"alternatives": 2, "gender": 5}, org='=HYPERLINK("http://x")')
-    ui = RoomDashboard(store=store, query_string="room=ROOM-1")
+    ui = opened(store, "ROOM-1")
     payload = re.search(r'href="data:text/csv;base64,([^"]+)"', ui.downloads.value).group(1)
     import base64
 
@@ -87,7 +94,7 @@ def test_csv_download_has_every_grade_and_neutralises_formulas(store: Store) -> 
 
 def test_typed_html_is_shown_as_text(store: Store) -> None:
     _review(store, {"alternatives": 3}, org="<script>alert(1)</script>")
-    ui = RoomDashboard(store=store, query_string="room=ROOM-1")
+    ui = opened(store, "ROOM-1")
     assert "<script>" not in ui.reviews_list.value
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ui.reviews_list.value
 

@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from idpckit import assessment_io, data
 from idpckit.assessment import Assessment, Entry
 from idpckit.store import Store
 from idpckit.widgets import _base
-from idpckit.widgets.self_assessment import SelfAssessmentApp, page_url, parse_query
+from idpckit.widgets.self_assessment import SelfAssessmentApp
 
 TODAY = dt.date(2025, 9, 15)
 FIVE = [1, 2, 3, 4, 5]
@@ -43,9 +42,12 @@ def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "store.sqlite3")
 
 
-def make_app(store: Store, content: data.Content, **kwargs: Any) -> SelfAssessmentApp:
-    kwargs.setdefault("query_string", "")
-    return SelfAssessmentApp(store=store, content=content, today=TODAY, **kwargs)
+def make_app(store: Store, content: data.Content, query: dict[str, str] | None = None) -> SelfAssessmentApp:
+    """The app, and (``query``) the page's parameters as the door hands them over (``idpckit.apps``)."""
+    app = SelfAssessmentApp(store=store, content=content, today=TODAY)
+    if query:
+        app.apply_query(query)
+    return app
 
 
 def fill_setup(
@@ -124,7 +126,7 @@ def test_first_screen_does_not_load_heavy_libraries() -> None:
     code = (
         "import sys\n"
         "from idpckit.widgets.self_assessment import SelfAssessmentApp\n"
-        "app = SelfAssessmentApp(query_string='')\n"
+        "app = SelfAssessmentApp()\n"
         "assert app.widget is not None\n"
         "print([m for m in ('pandas', 'matplotlib', 'openpyxl', 'fpdf', 'sqlalchemy', 'jinja2') if m in sys.modules])\n"
     )
@@ -455,132 +457,30 @@ def test_resume_from_the_query_string(store: Store, content: data.Content) -> No
     app = make_app(store, content)
     fill_setup(app)
     code = app.code
-    fresh = make_app(store, content, query_string=f"code={code}&room=ignored")
+    fresh = make_app(store, content, query={"code": code, "room": "ignored"})
     assert fresh.code == code and fresh.position == content.commitments[0].id
-    unknown = make_app(store, content, query_string="?code=AAAA-BBBB-CCCC-DDDD")
+    unknown = make_app(store, content, query={"code": "AAAA-BBBB-CCCC-DDDD"})
     assert unknown.position == "welcome"
     assert "No review is saved under the code" in unknown.welcome.message.message
 
 
 def test_room_from_the_query_string_prefills_the_setup(store: Store, content: data.Content) -> None:
-    app = make_app(store, content, query_string="room=lisbon-2025")
+    app = make_app(store, content, query={"room": "lisbon-2025"})
     app.welcome.start.click()
     assert app.setup.room.value == "LISBON-2025"
-    hostile = make_app(store, content, query_string="room=<script>")
+    hostile = make_app(store, content, query={"room": "<script>"})
     hostile.welcome.start.click()
     assert hostile.setup.room.value == ""
 
 
-def test_query_string_from_voila_without_preheat(
-    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_without_a_page_address_the_resume_link_is_relative(store: Store, content: data.Content) -> None:
     app = make_app(store, content)
-    fill_setup(app)
-    monkeypatch.setenv("VOILA_PREHEAT", "False")
-    monkeypatch.setenv("QUERY_STRING", f"code={app.code}")
-    fresh = SelfAssessmentApp(store=store, content=content, today=TODAY)
-    assert fresh.code == app.code
-
-
-@pytest.fixture
-def voila_request_socket() -> Any:
-    """Voilà's own request-info websocket handler, served on a free port in a thread (its real protocol)."""
-    import asyncio
-
-    import tornado.httpserver
-    import tornado.testing
-    import tornado.web
-    from voila.request_info_handler import RequestInfoSocketHandler
-
-    sock, port = tornado.testing.bind_unused_port()
-    started = threading.Event()
-    state: dict[str, Any] = {}
-
-    def run() -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        app = tornado.web.Application([(r"/voila/query/(.*)", RequestInfoSocketHandler)])
-        server = tornado.httpserver.HTTPServer(app)
-        server.add_sockets([sock])
-        state["loop"], state["server"] = loop, server
-        started.set()
-        loop.run_forever()
-        server.stop()
-        loop.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    started.wait(10)
-
-    def visitor_arrives(kernel_id: str, payload: dict[str, str]) -> None:
-        """What Voilà's page handler does when someone opens the page (VoilaHandler.get_generator)."""
-        msg = {"kernel_id": kernel_id, "payload": payload}
-        state["loop"].call_soon_threadsafe(RequestInfoSocketHandler.send_updates, msg)
-
-    yield port, visitor_arrives
-    state["loop"].call_soon_threadsafe(state["loop"].stop)
-    thread.join(10)
-
-
-def test_query_string_from_voila_with_preheat_waits_for_the_request(
-    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
-) -> None:
-    """A preheated kernel builds the page before anyone asks for it: the code is applied when the visitor arrives."""
-    import voila.utils
-
-    def fallback_used() -> None:
-        raise AssertionError("the light path must work without voila.utils (48 MB per kernel)")
-
-    monkeypatch.setattr(voila.utils, "wait_for_request", fallback_used)
-    port, visitor_arrives = voila_request_socket
-    app = make_app(store, content)
-    fill_setup(app)
-    for name in ("QUERY_STRING", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT", "VOILA_REQUEST_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("VOILA_PREHEAT", "True")
-    monkeypatch.setenv("VOILA_APP_PORT", str(port))
-    monkeypatch.setenv("VOILA_SERVER_URL", "/")
-    monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-under-test")
-    fresh = SelfAssessmentApp(store=store, content=content, today=TODAY)
-    assert fresh.position == "welcome"  # pre-rendered without waiting for anyone
-    visitor_arrives(
-        "kernel-under-test",
-        {
-            "QUERY_STRING": f"code={app.code}",
-            "SCRIPT_NAME": "/voila/render/self-assessment.ipynb",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8866",
-        },
-    )
-    waiter = next(t for t in threading.enumerate() if t.name == "idpckit-wait-for-request")
-    waiter.join(20)
-    assert not waiter.is_alive()
-    assert fresh.code == app.code and fresh.position == content.commitments[0].id
-    assert f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={app.code}" in fresh.save_status.value
-
-
-def test_outside_voila_there_is_no_query_string(
-    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in ("QUERY_STRING", "VOILA_PREHEAT", "VOILA_REQUEST_URL", "SCRIPT_NAME", "SERVER_NAME"):
-        monkeypatch.delenv(name, raising=False)
-    app = SelfAssessmentApp(store=store, content=content, today=TODAY)
-    assert app.position == "welcome"
-    assert page_url() is None
+    assert app.page_url is None  # outside Voilà the door sets none
     fill_setup(app)
     assert "add <code>?code=" in app.save_status.value
-
-
-def test_page_url_and_query_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code=OLD")
-    assert page_url() == "http://127.0.0.1:8866/voila/render/self-assessment.ipynb"
-    monkeypatch.delenv("VOILA_REQUEST_URL")
-    monkeypatch.setenv("SCRIPT_NAME", "/voila/render/self-assessment.ipynb")
-    monkeypatch.setenv("SERVER_NAME", "workshop.local")
-    monkeypatch.setenv("SERVER_PORT", "8866")
-    assert page_url() == "http://workshop.local:8866/voila/render/self-assessment.ipynb"
-    assert parse_query("?code=K7QD-M2XP&room=R1&x=1") == {"code": "K7QD-M2XP", "room": "R1"}
-    assert parse_query("") == {} and parse_query("code=") == {}
+    app.page_url = "http://127.0.0.1:8866/voila/render/self-assessment.ipynb"
+    app.setup.assessor.value = "Ana Pérez Gómez"  # the next save shows the full link
+    assert f"{app.page_url}?code={app.code}" in app.save_status.value
 
 
 # --------------------------------------------------------------------------- summary, downloads, upload
@@ -731,7 +631,7 @@ def test_submit_asks_first_then_freezes_the_review(finished: SelfAssessmentApp, 
     step = finished.steps["harm-reduction"]
     assert step.grade.disabled and step.evidence.disabled and step.sources.add.disabled
     assert finished.setup.country.disabled
-    fresh = SelfAssessmentApp(store=store, content=finished.content, query_string=f"code={finished.code}")
+    fresh = make_app(store, finished.content, query={"code": finished.code})
     assert fresh.position == "summary" and fresh.status == "submitted" and "read-only" in fresh.banner.value
     fresh.jump.value = "alternatives"
     assert fresh.steps["alternatives"].evidence.disabled

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import statistics
-import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -136,7 +135,6 @@ class RoomDashboard:
         self,
         store: Store | None = None,
         content: Content | None = None,
-        query_string: str | None = None,
     ) -> None:
         self._store = store
         self.content = content or load()
@@ -176,9 +174,14 @@ class RoomDashboard:
             layout=full_width(),
         )
         self.widget.add_class("idpc-app")
-        if query_string is None:  # in Voilà the page's query string reaches the kernel as QUERY_STRING
-            query_string = os.environ.get("QUERY_STRING", "")
-        room = urllib.parse.parse_qs(query_string).get("room", [""])[0]
+
+    def apply_query(self, params: Mapping[str, str]) -> None:
+        """``?room=CODE`` in the page's address opens that room at once (a trainer's bookmark).
+
+        Called by the door (:func:`idpckit.apps.room_dashboard`) once Voilà's request is known,
+        which in a preheated kernel is after the notebook ran.
+        """
+        room = params.get("room", "")
         if room:
             self.room.value = room
             self.errors.guard(self.refresh)()

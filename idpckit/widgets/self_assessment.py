@@ -23,28 +23,23 @@ Design choices, and why:
 * **The first screen is cheap.**  The constructor builds only the welcome text;
   the content files, the store (SQLAlchemy) and, on the summary, matplotlib,
   fpdf2 and openpyxl are loaded when first needed.
-* **Voilà's query string** (``?code=...`` resumes, ``?room=...`` pre-fills the
-  room) is read from ``QUERY_STRING``.  With preheated kernels the notebook runs
-  before anyone asks for it, so the app waits for the request in a background
-  thread (:func:`wait_for_voila_request`, Voilà's ``wait_for_request`` protocol
-  without importing Voilà's server into the kernel) and applies it on the
-  kernel's event loop; the welcome screen is pre-rendered meanwhile.
+* **The page's address is the door's business.**  ``?code=...`` resumes and
+  ``?room=...`` pre-fills the room through :meth:`SelfAssessmentApp.apply_query`;
+  the notebook facade (:func:`idpckit.apps.self_assessment`) reads Voilà's request,
+  in a preheated kernel after the welcome screen is pre-rendered, and calls it, and
+  sets :attr:`~SelfAssessmentApp.page_url` for the resume link.  The app reads no
+  environment variable, so tests hand it a plain dict.
 * **Nothing a user typed is shown unescaped**, and every callback reports its
   own errors in the page (Voilà hides tracebacks).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import json
 import logging
-import os
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import ipywidgets as w
 
@@ -65,94 +60,11 @@ log = logging.getLogger(__name__)
 WELCOME, SETUP, SUMMARY = "welcome", "setup", "summary"
 
 
-def parse_query(query_string: str | None) -> dict[str, str]:
-    """The app's parameters from a query string: ``code`` and ``room`` (first value of each)."""
-    if not query_string:
-        return {}
-    params = parse_qs(query_string.lstrip("?"), keep_blank_values=False)
-    return {key: params[key][0].strip() for key in ("code", "room") if params.get(key) and params[key][0].strip()}
-
-
-def page_url() -> str | None:
-    """The address of this Voilà page without its query string, when Voilà told the kernel.
-
-    Without preheating Voilà passes ``VOILA_REQUEST_URL``; with it, the CGI-style
-    ``SCRIPT_NAME``/``SERVER_NAME``/``SERVER_PORT`` arrive with the request.
-    Outside Voilà there is no page, and None is returned.
-    """
-    full = os.environ.get("VOILA_REQUEST_URL")
-    if full:
-        parts = urlsplit(full)
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    script, host = os.environ.get("SCRIPT_NAME"), os.environ.get("SERVER_NAME")
-    if script and host:
-        port = os.environ.get("SERVER_PORT")
-        return f"http://{host}{':' + port if port else ''}{script}"
-    return None
-
-
-def wait_for_voila_request(open_timeout: float = 5.0) -> bool:
-    """In a preheated Voilà kernel, block until a visitor's request arrives, then put its details in ``os.environ``.
-
-    This is what ``voila.utils.wait_for_request()`` does in Voilà 0.5: connect to the
-    server's ``voila/query/<kernel id>`` websocket (address from the ``VOILA_*``
-    variables Voilà sets for preheated kernels) and receive one JSON object of
-    CGI-style variables (``QUERY_STRING``, ``SCRIPT_NAME``, ...).  It is done here with
-    the ``websockets`` package Voilà itself uses, because importing ``voila.utils``
-    drags Voilà's whole server side (JupyterLab server, nbconvert) into every kernel:
-    about 48 MB and 2 s each, which would break the app's memory budget.  Should the
-    connection fail, the official helper is tried before giving up.
-
-    Returns True when request details arrived, False outside a preheated kernel.
-    """
-    if os.environ.get("VOILA_PREHEAT", "False") == "False":
-        return False
-    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
-    host = os.environ.get("VOILA_APP_IP", "127.0.0.1")
-    port = os.environ.get("VOILA_APP_PORT", "8866")
-    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
-    url = f"{protocol}://{host}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
-
-    async def receive() -> str | bytes:
-        import websockets
-
-        async with websockets.connect(url, open_timeout=open_timeout) as socket:
-            return await socket.recv()
-
-    try:
-        info = asyncio.run(receive())  # runs in the app's own thread, on a loop of its own
-    except Exception:
-        log.warning("could not read the request from %s; trying voila.utils.wait_for_request", url, exc_info=True)
-        from voila.utils import wait_for_request
-
-        wait_for_request()
-        return "QUERY_STRING" in os.environ
-    for key, value in json.loads(info).items():
-        os.environ[key] = str(value)
-    return True
-
-
-def _run_on_kernel_loop(callback: Callable[[], None]) -> None:
-    """Run ``callback`` on the kernel's main thread (widget state is not thread-safe), or now if no kernel."""
-    try:
-        from IPython import get_ipython
-
-        kernel = getattr(get_ipython(), "kernel", None)
-        loop = getattr(kernel, "io_loop", None)
-    except Exception:
-        loop = None
-    if loop is not None:
-        loop.add_callback(callback)
-    else:
-        callback()
-
-
 class SelfAssessmentApp:
     """The whole exercise; ``app.widget`` is what the notebook shows.
 
     :param store: where drafts are saved; default ``Store()`` (``IDPCKIT_STORE`` or a per-user SQLite file).
     :param content: the kit's content; default :func:`idpckit.data.load`.
-    :param query_string: the page's query string; default: read from Voilà (``QUERY_STRING``), if any.
     :param today: the date to use for a new review (tests pass a fixed one).
     """
 
@@ -160,7 +72,6 @@ class SelfAssessmentApp:
         self,
         store: Store | None = None,
         content: Content | None = None,
-        query_string: str | None = None,
         today: dt.date | None = None,
     ) -> None:
         self._store = store
@@ -173,6 +84,8 @@ class SelfAssessmentApp:
         self.saves = 0
         self.save_seconds: list[float] = []  # how long each save took (the autosave cost, measured)
         self._room_hint = ""
+        #: The page's address without its query string, for the resume link (set by the door; None outside Voilà).
+        self.page_url: str | None = None
         self._jump_quiet = False
         self.setup: SetupStep | None = None
         self.steps: dict[str, CommitmentStep] = {}
@@ -200,8 +113,6 @@ class SelfAssessmentApp:
         guard = self.errors.guard
         self.welcome.start.on_click(guard(lambda _b: self.start()))
         self.welcome.resume.on_click(guard(lambda _b: self.resume(self.welcome.code.value)))
-
-        self._read_query_string(query_string)
 
     # -- page structure ------------------------------------------------------------
 
@@ -277,50 +188,24 @@ class SelfAssessmentApp:
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 
-    # -- query string (Voilà) ------------------------------------------------------
+    # -- the page's query string (handed over by the door) ----------------------------
 
-    def _read_query_string(self, query_string: str | None) -> None:
-        if query_string is not None:
-            self.apply_query(query_string)
-        elif os.environ.get("VOILA_PREHEAT") == "True":
-            # A preheated kernel runs the notebook before any visitor exists; the request (and its
-            # query string) arrives later.  Wait for it off the main thread, so the welcome screen
-            # is pre-rendered, then apply it on the kernel's loop.
-            threading.Thread(target=self._wait_for_request, name="idpckit-wait-for-request", daemon=True).start()
-        elif os.environ.get("QUERY_STRING"):
-            self.apply_query(os.environ["QUERY_STRING"])
+    def prefetch(self) -> None:
+        """Load what the steps after the welcome need; the door calls it while a preheated kernel waits for its visitor.
 
-    def _wait_for_request(self) -> None:
-        self._prefetch()
-        try:
-            wait_for_voila_request()
-        except Exception:
-            log.exception("could not read the request from Voilà")
-            return
-        query = os.environ.get("QUERY_STRING", "")
-        if query:
-            _run_on_kernel_loop(self.errors.guard(lambda: self.apply_query(query)))
-
-    def _prefetch(self) -> None:
-        """Load what the steps after the welcome need, while a preheated kernel waits for its visitor.
-
-        Only with preheating: then nobody is waiting yet, so the content files, the country list
+        Only then: nobody is waiting yet, so the content files, the country list
         and SQLAlchemy cost nothing that anyone sees, and "Start" answers at once.  Without
         preheating the same work would compete with the browser drawing the first screen.
         """
-        try:
-            from .. import countries
-            from .. import store as _store  # noqa: F401 - SQLAlchemy, for the first save
-            from . import sa_commitment, sa_setup  # noqa: F401
+        from .. import countries
+        from .. import store as _store  # noqa: F401 - SQLAlchemy, for the first save
+        from . import sa_commitment, sa_setup  # noqa: F401
 
-            _ = self.content
-            countries.choices()
-        except Exception:  # a failed prefetch only means the first click is slower
-            log.exception("prefetch failed")
+        _ = self.content
+        countries.choices()
 
-    def apply_query(self, query_string: str) -> None:
-        """Act on ``?code=...`` (resume) and ``?room=...`` (pre-fill the room code)."""
-        params = parse_query(query_string)
+    def apply_query(self, params: Mapping[str, str]) -> None:
+        """Act on the page's ``?code=...`` (resume) and ``?room=...`` (pre-fill the room code); other names are ignored."""
         if "room" in params:
             self._room_hint = params["room"]
             if self.setup is not None and not self.setup.room.value:
@@ -681,7 +566,7 @@ class SelfAssessmentApp:
         if self.status == "submitted":
             what = "Submitted review, opened"
         code = esc(self.code)
-        url = page_url()
+        url = self.page_url
         link = f"{url}?code={self.code}" if url else f"?code={self.code}"
         copy = (
             f"<label class='idpc-small'>Link to continue later: <input class='idpc-copy' readonly "

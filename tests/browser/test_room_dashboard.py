@@ -79,25 +79,16 @@ def _room_is_open(page: Page) -> None:
     assert row_cells(page, "Promoting alternatives")[1] == "✖ 2"
 
 
-#: Whether ``idpckit serve`` keeps a pool of ready kernels for the dashboard (an app may opt out in its metadata).
-PREHEATED = DASHBOARD in serve.preheated(catalog.catalog())
+def test_the_dashboard_is_preheated() -> None:
+    """The trainer's first page opens at once: ``idpckit serve`` keeps a ready kernel for the dashboard."""
+    assert DASHBOARD in serve.preheated(catalog.catalog())
 
 
-@pytest.mark.xfail(
-    PREHEATED,
-    strict=True,
-    raises=AssertionError,
-    reason="BUG in idpckit/widgets/room_dashboard.py: RoomDashboard reads QUERY_STRING when the notebook runs, "
-    "but a preheated kernel runs it before any visitor asks, so ?room= is ignored on the kernel most trainers get "
-    "(self_assessment.py waits for Voilà's request instead)",
-)
 def test_a_room_link_opens_the_room_on_the_kernel_the_first_visitor_gets(
     room: Store, kit_server, make_page: Callable[..., Page]
 ) -> None:
-    if PREHEATED:
-        page = open_on_preheated_kernel(kit_server, make_page, DASHBOARD, f"room={ROOM}")
-    else:  # the dashboard opted out of preheating: every visitor gets a kernel started for them
-        page = open_app(make_page(), kit_server.url(DASHBOARD, f"room={ROOM}"))
+    """The kernel ran the notebook before the trainer came; ``?room=`` still opens the room."""
+    page = open_on_preheated_kernel(kit_server, make_page, DASHBOARD, f"room={ROOM}")
     _room_is_open(page)
 
 

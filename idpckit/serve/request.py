@@ -1,0 +1,197 @@
+"""The visitor's request, read in the kernel: the one place that knows how Voilà passes it.
+
+A Voilà page runs its notebook in a kernel; the page's address and query string
+(``?code=...`` resumes a review, ``?room=...`` opens a room) reach that kernel in one
+of two ways:
+
+* **a kernel started for the visitor**: Voilà puts ``QUERY_STRING`` and
+  ``VOILA_REQUEST_URL`` in the kernel's environment before the notebook runs;
+* **a preheated kernel** (``idpckit serve`` keeps one ready per app): the notebook ran
+  before anyone asked for it, so the request arrives later, as one JSON message on the
+  server's ``voila/query/<kernel id>`` websocket (Voilà's ``wait_for_request`` protocol).
+
+:func:`on_request` hides the difference: it hands the app its parameters at once in the
+first case, and in the second waits in a thread of its own (so the page is pre-rendered
+meanwhile) and hands them over on the kernel's event loop, where widget state may be
+touched.  The apps never read the environment themselves: they only offer
+``apply_query(params)``, which the notebook facades in :mod:`idpckit.apps` connect to
+this module.  So widgets stay testable with a plain dict, and a preheated kernel reads
+``?room=`` as surely as a fresh one.
+
+Only the standard library and the ``websockets`` package Voilà already depends on are
+imported: ``voila.utils`` would drag Voilà's server side into every kernel (about 48 MB
+and 2 s each).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+log = logging.getLogger(__name__)
+
+#: Longest query string read; the rest is ignored (the apps' parameters are a few dozen characters).
+MAX_QUERY_CHARS = 2048
+#: Most parameters read from one query string; more make the whole query string ignored.
+MAX_PARAMS = 20
+#: Longest parameter value kept (longer values are dropped, not cut: a cut code would name another review).
+MAX_VALUE_CHARS = 200
+#: Seconds to wait for the server's websocket to accept the connection.
+OPEN_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the kernel knows of the visitor's request.
+
+    :param params: the query string's parameters, first value of each, stripped, none empty.
+    :param page_url: the page's address without its query string, when Voilà said it.
+    """
+
+    params: dict[str, str] = field(default_factory=dict)
+    page_url: str | None = None
+
+
+def parse_query(query_string: str | None) -> dict[str, str]:
+    """The parameters of a query string: first value of each name, stripped; empty ones left out.
+
+    A hostile address cannot cost more than a bounded parse: the string is cut at
+    :data:`MAX_QUERY_CHARS`, more than :data:`MAX_PARAMS` parameters make it ignored
+    whole, values longer than :data:`MAX_VALUE_CHARS` or holding control characters are
+    dropped.  Each app still checks the values it uses (a room code's letters, say).
+    """
+    if not query_string:
+        return {}
+    try:
+        parsed = parse_qs(query_string[:MAX_QUERY_CHARS].lstrip("?"), max_num_fields=MAX_PARAMS)
+    except ValueError:  # too many fields
+        return {}
+    params: dict[str, str] = {}
+    for name, values in parsed.items():
+        value = values[0].strip()
+        if value and len(value) <= MAX_VALUE_CHARS and value.isprintable():
+            params[name] = value
+    return params
+
+
+def page_url(environ: Mapping[str, str]) -> str | None:
+    """The page's address without its query string, from the variables Voilà passes.
+
+    A kernel started for the visitor gets ``VOILA_REQUEST_URL``; a preheated one gets the
+    CGI-style ``SCRIPT_NAME``/``SERVER_NAME``/``SERVER_PORT`` with the request.
+    """
+    full = environ.get("VOILA_REQUEST_URL")
+    if full:
+        parts = urlsplit(full)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    script, host = environ.get("SCRIPT_NAME"), environ.get("SERVER_NAME")
+    if script and host:
+        port = environ.get("SERVER_PORT")
+        return f"http://{host}{':' + port if port else ''}{script}"
+    return None
+
+
+def from_environ(environ: Mapping[str, str]) -> Request:
+    """The request described by Voilà's variables (the kernel's environment, or the websocket's message)."""
+    return Request(params=parse_query(environ.get("QUERY_STRING")), page_url=page_url(environ))
+
+
+def preheated(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this kernel ran its notebook before any visitor asked (Voilà sets ``VOILA_PREHEAT``)."""
+    return (os.environ if environ is None else environ).get("VOILA_PREHEAT", "False") == "True"
+
+
+def query_socket_url(environ: Mapping[str, str] | None = None) -> str:
+    """The server's websocket that sends a preheated kernel its visitor's request."""
+    env = os.environ if environ is None else environ
+    protocol = env.get("VOILA_WS_PROTOCOL", "ws")
+    host = env.get("VOILA_APP_IP", "127.0.0.1")
+    port = env.get("VOILA_APP_PORT", "8866")
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    return f"{protocol}://{host}:{port}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
+
+
+def wait_for_request(open_timeout: float = OPEN_TIMEOUT_S) -> Request:
+    """In a preheated kernel, block until the visitor's request arrives, and return it.
+
+    Connects to :func:`query_socket_url` with ``websockets`` and reads the one JSON object
+    Voilà sends (what ``voila.utils.wait_for_request`` does in Voilà 0.5).  Should that
+    fail, Voilà's own helper is tried, which leaves the variables in ``os.environ``.
+    """
+    url = query_socket_url()
+
+    async def receive() -> str | bytes:
+        import websockets
+
+        async with websockets.connect(url, open_timeout=open_timeout) as socket:
+            return await socket.recv()
+
+    try:
+        message = json.loads(asyncio.run(receive()))  # in the waiting thread, on a loop of its own
+    except Exception:
+        log.warning("could not read the request from %s; trying voila.utils.wait_for_request", url, exc_info=True)
+        from voila.utils import wait_for_request as voila_wait
+
+        voila_wait()
+        return from_environ(os.environ)
+    if not isinstance(message, dict):
+        return Request()
+    return from_environ({str(k): str(v) for k, v in message.items()})
+
+
+def run_on_kernel_loop(callback: Callable[[], None]) -> None:
+    """Run ``callback`` on the kernel's main thread (widget state is not thread-safe), or now if no kernel."""
+    try:
+        from IPython import get_ipython
+
+        loop = getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
+    except Exception:
+        loop = None
+    if loop is not None:
+        loop.add_callback(callback)
+    else:
+        callback()
+
+
+def on_request(
+    deliver: Callable[[Request], None],
+    *,
+    while_waiting: Callable[[], None] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> threading.Thread | None:
+    """Hand ``deliver`` the visitor's request: now, or (preheated kernel) once it arrives.
+
+    :param deliver: called once with the :class:`Request`; in a preheated kernel on the
+        kernel's event loop, after the notebook has finished running.  Outside Voilà it is
+        called with an empty request.
+    :param while_waiting: run first in the waiting thread of a preheated kernel, where
+        nobody is waiting yet: the place to load what the first click needs.
+    :returns: the waiting thread (tests join it), or None when ``deliver`` already ran.
+    """
+    env = os.environ if environ is None else environ
+    if not preheated(env):
+        deliver(from_environ(env))
+        return None
+
+    def wait() -> None:
+        if while_waiting is not None:
+            try:
+                while_waiting()
+            except Exception:  # a failed prefetch only makes the first click slower
+                log.exception("preparing for the visitor failed")
+        try:
+            request = wait_for_request()
+        except Exception:
+            log.exception("could not read the request from Voilà")
+            return
+        run_on_kernel_loop(lambda: deliver(request))
+
+    thread = threading.Thread(target=wait, name="idpckit-wait-for-request", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,245 @@
+"""idpckit.serve.request and the facades in idpckit.apps: the page's query string reaches the app.
+
+The apps themselves only offer ``apply_query(params)``; these tests prove the door hands
+them the request in each way Voilà passes it: in the environment of a kernel started for
+the visitor, or (preheated kernel) on Voilà's own ``voila/query`` websocket handler,
+served here on a free port with its real protocol, after the page was pre-rendered.
+The browser tests (tests/browser/test_room_dashboard.py, test_self_assessment.py) prove
+the same through a real ``idpckit serve``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from idpckit import apps
+from idpckit.serve import request
+from idpckit.store import Store
+from idpckit.widgets.room_dashboard import RoomDashboard
+from idpckit.widgets.self_assessment import SelfAssessmentApp
+
+VOILA_VARIABLES = (
+    "QUERY_STRING",
+    "VOILA_PREHEAT",
+    "VOILA_REQUEST_URL",
+    "SCRIPT_NAME",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "VOILA_APP_PORT",
+    "VOILA_SERVER_URL",
+    "VOILA_KERNEL_ID",
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """The store the apps open by themselves (``IDPCKIT_STORE``, as ``idpckit serve`` sets it), outside Voilà."""
+    path = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("IDPCKIT_STORE", str(path))
+    for name in VOILA_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return Store(path)
+
+
+def saved_review(store: Store) -> str:
+    """The code of a draft saved by a trainee who filled in the set-up."""
+    app = SelfAssessmentApp(store=store, today=dt.date(2025, 9, 15))
+    app.welcome.start.click()
+    app.setup.country.value = "Colombia"
+    app.setup.organisations.value = "Elementa"
+    assert app.code is not None
+    return app.code
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def test_parse_query_keeps_the_first_value_of_each_name() -> None:
+    assert request.parse_query("?code=K7QD-M2XP&room=R1&x=1&code=OTHER") == {
+        "code": "K7QD-M2XP",
+        "room": "R1",
+        "x": "1",
+    }
+    assert request.parse_query("") == {} and request.parse_query(None) == {} and request.parse_query("code=") == {}
+    assert request.parse_query("room=%20lisbon%20") == {"room": "lisbon"}
+
+
+def test_a_hostile_query_string_costs_a_bounded_parse_and_yields_nothing_dangerous() -> None:
+    assert request.parse_query("&".join(f"k{i}=v" for i in range(10_000))) == {}  # too many names: all ignored
+    assert request.parse_query("code=" + "A" * 1_000_000) == {}  # far too long: cut, and the cut value dropped
+    assert request.parse_query("code=" + "A" * (request.MAX_VALUE_CHARS + 1)) == {}
+    assert request.parse_query("code=K7QD%0D%0ASet-Cookie:x&room=%00") == {}  # control characters
+    assert request.parse_query("room=%3Cscript%3E") == {"room": "<script>"}  # the app refuses it (its own test)
+
+
+def test_page_url_from_either_set_of_variables() -> None:
+    full = {"VOILA_REQUEST_URL": "http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code=OLD"}
+    assert request.page_url(full) == "http://127.0.0.1:8866/voila/render/self-assessment.ipynb"
+    cgi = {"SCRIPT_NAME": "/voila/render/self-assessment.ipynb", "SERVER_NAME": "workshop.local", "SERVER_PORT": "8866"}
+    assert request.page_url(cgi) == "http://workshop.local:8866/voila/render/self-assessment.ipynb"
+    assert request.page_url({}) is None
+
+
+# --------------------------------------------------------------------------- a kernel started for the visitor
+
+
+def test_outside_voila_the_apps_get_no_parameters(store: Store) -> None:
+    apps.self_assessment()
+    app = apps.built[-1]
+    assert app.position == "welcome" and app.page_url is None
+    apps.room_dashboard()
+    assert apps.built[-1].room.value == "" and apps.built[-1].errors.message == ""
+
+
+def test_a_fresh_kernel_reads_the_query_string_from_its_environment(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = saved_review(store)
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", f"code={code}&room=lisbon-2025")
+    monkeypatch.setenv("VOILA_REQUEST_URL", f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={code}")
+    widget = apps.self_assessment()
+    app = apps.built[-1]
+    assert widget is app.widget
+    assert app.code == code and app.position != "welcome"  # resumed at once
+    assert f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={code}" in app.save_status.value
+
+    monkeypatch.setenv("QUERY_STRING", "room=LISBON-2025")
+    apps.room_dashboard()
+    dashboard = apps.built[-1]
+    assert isinstance(dashboard, RoomDashboard) and dashboard.room.value == "LISBON-2025"
+    assert "No review has been submitted to room 'LISBON-2025' yet" in dashboard.errors.message
+
+
+def test_a_parameter_the_app_cannot_use_gets_a_message_not_a_traceback(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUERY_STRING", "room=" + "%3Cb%3E" * 10)
+    apps.room_dashboard()
+    assert apps.built[-1].errors.message == "A room code has up to 32 letters, digits and dashes."
+    monkeypatch.setenv("QUERY_STRING", "code=AAAA-BBBB-CCCC-DDDD")
+    apps.self_assessment()
+    app = apps.built[-1]
+    assert app.position == "welcome" and "No review is saved under the code" in app.welcome.message.message
+
+
+# --------------------------------------------------------------------------- a preheated kernel
+
+
+@pytest.fixture
+def voila_request_socket() -> Iterator[tuple[int, Callable[[str, dict[str, str]], None]]]:
+    """Voilà's own request-info websocket handler, served on a free port in a thread (its real protocol)."""
+    import tornado.httpserver
+    import tornado.testing
+    import tornado.web
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    sock, port = tornado.testing.bind_unused_port()
+    started = threading.Event()
+    state: dict[str, Any] = {}
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        server = tornado.httpserver.HTTPServer(
+            tornado.web.Application([(r"/voila/query/(.*)", RequestInfoSocketHandler)])
+        )
+        server.add_sockets([sock])
+        state["loop"] = loop
+        started.set()
+        loop.run_forever()
+        server.stop()
+        loop.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait(10)
+
+    def visitor_arrives(kernel_id: str, payload: dict[str, str]) -> None:
+        """What Voilà's page handler does when someone opens the page (VoilaHandler.get_generator)."""
+        msg = {"kernel_id": kernel_id, "payload": payload}
+        state["loop"].call_soon_threadsafe(RequestInfoSocketHandler.send_updates, msg)
+
+    yield port, visitor_arrives
+    state["loop"].call_soon_threadsafe(state["loop"].stop)
+    thread.join(10)
+
+
+def preheated_kernel(monkeypatch: pytest.MonkeyPatch, port: int, kernel_id: str) -> None:
+    """The variables Voilà sets for a kernel it starts for its pool."""
+    import voila.utils
+
+    def fallback_used() -> None:
+        raise AssertionError("the light path must work without voila.utils (48 MB per kernel)")
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", fallback_used)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("VOILA_SERVER_URL", "/")
+    monkeypatch.setenv("VOILA_KERNEL_ID", kernel_id)
+
+
+def the_waiting_thread_ends() -> None:
+    waiter = next(t for t in threading.enumerate() if t.name == "idpckit-wait-for-request")
+    waiter.join(20)
+    assert not waiter.is_alive()
+
+
+def test_a_preheated_self_assessment_resumes_the_code_the_visitor_brings(
+    store: Store, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
+) -> None:
+    port, visitor_arrives = voila_request_socket
+    code = saved_review(store)
+    preheated_kernel(monkeypatch, port, "kernel-self-assessment")
+    apps.self_assessment()
+    app = apps.built[-1]
+    assert app.position == "welcome"  # pre-rendered before anyone asked
+    visitor_arrives(
+        "kernel-self-assessment",
+        {
+            "QUERY_STRING": f"code={code}",
+            "SCRIPT_NAME": "/voila/render/self-assessment.ipynb",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8866",
+        },
+    )
+    the_waiting_thread_ends()
+    assert app.code == code and app.position != "welcome"
+    assert f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={code}" in app.save_status.value
+
+
+def test_a_preheated_room_dashboard_opens_the_room_the_visitor_asks_for(
+    store: Store, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
+) -> None:
+    port, visitor_arrives = voila_request_socket
+    preheated_kernel(monkeypatch, port, "kernel-dashboard")
+    apps.room_dashboard()
+    dashboard = apps.built[-1]
+    assert dashboard.room.value == ""
+    visitor_arrives("kernel-dashboard", {"QUERY_STRING": "room=VIENNA-2025"})
+    the_waiting_thread_ends()
+    assert dashboard.room.value == "VIENNA-2025"
+    assert "No review has been submitted to room 'VIENNA-2025' yet" in dashboard.errors.message
+
+
+def test_the_facade_keeps_the_first_screen_light() -> None:
+    """Reading the request must not bring Voilà's server, pandas or SQLAlchemy into the kernel."""
+    code = (
+        "import sys\n"
+        "from idpckit import apps\n"
+        "apps.self_assessment()\n"
+        "print([m for m in ('voila.app', 'voila.utils', 'pandas', 'matplotlib', 'sqlalchemy') if m in sys.modules])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in VOILA_VARIABLES}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
