@@ -6,9 +6,10 @@ needs to know where its members agree and where they do not.  For each
 commitment this module gives the consensus (the median score), the spread
 (lowest and highest score) and a flag where assessors disagree.
 
-Disagreement rule: the scores are at least 2 points apart on the common 1-5
-score, or, when any member graded with a traffic light, the members' lights
-differ (a five-point grade counts as its light: 1-2 red, 3 orange, 4-5 green).
+Disagreement rule (:func:`disagrees`, the kit's one rule: coalition views, room
+results and the room dashboard all use it): the scores are at least
+:data:`DISAGREE_POINTS` (2) points apart on the common 1-5 score, or, when any
+member graded with a traffic light, the members' lights differ (a five-point grade counts as its light: 1-2 red, 3 orange, 4-5 green).
 On the traffic-light scale alone the two rules coincide, since red, orange and
 green score 1, 3 and 5.  The median of an even number of scores can fall
 between two points (e.g. 3.5); it is shown as a number with the light it is
@@ -31,6 +32,23 @@ from .compare import order_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from .data import Content
+
+
+#: Scores this many points apart (or more) on the common 1-5 score disagree.
+DISAGREE_POINTS = 2
+
+
+def disagrees(scores: Sequence[int], light_used: bool) -> bool:
+    """Whether these scores (1-5, one per review that graded it) disagree: the kit's one rule.
+
+    ``light_used``: some review graded on the traffic-light scale, so a difference
+    of light counts too (its members could not say "2 or 4", only "red or green").
+    """
+    if not scores:
+        return False
+    if max(scores) - min(scores) >= DISAGREE_POINTS:
+        return True
+    return light_used and len({scales.to_light(s) for s in scores}) > 1
 
 
 @dataclass(frozen=True)
@@ -134,8 +152,7 @@ def merge(assessments: Sequence[Assessment], content: Content | None = None) -> 
         given = [s for s in scores if s is not None]
         if given:
             low, high = min(given), max(given)
-            lights = {scales.to_light(s) for s in given}
-            disagree = high - low >= 2 or (light_used and len(lights) > 1)
+            disagree = disagrees(given, light_used)
             median: float | None = float(statistics.median(given))
         else:
             low = high = None

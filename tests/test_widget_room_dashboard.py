@@ -65,7 +65,10 @@ def test_room_results_at_a_glance(store: Store) -> None:
     assert list(rows) == ["alternatives", "harm-reduction", "data"]  # Table 1 order, only tracked commitments
     assert rows["alternatives"].lights == {"red": 2, "orange": 0, "green": 0}
     assert rows["harm-reduction"].lights == {"red": 0, "orange": 1, "green": 1}
-    assert rows["harm-reduction"].median == 3.5 and rows["harm-reduction"].disagree is False  # 4 vs orange (3)
+    # 4 is a green light and the other review said orange: with lights in the room, that disagrees
+    # (the coalition rule, coalition.disagrees); red and a five-point 1 do not.
+    assert rows["harm-reduction"].median == 3.5 and rows["harm-reduction"].disagree is True
+    assert rows["alternatives"].disagree is False
     assert rows["data"].not_assessed == 1 and rows["data"].median is None
     # The table says it in words and symbols, not only colour.
     assert "✖ Red" in ui.table.value and "Close" in ui.table.value
@@ -79,6 +82,16 @@ def test_disagreement_is_flagged(store: Store) -> None:
     (row,) = ui.rows
     assert row.disagree and row.spread == 4
     assert "⚠ Disagree</strong> (spread 4 points)" in ui.table.value
+
+
+@pytest.mark.parametrize(("grades", "disagree"), [((1, 3), True), ((2, 3), False), ((3, 5), True), ((4, 5), False)])
+def test_two_points_apart_is_where_the_room_disagrees(store: Store, grades: tuple[int, int], disagree: bool) -> None:
+    for grade in grades:
+        _review(store, {"treatment": grade})
+    ui = RoomDashboard(store=store, query_string="room=ROOM-1")
+    (row,) = ui.rows
+    assert row.spread == grades[1] - grades[0] and row.disagree is disagree
+    assert ("⚠ Disagree</strong> (spread 2 points)" in ui.table.value) is disagree
 
 
 def test_csv_download_has_every_grade_and_neutralises_formulas(store: Store) -> None:

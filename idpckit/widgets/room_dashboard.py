@@ -25,16 +25,13 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from .. import scales
+from ..coalition import DISAGREE_POINTS, disagrees
 from ..data import Content, load
 from ..text import neutralise_formula
 from ._base import ErrorBox, download_link, esc, full_width, style_widget
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store, Stored
-
-#: A spread of this many points on the common 1-5 score counts as disagreement (as in coalition views).
-DISAGREE_POINTS = 2
-
 
 @dataclass(frozen=True)
 class RoomRow:
@@ -47,19 +44,17 @@ class RoomRow:
     not_assessed: int
     median: float | None
     spread: int | None
+    disagree: bool  # coalition.disagrees: the kit's one rule
 
     @property
     def graded(self) -> int:
         return sum(self.lights.values())
 
-    @property
-    def disagree(self) -> bool:
-        return self.spread is not None and self.spread >= DISAGREE_POINTS
-
 
 def summarise(reviews: list[Stored], content: Content) -> list[RoomRow]:
     """One :class:`RoomRow` per Table 1 commitment tracked by at least one review, in Table 1 order."""
     rows = []
+    light_used = any(r.assessment.scale == "traffic-light" for r in reviews)
     for c in content.commitments:
         scores, not_assessed, tracked = [], 0, False
         for review in reviews:
@@ -85,6 +80,7 @@ def summarise(reviews: list[Stored], content: Content) -> list[RoomRow]:
                 not_assessed=not_assessed,
                 median=statistics.median(scores) if scores else None,
                 spread=(max(scores) - min(scores)) if scores else None,
+                disagree=disagrees(scores, light_used),
             )
         )
     return rows
@@ -156,8 +152,8 @@ class RoomDashboard:
         intro = w.HTML(
             '<div class="idpc-prose"><h2>Room results</h2><p>Enter the room code you gave the trainees. '
             "You will see how the room graded each commitment, counted as red, orange and green lights "
-            "(five-point grades 1–2 count as red, 3 as orange, 4–5 as green), and where reviews disagree by "
-            f"{DISAGREE_POINTS} points or more.</p><p class='idpc-small'>Reviews submitted to a room are visible to "
+            "(five-point grades 1–2 count as red, 3 as orange, 4–5 as green), and where reviews disagree: "
+            f"{DISAGREE_POINTS} points or more apart, or, when some graded with lights, a different light.</p><p class='idpc-small'>Reviews submitted to a room are visible to "
             "anyone who knows its code; drafts are counted but never shown.</p></div>"
         )
         self.widget = w.VBox(
