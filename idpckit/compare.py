@@ -130,7 +130,7 @@ def compare(old: Assessment, new: Assessment, content: Content | None = None) ->
     earlier review is "dropped".
     """
     basis: scales.Scale = "five-point" if old.scale == new.scale == "five-point" else "traffic-light"
-    changes = []
+    changes: list[Change] = []
     for cid in order_ids([e.commitment_id for e in old.entries] + [e.commitment_id for e in new.entries], content):
         old_grade, old_score = _score(old, cid)
         new_grade, new_score = _score(new, cid)
@@ -149,7 +149,38 @@ def compare(old: Assessment, new: Assessment, content: Content | None = None) ->
     return changes
 
 
-def summary(changes: list[Change]) -> dict[str, int]:
+@dataclass(frozen=True)
+class Comparison:
+    """Two reviews of one country lined up: what the views (report, chart, app) show.
+
+    Build it with :func:`between`, once; the views take it instead of the two
+    reviews, so that uploading last year's review compares the two only once.
+    """
+
+    old: Assessment
+    new: Assessment
+    changes: tuple[Change, ...]
+
+    @property
+    def basis(self) -> scales.Scale:
+        """The scale the grades were compared on (see the module docstring)."""
+        return "five-point" if self.old.scale == self.new.scale == "five-point" else "traffic-light"
+
+    def summary(self) -> dict[str, int]:
+        """How many commitments went each way (see :func:`summary`)."""
+        return summary(self.changes)
+
+
+def between(old: Assessment, new: Assessment, content: Content | None = None) -> Comparison:
+    """The year-on-year comparison of ``old`` and ``new``, checked (:func:`check_pair`) and computed once.
+
+    Raises ValueError for two different countries or a later review given first.
+    """
+    check_pair(old, new)
+    return Comparison(old, new, tuple(compare(old, new, content)))
+
+
+def summary(changes: Iterable[Change]) -> dict[str, int]:
     """How many commitments went each way, every direction present (zeros included)."""
     counts = dict.fromkeys(DIRECTIONS, 0)
     for c in changes:

@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 from . import scales
 from .assessment import Assessment
 from .coalition import Consensus, check_group, merge
-from .compare import Change, check_pair, compare, order_ids
+from .compare import Comparison, order_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -197,16 +197,16 @@ def scorecard(assessment: Assessment, content: Content | None = None, *, width: 
 # --------------------------------------------------------------------------- year on year
 
 
-def year_on_year(old: Assessment, new: Assessment, content: Content | None = None, *, width: float = WIDTH) -> Figure:
+def year_on_year(comparison: Comparison, content: Content | None = None, *, width: float = WIDTH) -> Figure:
     """Earlier grade (hollow circle) to later grade (filled, with its symbol), per commitment.
 
     Arrows and words say the direction (improved solid, worsened dashed), so
-    the chart reads without its colours.  Raises ValueError for two different
-    countries or a later review given first.
+    the chart reads without its colours.  ``comparison`` comes from
+    :func:`idpckit.compare.between`, which refuses two different countries or a
+    later review given first.
     """
-    check_pair(old, new)
     content = _content(content)
-    changes: list[Change] = compare(old, new, content)
+    old, new, changes = comparison.old, comparison.new, comparison.changes
     ids = [c.commitment_id for c in changes]
     fig = _figure(max(1, len(ids)), width, extra=2.2)
     basis = (

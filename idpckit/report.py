@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, scales, style
 from .assessment import Assessment, Entry
 from .coalition import Consensus, check_group, labels, merge
-from .compare import DIRECTIONS, check_pair, compare, order_ids, summary
+from .compare import DIRECTIONS, Comparison, order_ids
 from .text import neutralise_formula, strip_control
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -242,18 +242,19 @@ def _legend() -> str:
     return LEGEND
 
 
-def compare_html(old: Assessment, new: Assessment, content: Content | None = None) -> str:
+def compare_html(comparison: Comparison, content: Content | None = None) -> str:
     """What improved and what worsened between two reviews of one country, as one HTML page.
 
-    Raises ValueError if the reviews are of different countries or the later one is given first.
+    ``comparison`` comes from :func:`idpckit.compare.between` (which refuses reviews of
+    different countries, or the later one given first); the page and its chart show
+    that result and do not compare again.
     """
     from .plots import year_on_year
 
-    check_pair(old, new)
     content = _content(content)
-    changes = compare(old, new, content)
+    old, new = comparison.old, comparison.new
     rows = []
-    for ch in changes:
+    for ch in comparison.changes:
         number, title, _ = _title(ch.commitment_id, content)
         entry = new.entry(ch.commitment_id)
         rows.append(
@@ -265,10 +266,7 @@ def compare_html(old: Assessment, new: Assessment, content: Content | None = Non
                 "recommendation": entry.recommendation.strip() if entry else "",
             }
         )
-    totals = [(key, n, *DIRECTIONS[key]) for key, n in summary(changes).items()]
-    basis = (
-        changes[0].basis if changes else ("five-point" if old.scale == new.scale == "five-point" else "traffic-light")
-    )
+    totals = [(key, n, *DIRECTIONS[key]) for key, n in comparison.summary().items()]
     return _render(
         "compare.html",
         old.fictional or new.fictional,
@@ -276,8 +274,8 @@ def compare_html(old: Assessment, new: Assessment, content: Content | None = Non
         new=new,
         changes=rows,
         totals=totals,
-        basis=basis,
-        chart_src=_svg_src(year_on_year(old, new, content)),
+        basis=comparison.basis,
+        chart_src=_svg_src(year_on_year(comparison, content)),
     )
 
 

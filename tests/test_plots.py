@@ -15,6 +15,7 @@ from PIL import Image
 
 from idpckit import plots, scales
 from idpckit.assessment import Assessment, Entry
+from idpckit.compare import between
 
 
 def review(grades: dict, *, year: int = 2024, scale: str = "five-point", fictional: bool = False, org: str = ""):
@@ -124,7 +125,7 @@ def test_fictional_reviews_say_so_on_the_chart() -> None:
 def test_charts_leave_no_pyplot_state_behind() -> None:
     before = _pylab_helpers.Gcf.get_num_fig_managers()
     old, new = review(FIVE, year=2023), review({"alternatives": 3}, year=2024)
-    for fig in (plots.scorecard(new), plots.year_on_year(old, new), plots.coalition([new, new])):
+    for fig in (plots.scorecard(new), plots.year_on_year(between(old, new)), plots.coalition([new, new])):
         plots.to_png(fig, dpi=40)
     assert _pylab_helpers.Gcf.get_num_fig_managers() == before
 
@@ -138,7 +139,7 @@ def test_empty_review_still_draws() -> None:
 def test_year_on_year_says_the_direction_in_words_and_arrows() -> None:
     old = review({"alternatives": 2, "stigma": 4, "gender": 3, "data": 2}, year=2023)
     new = review({"alternatives": 4, "stigma": 3, "gender": 3, "civil-society": 5}, year=2024)
-    fig = plots.year_on_year(old, new)
+    fig = plots.year_on_year(between(old, new))
     words = texts(fig)
     for expected in ("↑ Improved (+2)", "↓ Worsened (−1)", "= Unchanged", "+ Newly graded", "× No longer graded"):
         assert expected in words
@@ -149,9 +150,9 @@ def test_year_on_year_says_the_direction_in_words_and_arrows() -> None:
     render_strict(fig)
 
 
-def test_year_on_year_refuses_a_reversed_pair() -> None:
+def test_a_reversed_pair_is_refused_before_any_view() -> None:
     with pytest.raises(ValueError, match="older review first"):
-        plots.year_on_year(review({}, year=2024), review({}, year=2023))
+        between(review({}, year=2024), review({}, year=2023))
 
 
 def test_coalition_flags_disagreements_and_scales_to_many_reviews() -> None:

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from idpckit import data, report, scales, table1
 from idpckit.assessment import Assessment, Entry, Source
+from idpckit.compare import between
 
 SCRIPT = "<script>alert(1)</script>"
 SPANISH = "Niñas y niños: acción pública, educación y reducción de daños"
@@ -105,7 +106,7 @@ def test_every_field_a_user_types_is_escaped() -> None:
             )
         ],
     )
-    for html in (report.html_report(a), report.coalition_html([a, a]), report.compare_html(a, a)):
+    for html in (report.html_report(a), report.coalition_html([a, a]), report.compare_html(between(a, a))):
         tags = Tags(html)
         assert tags.named("script") == [] and all(attrs.get("src") != "x" for attrs in tags.named("img"))
         assert not any(k.startswith("on") for _, attrs in tags.tags for k in attrs)
@@ -277,7 +278,7 @@ def test_compare_html_lists_what_improved_and_worsened() -> None:
             Entry(commitment_id="stigma", grade=3, recommendation="Train nurses"),
         ]
     )
-    html = report.compare_html(old, new)
+    html = report.compare_html(between(old, new))
     text = squash(html)
     assert Tags(html).named("script") == []
     assert "&lt;script&gt;" in html
@@ -287,13 +288,13 @@ def test_compare_html_lists_what_improved_and_worsened() -> None:
     assert "Train nurses" in text
     assert Tags(html).named("img")[0]["src"].startswith("data:image/svg+xml;base64,")
     with pytest.raises(ValueError, match="different countries"):
-        report.compare_html(old, review(country="COL"))
+        report.compare_html(between(old, review(country="COL")))
 
 
 def test_compare_html_explains_when_scales_differ() -> None:
     old = review(year=2023, entries=[Entry(commitment_id="alternatives", grade=4)])
     new = review(scale="traffic-light", entries=[Entry(commitment_id="alternatives", grade="green")])
-    text = squash(report.compare_html(old, new))
+    text = squash(report.compare_html(between(old, new)))
     assert "compared as traffic lights" in text and "= Unchanged" in text
 
 

@@ -577,6 +577,20 @@ def test_upload_of_an_earlier_review_shows_the_comparison(finished: SelfAssessme
     assert stored(store, finished) == before and finished.assessment == before
 
 
+def test_an_upload_compares_the_two_reviews_once(finished: SelfAssessmentApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table, the downloadable page and the chart show one comparison, not three."""
+    from idpckit import compare, plots, report
+
+    calls = []
+    real = compare.compare
+    for module in (compare, plots, report):  # wherever a view could call it from
+        if hasattr(module, "compare"):
+            monkeypatch.setattr(module, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    upload(finished, earlier_review().to_json().encode(), "review-COL-2024.json")
+    assert finished.summary.upload_message.kind == "ok" and "compare-COL-2024-2025.html" in finished.summary.files
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize(
     ("payload", "expected"),
     [

@@ -115,9 +115,9 @@ def compare_command(old: Path, new: Path, output: Path) -> None:
     earlier, later = read_or_fail(old), read_or_fail(new)
 
     def make() -> bytes:
-        from .. import report
+        from .. import compare, report
 
-        return report.compare_html(earlier, later).encode("utf-8")
+        return report.compare_html(compare.between(earlier, later)).encode("utf-8")
 
     write_or_fail(output, _build("comparison", make), "the year-on-year comparison")
 

@@ -33,6 +33,7 @@ from ._base import ErrorBox, download_link, esc, full_width, style_widget
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store, Stored
 
+
 @dataclass(frozen=True)
 class RoomRow:
     """How the room graded one commitment."""

@@ -360,10 +360,10 @@ class SummaryStep:
     def _show_comparison(self, old: Assessment, new: Assessment, name: str) -> None:
         from .. import compare, plots, report
 
-        changes = compare.compare(old, new, self.content)
-        counts = compare.summary(changes)
+        comparison = compare.between(old, new, self.content)  # once: the table, the page and the chart show it
+        counts = comparison.summary()
         rows = []
-        for c in changes:
+        for c in comparison.changes:
             arrow, words = compare.DIRECTIONS[c.direction]
             rows.append(
                 f"<tr><td>{esc(self._title(c.commitment_id))}</td>"
@@ -371,7 +371,7 @@ class SummaryStep:
                 f"<td>{esc(arrow)} {esc(words)}</td></tr>"
             )
         overview = ", ".join(f"{n} {compare.DIRECTIONS[d][1].lower()}" for d, n in counts.items() if n)
-        page = report.compare_html(old, new, self.content).encode()
+        page = report.compare_html(comparison, self.content).encode()
         link = download_link(
             page, f"compare-{new.country}-{old.year}-{new.year}.html", "text/html", "Download the comparison (HTML)"
         )
@@ -383,7 +383,7 @@ class SummaryStep:
             f"<div class='idpc-downloads'>{link}</div>"
         )
         try:
-            fig = plots.year_on_year(old, new, self.content)
+            fig = plots.year_on_year(comparison, self.content)
             self.comparison_chart.value = plots.to_png(fig, dpi=110)
             fig.clear()
             self.comparison_chart.layout.display = None
