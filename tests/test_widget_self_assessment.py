@@ -764,7 +764,7 @@ def test_summary_is_on_screen_before_the_chart_and_files_are_made(
     store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Making the PDF takes seconds: the trainee must see the summary (and 'Preparing') meanwhile."""
-    from idpckit.widgets import sa_summary
+    from idpckit.widgets.self_assessment import summary as sa_summary
 
     app = make_app(store, content)
     fill_setup(app)

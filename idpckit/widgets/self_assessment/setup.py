@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from .. import countries, scales
-from ..text import esc
-from ._base import DESCRIPTION_STYLE, ErrorBox, full_width, wrap_row
+from ... import countries, scales
+from ...text import esc
+from .._base import DESCRIPTION_STYLE, ErrorBox, full_width, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..assessment import Assessment
-    from ..data import Content
+    from ...assessment import Assessment
+    from ...data import Content
 
 ROOM_PATTERN = re.compile(r"^[A-Za-z0-9-]{0,32}$")
 MIN_YEAR, MAX_YEAR = 2019, 2100

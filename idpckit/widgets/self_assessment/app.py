@@ -43,17 +43,17 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..text import esc
-from ._base import ErrorBox, full_width, style_widget, wrap_row
-from .sa_welcome import WelcomeStep
+from ...text import esc
+from .._base import ErrorBox, full_width, style_widget, wrap_row
+from .welcome import WelcomeStep
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..assessment import Assessment
-    from ..data import Content
-    from ..store import Store, Stored
-    from .sa_commitment import CommitmentStep
-    from .sa_setup import SetupStep
-    from .sa_summary import SummaryStep
+    from ...assessment import Assessment
+    from ...data import Content
+    from ...store import Store, Stored
+    from .commitment import CommitmentStep
+    from .setup import SetupStep
+    from .summary import SummaryStep
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ class SelfAssessmentApp:
     @property
     def content(self) -> Content:
         if self._content is None:
-            from ..data import load
+            from ...data import load
 
             self._content = load()
         return self._content
@@ -180,7 +180,7 @@ class SelfAssessmentApp:
     @property
     def store(self) -> Store:
         if self._store is None:
-            from ..store import Store
+            from ...store import Store
 
             self._store = Store()
         return self._store
@@ -197,9 +197,9 @@ class SelfAssessmentApp:
         and SQLAlchemy cost nothing that anyone sees, and "Start" answers at once.  Without
         preheating the same work would compete with the browser drawing the first screen.
         """
-        from .. import countries
-        from .. import store as _store  # noqa: F401 - SQLAlchemy, for the first save
-        from . import sa_commitment, sa_setup  # noqa: F401
+        from ... import countries
+        from ... import store as _store  # noqa: F401 - SQLAlchemy, for the first save
+        from . import commitment, setup  # noqa: F401
 
         _ = self.content
         countries.choices()
@@ -224,7 +224,7 @@ class SelfAssessmentApp:
 
     def _ensure_setup(self) -> SetupStep:
         if self.setup is None:
-            from .sa_setup import SetupStep
+            from .setup import SetupStep
 
             self.setup = SetupStep(
                 self.content, year=self.today().year, on_change=self._setup_changed, can_untrack=self._can_untrack
@@ -235,7 +235,7 @@ class SelfAssessmentApp:
 
     def resume(self, code: str) -> bool:
         """Open the review saved under ``code``; an unknown code gives a message and changes nothing."""
-        from ..store import UnknownCode
+        from ...store import UnknownCode
 
         code = (code or "").strip()
         if not code:
@@ -423,7 +423,7 @@ class SelfAssessmentApp:
     def step(self, commitment_id: str) -> CommitmentStep:
         """The step of one tracked commitment, built on first use from the saved entry."""
         if commitment_id not in self.steps:
-            from .sa_commitment import CommitmentStep
+            from .commitment import CommitmentStep
 
             assert self.assessment is not None
             ids = [e.commitment_id for e in self.assessment.entries]
@@ -442,7 +442,7 @@ class SelfAssessmentApp:
 
     def _ensure_summary(self, slow: bool = True) -> SummaryStep:
         if self.summary is None:
-            from .sa_summary import SummaryStep
+            from .summary import SummaryStep
 
             self.summary = SummaryStep(self.content, on_go=self.go, on_submit=self.submit)
         assert self.assessment is not None
@@ -465,7 +465,7 @@ class SelfAssessmentApp:
 
     def _setup_changed(self) -> None:
         """A set-up field changed: when the set-up is complete, update the review and save it."""
-        from ..assessment import Assessment, Entry
+        from ...assessment import Assessment, Entry
 
         setup = self._ensure_setup()
         if self.status == "submitted" or setup.problems():
@@ -475,7 +475,7 @@ class SelfAssessmentApp:
         kept = {e.commitment_id: e for e in old.entries} if old else {}
         converted = []
         if old is not None and old.scale != fields["scale"]:
-            from .. import scales
+            from ... import scales
 
             for cid, e in list(kept.items()):
                 if e.grade is not None:
@@ -504,7 +504,7 @@ class SelfAssessmentApp:
         """A commitment step changed: validate its values, put them in the review, save."""
         from pydantic import ValidationError
 
-        from ..assessment import Entry
+        from ...assessment import Entry
 
         if self.assessment is None or self.status == "submitted":
             return
@@ -526,7 +526,7 @@ class SelfAssessmentApp:
 
     def _save(self) -> bool:
         """Save the review now; the first save creates the resume code."""
-        from ..store import AlreadySubmitted
+        from ...store import AlreadySubmitted
 
         if self.assessment is None:
             return False
@@ -622,7 +622,7 @@ class SelfAssessmentApp:
 
 def _entry_problem(exc: Any) -> str:
     """A pydantic error about an entry, in words."""
-    from ..assessment import MAX_SOURCES, MAX_TEXT
+    from ...assessment import MAX_SOURCES, MAX_TEXT
 
     names = {"evidence": "The evidence", "recommendation": "The recommendation", "sources": "The list of sources"}
     for err in exc.errors():

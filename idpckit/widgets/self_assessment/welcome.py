@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ._base import DESCRIPTION_STYLE, ErrorBox, full_width, wrap_row
+from .._base import DESCRIPTION_STYLE, ErrorBox, full_width, wrap_row
 
 WELCOME = """
 <div class="idpc-prose">

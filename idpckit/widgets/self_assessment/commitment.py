@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from .. import scales
-from ..assessment import SOURCE_KINDS
-from ..schema import TABLE1_DOCUMENTS
-from ..table1 import render
-from ..text import esc
-from ._base import ErrorBox, GradePicker, full_width, grade_label, wrap_row
+from ... import scales
+from ...assessment import SOURCE_KINDS
+from ...schema import TABLE1_DOCUMENTS
+from ...table1 import render
+from ...text import esc
+from .._base import ErrorBox, GradePicker, full_width, grade_label, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..assessment import Entry
-    from ..data import Content
-    from ..schema import Commitment, Rubric
+    from ...assessment import Entry
+    from ...data import Content
+    from ...schema import Commitment, Rubric
 
 CONFIDENCE_OPTIONS = [("Not said", ""), ("Low", "low"), ("Medium", "medium"), ("High", "high")]
 CONFIDENCE_TIPS = [

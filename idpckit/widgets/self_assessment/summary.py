@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from .. import countries
-from ..text import esc
-from ._base import ErrorBox, download_link, full_width, grade_badge, wrap_row
+from ... import countries
+from ...text import esc
+from .._base import ErrorBox, download_link, full_width, grade_badge, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..assessment import Assessment
-    from ..data import Content
+    from ...assessment import Assessment
+    from ...data import Content
 
 EXCERPT = 160
 
@@ -54,7 +54,7 @@ def downloads(assessment: Assessment, content: Content) -> tuple[list[tuple[byte
     Each format is made separately, so a problem with one (say, the PDF) still
     leaves the others to download.
     """
-    from .. import assessment_io, report
+    from ... import assessment_io, report
 
     stem = file_stem(assessment)
     makers: list[tuple[str, str, str, Callable[[], bytes]]] = [
@@ -287,7 +287,7 @@ class SummaryStep:
         )
 
     def _show_scorecard(self, assessment: Assessment) -> None:
-        from .. import plots
+        from ... import plots
 
         try:
             fig = plots.scorecard(assessment, self.content)
@@ -319,7 +319,7 @@ class SummaryStep:
 
     def compare_with(self, payload: bytes, name: str, *, size: int | None = None) -> bool:
         """Compare the current review with an uploaded one; a bad file gives a message and changes nothing."""
-        from .. import assessment_io
+        from ... import assessment_io
 
         current = self.assessment
         if current is None:
@@ -358,7 +358,7 @@ class SummaryStep:
         return True
 
     def _show_comparison(self, old: Assessment, new: Assessment, name: str) -> None:
-        from .. import compare, plots, report
+        from ... import compare, plots, report
 
         comparison = compare.between(old, new, self.content)  # once: the table, the page and the chart show it
         counts = comparison.summary()
