@@ -487,26 +487,33 @@ def test_grade_checks_quote_the_rubric(data_copy, content):
     assert "Possession remains an offence" in next(o for o in edited.options if o.text.startswith("3 ")).why
 
 
-def test_a_judgement_check_can_accept_a_neighbouring_grade(data_copy, content):
-    edit(
-        data_copy / "exercises" / "06-checks.yaml",
-        "    commitment: harm-reduction\n    grade: 4\n",
-        "    commitment: harm-reduction\n    grade: 4\n    accept_neighbours: true\n"
-        "    why_preferred: coverage is above the low range but not yet high everywhere.\n",
-    )
-    spec = exercises.get("06-checks", "grade-harm-reduction", data.load(data_copy))
+def test_a_judgement_check_accepts_a_neighbouring_grade_and_says_why_the_reference_is_preferred(data_copy, content):
+    spec = exercises.get("06-checks", "grade-harm-reduction", content)
     by_grade = {o.value: o.text for o in spec.options}
     for near in ("3", "5"):
         fb = exercises.grade(spec, by_grade[near])
         assert fb.correct and fb.accepted, near
-        assert f"the reference answer is “{by_grade['4']}”" in fb.message
-        assert "4 fits better: coverage is above the low range" in fb.message
-    assert not exercises.grade(spec, by_grade["2"]).correct
-    assert not exercises.grade(spec, by_grade["1"]).correct
+        assert f"“{by_grade[near]}” is accepted, but the reference answer is “{by_grade['4']}”" in fb.message
+        assert f"4 fits better than {near}: coverage, naloxone and national funding" in fb.message
+    for far in ("1", "2"):
+        assert not exercises.grade(spec, by_grade[far]).correct
     assert "≈ Accepted" in "\n".join(solutions.spec_markdown(spec))
-    # without the option the shipped check stays strict
-    strict = exercises.get("06-checks", "grade-harm-reduction", content)
-    assert not exercises.grade(strict, next(o.text for o in strict.options if o.value == "3")).correct
+    # the option is the file's: without it the same check takes only the reference grade
+    edit(data_copy / "exercises" / "06-checks.yaml", "    grade: 4\n    accept_neighbours: true\n", "    grade: 4\n")
+    strict = exercises.get("06-checks", "grade-harm-reduction", data.load(data_copy))
+    assert not any(o.accepted for o in strict.options)
+    assert not exercises.grade(strict, by_grade["3"]).correct
+
+
+def test_without_why_preferred_the_rubric_explains_the_reference_grade(data_copy, content):
+    (data_copy / "exercises" / "06-extra.yaml").write_text(
+        "- id: near\n  kind: choice\n  title: t\n  prompt: p\n  computed:\n    rule: grade_for_situation\n"
+        "    commitment: alternatives\n    grade: 3\n    situation: s\n    accept_neighbours: true\n",
+        encoding="utf-8",
+    )
+    spec = exercises.get("06-extra", "near", data.load(data_copy))
+    two = next(o for o in spec.options if o.value == "2")
+    assert two.accepted and content.rubric_for("alternatives").level(3) in two.why
 
 
 @pytest.mark.parametrize("grade", [1, 2, 3, 4, 5])

@@ -110,8 +110,26 @@ def test_reflection_widget_offers_a_download_and_stores_nothing(specs, tmp_path,
     doc = r.document(r.text.value).decode()
     assert "What matters most" in doc and "2026-03-01" in doc and "fund harm reduction" in doc
     assert list(tmp_path.iterdir()) == []  # nothing written on the server
-    r.retry.click()
-    assert r.download.value == "" and r.text.value.startswith("Our government")
+    # the box never locks for good: go on writing, and the stale download goes until "Done" again
+    assert not r.text.disabled and not r.submit.disabled
+    r.text.value += " And fund naloxone."
+    assert r.download.value == "" and r.result is None and r.text.value.startswith("Our government")
+    r.submit.click()
+    assert "naloxone" in decode(r.download.value)
+
+
+def decode(link_html: str) -> str:
+    import base64
+    import re
+
+    return base64.b64decode(re.search(r"base64,([^\"]+)\"", link_html).group(1)).decode("utf-8")
+
+
+def test_sort_drop_downs_say_what_to_choose(content):
+    venues = SortIntoBins(exercises.get("05-checks", "venues-by-city", content))
+    assert venues.dropdowns[0].description == "Where for statement 1"
+    groups = SortIntoBins(exercises.get("02-four-asks", "wins-and-challenges", content))
+    assert groups.dropdowns[1].description == "Group for statement 2"
 
 
 def test_callback_errors_become_a_message(specs):

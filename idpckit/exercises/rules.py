@@ -406,7 +406,7 @@ class VenuesByCity(Rule):
         place = {a.id: "National" if a.id in self.at_home else a.city for a in avenues}
         bins = [c for c in ("Vienna", "Geneva", "New York", "National") if c in place.values()]
         items = [SortItem(text=a.venue, bin=place[a.id], why=_first(a.why, names)) for a in avenues]
-        return SortSpec(**_common(entry, kind="sort", bins=bins, items=items))
+        return SortSpec(**_common(entry, kind="sort", bins=bins, items=items, bin_label="Where"))
 
 
 def _first(text: str, names: list[str]) -> str:
@@ -451,9 +451,7 @@ class GradeForSituation(Rule):
                 )
             near = self.accept_neighbours and abs(grade - self.grade) == 1
             if near:
-                why = _(
-                    "{grade} is next to the reference grade, {ref}, so it is accepted. {ref} fits better: {why}"
-                ).format(grade=grade, ref=self.grade, why=preferred)
+                why = _("{ref} fits better than {grade}: {why}").format(grade=grade, ref=self.grade, why=preferred)
             options.append(
                 Option(
                     text=f"{grade} {lvl.symbol} {lvl.label}",

@@ -116,6 +116,8 @@ class SortSpec(Base):
 
     kind: Literal["sort"]
     bins: list[Text] = Field(min_length=2)
+    #: What the trainee chooses for each statement, as its drop-down is labelled ("Group for statement 1").
+    bin_label: Text = "Group"
     items: list[SortItem] = Field(min_length=2)
 
     @model_validator(mode="after")

@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 import ipywidgets as w
 
 from .. import exercises
-from ..exercises.feedback import CLOSE, RIGHT, WRONG, Feedback, ItemFeedback
+from ..exercises.feedback import CLOSE, RIGHT, WRONG, Feedback, ItemFeedback, _, ngettext
 from ..exercises.grading import words
 from ..exercises.specs import ReflectionSpec
 from ..text import esc
@@ -284,7 +284,10 @@ class SortIntoBins(_PerItem):
         options = [(_CHOOSE, _UNSET)] + [(b, b) for b in self.spec.bins]
         for n, item in enumerate(self.spec.items, start=1):
             dd = w.Dropdown(
-                options=options, value=_UNSET, description=f"Statement {n} is a", style={"description_width": "initial"}
+                options=options,
+                value=_UNSET,
+                description=f"{self.spec.bin_label} for statement {n}",  # not "Statement 1 is a Vienna"
+                style={"description_width": "initial"},
             )
             row, mark = self._row(f"<p><b>{n}.</b> {esc(item.text)}</p>", dd)
             self.dropdowns.append(dd)
@@ -377,11 +380,17 @@ class FreeTextReflection(Check):
     def _count_html(self, text: str) -> str:
         n = words(text)
         need = self.spec.min_words
-        more = f" (at least {need} suggested)" if need and n < need else ""
-        return f"<p>{n} word{'s' if n != 1 else ''}{more}</p>"
+        count = ngettext("{n} word", "{n} words", n).format(n=n)
+        if need and n < need:
+            count = _("{count} (at least {need} suggested)").format(count=count, need=need)
+        return f"<p>{esc(count)}</p>"
 
     def _on_type(self, change: Mapping[str, Any]) -> None:
         self.count.value = self._count_html(change["new"] or "")
+        if self.download.value:  # the prepared file no longer matches the text: offer it again after "Done"
+            self.download.value = ""
+            self.result = None
+            self.feedback.value = _note("")
 
     def answer(self) -> str:
         return self.text.value
@@ -401,6 +410,9 @@ class FreeTextReflection(Check):
                 self.document(self.text.value), self.filename, "text/plain;charset=utf-8", f"Download {self.filename}"
             )
             self.download.value = f"<p>⬇ {link}</p>"
+            # A reflection is never finished for good: the box stays open to go on writing.
+            self._lock(False)
+            self.submit.disabled = False
 
     def _lock(self, locked: bool) -> None:
         self.text.disabled = locked
