@@ -20,7 +20,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from . import scales
 from .text import strip_control
@@ -81,6 +90,29 @@ class Entry(Model):
     sources: list[Source] = Field(default_factory=list, max_length=MAX_SOURCES)
     recommendation: LongText = ""
     confidence: Confidence | None = None
+    #: Why a tracked commitment has no grade, when it is not simply "not yet assessed":
+    #: "no evidence found" (the assessor looked and found none; a finding in itself, never
+    #: a low grade) or "not applicable" (the commitment does not apply to this country,
+    #: e.g. no illicit cultivation for root-causes).  See data/grading.yaml.
+    status: Literal["", "no evidence found", "not applicable"] = ""
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_status(self, handler: Any) -> Any:
+        # Files written before the status existed stay byte-for-byte the same, and readers
+        # that do not know it yet never see it unless it says something.
+        out = handler(self)
+        if isinstance(out, dict) and not out.get("status"):
+            out.pop("status", None)
+        return out
+
+    @model_validator(mode="after")
+    def _status_is_not_a_grade(self) -> Entry:
+        if self.status and self.grade is not None:
+            raise ValueError(
+                f"commitment '{self.commitment_id}' is marked '{self.status}' and also graded {self.grade!r}; "
+                "a commitment with no evidence, or one that does not apply, has no grade"
+            )
+        return self
 
     @field_validator("grade", mode="before")
     @classmethod

@@ -42,10 +42,13 @@ from .schema import (
     Commitment,
     CountryAlias,
     Document,
+    DossierItem,
     Goal,
+    GradingRule,
     Reference,
     Rubric,
     TimelineEvent,
+    Vignette,
     WorkplanYear,
 )
 
@@ -67,6 +70,9 @@ FILES: dict[str, type[BaseModel]] = {
     "asks.yaml": Ask,
     "avenues.yaml": Avenue,
     "rubric.yaml": Rubric,
+    "grading.yaml": GradingRule,
+    "calibration.yaml": Vignette,
+    "dossier.yaml": DossierItem,
     "country_aliases.csv": CountryAlias,
 }
 
@@ -144,6 +150,9 @@ class Content:
     asks: list[Ask]
     avenues: list[Avenue]
     rubric: list[Rubric]
+    grading: list[GradingRule]
+    calibration: list[Vignette]
+    dossier: list[DossierItem]
     country_aliases: list[CountryAlias]
 
     def document(self, doc_id: str) -> Document:
@@ -234,6 +243,33 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
     unique("asks.yaml", "number", [a.number for a in c["asks.yaml"]])
     unique("avenues.yaml", "id", [a.id for a in c["avenues.yaml"]])
     unique("rubric.yaml", "commitment_id", [r.commitment_id for r in c["rubric.yaml"]])
+    unique("grading.yaml", "id", [g.id for g in c["grading.yaml"]])
+    unique("calibration.yaml", "id", [v.id for v in c["calibration.yaml"]])
+    unique("dossier.yaml", "commitment_id", [d.commitment_id for d in c["dossier.yaml"]])
+    # Items are named by id, not position: an item that failed on its own is not in the parsed list.
+    for v in c["calibration.yaml"]:
+        if v.commitment_id not in raw_ids["commitments.csv"]:
+            report.add(
+                "calibration.yaml",
+                f"item (id '{v.id}')",
+                "commitment_id",
+                f"'{v.commitment_id}' is not an id in commitments.csv",
+            )
+        for rule in v.rules:
+            if rule not in raw_ids["grading.yaml"]:
+                report.add("calibration.yaml", f"item (id '{v.id}')", "rules", f"'{rule}' is not an id in grading.yaml")
+    for d in c["dossier.yaml"]:
+        if d.commitment_id not in raw_ids["commitments.csv"]:
+            report.add(
+                "dossier.yaml",
+                f"item for '{d.commitment_id}'",
+                "commitment_id",
+                f"'{d.commitment_id}' is not an id in commitments.csv",
+            )
+    if c["grading.yaml"] or raw_ids.get("grading.yaml"):
+        for needed in ("period", "law-and-practice", "combining", "not-applicable", "no-evidence"):
+            if needed not in raw_ids["grading.yaml"]:
+                report.add("grading.yaml", "", "id", f"the rule '{needed}' is missing; every review depends on it")
     unique(
         "references.csv",
         "commitment_id+document+section+unit+ref",
@@ -363,6 +399,9 @@ def load(root: str | os.PathLike[str] | None = None) -> Content:
             asks=sorted(parsed["asks.yaml"], key=lambda a: a.number),
             avenues=parsed["avenues.yaml"],
             rubric=parsed["rubric.yaml"],
+            grading=parsed["grading.yaml"],
+            calibration=parsed["calibration.yaml"],
+            dossier=parsed["dossier.yaml"],
             country_aliases=parsed["country_aliases.csv"],
         )
         _cache.clear()

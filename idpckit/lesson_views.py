@@ -231,7 +231,10 @@ def rubric(commitment_id: str, content: data.Content | None = None) -> Html:
     indicators = "".join(
         f"<li><b>{esc(i.indicator)}</b><br><small>Where: {esc(i.where)}</small></li>" for i in r.indicators
     )
-    sources = "".join(f"<li>{_link(s.url, s.name)}</li>" for s in r.sources)
+    sources = "".join(
+        f"<li>{_link(s.url, s.name)}" + (f" <small>(covers: {esc(s.covers)})</small>" if s.covers else "") + "</li>"
+        for s in r.sources
+    )
     levels = html_table(
         ["Grade", "What it looks like"],
         [

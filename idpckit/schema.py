@@ -257,8 +257,55 @@ class Indicator(Record):
 
 
 class Source(Record):
+    """A source a rubric points to; ``covers`` says what it does not cover, so assessors do not over-read it."""
+
     name: Text
     url: Url = ""
+    covers: OptionalText = ""
+
+
+class GradingRule(Record):
+    """One decision rule that applies to every commitment (``data/grading.yaml``).
+
+    Stated once, so that two NGOs grading the same country settle the same
+    questions (period, law versus practice, several criteria, not applicable,
+    no evidence found) the same way, whichever commitment they grade.
+    """
+
+    id: Slug
+    title: Text
+    rule: Text
+
+
+class Vignette(Record):
+    """A short fictional situation with the grade the rubric points to (``data/calibration.yaml``).
+
+    Calibration needs a shared answer key: each reason names the rubric
+    description or the decision rule (``rules``, ids in ``grading.yaml``) that
+    decides the grade, so a trainee who chose differently sees *which* rule they
+    read differently.
+    """
+
+    id: Slug
+    commitment_id: Slug
+    title: Text
+    evidence: Text
+    grade: int = Field(ge=1, le=5)
+    reasons: list[Text] = []  # the shipped vignettes all give two or more (tests/test_facts.py)
+    rules: list[Slug] = []
+
+
+class DossierItem(Record):
+    """What a fictional coalition found on one commitment in Veridia (``data/dossier.yaml``), with no grade.
+
+    ``extra="forbid"`` is the point: a dossier that trainees grade must not
+    carry the answer.
+    """
+
+    commitment_id: Slug
+    period: Text
+    evidence: list[Text] = Field(min_length=1)
+    sources: list[Text] = Field(min_length=1)
 
 
 class Rubric(Record):

@@ -7,6 +7,7 @@ in the data or the lessons, or if a later fact loses its source, date or honest 
 from __future__ import annotations
 
 import colorsys
+import itertools
 import re
 from pathlib import Path
 
@@ -192,3 +193,89 @@ def test_each_grade_is_drawn_in_a_shade_of_the_light_it_converts_to() -> None:
 
         nearest = min(scales.TRAFFIC_LIGHT.values(), key=apart)
         assert nearest.value == light.value, f"grade {grade} is drawn nearer {nearest.value} than {light.value}"
+
+
+# --------------------------------------------------------------------------- a rubric two NGOs can apply alike
+
+
+def test_rubric_sources_say_what_they_cover_and_name_their_units(content: data.Content) -> None:
+    text = (ROOT / "data" / "rubric.yaml").read_text(encoding="utf-8")
+    assert "Global State of Harm Reduction (people imprisoned" not in text
+    for r in content.rubric:
+        for s in r.sources:
+            if s.name.startswith("Global Drug Policy Index"):
+                assert "30 countries" in s.covers, r.commitment_id
+    medicines = content.rubric_for("controlled-medicines")
+    assert any("S-DDD" in i.indicator for i in medicines.indicators)
+    names = " ".join(s.name for r in content.rubric for s in r.sources)
+    needed_sources = (
+        "availability of internationally controlled drugs",
+        "International Guidelines on Human Rights",
+        "A/HRC/54/53",
+        "Africa",
+        "Asia",
+    )
+    for needed in needed_sources:
+        assert needed in names, needed
+
+
+def _syringe_range(level: str) -> tuple[int, int]:
+    if m := re.search(r"fewer than (\d+) syringes", level):
+        return 0, int(m.group(1)) - 1
+    if m := re.search(r"(\d+) to (\d+) syringes", level):
+        return int(m.group(1)), int(m.group(2))
+    if m := re.search(r"(\d+)\+ syringes", level):
+        return int(m.group(1)), 10**6
+    raise AssertionError(f"no syringe coverage in {level!r}")
+
+
+def test_harm_reduction_anchors_do_not_overlap(content: data.Content) -> None:
+    rubric = content.rubric_for("harm-reduction")
+    ranges = [_syringe_range(rubric.level(g)) for g in (1, 3, 5)]
+    for (_, high), (low, _) in itertools.pairwise(ranges):
+        assert high + 1 == low, ranges  # each range starts where the one below ends
+
+
+def test_decision_rules_are_stated_once(content: data.Content) -> None:
+    ids = [g.id for g in content.grading]
+    assert {"period", "law-and-practice", "combining", "not-applicable", "no-evidence"} <= set(ids)
+    no_evidence = next(g for g in content.grading if g.id == "no-evidence")
+    assert "instead of a grade" in no_evidence.rule and "never graded 1" in no_evidence.rule
+
+
+def test_no_evidence_found_is_a_status_not_a_grade() -> None:
+    from pydantic import ValidationError
+
+    from idpckit.assessment import Entry
+
+    entry = Entry(commitment_id="data", status="no evidence found")
+    assert entry.grade is None and '"status":"no evidence found"' in entry.model_dump_json()
+    assert "status" not in Entry(commitment_id="data").model_dump()  # files written before stay the same
+    with pytest.raises(ValidationError, match="has no grade"):
+        Entry(commitment_id="data", status="no evidence found", grade=1)
+
+
+def test_calibration_vignettes_cover_six_commitments_with_reasons_tied_to_the_rubric(content: data.Content) -> None:
+    vignettes = content.calibration
+    assert len(vignettes) >= 6 and len({v.commitment_id for v in vignettes}) >= 6
+    assert len({v.grade for v in vignettes}) >= 3  # not every answer is a 3
+    rule_ids = {g.id for g in content.grading}
+    for v in vignettes:
+        assert set(v.rules) <= rule_ids
+        reasons = " ".join(v.reasons)
+        if v.grade in (1, 3, 5):
+            assert f"rubric's {v.grade}" in reasons, v.id
+        else:
+            assert re.search(r"rubric's [135]", reasons) and ("between" in reasons or "split" in reasons), v.id
+        assert str(v.grade) not in re.findall(r"\bgrade (\d)", v.evidence), v.id  # the situation gives no grade
+
+
+def test_the_dossier_has_no_grades_and_refuses_one(content: data.Content, data_copy: Path) -> None:
+    assert len(content.dossier) >= 6 and all(d.evidence and d.sources for d in content.dossier)
+    path = data_copy / "dossier.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('  period: "October', '  grade: 3\n  period: "October', 1),
+        encoding="utf-8",
+    )
+    problems = data.validate(data_copy).problems
+    assert [(p.file, p.field) for p in problems] == [("dossier.yaml", "grade")]

@@ -10,7 +10,6 @@ import pypdf
 import pytest
 
 from idpckit import data, handouts
-from idpckit.errors import FileProblems
 
 A4 = handouts.PAPERS["a4"][1]
 LETTER = handouts.PAPERS["letter"][1]
@@ -156,7 +155,8 @@ def test_unknown_or_unavailable_handouts_are_refused_in_words(tmp_path: Path) ->
     root = tmp_path / "data"
     shutil.copytree(data.data_dir(), root)
     (root / "calibration.yaml").unlink(missing_ok=True)
-    with pytest.raises(handouts.HandoutError, match=r"needs data/calibration.yaml"):
+    # calibration.yaml is now part of the content (validated with the rest): its absence is a data problem
+    with pytest.raises(data.DataError, match=r"calibration\.yaml: the file is missing"):
         handouts.build(tmp_path / "out", root=root, names=["calibration-answers"])
 
 
@@ -222,11 +222,15 @@ def test_a_vignette_with_a_bad_grade_is_reported_with_file_item_and_field(tmp_pa
     (root / "calibration.yaml").write_text(
         VIGNETTES.replace("grade: 2", "grade: 7").replace("controlled-medicines", "morphine"), encoding="utf-8"
     )
-    with pytest.raises(FileProblems) as info:
+    # calibration.yaml is validated with the rest of data/ (idpckit.data), before any handout is written
+    with pytest.raises(data.DataError) as info:
         handouts.build(tmp_path / "out", root=root, names=["calibration-answers"])
     message = str(info.value)
-    assert "calibration.yaml, item 1 (id 'veridia-syringes'), field 'grade': '7' is not allowed" in message
-    assert "calibration.yaml, item 2 (id 'veridia-morphine'), field 'commitment_id': 'morphine' is not an id" in message
+    assert "calibration.yaml, item 1 (id 'veridia-syringes'), field 'grade': 7 is too large" in message
+    assert (
+        "calibration.yaml, item (id 'veridia-morphine'), field 'commitment_id': 'morphine' is not an id in commitments.csv"
+        in message
+    )
     assert not (tmp_path / "out").exists()
 
 
