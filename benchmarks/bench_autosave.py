@@ -66,7 +66,7 @@ def main() -> None:
         code = store.save_draft(review)
         save = per_call(lambda i: store.save_draft(review, code), n)
 
-        app = SelfAssessmentApp(store=store, content=content, query_string="", today=dt.date(2025, 9, 1))
+        app = SelfAssessmentApp(store=store, content=content, today=dt.date(2025, 9, 1))
         app.start()
         app.setup.country.value = "Colombia"
         app.next.click()

@@ -88,7 +88,7 @@ def test_disagreement_is_flagged(store: Store) -> None:
 def test_two_points_apart_is_where_the_room_disagrees(store: Store, grades: tuple[int, int], disagree: bool) -> None:
     for grade in grades:
         _review(store, {"treatment": grade})
-    ui = RoomDashboard(store=store, query_string="room=ROOM-1")
+    ui = opened(store, "ROOM-1")
     (row,) = ui.rows
     assert row.spread == grades[1] - grades[0] and row.disagree is disagree
     assert ("⚠ Disagree</strong> (spread 2 points)" in ui.table.value) is disagree
