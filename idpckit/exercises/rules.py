@@ -24,10 +24,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag
 
 from .. import scales
-from ..schema import TABLE1_DOCUMENTS, Reference
+from ..schema import TABLE1_DOCUMENTS, Record, Reference
 from ..table1 import render
 from . import sentences
 from .feedback import _, ngettext
@@ -70,10 +70,8 @@ def and_list(items: Iterable[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-class Rule(BaseModel):
+class Rule(Record):
     """Settings of one rule (the mapping under ``computed:``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     makes: ClassVar[str] = "choice"
 
@@ -392,8 +390,8 @@ class VenuesByCity(Rule):
     """
 
     rule: Literal["venues_by_city"]
-    exclude: list[Slug] = []
-    at_home: list[Slug] = []
+    exclude: list[Slug] = Field(default_factory=list)
+    at_home: list[Slug] = Field(default_factory=list)
     makes: ClassVar[str] = "sort"
 
     def build(self, entry: Base, content: Content) -> Spec:

@@ -23,14 +23,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
+from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
 from ..errors import FileProblems, Problem
-
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
+from ..schema import OptionalText, Record, Slug, Text
 
 #: The kinds of exercise, in the words used in error messages.
 KINDS = ("choice", "sort", "match", "reflection", "plan")
@@ -49,11 +45,7 @@ def duplicates(values: Iterable[str]) -> list[str]:
     return sorted({v for v in values if v in seen or seen.add(v)})  # type: ignore[func-returns-value]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Base(_Model):
+class Base(Record):
     """Fields every exercise has.  ``source`` attributes any quotation in it."""
 
     id: Slug
@@ -66,7 +58,7 @@ class Base(_Model):
     code: OptionalText = ""
 
 
-class Option(_Model):
+class Option(Record):
     """One option of a choice.  ``accepted``: not the reference answer, but close enough to pass;
     its ``why`` says why the reference answer is preferred."""
 
@@ -105,7 +97,7 @@ class ChoiceSpec(Base):
         return right if self.multiple else right.pop()
 
 
-class SortItem(_Model):
+class SortItem(Record):
     text: Text
     bin: Text
     why: OptionalText = ""
@@ -135,7 +127,7 @@ class SortSpec(Base):
         return {i.text: i.bin for i in self.items}
 
 
-class Pair(_Model):
+class Pair(Record):
     left: Text
     right: Text
     why: OptionalText = ""
@@ -151,7 +143,7 @@ class MatchSpec(Base):
     left_label: Text = "Item"
     right_label: Text = "Match"
     pairs: list[Pair] = Field(min_length=2)
-    distractors: list[Text] = []
+    distractors: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> MatchSpec:
@@ -174,7 +166,7 @@ class ReflectionSpec(Base):
 
     kind: Literal["reflection"]
     min_words: int = Field(default=15, ge=0, le=1000)
-    points: list[Text] = []  # what a good answer might cover, revealed with the solution
+    points: list[Text] = Field(default_factory=list)  # what a good answer might cover, revealed with the solution
     filename: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+\.(txt|md)$")] = ""
 
     def solution(self) -> str:
@@ -191,7 +183,7 @@ class ReflectionSpec(Base):
         return "\n".join(lines).encode("utf-8")
 
 
-class Moment(_Model):
+class Moment(Record):
     """A recurring opening in the year: when one venue of ``avenues.yaml`` offers a chance to act."""
 
     id: Slug
