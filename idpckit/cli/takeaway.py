@@ -126,3 +126,48 @@ def slides_command(out_dir: Path, data_root: Path | None) -> None:
     for path in paths:
         click.echo(str(path))
     click.echo(f"Wrote {len(paths) - 1} deck(s) into {out_dir}; open {paths[0]} in a browser.", err=True)
+
+
+@main.command("lessons")
+@click.option(
+    "--pdf", "as_pdf", is_flag=True, required=True, help="Print each lesson as a PDF (the only format for now)."
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the PDFs into (created if missing).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"], case_sensitive=False),
+    default="a4",
+    show_default=True,
+    help="Paper size.",
+)
+@click.option("--lesson", "orders", multiple=True, type=int, metavar="N", help="Only lesson N (repeat for several).")
+def lessons_command(as_pdf: bool, out_dir: Path, paper: str, orders: tuple[int, ...]) -> None:
+    """Print each lesson as a PDF, for trainees without a laptop.
+
+    Each lesson is run in a real kernel, so its tables and charts are the ones the
+    web page shows; exercises become worksheets (questions and boxes, no answers).
+    Needs Chromium (Debian: apt install chromium). A lesson takes a few seconds.
+
+    \b
+    Example:
+        idpckit lessons --pdf -o printed/
+        idpckit lessons --pdf -o printed/ --paper letter --lesson 4 --lesson 6
+    """
+    from .. import catalog, data, printing
+
+    try:
+        paths = printing.build(out_dir, paper=paper.lower(), orders=list(orders) or None)
+    except (printing.PrintError, catalog.CatalogError, data.DataError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write into {out_dir}: {exc.strerror or exc}.") from None
+    for path in paths:
+        click.echo(str(path))
+    click.echo(f"Printed {len(paths)} lesson(s) into {out_dir}", err=True)

@@ -294,9 +294,12 @@ def _app_class() -> type:
                 if handler[1] is TornadoVoilaHandler:
                     handler = (handler[0], RenderHandler, *handler[2:])
                 handlers.append(handler)
+            from . import trainer
+
             index = [
                 (self.server_url, IndexHandler, {"root": self.root_dir}),
                 (url_path_join(self.server_url, r"/voila/tree.*"), web.RedirectHandler, {"url": self.server_url}),
+                *trainer.handlers(self.server_url),  # /trainer/: agenda, notes, handouts, solutions behind the key
             ]
             # Voilà creates the HTTP server in listen() with tornado's defaults (100 MB bodies).
             self.app.listen = functools.partial(self.app.listen, max_body_size=MAX_BODY_BYTES)
