@@ -205,7 +205,8 @@ def test_csv_with_bom_from_a_spreadsheet_is_read(content):
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        (b"name,grade\nx,1\n", "columns? month, avenue_id, action are missing|column\\(s\\) month, avenue_id, action"),
+        (b"name,grade\nx,1\n", "the columns month, avenue_id, action are missing"),
+        (b"month,avenue_id\n2026-03,vienna-cnd\n", "the column action is missing"),
         (b"month,avenue_id,action\n2026/03,vienna-cnd,x\n", "row 2: month '2026/03'"),
         (b"month,avenue_id,action\n2026-03,moon-base,x\n", "row 2: venue id 'moon-base'"),
         (b"month,avenue_id,action\n", "no actions"),

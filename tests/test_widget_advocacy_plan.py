@@ -100,7 +100,7 @@ def test_widget_loads_a_saved_plan(content):
     assert b.plan.items == saved.items
     assert (b.start_year.value, b.start_month.value) == (2025, 7)
     assert b.month.options[0][1] == (2025, 7)
-    assert "Loaded" in b.status.value and "our-plan.csv" in b.status.value
+    assert f"Loaded {len(saved.items)} actions from our-plan.csv" in b.status.value
 
 
 def test_widget_upload_of_a_bad_file_keeps_the_plan(content):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from ..data import Content, load
 from ..schema import WorkplanYear
 from ..text import md, neutralise_formula, restore_formula
+from .feedback import _, ngettext
 from .specs import ExerciseError, Moment, PlanSpec
 
 #: The plan exercise: (exercise file, id).  Its ``calendar`` holds the yearly openings.
@@ -44,6 +45,25 @@ MAX_UPLOAD_BYTES = 200_000
 CSV_COLUMNS = ("month", "city", "venue", "avenue_id", "action", "note")
 
 _MONTH_NAMES = {name.lower(): i for i, name in enumerate(_calendar.month_name) if name}
+
+
+#: What the review says about meeting your government before a moment: (met, missed), by moment id.
+_GOVERNMENT_BEFORE = {
+    "cnd-session": (
+        _("You meet your government ahead of the March CND session ({month})."),
+        _(
+            "Nothing with your government in the two months before the March CND session ({month}). "
+            "Ask officials beforehand which positions they will take."
+        ),
+    ),
+    "intersessional": (
+        _("You meet your government ahead of the CND intersessional ({month})."),
+        _(
+            "Nothing with your government in the two months before the CND intersessional ({month}). "
+            "Ask officials beforehand which positions they will take."
+        ),
+    ),
+}
 
 
 class PlanError(ValueError):
@@ -160,7 +180,7 @@ class Plan:
         """The 12 (year, month) pairs of the plan, in order."""
         y, m = self.start
         out = []
-        for _ in range(12):
+        for _month in range(12):
             out.append((y, m))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
@@ -254,33 +274,29 @@ class Plan:
     def review(self) -> list[Finding]:
         """What the plan already does well, and tips drawn from the note's advice."""
         if not self.items:
-            return [Finding(False, "The plan is empty: choose a month, a venue and an action, then press “Add”.")]
+            return [Finding(False, _("The plan is empty: choose a month, a venue and an action, then press “Add”."))]
         out: list[Finding] = []
         used = {i.avenue_id for i in self.items}
         gov_months = sorted(self.months.index(i.key) for i in self.items if i.avenue_id == "vienna-government-meetings")
-        for moment_id, name in (("cnd-session", "the March CND session"), ("intersessional", "the CND intersessional")):
+        for moment_id, (met, missed) in _GOVERNMENT_BEFORE.items():
             for idx, (y, m) in enumerate(self.months):
                 if not any(s.moment_id == moment_id for s in self.suggestions(y, m)):
                     continue
                 before = [g for g in gov_months if idx - 2 <= g <= idx]
                 if before:
-                    out.append(Finding(True, f"You meet your government ahead of {name} ({month_label(y, m)})."))
+                    out.append(Finding(True, met.format(month=month_label(y, m))))
                 elif idx >= 1:
-                    out.append(
-                        Finding(
-                            False,
-                            f"Nothing with your government in the two months before {name} ({month_label(y, m)}). "
-                            "Ask officials beforehand which positions they will take.",
-                        )
-                    )
+                    out.append(Finding(False, missed.format(month=month_label(y, m))))
         if "national-tracking" in used:
-            out.append(Finding(True, "Your plan includes tracking your government's commitments at home."))
+            out.append(Finding(True, _("Your plan includes tracking your government's commitments at home.")))
         else:
             out.append(
                 Finding(
                     False,
-                    "Add a yearly grading of your government on the Table 1 commitments, ideally before the "
-                    "autumn intersessional (venue: Tracking your government's global commitments at home).",
+                    _(
+                        "Add a yearly grading of your government on the Table 1 commitments, ideally before the "
+                        "autumn intersessional (venue: Tracking your government's global commitments at home)."
+                    ),
                 )
             )
         if "national-support-dont-punish" not in used:
@@ -288,8 +304,10 @@ class Plan:
             out.append(
                 Finding(
                     False,
-                    f"Consider the Support. Don't Punish Global Day of Action in {month_label(*june)} as a hook "
-                    "for an event, a seminar with officials or a media story.",
+                    _(
+                        "Consider the Support. Don't Punish Global Day of Action in {month} as a hook for an event, "
+                        "a seminar with officials or a media story."
+                    ).format(month=month_label(*june)),
                 )
             )
         cities = {self.avenues[a].city for a in used}
@@ -297,18 +315,31 @@ class Plan:
             if city in cities:
                 continue
             examples = [a.venue for a in self.content.avenues if a.city == city][:3]
-            where = "at home" if city == "National" else f"in {city}"
-            out.append(Finding(False, f"Nothing {where} yet; for example: {'; '.join(examples)}."))
+            missing = (
+                _("Nothing at home yet; for example: {examples}.")
+                if city == "National"
+                else _("Nothing in {city} yet; for example: {examples}.")
+            )
+            out.append(Finding(False, missing.format(city=city, examples="; ".join(examples))))
         busy = [k for k in self.months if len(self.in_month(*k)) > 4]
         for k in busy:
             out.append(
                 Finding(
                     False,
-                    f"{month_label(*k)} has {len(self.in_month(*k))} actions: is that realistic for your team?",
+                    _("{month} has {n} actions: is that realistic for your team?").format(
+                        month=month_label(*k), n=len(self.in_month(*k))
+                    ),
                 )
             )
         active = len({i.key for i in self.items})
-        out.append(Finding(True, f"Actions planned in {active} of the 12 months."))
+        out.append(
+            Finding(
+                True,
+                ngettext(
+                    "Actions planned in one of the 12 months.", "Actions planned in {n} of the 12 months.", active
+                ).format(n=active),
+            )
+        )
         return out
 
     # -- export and import
@@ -388,7 +419,11 @@ class Plan:
         missing = [c for c in ("month", "avenue_id", "action") if c not in (reader.fieldnames or [])]
         if missing:
             raise PlanError(
-                f"{name} does not look like a plan exported here: the column(s) {', '.join(missing)} are missing."
+                ngettext(
+                    "{name} does not look like a plan exported here: the column {columns} is missing.",
+                    "{name} does not look like a plan exported here: the columns {columns} are missing.",
+                    len(missing),
+                ).format(name=name, columns=", ".join(missing))
             )
         content = content or load()
         known = {a.id for a in content.avenues}

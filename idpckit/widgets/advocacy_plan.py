@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..data import Content, load
+from ..exercises.feedback import ngettext
 from ..exercises.plan import CITIES, Plan, PlanError, example_plan, load_calendar, month_label
 from ..text import esc
 from ._base import download_link, guarded, style_widget
@@ -282,7 +283,10 @@ class AdvocacyPlanBuilder:
             self.start_year.value, self.start_month.value = y, m
         self._refresh_months()
         self._refresh_plan()
-        self.status.value = f"<p>✔ Loaded {len(plan.items)} actions from {esc(name)} ({esc(plan.period)}).</p>"
+        loaded = ngettext(
+            "Loaded one action from {name} ({period}).", "Loaded {n} actions from {name} ({period}).", len(plan.items)
+        ).format(n=len(plan.items), name=name, period=plan.period)
+        self.status.value = f"<p>✔ {esc(loaded)}</p>"
 
     def _on_upload(self, change: Any) -> None:
         files: Iterable[Any] = change["new"] or ()
