@@ -13,8 +13,10 @@ next build, exactly as it does in the lessons.  The handouts are:
   concrete actions as a checklist;
 * ``role-cards.pdf`` and ``roleplay-rules.pdf``: the "Vienna consensus" role-play
   (``data/roleplay.yaml``, see :mod:`idpckit.roleplay`), when the file is there;
+* ``dossier.pdf``: the Veridia evidence dossier (``data/dossier.yaml``), without grades,
+  with boxes for a first grade and a grade after discussion;
 * ``calibration-vignettes.pdf`` (no grades) and ``calibration-answers.pdf`` (for the
-  trainer), when ``data/calibration.yaml`` is there.
+  trainer) from ``data/calibration.yaml``.
 
 Layout rules, because paper is read in bad light and photocopied: black on white
 with grey rules only (every mark is a shape or a word, never a colour), DejaVu Sans
@@ -34,9 +36,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__, data, scales, table1
 from .files import write_atomic
@@ -318,13 +317,14 @@ def _scale_row(s: Sheet, label: str, choices: list[str]) -> None:
     """One line of tick boxes: a label, then an empty square before each choice."""
     pdf = s.pdf
     pdf.set_font(FONT, "B", 10)
-    pdf.cell(34, 7, _clean(label), new_x="RIGHT", new_y="TOP")
+    label_w = max(34.0, pdf.get_string_width(label) + 4)
+    pdf.cell(label_w, 7, _clean(label), new_x="RIGHT", new_y="TOP")
     pdf.set_font(FONT, "", 9)
     for choice in choices:
         x = pdf.get_x()
         if x + pdf.get_string_width(choice) + 10 > pdf.l_margin + pdf.epw:
             pdf.ln(7)
-            pdf.set_x(pdf.l_margin + 34)
+            pdf.set_x(pdf.l_margin + label_w)
             x = pdf.get_x()
         s._square(x, pdf.get_y() + 1.8, 3.4)
         pdf.set_x(x + 5)
@@ -562,53 +562,8 @@ def _roleplay_rules(s: Sheet, content: data.Content) -> None:
     roleplay.rules_pdf(s, roleplay.load(content.root))
 
 
-class Vignette(BaseModel):
-    """One calibration vignette (``data/calibration.yaml``): a situation to grade, and the reference grade.
-
-    The file belongs to the content (its authors may add fields; they are ignored
-    here); the handouts need only these.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    id: str = Field(min_length=1)
-    commitment_id: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    evidence: str = Field(min_length=1)
-    grade: Literal["1", "2", "3", "4", "5"]
-    reasons: list[str] = Field(min_length=1)
-
-
-def load_vignettes(content: data.Content) -> list[Vignette]:
-    """The calibration vignettes, validated; raises :class:`~idpckit.errors.FileProblems` naming file, item and field."""
-    from . import yamlfile
-    from .errors import FileProblems, Problem
-
-    name = "calibration.yaml"
-    items = yamlfile.read(Path(content.root) / name, name)
-    if isinstance(items, dict):  # a file with a heading section and a list under "vignettes"
-        items = items.get("vignettes")
-    known = {c.id for c in content.commitments}
-    vignettes: list[Vignette] = []
-    problems: list[Problem] = []
-    for label, item in yamlfile.item_rows(name, items, what="a list of vignettes, each starting with '- '"):
-        if isinstance(item.get("grade"), int):  # grade: 3 in YAML is a number; the rubric's levels are text
-            item = {**item, "grade": str(item["grade"])}
-        found, wrong = yamlfile.validate_rows(name, Vignette, [(label, item)])
-        problems += wrong
-        for v in found:
-            vignettes.append(v)
-            if v.commitment_id not in known:
-                problems.append(
-                    Problem(name, label, "commitment_id", f"'{v.commitment_id}' is not an id in commitments.csv")
-                )
-    if problems:
-        raise FileProblems(problems)
-    return vignettes
-
-
 def _vignette_sheet(s: Sheet, content: data.Content, answers: bool) -> None:
-    vignettes = load_vignettes(content)
+    vignettes = content.calibration  # validated with the rest of data/ (schema.Vignette)
     if answers:
         s.title(
             "Calibration: the trainer's answer sheet",
@@ -642,6 +597,26 @@ def _vignette_sheet(s: Sheet, content: data.Content, answers: bool) -> None:
             _scale_row(s, "First grade:", [str(g) for g in scales.FIVE_POINT])
             _scale_row(s, "After discussion:", [str(g) for g in scales.FIVE_POINT])
             s.lines("Why (which anchor does it match, and what tips it up or down?)", count=2, gap=7)
+
+
+def _dossier(s: Sheet, content: data.Content) -> None:
+    s.title(
+        "Veridia: the evidence dossier",
+        "What a fictional coalition found about Veridia, commitment by commitment, with no grades. Grade each "
+        "commitment with the rubric's anchors, alone first; then compare with your group and grade again.",
+    )
+    for n, item in enumerate(content.dossier):
+        c = content.commitment(item.commitment_id)
+        head = f"{c.number}. {c.title}"
+        s.need(s.heading_height(head, 12) + s.measure(item.evidence[0], 9.5, indent=9) + 12)
+        s.heading(head, size=12, rule=n > 0)
+        s.text(f"Period: {item.period}", size=9, style="I", grey=True)
+        s.pdf.ln(1)
+        s.bullets(item.evidence, size=9.5)
+        s.text("Sources: " + "; ".join(item.sources), size=8.5, grey=True)
+        s.pdf.ln(1.5)
+        _scale_row(s, "First grade:", [str(g) for g in scales.FIVE_POINT] + ["No evidence found"])
+        _scale_row(s, "After discussion:", [str(g) for g in scales.FIVE_POINT] + ["No evidence found"])
 
 
 def _vignettes(s: Sheet, content: data.Content) -> None:
@@ -680,12 +655,18 @@ HANDOUTS: tuple[Handout, ...] = (
         needs="roleplay.yaml",
     ),
     Handout(
+        "dossier",
+        "Veridia evidence dossier (without grades)",
+        "trainees",
+        "The calibration activity: grade Veridia alone, then as a group",
+        _dossier,
+    ),
+    Handout(
         "calibration-vignettes",
         "Calibration vignettes (without grades)",
         "trainees",
         "The calibration activity in lesson 6",
         _vignettes,
-        needs="calibration.yaml",
     ),
     Handout(
         "calibration-answers",
@@ -693,7 +674,6 @@ HANDOUTS: tuple[Handout, ...] = (
         "trainer",
         "The calibration activity in lesson 6 (keep it until the room has graded)",
         _answers,
-        needs="calibration.yaml",
     ),
 )
 

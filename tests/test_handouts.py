@@ -247,3 +247,35 @@ def test_the_command_writes_the_handouts_and_says_what_each_is_for(tmp_path: Pat
     bad = CliRunner().invoke(main, ["handouts", "-o", str(tmp_path / "x"), "--only", "posters"])
     assert bad.exit_code == 1
     assert "There is no handout called 'posters'" in bad.output and "Traceback" not in bad.output
+
+
+def test_the_veridia_dossier_prints_every_finding_and_no_grade(built: dict[str, Path], content: data.Content) -> None:
+    text = " ".join(_pages(built["dossier"]))
+    assert content.dossier
+    for item in content.dossier:
+        assert _flat(content.commitment(item.commitment_id).title) in text
+        for finding in item.evidence:
+            assert _flat(finding) in text
+    assert "First grade:" in text and "After discussion:" in text and "Reference grade" not in text
+
+
+def test_shipped_vignettes_are_printed_and_only_the_answer_sheet_has_their_grades(
+    built: dict[str, Path], content: data.Content
+) -> None:
+    from idpckit import scales
+
+    trainee = " ".join(_pages(built["calibration-vignettes"]))
+    trainer = " ".join(_pages(built["calibration-answers"]))
+    for v in content.calibration:
+        assert _flat(v.title) in trainee and _flat(v.title) in trainer
+        assert f"Reference grade: {v.grade} ({scales.FIVE_POINT[int(v.grade)].label})" in trainer
+        assert _flat(v.reasons[0]) in trainer and _flat(v.reasons[0]) not in trainee
+
+
+def test_the_workshop_guide_says_when_to_print_every_handout() -> None:
+    guide = (Path(__file__).resolve().parent.parent / "workshop" / "README.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## What to print") :]
+    for h in handouts.HANDOUTS:
+        assert f"`{h.name}.pdf`" in section, h.name
+    for command in ("idpckit handouts -o", "idpckit lessons --pdf", "idpckit slides -o"):
+        assert command in section
