@@ -62,6 +62,8 @@ class Metadata(BaseModel):
     #: Apps only: keep a kernel ready for the first visitor (``idpckit serve``). Set false for an
     #: app few people open (a trainer's dashboard), so it does not hold an idle kernel's memory.
     preheat: bool = True
+    #: "trainers": served, but not listed on the index page that trainees see (the room dashboard).
+    audience: Literal["everyone", "trainers"] = "everyone"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Entry:
     objectives: tuple[str, ...] = ()
     keypoints: tuple[str, ...] = ()
     preheat: bool = False
+    audience: str = "everyone"
 
     @property
     def name(self) -> str:
@@ -180,6 +183,7 @@ def read_entry(path: Path) -> Entry:
         objectives=tuple(m.objectives),
         keypoints=tuple(m.keypoints),
         preheat=m.kind == "app" and m.preheat,
+        audience=m.audience,
     )
 
 

@@ -53,6 +53,7 @@ from .agreement import reading, review_alpha
 from .coalition import Consensus, merge
 from .store import _ALPHABET, _READ_AS, Store, Stored, StoreError, room_attempts, rooms_table
 from .store import reviews as reviews_table
+from .text import neutralise_formula
 
 if TYPE_CHECKING:  # pragma: no cover
     from .data import Content
@@ -301,6 +302,7 @@ class Rooms:
         """
         scopes = [f"join:{client}"]
         self._blocked(scopes)
+        normalise_room_code(code)  # a half-typed code is a typo, not a guess: not counted
         try:
             room = self.get(code)
         except UnknownRoom:
@@ -356,6 +358,22 @@ class Rooms:
         """Every review saved into the room, drafts included (the caller shows drafts only as a count)."""
         return self.store.room(room.code, submitted_only=False)
 
+    def fingerprint(self, room: Room) -> tuple[Any, ...]:
+        """What changes when the room's reviews or state change: cheap enough to ask every few seconds."""
+        with self.store._read() as conn:
+            n, last, saves = conn.execute(
+                sa.select(
+                    sa.func.count(), sa.func.max(reviews_table.c.updated_at), sa.func.sum(reviews_table.c.revision)
+                ).where(reviews_table.c.room == room.code)
+            ).one()
+            submitted = conn.execute(
+                sa.select(sa.func.count()).where(
+                    reviews_table.c.room == room.code, reviews_table.c.status == "submitted"
+                )
+            ).scalar()
+            closed = conn.execute(sa.select(rooms_table.c.closed_at).where(rooms_table.c.code == room.code)).scalar()
+        return (n, last, saves, submitted, closed)
+
     def _review_in(self, room: Room, review_code: str) -> Stored:
         stored = self.store.load(review_code)
         if stored.assessment.room.upper() != room.code:
@@ -391,6 +409,17 @@ class Rooms:
         stored = self._review_in(room, review_code)
         with self.store._write() as conn:
             conn.execute(reviews_table.delete().where(reviews_table.c.code == stored.code))
+
+
+#: Set (to anything but 0/no/false) by ``idpckit serve --hide-solutions``; the lessons' kernels read it.
+HIDE_SOLUTIONS_ENV = "IDPCKIT_HIDE_SOLUTIONS"
+
+
+def solutions_hidden() -> bool:
+    """True while a trainer runs a workshop with the lessons' "Show solution" buttons hidden."""
+    import os
+
+    return os.environ.get(HIDE_SOLUTIONS_ENV, "").strip().lower() not in ("", "0", "no", "false", "off")
 
 
 def accept_room(store: Store, code: str, client: str = "local") -> str:
@@ -508,13 +537,6 @@ def results_json(res: RoomResults) -> str:
     return json.dumps(res.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def _neutral(text: object) -> object:
-    """Stop a spreadsheet from running what a trainee typed as a formula."""
-    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 CSV_COLUMNS = (
     "room", "review", "status", "submitted_at", "country", "year", "organisations", "assessor", "scale",
     "number", "commitment_id", "commitment", "grade", "score", "light", "evidence", "recommendation",
@@ -539,7 +561,7 @@ def results_csv(res: RoomResults, content: Content) -> str:
                 "" if e.grade is None else e.grade, "" if score is None else score,
                 "not assessed" if score is None else scales.to_light(score), e.evidence, e.recommendation,
             ]  # fmt: skip
-            out.writerow([_neutral(v) for v in row])
+            out.writerow([neutralise_formula(v) for v in row])
     return buf.getvalue()
 
 

@@ -108,8 +108,10 @@ def test_index_lists_every_app_and_lesson_with_summary_objectives_and_times() ->
     page = serve.index_html(scan, base_url="/")
     parsed = _Index()
     parsed.feed(page)
-    assert set(parsed.items) == {e.name for e in scan.entries}
-    for e in scan.entries:
+    listed = [e for e in scan.entries if e.audience == "everyone"]
+    assert set(parsed.items) == {e.name for e in listed}
+    assert "room-dashboard.ipynb" not in page  # the trainer's dashboard is not advertised to trainees
+    for e in listed:
         assert parsed.links[e.name] == f"/voila/render/{e.name}"
         text = " ".join(parsed.items[e.name].split())
         assert e.title in text and e.summary in text
@@ -117,6 +119,9 @@ def test_index_lists_every_app_and_lesson_with_summary_objectives_and_times() ->
             assert f"Teaching {e.teaching} min" in text and f"Exercises {e.exercises} min" in text
             assert all(o in text for o in e.objectives)
     assert '<html lang="en">' in page and "<h1>" in page
+    # Instead, a "Join a workshop" box sends the typed room code to the self-assessment app.
+    join = page.split('aria-labelledby="join-heading"')[1].split("</section>")[0]
+    assert 'action="/voila/render/self-assessment.ipynb" method="get"' in join and 'name="room"' in join
 
 
 def test_index_escapes_metadata_and_shows_broken_notebooks(tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_outside_voila_the_apps_get_no_parameters(store: Store) -> None:
     app = apps.built[-1]
     assert app.position == "welcome" and app.page_url is None
     apps.room_dashboard()
-    assert apps.built[-1].room.value == "" and apps.built[-1].errors.message == ""
+    assert apps.built[-1].room_code.value == "" and apps.built[-1].errors.message == ""
 
 
 def test_a_fresh_kernel_reads_the_query_string_from_its_environment(
@@ -114,11 +114,12 @@ def test_a_fresh_kernel_reads_the_query_string_from_its_environment(
     assert app.code == code and app.position != "welcome"  # resumed at once
     assert f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={code}" in app.save_status.value
 
-    monkeypatch.setenv("QUERY_STRING", "room=LISBON-2025")
+    monkeypatch.setenv("QUERY_STRING", "room=k7qd-m2xp&key=AAAA")
     apps.room_dashboard()
     dashboard = apps.built[-1]
-    assert isinstance(dashboard, RoomDashboard) and dashboard.room.value == "LISBON-2025"
-    assert "No review has been submitted to room 'LISBON-2025' yet" in dashboard.errors.message
+    # The room code is filled in; a key in a URL is never used, and nothing opens without one.
+    assert isinstance(dashboard, RoomDashboard) and dashboard.room_code.value == "K7QD-M2XP"
+    assert dashboard.key.value == "" and dashboard.results is None
 
 
 def test_a_parameter_the_app_cannot_use_gets_a_message_not_a_traceback(
@@ -126,7 +127,7 @@ def test_a_parameter_the_app_cannot_use_gets_a_message_not_a_traceback(
 ) -> None:
     monkeypatch.setenv("QUERY_STRING", "room=" + "%3Cb%3E" * 10)
     apps.room_dashboard()
-    assert apps.built[-1].errors.message == "A room code has up to 32 letters, digits and dashes."
+    assert apps.built[-1].room_code.value == "" and apps.built[-1].errors.message == ""  # not a code: ignored
     monkeypatch.setenv("QUERY_STRING", "code=AAAA-BBBB-CCCC-DDDD")
     apps.self_assessment()
     app = apps.built[-1]
@@ -225,11 +226,10 @@ def test_a_preheated_room_dashboard_opens_the_room_the_visitor_asks_for(
     preheated_kernel(monkeypatch, port, "kernel-dashboard")
     apps.room_dashboard()
     dashboard = apps.built[-1]
-    assert dashboard.room.value == ""
-    visitor_arrives("kernel-dashboard", {"QUERY_STRING": "room=VIENNA-2025"})
+    assert dashboard.room_code.value == ""
+    visitor_arrives("kernel-dashboard", {"QUERY_STRING": "room=K7QD-M2XP"})
     the_waiting_thread_ends()
-    assert dashboard.room.value == "VIENNA-2025"
-    assert "No review has been submitted to room 'VIENNA-2025' yet" in dashboard.errors.message
+    assert dashboard.room_code.value == "K7QD-M2XP" and dashboard.results is None
 
 
 def test_the_facade_keeps_the_first_screen_light() -> None:

@@ -1,18 +1,26 @@
-"""The trainer's room dashboard, driven as a trainer would, on a real SQLite store."""
+"""The trainer's room dashboard, driven as a trainer would, on a real SQLite store (no browser)."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from idpckit.assessment import Assessment, Entry
-from idpckit.data import load
+from idpckit.data import Content, load
+from idpckit.rooms import Rooms
 from idpckit.store import Store
-from idpckit.widgets.room_dashboard import RoomDashboard, summarise
+from idpckit.widgets.room_dashboard import RoomDashboard
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load()
 
 
 @pytest.fixture
@@ -20,122 +28,153 @@ def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "room.sqlite3")
 
 
-def _review(
-    store: Store,
-    grades: dict[str, object],
-    *,
-    scale: str = "five-point",
-    room: str = "ROOM-1",
-    submit: bool = True,
-    org: str = "NGO",
-) -> str:
+@pytest.fixture
+def room(store: Store) -> tuple[str, str]:
+    made, key = Rooms(store).create("Nairobi workshop")
+    return made.code, key
+
+
+def submit(store: Store, room: str, country: str, grades: dict, *, org: str, scale="five-point", draft=False) -> str:
     a = Assessment(
-        country="COL",
+        country=country,
         year=2025,
         scale=scale,
         room=room,
         organisations=[org],
-        entries=[Entry(commitment_id=cid, grade=g) for cid, g in grades.items()],
+        assessor=f"assessor of {org}",
+        entries=[
+            Entry(commitment_id=c, grade=g, evidence=f"{org} saw {c}", recommendation=f"{org} asks for {c}")
+            for c, g in grades.items()
+        ],
     )
     code = store.save_draft(a)
-    if submit:
+    if not draft:
         store.submit(code)
     return code
 
 
-def opened(store: Store, room: str) -> RoomDashboard:
-    """The dashboard as a trainer's bookmark ``?room=...`` opens it (the door calls ``apply_query``)."""
-    ui = RoomDashboard(store=store)
-    ui.apply_query({"room": room})
+def opened(store: Store, content: Content, room: tuple[str, str]) -> RoomDashboard:
+    ui = RoomDashboard(store=store, content=content, auto_refresh=False)
+    ui.room_code.value, ui.key.value = room[0].lower(), room[1]
+    ui.open_button.click()
+    assert ui.errors.message == "", ui.errors.message
     return ui
 
 
-def test_room_results_at_a_glance(store: Store) -> None:
-    _review(store, {"alternatives": 1, "harm-reduction": 4, "data": None})
-    _review(store, {"alternatives": "red", "harm-reduction": "orange"}, scale="traffic-light")
-    _review(store, {"alternatives": 5}, submit=False)  # a draft: counted, never shown
-    _review(store, {"alternatives": 5}, room="OTHER")  # another room: invisible here
-
-    ui = RoomDashboard(store=store)
-    ui.room.value = "room-1"  # codes are not case-sensitive
-    ui.show.click()
-
-    assert "<strong>2</strong> submitted review(s) from Colombia; 1 draft(s) still in progress" in ui.summary.value
-    rows = {r.commitment_id: r for r in ui.rows}
-    assert list(rows) == ["alternatives", "harm-reduction", "data"]  # Table 1 order, only tracked commitments
-    assert rows["alternatives"].lights == {"red": 2, "orange": 0, "green": 0}
-    assert rows["harm-reduction"].lights == {"red": 0, "orange": 1, "green": 1}
-    # 4 is a green light and the other review said orange: with lights in the room, that disagrees
-    # (the coalition rule, coalition.disagrees); red and a five-point 1 do not.
-    assert rows["harm-reduction"].median == 3.5 and rows["harm-reduction"].disagree is True
-    assert rows["alternatives"].disagree is False
-    assert rows["data"].not_assessed == 1 and rows["data"].median is None
-    # The table says it in words and symbols, not only colour.
-    assert "✖ Red" in ui.table.value and "Close" in ui.table.value
-    assert ui.errors.message == ""
+def test_nothing_of_the_room_shows_without_the_key(store: Store, content: Content, room) -> None:
+    submit(store, room[0], "KEN", {"alternatives": 1}, org="Secret NGO")
+    ui = RoomDashboard(store=store, content=content, auto_refresh=False)
+    ui.apply_query({"room": room[0].lower(), "key": room[1]})
+    assert ui.room_code.value == room[0] and ui.key.value == ""  # the code is pre-filled, a key never is
+    ui.open_button.click()
+    assert "Type both" in ui.errors.message
+    ui.key.value = "AAAA-AAAA-AAAA-AAAA-AAAA"
+    ui.open_button.click()
+    assert "does not open room" in ui.errors.message and ui.key.value == ""
+    page = " ".join(h.value for h in (ui.status, ui.people, ui.countries, ui.evidence, ui.downloads))
+    assert "Secret NGO" not in page and "Nairobi" not in page and ui.body.layout.display == "none"
+    assert ui.results is None
 
 
-def test_disagreement_is_flagged(store: Store) -> None:
-    _review(store, {"treatment": 1})
-    _review(store, {"treatment": "green"}, scale="traffic-light")
-    ui = opened(store, "ROOM-1")  # a trainer's bookmark loads at once
-    (row,) = ui.rows
-    assert row.disagree and row.spread == 4
-    assert "⚠ Disagree</strong> (spread 4 points)" in ui.table.value
+def test_who_started_and_submitted_per_country_results_and_alpha(store: Store, content: Content, room) -> None:
+    submit(store, room[0], "KEN", {"alternatives": 1, "stigma": 4, "data": None}, org="Alpha")
+    submit(store, room[0], "KEN", {"alternatives": "green", "stigma": "green"}, scale="traffic-light", org="Beta")
+    submit(store, room[0], "UGA", {"alternatives": 2, "stigma": 2}, org="Gamma")
+    submit(store, room[0], "UGA", {"alternatives": 5}, org="Delta", draft=True)
+    ui = opened(store, content, room)
+    assert ui.body.layout.display == "flex" and ui.key.value == ""  # the key is not kept in the page
+    people = ui.people.value
+    assert "<strong>3</strong> submitted, <strong>1</strong> started" in people
+    assert "Delta" in people and "assessor of Delta" in people  # a draft is named...
+    assert "Delta saw" not in ui.countries.value + ui.evidence.value  # ...its grades and notes never shown
+    countries = ui.countries.value
+    kenya, uganda = countries.split("<section")[1:]
+    assert "Kenya, 2025: 2 review(s)" in kenya and "Uganda, 2025: 1 review(s)" in uganda
+    assert "at least two reviews" in uganda and "Alpha " in kenya
+    # Most disagreed first: alternatives (1 vs 5) heads Kenya's table, flagged in words.
+    first_row = kenya.split("<tbody>")[1].split("</tr>")[0]
+    assert "Promoting alternatives" in first_row and "⚠ Disagree</strong> (4 points apart)" in first_row
+    assert "<td class='num'>3</td>" in first_row  # Kenya's median (1 and 5), never mixed with Uganda's 2
+    # The heatmap: number, symbol and colour in each cell.
+    heat = kenya.split("idpc-heatmap")[1]
+    assert re.search(r"background:#B2182B[^>]*>.*?✖</span> 1<", heat)
+    assert "(given as green)" in heat
+    assert "Last updated" in ui.status.value and "Nairobi workshop" in ui.status.value
 
 
-@pytest.mark.parametrize(("grades", "disagree"), [((1, 3), True), ((2, 3), False), ((3, 5), True), ((4, 5), False)])
-def test_two_points_apart_is_where_the_room_disagrees(store: Store, grades: tuple[int, int], disagree: bool) -> None:
-    for grade in grades:
-        _review(store, {"treatment": grade})
-    ui = opened(store, "ROOM-1")
-    (row,) = ui.rows
-    assert row.spread == grades[1] - grades[0] and row.disagree is disagree
-    assert ("⚠ Disagree</strong> (spread 2 points)" in ui.table.value) is disagree
+def test_evidence_side_by_side_starts_from_the_most_disagreed(store: Store, content: Content, room) -> None:
+    submit(store, room[0], "KEN", {"alternatives": 1, "stigma": 3}, org="Alpha")
+    submit(store, room[0], "KEN", {"alternatives": 5, "stigma": 3}, org="Beta")
+    ui = opened(store, content, room)
+    label, value = ui.commitment.options[0]
+    assert value == (0, "alternatives") and label.startswith("Kenya 2025: ⚠")
+    assert "Alpha saw alternatives" in ui.evidence.value and "Beta asks for alternatives" in ui.evidence.value
+    ui.commitment.value = (0, "stigma")
+    assert "Alpha saw stigma" in ui.evidence.value and "alternatives" not in ui.evidence.value.split("<tbody>")[1]
 
 
-def test_csv_download_has_every_grade_and_neutralises_formulas(store: Store) -> None:
-    _review(store, {"alternatives": 2, "gender": 5}, org='=HYPERLINK("http://x")')
-    ui = opened(store, "ROOM-1")
-    payload = re.search(r'href="data:text/csv;base64,([^"]+)"', ui.downloads.value).group(1)
-    import base64
-
-    rows = list(csv.DictReader(io.StringIO(base64.b64decode(payload).decode("utf-8"))))
-    assert [(r["number"], r["grade"], r["light"]) for r in rows] == [("1", "2", "red"), ("8", "5", "green")]
-    assert rows[0]["organisations"].startswith("'=")
+def test_picks_up_new_submissions_only_when_something_changed(store: Store, content: Content, room) -> None:
+    submit(store, room[0], "KEN", {"alternatives": 2}, org="Alpha")
+    ui = opened(store, content, room)
+    assert ui.refresh() is False  # nothing new: no rebuild
+    submit(store, room[0], "KEN", {"alternatives": 2}, org="Beta")
+    assert ui.refresh() is True and "<strong>2</strong> submitted" in ui.people.value
 
 
-def test_typed_html_is_shown_as_text(store: Store) -> None:
-    _review(store, {"alternatives": 3}, org="<script>alert(1)</script>")
-    ui = opened(store, "ROOM-1")
-    assert "<script>" not in ui.reviews_list.value
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ui.reviews_list.value
+def test_exports(store: Store, content: Content, room) -> None:
+    submit(store, room[0], "KEN", {"alternatives": 1}, org="=HYPERLINK(1)")
+    submit(store, room[0], "KEN", {"alternatives": 5}, org="Beta")
+    ui = opened(store, content, room)
+    assert ui.downloads.value == ""  # built on demand only
+    ui.export_button.click()
+    links = dict(re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', ui.downloads.value))
+    code = room[0]
+    assert set(links) == {f"room-{code}.{x}" for x in ("html", "pdf", "csv", "json")} | {f"room-{code}-reviews.zip"}
+    rows = list(csv.DictReader(io.StringIO(base64.b64decode(links[f"room-{code}.csv"]).decode())))
+    assert rows[0]["organisations"] == "'=HYPERLINK(1)"
+    assert base64.b64decode(links[f"room-{code}.pdf"]).startswith(b"%PDF")
+    bundle = zipfile.ZipFile(io.BytesIO(base64.b64decode(links[f"room-{code}-reviews.zip"])))
+    assert len([n for n in bundle.namelist() if n.startswith("KEN-2025/")]) == 2
 
 
-def test_empty_room_and_bad_codes_say_so(store: Store) -> None:
-    _review(store, {"alternatives": 3}, submit=False)
-    ui = RoomDashboard(store=store)
-    ui.show.click()
-    assert ui.errors.message == "Type the room code first."
-    ui.room.value = "x" * 40
-    ui.show.click()
-    assert "up to 32 letters" in ui.errors.message
-    ui.room.value = "ROOM-1"
-    ui.show.click()
-    assert ui.errors.message.startswith("No review has been submitted to room 'ROOM-1' yet (1 draft(s) in progress)")
-    assert ui.table.value == ""
+def test_manage_asks_before_moving_withdrawing_deleting_and_closing(store: Store, content: Content, room) -> None:
+    other, _ = Rooms(store).create("Other room")
+    first = submit(store, room[0], "KEN", {"alternatives": 1}, org="Alpha")
+    second = submit(store, room[0], "KEN", {"alternatives": 2}, org="Beta")
+    third = submit(store, room[0], "KEN", {"alternatives": 3}, org="Test")
+    ui = opened(store, content, room)
+    ui.review_choice.value = first
+    ui.target_room.value = other.code.lower()
+    ui.move_button.click()
+    assert "Move Alpha" in ui.confirm.value and ui.confirm_button.layout.display != "none"
+    assert store.load(first).assessment.room == room[0]  # nothing happens before the confirmation
+    ui.confirm_button.click()
+    assert store.load(first).assessment.room == other.code and "Moved" in ui.manage_message.message
+    ui.review_choice.value = second
+    ui.withdraw_button.click()
+    ui.cancel_button.click()
+    assert store.load(second).assessment.room == room[0] and ui.confirm.value == ""
+    ui.withdraw_button.click()
+    ui.confirm_button.click()
+    assert store.load(second).assessment.room == ""
+    ui.review_choice.value = third
+    ui.delete_button.click()
+    assert "cannot be undone" in ui.confirm.value
+    ui.confirm_button.click()
+    with pytest.raises(KeyError):
+        store.load(third)
+    ui.close_button.click()
+    ui.confirm_button.click()
+    assert not Rooms(store).get(room[0]).is_open and "closed" in ui.status.value
+    assert "No review has been submitted yet" in ui.countries.value
+    ui.target_room.value = "nonsense"
+    ui.review_choice.options = [("x", "nope")]
+    ui.move_button.click()
+    assert ui.manage_message.message  # a plain message, not a traceback
 
 
-def test_summarise_on_the_fictional_coalition() -> None:
-    from idpckit.assessment_io import read_assessment
-    from idpckit.store import Stored
-
-    examples = Path(__file__).resolve().parent.parent / "data" / "examples"
-    reviews = [
-        Stored(code=f"C{i}", status="submitted", assessment=read_assessment(p), created_at=None, updated_at=None)  # type: ignore[arg-type]
-        for i, p in enumerate(sorted(examples.glob("veridia-2024*.json")))
-    ]
-    rows = summarise(reviews, load())
-    assert len(rows) == 13
-    assert all(r.graded + r.not_assessed <= 2 for r in rows)
-    assert any(r.disagree for r in rows)  # the examples are written to disagree somewhere
+def test_typed_html_stays_text(store: Store, content: Content, room) -> None:
+    submit(store, room[0], "KEN", {"alternatives": 3}, org="<script>alert(1)</script>")
+    ui = opened(store, content, room)
+    page = ui.people.value + ui.countries.value + ui.evidence.value
+    assert "<script>" not in page and "&lt;script&gt;" in page

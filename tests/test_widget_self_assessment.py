@@ -170,15 +170,16 @@ def test_setup_validation_in_words_and_nothing_saved_until_valid(store: Store, c
     app.setup.country.value = "Atlantis"
     assert "We do not know a country called 'Atlantis'" in app.setup.message.message
     app.setup.room.value = "room <b>1</b>"
-    assert "letters, digits and dashes" in app.setup.message.message
+    assert "8 letters and digits in two groups of four" in app.setup.message.message
     assert store.reviews() == [] and app.code is None
-    app.setup.room.value = "lisbon-2025"
+    room = make_room(store)
+    app.setup.room.value = room.lower()
     app.setup.country.value = "colombia"  # any case; the hint confirms the match
     assert "Colombia (COL)" in app.setup.country_hint.value
     assert app.setup.message.message == ""  # the list of problems clears itself once fixed
     assert app.code is not None
     saved = stored(store, app)
-    assert (saved.country, saved.year, saved.room, saved.date) == ("COL", 2025, "LISBON-2025", TODAY)
+    assert (saved.country, saved.year, saved.room, saved.date) == ("COL", 2025, room, TODAY)
     assert app.code in app.save_status.value  # the resume code is shown from the first save
     assert f"?code={app.code}" in app.save_status.value
 
@@ -201,13 +202,14 @@ def test_country_search_hints_and_codes(store: Store, content: data.Content) -> 
 
 def test_every_field_of_the_setup_is_saved(store: Store, content: data.Content) -> None:
     app = make_app(store, content)
-    fill_setup(app, scale="traffic-light", room="room-7")
+    room = make_room(store)
+    fill_setup(app, scale="traffic-light", room=room.lower())
     app.setup.year.value = 2024
     saved = stored(store, app)
     assert saved.organisations == ["Acción Técnica Social", "Elementa"]
     assert saved.assessor == "Ana Pérez"
     assert saved.scale == "traffic-light"
-    assert saved.room == "ROOM-7"
+    assert saved.room == room
     assert saved.year == 2024
     assert [e.commitment_id for e in saved.entries] == [c.id for c in content.commitments]
 
@@ -412,7 +414,8 @@ def test_untracking(store: Store, content: data.Content) -> None:
 
 def test_resume_in_a_new_app_restores_everything(store: Store, content: data.Content) -> None:
     app = make_app(store, content)
-    fill_setup(app, scale="traffic-light", room="R-1")
+    room = make_room(store)
+    fill_setup(app, scale="traffic-light", room=room)
     grade_all(app, store, content, LIGHTS)
     cid = content.commitments[4].id
     app.jump.value = cid
@@ -431,7 +434,7 @@ def test_resume_in_a_new_app_restores_everything(store: Store, content: data.Con
     assert fresh.code == code
     assert fresh.position == cid  # opens at the first commitment still to grade
     s = fresh.setup
-    assert (s.country.value, s.year.value, s.scale.value, s.room.value) == ("Colombia", 2025, "traffic-light", "R-1")
+    assert (s.country.value, s.year.value, s.scale.value, s.room.value) == ("Colombia", 2025, "traffic-light", room)
     assert s.organisations.value == "Acción Técnica Social; Elementa" and s.assessor.value == "Ana Pérez"
     for i, c in enumerate(content.commitments):
         fresh.jump.value = c.id
@@ -653,15 +656,42 @@ def test_submit_asks_first_then_freezes_the_review(finished: SelfAssessmentApp, 
 
 def test_submit_to_a_room(store: Store, content: data.Content) -> None:
     app = make_app(store, content)
-    fill_setup(app, room="lisbon")
+    room = make_room(store)
+    fill_setup(app, room=room.lower())
     app.next.click()
     app.steps[app.position].grade.buttons.value = 3
     app.jump.value = "summary"
     app.summary.submit.click()
-    assert "room LISBON" in app.summary.confirm_text.value
+    assert f"room {room}" in app.summary.confirm_text.value
     app.summary.confirm.click()
-    assert [s.code for s in store.room("lisbon")] == [app.code]
-    assert "submitted to room LISBON" in app.summary.submit_message.message
+    assert [s.code for s in store.room(room)] == [app.code]
+    assert f"submitted to room {room}" in app.summary.submit_message.message
+
+
+def make_room(store: Store) -> str:
+    from idpckit.rooms import Rooms
+
+    return Rooms(store).create("Lisbon workshop")[0].code
+
+
+def test_only_open_rooms_that_exist_are_accepted(store: Store, content: data.Content) -> None:
+    from idpckit.rooms import Rooms
+
+    app = make_app(store, content)
+    fill_setup(app, room="QQQQ-QQQQ")  # the right shape, but no such room
+    assert "There is no room QQQQ-QQQQ" in app.setup.message.message and "not saved" in app.setup.message.message
+    assert [r.assessment.room for r in store.reviews()] == [""]  # saved before the room was typed; in no room
+    app.setup.room.value = "K7QD"  # half typed: a plain message, and not counted as a guess
+    assert "8 letters and digits" in app.setup.message.message
+    room = make_room(store)
+    app.setup.room.value = room
+    assert app.setup.message.message == "" and stored(store, app).room == room
+    app.next.click()
+    app.steps[app.position].grade.buttons.value = 3
+    rooms = Rooms(store)
+    rooms.close(rooms.get(room))  # the trainer closes the room before this trainee submits
+    assert app.submit() is False and "is closed" in app.errors.message
+    assert store.load(app.code).status == "draft"
 
 
 def test_nothing_to_submit_without_a_grade(store: Store, content: data.Content) -> None:

@@ -132,6 +132,10 @@ def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
     return c
 
 
+#: The app a trainee lands in from the index page's "Join a workshop" box (with ``?room=CODE``).
+JOIN_APP = "self-assessment.ipynb"
+
+
 def index_html(scan: catalog.Scan, base_url: str = "/") -> str:
     """The index page: apps, then lessons with summaries, objectives and times."""
     import jinja2
@@ -149,7 +153,8 @@ def index_html(scan: catalog.Scan, base_url: str = "/") -> str:
     return template.render(
         title=TITLE,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
-        apps=[e for e in scan.entries if e.kind == "app"],
+        apps=[e for e in scan.entries if e.kind == "app" and e.audience == "everyone"],
+        join_url=next((e.url for e in scan.entries if e.name == JOIN_APP), None),
         lessons=lessons,
         problems=scan.problems,
         total=f"{total // 60} h {total % 60:02d} min" if total >= 60 else f"{total} minutes",

@@ -1,187 +1,176 @@
-"""A room's results at a glance, for the trainer of a workshop.
+"""The trainer's dashboard: a private, live view of one workshop room.
 
-Trainees who enter the trainer's room code in the self-assessment app can
-submit their review "to the room".  This dashboard reads those submitted
-reviews from the store and shows, for each Table 1 commitment, how the room
-graded it: how many reviews put it at red, orange or green (five-point grades
-are converted with :func:`idpckit.scales.to_light`, so both scales count), the
-median on the common 1-5 score, and where the room disagrees most.  That is the
-material for the plenary discussion the note recommends: where do we agree,
-where do we see our government differently, and why?
+Opened with the room code *and* the trainer key, both typed (a ``?room=`` link may
+pre-fill the code, never the key).  Without the key nothing of the room is shown:
+not its name, not how many have submitted.  For NGOs grading their own
+government a leak of who graded what can put people at risk, so the page names
+drafts (organisation, assessor, time) but never shows a draft's grades, and the
+room report it exports names nobody.
 
-Reviews submitted to a room are visible to anyone who knows the room code; the
-page says so.  Drafts are only counted, never shown.
+Once open, the dashboard checks the store every few seconds (one cheap query,
+:meth:`idpckit.rooms.Rooms.fingerprint`) and rebuilds only when something
+changed, with the time of the last check on the page; "Refresh now" does the same
+at once.  It shows, per country and year and never mixed:
+
+* a heatmap of reviews x commitments: each cell has the score, its symbol and its
+  colour (never colour alone);
+* each commitment's distribution, median, spread and the coalition rule's flag,
+  the most disagreed first, under Krippendorff's alpha read in plain words;
+* for the commitment chosen, every review's grade, evidence and recommendation
+  side by side, for the debrief.
+
+Exports are built on demand (room report HTML and PDF, CSV, the JSON results and
+a zip that ``idpckit aggregate`` reads).  Managing the room (move a review to
+another room, withdraw or delete a test submission, close the room) always asks
+for a second click to confirm.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import statistics
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import asyncio
+import datetime as dt
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from .. import scales
-from ..coalition import DISAGREE_POINTS, disagrees
-from ..data import Content, load
-from ..text import neutralise_formula
-from ._base import ErrorBox, download_link, esc, full_width, style_widget
+from ..coalition import labels
+from ._base import ErrorBox, download_link, esc, full_width, style_widget, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..data import Content
+    from ..rooms import CountryResults, Room, RoomResults, Rooms
     from ..store import Store, Stored
 
-
-@dataclass(frozen=True)
-class RoomRow:
-    """How the room graded one commitment."""
-
-    commitment_id: str
-    number: int
-    title: str
-    lights: dict[str, int]  # red/orange/green -> number of reviews
-    not_assessed: int
-    median: float | None
-    spread: int | None
-    disagree: bool  # coalition.disagrees: the kit's one rule
-
-    @property
-    def graded(self) -> int:
-        return sum(self.lights.values())
+#: Seconds between two checks of the store while the dashboard is open.
+REFRESH_SECONDS = 5.0
 
 
-def summarise(reviews: list[Stored], content: Content) -> list[RoomRow]:
-    """One :class:`RoomRow` per Table 1 commitment tracked by at least one review, in Table 1 order."""
-    rows = []
-    light_used = any(r.assessment.scale == "traffic-light" for r in reviews)
-    for c in content.commitments:
-        scores, not_assessed, tracked = [], 0, False
-        for review in reviews:
-            entry = review.assessment.entry(c.id)
-            if entry is None:
-                continue
-            tracked = True
-            if entry.grade is None:
-                not_assessed += 1
-            else:
-                scores.append(scales.to_score(entry.grade, review.assessment.scale))
-        if not tracked:
-            continue
-        lights = {"red": 0, "orange": 0, "green": 0}
-        for s in scores:
-            lights[scales.to_light(s)] += 1
-        rows.append(
-            RoomRow(
-                commitment_id=c.id,
-                number=c.number,
-                title=c.title,
-                lights=lights,
-                not_assessed=not_assessed,
-                median=statistics.median(scores) if scores else None,
-                spread=(max(scores) - min(scores)) if scores else None,
-                disagree=disagrees(scores, light_used),
-            )
-        )
-    return rows
+def _time(when: dt.datetime | None) -> str:
+    return "–" if when is None else when.astimezone().strftime("%H:%M:%S")
 
 
-def room_csv(reviews: list[Stored], content: Content) -> bytes:
-    """Every grade of the room, one row per review and commitment, for a spreadsheet."""
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(
-        ["review", "country", "year", "organisations", "scale", "number", "commitment", "grade", "score", "light"]
-    )
-    for i, review in enumerate(reviews, start=1):
-        a = review.assessment
-        for e in a.entries:
-            score = scales.to_score(e.grade, a.scale) if e.grade is not None else ""
-            out.writerow(
-                [
-                    i,
-                    a.country_name,
-                    a.year,
-                    neutralise_formula("; ".join(a.organisations)),
-                    a.scale,
-                    content.commitment(e.commitment_id).number,
-                    content.commitment(e.commitment_id).title,
-                    "" if e.grade is None else e.grade,
-                    score,
-                    scales.to_light(score) if score != "" else "not assessed",
-                ]
-            )
-    return buf.getvalue().encode("utf-8")
-
-
-def _cell(count: int, light: str) -> str:
-    level = scales.TRAFFIC_LIGHT[light]
-    if not count:
-        return '<td class="num">0</td>'
+def _score_cell(score: int | None, grade: Any) -> str:
+    """One heatmap cell: the score, its symbol and its colour; "–" where the review gave none."""
+    if score is None:
+        return "<td class='num' title='not graded'>–</td>"
+    level = scales.FIVE_POINT[score]
+    given = f" (given as {esc(grade)})" if isinstance(grade, str) else ""
     return (
-        f'<td class="num" style="background:{level.colour};color:{level.text_colour}">'
-        f'<span aria-hidden="true">{level.symbol}</span> {count}</td>'
+        f"<td class='num' style='background:{level.colour};color:{level.text_colour}' "
+        f"title='{esc(level.label)}{given}'><span aria-hidden='true'>{level.symbol}</span> {score}</td>"
     )
 
 
 class RoomDashboard:
-    """Type a room code, see the room's submitted reviews summarised per commitment."""
+    """Open a room with its code and trainer key; watch it fill; read the debrief material; export; manage."""
 
     def __init__(
         self,
         store: Store | None = None,
         content: Content | None = None,
+        *,
+        client: str = "voila",
+        auto_refresh: bool = True,
+        refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:
         self._store = store
-        self.content = content or load()
+        self._content = content
+        self.client = client
+        self.refresh_seconds = refresh_seconds
         self.errors = ErrorBox()
-        self.room = w.Text(
+        self.room_code = w.Text(
             description="Room code",
-            placeholder="e.g. VIENNA-2025",
-            style={"description_width": "7em"},
+            placeholder="e.g. K7QD-M2XP",
+            style={"description_width": "8em"},
             layout=w.Layout(width="22em", max_width="100%"),
         )
-        self.show = w.Button(description="Show results", button_style="primary", tooltip="Load the room's reviews")
-        self.summary = w.HTML()
-        self.table = w.HTML(layout=full_width())
-        self.reviews_list = w.HTML(layout=full_width())
+        self.key = w.Password(
+            description="Trainer key",
+            placeholder="shown once when the room was made",
+            style={"description_width": "8em"},
+            layout=w.Layout(width="30em", max_width="100%"),
+        )
+        self.open_button = w.Button(description="Open room", button_style="primary", tooltip="Check the key")
+        self.refresh_button = w.Button(description="Refresh now", icon="refresh", tooltip="Read the room again")
+        self.auto = w.Checkbox(value=auto_refresh, description="Refresh by itself", indent=False)
+        self.status = w.HTML()
+        self.people = w.HTML(layout=full_width())
+        self.countries = w.HTML(layout=full_width())
+        self.commitment = w.Dropdown(description="Commitment", style={"description_width": "8em"}, layout=full_width())
+        self.evidence = w.HTML(layout=full_width())
+        self.export_button = w.Button(description="Prepare downloads", icon="download")
         self.downloads = w.HTML()
-        self.reviews: list[Stored] = []
-        self.rows: list[RoomRow] = []
-        self.show.on_click(self.errors.guard(lambda _: self.refresh()))
+        self.review_choice = w.Dropdown(description="Review", style={"description_width": "8em"}, layout=full_width())
+        self.target_room = w.Text(
+            description="To room", placeholder="another room's code", style={"description_width": "8em"}
+        )
+        self.move_button = w.Button(description="Move to room")
+        self.withdraw_button = w.Button(description="Withdraw from room", tooltip="The review stays in the store")
+        self.delete_button = w.Button(description="Delete review", button_style="danger", tooltip="For good")
+        self.close_button = w.Button(description="Close room", button_style="warning")
+        self.confirm = w.HTML()
+        self.confirm_button = w.Button(description="Yes, do it", button_style="danger", layout=w.Layout(display="none"))
+        self.cancel_button = w.Button(description="Cancel", layout=w.Layout(display="none"))
+        self.manage_message = ErrorBox()
+
+        self.room: Room | None = None
+        self.results: RoomResults | None = None
+        self.every: list[Stored] = []
+        self.last_checked: dt.datetime | None = None
+        self.last_changed: dt.datetime | None = None
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._pending: tuple[str, Callable[[], str]] | None = None
+        self._timer: Any = None
+        self._lock = threading.Lock()
+
+        self.open_button.on_click(self.errors.guard(lambda _b: self.open()))
+        self.refresh_button.on_click(self.errors.guard(lambda _b: self.refresh(force=True)))
+        self.auto.observe(lambda _c: self._schedule(), names="value")
+        self.commitment.observe(self.errors.guard(lambda _c: self._show_evidence()), names="value")
+        self.export_button.on_click(self.errors.guard(lambda _b: self.prepare_downloads()))
+        self.move_button.on_click(self.manage_message.guard(lambda _b: self.ask_move()))
+        self.withdraw_button.on_click(self.manage_message.guard(lambda _b: self.ask_withdraw()))
+        self.delete_button.on_click(self.manage_message.guard(lambda _b: self.ask_delete()))
+        self.close_button.on_click(self.manage_message.guard(lambda _b: self.ask_close()))
+        self.confirm_button.on_click(self.manage_message.guard(lambda _b: self.confirm_action()))
+        self.cancel_button.on_click(lambda _b: self._ask(None))
+
         intro = w.HTML(
-            '<div class="idpc-prose"><h2>Room results</h2><p>Enter the room code you gave the trainees. '
-            "You will see how the room graded each commitment, counted as red, orange and green lights "
-            "(five-point grades 1–2 count as red, 3 as orange, 4–5 as green), and where reviews disagree: "
-            f"{DISAGREE_POINTS} points or more apart, or, when some graded with lights, a different light.</p><p class='idpc-small'>Reviews submitted to a room are visible to "
-            "anyone who knows its code; drafts are counted but never shown.</p></div>"
+            "<div class='idpc-prose'><h2>Room dashboard (for trainers)</h2><p>Type the room code and the trainer "
+            "key that <code>idpckit room create</code> showed you. Nothing of the room is shown without the key.</p>"
+            "</div>"
         )
-        self.widget = w.VBox(
+        self.login = w.VBox(
+            [w.HBox([self.room_code], layout=wrap_row()), w.HBox([self.key, self.open_button], layout=wrap_row())]
+        )
+        self.body = w.VBox(
             [
-                style_widget(),
-                intro,
-                w.HBox([self.room, self.show], layout=w.Layout(flex_flow="row wrap", align_items="center")),
-                self.errors.widget,
-                self.summary,
-                self.table,
-                self.reviews_list,
+                w.HBox([self.refresh_button, self.auto, self.status], layout=wrap_row(align_items="center")),
+                self.people,
+                self.countries,
+                w.HTML("<h3 id='debrief'>Evidence behind the grades</h3>"),
+                self.commitment,
+                self.evidence,
+                w.HTML("<h3>Downloads</h3>"),
+                self.export_button,
                 self.downloads,
+                w.HTML("<h3>Manage the room</h3>"),
+                self.review_choice,
+                w.HBox([self.target_room, self.move_button], layout=wrap_row()),
+                w.HBox([self.withdraw_button, self.delete_button, self.close_button], layout=wrap_row()),
+                self.confirm,
+                w.HBox([self.confirm_button, self.cancel_button], layout=wrap_row()),
+                self.manage_message.widget,
             ],
-            layout=full_width(),
+            layout=full_width(display="none"),
         )
+        self.widget = w.VBox([style_widget(), intro, self.login, self.errors.widget, self.body], layout=full_width())
         self.widget.add_class("idpc-app")
 
-    def apply_query(self, params: Mapping[str, str]) -> None:
-        """``?room=CODE`` in the page's address opens that room at once (a trainer's bookmark).
-
-        Called by the door (:func:`idpckit.apps.room_dashboard`) once Voilà's request is known,
-        which in a preheated kernel is after the notebook ran.
-        """
-        room = params.get("room", "")
-        if room:
-            self.room.value = room
-            self.errors.guard(self.refresh)()
+    # -- wiring ---------------------------------------------------------------------------
 
     @property
     def store(self) -> Store:
@@ -191,76 +180,353 @@ class RoomDashboard:
             self._store = Store()
         return self._store
 
-    def refresh(self) -> None:
-        """Read the room again (trainees keep submitting during the session)."""
-        code = self.room.value.strip()
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            from ..data import load
+
+            self._content = load()
+        return self._content
+
+    @property
+    def rooms(self) -> Rooms:
+        from ..rooms import Rooms
+
+        return Rooms(self.store)
+
+    def apply_query(self, params: Mapping[str, str]) -> None:
+        """``?room=CODE`` pre-fills the room code (only the code: a key never travels in a URL)."""
+        from ..rooms import is_room_code
+
+        code = str(params.get("room", "")).strip()
+        if code and is_room_code(code) and not self.room_code.value:
+            self.room_code.value = code.upper()
+
+    # -- opening --------------------------------------------------------------------------
+
+    def open(self) -> bool:
+        """Check the code and key; on success show the room and start refreshing by itself."""
+        from ..rooms import RoomError
+
         self.errors.clear()
-        if not code:
-            self.errors.show("Type the room code first.", "warning")
-            return
-        if len(code) > 32 or not all(ch.isalnum() or ch == "-" for ch in code):
-            self.errors.show("A room code has up to 32 letters, digits and dashes.", "warning")
-            return
-        every = self.store.room(code, submitted_only=False)
-        self.reviews = [r for r in every if r.status == "submitted"]
-        drafts = len(every) - len(self.reviews)
-        self.rows = summarise(self.reviews, self.content)
-        countries = sorted({r.assessment.country_name for r in self.reviews})
-        if not self.reviews:
-            self.summary.value = ""
-            self.table.value = self.reviews_list.value = self.downloads.value = ""
-            self.errors.show(
-                f"No review has been submitted to room '{code}' yet ({drafts} draft(s) in progress). "
-                "Check the code, or ask the trainees to press Submit on the summary step.",
-                "info",
-            )
-            return
-        self.summary.value = (
-            f'<p role="status"><strong>{len(self.reviews)}</strong> submitted review(s) from '
-            f"{esc(', '.join(countries))}; {drafts} draft(s) still in progress.</p>"
-        )
-        self.table.value = self._table_html()
-        self.reviews_list.value = self._reviews_html()
-        self.downloads.value = (
-            '<div class="idpc-downloads">'
-            + download_link(
-                room_csv(self.reviews, self.content), f"room-{code}.csv", "text/csv", "Download all grades (CSV)"
-            )
-            + "</div>"
+        if not self.room_code.value.strip() or not self.key.value.strip():
+            self.errors.show("Type both the room code and the trainer key.", "warning")
+            return False
+        try:
+            room = self.rooms.open(self.room_code.value, self.key.value, client=self.client)
+        except RoomError as exc:
+            self.key.value = ""
+            self._hide()
+            self.errors.show(str(exc))
+            return False
+        self.key.value = ""  # not kept in the page once used
+        self.room = room
+        self.room_code.value = room.code
+        self.login.layout.display = "none"
+        self.body.layout.display = "flex"
+        self.refresh(force=True)
+        self._schedule()
+        return True
+
+    def _hide(self) -> None:
+        self.room = self.results = None
+        self.every = []
+        self.body.layout.display = "none"
+        for html in (self.status, self.people, self.countries, self.evidence, self.downloads, self.confirm):
+            html.value = ""
+
+    # -- refreshing -----------------------------------------------------------------------
+
+    def refresh(self, force: bool = False) -> bool:
+        """Read the room again if it changed (or always with ``force``); returns whether it was rebuilt."""
+        if self.room is None:
+            return False
+        with self._lock:
+            fingerprint = self.rooms.fingerprint(self.room)
+            self.last_checked = dt.datetime.now(dt.UTC)
+            changed = force or fingerprint != self._fingerprint
+            if changed:
+                from ..rooms import results
+
+                self._fingerprint = fingerprint
+                self.room = self.rooms.get(self.room.code)
+                self.every = self.rooms.reviews(self.room)
+                self.results = results(self.room, self.every, self.content)
+                self.last_changed = self.last_checked
+                self._render()
+            self._show_status()
+        return changed
+
+    def _show_status(self) -> None:
+        assert self.room is not None
+        state = "open to new reviews" if self.room.is_open else "<strong>closed</strong> to new reviews"
+        auto = f"checks every {self.refresh_seconds:g} s" if self.auto.value else "refreshes when you press the button"
+        self.status.value = (
+            f"<p role='status' class='idpc-small'>Room <strong>{esc(self.room.code)}</strong> "
+            f"({esc(self.room.name)}), {state}. Last updated {_time(self.last_checked)} "
+            f"(last change {_time(self.last_changed)}); it {auto}.</p>"
         )
 
-    def _table_html(self) -> str:
-        head = (
-            "<tr><th scope='col'>#</th><th scope='col'>Commitment</th>"
-            "<th scope='col'>✖ Red</th><th scope='col'>▲ Orange</th><th scope='col'>✔ Green</th>"
-            "<th scope='col'>Not assessed</th><th scope='col'>Median (1–5)</th><th scope='col'>Agreement</th></tr>"
+    def _schedule(self) -> None:
+        """Check again in a few seconds, on the kernel's event loop (Voilà keeps it running)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self.auto.value or self.room is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no kernel loop (a script or a test): refresh() on demand only
+            return
+        self._timer = loop.call_later(self.refresh_seconds, self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        try:
+            self.refresh()
+        except Exception as exc:  # a store hiccup: say so, keep trying
+            self.errors.show(f"The room could not be read just now ({type(exc).__name__}); trying again.", "warning")
+        self._schedule()
+
+    def stop(self) -> None:
+        """Stop refreshing by itself (the page is closing, or a test is done)."""
+        self.auto.value = False
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        assert self.results is not None
+        res = self.results
+        self.people.value = self._people_html()
+        self.countries.value = "".join(self._country_html(i, g) for i, g in enumerate(res.countries)) or (
+            "<p>No review has been submitted yet. Trainees join from the index page's <em>Join a workshop</em> "
+            f"box with the room code {esc(res.room.code)}, then press Submit on the summary step.</p>"
         )
-        body = []
-        for row in self.rows:
-            agreement = (
-                f"<strong>⚠ Disagree</strong> (spread {row.spread} points)"
-                if row.disagree
-                else ("–" if row.spread is None else "Close")
+        options: list[tuple[str, tuple[int, str]]] = []
+        for i, g in enumerate(res.countries):
+            for c in g.most_disagreed():
+                commitment = self._commitment(c.commitment_id)
+                mark = "⚠ " if c.disagree else ""
+                options.append(
+                    (f"{g.country_name} {g.year}: {mark}{commitment[0]}. {commitment[1]}", (i, c.commitment_id))
+                )
+        current = self.commitment.value
+        self.commitment.options = options
+        if current in [v for _, v in options]:
+            self.commitment.value = current
+        elif options:
+            self.commitment.value = options[0][1]
+        self._show_evidence()
+        reviews = [
+            (
+                f"{s.assessment.country} · {', '.join(s.assessment.organisations) or 'no organisation'} · {s.status}",
+                s.code,
             )
-            median = "–" if row.median is None else f"{row.median:g}"
-            body.append(
-                f"<tr><td>{row.number}</td><th scope='row'>{esc(row.title)}</th>"
-                + "".join(_cell(row.lights[light], light) for light in ("red", "orange", "green"))
-                + f"<td class='num'>{row.not_assessed}</td><td class='num'>{median}</td><td>{agreement}</td></tr>"
+            for s in self.every
+        ]
+        self.review_choice.options = reviews
+        self.downloads.value = ""
+
+    def _commitment(self, cid: str) -> tuple[str, str]:
+        for c in self.content.commitments:
+            if c.id == cid:
+                return str(c.number), c.title
+        return "?", cid
+
+    def _people_html(self) -> str:
+        assert self.results is not None
+        submitted = [s for s in self.every if s.status == "submitted"]
+        drafts = [s for s in self.every if s.status != "submitted"]
+
+        def rows(items: list[Stored], when: Callable[[Stored], dt.datetime | None]) -> str:
+            return "".join(
+                f"<tr><td>{esc(', '.join(s.assessment.organisations) or '–')}</td><td>{esc(s.assessment.assessor or '–')}"
+                f"</td><td>{esc(s.assessment.country_name)}</td><td>{_time(when(s))}</td></tr>"
+                for s in items
             )
+
+        head = "<tr><th scope='col'>Organisation</th><th scope='col'>Assessor</th><th scope='col'>Country</th>"
         return (
-            "<div class='idpc-scroll'><table class='idpc-table'><caption>How the room graded each commitment"
-            f"</caption><thead>{head}</thead><tbody>{''.join(body)}</tbody></table></div>"
+            f"<p><strong>{len(submitted)}</strong> submitted, <strong>{len(drafts)}</strong> started but not "
+            "submitted (drafts are named here, their grades are never shown).</p>"
+            "<details open><summary>Who has submitted, who has started</summary>"
+            f"<table class='idpc-table'><caption>Submitted</caption><thead>{head}<th scope='col'>Submitted at</th>"
+            f"</tr></thead><tbody>{rows(submitted, lambda s: s.submitted_at)}</tbody></table>"
+            f"<table class='idpc-table'><caption>Started (drafts)</caption><thead>{head}<th scope='col'>Last saved"
+            f"</th></tr></thead><tbody>{rows(drafts, lambda s: s.updated_at)}</tbody></table></details>"
         )
 
-    def _reviews_html(self) -> str:
-        items = []
-        for r in self.reviews:
-            a = r.assessment
-            orgs = ", ".join(a.organisations) or "organisation not given"
-            fictional = " (fictional example)" if a.fictional else ""
-            items.append(
-                f"<li>{esc(a.country_name)} {a.year}{fictional}: {esc(orgs)}; {a.graded_count} of "
-                f"{len(a.entries)} commitments graded on the {esc(a.scale)} scale</li>"
+    def _country_html(self, index: int, g: CountryResults) -> str:
+        ids = [c.commitment_id for c in g.consensus]
+        numbers = [self._commitment(cid)[0] for cid in ids]
+        names = labels([s.assessment for s in g.reviews])
+        heat_head = "".join(
+            f"<th scope='col' title='{esc(self._commitment(cid)[1])}'>{n}</th>"
+            for cid, n in zip(ids, numbers, strict=True)
+        )
+        heat_rows = []
+        for r, name in enumerate(names):
+            cells = "".join(_score_cell(c.scores[r], c.grades[r]) for c in g.consensus)
+            heat_rows.append(f"<tr><th scope='row'>{esc(name)}</th>{cells}</tr>")
+        result_rows = []
+        for c in g.most_disagreed():
+            number, title = self._commitment(c.commitment_id)
+            dist = " ".join(f"{scales.FIVE_POINT[s].symbol}{s}×{n}" for s, n in c.counts().items() if n) or "–"
+            flag = (
+                f"<strong>⚠ Disagree</strong> ({c.spread} points apart)"
+                if c.disagree
+                else ("Agree" if c.n > 1 else ("One review only" if c.n == 1 else "–"))
             )
-        return f"<details><summary>The {len(self.reviews)} review(s)</summary><ul>{''.join(items)}</ul></details>"
+            result_rows.append(
+                f"<tr{' class=disagree' if c.disagree else ''}><th scope='row'>{number}. {esc(title)}</th>"
+                f"<td>{dist}</td><td class='num'>{c.not_assessed}</td><td class='num'>{c.median_text}</td>"
+                f"<td class='num'>{'–' if c.spread is None else c.spread}</td><td>{flag}</td></tr>"
+            )
+        disagreements = sum(c.disagree for c in g.consensus)
+        return (
+            f"<section class='idpc-room-country' aria-labelledby='room-c{index}'>"
+            f"<h3 id='room-c{index}'>{esc(g.country_name)}, {g.year}: {len(g.reviews)} review(s)</h3>"
+            f"<p class='idpc-agreement'><strong>Agreement:</strong> {esc(g.reading)}</p>"
+            f"<p>{disagreements} of {len(g.consensus)} commitments show a disagreement; they come first.</p>"
+            "<div class='idpc-scroll'><table class='idpc-table idpc-results'><caption>Commitments, most disagreed "
+            "first (scores on the common 1–5 scale; traffic lights count as red 1, orange 3, green 5)</caption><thead>"
+            "<tr><th scope='col'>Commitment</th><th scope='col'>Grades given (score × reviews)</th>"
+            "<th scope='col'>Not assessed</th><th scope='col'>Median</th><th scope='col'>Spread</th>"
+            f"<th scope='col'>Agreement</th></tr></thead><tbody>{''.join(result_rows)}</tbody></table></div>"
+            "<div class='idpc-scroll'><table class='idpc-table idpc-heatmap'><caption>Heatmap: each review's score "
+            "per commitment (number, symbol and colour; – not graded)</caption><thead><tr><th scope='col'>Review</th>"
+            f"{heat_head}</tr></thead><tbody>{''.join(heat_rows)}</tbody></table></div></section>"
+        )
+
+    def _show_evidence(self) -> None:
+        if self.results is None or self.commitment.value is None:
+            self.evidence.value = ""
+            return
+        index, cid = self.commitment.value
+        g = self.results.countries[index]
+        number, title = self._commitment(cid)
+        names = labels([s.assessment for s in g.reviews])
+        rows = []
+        for stored, name in zip(g.reviews, names, strict=True):
+            a = stored.assessment
+            entry = a.entry(cid)
+            if entry is None:
+                continue
+            grade = (
+                "<span class='idpc-small'>not assessed</span>"
+                if entry.grade is None
+                else f"{esc(scales.level(entry.grade, a.scale).short)} ({esc(scales.level(entry.grade, a.scale).label)})"
+            )
+            rows.append(
+                f"<tr><th scope='row'>{esc(name)}</th><td>{grade}</td>"
+                f"<td style='white-space:pre-wrap'>{esc(entry.evidence) or '–'}</td>"
+                f"<td style='white-space:pre-wrap'>{esc(entry.recommendation) or '–'}</td></tr>"
+            )
+        self.evidence.value = (
+            f"<div class='idpc-scroll' role='region' aria-label='Evidence for commitment {number}'>"
+            f"<table class='idpc-table idpc-evidence'><caption>{esc(g.country_name)} {g.year}, commitment "
+            f"{number}. {esc(title)}: grades with their evidence and recommendations</caption><thead><tr>"
+            "<th scope='col'>Review</th><th scope='col'>Grade</th><th scope='col'>Evidence</th>"
+            f"<th scope='col'>Recommendation</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        )
+
+    # -- exports --------------------------------------------------------------------------
+
+    def exports(self) -> dict[str, tuple[bytes, str, str]]:
+        """The downloads: file name -> (bytes, MIME type, label)."""
+        from .. import room_report, rooms
+
+        assert self.results is not None
+        res, code = self.results, self.results.room.code
+        return {
+            f"room-{code}.html": (room_report.room_html(res, self.content).encode(), "text/html", "Room report (HTML)"),
+            f"room-{code}.pdf": (room_report.room_pdf(res, self.content), "application/pdf", "Room report (PDF)"),
+            f"room-{code}.csv": (rooms.results_csv(res, self.content).encode(), "text/csv", "Every grade (CSV)"),
+            f"room-{code}.json": (rooms.results_json(res).encode(), "application/json", "Results (JSON)"),
+            f"room-{code}-reviews.zip": (
+                rooms.results_bundle(res),
+                "application/zip",
+                "Reviews for idpckit aggregate (zip)",
+            ),
+        }
+
+    def prepare_downloads(self) -> None:
+        if self.results is None:
+            return
+        links = [download_link(data, name, mime, label) for name, (data, mime, label) in self.exports().items()]
+        self.downloads.value = "<div class='idpc-downloads'>" + " · ".join(links) + "</div>"
+
+    # -- managing -------------------------------------------------------------------------
+
+    def _ask(self, action: tuple[str, Callable[[], str]] | None) -> None:
+        self._pending = action
+        shown = "inline-flex" if action else "none"
+        self.confirm_button.layout.display = self.cancel_button.layout.display = shown
+        self.confirm.value = (
+            "" if action is None else f"<p role='alert' class='idpc-msg idpc-msg-warning'>⚠ {esc(action[0])}</p>"
+        )
+
+    def _chosen(self) -> Stored:
+        code = self.review_choice.value
+        found = next((s for s in self.every if s.code == code), None)
+        if found is None:
+            raise ValueError("Choose a review first.")
+        return found
+
+    def _who(self, s: Stored) -> str:
+        return f"{', '.join(s.assessment.organisations) or 'a review'} ({s.assessment.country_name}, {s.status})"
+
+    def ask_move(self) -> None:
+        from ..rooms import normalise_room_code
+
+        s = self._chosen()
+        target = normalise_room_code(self.target_room.value)
+        self.rooms.get(target)
+        assert self.room is not None
+        room = self.room
+        self._ask(
+            (
+                f"Move {self._who(s)} to room {target}?",
+                lambda: f"Moved to room {self.rooms.move(room, s.code, target).code}.",
+            )
+        )
+
+    def ask_withdraw(self) -> None:
+        s = self._chosen()
+        room = self.room
+        assert room is not None
+
+        def do() -> str:
+            self.rooms.withdraw(room, s.code)
+            return "Withdrawn from the room; the review stays in the store."
+
+        self._ask((f"Withdraw {self._who(s)} from this room?", do))
+
+    def ask_delete(self) -> None:
+        s = self._chosen()
+        room = self.room
+        assert room is not None
+
+        def do() -> str:
+            self.rooms.delete(room, s.code)
+            return "Deleted for good."
+
+        self._ask((f"Delete {self._who(s)} for good? This cannot be undone.", do))
+
+    def ask_close(self) -> None:
+        room = self.room
+        assert room is not None
+
+        def do() -> str:
+            self.rooms.close(room)
+            return f"Room {room.code} is closed: it no longer accepts reviews."
+
+        self._ask((f"Close room {room.code} to new reviews? Reviews already in it stay.", do))
+
+    def confirm_action(self) -> None:
+        if self._pending is None:
+            return
+        _question, action = self._pending
+        self._ask(None)
+        self.manage_message.show(action(), "ok")
+        self.refresh(force=True)

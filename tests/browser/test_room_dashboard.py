@@ -1,170 +1,159 @@
-"""The trainer's room dashboard in a real browser: a workshop room's submitted reviews at a glance.
+"""A workshop room end to end in Chromium: the trainer's private, live dashboard.
 
-The room is filled through the server's own SQLite store (the trainees' side, typing
-and submitting in the self-assessment app, is covered in test_self_assessment.py):
-three submitted reviews on both scales, one draft, and one review submitted to another
-room.  The trainer then opens the dashboard as a page, types the room code or follows a
-``?room=`` link, and reads the table, the list of reviews and the CSV download.
+The trainer makes a room with the command line; three trainees (two grading Kenya,
+one Uganda) join from the index page's "Join a workshop" box and submit through the
+self-assessment app; the trainer opens the dashboard with the room code and the key
+(a wrong key first) and reads the submissions split by country, with the medians,
+disagreements and alpha the kit computes; a fourth submission appears without a
+click; the evidence of the most disagreed commitment opens side by side; and a
+trainee who opens the dashboard's address sees nothing of the room.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_self_assessment import open_app, open_on_fresh_kernel, open_on_preheated_kernel
+from test_self_assessment import expect_summary, go_to_step, open_app
 from voila_helpers import error_outputs
 
-from idpckit import catalog, serve
+from idpckit.agreement import alpha, reading
 from idpckit.assessment import Assessment, Entry
+from idpckit.data import load
 from idpckit.store import Store
+from idpckit.widgets._base import grade_label
 
 pytestmark = pytest.mark.browser
 
 DASHBOARD = "room-dashboard.ipynb"
-ROOM = "ROOM-DASH"
-DRAFT_ORG = "Draft-only NGO"
-OTHER_ROOM_ORG = "Another room's NGO"
+FIRST, SECOND = load().commitments[:2]
+#: (organisation, country typed, country name, grade of the first and second commitment)
+TRAINEES = [
+    ("Kenya Harm Reduction Alliance", "Keny", "Kenya", 1, 4),
+    ("Nairobi Drug Policy Forum", "Keny", "Kenya", 5, 4),
+    ("Uganda Harm Reduction Network", "Ugan", "Uganda", 2, 3),
+]
 
 
 @pytest.fixture(scope="module")
-def room(kit_server) -> Store:
-    """A room with three submitted reviews, a draft, and a review submitted elsewhere."""
-    store = Store(kit_server.store_url)
-
-    def review(grades: dict[str, object], org: str, *, country: str = "COL", scale: str = "five-point",
-               room: str = ROOM, submit: bool = True) -> None:  # fmt: skip
-        a = Assessment(
-            country=country,
-            year=2025,
-            scale=scale,
-            room=room,
-            organisations=[org],
-            fictional=country == "XVR",
-            entries=[Entry(commitment_id=cid, grade=g) for cid, g in grades.items()],
-        )
-        code = store.save_draft(a)
-        if submit:
-            store.submit(code)
-
-    review({"alternatives": 1, "harm-reduction": 4, "data": None}, "Elementa")
-    review({"alternatives": "green", "harm-reduction": "orange"}, "Dejusticia", scale="traffic-light")
-    review({"alternatives": 2}, "Veridian Harm Reduction Network", country="XVR")
-    review({"alternatives": 5, "gender": 5}, DRAFT_ORG, submit=False)
-    review({"alternatives": 5, "gender": 5}, OTHER_ROOM_ORG, room="OTHER-ROOM")
-    return store
+def room(kit_server) -> tuple[str, str]:
+    """The trainer makes a room, as the facilitator notes say, with the command line on the server's store."""
+    exe = Path(sys.executable).parent / "idpckit"
+    made = subprocess.run(
+        [str(exe), "room", "create", "Nairobi workshop", "--store", str(kit_server.store_path)],
+        capture_output=True, text=True, check=True, env={**os.environ},
+    )  # fmt: skip
+    code_line, key_line = made.stdout.splitlines()
+    return code_line.removeprefix("room code: "), key_line.removeprefix("trainer key: ")
 
 
-def row_cells(page: Page, title_start: str) -> list[str]:
-    """The cells of the table row whose commitment starts with ``title_start`` (after its row header)."""
-    table = page.get_by_role("table").filter(has_text="How the room graded each commitment")
-    row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=re.compile("^" + title_start)))
+def join_and_submit(page: Page, kit_server, code: str, org: str, typed: str, country: str, g1: int, g2: int) -> None:
+    """A trainee: the index page's Join box, the set-up, two grades with evidence, submit."""
+    page.goto(kit_server.base)
+    page.get_by_label("Room code from your trainer").fill(code.lower())
+    page.get_by_role("button", name="Join").click()
+    open_app(page, page.url)
+    page.get_by_role("button", name="Start a new review").click()
+    expect(page.get_by_label("Room code")).to_have_value(code)  # carried over from the Join box
+    page.get_by_label("Country").press_sequentially(typed)
+    expect(page.get_by_text(re.compile(rf"✔ {country} \("))).to_be_visible()
+    page.get_by_label("Organisation(s)").fill(org)
+    page.get_by_label("Five-point scale: 1, 2, 3, 4 or 5").check()
+    page.get_by_role("button", name=re.compile(r"^Next ▶$")).click()
+    for grade, commitment in ((g1, FIRST), (g2, SECOND)):
+        expect(page.get_by_role("heading", name=f"Commitment {commitment.number}: {commitment.title}")).to_be_visible()
+        page.get_by_role("button", name=grade_label(grade, "five-point"), exact=True).click()
+        page.get_by_label("Evidence", exact=True).fill(f"{org} evidence on {commitment.id}")
+        page.get_by_label("Recommendation", exact=True).fill(f"{org} recommends on {commitment.id}")
+        page.get_by_role("button", name=re.compile(r"^(Next|Summary) ▶$")).click()
+    go_to_step(page, "Summary")
+    expect_summary(page, country)
+    page.get_by_role("button", name="Submit this review").click()
+    page.get_by_role("button", name="Yes, submit it now").click()
+    expect(page.get_by_text(f"Submitted to room {code}: read-only.")).to_be_visible()
+
+
+def results_row(page: Page, country: str, commitment) -> list[str]:
+    section = page.locator("section.idpc-room-country").filter(
+        has=page.get_by_role("heading", name=re.compile(rf"^{country}, \d{{4}}: "))
+    )
+    table = section.locator("table.idpc-results")
+    row = table.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name=f"{commitment.number}. {commitment.title}", exact=True)
+    )
     expect(row).to_have_count(1)
     return [" ".join(t.split()) for t in row.get_by_role("cell").all_inner_texts()]
 
 
-def show_room(page: Page, code: str) -> None:
-    page.get_by_label("Room code").fill(code)
-    page.get_by_role("button", name="Show results").click()
+def test_a_workshop_room_end_to_end(room, kit_server, make_page: Callable[..., Page]) -> None:
+    code, key = room
+    trainee_pages = []
+    for org, typed, country, g1, g2 in TRAINEES:
+        page = make_page()
+        join_and_submit(page, kit_server, code, org, typed, country, g1, g2)
+        assert error_outputs(page) == []
+        trainee_pages.append(page)
+    # What a trainee's browser shows of the room: nothing of the others' reviews.
+    mine = trainee_pages[0].inner_text("body")
+    assert TRAINEES[1][0] not in mine and TRAINEES[2][0] not in mine
 
+    trainer = open_app(make_page(), kit_server.url(DASHBOARD, f"room={code}"))
+    trainer.get_by_label("Room code").fill(code)
+    trainer.get_by_label("Trainer key").fill("AAAA-BBBB-CCCC-DDDD-EEEE")
+    trainer.get_by_role("button", name="Open room").click()
+    expect(trainer.get_by_role("alert")).to_contain_text(f"This trainer key does not open room {code}")
+    assert "Kenya" not in trainer.inner_text("body")
 
-def _room_is_open(page: Page) -> None:
-    expect(page.get_by_label("Room code")).to_have_value(ROOM)
-    expect(page.get_by_role("status")).to_contain_text("submitted review(s) from Colombia, Veridia")
-    assert row_cells(page, "Promoting alternatives")[1] == "✖ 2"
-
-
-def test_the_dashboard_is_preheated() -> None:
-    """The trainer's first page opens at once: ``idpckit serve`` keeps a ready kernel for the dashboard."""
-    assert DASHBOARD in serve.preheated(catalog.catalog())
-
-
-def test_a_room_link_opens_the_room_on_the_kernel_the_first_visitor_gets(
-    room: Store, kit_server, make_page: Callable[..., Page]
-) -> None:
-    """The kernel ran the notebook before the trainer came; ``?room=`` still opens the room."""
-    page = open_on_preheated_kernel(kit_server, make_page, DASHBOARD, f"room={ROOM}")
-    _room_is_open(page)
-
-
-def test_a_room_link_opens_the_room_on_a_kernel_started_for_the_visitor(
-    room: Store, kit_server, make_page: Callable[..., Page]
-) -> None:
-    page = open_on_fresh_kernel(kit_server, make_page, DASHBOARD, f"room={ROOM}")
-    _room_is_open(page)
-
-
-def test_the_trainer_types_the_room_code_and_reads_the_room(room: Store, kit_server, page: Page) -> None:
-    open_app(page, kit_server.url(DASHBOARD))
-    assert error_outputs(page) == []
-
-    page.get_by_role("button", name="Show results").click()
-    expect(page.get_by_role("alert")).to_contain_text("Type the room code first.")
-    show_room(page, "NOBODY-HERE")
-    expect(page.get_by_role("status")).to_contain_text("No review has been submitted to room 'NOBODY-HERE' yet")
-
-    show_room(page, ROOM.lower())  # codes are not case-sensitive
-    status = page.get_by_role("status")
-    expect(status).to_have_text(
-        "3 submitted review(s) from Colombia, Veridia (fictional country); 1 draft(s) still in progress."
-    )
-    table = page.get_by_role("table").filter(has_text="How the room graded each commitment")
-    expect(table.get_by_role("columnheader")).to_have_text(
-        ["#", "Commitment", "✖ Red", "▲ Orange", "✔ Green", "Not assessed", "Median (1–5)", "Agreement"]
-    )
-    expect(table.locator("tbody tr")).to_have_count(3)  # only the commitments someone graded or tracked
-    # Five-point 1 and 2 count as red, the traffic light's green as green: the room disagrees.
-    assert row_cells(page, "Promoting alternatives") == [
-        "1",
-        "✖ 2",
-        "0",
-        "✔ 1",
-        "0",
-        "2",
-        "⚠ Disagree (spread 4 points)",
+    trainer.get_by_label("Trainer key").fill(key)
+    trainer.get_by_role("button", name="Open room").click()
+    expect(trainer.get_by_text(re.compile(r"^3 submitted, 0 started"))).to_be_visible()
+    expect(trainer.get_by_role("status").filter(has_text="Last updated")).to_contain_text("Nairobi workshop")
+    # Split by country, never mixed: Kenya's two reviews disagree on the first commitment (1 and 5).
+    expect(trainer.get_by_role("heading", name=re.compile(r"^Kenya, \d{4}: 2 review\(s\)$"))).to_be_visible()
+    expect(trainer.get_by_role("heading", name=re.compile(r"^Uganda, \d{4}: 1 review\(s\)$"))).to_be_visible()
+    first = results_row(trainer, "Kenya", FIRST)
+    assert first[2:] == ["3", "4", "⚠ Disagree (4 points apart)"] and "✖1×1" in first[0] and "✔5×1" in first[0]
+    assert results_row(trainer, "Kenya", SECOND)[2:] == ["4", "0", "Agree"]
+    assert results_row(trainer, "Uganda", FIRST)[2:] == ["2", "0", "One review only"]
+    kenya_alpha = reading(alpha([[1, 4], [5, 4]]))
+    kenya = trainer.locator("section.idpc-room-country").filter(has_text="Kenya")
+    expect(kenya.locator(".idpc-agreement")).to_contain_text(kenya_alpha)
+    uganda = trainer.locator("section.idpc-room-country").filter(has_text="Uganda")
+    expect(uganda.locator(".idpc-agreement")).to_contain_text("at least two reviews")
+    # The most disagreed commitment comes first, and its evidence opens side by side.
+    kenya_rows = kenya.locator("table.idpc-results tbody tr")
+    expect(kenya_rows.first).to_contain_text(FIRST.title)
+    choice = trainer.get_by_label("Commitment", exact=True)
+    options = choice.locator("option").all_inner_texts()  # ipywidgets shows spaces as no-break spaces
+    wanted = [
+        o for o in options if o.replace("\xa0", " ").startswith("Kenya") and FIRST.title in o.replace("\xa0", " ")
     ]
-    assert row_cells(page, "Improving access to harm reduction") == ["3", "0", "▲ 1", "✔ 1", "0", "3.5", "Close"]
-    assert row_cells(page, "Compiling, analysing") == ["12", "0", "0", "0", "1", "–", "–"]
+    assert wanted and wanted[0].replace("\xa0", " ").split(": ", 1)[1].startswith("⚠"), options
+    choice.select_option(label=wanted[0])
+    evidence = trainer.locator("table.idpc-evidence")
+    for org, *_ in TRAINEES[:2]:
+        expect(evidence).to_contain_text(f"{org} evidence on {FIRST.id}")
+        expect(evidence).to_contain_text(f"{org} recommends on {FIRST.id}")
+    assert TRAINEES[2][0] not in evidence.inner_text()  # Uganda's review is not Kenya's debrief
 
-    page.get_by_text("The 3 review(s)").click()
-    reviews = page.get_by_role("listitem").filter(has_text="2025")
-    expect(reviews).to_have_count(3)
-    expect(reviews.filter(has_text="Veridia")).to_contain_text("(fictional example)")
-    text = page.inner_text("body")
-    assert DRAFT_ORG not in text and OTHER_ROOM_ORG not in text  # drafts are counted, never shown
+    # A fourth review arrives: the dashboard shows it by itself, without a click.
+    store = Store(kit_server.store_url)
+    late = Assessment(country="KEN", year=2025, room=code, organisations=["Late NGO"],
+                      entries=[Entry(commitment_id=FIRST.id, grade=3)])  # fmt: skip
+    store.submit(store.save_draft(late))
+    expect(trainer.get_by_text(re.compile(r"^4 submitted, 0 started"))).to_be_visible(timeout=30_000)
+    assert error_outputs(trainer) == []
 
-    link = page.get_by_role("link", name="Download all grades (CSV)")
-    with page.expect_download() as info:
-        link.click()
-    assert info.value.suggested_filename == f"room-{ROOM.lower()}.csv"
-    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
-    assert sorted({r["organisations"] for r in rows}) == ["Dejusticia", "Elementa", "Veridian Harm Reduction Network"]
-    assert len(rows) == 6
-    assert {(r["organisations"], r["commitment"][:20], r["grade"], r["light"]) for r in rows} >= {
-        ("Elementa", "Promoting alternativ", "1", "red"),
-        ("Dejusticia", "Promoting alternativ", "green", "green"),
-        ("Elementa", "Compiling, analysing", "", "not assessed"),
-    }
-
-    # Trainees keep submitting during a session: "Show results" reads the store again.
-    late = Assessment(country="COL", year=2025, room=ROOM, organisations=["Late NGO"],
-                      entries=[Entry(commitment_id="gender", grade=3)])  # fmt: skip
-    room.submit(room.save_draft(late))
-    page.get_by_role("button", name="Show results").click()
-    expect(status).to_contain_text("4 submitted review(s)")
-    assert row_cells(page, "Developing gender-sensitive") == ["8", "0", "▲ 1", "0", "0", "3", "Close"]
-
-
-def test_the_room_table_fits_a_phone_screen(room: Store, kit_server, make_page: Callable[..., Page]) -> None:
-    phone = open_app(make_page(width=390, height=844), kit_server.url(DASHBOARD))
-    show_room(phone, ROOM)
-    table = phone.get_by_role("table").filter(has_text="How the room graded each commitment")
-    expect(table).to_be_visible()
-    overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"the dashboard is {overflow}px wider than the phone"
-    expect(phone.get_by_role("button", name="Show results")).to_be_in_viewport()
+    # A trainee who opens the dashboard's address sees nothing of the room.
+    nosy = open_app(make_page(), kit_server.url(DASHBOARD, f"room={code}"))
+    text = nosy.inner_text("body")
+    assert all(org not in text for org, *_ in TRAINEES) and "Kenya" not in text and "Nairobi workshop" not in text
+    index = make_page()
+    index.goto(kit_server.base)
+    assert "room-dashboard" not in index.content()

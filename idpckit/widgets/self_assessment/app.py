@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -86,6 +87,9 @@ class SelfAssessmentApp:
         self._room_hint = ""
         #: The page's address without its query string, for the resume link (set by the door; None outside Voilà).
         self.page_url: str | None = None
+        #: Who is trying room codes, for the limit on wrong tries (the door may set the visitor's address).
+        self.client = f"kernel-{os.getpid()}"
+        self._room_checked: tuple[str | None, str | None, str | None] = (None, None, None)
         self._jump_quiet = False
         self.setup: SetupStep | None = None
         self.steps: dict[str, CommitmentStep] = {}
@@ -471,6 +475,10 @@ class SelfAssessmentApp:
         if self.status == "submitted" or setup.problems():
             return
         fields = setup.fields()
+        room = self._accepted_room(fields["room"])
+        if room is None:
+            return
+        fields["room"] = room
         old = self.assessment
         kept = {e.commitment_id: e for e in old.entries} if old else {}
         converted = []
@@ -499,6 +507,31 @@ class SelfAssessmentApp:
         self._save()
         if self.position != WELCOME:
             self._update_nav()
+
+    def _accepted_room(self, typed: str) -> str | None:
+        """The room's canonical code if it exists and is open ("" for none); None, with a message, if not.
+
+        Each code is checked once (a refused one is not tried again until it is edited),
+        so editing other fields does not count as more wrong tries against the limit.
+        """
+        from ...rooms import RoomError, accept_room
+
+        if not typed:
+            return ""
+        if self._room_checked[0] == typed:
+            refusal = self._room_checked[1]
+        else:
+            try:
+                refusal, canonical = None, accept_room(self.store, typed, client=self.client)
+            except RoomError as exc:
+                refusal, canonical = str(exc), None
+            self._room_checked = (typed, refusal, canonical)
+        if refusal is not None:
+            self._ensure_setup().message.show(
+                refusal + " Your review is not saved until the room code is right.", "warning"
+            )
+            return None
+        return self._room_checked[2]
 
     def _entry_changed(self, commitment_id: str) -> None:
         """A commitment step changed: validate its values, put them in the review, save."""
@@ -590,6 +623,14 @@ class SelfAssessmentApp:
         if self.code is None and not self._save():
             return False
         assert self.code is not None
+        if self.assessment.room:
+            from ...rooms import RoomError, accept_room
+
+            try:
+                accept_room(self.store, self.assessment.room, client=self.client)
+            except RoomError as exc:
+                self.errors.show(f"{exc} Your review is kept as a draft; change or empty the room code to submit it.")
+                return False
         self.store.submit(self.code)
         self.status = "submitted"
         self._set_read_only()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ... import countries, scales
+from ...rooms import is_room_code
 from ...text import esc
 from .._base import DESCRIPTION_STYLE, ErrorBox, full_width, wrap_row
 
@@ -208,8 +209,12 @@ class SetupStep:
             out.append(f"The review year must be between {MIN_YEAR} and {MAX_YEAR}.")
         if not self.tracked_ids():
             out.append("Tick at least one commitment to track.")
-        if not ROOM_PATTERN.match(self.room.value.strip()):
-            out.append("A room code has only letters, digits and dashes (at most 32), e.g. LISBON-2025.")
+        room = self.room.value.strip()
+        if room and not is_room_code(room):
+            out.append(
+                "A room code has 8 letters and digits in two groups of four, like K7QD-M2XP; "
+                "copy it from your trainer (or leave the box empty)."
+            )
         for name in self.organisation_list():
             if len(name) > 300:
                 out.append("An organisation name is longer than 300 characters; shorten it.")
