@@ -20,7 +20,7 @@ ARTIFACTS = REPO / "test-artifacts" / "notebooks"
 
 #: The notebook-level metadata every notebook carries (notes/contracts.md).
 KEYS = {"kind", "order", "title", "summary", "teaching", "exercises", "objectives", "keypoints"}
-OPTIONAL_KEYS = {"preheat"}  # apps only: whether idpckit serve keeps a ready kernel for it
+OPTIONAL_KEYS = {"preheat", "audience"}  # apps only: a ready kernel for it; "trainers" keeps it off the index
 LESSONS = [f"{n:02d}" for n in range(8)]
 
 
