@@ -84,3 +84,16 @@ def test_grading_lesson_fits_a_phone(make_page, open_notebook) -> None:
     assert overflow <= 2
     link = page.get_by_role("link", name="self-assessment app")
     assert link.get_attribute("href") == "self-assessment.ipynb"
+
+
+def test_a_neighbouring_grade_is_accepted_with_the_reason_in_the_page(open_notebook) -> None:
+    page = open_notebook("06-grading-your-government.ipynb")
+    assert error_outputs(page) == []
+    spec = exercises.get("06-checks", "grade-harm-reduction")
+    near = next(o for o in spec.options if o.accepted)
+    check = page.locator(".idpckit-check").filter(has_text=spec.title)
+    check.get_by_label(near.text, exact=True).check()
+    check.get_by_role("button", name="Check my answer").click()
+    check.get_by_text("Close enough").wait_for()
+    assert "fits better than" in check.inner_text()
+    assert check.get_by_role("button", name="Try again").is_enabled()
