@@ -182,3 +182,26 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def test_solutions_are_hidden_while_a_workshop_runs(specs, monkeypatch):
+    """``idpckit serve --hide-solutions`` sets IDPCKIT_HIDE_SOLUTIONS for the kernels; the checks read it."""
+    from click.testing import CliRunner
+
+    from idpckit.cli import main
+    from idpckit.rooms import HIDE_SOLUTIONS_ENV
+
+    monkeypatch.delenv(HIDE_SOLUTIONS_ENV, raising=False)
+    usual = SortIntoBins(specs["bins"])
+    assert usual.solution_toggle in list(_walk(usual.widget))
+    # The flag is set for the server's kernels before anything else (here the bad port stops it at once).
+    result = CliRunner().invoke(main, ["serve", "--hide-solutions", "--port", "0", "--no-browser"])
+    assert result.exit_code == 1 and "not a port number" in result.output
+    import os
+
+    assert os.environ.get(HIDE_SOLUTIONS_ENV) == "1"
+    hidden = SortIntoBins(specs["bins"])
+    assert hidden.solution_toggle not in list(_walk(hidden.widget))
+    monkeypatch.setenv(HIDE_SOLUTIONS_ENV, "0")
+    shown = SortIntoBins(specs["bins"])
+    assert shown.solution_toggle in list(_walk(shown.widget))

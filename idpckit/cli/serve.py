@@ -30,12 +30,19 @@ from .app import emit_generated, main
     help="Keep one kernel ready for each app so the first visitor's page opens at once.",
 )
 @click.option(
+    "--hide-solutions",
+    is_flag=True,
+    help="Hide the lessons' 'Show solution' buttons (while a workshop runs; trainers keep 'idpckit solutions').",
+)
+@click.option(
     "--notebooks",
     "root",
     type=click.Path(file_okay=False, path_type=Path),
     help="Serve this folder of notebooks instead of the kit's own.",
 )
-def serve_command(port: int, host: str, store: str | None, no_browser: bool, preheat: bool, root: Path | None) -> None:
+def serve_command(
+    port: int, host: str, store: str | None, no_browser: bool, preheat: bool, hide_solutions: bool, root: Path | None
+) -> None:
     """Serve the lessons and exercises as web pages (Voilà), with no code in sight.
 
     Prints the address to open. Every page runs in its own kernel; nothing a visitor
@@ -45,9 +52,15 @@ def serve_command(port: int, host: str, store: str | None, no_browser: bool, pre
     Example:
         idpckit serve --port 8866 --store reviews.sqlite
         idpckit serve --host 0.0.0.0 --no-browser      # a workshop room
+        idpckit serve --host 0.0.0.0 --hide-solutions  # ... with the lessons' solutions hidden
     """
+    import os
+
+    from ..rooms import HIDE_SOLUTIONS_ENV
     from ..serve import Options, ServeError, serve
 
+    if hide_solutions:  # the kernels inherit the environment and read it (idpckit.rooms.solutions_hidden)
+        os.environ[HIDE_SOLUTIONS_ENV] = "1"
     try:
         serve(Options(port=port, host=host, store=store, open_browser=not no_browser, preheat=preheat, root=root))
     except ServeError as exc:

@@ -60,7 +60,7 @@ class Check:
     kind: ClassVar[str] = ""
     check_label: ClassVar[str] = "Check my answer"
 
-    def __init__(self, spec: Any, *, show_solution: bool = True) -> None:
+    def __init__(self, spec: Any, *, show_solution: bool | None = None) -> None:
         self.spec = spec
         self.result: Feedback | None = None
         self.title = w.HTML(f"<h4>{esc(spec.title)}</h4>")
@@ -91,6 +91,10 @@ class Check:
         self.submit.on_click(self._safe(self._on_submit))
         self.retry.on_click(self._safe(self._on_retry))
         self.solution_toggle.observe(self._safe(self._on_toggle), names="value")
+        if show_solution is None:  # hidden while a trainer runs a workshop (idpckit serve --hide-solutions)
+            from ..rooms import solutions_hidden
+
+            show_solution = not solutions_hidden()
         buttons = [self.submit, self.retry] + ([self.solution_toggle] if show_solution else [])
         source = [w.HTML(f'<p class="idpc-small">Source: {esc(spec.source)}</p>')] if spec.source else []
         hint = [w.HTML(f"<p><i>Hint: {esc(spec.hint)}</i></p>")] if spec.hint else []
@@ -357,7 +361,7 @@ class FreeTextReflection(Check):
     kind = "reflection"
     check_label = "Done: prepare my download"
 
-    def __init__(self, spec: ReflectionSpec, *, show_solution: bool = True, today: date | None = None) -> None:
+    def __init__(self, spec: ReflectionSpec, *, show_solution: bool | None = None, today: date | None = None) -> None:
         self.today = today or date.today()
         super().__init__(spec, show_solution=show_solution)
         self.text.observe(self._safe(self._on_type), names="value")
