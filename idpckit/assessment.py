@@ -127,6 +127,26 @@ class Entry(Model):
     def graded(self) -> bool:
         return self.grade is not None
 
+    @property
+    def has_evidence(self) -> bool:
+        """Evidence written out, or at least one source: a list of sources is evidence too."""
+        return bool(self.evidence.strip() or self.sources)
+
+    @property
+    def blank(self) -> bool:
+        """Nothing entered yet: no grade, evidence, sources or recommendation (safe to stop tracking)."""
+        return self.grade is None and not self.has_evidence and not self.recommendation.strip()
+
+    def on_scale(self, source: scales.Scale, target: scales.Scale) -> Entry:
+        """This entry with its grade converted from ``source`` to ``target`` (:func:`scales.convert`)."""
+        if self.grade is None or source == target:
+            return self
+        return self.model_copy(update={"grade": scales.convert(self.grade, source, target)})
+
+
+#: The kinds of gap :meth:`Assessment.gaps` reports, in the order a summary lists them.
+GAPS = ("ungraded", "no evidence", "no recommendation")
+
 
 def _country_code(value: Any) -> Any:
     """Accept an alpha-2/alpha-3 code or a country name; store the alpha-3 code."""
@@ -188,6 +208,23 @@ class Assessment(Model):
 
         return name(self.country)
 
+    def gaps(self) -> dict[str, list[str]]:
+        """What is missing: tracked commitments without a grade, or graded without evidence or a recommendation.
+
+        Ids in the review's order under each of :data:`GAPS`.  A commitment not graded yet
+        is listed only as "ungraded"; evidence may be written out or given as sources.
+        """
+        out: dict[str, list[str]] = {kind: [] for kind in GAPS}
+        for e in self.entries:
+            if e.grade is None:
+                out["ungraded"].append(e.commitment_id)
+                continue
+            if not e.has_evidence:
+                out["no evidence"].append(e.commitment_id)
+            if not e.recommendation.strip():
+                out["no recommendation"].append(e.commitment_id)
+        return out
+
     def check_commitments(self, known: set[str] | None = None) -> list[str]:
         """Ids in this assessment that are not Table 1 commitments (empty if all are known)."""
         if known is None:
@@ -198,6 +235,30 @@ class Assessment(Model):
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"
+
+
+def rebuild(
+    previous: Assessment | None, setup: dict[str, Any], tracked: list[str], today: dt.date
+) -> tuple[Assessment, list[tuple[str, scales.Grade, scales.Grade]]]:
+    """The review after its set-up changed: new fields, the tracked commitments, grades on the new scale.
+
+    ``previous`` is the review as it was (None for a first set-up), ``setup`` the
+    fields of :class:`Assessment` the set-up form gives (country, year, scale, ...),
+    ``tracked`` the commitment ids in order.  What was entered for a commitment that
+    stays tracked is kept (its grade converted when the scale changed); a newly
+    tracked one starts blank; the date stays that of the first set-up.  Returns the
+    new review and the grades converted, as (commitment id, old grade, new grade).
+    """
+    kept = {e.commitment_id: e for e in previous.entries} if previous is not None else {}
+    converted: list[tuple[str, scales.Grade, scales.Grade]] = []
+    if previous is not None and previous.scale != setup["scale"]:
+        for cid, e in list(kept.items()):
+            kept[cid] = e.on_scale(previous.scale, setup["scale"])
+            if e.grade is not None and kept[cid].grade is not None:
+                converted.append((cid, e.grade, kept[cid].grade))
+    entries = [kept.get(cid) or Entry(commitment_id=cid) for cid in tracked]
+    date = previous.date if previous is not None else today
+    return Assessment(**setup, date=date, entries=entries), converted
 
 
 # --------------------------------------------------------------------------- format versions

@@ -73,7 +73,7 @@ def plain(err: Mapping[str, Any], *, kind_of: str = "kind") -> str:
     if kind in ("string_too_short", "too_short"):
         return "must not be empty"
     if kind == "string_too_long":
-        return f"is too long ({len(given)} characters; at most {ctx.get('max_length')})"
+        return f"is too long ({len(given):,} characters; at most {ctx.get('max_length', 0):,}); shorten it"
     if kind == "too_long":
         return f"has too many items (at most {ctx.get('max_length')})"
     if kind == "string_pattern_mismatch":

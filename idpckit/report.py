@@ -343,8 +343,11 @@ def coalition_html(assessments: Sequence[Assessment], content: Content | None = 
 def coalition_csv(assessments: Sequence[Assessment], content: Content | None = None) -> str:
     """The coalition view as CSV: one row per commitment, consensus columns then one column per review.
 
-    Grades are written as the assessor gave them (3, "orange"); blank means not
-    graded.  Raises ValueError if the reviews are of different countries or years.
+    Each review's column is headed by its name (:func:`idpckit.coalition.labels`:
+    organisations, else assessor), which a member typed, so it passes through
+    :func:`idpckit.text.neutralise_formula`.  Grades are written as the assessor
+    gave them (3, "orange"); blank means not graded.  Raises ValueError if the
+    reviews are of different countries or years.
     """
     check_group(assessments)
     content = _content(content)
@@ -367,7 +370,7 @@ def coalition_csv(assessments: Sequence[Assessment], content: Content | None = N
         "spread",
         "disagree",
     ]
-    writer.writerow(head + [neutralise_formula(f"grade: {name}") for name in labels(assessments)])
+    writer.writerow(head + [neutralise_formula(name) for name in labels(assessments)])
     for c in merged:
         number, title, _ = _title(c.commitment_id, content)
         writer.writerow(

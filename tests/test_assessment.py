@@ -20,6 +20,7 @@ from idpckit.assessment import (
     clean_text,
     json_schema,
     json_schema_text,
+    rebuild,
     upgrade,
 )
 from idpckit.assessment_io import example_paths, load_example
@@ -179,3 +180,47 @@ def test_schema_knows_lights_belong_to_the_traffic_light_scale():
 def test_dates_round_trip_as_iso_text():
     a = Assessment.model_validate(minimal(date="2024-02-29"))
     assert a.date == dt.date(2024, 2, 29) and '"date": "2024-02-29"' in a.to_json()
+
+
+# --------------------------------------------------------------------------- what is missing, set-up changes
+
+
+def test_gaps_list_what_each_tracked_commitment_still_lacks() -> None:
+    a = Assessment(
+        country="COL",
+        year=2025,
+        entries=[
+            Entry(commitment_id="alternatives"),  # not graded: only that is said
+            Entry(commitment_id="stigma", grade=2, recommendation="Train the police."),  # no evidence
+            Entry(commitment_id="data", grade=3, evidence="Survey 2024"),  # no recommendation
+            Entry(
+                commitment_id="gender", grade=4, sources=[Source(title="Ministry report")], recommendation="Fund it."
+            ),
+        ],
+    )
+    assert a.gaps() == {"ungraded": ["alternatives"], "no evidence": ["stigma"], "no recommendation": ["data"]}
+
+
+def test_sources_count_as_evidence() -> None:
+    with_source = Entry(commitment_id="gender", grade=4, sources=[Source(title="Ministry report")])
+    assert with_source.has_evidence and not Entry(commitment_id="gender", grade=4, evidence="  ").has_evidence
+    assert Assessment(country="COL", year=2025, entries=[with_source]).gaps()["no evidence"] == []
+    assert not with_source.model_copy(update={"grade": None}).blank  # a source alone keeps it tracked
+
+
+def test_a_set_up_change_keeps_what_was_entered_and_converts_the_scale() -> None:
+    setup = {"country": "COL", "year": 2025, "organisations": ["Red Cauca"], "scale": "five-point"}
+    first, converted = rebuild(None, setup, ["alternatives", "stigma"], dt.date(2025, 3, 1))
+    assert [e.commitment_id for e in first.entries] == ["alternatives", "stigma"] and converted == []
+    assert first.date == dt.date(2025, 3, 1)
+    first.entries[0] = Entry(commitment_id="alternatives", grade=2, evidence="Few programmes")
+    first.entries[1] = Entry(commitment_id="stigma", grade=4)
+
+    lights, converted = rebuild(
+        first, {**setup, "scale": "traffic-light"}, ["alternatives", "data"], dt.date(2026, 1, 1)
+    )
+    assert converted == [("alternatives", 2, "red"), ("stigma", 4, "green")]
+    assert [(e.commitment_id, e.grade) for e in lights.entries] == [("alternatives", "red"), ("data", None)]
+    assert lights.entry("alternatives").evidence == "Few programmes" and lights.date == dt.date(2025, 3, 1)
+    back, _ = rebuild(lights, setup, ["alternatives"], dt.date(2026, 1, 1))
+    assert back.entry("alternatives").grade == 1  # red is 1 on the five-point scale: a 2 is not restored

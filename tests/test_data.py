@@ -137,6 +137,13 @@ def test_impossible_date(data_copy: Path) -> None:
     )
 
 
+def test_an_event_that_ends_before_it_starts(data_copy: Path) -> None:
+    _edit(data_copy / "timeline.csv", "pd2009-adopted,2009-03-11,2009-03-12,", "pd2009-adopted,2009-03-11,2009-03-10,")
+    assert _problems(data_copy) == [
+        "timeline.csv, row 2 (id 'pd2009-adopted'), field 'date_end': ends before it starts"
+    ]
+
+
 def test_later_fact_without_a_source(data_copy: Path) -> None:
     _edit(
         data_copy / "timeline.csv",

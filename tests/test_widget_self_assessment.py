@@ -366,7 +366,7 @@ def test_too_long_text_is_refused_with_a_message_and_the_last_good_version_kept(
     step = app.steps[cid]
     step.evidence.value = "short and good"
     step.evidence.value = "x" * 20_001
-    assert "longer than 20,000 characters" in step.message.message
+    assert "The evidence is too long (20,001 characters; at most 20,000)" in step.message.message
     assert stored(store, app).entry(cid).evidence == "short and good"
     step.evidence.value = "x" * 20_000
     assert step.message.message == ""

@@ -457,19 +457,17 @@ class SelfAssessmentApp:
 
     def _can_untrack(self, commitment_id: str) -> str | None:
         entry = self.assessment.entry(commitment_id) if self.assessment else None
-        if entry is None:
+        if entry is None or entry.blank:
             return None
-        if entry.grade is not None or entry.evidence.strip() or entry.recommendation.strip() or entry.sources:
-            number = self.content.commitment(commitment_id).number
-            return (
-                f"Commitment {number} already has a grade or notes, so it stays tracked. To stop tracking it, "
-                "first set it to 'Not assessed' and empty its evidence, sources and recommendation."
-            )
-        return None
+        number = self.content.commitment(commitment_id).number
+        return (
+            f"Commitment {number} already has a grade or notes, so it stays tracked. To stop tracking it, "
+            "first set it to 'Not assessed' and empty its evidence, sources and recommendation."
+        )
 
     def _setup_changed(self) -> None:
         """A set-up field changed: when the set-up is complete, update the review and save it."""
-        from ...assessment import Assessment, Entry
+        from ...assessment import rebuild
 
         setup = self._ensure_setup()
         if self.status == "submitted" or setup.problems():
@@ -480,19 +478,8 @@ class SelfAssessmentApp:
             return
         fields["room"] = room
         old = self.assessment
-        kept = {e.commitment_id: e for e in old.entries} if old else {}
-        converted = []
-        if old is not None and old.scale != fields["scale"]:
-            from ... import scales
-
-            for cid, e in list(kept.items()):
-                if e.grade is not None:
-                    new_grade = scales.convert(e.grade, old.scale, fields["scale"])
-                    converted.append(f"{self.content.commitment(cid).number}: {e.grade} → {new_grade}")
-                    kept[cid] = e.model_copy(update={"grade": new_grade})
-        entries = [kept.get(cid) or Entry(commitment_id=cid) for cid in setup.tracked_ids()]
-        date = old.date if old else self.today()
-        self.assessment = Assessment(**fields, date=date, entries=entries)
+        self.assessment, changed = rebuild(old, fields, setup.tracked_ids(), self.today())
+        converted = [f"{self.content.commitment(cid).number}: {a} → {b}" for cid, a, b in changed]
         if old is not None and old.scale != fields["scale"]:
             for cid, step in self.steps.items():
                 e = self.assessment.entry(cid)
@@ -662,16 +649,14 @@ class SelfAssessmentApp:
 
 
 def _entry_problem(exc: Any) -> str:
-    """A pydantic error about an entry, in words."""
-    from ...assessment import MAX_SOURCES, MAX_TEXT
+    """A pydantic error about an entry, in words (:func:`idpckit.errors.plain`), naming the field as the form does."""
+    from ...errors import dotted, plain
 
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
     names = {"evidence": "The evidence", "recommendation": "The recommendation", "sources": "The list of sources"}
-    for err in exc.errors():
-        field = str(err["loc"][0]) if err["loc"] else ""
-        if err["type"] == "string_too_long" and field in names:
-            return f"{names[field]} is longer than {MAX_TEXT:,} characters; shorten it or move details into a source."
-        if err["type"] == "too_long" and field == "sources":
-            return f"A commitment can have at most {MAX_SOURCES} sources."
-        if field == "sources" and len(err["loc"]) >= 3:
-            return f"Source {int(err['loc'][1]) + 1}: {err['msg']}."
-    return f"This entry could not be saved: {exc.errors()[0]['msg']}."
+    if len(loc) >= 3 and loc[0] == "sources" and isinstance(loc[1], int):
+        where = f"Source {loc[1] + 1}'s {loc[2]}"
+    else:
+        where = names.get(str(loc[0]) if loc else "", f"The field '{dotted(loc)}':")
+    return f"{where} {plain(err)}."

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ... import countries
+from ... import bundle, countries
 from ...text import esc
 from .._base import ErrorBox, download_link, full_width, grade_badge, wrap_row
 
@@ -27,60 +27,6 @@ EXCERPT = 160
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def missing(assessment: Assessment) -> dict[str, list[str]]:
-    """Tracked commitments that still lack a grade, evidence or a recommendation (ids, in order)."""
-    out: dict[str, list[str]] = {"ungraded": [], "no evidence": [], "no recommendation": []}
-    for e in assessment.entries:
-        if e.grade is None:
-            out["ungraded"].append(e.commitment_id)
-            continue
-        if not e.evidence.strip() and not e.sources:
-            out["no evidence"].append(e.commitment_id)
-        if not e.recommendation.strip():
-            out["no recommendation"].append(e.commitment_id)
-    return out
-
-
-def file_stem(assessment: Assessment) -> str:
-    """A file name that says what the file is, e.g. "review-COL-2025"."""
-    return f"review-{assessment.country}-{assessment.year}"
-
-
-def downloads(assessment: Assessment, content: Content) -> tuple[list[tuple[bytes, str, str, str]], list[str]]:
-    """The five files of a review as (data, filename, mime, label), and what could not be made.
-
-    Each format is made separately, so a problem with one (say, the PDF) still
-    leaves the others to download.
-    """
-    from ... import assessment_io, report
-
-    stem = file_stem(assessment)
-    makers: list[tuple[str, str, str, Callable[[], bytes]]] = [
-        (
-            "Report (web page, HTML)",
-            f"{stem}.html",
-            "text/html",
-            lambda: report.html_report(assessment, content).encode(),
-        ),
-        ("Report (PDF)", f"{stem}.pdf", "application/pdf", lambda: report.pdf_report(assessment, content)),
-        ("Data (JSON, to upload next year)", f"{stem}.json", "application/json", lambda: assessment.to_json().encode()),
-        ("Table (CSV)", f"{stem}.csv", "text/csv", lambda: assessment_io.to_csv_bytes(assessment)),
-        (
-            "Table (Excel, XLSX)",
-            f"{stem}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            lambda: assessment_io.to_xlsx_bytes(assessment),
-        ),
-    ]
-    files, failed = [], []
-    for label, filename, mime, make in makers:
-        try:
-            files.append((make(), filename, mime, label))
-        except Exception as exc:
-            failed.append(f"{label}: {type(exc).__name__}: {exc}")
-    return files, failed
 
 
 class SummaryStep:
@@ -230,7 +176,7 @@ class SummaryStep:
         return f"{c.number}. {c.title}"
 
     def _show_gaps(self, assessment: Assessment) -> None:
-        gaps = missing(assessment)
+        gaps = assessment.gaps()
         for button in self.gap_buttons.children:
             button.close()
         buttons = []
@@ -299,9 +245,9 @@ class SummaryStep:
             self.message.show(f"The scorecard chart could not be drawn ({exc}); the table below shows your grades.")
 
     def _make_links(self, assessment: Assessment) -> None:
-        files, failed = downloads(assessment, self.content)
-        self.files = {filename: data for data, filename, _mime, _label in files}
-        links = "".join(download_link(*f) for f in files)
+        files, failed = bundle.review_files(assessment, self.content)
+        self.files = {f.filename: f.data for f in files}
+        links = "".join(download_link(f.data, f.filename, f.mime, f.label) for f in files)
         self.links.value = f"<div class='idpc-downloads'>{links}</div>"
         if failed:
             self.message.show("Some files could not be made: " + "; ".join(failed))
@@ -400,7 +346,7 @@ class SummaryStep:
         if a.graded_count == 0:
             self.submit_message.show("Grade at least one commitment before you submit.", "warning")
             return
-        gaps = missing(a)
+        gaps = a.gaps()
         warn = ""
         if gaps["ungraded"]:
             warn = f" {len(gaps['ungraded'])} tracked commitment(s) are not graded yet and will be reported as such."
