@@ -134,8 +134,8 @@ class Entry(Model):
 
     @property
     def blank(self) -> bool:
-        """Nothing entered yet: no grade, evidence, sources or recommendation (safe to stop tracking)."""
-        return self.grade is None and not self.has_evidence and not self.recommendation.strip()
+        """Nothing entered yet: no grade, status, evidence, sources or recommendation (safe to stop tracking)."""
+        return self.grade is None and not self.status and not self.has_evidence and not self.recommendation.strip()
 
     def on_scale(self, source: scales.Scale, target: scales.Scale) -> Entry:
         """This entry with its grade converted from ``source`` to ``target`` (:func:`scales.convert`)."""
