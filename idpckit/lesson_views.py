@@ -335,3 +335,57 @@ def figure(fig: Figure, description: str) -> Html:
         f'{_STYLE}<figure class="idpckit-fig" role="img" aria-label="{esc(description)}">{svg}'
         f"<figcaption><small>{esc(description)}</small></figcaption></figure>"
     )
+
+
+# --------------------------------------------------------------------------- calibration (lesson 6)
+
+
+def grading_rules(content: data.Content | None = None) -> Html:
+    """The decision rules of ``data/grading.yaml``, stated once for every commitment."""
+    content = content or data.load()
+    items = "".join(f"<li><b>{esc(g.title)}.</b> {esc(g.rule)}</li>" for g in content.grading)
+    return Html(f"<div class='idpc-prose'><ol>{items}</ol></div>" + _source("<code>data/grading.yaml</code>"))
+
+
+def calibration_vignettes(content: data.Content | None = None) -> Html:
+    """The calibration vignettes as trainees see them: the situation, never the grade."""
+    content = content or data.load()
+    cards = "".join(
+        f"<div class='idpckit-card'><p><b>{esc(v.title)}</b> "
+        f"<small>({content.commitment(v.commitment_id).number}. {esc(content.commitment(v.commitment_id).title)})</small>"
+        f"</p><p>{esc(v.evidence)}</p></div>"
+        for v in content.calibration
+    )
+    return Html(_STYLE + cards + _source("<code>data/calibration.yaml</code>"))
+
+
+def calibration_rounds(path: str | None = None, content: data.Content | None = None) -> Html:
+    """A room's two calibration rounds: Krippendorff's alpha before and after discussion, and the spread per vignette.
+
+    Reads ``data/examples/calibration-room.csv`` (a fictional room) unless ``path`` names a rounds file
+    exported from a real one.
+    """
+    from pathlib import Path
+
+    from . import agreement, calibration
+
+    content = content or data.load()
+    rounds = calibration.load_rounds(
+        Path(path) if path else content.root / "examples" / "calibration-room.csv", content
+    )
+    titles = {v.id: v.title for v in content.calibration}
+    reference = {v.id: v.grade for v in content.calibration}
+    rows = []
+    for vid in titles:
+        cells = [esc(titles[vid]), str(reference[vid])]
+        for r in rounds:
+            grades = sorted(g[vid] for g in r.grades.values() if vid in g)
+            cells.append(f"{grades[0]}–{grades[-1]}" if grades else "–")
+        rows.append(cells)
+    head = ["Vignette", "Reference grade", *(f"Range, round {r.number}" for r in rounds)]
+    summary = "".join(
+        f"<p><b>Round {r.number}</b> ({len(r.grades)} trainees): alpha = "
+        f"{'not computable' if r.alpha is None else f'{r.alpha:.2f}'}. {esc(agreement.reading(r.alpha))}</p>"
+        for r in rounds
+    )
+    return Html(summary + html_table(head, rows, "How far the room's grades spread, round by round"))

@@ -279,3 +279,34 @@ def test_the_dossier_has_no_grades_and_refuses_one(content: data.Content, data_c
     )
     problems = data.validate(data_copy).problems
     assert [(p.file, p.field) for p in problems] == [("dossier.yaml", "grade")]
+
+
+# --------------------------------------------------------------------------- timings and teaching
+
+
+def test_the_one_day_agenda_fits_seven_hours_with_its_breaks() -> None:
+    text = (ROOT / "workshop" / "agenda.md").read_text(encoding="utf-8")
+    one_day = text.split("## One day", 1)[1].split("## Half a day", 1)[0]
+    starts = re.findall(r"^\| (\d\d):(\d\d) \|", one_day, flags=re.M)
+    first, last = (int(h) * 60 + int(m) for h, m in (starts[0], starts[-1]))
+    assert last - first <= 7 * 60, f"the day runs {last - first} minutes"
+    assert "[Calibration round](calibration.md)" in one_day
+
+
+def test_lessons_one_to_five_ask_trainees_to_apply_what_they_read() -> None:
+    """Each applied check is shown in its lesson, has one right answer, and says why each wrong one is wrong."""
+    from idpckit.exercises import loading
+
+    wanted = {
+        "01-road-to-2019": "minister-2026",
+        "02-four-asks": "judge-a-draft",
+        "03-ministerial-declaration": "place-a-statement",
+        "04-applying": "cite-a-reference",
+        "05-checks": "geneva-upr",
+    }
+    notebooks = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "notebooks").glob("0*.ipynb"))
+    for stem, ident in [*wanted.items(), ("05-checks", "new-york-hlpf")]:
+        assert f'\\"{stem}\\", \\"{ident}\\"' in notebooks, f"{ident} is not shown in a lesson"
+        spec = loading.load(stem).specs[ident]
+        assert sum(o.correct for o in spec.options) == 1, ident
+        assert all(o.why for o in spec.options if not o.correct), ident

@@ -193,8 +193,8 @@ def test_overview_reads_times_from_notebooks_and_reports_broken_ones(tmp_path):
     (tmp_path / "99-broken.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}), encoding="utf-8")
     html = str(lessons.overview(tmp_path))
     assert '<a href="00-start-here.ipynb">Start here</a>' in html
-    assert "<b>30 min</b>" in html  # lesson 1: 20 + 10
-    assert "<b>45 min (0 h 45)</b>" in html  # 15 + 30
+    assert "<b>35 min</b>" in html  # lesson 1: 20 + 15
+    assert "<b>50 min (0 h 50)</b>" in html  # 15 + 35
     assert "99-broken.ipynb" in html and "tell your trainer" in html
 
 

@@ -465,6 +465,36 @@ class GradeForSituation(Rule):
         return _choice(entry, options, multiple=False, prompt=prompt)
 
 
+class GradeForVignette(Rule):
+    """Grade one calibration vignette of ``data/calibration.yaml``: its grade and reasons are the answer.
+
+    The same vignettes serve the lesson, the handouts and the workshop's calibration
+    round, so their text and reference grade live once, in the data; the feedback
+    for every option ends with the vignette's own reasons.
+    """
+
+    rule: Literal["grade_for_vignette"]
+    vignette: Slug
+    accept_neighbours: bool = True
+
+    def build(self, entry: Base, content: Content) -> Spec:
+        found = {v.id: v for v in content.calibration}
+        if self.vignette not in found:
+            raise RuleError("vignette", f"'{self.vignette}' is not an id in calibration.yaml")
+        v = found[self.vignette]
+        situation = GradeForSituation(
+            rule="grade_for_situation",
+            commitment=v.commitment_id,
+            grade=v.grade,
+            situation=f"{v.title}. {v.evidence}",
+            accept_neighbours=self.accept_neighbours,
+            why_preferred=" ".join(v.reasons),
+        )
+        spec = situation.build(entry, content)
+        reasons = " ".join(v.reasons)
+        return spec.model_copy(update={"explanation": (entry.explanation + " " + reasons).strip()})
+
+
 class LightForGrade(Rule):
     """Which traffic light a five-point grade becomes (``scales.convert``)."""
 
@@ -617,6 +647,7 @@ RULES: tuple[type[Rule], ...] = (
     WorkplanThemes,
     VenuesByCity,
     GradeForSituation,
+    GradeForVignette,
     LightForGrade,
     ExampleUngraded,
     CoalitionDisagreements,
@@ -644,6 +675,7 @@ AnyRule = Annotated[
     | Annotated[WorkplanThemes, Tag("workplan_themes")]
     | Annotated[VenuesByCity, Tag("venues_by_city")]
     | Annotated[GradeForSituation, Tag("grade_for_situation")]
+    | Annotated[GradeForVignette, Tag("grade_for_vignette")]
     | Annotated[LightForGrade, Tag("light_for_grade")]
     | Annotated[ExampleUngraded, Tag("example_ungraded")]
     | Annotated[CoalitionDisagreements, Tag("coalition_disagreements")]
