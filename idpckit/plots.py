@@ -258,17 +258,27 @@ def year_on_year(comparison: Comparison, content: Content | None = None, *, widt
 # --------------------------------------------------------------------------- coalition
 
 
-def coalition(assessments: Sequence[Assessment], content: Content | None = None, *, width: float = WIDTH) -> Figure:
+def coalition(
+    assessments: Sequence[Assessment],
+    content: Content | None = None,
+    *,
+    merged: Sequence[Consensus] | None = None,
+    width: float = WIDTH,
+) -> Figure:
     """The coalition's grades per commitment: how many gave each score, the median and disagreements.
 
     Each circle's area grows with the number of reviews giving that score, and
     the count is written beside it; the median is a black bar, the range a grey
     line.  Rows where assessors disagree carry a grey hatched band and the words
     "⚠ Disagree", so they stand out in greyscale.  Scales to hundreds of reviews.
+    ``merged`` is :func:`idpckit.coalition.merge` of the same reviews when the
+    caller has it already (a report page), so the chart does not merge again.
     """
-    check_group(assessments)
     content = _content(content)
-    merged: list[Consensus] = merge(assessments, content)
+    if merged is None:
+        merged = merge(assessments, content)  # checks the group too
+    else:
+        check_group(assessments)
     ids = [c.commitment_id for c in merged]
     fig = _figure(max(1, len(ids)), width, extra=2.2)
     first = assessments[0]

@@ -333,7 +333,7 @@ def coalition_html(assessments: Sequence[Assessment], content: Content | None = 
         light_used=any(a.scale == "traffic-light" for a in assessments),
         matrix_limit=MATRIX_LIMIT,
         not_assessed=scales.NOT_ASSESSED,
-        chart_src=_svg_src(coalition(assessments, content)),
+        chart_src=_svg_src(coalition(assessments, content, merged=merged)),
     )
 
 

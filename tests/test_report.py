@@ -321,6 +321,17 @@ def test_coalition_html_shows_consensus_and_disagreements_escaped() -> None:
     assert "Grades by review" in text  # few reviews: each one's grades are listed
 
 
+def test_coalition_page_and_its_chart_merge_the_reviews_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from idpckit import coalition, plots
+
+    calls = []
+    real = coalition.merge
+    for module in (coalition, plots, report):  # wherever a view could call it from
+        monkeypatch.setattr(module, "merge", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert "NGO" in report.coalition_html(coalition_reviews())
+    assert len(calls) == 1
+
+
 def test_coalition_html_with_many_reviews_points_to_the_csv() -> None:
     reviews = coalition_reviews(1) * (report.MATRIX_LIMIT + 1)
     text = squash(report.coalition_html(reviews))

@@ -13,7 +13,11 @@ Design choices, and why:
 * **The review is the model, the widgets are views.**  ``self.assessment`` (a
   validated :class:`~idpckit.assessment.Assessment`) is the single source of
   truth; steps are built lazily from it when first visited and write back
-  through one validated path (:meth:`SelfAssessmentApp._entry_changed`).
+  through one validated path (:meth:`SelfAssessmentApp._entry_changed`).  What
+  follows from the review (a set-up change rebuilding it, grades moved to another
+  scale, what is still missing) is the model's: :func:`idpckit.assessment.rebuild`,
+  :meth:`~idpckit.assessment.Assessment.gaps`; the downloads are
+  :func:`idpckit.bundle.review_files`.
 * **Every change is saved before the next one.**  Voilà ends the kernel when the
   tab closes, taking any unsaved state with it, so each edit is written to the
   store synchronously, with no debounce: a keystroke costs about 0.2 ms with
