@@ -29,6 +29,23 @@ def _excerpt(text: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _draw(image: w.Image, make: Callable[[], Any], message: ErrorBox, failed: str) -> None:
+    """Show the chart ``make()`` draws in ``image``; if it cannot be drawn, hide the image and say so.
+
+    A chart only repeats a table beside it, so a failure costs the picture, not the step.
+    """
+    from ... import plots
+
+    try:
+        fig = make()
+        image.value = plots.to_png(fig, dpi=110)
+        fig.clear()
+        image.layout.display = None
+    except Exception as exc:
+        image.layout.display = "none"
+        message.show(failed.format(exc))
+
+
 class SummaryStep:
     """Scorecard, what is missing, downloads, comparison with an earlier review, and submit."""
 
@@ -235,14 +252,12 @@ class SummaryStep:
     def _show_scorecard(self, assessment: Assessment) -> None:
         from ... import plots
 
-        try:
-            fig = plots.scorecard(assessment, self.content)
-            self.scorecard.value = plots.to_png(fig, dpi=110)
-            fig.clear()
-            self.scorecard.layout.display = None
-        except Exception as exc:
-            self.scorecard.layout.display = "none"
-            self.message.show(f"The scorecard chart could not be drawn ({exc}); the table below shows your grades.")
+        _draw(
+            self.scorecard,
+            lambda: plots.scorecard(assessment, self.content),
+            self.message,
+            "The scorecard chart could not be drawn ({}); the table below shows your grades.",
+        )
 
     def _make_links(self, assessment: Assessment) -> None:
         files, failed = bundle.review_files(assessment, self.content)
@@ -328,14 +343,12 @@ class SummaryStep:
             f"<th scope='col'>Change</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
             f"<div class='idpc-downloads'>{link}</div>"
         )
-        try:
-            fig = plots.year_on_year(comparison, self.content)
-            self.comparison_chart.value = plots.to_png(fig, dpi=110)
-            fig.clear()
-            self.comparison_chart.layout.display = None
-        except Exception as exc:
-            self.comparison_chart.layout.display = "none"
-            self.upload_message.show(f"The comparison chart could not be drawn ({exc}); the table shows the changes.")
+        _draw(
+            self.comparison_chart,
+            lambda: plots.year_on_year(comparison, self.content),
+            self.upload_message,
+            "The comparison chart could not be drawn ({}); the table shows the changes.",
+        )
 
     # -- submit --------------------------------------------------------------------
 
