@@ -174,6 +174,8 @@ class Assessment(Model):
     scale: scales.Scale = "five-point"
     room: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{0,32}$")] = ""
     fictional: bool = False  # examples and demos say so wherever they are shown
+    #: The language the review was made in; its reports come out in it unless asked otherwise.
+    language: Literal["en", "es", "fr", "ru"] = "en"
     entries: list[Entry] = Field(default_factory=list)
 
     _normalise_country = field_validator("country", mode="before")(classmethod(lambda cls, v: _country_code(v)))

@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .i18n import LANGUAGES
+
 if TYPE_CHECKING:  # pragma: no cover
     from .schema import CountryAlias
 
-#: The languages the kit ships; every name in every one of them is accepted.
-LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "ru")
 
 
 @dataclass(frozen=True)

@@ -350,9 +350,14 @@ def _read_all(root: Path) -> tuple[dict[str, list[Any]], Report]:
 
 
 def validate(root: str | os.PathLike[str] | None = None) -> Report:
-    """Check a data folder and return *every* problem in it, the exercise files included (never raises)."""
-    report = _read_all(data_dir(root))[1]
+    """Check a data folder and return *every* problem in it, exercises and translations included (never raises)."""
+    parsed, report = _read_all(data_dir(root))
+    from . import localise  # translations are keyed by the content's ids, so they are checked after it
     from .exercises import problems  # exercises are computed from the content, so they are checked after it
+    from .i18n import LANGUAGES
+
+    for lang in LANGUAGES[1:]:
+        report.problems.extend(localise.problems(lang, parsed, data_dir(root)))
 
     for p in problems(data_dir(root)):
         report.add(p.file, p.row, p.field, p.message)

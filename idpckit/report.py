@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, scales, style
+from . import __version__, i18n, scales, style
 from .assessment import Assessment, Entry
 from .coalition import Consensus, check_group, labels, merge
 from .compare import DIRECTIONS, Comparison, order_ids
@@ -44,6 +44,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .data import Content
 
+#: Words of the model shown in reports (source kinds, confidence), marked here for translation.
+SHOWN_WORDS = (
+    i18n.N_("data"),
+    i18n.N_("testimony"),
+    i18n.N_("report"),
+    i18n.N_("law or policy"),
+    i18n.N_("other"),
+    i18n.N_("low"),
+    i18n.N_("medium"),
+    i18n.N_("high"),
+)
 #: Above this many reviews the coalition page lists no per-review columns (the CSV has them).
 MATRIX_LIMIT = 12
 #: Chart width for the PDF: narrower than on screen so its words stay legible on A4.
@@ -188,9 +199,21 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Messages are looked up when a page renders, in the language in use then (i18n.language).
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True)
+    env.policies["ext.i18n.trimmed"] = True  # a message is one line, however the template wraps it
     env.globals["grade_class"] = _grade_class
+    env.globals["short"] = short
     return env
+
+
+def short(level: scales.Level) -> str:
+    """What fits on a badge in the language in use: "2 ▼" or "✖ Rojo"."""
+    if isinstance(level.value, int):
+        return level.short
+    return f"{level.symbol} {i18n._(scales.LIGHT_WORDS.get(str(level.value), str(level.value)))}"
 
 
 def _render(template: str, fictional: bool, **context: Any) -> str:
@@ -205,6 +228,7 @@ def _render(template: str, fictional: bool, **context: Any) -> str:
             version=__version__,
             made_on=dt.date.today().isoformat(),
             fictional=fictional,
+            lang=i18n.current(),
             **context,
         )
     )
@@ -219,21 +243,29 @@ def _svg_src(fig: Figure) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def html_report(assessment: Assessment, content: Content | None = None) -> str:
-    """The review as one self-contained HTML page (inline CSS and chart, print stylesheet)."""
+def html_report(assessment: Assessment, content: Content | None = None, *, lang: str | None = None) -> str:
+    """The review as one self-contained HTML page (inline CSS and chart, print stylesheet).
+
+    In ``lang`` if given, else in the language the review was made in: the page's words,
+    the commitments' titles (from ``data/translations/``) and the country's name.
+    """
+    from .countries import name as country_name
+    from .localise import localised
     from .plots import scorecard
 
-    content = _content(content)
-    return _render(
-        "report.html",
-        assessment.fictional,
-        a=assessment,
-        scale_label=scales.SCALE_LABELS[assessment.scale],
-        counts=counts(assessment),
-        scorecard_src=_svg_src(scorecard(assessment, content)),
-        commitments=commitment_views(assessment, content),
-        legend=_legend(),
-    )
+    with i18n.language(lang or assessment.language) as used:
+        content = localised(_content(content), used)
+        return _render(
+            "report.html",
+            assessment.fictional,
+            a=assessment,
+            country_name=country_name(assessment.country, used),
+            scale_label=i18n._(scales.SCALE_LABELS[assessment.scale]),
+            counts=counts(assessment),
+            scorecard_src=_svg_src(scorecard(assessment, content)),
+            commitments=commitment_views(assessment, content),
+            legend=i18n._(_legend()),
+        )
 
 
 def _legend() -> str:
@@ -418,7 +450,13 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 def _make_pdf(assessment: Assessment) -> Any:
     from fpdf import FPDF
 
-    running_head = f"{assessment.country_name}, {assessment.year}: civil-society review"
+    from .countries import name as country_name
+
+    running_head = i18n._("%(country)s, %(year)s: civil-society review") % {
+        "country": country_name(assessment.country, i18n.current()),
+        "year": assessment.year,
+    }
+    fictional = i18n._("FICTIONAL EXAMPLE")
 
     class ReportPDF(FPDF):
         def header(self) -> None:
@@ -428,7 +466,7 @@ def _make_pdf(assessment: Assessment) -> Any:
             if assessment.fictional:
                 self.set_font("DejaVu", "B", 9)
                 self.set_text_color(0, 0, 0)
-                self.cell(0, 5, "FICTIONAL EXAMPLE", align="R", new_x="LMARGIN", new_y="NEXT")
+                self.cell(0, 5, fictional, align="R", new_x="LMARGIN", new_y="NEXT")
             self.ln(6)
             self.set_text_color(0, 0, 0)
 
@@ -436,7 +474,8 @@ def _make_pdf(assessment: Assessment) -> Any:
             self.set_y(-12)
             self.set_font("DejaVu", "", 8)
             self.set_text_color(80, 80, 80)
-            self.cell(0, 5, f"Page {self.page_no()} of {{nb}} · idpckit {__version__}", align="C")
+            page = i18n._("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
+            self.cell(0, 5, f"{page} · idpckit {__version__}", align="C")
 
     pdf = ReportPDF(format="A4", unit="mm")
     pdf.set_margins(16, 14, 16)
@@ -467,9 +506,9 @@ def _badge(pdf: Any, level: scales.Level, size: float = 10) -> None:
     """A grade as a box: fill colour, then symbol, value and words (the words carry the meaning)."""
     pdf.set_font("DejaVu", "B", size)
     if level is scales.NOT_ASSESSED or level.value == "not assessed":
-        text, fill, ink = "– Not assessed", (255, 255, 255), (0, 0, 0)
+        text, fill, ink = f"– {i18n._('Not assessed')}", (255, 255, 255), (0, 0, 0)
     else:
-        text, fill, ink = f"{level.short} · {level.label}", _rgb(level.colour), _rgb(level.text_colour)
+        text, fill, ink = f"{short(level)} · {i18n._(level.label)}", _rgb(level.colour), _rgb(level.text_colour)
     pdf.set_fill_color(*fill)
     pdf.set_text_color(*ink)
     pdf.set_draw_color(0, 0, 0)
@@ -484,15 +523,27 @@ def _field(pdf: Any, label: str, text: str) -> None:
     if text:
         _para(pdf, text)
     else:
-        _para(pdf, "None recorded.", style="I", grey=True)
+        _para(pdf, i18n._("None recorded."), style="I", grey=True)
     pdf.ln(1)
 
 
-def pdf_report(assessment: Assessment, content: Content | None = None) -> bytes:
-    """The review as a PDF with the same contents as :func:`html_report` (DejaVu Sans, so any European script)."""
+def pdf_report(assessment: Assessment, content: Content | None = None, *, lang: str | None = None) -> bytes:
+    """The review as a PDF with the same contents as :func:`html_report` (DejaVu Sans, so any European script).
+
+    In ``lang`` if given, else in the language the review was made in, like the HTML report.
+    """
+    with i18n.language(lang or assessment.language) as used:
+        from .localise import localised
+
+        return _pdf_report(assessment, localised(_content(content), used), used)
+
+
+def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
+    from .countries import name as country_name
     from .plots import scorecard, to_png
 
-    content = _content(content)
+    _ = i18n._
+    country = country_name(assessment.country, lang)
     pdf = _make_pdf(assessment)
     pdf.add_page()
     if assessment.fictional:
@@ -502,7 +553,9 @@ def pdf_report(assessment: Assessment, content: Content | None = None) -> bytes:
         pdf.multi_cell(
             0,
             8,
-            "FICTIONAL EXAMPLE: a made-up review for training. It describes no real country or government.",
+            _("FICTIONAL EXAMPLE")
+            + ": "
+            + _("a made-up review for training. It describes no real country or government."),
             border=1,
             fill=True,
             padding=2,
@@ -511,24 +564,28 @@ def pdf_report(assessment: Assessment, content: Content | None = None) -> bytes:
             new_y="NEXT",
         )
         pdf.ln(3)
-    _para(pdf, "Civil-society review of drug policy commitments", size=9, grey=True)
+    _para(pdf, _("Civil-society review of drug policy commitments"), size=9, grey=True)
     _heading(
         pdf,
-        f"{assessment.country_name}, {assessment.year}: where the government stands on its international drug "
-        "policy commitments",
+        _("%(country)s, %(year)s: where the government stands on its international drug policy commitments")
+        % {"country": country, "year": assessment.year},
         size=15,
     )
 
-    _heading(pdf, "Summary")
+    _heading(pdf, _("Summary"))
     n = counts(assessment)
     rows = [
-        ("Country", f"{assessment.country_name} ({assessment.country})"),
-        ("Review year", str(assessment.year)),
-        ("Organisation(s)", "; ".join(assessment.organisations) or "not stated"),
-        ("Assessor", assessment.assessor or "not stated"),
-        ("Date", assessment.date.isoformat()),
-        ("Scale", scales.SCALE_LABELS[assessment.scale]),
-        ("Commitments", f"{n['tracked']} tracked, {n['graded']} graded, {n['not_assessed']} not assessed"),
+        (_("Country"), f"{country} ({assessment.country})"),
+        (_("Review year"), str(assessment.year)),
+        (_("Organisation(s)"), "; ".join(assessment.organisations) or _("not stated")),
+        (_("Assessor"), assessment.assessor or _("not stated")),
+        (_("Date"), assessment.date.isoformat()),
+        (_("Scale"), _(scales.SCALE_LABELS[assessment.scale])),
+        (
+            _("Commitments"),
+            _("%(tracked)s tracked, %(graded)s graded, %(open)s not assessed")
+            % {"tracked": n["tracked"], "graded": n["graded"], "open": n["not_assessed"]},
+        ),
     ]
     for key, value in rows:
         pdf.set_font("DejaVu", "B", 10)
@@ -539,7 +596,8 @@ def pdf_report(assessment: Assessment, content: Content | None = None) -> bytes:
     for level, count in n["by_level"]:
         _badge(pdf, level, size=9)
         pdf.set_font("DejaVu", "", 10)
-        pdf.cell(0, 9 * 0.62, f"  {count} commitment(s)", new_x="LMARGIN", new_y="NEXT")
+        words = i18n.ngettext("%(num)d commitment", "%(num)d commitments", count) % {"num": count}
+        pdf.cell(0, 9 * 0.62, f"  {words}", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
     fig = scorecard(assessment, content, width=PDF_FIGURE_INCHES)
@@ -552,17 +610,21 @@ def pdf_report(assessment: Assessment, content: Content | None = None) -> bytes:
         pdf.add_page()
     else:
         pdf.ln(3)
-    _heading(pdf, "Scorecard")
-    pdf.image(io.BytesIO(png), w=width, alt_text="Scorecard chart; every grade is also listed in words below.")
+    _heading(pdf, _("Scorecard"))
+    pdf.image(io.BytesIO(png), w=width, alt_text=_("Scorecard chart; every grade is also listed in words below."))
     _para(
         pdf,
-        "Bar length is the grade on the common 1-5 score; each grade also has its own symbol, words and hatching.",
+        _("Bar length is the grade on the common 1-5 score; each grade also has its own symbol, words and hatching."),
         size=8,
         grey=True,
     )
 
-    pdf.add_page()
-    _heading(pdf, "Commitment by commitment")
+    # The commitments follow on the same page when there is room for the heading and the first of
+    # them; a heading is never left alone at the foot of a page.
+    pdf.ln(4)
+    if pdf.get_y() + 55 > pdf.page_break_trigger:
+        pdf.add_page()
+    _heading(pdf, _("Commitment by commitment"))
     for view in commitment_views(assessment, content):
         if pdf.get_y() + 40 > pdf.page_break_trigger:
             pdf.add_page()
@@ -575,19 +637,20 @@ def pdf_report(assessment: Assessment, content: Content | None = None) -> bytes:
             _para(pdf, view.summary, size=9, style="I", grey=True)
             pdf.ln(1)
         pdf.set_font("DejaVu", "B", 10)
-        pdf.cell(16, 6.2, "Grade:", new_x="RIGHT", new_y="TOP")
+        label = _("Grade:")
+        pdf.cell(pdf.get_string_width(label) + 2, 6.2, label, new_x="RIGHT", new_y="TOP")
         _badge(pdf, view.level)
         if view.confidence:
             pdf.set_font("DejaVu", "", 10)
-            pdf.cell(0, 6.2, f"   Confidence: {view.confidence}", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 6.2, f"   {_('Confidence:')} {_(view.confidence)}", new_x="LMARGIN", new_y="NEXT")
         else:
             pdf.ln(6.2)
         pdf.ln(2)
-        _field(pdf, "Evidence", view.evidence)
+        _field(pdf, _("Evidence"), view.evidence)
         pdf.set_font("DejaVu", "B", 10)
-        pdf.cell(0, 6, "Sources", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, _("Sources"), new_x="LMARGIN", new_y="NEXT")
         if not view.sources:
-            _para(pdf, "None recorded.", style="I", grey=True)
+            _para(pdf, _("None recorded."), style="I", grey=True)
         for s in view.sources:
             pdf.set_font("DejaVu", "", 10)
             pdf.write(5, "• ")
@@ -600,27 +663,34 @@ def pdf_report(assessment: Assessment, content: Content | None = None) -> bytes:
             if s.link:
                 pdf.write(5, _clean(f" — {s.link}"))
             pdf.set_text_color(85, 85, 85)
-            pdf.write(5, f" ({s.kind})")
+            pdf.write(5, f" ({_(s.kind)})")
             pdf.set_text_color(0, 0, 0)
             pdf.ln(5.5)
         pdf.ln(1)
-        _field(pdf, "Recommendation", view.recommendation)
+        _field(pdf, _("Recommendation"), view.recommendation)
         pdf.set_font("DejaVu", "B", 10)
-        pdf.cell(0, 6, "Where the commitment is made", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, _("Where the commitment is made"), new_x="LMARGIN", new_y="NEXT")
         for ref in view.refs:
             pdf.set_font("DejaVu", "B", 9)
             pdf.cell(60, 5, ref.name, link=ref.url or "", new_x="RIGHT", new_y="TOP")
             pdf.set_font("DejaVu", "", 9)
             pdf.multi_cell(0, 5, ref.cell, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
-    _para(pdf, _legend(), size=8, grey=True)
+    _para(pdf, _(_legend()), size=8, grey=True)
     pdf.ln(4)
+    made = {"version": __version__, "made_on": dt.date.today().isoformat()}
     _para(
         pdf,
-        "Commitments and their references follow Table 1 of the International Drug Policy Consortium's advocacy note "
-        '"The 2019 Ministerial Segment: Key wins, remaining challenges, and next steps for advocacy" (September 2019). '
-        "Grades, evidence and recommendations are those of the organisations named above. "
-        f"Made with idpckit {__version__} on {dt.date.today().isoformat()}.",
+        " ".join(
+            _(
+                "Commitments and their references follow Table 1 of the International Drug Policy Consortium's "
+                'advocacy note "The 2019 Ministerial Segment: Key wins, remaining challenges, and next steps for '
+                'advocacy" (September 2019). Grades, evidence and recommendations are those of the organisations '
+                "named above."
+            ).split()
+        )
+        + " "
+        + _("Made with idpckit %(version)s on %(made_on)s.") % made,
         size=8,
         grey=True,
     )

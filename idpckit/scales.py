@@ -24,14 +24,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .i18n import N_
+
 Scale = Literal["five-point", "traffic-light"]
 Light = Literal["red", "orange", "green"]
 Grade = int | str  # 1..5 on the five-point scale, a Light on the traffic-light scale
 
 SCALES: tuple[Scale, ...] = ("five-point", "traffic-light")
 SCALE_LABELS: dict[Scale, str] = {
-    "five-point": "Five-point scale (1 = requires urgent attention, 5 = good situation)",
-    "traffic-light": "Traffic light (red, orange, green)",
+    "five-point": N_("Five-point scale (1 = requires urgent attention, 5 = good situation)"),
+    "traffic-light": N_("Traffic light (red, orange, green)"),
 }
 
 
@@ -55,23 +57,26 @@ class Level:
 
 
 FIVE_POINT: dict[int, Level] = {
-    1: Level(1, "Requires urgent attention", "✖", "#B2182B", "#ffffff", 1),
+    1: Level(1, N_("Requires urgent attention"), "✖", "#B2182B", "#ffffff", 1),
     # Each grade's colour is a shade of the light it converts to (1-2 red, 3 orange,
     # 4-5 green), so a chart never draws a grade in the colour of another light.
-    2: Level(2, "Serious shortcomings", "▼", "#D6604D", "#000000", 2),
-    3: Level(3, "Needs improvement", "▲", "#FDB863", "#000000", 3),
-    4: Level(4, "Mostly good", "◆", "#5AAE61", "#000000", 4),
-    5: Level(5, "Good situation", "✔", "#1B7837", "#ffffff", 5),
+    2: Level(2, N_("Serious shortcomings"), "▼", "#D6604D", "#000000", 2),
+    3: Level(3, N_("Needs improvement"), "▲", "#FDB863", "#000000", 3),
+    4: Level(4, N_("Mostly good"), "◆", "#5AAE61", "#000000", 4),
+    5: Level(5, N_("Good situation"), "✔", "#1B7837", "#ffffff", 5),
 }
 
 TRAFFIC_LIGHT: dict[str, Level] = {
-    "red": Level("red", "Requires urgent attention", "✖", "#B2182B", "#ffffff", 1),
-    "orange": Level("orange", "Needs improvement", "▲", "#E69F00", "#000000", 3),
-    "green": Level("green", "Good situation", "✔", "#1B7837", "#ffffff", 5),
+    "red": Level("red", N_("Requires urgent attention"), "✖", "#B2182B", "#ffffff", 1),
+    "orange": Level("orange", N_("Needs improvement"), "▲", "#E69F00", "#000000", 3),
+    "green": Level("green", N_("Good situation"), "✔", "#1B7837", "#ffffff", 5),
 }
 
+#: The lights in words, for :meth:`Level.short` in other languages (translate where shown).
+LIGHT_WORDS: dict[str, str] = {"red": N_("Red"), "orange": N_("Orange"), "green": N_("Green")}
+
 #: Shown where a commitment is tracked but not (yet) graded.
-NOT_ASSESSED = Level("not assessed", "Not assessed", "–", "#FFFFFF", "#000000", 0)
+NOT_ASSESSED = Level("not assessed", N_("Not assessed"), "–", "#FFFFFF", "#000000", 0)
 
 
 def levels(scale: Scale) -> dict:

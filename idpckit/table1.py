@@ -14,21 +14,30 @@ import json
 from itertools import groupby
 
 from .data import Content, load
+from .i18n import N_, _
 from .schema import SECTIONS, TABLE1_DOCUMENTS, Reference
 
 #: Column headings, as the note labels them.
 HEADINGS = {
-    "commitment": "Tracking progress against the following commitments",
-    "ungass2016": "Ref in UNGASS O.D.",
-    "md2019": "Ref in 2019 Min. Decl.",
-    "cp2018": "Ref in UN Common Position",
+    "commitment": N_("Tracking progress against the following commitments"),
+    "ungass2016": N_("Ref in UNGASS O.D."),
+    "md2019": N_("Ref in 2019 Min. Decl."),
+    "cp2018": N_("Ref in UN Common Position"),
 }
+
+
+def heading(key: str) -> str:
+    """A column heading in the language in use (:mod:`idpckit.i18n`)."""
+    return _(HEADINGS[key])
+
 
 #: Sections whose name the note does not print before the paragraph numbers.
 _UNNAMED_SECTIONS = {("ungass2016", "Preamble"), ("ungass2016", "Operative"), ("md2019", "Preamble")}
 
 #: What the abbreviations mean, for the legend under a printed table.
-LEGEND = "OP = operative paragraph; PP = preambular paragraph; '-' = the document has no reference for this commitment."
+LEGEND = N_(
+    "OP = operative paragraph; PP = preambular paragraph; '-' = the document has no reference for this commitment."
+)
 
 
 #: The note's footnote markers: the first OP and PP in its Table 1 carry them.
@@ -112,7 +121,7 @@ def rows(content: Content | None = None, printed: bool = False) -> list[dict[str
 def to_csv(content: Content | None = None) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["#", "id", HEADINGS["commitment"], *(HEADINGS[d] for d in TABLE1_DOCUMENTS)])
+    writer.writerow(["#", "id", heading("commitment"), *(heading(d) for d in TABLE1_DOCUMENTS)])
     for r in rows(content):
         writer.writerow([r["number"], r["id"], r["commitment"], *(r[d] for d in TABLE1_DOCUMENTS)])
     return buf.getvalue()
@@ -122,7 +131,7 @@ def to_markdown(content: Content | None = None) -> str:
     def cell(text: str) -> str:
         return text.replace("|", "\\|")
 
-    head = ["#", HEADINGS["commitment"], *(HEADINGS[d] for d in TABLE1_DOCUMENTS)]
+    head = ["#", heading("commitment"), *(heading(d) for d in TABLE1_DOCUMENTS)]
     lines = [
         "| " + " | ".join(head) + " |",
         "|" + "|".join("---" for _ in head) + "|",
@@ -133,9 +142,11 @@ def to_markdown(content: Content | None = None) -> str:
         )
     lines += [
         "",
-        LEGEND,
+        _(LEGEND),
         "",
-        "Source: IDPC advocacy note, September 2019, Table 1 (typographical slips corrected; see data/references.csv).",
+        _(
+            "Source: IDPC advocacy note, September 2019, Table 1 (typographical slips corrected; see data/references.csv)."
+        ),
     ]
     return "\n".join(lines) + "\n"
 

@@ -9,10 +9,10 @@ generated file), decorate with ``@main.command(...)``, and add it to the list be
 
 from __future__ import annotations
 
-from . import assess, lessons, report, room, serve, takeaway
+from . import assess, lessons, report, room, serve, takeaway, translations
 from .app import main
 
 __all__ = ["main"]
 
 #: The modules whose commands are registered on :data:`main` (imported above for that effect).
-COMMAND_MODULES = (assess, lessons, report, room, serve, takeaway)
+COMMAND_MODULES = (assess, lessons, report, room, serve, takeaway, translations)

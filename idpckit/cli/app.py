@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -50,6 +51,13 @@ def emit_generated(text: str, output: Path | None, *, check: bool, command: str,
         click.echo(text, nl=False)
 
 
+def lang_option(help_text: str = "Language of the output (English, Spanish, French or Russian).") -> Any:
+    """The ``--lang`` option every command that writes for people shares."""
+    from ..i18n import LANGUAGES
+
+    return click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=help_text)
+
+
 @main.command("table1")
 @click.option(
     "--format",
@@ -63,18 +71,22 @@ def emit_generated(text: str, output: Path | None, *, check: bool, command: str,
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of the screen."
 )
 @click.option("--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder.")
-def table1_command(fmt: str, output: Path | None, data_root: Path | None) -> None:
+@lang_option("Language of the titles and headings (English by default).")
+def table1_command(fmt: str, output: Path | None, data_root: Path | None, lang: str | None) -> None:
     """Write Table 1: the 13 commitments and their references in the three UN documents.
 
     \b
     Example:
         idpckit table1 --format csv -o table1.csv
+        idpckit table1 --format csv --lang es -o tabla1.csv
     """
-    from .. import data, table1
+    from .. import data, i18n, table1
     from ..files import write_atomic
+    from ..localise import localised
 
     try:
-        text = table1.FORMATS[fmt](data.load(data_root))
+        with i18n.language(lang):
+            text = table1.FORMATS[fmt](localised(data.load(data_root), lang))
     except data.DataError as exc:
         raise click.ClickException(str(exc)) from None
     if output:

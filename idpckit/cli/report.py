@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .app import main
+from .app import lang_option, main
 from .assess import read_or_fail, write_or_fail
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,7 +66,8 @@ def _build(what: str, make: Callable[[], bytes]) -> bytes:
     help="The report to write: OUT.html (one self-contained page) or OUT.pdf.",
 )
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), help="Override the format the name suggests.")
-def report_command(file: Path, output: Path, fmt: str | None) -> None:
+@lang_option("Language of the report (by default the one the review was made in).")
+def report_command(file: Path, output: Path, fmt: str | None, lang: str | None) -> None:
     """Write a report of one review for a meeting with the government (HTML or PDF).
 
     The report has a summary, the scorecard and, for every tracked commitment,
@@ -77,6 +78,7 @@ def report_command(file: Path, output: Path, fmt: str | None) -> None:
     Example:
         idpckit report veridia-2024.json -o veridia-2024.html
         idpckit report veridia-2024.json -o veridia-2024.pdf
+        idpckit report veridia-2024.json --lang es -o veridia-2024-es.pdf
     """
     kind = _format(output, fmt, ("html", "pdf"))
     assessment = read_or_fail(file)
@@ -85,8 +87,8 @@ def report_command(file: Path, output: Path, fmt: str | None) -> None:
         from .. import report
 
         if kind == "pdf":
-            return report.pdf_report(assessment)
-        return report.html_report(assessment).encode("utf-8")
+            return report.pdf_report(assessment, lang=lang)
+        return report.html_report(assessment, lang=lang).encode("utf-8")
 
     write_or_fail(output, _build("report", make), f"the {kind.upper()} report")
 

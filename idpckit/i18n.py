@@ -1,0 +1,279 @@
+"""The languages the kit speaks, the one in use, and its messages through gettext and Babel.
+
+Why gettext: translators work in ``.po`` files with the tools they know (Poedit, Weblate),
+plural forms follow each language's own rules (Russian has three), and a missing
+translation falls back to the English text instead of breaking a page.
+
+* Messages are marked in code with :func:`_` and :func:`ngettext` and extracted to
+  ``idpckit/locale/idpckit.pot`` (``pybabel extract -F idpckit/locale/babel.cfg``);
+  each language's catalogue is ``idpckit/locale/<lang>/LC_MESSAGES/idpckit.po``.
+* Catalogues are compiled when first used (Babel reads the ``.po`` and writes the binary
+  form in memory), so there is no build step and a translator's edit shows at the next
+  start. Fuzzy entries (a translation not yet checked) are never shown.
+* The language in use is a context variable: a Voilà kernel serves one visitor and sets it
+  once from the page's ``?lang=``; a report sets it for the time it renders
+  (``with language("es"): ...``). The default comes from ``IDPCKIT_LANG``, else English.
+
+Example::
+
+    >>> from idpckit.i18n import language, ngettext
+    >>> with language("ru"):
+    ...     ngettext("{n} commitment", "{n} commitments", 5)  # doctest: +SKIP
+    '{n} обязательств'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gettext
+import io
+import os
+import re
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from babel.messages.catalog import Catalog
+
+#: The languages the kit ships, English first (the source language and the fallback).
+LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "ru")
+#: Each language's name in itself, for a language switch.
+NAMES: dict[str, str] = {"en": "English", "es": "Español", "fr": "Français", "ru": "Русский"}
+DOMAIN = "idpckit"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+ENV_VAR = "IDPCKIT_LANG"
+
+_current: ContextVar[str | None] = ContextVar("idpckit_language", default=None)
+
+
+def normalise(tag: str | None) -> str | None:
+    """The kit language a tag asks for ("es-CO" → "es", "fr_FR.UTF-8" → "fr"), or None.
+
+    Anything that is not a plain language tag (too long, odd characters) is ignored, so
+    a query string or header can be passed in as it came.
+    """
+    if not tag or len(tag) > 35:
+        return None
+    match = re.fullmatch(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*(?:\.[A-Za-z0-9-]+)?\s*", tag)
+    if not match:
+        return None
+    lang = match.group(1).lower()
+    return lang if lang in LANGUAGES else None
+
+
+def negotiate(accept_language: str | None, default: str = "en") -> str:
+    """The kit language a browser prefers, from its ``Accept-Language`` header.
+
+    ``"ru-RU,ru;q=0.9,en;q=0.8"`` → ``"ru"``; languages the kit does not speak are skipped;
+    a malformed or huge header gives the default rather than an error.
+    """
+    if not accept_language or len(accept_language) > 1000:
+        return default
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(accept_language.split(",")[:50]):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        q = re.fullmatch(r"\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*", params) if params else None
+        if params and not q:
+            continue
+        if q:
+            weight = float(q.group(1))
+        lang = normalise(tag)
+        if lang and weight > 0:
+            ranked.append((-weight, i, lang))
+    return min(ranked)[2] if ranked else default
+
+
+def current() -> str:
+    """The language in use: the one set for this context, else ``IDPCKIT_LANG``, else English."""
+    return _current.get() or normalise(os.environ.get(ENV_VAR)) or "en"
+
+
+def set_language(lang: str | None) -> str:
+    """Use ``lang`` from now on in this context (an unknown language means English); returns the one set."""
+    chosen = normalise(lang) or "en"
+    _current.set(chosen)
+    return chosen
+
+
+@contextlib.contextmanager
+def language(lang: str | None) -> Iterator[str]:
+    """Use ``lang`` inside the ``with`` block only (e.g. to render one report in Spanish)."""
+    token = _current.set(normalise(lang) or "en")
+    try:
+        yield current()
+    finally:
+        _current.reset(token)
+
+
+def catalog_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled messages of ``lang`` (English and languages without a catalogue: the messages as written)."""
+    path = catalog_path(lang)
+    if lang == "en" or not path.is_file():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def _(message: str) -> str:
+    """``message`` in the language in use (as written when it has no translation)."""
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a counted message that fits ``n`` in the language in use (Russian: one of three)."""
+    return translations(current()).ngettext(singular, plural, n)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a language's catalogue is translated (for the "who translated" page and the tests)."""
+
+    lang: str
+    total: int
+    translated: int
+    fuzzy: int
+
+    @property
+    def share(self) -> float:
+        return self.translated / self.total if self.total else 1.0
+
+
+def coverage(lang: str) -> Coverage:
+    """Count the messages of ``lang``'s catalogue: all, translated (not fuzzy), fuzzy."""
+    from babel.messages.pofile import read_po
+
+    path = catalog_path(lang)
+    if not path.is_file():
+        return Coverage(lang, 0, 0, 0)
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    messages = [m for m in catalog if m.id]
+    done = [m for m in messages if not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])]
+    return Coverage(lang, len(messages), len(done), sum(1 for m in messages if m.fuzzy))
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is defined (a label in a table); translate it where shown."""
+    return message
+
+
+# --------------------------------------------------------------------------- catalogues
+
+#: Which files hold messages, and how to read them (Babel's method names).
+SOURCES: tuple[tuple[str, str], ...] = (
+    ("**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("serve/_voila/**.html", "jinja2"),
+    ("serve/_voila/**.j2", "jinja2"),
+)
+POT = LOCALE_DIR / f"{DOMAIN}.pot"
+
+
+def extract() -> Catalog:
+    """Every marked message in the package, as a Babel catalogue (the ``.pot`` template)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+
+    from . import __version__
+
+    root = Path(__file__).resolve().parent
+    catalog = Catalog(
+        project="idpckit",
+        version=__version__,
+        copyright_holder="the idpckit developers",
+        msgid_bugs_address="the idpckit issue tracker",
+        charset="utf-8",
+        fuzzy=False,
+    )
+    method_map = [(pattern, method) for pattern, method in SOURCES]
+    options = {pattern: {"extensions": "jinja2.ext.i18n", "trimmed": "true"} for pattern, m in SOURCES if m == "jinja2"}
+    for filename, lineno, message, comments, context in extract_from_dir(
+        root, method_map=method_map, options_map=options, comment_tags=("Translators:",), strip_comment_tags=True
+    ):
+        if "_vendor" in Path(filename).parts:
+            continue
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def _catalog_text(catalog: Catalog) -> bytes:
+    from babel.messages.pofile import write_po
+
+    out = io.BytesIO()
+    write_po(out, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False)
+    # The header's creation date changes on every run; a stable file keeps diffs to real changes.
+    return re.sub(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', b"", out.getvalue())
+
+
+def stale_catalogues() -> list[str]:
+    """Which catalogue files do not match the messages in the code (empty when all are up to date)."""
+    from babel.messages.pofile import read_po
+
+    template = extract()
+    wanted = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in template if m.id}
+    stale = []
+    if not POT.is_file() or POT.read_bytes() != _catalog_text(template):
+        stale.append(str(POT.relative_to(LOCALE_DIR.parent.parent)))
+    for lang in LANGUAGES[1:]:
+        path = catalog_path(lang)
+        if not path.is_file():
+            stale.append(str(path.relative_to(LOCALE_DIR.parent.parent)))
+            continue
+        with path.open("rb") as f:
+            have = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in read_po(f) if m.id}
+        if have != wanted:
+            stale.append(str(path.relative_to(LOCALE_DIR.parent.parent)))
+    return stale
+
+
+def update_catalogues() -> list[Path]:
+    """Write the ``.pot`` from the code and bring every language's ``.po`` in step with it.
+
+    New messages arrive untranslated, removed ones are dropped (Babel keeps them as
+    obsolete entries, which translators rarely need), and a message whose English changed
+    keeps its old translation marked fuzzy, so it is not shown until a translator checks it.
+    """
+    from babel.messages.pofile import read_po
+
+    template = extract()
+    from .files import write_atomic
+
+    written = [POT]
+    write_atomic(POT, _catalog_text(template))
+    for lang in LANGUAGES[1:]:
+        path = catalog_path(lang)
+        if path.is_file():
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=lang, domain=DOMAIN)
+        else:
+            from babel.messages.catalog import Catalog
+
+            catalog = Catalog(locale=lang, domain=DOMAIN, project="idpckit", fuzzy=False)
+        catalog.last_translator = "the idpckit team"
+        catalog.language_team = f"idpckit {NAMES[lang]}"
+        catalog.copyright_holder = "the idpckit developers"
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        catalog.fuzzy = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, _catalog_text(catalog))
+        written.append(path)
+    translations.cache_clear()
+    return written
