@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .schema import CountryAlias
 
 
-
 @dataclass(frozen=True)
 class Country:
     """One country: its ISO codes and its English label (see :func:`name` for other languages)."""

@@ -323,11 +323,6 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
     for x in c["commitments.csv"]:
         if graded and x.id not in graded:
             report.add("rubric.yaml", "", "commitment_id", f"commitment '{x.id}' has no rubric")
-    if c["country_aliases.csv"]:
-        from .countries import alias_problems  # deferred: pycountry and Babel only when aliases exist
-
-        for row, field_name, message in alias_problems(c["country_aliases.csv"]):
-            report.add("country_aliases.csv", row, field_name, message)
     numbers = sorted(x.number for x in c["commitments.csv"])
     complete = len(numbers) == len(commitment_ids)  # a row that failed on its own is already reported
     if complete and numbers != list(range(1, len(numbers) + 1)):
@@ -349,19 +344,22 @@ def _read_all(root: Path) -> tuple[dict[str, list[Any]], Report]:
     return parsed, report
 
 
+def read_all(root: str | os.PathLike[str] | None = None) -> tuple[dict[str, list[Any]], Report]:
+    """The records of every content file, by file name, and every problem found in them (never raises).
+
+    What is built on the content (exercises, translations, country aliases) is checked by
+    :func:`idpckit.content_check.validate`, which starts from this.
+    """
+    return _read_all(data_dir(root))
+
+
 def validate(root: str | os.PathLike[str] | None = None) -> Report:
-    """Check a data folder and return *every* problem in it, exercises and translations included (never raises)."""
-    parsed, report = _read_all(data_dir(root))
-    from . import localise  # translations are keyed by the content's ids, so they are checked after it
-    from .exercises import problems  # exercises are computed from the content, so they are checked after it
-    from .i18n import LANGUAGES
+    """Check the content files of a data folder on their own and return *every* problem (never raises).
 
-    for lang in LANGUAGES[1:]:
-        report.problems.extend(localise.problems(lang, parsed, data_dir(root)))
-
-    for p in problems(data_dir(root)):
-        report.add(p.file, p.row, p.field, p.message)
-    return report
+    ``idpckit data check`` runs :func:`idpckit.content_check.validate`, which adds the
+    exercises, the translations and the country aliases to this.
+    """
+    return _read_all(data_dir(root))[1]
 
 
 _cache: dict[tuple[Any, ...], Content] = {}

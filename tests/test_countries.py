@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from idpckit import countries, data
+from idpckit import content_check, countries, data
 
 # What people type in a workshop, and the country they mean (issue: "UK" was Ukraine).
 TYPED = [
@@ -123,18 +123,18 @@ def test_a_broken_alias_is_reported_with_file_row_and_field(
     data_copy: Path, line: str, field: str, message: str
 ) -> None:
     _aliases_with(data_copy, line)
-    report = data.validate(data_copy)
+    report = content_check.validate(data_copy)
     problems = [p for p in report.problems if p.file == "country_aliases.csv"]
     assert problems, report.table()
     assert any(p.field == field and message in p.message and p.row.startswith("row ") for p in problems), problems
 
 
 def test_the_shipped_aliases_are_valid() -> None:
-    report = data.validate()
+    report = content_check.validate()
     assert not [p for p in report.problems if p.file == "country_aliases.csv"], report.table()
 
 
 def test_an_alias_the_standard_lists_already_have_is_reported_as_not_needed(data_copy: Path) -> None:
     _aliases_with(data_copy, "NLD,es,Países Bajos,alias,")
-    problems = [p for p in data.validate(data_copy).problems if p.file == "country_aliases.csv"]
+    problems = [p for p in content_check.validate(data_copy).problems if p.file == "country_aliases.csv"]
     assert [(p.field, "not needed" in p.message) for p in problems] == [("name", True)]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from idpckit import coalition, compare, data, exercises, scales, table1
+from idpckit import coalition, compare, content_check, data, exercises, scales, table1
 from idpckit.assessment_io import load_example
 from idpckit.exercises import rules, sentences, solutions
 from idpckit.exercises.loading import files, load, problems
@@ -343,7 +343,7 @@ def test_data_check_lists_exercise_problems_with_file_exercise_and_field(data_co
 def test_broken_content_does_not_hide_the_exercise_files_own_problems(data_copy):
     edit(data_copy / "commitments.csv", "harm-reduction", "harm reduction")  # an invalid id
     (data_copy / "exercises" / "02-four-asks.yaml").write_text("- {id: a, kind: quiz}\n", encoding="utf-8")
-    report = data.validate(data_copy)
+    report = content_check.validate(data_copy)
     assert any(p.file == "commitments.csv" for p in report.problems)
     assert any(p.file == "exercises/02-four-asks.yaml" and "'quiz'" in p.message for p in report.problems)
 

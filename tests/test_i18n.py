@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from idpckit import data, i18n, localise, report, scales
+from idpckit import content_check, data, i18n, localise, report, scales
 from idpckit.assessment_io import read_assessment
 from idpckit.cli import main
 
@@ -195,14 +195,14 @@ def test_a_broken_translation_file_is_reported_with_record_and_field(
     root = tmp_path / "data"
     shutil.copytree(data.data_dir(), root)
     (root / "translations" / "fr.yaml").write_text(text, encoding="utf-8")
-    problems = [p for p in data.validate(root).problems if p.file == "translations/fr.yaml"]
+    problems = [p for p in content_check.validate(root).problems if p.file == "translations/fr.yaml"]
     assert any(p.row.startswith(row) and p.field == field and message in p.message for p in problems), problems
     # The kit still loads, in English where the file is broken.
     assert localise.localised(data.load(root), "fr").commitment("gender").title
 
 
 def test_the_shipped_translations_are_valid_and_cover_the_commitments() -> None:
-    report_ = data.validate()
+    report_ = content_check.validate()
     assert not [p for p in report_.problems if p.file.startswith("translations/")], report_.table()
     content = data.load()
     for lang in i18n.LANGUAGES[1:]:

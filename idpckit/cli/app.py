@@ -112,9 +112,9 @@ def data_check(directory: Path | None) -> None:
     Example:
         idpckit data check my-edited-data/
     """
-    from .. import data
+    from .. import content_check
 
-    report = data.validate(directory)
+    report = content_check.validate(directory)
     click.echo(report.table())
     sys.exit(0 if report.ok else 1)
 

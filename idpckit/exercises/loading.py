@@ -217,6 +217,6 @@ def problems(root: str | os.PathLike[str] | None = None, content: Content | None
             try:
                 content = _content_for(path)
             except data.DataError:
-                continue  # reported by data.validate
+                continue  # reported by content_check.validate
         out += _build(path, entries, content)[2]
     return out

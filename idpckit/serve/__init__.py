@@ -342,9 +342,9 @@ def serve(opts: Options) -> None:
         os.environ["IDPCKIT_STORE"] = absolute_store(os.environ["IDPCKIT_STORE"].strip())
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
 
-    from .. import data
+    from .. import content_check
 
-    report = data.validate()
+    report = content_check.validate()
     if not report.ok:  # the pages would fail one by one; say why once, here
         print(
             f"idpckit: warning: the content in {report.root} has problems (run `idpckit data check`):", file=sys.stderr

@@ -1,0 +1,32 @@
+"""Check everything a trainer edits in ``data/`` at once: the content files and what is built on them.
+
+The content files (:mod:`idpckit.data`) come first; the exercises (whose answers are
+computed from the content), the translations (keyed by the content's ids) and the
+country aliases (checked against ISO 3166 and CLDR) build on them, so they are checked
+here, above all of them, rather than inside :mod:`idpckit.data`: that keeps the content
+module free of the modules that read it, and the imports one way.
+
+``idpckit data check`` and the server's start-up warning call :func:`validate`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import data, localise
+from .countries import alias_problems
+from .exercises import problems as exercise_problems
+from .i18n import LANGUAGES
+
+
+def validate(root: str | os.PathLike[str] | None = None) -> data.Report:
+    """Every problem in a data folder: content files, country aliases, translations and exercises (never raises)."""
+    path = data.data_dir(root)
+    parsed, report = data.read_all(path)
+    for row, field_name, message in alias_problems(parsed.get("country_aliases.csv", [])):
+        report.add("country_aliases.csv", row, field_name, message)
+    for lang in LANGUAGES[1:]:
+        report.problems.extend(localise.problems(lang, parsed, path))
+    for p in exercise_problems(path):
+        report.add(p.file, p.row, p.field, p.message)
+    return report
