@@ -71,3 +71,26 @@ def test_a_post_without_the_forms_xsrf_token_is_refused(kit_server: object, room
     with httpx.Client(base_url=kit_server.base, timeout=30) as client:
         r = client.post("/trainer/solutions", data={"room": code, "key": key})
         assert r.status_code == 403 and "Lesson 4" not in r.text
+
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def test_trainer_pages_have_no_axe_violations(
+    kit_server: object, room: tuple[str, str], make_page: Callable[..., object]
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = make_page()
+    for path in ("trainer/", "trainer/agenda", "trainer/facilitator-notes", "trainer/roleplay", "trainer/solutions"):
+        page.goto(kit_server.base + path)
+        result = axe.run(page, options=WCAG)
+        assert result.violations_count == 0, (path, result.generate_report())
+    code, key = room
+    page.get_by_label("Room code").fill(code)
+    page.get_by_label("Trainer key").fill(key)
+    page.get_by_role("button", name="Show the solutions").click()
+    page.get_by_text(f"Solutions opened for room {code}").wait_for()
+    result = axe.run(page, options=WCAG)
+    assert result.violations_count == 0, ("solutions", result.generate_report())
