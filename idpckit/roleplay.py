@@ -7,8 +7,8 @@ the data file; this module validates it (errors name the file, the item and the 
 and renders it three ways from the same records:
 
 * :func:`markdown` for ``workshop/roleplay.md`` (generated; a test keeps it in step);
-* :func:`cards_pdf` (one role card per page) and :func:`rules_pdf` (paragraph, rules,
-  timings; the chair's debrief on its own page) for :mod:`idpckit.handouts`.
+* the role cards and the rules sheet printed by :mod:`idpckit.handouts` (which imports
+  this module, never the other way round).
 
 Each role's instructions on the paragraph ("you want ...", "you cannot accept ...") are
 computed from the options' ``supporters`` and ``opponents``, so a card never disagrees
@@ -28,16 +28,13 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from . import data, yamlfile
 from .errors import FileProblems, Problem, dotted, plain
 from .text import md
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .handouts import Sheet
 
 FILE = "roleplay.yaml"
 
@@ -326,78 +323,3 @@ def markdown(game: RolePlay | None = None) -> str:
         src = f" (source: {md(f.source)}" + (f", {f.date}" if f.date else "") + ")" if f.source else ""
         out.append(f"- {md(f.text)}{src}")
     return "\n".join(out).rstrip() + "\n"
-
-
-# --------------------------------------------------------------------------- the handouts
-
-
-def cards_pdf(s: Sheet, game: RolePlay) -> None:
-    """One role card per page: who you are, what you want, your limits, your instructions on each bracket."""
-    for n, r in enumerate(game.roles):
-        if n:
-            s.new_page()
-        s.text(f"{game.title}: role card", size=9, grey=True)
-        s.title(r.name)
-        if r.kind == "member-states":
-            s.text(f"You are a group of member states with {r.votes} of the {game.total_votes()} votes.", style="B")
-        else:
-            s.text("You advise and persuade: you cannot vote and you cannot block consensus.", style="B")
-        s.pdf.ln(2)
-        s.text(r.who, size=10)
-        s.pdf.ln(2)
-        for heading, items in (("What you want", r.wants), ("Your limits", r.limits), ("How to play it", r.tactics)):
-            if items:
-                s.need(s.heading_height(heading, 11) + s.measure(items[0], 10, indent=9))
-                s.heading(heading, size=11)
-                s.bullets(items)
-        s.need(s.heading_height("Your instructions on the paragraph", 11) + 20)
-        s.heading("Your instructions on the paragraph", size=11)
-        for st in stances(game, r.id):
-            lines = [f"You want: {w}" for w in st.wants] + [f"You cannot accept: {x}" for x in st.refuses]
-            lines = lines or ["No instructions: decide in the room."]
-            s.need(s.measure(st.bracket.label, 10, "B") + s.measure(lines[0], 9.5, indent=9) + 2)
-            s.text(st.bracket.label, size=10, style="B")
-            s.bullets(lines, size=9.5)
-        s.text("Do not show this card to other groups.", size=8.5, style="I", grey=True)
-
-
-def rules_pdf(s: Sheet, game: RolePlay) -> None:
-    """The paragraph, the setting, the timings and rules; the chair's debrief starts its own page."""
-    s.title(game.title, game.summary)
-    s.text(game.setting, size=10)
-    s.pdf.ln(2)
-    s.heading(f"The paragraph: {game.paragraph.title}", size=12)
-    s.text(game.paragraph.chapeau + " ...", size=10, style="B")
-    for b in game.paragraph.brackets:
-        first = f"[{b.options[0].text}]"
-        s.need(s.measure(b.label, 10, "B") + s.measure(first, 10, indent=9) + 2)
-        s.text(b.label, size=10, style="B")
-        s.bullets([f"[{o.text}]" for o in b.options], mark="or", size=10, indent=2)
-    s.heading("Who holds the votes", size=12)
-    s.table(
-        ["Group", "Votes"],
-        [[r.name, str(r.votes) if r.votes else "no vote"] for r in game.roles],
-        widths=[140, 38],
-        size=9.5,
-    )
-    s.need(s.heading_height("Timings and rules", 12) + 20)
-    s.heading(f"Timings and rules ({game.minutes} minutes)", size=12)
-    for r in game.rounds:
-        items = list(r.rules) + list(r.steps)
-        s.need(s.heading_height(r.title, 11) + (s.measure(items[0], 10, indent=9) if items else 0))
-        s.heading(f"{r.title} ({r.minutes} min)", size=11)
-        s.bullets(items)
-    s.new_page()
-    s.title("For the chair: the debrief", "Put the two paragraphs side by side on the board first.")
-    for n, q in enumerate(game.debrief, start=1):
-        s.need(s.measure(q.question, 10.5, "B") + s.measure(q.notes, 9) + 4)
-        s.text(f"{n}. {q.question}", size=10.5, style="B")
-        if q.notes:
-            s.text(q.notes, size=9, grey=True, indent=5)
-        s.pdf.ln(2)
-    if game.facts:
-        s.heading("What happened at the CND", size=11)
-        s.bullets(
-            [f"{f.text} ({f.source}{', ' + f.date if f.date else ''})" if f.source else f.text for f in game.facts],
-            size=8.5,
-        )
