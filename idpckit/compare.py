@@ -12,6 +12,9 @@ so a five-point review can follow a traffic-light one.  When the two reviews use
 the same situation described on a coarser scale, not an improvement, and
 counting it as one would reward switching scales.
 
+:func:`between` makes the :class:`Comparison` the views show (the report page, the
+chart, the app's table): it is computed once and handed to them, never recomputed.
+
 Only the standard library is imported here, so the app can call it cheaply.
 """
 
