@@ -20,22 +20,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import data, scales, table1
-from .lessons import Html, esc, html_table
+from . import data, scales, style, table1
+from .lessons import Html, html_table
 from .schema import TABLE1_DOCUMENTS
+from .text import esc
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from .assessment import Assessment
 
-_STYLE = (
-    "<style>.idpckit-t{border-collapse:collapse;margin:0.5em 0}"
-    ".idpckit-t th,.idpckit-t td{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}"
-    ".idpckit-t th{background:#eee}.idpckit-card{border-left:4px solid #666;padding-left:0.8em;margin:1em 0}"
-    ".idpckit-fig svg{max-width:100%;height:auto}"
-    ".idpckit-scroll{overflow-x:auto;max-width:100%}</style>"
-)
+_STYLE = style.widget_style()  # the one stylesheet for notebook pages (templates/widgets.css)
 
 
 def _link(url: str, text: str) -> str:

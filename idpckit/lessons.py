@@ -15,24 +15,19 @@ Example::
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import data
+from . import data, style
+from .text import esc
 
 #: How an ask's verdict is shown: a symbol and words, never colour alone.
 VERDICT_SYMBOLS = {"not met": "✖", "partly met": "◐", "largely met": "✔"}
 
-_TABLE_STYLE = (
-    "<style>.idpckit-wide{overflow-x:auto;max-width:100%}"
-    ".idpckit-table{border-collapse:collapse;margin:0.5em 0}"
-    ".idpckit-table th,.idpckit-table td{border:1px solid #999;padding:4px 8px;"
-    "text-align:left !important;vertical-align:top}"
-    ".idpckit-table th{background:#eee}.idpckit-card{border-left:4px solid #666;padding-left:0.8em;margin:1em 0}"
-    "</style>"
-)
+#: The lessons' tables and cards are styled by the kit's one stylesheet for notebook pages
+#: (``templates/widgets.css``, read by :mod:`idpckit.style`).
+_TABLE_STYLE = style.widget_style()
 
 
 @dataclass(frozen=True)
@@ -46,10 +41,6 @@ class Html:
 
     def __str__(self) -> str:
         return self.markup
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def html_table(head: Iterable[str], rows: Iterable[Iterable[str]], caption: str = "") -> str:

@@ -11,12 +11,12 @@ more is left out with a note for the trainer.
 
 from __future__ import annotations
 
-import html
 import os
 from typing import Any
 
 from .. import exercises
 from ..data import Content, load
+from ..text import esc
 from .checks import Check, build
 
 #: The quiz's exercise file in data/exercises.
@@ -34,7 +34,7 @@ class Table1Quiz:
         self.specs = list(loaded.specs.values())
         self.skipped = loaded.skipped
         self.checks: list[Check] = [build(spec) for spec in self.specs]
-        notes = [w.HTML(f"<p><em>Note for the trainer: {html.escape(s)}</em></p>") for s in self.skipped]
+        notes = [w.HTML(f"<p><em>Note for the trainer: {esc(s)}</em></p>") for s in self.skipped]
         self.widget = w.VBox([*(c.widget for c in self.checks), *notes], layout=w.Layout(width="100%"))
 
     def check(self, question_id: str, answer: Any) -> exercises.Feedback:
