@@ -22,6 +22,14 @@ from .app import emit_generated, main
     metavar="URL",
     help="Where reviews are saved: an SQLAlchemy URL or a file path (default: $IDPCKIT_STORE, else a file per user).",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer to this host name (repeatable), e.g. the room's LAN name; "
+    "localhost names and --host are always allowed, other names are refused.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
 @click.option(
     "--preheat/--no-preheat",
@@ -41,7 +49,14 @@ from .app import emit_generated, main
     help="Serve this folder of notebooks instead of the kit's own.",
 )
 def serve_command(
-    port: int, host: str, store: str | None, no_browser: bool, preheat: bool, hide_solutions: bool, root: Path | None
+    port: int,
+    host: str,
+    store: str | None,
+    allow_hosts: tuple[str, ...],
+    no_browser: bool,
+    preheat: bool,
+    hide_solutions: bool,
+    root: Path | None,
 ) -> None:
     """Serve the lessons and exercises as web pages (Voilà), with no code in sight.
 
@@ -53,6 +68,7 @@ def serve_command(
         idpckit serve --port 8866 --store reviews.sqlite
         idpckit serve --host 0.0.0.0 --no-browser      # a workshop room
         idpckit serve --host 0.0.0.0 --hide-solutions  # ... with the lessons' solutions hidden
+        idpckit serve --host 0.0.0.0 --allow-host kit.lan
     """
     import os
 
@@ -62,7 +78,16 @@ def serve_command(
     if hide_solutions:  # the kernels inherit the environment and read it (idpckit.rooms.solutions_hidden)
         os.environ[HIDE_SOLUTIONS_ENV] = "1"
     try:
-        serve(Options(port=port, host=host, store=store, open_browser=not no_browser, preheat=preheat, root=root))
+        opts = Options(
+            port=port,
+            host=host,
+            store=store,
+            open_browser=not no_browser,
+            preheat=preheat,
+            root=root,
+            allow_hosts=allow_hosts,
+        )
+        serve(opts)
     except ServeError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__, catalog
+from . import guards
 
 if TYPE_CHECKING:  # pragma: no cover
     from traitlets.config import Config
@@ -83,6 +84,7 @@ class Options:
     open_browser: bool = True
     preheat: bool = True
     root: Path | None = None  # the notebooks folder; default catalog.notebooks_dir()
+    allow_hosts: tuple[str, ...] = ()  # extra Host names to answer to (a room's LAN name)
 
 
 def preheated(entries: list[catalog.Entry], preheat: bool = True) -> list[str]:
@@ -127,7 +129,12 @@ def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
     c.MappingKernelManager.cull_interval = CULL_INTERVAL_S
     c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_S
     c.MappingKernelManager.cull_connected = False  # an open tab keeps its kernel, however long the trainee thinks
+    c.MappingKernelManager.allow_tracebacks = False  # the log keeps them; the page gets plain words
+    c.MappingKernelManager.traceback_replacement_message = guards.TRACEBACK_WORDS
     c.VoilaExecutor.timeout = CELL_TIMEOUT_S
+    # After a cell finishes, nbclient waits only iopub_timeout (4 s) for its output; on a busy
+    # server the widget arrives later and the page stays blank.  Wait as long as a cell may run.
+    c.VoilaExecutor.iopub_timeout = CELL_TIMEOUT_S
     c.VoilaExecutor.startup_timeout = KERNEL_STARTUP_TIMEOUT_S
     return c
 
@@ -237,18 +244,39 @@ def pool_ready(pools: dict[str, list[Any]], notebook: str | None) -> bool:
     return first.done() and not first.cancelled() and first.exception() is None
 
 
-def _app_class() -> type:
-    """Voilà's application with the index page and the cookie fix (imports Voilà, so deferred)."""
+def _app_class(allowed: frozenset[str] = frozenset(guards.LOCAL_NAMES), listen_host: str = DEFAULT_HOST) -> type:
+    """Voilà's application with the kit's pages and refusals (imports Voilà, so deferred).
+
+    ``allowed``: the Host names to answer to (:func:`guards.allowed_hosts`).
+    """
     import functools
+    import logging
 
     from jupyter_server.base.handlers import JupyterHandler
     from jupyter_server.utils import url_path_join
     from tornado import web
+    from tornado.websocket import WebSocketHandler
     from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-    class IndexHandler(JupyterHandler):
+    log = logging.getLogger("idpckit.serve")
+
+    def plain_write_error(self: web.RequestHandler, status_code: int, **kwargs: Any) -> None:
+        # Jupyter's error templates need a static path Voilà does not set: every error page
+        # became a 500 with a traceback in the log.  Visitors get words; the log keeps the detail.
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(guards.error_page(status_code, self.settings.get("base_url", "/")))
+
+    class PlainErrors:
+        """Mixin: error pages in plain words."""
+
+        write_error = plain_write_error
+
+    class IndexHandler(PlainErrors, JupyterHandler):
         """``/``: the list of apps and lessons (instead of Voilà's file tree)."""
 
         def initialize(self, root: str) -> None:
@@ -261,6 +289,32 @@ def _app_class() -> type:
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-cache")
             self.finish(index_html(catalog.scan(self.root), base_url=self.base_url))
+
+    class LogoutHandler(PlainErrors, JupyterHandler):
+        """``/logout``: there are no accounts to leave (Jupyter's own page fails in Voilà)."""
+
+        def get(self) -> None:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            words = "The workshop pages need no account. Close this tab when you are done."
+            self.finish(guards.message_page("There is nothing to sign out of", words, self.base_url))
+
+    class RefusedHost(PlainErrors, web.RequestHandler):
+        """Any request whose Host header is not one this server was started for."""
+
+        def prepare(self) -> None:
+            log.warning("Refused a request for host %r (not in the allowed names)", self.request.host)
+            raise web.HTTPError(421)
+
+    class TemplateFiles(TemplateStaticFileHandler):
+        """Voilà's template files; a malformed or unknown template path is a 404, not a 500."""
+
+        write_error = plain_write_error
+
+        def parse_url_path(self, path: str) -> str:
+            try:
+                return super().parse_url_path(path)
+            except Exception:
+                raise web.HTTPError(404) from None
 
     class RenderHandler(TornadoVoilaHandler):
         """``/voila/render/<nb>``: Voilà's page, plus the ``_xsrf`` cookie (see IndexHandler).
@@ -286,8 +340,82 @@ def _app_class() -> type:
             pools = getattr(self.kernel_manager, "_pools", None)
             return pool_ready(pools, getattr(self, "_idpckit_path", None)) if isinstance(pools, dict) else True
 
+    class KernelSocket(VoilaKernelWebsocketHandler):
+        """The page's kernel connection, refusing what would freeze or leak (see serve_guards).
+
+        Only clients that negotiate the v1 protocol (Voilà's page always does) and only
+        kernels this server started; every incoming frame is checked before jupyter_server
+        parses it; every outgoing one is scrubbed of tracebacks instead of Voilà's unsafe parse.
+        """
+
+        write_error = plain_write_error
+
+        async def get(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+            offered = [p.strip() for p in self.request.headers.get("Sec-WebSocket-Protocol", "").split(",")]
+            if guards.V1_PROTOCOL not in offered:
+                log.warning("Refused a kernel connection without the %s protocol", guards.V1_PROTOCOL)
+                raise web.HTTPError(400, f"Kernel connections must use the {guards.V1_PROTOCOL} protocol")
+            if kernel_id not in self.kernel_manager:
+                raise web.HTTPError(404)
+            await super().get(kernel_id, *args, **kwargs)
+
+        def on_message(self, ws_message: str | bytes) -> None:
+            if self.ws_connection is None or self.ws_connection.is_closing() or self.connection is None:
+                # Frames read together with a refused one still arrive; jupyter_server would
+                # then parse them with the old framing (the socket no longer says v1): drop them.
+                return
+            if not isinstance(ws_message, bytes) or guards.v1_parts(ws_message) is None:
+                log.warning("Closed a kernel connection that sent a malformed message (%d bytes)", len(ws_message))
+                self.close(1003, "malformed message")
+                return
+            super().on_message(ws_message)
+
+        def write_message(self, message: Any, binary: bool = False) -> Any:
+            if isinstance(message, bytes):
+                scrubbed, removed = guards.scrub_outgoing(message)
+                if removed:
+                    log.warning("Kernel %s: kept from the page: %s", getattr(self, "kernel_id", "?"), removed[:2000])
+                if scrubbed is None:
+                    return None
+                message = scrubbed
+            return WebSocketHandler.write_message(self, message, binary)
+
+    class QuerySocket(RequestInfoSocketHandler):
+        """Voilà's ``/voila/query/<kernel>`` socket: a preheated page waits there for its URL query.
+
+        Voilà's own handler accepts any id, and on closing a socket whose entry another
+        socket replaced it deletes *another* waiter: the next visitor's ``?code=`` link
+        then never resumes.  Only kernels this server runs, one waiter each, and a socket
+        removes only its own entry.
+        """
+
+        write_error = plain_write_error
+
+        async def get(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+            if kernel_id not in self.application.settings["kernel_manager"]:
+                raise web.HTTPError(404)
+            if kernel_id in RequestInfoSocketHandler._waiters:
+                raise web.HTTPError(409)
+            await super().get(kernel_id, *args, **kwargs)
+
+        def open(self, kernel_id: str) -> None:
+            self._idpckit_kernel = kernel_id
+            super().open(kernel_id)
+
+        def on_close(self) -> None:
+            kernel_id = getattr(self, "_idpckit_kernel", None)
+            if RequestInfoSocketHandler._waiters.get(kernel_id) is self:
+                del RequestInfoSocketHandler._waiters[kernel_id]
+
+    replace = {
+        TornadoVoilaHandler: RenderHandler,
+        VoilaKernelWebsocketHandler: KernelSocket,
+        RequestInfoSocketHandler: QuerySocket,
+        TemplateStaticFileHandler: TemplateFiles,
+    }
+
     class IdpckitVoila(Voila):
-        """Voilà with the kit's index page; everything else is configuration."""
+        """Voilà with the kit's index page and refusals; everything else is configuration."""
 
         name = "idpckit-serve"
 
@@ -296,8 +424,9 @@ def _app_class() -> type:
             for handler in super().init_handlers():
                 if handler[1] is TornadoVoilaTreeHandler:
                     continue  # the file tree is replaced by the index page
-                if handler[1] is TornadoVoilaHandler:
-                    handler = (handler[0], RenderHandler, *handler[2:])
+                if handler[0].endswith("/logout"):
+                    handler = (handler[0], LogoutHandler, *handler[2:])
+                handler = (handler[0], replace.get(handler[1], handler[1]), *handler[2:])
                 handlers.append(handler)
             from . import trainer
 
@@ -308,7 +437,21 @@ def _app_class() -> type:
             ]
             # Voilà creates the HTTP server in listen() with tornado's defaults (100 MB bodies).
             self.app.listen = functools.partial(self.app.listen, max_body_size=MAX_BODY_BYTES)
+            # Every request, pages and websockets alike, first passes the Host check.
+            find_handler = self.app.find_handler
+
+            def checked(request: Any, **kwargs: Any) -> Any:
+                if not guards.host_allowed(request.headers.get("Host"), allowed, listen_host):
+                    return self.app.get_handler_delegate(request, RefusedHost)
+                return find_handler(request, **kwargs)
+
+            self.app.find_handler = checked
+            self.app.settings["default_handler_class"] = NotFound
             return index + handlers
+
+    class NotFound(PlainErrors, JupyterHandler):
+        def prepare(self) -> None:
+            raise web.HTTPError(404)
 
     return IdpckitVoila
 
@@ -370,5 +513,5 @@ def serve(opts: Options) -> None:
         print(f"idpckit: {lead} {url}", flush=True)
     print("idpckit: press Ctrl+C to stop the server.", file=sys.stderr, flush=True)
 
-    app = _app_class()
+    app = _app_class(guards.allowed_hosts(opts.host, opts.allow_hosts), opts.host)
     app.launch_instance(argv=[], config=voila_config(opts, scan.entries))

@@ -1,0 +1,173 @@
+"""What the served kit refuses, as pure functions the Voilà handlers in :mod:`idpckit.serve` call.
+
+Kept apart from the handlers so each rule is tested without starting a server:
+
+* **kernel websocket framing** (:func:`v1_parts`): Voilà 0.5.13 reads every binary frame it
+  sends with the ``v1.kernel.websocket.jupyter.org`` layout (an 8-byte count, then 8-byte
+  offsets), even to a client that did not negotiate that protocol.  The older layout starts
+  with a 4-byte count, so a frame with a buffer (an Image widget's bytes) is read as
+  ~8.6e17 offsets and the server's only thread builds that list until memory runs out.
+  jupyter_server reads incoming v1 frames the same way, so a hostile client can send such a
+  count itself.  The server refuses clients without the v1 protocol (Voilà's own page always
+  asks for it) and checks every v1 frame's count and offsets against its length first;
+* **Host header** (:func:`allowed_hosts`, :func:`host_allowed`): only the names the server
+  was started for, so a page elsewhere cannot use DNS rebinding to drive a trainee's local
+  server;
+* **plain words** (:func:`error_page`) instead of Jupyter's error templates, which fail in
+  Voilà (no static path) and turn every 404 into a 500.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import itertools
+import json
+from typing import Any
+
+V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+#: channel + header, parent header, metadata, content, and buffers: a real message has a few.
+MAX_V1_PARTS = 64
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+TRACEBACK_WORDS = "Something went wrong in this page. The workshop server's log has the details for the trainer."
+
+
+def v1_parts(frame: bytes) -> list[bytes] | None:
+    """The parts of a v1 kernel-websocket frame (channel first), or None if it is not one.
+
+    Never allocates more than the frame's own size: the count is checked against the
+    frame's length before any offset is read.
+    """
+    if not isinstance(frame, bytes | bytearray | memoryview) or len(frame) < 16:
+        return None
+    frame = bytes(frame)
+    count = int.from_bytes(frame[:8], "little")
+    if not 2 <= count <= MAX_V1_PARTS or 8 * (count + 1) > len(frame):
+        return None
+    offsets = [int.from_bytes(frame[8 * (i + 1) : 8 * (i + 2)], "little") for i in range(count)]
+    if offsets[0] != 8 * (count + 1) or any(b < a for a, b in itertools.pairwise(offsets)) or offsets[-1] > len(frame):
+        return None
+    return [frame[a:b] for a, b in itertools.pairwise(offsets)]
+
+
+def v1_frame(parts: list[bytes]) -> bytes:
+    """Join ``parts`` (channel first) back into a v1 frame."""
+    count = len(parts) + 1  # the last offset is where the frame ends
+    offsets = [8 * (count + 1)]
+    for part in parts:
+        offsets.append(offsets[-1] + len(part))
+    return b"".join([count.to_bytes(8, "little"), *(o.to_bytes(8, "little") for o in offsets), *parts])
+
+
+def v1_header(parts: list[bytes] | None) -> dict[str, Any] | None:
+    """The message header of a v1 frame's parts, or None."""
+    if not parts or len(parts) < 5:
+        return None
+    try:
+        header = json.loads(parts[1])
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return header if isinstance(header, dict) else None
+
+
+def scrub_outgoing(frame: bytes) -> tuple[bytes | None, str]:
+    """The frame to send to a visitor (None: send nothing) and the text kept from them (for the log).
+
+    Kernel errors and anything written to stderr carry tracebacks and server paths: an
+    ``error`` message keeps its place (so the page knows something failed) but says only
+    :data:`TRACEBACK_WORDS`; ``stderr`` streams are dropped.  Unreadable frames are dropped.
+    """
+    parts = v1_parts(frame)
+    header = v1_header(parts)
+    if header is None:
+        return None, "an unreadable message"
+    msg_type = header.get("msg_type")
+    if msg_type == "execute_input":
+        return None, ""  # Voilà's own rule: the page never sees the code it runs
+    if msg_type not in ("stream", "error"):
+        return frame, ""
+    try:
+        content = json.loads(parts[4])
+    except (ValueError, UnicodeDecodeError):
+        return None, "an unreadable message"
+    if not isinstance(content, dict):
+        return None, "an unreadable message"
+    if msg_type == "stream":
+        return (None, str(content.get("text", ""))) if content.get("name") == "stderr" else (frame, "")
+    words = {"ename": "Error", "evalue": TRACEBACK_WORDS, "traceback": [TRACEBACK_WORDS]}
+    detail = "\n".join(str(line) for line in content.get("traceback", []) or [content.get("evalue", "")])
+    return v1_frame([*parts[:4], json.dumps(words).encode(), *parts[5:]]), detail
+
+
+def _bare(name: str) -> str:
+    name = name.strip().lower().rstrip(".")
+    if name.startswith("[") and "]" in name:
+        return name[1 : name.index("]")]
+    if name.count(":") == 1:
+        return name.split(":", 1)[0]
+    return name
+
+
+def allowed_hosts(host: str, extra: tuple[str, ...] | list[str] = ()) -> frozenset[str]:
+    """Host names the server answers to: localhost names, the ``--host`` given, and ``--allow-host``."""
+    names = set(LOCAL_NAMES)
+    if host not in ("", "0.0.0.0", "::"):
+        names.add(_bare(host))
+    names.update(_bare(h) for h in extra if h.strip())
+    return frozenset(names)
+
+
+def host_allowed(header: str | None, allowed: frozenset[str], listen_host: str = "") -> bool:
+    """Whether a request's ``Host`` header names this server.
+
+    A server listening on every interface (``0.0.0.0``) also answers to this machine's own
+    IP addresses, since a room's devices type those; host *names* must be allowed explicitly.
+    """
+    if not header:
+        return False
+    name = _bare(header)
+    if name in allowed:
+        return True
+    if listen_host in ("0.0.0.0", "::", ""):
+        try:
+            ip = ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return ip.is_private or ip.is_loopback or ip.is_link_local
+    return False
+
+
+ERROR_WORDS = {
+    400: ("This request could not be understood", "The address or what was sent with it is not valid."),
+    403: ("This address is not open to visitors", "Go back to the list of lessons and apps."),
+    404: ("There is no page at this address", "Check the address, or go back to the list of lessons and apps."),
+    405: ("This address does not take that kind of request", "Go back to the list of lessons and apps."),
+    413: ("That was too big to send", "The workshop server accepts smaller files and messages."),
+    421: ("This server does not answer to that name", "Open the address the trainer gave you."),
+}
+
+
+def error_page(status: int, base_url: str = "/") -> str:
+    """A short page in plain words for an error ``status`` (no traceback, no server path)."""
+    title, advice = ERROR_WORDS.get(
+        status,
+        (
+            "Something went wrong on the workshop server",
+            "Try again in a moment; the trainer can read the details in the server's log.",
+        ),
+    )
+    return message_page(title, advice, base_url)
+
+
+def message_page(title: str, advice: str, base_url: str = "/", head: str = "") -> str:
+    """A short page in plain words with a link back to the index (``head``: extra, trusted, tags)."""
+    base = html.escape(base_url if base_url.endswith("/") else base_url + "/")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
+        "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}"
+        "a:focus{outline:3px solid #1a4480;outline-offset:2px}</style>"
+        f"{head}</head>\n"
+        f"<body><main><h1>{html.escape(title)}</h1><p>{html.escape(advice)}</p>"
+        f'<p><a href="{base}">The lessons and apps</a></p></main></body></html>\n'
+    )

@@ -1,0 +1,100 @@
+"""The served kit's refusals as pure rules: websocket framing, Host names, plain-words pages.
+
+The same rules against a real server are in tests/browser/test_hostile_server.py.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import time
+import tracemalloc
+
+import pytest
+from jupyter_server.services.kernels.connection.base import serialize_binary_message, serialize_msg_to_ws_v1
+
+from idpckit import serve
+from idpckit.serve import guards
+
+
+def _v1(msg_type: str, content: dict, buffers: tuple[bytes, ...] = ()) -> bytes:
+    parts = [json.dumps(p).encode() for p in ({"msg_type": msg_type}, {}, {}, content)]
+    return serialize_msg_to_ws_v1(parts + list(buffers), "iopub")
+
+
+def test_v1_frames_round_trip_and_match_jupyter_servers_layout() -> None:
+    frame = _v1("comm_msg", {"data": {"method": "update_states"}}, (b"\x89PNG", b""))
+    parts = guards.v1_parts(frame)
+    assert parts is not None and parts[0] == b"iopub" and parts[5:] == [b"\x89PNG", b""]
+    assert guards.v1_frame(parts) == frame
+    assert guards.v1_header(parts) == {"msg_type": "comm_msg"}
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        # The freeze: the old framing (4-byte big-endian count) of a message with a buffer.
+        serialize_binary_message(
+            {"header": {}, "parent_header": {}, "metadata": {}, "content": {}, "buffers": [b"\x89PNG" * 10]}
+        ),
+        (2**60).to_bytes(8, "little") + b"\0" * 64,  # a huge count
+        (6).to_bytes(8, "little") + (10**12).to_bytes(8, "little") * 6,  # offsets past the end
+        (3).to_bytes(8, "little") + struct.pack("<QQQ", 32, 40, 36) + b"x" * 8,  # offsets going back
+        b"",
+        b"short",
+    ],
+)
+def test_malformed_frames_are_rejected_at_once_without_allocating(frame: bytes) -> None:
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        assert guards.v1_parts(frame) is None
+        assert guards.scrub_outgoing(frame)[0] is None
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 0.1 and peak < 1_000_000
+
+
+def test_outgoing_errors_and_stderr_say_words_and_the_log_gets_the_detail() -> None:
+    traceback = ["Traceback (most recent call last):", '  File "/srv/site-packages/ipywidgets/widget.py"']
+    frame, removed = guards.scrub_outgoing(_v1("error", {"ename": "ValueError", "evalue": "x", "traceback": traceback}))
+    parts = guards.v1_parts(frame)
+    content = json.loads(parts[4])
+    assert content["traceback"] == [guards.TRACEBACK_WORDS] and "site-packages" not in frame.decode("latin-1")
+    assert "site-packages" in removed
+    frame, removed = guards.scrub_outgoing(_v1("stream", {"name": "stderr", "text": "/srv/app.py:3: Warning"}))
+    assert frame is None and "/srv/app.py" in removed
+    ok = _v1("stream", {"name": "stdout", "text": "hello"})
+    assert guards.scrub_outgoing(ok) == (ok, "")
+    assert guards.scrub_outgoing(_v1("execute_input", {"code": "secret()"}))[0] is None
+    status = _v1("status", {"execution_state": "idle"})
+    assert guards.scrub_outgoing(status) == (status, "")
+
+
+def test_host_names_allowed() -> None:
+    local = guards.allowed_hosts("127.0.0.1")
+    for ok in ("127.0.0.1:8866", "localhost", "LOCALHOST:80", "[::1]:8866", "localhost."):
+        assert guards.host_allowed(ok, local, "127.0.0.1"), ok
+    for bad in ("evil.example", "127.0.0.1.evil.example", "192.168.1.5:8866", "", None, "localhost.evil:80"):
+        assert not guards.host_allowed(bad, local, "127.0.0.1"), bad
+    room = guards.allowed_hosts("0.0.0.0", ["kit.lan"])
+    assert guards.host_allowed("kit.lan:8866", room, "0.0.0.0")
+    assert guards.host_allowed("192.168.1.5:8866", room, "0.0.0.0")  # a room types the machine's address
+    assert not guards.host_allowed("attacker.example", room, "0.0.0.0")
+    assert not guards.host_allowed("8.8.8.8", room, "0.0.0.0")  # a rebinding name resolves elsewhere, never to us
+    assert guards.host_allowed("10.0.0.2", guards.allowed_hosts("10.0.0.2"), "10.0.0.2")
+
+
+def test_error_pages_are_plain_words_and_escape_the_base_url() -> None:
+    page = guards.error_page(404, '/"><script>')
+    assert "There is no page at this address" in page and "<script>" not in page
+    assert "Something went wrong" in guards.error_page(500)
+
+
+def test_the_config_waits_for_output_as_long_as_a_cell_may_run_and_hides_tracebacks() -> None:
+    from idpckit import catalog
+
+    c = serve.voila_config(serve.Options(), catalog.catalog())
+    assert c.VoilaExecutor.iopub_timeout == c.VoilaExecutor.timeout == serve.CELL_TIMEOUT_S
+    assert c.MappingKernelManager.allow_tracebacks is False
