@@ -104,6 +104,20 @@ class Stored:
     submitted_at: dt.datetime | None = None
 
 
+class StaleSave(ValueError):
+    """A save based on an older revision than the one stored: another tab or kernel saved since.
+
+    ``stored`` is the review as it is now, so the caller can show or merge it.
+    """
+
+    def __init__(self, code: str, based_on: int, stored: Stored) -> None:
+        self.code, self.based_on, self.stored = code, based_on, stored
+        super().__init__(
+            f"Review {code} was saved elsewhere (another tab or device) after this page opened it "
+            f"(revision {stored.revision}, this page had revision {based_on}); nothing was overwritten."
+        )
+
+
 # --------------------------------------------------------------------------- codes
 
 
@@ -233,6 +247,9 @@ _UPDATE_DRAFT = (
         revision=reviews.c.revision + 1,
     )
 )
+
+
+_UPDATE_DRAFT_IF_REVISION = _UPDATE_DRAFT.where(reviews.c.revision == sa.bindparam("based_on"))
 
 
 def _m1_reviews(conn: Connection) -> None:
@@ -467,14 +484,20 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def save_draft(self, assessment: Assessment, code: str | None = None) -> str:
+    def save_draft(self, assessment: Assessment, code: str | None = None, *, based_on: int | None = None) -> str:
         """Save ``assessment`` as a draft and return its resume code.
 
-        Without ``code`` a new draft is created.  With it, that draft is replaced
-        in one atomic statement.  Cheap: call it on every (debounced) change.
+        Without ``code`` a new draft is created (its revision is 1).  With it, that draft
+        is replaced in one atomic statement.  Cheap: call it on every (debounced) change.
+
+        ``based_on``: the revision the caller's copy was loaded or last saved as.  The
+        statement then replaces the row only if it still has that revision, checked in
+        the same ``UPDATE``, so two tabs cannot silently erase each other's work; the
+        saved revision is ``based_on + 1``.
 
         :raises UnknownCode: ``code`` is given but no review has it.
         :raises AlreadySubmitted: that review was submitted and is frozen.
+        :raises StaleSave: the stored revision is not ``based_on`` (nothing is written).
         """
         values = {
             "country": assessment.country,
@@ -496,14 +519,17 @@ class Store:
             raise StoreError("Could not create a new draft (resume code clash); try again.")
         code = normalise_code(code)
         with self._write() as conn:
-            result = conn.execute(_UPDATE_DRAFT, {"target": code, **values})
+            if based_on is None:
+                result = conn.execute(_UPDATE_DRAFT, {"target": code, **values})
+            else:
+                result = conn.execute(_UPDATE_DRAFT_IF_REVISION, {"target": code, "based_on": based_on, **values})
             if result.rowcount == 1:
                 return code
-            row = conn.execute(
-                sa.select(reviews.c.status, reviews.c.submitted_at).where(reviews.c.code == code)
-            ).first()
+            row = conn.execute(sa.select(reviews).where(reviews.c.code == code)).first()
         if row is None:
             raise UnknownCode(_unknown(code))
+        if row.status == "draft" and based_on is not None:
+            raise StaleSave(code, based_on, _stored(row))
         raise AlreadySubmitted(_submitted(code, row.submitted_at))
 
     def submit(self, code: str) -> Stored:
