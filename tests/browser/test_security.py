@@ -46,29 +46,34 @@ def test_no_source_code_in_the_page_and_notebooks_are_not_served(kit_server, nam
 
 async def _send_over_kernel_websocket(base: str, kid: str, marker: Path) -> list[str]:
     """Send an execute_request (must be dropped) and a kernel_info_request (must be answered)."""
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
     from tornado.websocket import websocket_connect
 
-    ws = await websocket_connect(base.replace("http://", "ws://") + f"api/kernels/{kid}/channels")
+    from idpckit.serve.guards import V1_PROTOCOL, v1_parts
+
+    url = base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
+    ws = await websocket_connect(url, subprotocols=[V1_PROTOCOL])  # as Voilà's page does
     session = uuid.uuid4().hex
 
-    def message(msg_type: str, content: dict) -> str:
+    def message(msg_type: str, content: dict) -> bytes:
         header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "visitor", "session": session,
                   "date": "2026-01-01T00:00:00Z", "version": "5.3"}  # fmt: skip
-        return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
-                           "channel": "shell", "buffers": []})  # fmt: skip
+        parts = [json.dumps(p).encode() for p in (header, {}, {}, content)]
+        return serialize_msg_to_ws_v1(parts, "shell")
 
     code = f"open({str(marker)!r}, 'w').write('ran')"
     await ws.write_message(message("execute_request", {"code": code, "silent": False, "store_history": False,
-                                                       "user_expressions": {}, "allow_stdin": False}))  # fmt: skip
-    await ws.write_message(message("kernel_info_request", {}))
+                                                       "user_expressions": {}, "allow_stdin": False}), binary=True)  # fmt: skip
+    await ws.write_message(message("kernel_info_request", {}), binary=True)
     replies: list[str] = []
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and "kernel_info_reply" not in replies:
         raw = await asyncio.wait_for(ws.read_message(), timeout=20)
         if raw is None:
             break
-        if isinstance(raw, str):
-            replies.append(json.loads(raw)["header"]["msg_type"])
+        parts = v1_parts(raw) if isinstance(raw, bytes) else None
+        if parts:
+            replies.append(json.loads(parts[1])["msg_type"])
     await asyncio.sleep(2)  # give a (wrongly) accepted execute_request time to run
     ws.close()
     return replies
@@ -108,7 +113,10 @@ async def _send_oversized(base: str, kid: str, size: int) -> str:
     """Send one websocket message of ``size`` bytes; return how the server ended the connection."""
     from tornado.websocket import WebSocketClosedError, websocket_connect
 
-    ws = await websocket_connect(base.replace("http://", "ws://") + f"api/kernels/{kid}/channels")
+    from idpckit.serve.guards import V1_PROTOCOL
+
+    url = base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
+    ws = await websocket_connect(url, subprotocols=[V1_PROTOCOL])
     try:
         await ws.write_message(b"x" * size, binary=True)
     except WebSocketClosedError:
