@@ -223,3 +223,25 @@ def test_older_stores_are_migrated_to_rooms(tmp_path: Path) -> None:
     assert s.schema_version() == store_mod.LATEST >= 3
     room, key = Rooms(s).create("after the upgrade")
     assert Rooms(s).open(room.code, key).name == "after the upgrade"
+
+
+@pytest.mark.postgres
+def test_rooms_on_postgresql(pg_database: str) -> None:
+    """The same room life on a real PostgreSQL: the migration, keys, the shared guess counter, results."""
+    store = Store(pg_database)
+    clock = Clock()
+    r = Rooms(store, clock=clock)
+    room, key = r.create("Lima on PostgreSQL")
+    submit(store, room.code, "PER", {"alternatives": 1, "stigma": 3}, org="A")
+    submit(store, room.code, "PER", {"alternatives": 4, "stigma": 3}, org="B")
+    opened = r.open(room.code, key)
+    out = rooms.results(opened, r.reviews(opened), load()).as_dict()
+    assert out["submitted"] == 2 and out["countries"][0]["alpha"] is not None
+    for _ in range(rooms.MAX_FAILURES):
+        with pytest.raises(WrongKey):
+            r.open(room.code, "AAAA-AAAA-AAAA-AAAA-AAAA", client="x")
+    with pytest.raises(TooManyTries):
+        Rooms(Store(pg_database), clock=clock).open(room.code, key)
+    r.close(opened)
+    with pytest.raises(RoomClosed):
+        rooms.accept_room(store, room.code)
