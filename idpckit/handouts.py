@@ -435,9 +435,13 @@ def calendar_entries(content: data.Content) -> list[CalendarEntry]:
         year = int(e.date[:4])
         if year < 2024:  # before the mid-term review, Box 1 is the calendar
             continue
+        words = f"{e.title} {e.description}"
+        if not re.search(r"\bCND\b|Commission on Narcotic Drugs|work plan|thematic|Declaration", words):
+            continue  # a calendar of the CND's work, not every later event (those are in lesson 1's timeline)
         months = frozenset([int(e.date[5:7])]) if len(e.date) >= 7 else frozenset()
+        mark = "T" if re.search(r"\bthematic (meeting|discussion)s?\b", e.title, re.IGNORECASE) else "E"
         source = f" Source: {e.source}" if e.source else ""
-        out.append(CalendarEntry(year, months, "E", f"{e.title}. {e.description}{source}", later=e.origin == "later"))
+        out.append(CalendarEntry(year, months, mark, f"{e.title}. {e.description}{source}", later=e.origin == "later"))
     return sorted(out, key=lambda x: (x.year, min(x.months) if x.months else 13))
 
 
@@ -464,7 +468,7 @@ def _calendar_sheet(s: Sheet, content: data.Content) -> None:
     s.new_page()
     s.heading("Year by year, month by month", size=12)
     s.text(
-        "T = a thematic meeting of the 2019 work plan; E = another event or decision (described below the grid); "
+        "T = a thematic meeting of a CND work plan (2019-2023, then 2024-2028); E = another CND event or decision (described below the grid); "
         "M = the CND's regular session, held each March. An empty box is a month with nothing on this calendar.",
         size=9,
     )

@@ -279,3 +279,10 @@ def test_the_workshop_guide_says_when_to_print_every_handout() -> None:
         assert f"`{h.name}.pdf`" in section, h.name
     for command in ("idpckit handouts -o", "idpckit lessons --pdf", "idpckit slides -o"):
         assert command in section
+
+
+def test_the_calendar_puts_the_2024_2028_plan_meetings_where_the_timeline_dates_them(content: data.Content) -> None:
+    entries = handouts.calendar_entries(content)
+    first = [e for e in entries if e.year == 2024 and e.mark == "T" and "2024-2028" in e.text]
+    assert first and first[0].months == frozenset({11})  # November 2024, not October as in the 2019 plan
+    assert not [e for e in entries if "Duterte" in e.text]  # only the CND's own calendar
