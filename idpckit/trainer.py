@@ -64,9 +64,26 @@ def _markdown(text: str) -> str:
     return str(md(text))
 
 
+def other_pages() -> dict[str, str]:
+    """Markdown files of ``workshop/`` beyond :data:`PAGES` (e.g. a new activity's guide): URL name -> file.
+
+    Any ``workshop/name.md`` whose name is an id is a page too, except the solutions,
+    which are only shown behind the key.
+    """
+    folder = workshop_dir()
+    known = {file for file, _ in PAGES.values()} | {SOLUTIONS_FILE}
+    if not folder.is_dir():
+        return {}
+    return {
+        p.stem: p.name
+        for p in sorted(folder.glob("*.md"))
+        if p.name not in known and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", p.stem)
+    }
+
+
 def rewrite_links(html: str, base_url: str) -> str:
     """Links between the workshop files, to notebooks and to the handouts, made into links on the served site."""
-    by_file = {file: name for name, (file, _) in PAGES.items()}
+    by_file = {file: name for name, (file, _) in PAGES.items()} | {f: n for n, f in other_pages().items()}
 
     def one(m: re.Match[str]) -> str:
         href = m.group(1)
@@ -134,9 +151,14 @@ def wrap(title: str, body: str, base_url: str = "/", crumbs: bool = True) -> str
 
 def markdown_page(name: str, base_url: str = "/") -> str | None:
     """One of :data:`PAGES` as a whole page, or None if it is not a trainer page or the file is missing."""
-    if name not in PAGES:
+    if name in PAGES:
+        file, title = PAGES[name]
+    elif name in other_pages():
+        file = other_pages()[name]
+        first = (workshop_dir() / file).read_text(encoding="utf-8").lstrip().splitlines()[:1]
+        title = first[0].lstrip("# ").strip() if first and first[0].startswith("# ") else name
+    else:
         return None
-    file, title = PAGES[name]
     path = workshop_dir() / file
     if not path.is_file():
         return None
@@ -152,6 +174,9 @@ def index_page(base_url: str = "/") -> str:
         f'<li><a href="{esc(base_url)}trainer/{name}">{esc(title)}</a></li>'
         for name, (file, title) in PAGES.items()
         if (workshop_dir() / file).is_file()
+    ) + "".join(
+        f'<li><a href="{esc(base_url)}trainer/{name}">{esc(name.replace("-", " ").capitalize())}</a></li>'
+        for name in other_pages()
     )
     try:
         available = handouts.available(data.load())

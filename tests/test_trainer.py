@@ -50,3 +50,12 @@ def test_the_key_form_posts_with_the_xsrf_field_and_never_echoes_a_key() -> None
     assert 'method="post"' in page and 'name="_xsrf"' in page
     assert 'type="password"' in page and 'value="&quot;&gt;&lt;b&gt;x"' in page
     assert 'role="alert">Wrong key.' in page
+
+
+def test_every_other_workshop_file_is_a_page_too_but_never_the_solutions() -> None:
+    others = trainer.other_pages()
+    assert "solutions" not in others
+    for name in others:
+        page = trainer.markdown_page(name, "/")
+        assert page is not None and "<h1" in page, name
+        assert f'href="/trainer/{name}"' in trainer.index_page("/")
