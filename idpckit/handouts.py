@@ -802,4 +802,12 @@ def build(
     if out.exists() and not out.is_dir():
         raise HandoutError(f"{out} is a file, not a folder; choose a folder to write the handouts into.")
     rendered = [(h, render(h, paper, content)) for h in chosen]  # all or nothing
-    return [write_atomic(out / f"{h.name}.pdf", pdf) for h, pdf in rendered]
+    return [readable(write_atomic(out / f"{h.name}.pdf", pdf)) for h, pdf in rendered]
+
+
+def readable(path: Path) -> Path:
+    """Let others read a file we wrote (a temporary file is private): handouts are copied, served and shared."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
+    return path

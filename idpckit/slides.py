@@ -417,10 +417,15 @@ def build(
         f"{esc(d.summary)}</span></li>"
         for d in all_decks
     )
+    from .handouts import readable
+
     index = write_atomic(
         out / "index.html", INDEX.format(items=items, version=__version__, reveal=REVEAL_VERSION).encode("utf-8")
     )
-    return [index, *(write_atomic(out / d.name, page.encode("utf-8")) for d, page in pages)]
+    written = [index, *(write_atomic(out / d.name, page.encode("utf-8")) for d, page in pages)]
+    for path in [*written, out / "assets" / "slides.css", out / "assets" / "fonts" / "LICENSE-DejaVu.txt"]:
+        readable(path)
+    return written
 
 
 def external_references(html: str) -> list[str]:

@@ -126,3 +126,8 @@ def test_computed_exercises_get_their_slide_too(built: Path) -> None:
     spec = exercises.get("05-checks", "box1-years")
     deck = (built / "05-calendar-and-venues.html").read_text(encoding="utf-8")
     assert f"Your turn: {spec.title}" in deck
+
+
+def test_the_files_are_readable_by_others_so_they_can_be_copied_and_served(built: Path) -> None:
+    for path in (built / "index.html", built / "04-table1.html", built / "assets" / "slides.css"):
+        assert path.stat().st_mode & 0o044, path.name
