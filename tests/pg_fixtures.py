@@ -11,6 +11,7 @@ Use ``pytest -m postgres`` for only these tests, ``-m "not postgres"`` to leave 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -73,9 +74,9 @@ def pg_server() -> Iterator[str]:
             subprocess.run(["bash", str(CLUSTER_SCRIPT), "stop", started], capture_output=True, timeout=120)
 
 
-@pytest.fixture
-def pg_database(pg_server: str) -> Iterator[str]:
-    """A brand-new, empty database on the server (its URL), dropped after the test."""
+@contextlib.contextmanager
+def fresh_database(pg_server: str) -> Iterator[str]:
+    """A brand-new, empty database on the server (its URL); dropped on the way out, connections and all."""
     import sqlalchemy as sa
 
     from idpckit import store as store_mod
@@ -95,3 +96,29 @@ def pg_database(pg_server: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_server: str) -> Iterator[str]:
+    """A brand-new, empty database on the server (its URL), dropped after the test."""
+    with fresh_database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty store, once as an SQLite file and once as a fresh PostgreSQL database.
+
+    A test (or a ``store`` fixture) built on this runs on both; the PostgreSQL run is marked
+    ``postgres``.
+    """
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    return request.getfixturevalue("pg_database")
+
+
+@pytest.fixture(scope="module")
+def pg_module_database(pg_server: str) -> Iterator[str]:
+    """Like ``pg_database``, shared by a module's tests (e.g. one hub's whole room)."""
+    with fresh_database(pg_server) as url:
+        yield url

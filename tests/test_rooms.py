@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from idpckit import rooms
 from idpckit.agreement import alpha
@@ -28,8 +28,9 @@ class Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "rooms.sqlite3")
+def store(store_url: str) -> Store:
+    """An SQLite file, and a PostgreSQL database (tests/pg_fixtures.py): rooms work on both."""
+    return Store(store_url)
 
 
 @pytest.fixture
@@ -72,13 +73,14 @@ def test_codes_and_keys_have_the_promised_shape_and_strength() -> None:
         rooms.normalise_room_code("VIENNA-2025")
 
 
-def test_key_is_stored_only_as_a_salted_scrypt_hash(store: Store, r: Rooms, tmp_path: Path) -> None:
+def test_key_is_stored_only_as_a_salted_scrypt_hash(store: Store, r: Rooms) -> None:
     room, key = r.create("Nairobi workshop")
     other, key2 = r.create("Nairobi workshop")
     assert key != key2 and room.code != other.code
-    db = sqlite3.connect(tmp_path / "rooms.sqlite3")
-    hashes = [h for (h,) in db.execute("SELECT key_hash FROM rooms")]
-    dump = "\n".join(db.iterdump())
+    with store.engine.connect() as db:  # every value of every table, on SQLite and on PostgreSQL
+        hashes = [h for (h,) in db.execute(sa.text("SELECT key_hash FROM rooms"))]
+        tables = sa.inspect(db).get_table_names()
+        dump = "\n".join(str(row) for t in tables for row in db.execute(sa.text(f'SELECT * FROM "{t}"')))
     assert key not in dump and key.replace("-", "") not in dump and key2 not in dump
     assert all(h.startswith("scrypt$16384$8$1$") for h in hashes) and hashes[0].split("$")[4] != hashes[1].split("$")[4]
     assert rooms.check_key(key.lower().replace("-", " "), hashes[0]) ^ rooms.check_key(key, hashes[1])
