@@ -1,0 +1,120 @@
+"""The workshop hub (workshop/hosting/jupyterhub/), for real: JupyterHub 6, configurable-http-proxy,
+the shared-password login, one single-user Voilà server per trainee, one PostgreSQL store, the
+idle culler.  Plain HTTP here (what a browser does, without one); the browser journey of two
+trainees and their trainer is test_hub_workshop.py. (Here in tests/browser/, with the other
+server tests that need no browser, so the fast loop leaves them out and they run last.)
+
+All marked ``hub`` (and ``postgres``): heavy, run them under the shared lock.  Without the proxy
+(``npm ci --prefix workshop/hosting/jupyterhub/proxy``) they are skipped on a laptop and fail in
+CI, like the PostgreSQL tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from hub_helpers import (
+    APP_PATH,
+    DASHBOARD_PATH,
+    TRAINEE_PASSWORD,
+    TRAINER,
+    TRAINER_PASSWORD,
+    Hub,
+    LoginError,
+    describe,
+    error_text,
+    footprint,
+    login,
+    running_hub,
+)
+
+pytestmark = [pytest.mark.hub, pytest.mark.postgres]
+
+#: Short, so the test sees the culler work; the real default is 900 s.
+IDLE_TIMEOUT = 20
+ROOM_SIZE = 30
+#: A widget view in the landing page: the app's notebook ran and displayed its widget.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(scope="module")
+def hub(pg_module_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """One hub for the module, its store a fresh PostgreSQL database; its log stays in its state folder."""
+    with running_hub(pg_module_database, tmp_path_factory.mktemp("hub"), idle_timeout=IDLE_TIMEOUT) as running:
+        yield running
+
+
+def wait_until(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen in {seconds:.0f} s"
+        time.sleep(1)
+
+
+def test_wrong_password_is_refused_and_starts_nothing(hub: Hub) -> None:
+    with pytest.raises(LoginError, match="login refused"):
+        login(hub.base, "mallory", "not-the-password")
+    with pytest.raises(LoginError, match="login refused"):
+        login(hub.base, TRAINER, TRAINEE_PASSWORD)  # a trainer's name needs the trainer's password
+    with pytest.raises(LoginError, match="login refused"):
+        login(hub.base, "../../etc", TRAINEE_PASSWORD)  # names cannot walk out of the homes folder
+    assert hub.servers() == []
+
+
+def test_a_trainee_lands_in_the_app_and_gets_nothing_else(hub: Hub) -> None:
+    visit = login(hub.base, "amina", TRAINEE_PASSWORD)
+    with contextlib.closing(visit.client) as client:
+        assert visit.landing.endswith(f"/user/amina/{APP_PATH}")
+        assert WIDGET_VIEW in visit.page and not error_text(visit.page)
+        # no JupyterLab, classic notebook, terminals or the room dashboard in a trainee's server
+        for path in ("lab", "tree", "notebooks/self-assessment.ipynb", "terminals/1", "api/terminals", DASHBOARD_PATH):
+            assert client.get(f"/user/amina/{path}").status_code == 404, path
+        listing = client.get("/user/amina/api/contents").json()["content"]
+        names = {item["name"] for item in listing}
+        assert "self-assessment.ipynb" in names and "table1-explorer.ipynb" in names
+        assert "room-dashboard.ipynb" not in names
+        # the trainer's pages: the hub's admin page and the trainer's own server
+        assert client.get("/hub/admin").status_code == 403
+        theirs = client.get(f"/user/{TRAINER}/{DASHBOARD_PATH}")  # 404 while it is stopped, else 403
+        assert theirs.status_code in (403, 404) and WIDGET_VIEW not in theirs.text
+        assert client.get(f"/hub/api/users/{TRAINER}").status_code in (403, 404)
+
+
+def test_the_trainer_lands_on_the_room_dashboard_and_may_administer(hub: Hub) -> None:
+    visit = login(hub.base, TRAINER, TRAINER_PASSWORD, expect_path=DASHBOARD_PATH)
+    with contextlib.closing(visit.client) as client:
+        assert WIDGET_VIEW in visit.page and not error_text(visit.page)
+        assert client.get("/hub/admin").status_code == 200
+
+
+def test_a_room_of_30_logs_in_at_once_and_the_culler_gives_the_memory_back(hub: Hub) -> None:
+    # Let the servers of the tests above be culled first, so the idle footprint is the hub alone.
+    wait_until(lambda: not hub.servers(), IDLE_TIMEOUT * 4 + 60, "culling the earlier servers")
+    idle = footprint(hub.processes())
+
+    def one(n: int) -> tuple[str, float | str]:
+        name = f"trainee{n:02d}"
+        try:
+            visit = login(hub.base, name, TRAINEE_PASSWORD, timeout=300)
+        except (LoginError, httpx.HTTPError) as exc:
+            return name, f"{type(exc).__name__}: {exc}"
+        with contextlib.closing(visit.client):
+            problems = error_text(visit.page) or ([] if WIDGET_VIEW in visit.page else ["no widget in the page"])
+        return name, "; ".join(problems) if problems else visit.seconds
+
+    with ThreadPoolExecutor(max_workers=ROOM_SIZE) as pool:
+        results = dict(pool.map(one, range(ROOM_SIZE)))
+    errors = {name: r for name, r in results.items() if isinstance(r, str)}
+    assert errors == {}, f"{len(errors)} of {ROOM_SIZE} trainees could not log in: {errors}\n{hub.log()[-4000:]}"
+
+    # Every server is stopped by the culler once idle, and the hub is back to its idle footprint.
+    wait_until(lambda: not hub.servers() and not hub.kernels(), IDLE_TIMEOUT * 4 + 120, "culling the room's servers")
+    after = footprint(hub.processes())
+    left = describe(hub.processes())
+    assert after["processes"] == idle["processes"], left  # hub, proxy, culler: nothing left behind
+    assert after["pss_mb"] < idle["pss_mb"] + 40, (idle, after)  # the hub keeps a little per user, not a server
