@@ -92,6 +92,7 @@ def test_the_trainer_lands_on_the_room_dashboard_and_may_administer(hub: Hub) ->
         assert client.get("/hub/admin").status_code == 200
 
 
+@pytest.mark.timeout(900)  # 30 server and kernel starts on 2 cores, then the culler's rounds: minutes
 def test_a_room_of_30_logs_in_at_once_and_the_culler_gives_the_memory_back(hub: Hub) -> None:
     # Let the servers of the tests above be culled first, so the idle footprint is the hub alone.
     wait_until(lambda: not hub.servers(), IDLE_TIMEOUT * 4 + 60, "culling the earlier servers")

@@ -76,6 +76,7 @@ def complete_and_submit(page: Page, typed: str, country: str, grades: list[int])
     expect(page.get_by_text(f"Submitted to room {ROOM}: read-only.")).to_be_visible()
 
 
+@pytest.mark.timeout(900)  # three logins (server and kernel starts) and two reviews of 13 steps
 def test_two_trainees_submit_and_their_trainer_sees_both_in_the_room(
     hub: Hub, make_page: Callable[..., Page], pg_module_database: str
 ) -> None:
