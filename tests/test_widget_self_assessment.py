@@ -512,7 +512,8 @@ def test_downloads_hold_the_review(finished: SelfAssessmentApp, content: data.Co
     assert files["review-COL-2025.pdf"].startswith(b"%PDF")
     links = finished.summary.links.value
     assert links.count("<a download=") == 5 and 'href="data:application/pdf;base64,' in links
-    assert bytes(finished.summary.scorecard.value).startswith(b"\x89PNG")
+    chart = finished.summary.scorecard.value
+    assert 'src="data:image/png;base64,iVBORw0KGgo' in chart and 'alt="Scorecard chart of your grades' in chart
 
 
 def test_summary_lists_what_is_missing(store: Store, content: data.Content) -> None:
@@ -574,7 +575,11 @@ def test_upload_of_an_earlier_review_shows_the_comparison(finished: SelfAssessme
     assert "2024 → 2025" in summary.comparison.value
     assert "1 improved, 1 worsened, 11 newly graded" in summary.comparison.value
     assert "↑ Improved" in summary.comparison.value and "↓ Worsened" in summary.comparison.value
-    assert bytes(summary.comparison_chart.value).startswith(b"\x89PNG")
+    chart = summary.comparison_chart.value
+    assert (
+        'src="data:image/png;base64,iVBORw0KGgo' in chart
+        and 'alt="Chart of each commitment&#x27;s grade in 2024 and 2025' in chart
+    )
     assert "compare-COL-2024-2025.html" in summary.files
     assert summary.upload.value == ()  # the bytes are not kept in the widget
     assert stored(store, finished) == before and finished.assessment == before

@@ -174,7 +174,8 @@ class AdvocacyPlanBuilder:
         self.remove_choice.value = None
         self.remove_button.disabled = not self.plan.items
         findings = "".join(f"<li><b>{f.symbol} {f.label}:</b> {esc(f.message)}</li>" for f in self.plan.review())
-        self.review_box.value = f'<ul role="status" aria-live="polite">{findings}</ul>'
+        # The live region wraps the list: role="status" on the <ul> itself would hide its items' list semantics.
+        self.review_box.value = f'<div role="status" aria-live="polite"><ul>{findings}</ul></div>'
         self.links.clear()  # a changed plan makes prepared files stale
         self.downloads.value = ""
 

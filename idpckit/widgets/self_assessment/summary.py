@@ -29,19 +29,26 @@ def _excerpt(text: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _draw(image: w.Image, make: Callable[[], Any], message: ErrorBox, failed: str) -> None:
-    """Show the chart ``make()`` draws in ``image``; if it cannot be drawn, hide the image and say so.
+def _draw(image: w.HTML, make: Callable[[], Any], alt: str, message: ErrorBox, failed: str) -> None:
+    """Show the chart ``make()`` draws in ``image`` with its text alternative; if it cannot be drawn, say so.
 
-    A chart only repeats a table beside it, so a failure costs the picture, not the step.
+    The chart is an ``<img>`` with ``alt`` text inside an HTML widget rather than an
+    ipywidgets Image, which has no alternative text for screen readers and shows a
+    broken-image icon until its bytes arrive. A chart only repeats a table beside it,
+    so a failure costs the picture, not the step.
     """
+    import base64
+
     from ... import plots
 
     try:
         fig = make()
-        image.value = plots.to_png(fig, dpi=110)
+        png = base64.b64encode(plots.to_png(fig, dpi=110)).decode("ascii")
         fig.clear()
+        image.value = f'<img class="idpc-chart" src="data:image/png;base64,{png}" alt="{esc(alt)}">'
         image.layout.display = None
     except Exception as exc:
+        image.value = ""
         image.layout.display = "none"
         message.show(failed.format(exc))
 
@@ -69,7 +76,7 @@ class SummaryStep:
         self.heading = w.HTML(layout=full_width())
         self.gaps = w.HTML(layout=full_width())
         self.gap_buttons = w.VBox(layout=full_width())
-        self.scorecard = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        self.scorecard = w.HTML(layout=full_width())
         self.grades = w.HTML(layout=full_width())
         self.links = w.HTML(layout=full_width())
         self.links.add_class("idpc-downloads")
@@ -83,7 +90,7 @@ class SummaryStep:
         )
         self.upload_message = ErrorBox()
         self.comparison = w.HTML(layout=full_width())
-        self.comparison_chart = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+        self.comparison_chart = w.HTML(layout=full_width())
         self.comparison_chart.layout.display = "none"
         self.upload.observe(self.upload_message.guard(self._uploaded), names="value")
 
@@ -255,6 +262,7 @@ class SummaryStep:
         _draw(
             self.scorecard,
             lambda: plots.scorecard(assessment, self.content),
+            "Scorecard chart of your grades; the same grades are listed in words below.",
             self.message,
             "The scorecard chart could not be drawn ({}); the table below shows your grades.",
         )
@@ -346,6 +354,7 @@ class SummaryStep:
         _draw(
             self.comparison_chart,
             lambda: plots.year_on_year(comparison, self.content),
+            f"Chart of each commitment's grade in {old.year} and {new.year}; the table above lists the same changes.",
             self.upload_message,
             "The comparison chart could not be drawn ({}); the table shows the changes.",
         )

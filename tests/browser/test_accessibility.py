@@ -1,0 +1,86 @@
+"""Every page a trainee or trainer meets passes axe-core's WCAG 2.1 A and AA rules, in Chromium.
+
+axe-core (bundled by the ``axe-playwright-python`` package) runs inside the real page that
+Voilà served, after the widgets are drawn: the index, every lesson, the Table 1 explorer,
+the room dashboard, each step of the self-assessment app (welcome, set-up, a commitment,
+the summary) and the HTML report a trainee downloads. A violation fails the test with the
+rule, the element and axe's own advice, so the fix is clear from the failure alone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+from voila_helpers import wait_rendered
+
+from idpckit import report
+from idpckit.assessment_io import read_assessment
+from idpckit.data import data_dir
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+LESSONS = sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb"))
+#: The standard a public-interest web page is held to: WCAG 2.1, levels A and AA.
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page: Page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line per element."""
+    results = Axe().run(page, options={**RULES, "resultTypes": ["violations"]})
+    lines = []
+    for rule in results.response["violations"]:
+        for node in rule["nodes"]:
+            advice = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"{rule['id']} ({rule['impact']}): {rule['help']} at {node['target']}: {advice}")
+    return lines
+
+
+def test_there_are_lessons_to_check() -> None:
+    assert len(LESSONS) >= 8, LESSONS
+
+
+def test_the_index_page(kit_server, page: Page) -> None:
+    page.goto(kit_server.base)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("notebook", [*LESSONS, "table1-explorer.ipynb", "room-dashboard.ipynb"])
+def test_each_lesson_and_tool(notebook: str, open_notebook) -> None:
+    page = open_notebook(notebook)
+    assert violations(page) == []
+
+
+def test_every_step_of_the_self_assessment(kit_server, page: Page) -> None:
+    page.goto(kit_server.url("self-assessment.ipynb"))
+    wait_rendered(page)
+    assert violations(page) == [], "welcome"
+
+    page.get_by_role("button", name=re.compile(r"^Start a new review")).click()
+    country = page.get_by_label("Country", exact=True)
+    expect(country).to_be_visible()
+    assert violations(page) == [], "set-up"
+
+    country.fill("Colombia")
+    page.get_by_label("Go to step").select_option(index=1)
+    expect(page.get_by_role("heading", name=re.compile(r"^Commitment 1: "))).to_be_visible()
+    assert violations(page) == [], "a commitment"
+
+    select = page.get_by_label("Go to step")
+    select.select_option(index=select.locator("option").count() - 1)
+    expect(page.get_by_role("heading", name=re.compile(r"^Summary: Colombia, \d{4}$"))).to_be_visible(timeout=30_000)
+    assert violations(page) == [], "summary"
+
+
+def test_the_downloaded_html_report(tmp_path: Path, page: Page) -> None:
+    review = read_assessment(data_dir() / "examples" / "veridia-2024.json")
+    path = tmp_path / "report.html"
+    path.write_text(report.html_report(review), encoding="utf-8")
+    page.goto(path.as_uri())
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert violations(page) == []
