@@ -47,10 +47,10 @@ def self_assessment() -> ipywidgets.Widget:
 
 
 def room_dashboard() -> ipywidgets.Widget:
-    """The trainer's room dashboard; ``?room=`` opens that room's results at once."""
+    """The trainer's room dashboard; ``?room=`` fills in the room code (the key is always typed)."""
     from .widgets.room_dashboard import RoomDashboard
 
-    return _connect(RoomDashboard())
+    return _connect(RoomDashboard(), prefetch=True)
 
 
 def table1_explorer() -> ipywidgets.Widget:

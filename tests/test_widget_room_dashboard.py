@@ -178,3 +178,10 @@ def test_typed_html_stays_text(store: Store, content: Content, room) -> None:
     ui = opened(store, content, room)
     page = ui.people.value + ui.countries.value + ui.evidence.value
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_prefetch_prepares_the_content_and_the_store(store: Store, content: Content) -> None:
+    ui = RoomDashboard(store=store, auto_refresh=False)
+    assert ui._content is None
+    ui.prefetch()  # what a preheated kernel does while it waits for the trainer
+    assert ui._content is not None and ui.results is None  # nothing of any room is read

@@ -28,6 +28,7 @@ for a second click to confirm.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
@@ -193,6 +194,17 @@ class RoomDashboard:
         from ..rooms import Rooms
 
         return Rooms(self.store)
+
+    def prefetch(self) -> None:
+        """Load what opening a room needs (content, the store, the results code) while a preheated kernel waits.
+
+        Then the trainer's "Open room" pays only for checking the key and reading the room.
+        """
+        from .. import agreement, room_report, rooms  # noqa: F401  (imported now, used on opening)
+
+        _ = self.content
+        with contextlib.suppress(Exception):  # a store problem is reported when the trainer opens the room
+            self.store.counts()
 
     def apply_query(self, params: Mapping[str, str]) -> None:
         """``?room=CODE`` pre-fills the room code (only the code: a key never travels in a URL)."""
