@@ -310,3 +310,30 @@ def test_lessons_one_to_five_ask_trainees_to_apply_what_they_read() -> None:
         spec = loading.load(stem).specs[ident]
         assert sum(o.correct for o in spec.options) == 1, ident
         assert all(o.why for o in spec.options if not o.correct), ident
+
+
+NOTE = Path("/work/shared/seed/000_b4922b004bc123b3.txt")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'", ""))
+
+
+@pytest.mark.skipif(not NOTE.is_file(), reason="the source note is not on this machine")
+@pytest.mark.parametrize("name", ["avenues.yaml", "goals.csv"])
+def test_venue_cards_and_goals_are_in_our_own_words(name: str) -> None:
+    """No run of 8 words from the note in the cards and goals, apart from titles, web addresses and quotes."""
+    note = _words(NOTE.read_text(encoding="utf-8"))
+    n = 8
+    shingles = {" ".join(note[i : i + n]) for i in range(len(note) - n + 1)}
+    text = (ROOT / "data" / name).read_text(encoding="utf-8")
+    if name == "goals.csv":  # key_phrase is the Declaration's own words, shown in quotation marks
+        text = "\n".join(g.goal for g in data.load().goals)
+    for proper_name in ("Committee on Economic, Social and Cultural Rights", "World Congress on the Death Penalty"):
+        text = text.replace(proper_name, " ")
+    text = "\n".join(line for line in text.splitlines() if not re.match(r"\s*-?\s*(title|url|#)", line.strip()))
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"'[^']*'", " ", text)  # short quotations, marked and attributed
+    words = _words(text)
+    copied = [" ".join(words[i : i + n]) for i in range(len(words) - n + 1) if " ".join(words[i : i + n]) in shingles]
+    assert not copied, f"{name} repeats the note word for word: {copied[:3]}"
