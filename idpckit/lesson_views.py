@@ -253,6 +253,8 @@ class RubricBrowser:
     def __init__(self, content: data.Content | None = None, commitment_id: str | None = None) -> None:
         import ipywidgets as w
 
+        from .widgets._base import guarded
+
         self.content = content or data.load()
         options = [(f"{c.number}. {c.title}", c.id) for c in self.content.commitments]
         self.choice = w.Dropdown(
@@ -263,14 +265,15 @@ class RubricBrowser:
             style={"description_width": "initial"},
         )
         self.card = w.HTML(str(rubric(self.choice.value, self.content)))
-        self.choice.observe(self._show, names="value")
+        self.choice.observe(guarded(self._show, self._say, advice="Please tell your trainer."), names="value")
         self.widget = w.VBox([self.choice, self.card], layout=w.Layout(width="100%"))
 
     def _show(self, change: Any) -> None:
-        try:
-            self.card.value = str(rubric(change["new"], self.content))
-        except Exception as exc:  # Voilà hides tracebacks: say it in the page
-            self.card.value = f"<p>✖ This rubric could not be shown ({esc(exc)}). Please tell your trainer.</p>"
+        self.card.value = str(rubric(change["new"], self.content))
+
+    def _say(self, message: str) -> None:
+        """Voilà hides tracebacks: the one callback guard's message goes where the card was."""
+        self.card.value = f"<p role='alert'>✖ {esc(message)}</p>"
 
 
 def _grade_cell(grade: Any, scale: scales.Scale) -> str:

@@ -19,11 +19,12 @@ Kept apart from the handlers so each rule is tested without starting a server:
 
 from __future__ import annotations
 
-import html
 import ipaddress
 import itertools
 import json
 from typing import Any
+
+from ..text import esc
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: channel + header, parent header, metadata, content, and buffers: a real message has a few.
@@ -161,13 +162,13 @@ def error_page(status: int, base_url: str = "/") -> str:
 
 def message_page(title: str, advice: str, base_url: str = "/", head: str = "") -> str:
     """A short page in plain words with a link back to the index (``head``: extra, trusted, tags)."""
-    base = html.escape(base_url if base_url.endswith("/") else base_url + "/")
+    base = esc(base_url if base_url.endswith("/") else base_url + "/")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
         "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}"
         "a:focus{outline:3px solid #1a4480;outline-offset:2px}</style>"
         f"{head}</head>\n"
-        f"<body><main><h1>{html.escape(title)}</h1><p>{html.escape(advice)}</p>"
+        f"<body><main><h1>{esc(title)}</h1><p>{esc(advice)}</p>"
         f'<p><a href="{base}">The lessons and apps</a></p></main></body></html>\n'
     )
