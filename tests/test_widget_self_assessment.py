@@ -145,6 +145,43 @@ def test_welcome_explains_the_exercise_and_hides_navigation(store: Store, conten
     assert app.after_submit is None
 
 
+def test_every_step_change_asks_the_page_to_focus_its_heading_and_announce_it(
+    store: Store, content: data.Content
+) -> None:
+    """Next, Back and Go to step each ask for the new heading (found by its words) and say the step."""
+    app = make_app(store, content)
+    app.welcome.start.click()
+    assert app.page.requests[-1] == (".idpc-body h2", "Step 1 of 2: Set-up: country, year, scale")
+    assert app.next.description == "Next ▶"  # not "Summary ▶" while no country is chosen
+    app.next.click()
+    assert app.page.requests[-1][0] == ".idpc-setup-message .idpc-msg"  # the warning takes focus
+    assert app.setup.widget.children.index(app.setup.message.widget) < app.setup.widget.children.index(
+        app.setup.country
+    )  # and sits above the first field, not at the foot of the page
+    fill_setup(app)
+    first, second = content.commitments[0], content.commitments[1]
+    app.next.click()
+    assert app.page.requests[-1][1].startswith(f"Step 2 of {len(content.commitments) + 2}: {first.number}.")
+    script = app.page.widget.outputs[0]["data"]["application/javascript"]
+    assert f'"Commitment {first.number}:"' in script and "focus(" in script and "scrollIntoView" in script
+    app.next.click()
+    assert app.page.requests[-1][1].startswith(f"Step 3 of {len(content.commitments) + 2}: {second.number}.")
+    app.back.click()
+    assert app.page.requests[-1][1].startswith("Step 2 of")
+    app.jump.value = "summary"
+    assert (
+        app.page.requests[-1][1]
+        == f"Step {len(content.commitments) + 2} of {len(content.commitments) + 2}: Summary, downloads and submit"
+    )
+
+
+def test_a_wrong_resume_code_message_takes_focus(store: Store, content: data.Content) -> None:
+    app = make_app(store, content)
+    app.welcome.code.value = "ZZZZ-ZZZZ-ZZZZ-ZZZZ"
+    app.welcome.resume.click()
+    assert app.page.requests == [(".idpc-welcome-message .idpc-msg", "")]
+
+
 def test_unknown_resume_code_says_so_and_changes_nothing(store: Store, content: data.Content) -> None:
     app = make_app(store, content)
     app.welcome.code.value = "ZZZZ-ZZZZ-ZZZZ-ZZZZ"

@@ -265,3 +265,71 @@ class GradePicker:
 
     def _show_selected(self, _change: object = None) -> None:
         self.selected.value = f'<span class="idpc-small">Selected: {grade_badge(self.value, self.scale)}</span>'
+
+
+#: Runs in the page: wait (up to 3 s) for the element, scroll to it, focus it, and say ``announce``
+#: in one polite live region of the page.  Only JSON-encoded values are put into it.
+_FOCUS_JS = """(function () {{
+  var selector = {selector}, announce = {announce}, text = {text}, tries = 0;
+  function say() {{
+    if (!announce) return;
+    var region = document.getElementById('idpc-announce');
+    if (!region) {{
+      region = document.createElement('div');
+      region.id = 'idpc-announce';
+      region.className = 'idpc-sr-only';
+      region.setAttribute('role', 'status');
+      region.setAttribute('aria-live', 'polite');
+      document.body.appendChild(region);
+    }}
+    region.textContent = '';
+    setTimeout(function () {{ region.textContent = announce; }}, 60);
+  }}
+  function move() {{
+    var el = [].slice.call(document.querySelectorAll(selector)).filter(function (e) {{
+      return e.offsetParent && (e.textContent || '').indexOf(text) >= 0;
+    }})[0];
+    if (!el) {{
+      if (tries++ < 60) return setTimeout(move, 50);
+      return;
+    }}
+    if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+    el.scrollIntoView({{block: 'start'}});
+    el.focus({{preventScroll: true}});
+  }}
+  say();
+  setTimeout(move, 0);
+}})(); // {n}"""
+
+
+class PageFocus:
+    """Moves the browser's focus (and the scroll position) to an element, from the kernel.
+
+    ipywidgets has no focus API, and an HTML widget's ``<script>`` is never run
+    (its value is set as ``innerHTML``).  An Output widget, though, renders the
+    kernel's ``application/javascript`` outputs with JupyterLab's renderer, which
+    Voilà ships, so each request is one such output in a hidden Output widget.
+    The script waits for the element (the widget that holds it may arrive in a
+    later message), so it can be asked for in the same callback that shows it.
+    ``requests`` keeps what was asked, so tests without a browser can check it.
+    """
+
+    def __init__(self) -> None:
+        self.widget = w.Output(layout=w.Layout(height="0px", margin="0", overflow="hidden"))
+        self.requests: list[tuple[str, str]] = []
+
+    def focus(self, selector: str, announce: str = "", text: str = "") -> None:
+        """Scroll to and focus the first shown element matching ``selector`` whose text holds ``text``.
+
+        ``text`` tells the new step's heading from the old one's while the page swaps them;
+        ``announce`` is read out by screen readers.
+        """
+        import json
+
+        self.requests.append((selector, announce))
+        script = _FOCUS_JS.format(
+            selector=json.dumps(selector), announce=json.dumps(announce), text=json.dumps(text), n=len(self.requests)
+        )
+        self.widget.outputs = (
+            {"output_type": "display_data", "data": {"application/javascript": script}, "metadata": {}},
+        )

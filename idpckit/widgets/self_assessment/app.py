@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ...text import esc
-from .._base import ErrorBox, full_width, style_widget, wrap_row
+from .._base import ErrorBox, PageFocus, full_width, style_widget, wrap_row
 from .welcome import WelcomeStep
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +63,9 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 WELCOME, SETUP, SUMMARY = "welcome", "setup", "summary"
+#: Where focus goes to show a message: the welcome's (resume code) and the set-up's (what to fix).
+WELCOME_MESSAGE = ".idpc-welcome-message .idpc-msg"
+SETUP_MESSAGE = ".idpc-setup-message .idpc-msg"
 
 
 class SelfAssessmentApp:
@@ -107,6 +110,9 @@ class SelfAssessmentApp:
         self.banner = w.HTML(layout=full_width())
         self.save_status = w.HTML(layout=full_width())
         self.body = w.VBox([self.welcome.widget], layout=full_width())
+        self.body.add_class("idpc-body")
+        #: Moves focus to each step's heading and to messages (a hidden Output widget).
+        self.page = PageFocus()
         self._style = style_widget()
         self.after_submit: w.HBox | None = None
         self.top_bar: w.HBox | None = None
@@ -126,7 +132,7 @@ class SelfAssessmentApp:
 
     def _arrange(self) -> None:
         parts = [self._style, self.banner, self.after_submit, self.save_status, self.top_bar]
-        parts += [self.errors.widget, self.body, self.bottom_bar]
+        parts += [self.errors.widget, self.body, self.bottom_bar, self.page.widget]
         self.widget.children = [p for p in parts if p is not None]
 
     def _ensure_nav(self) -> None:
@@ -248,6 +254,7 @@ class SelfAssessmentApp:
         code = (code or "").strip()
         if not code:
             self.welcome.message.show("Type the resume code you were given, e.g. K7QD-M2XP-4HTA-9WEB.", "warning")
+            self.page.focus(WELCOME_MESSAGE)
             return False
         try:
             stored = self.store.load(code)
@@ -256,6 +263,7 @@ class SelfAssessmentApp:
                 f"No review is saved under the code '{code}'. Check it for typing mistakes (letters and digits, "
                 "the dashes do not matter), or start a new review."
             )
+            self.page.focus(WELCOME_MESSAGE)
             return False
         self.welcome.message.clear()
         self._open(stored)
@@ -332,12 +340,14 @@ class SelfAssessmentApp:
             self.position = WELCOME
             self.body.children = [self.welcome.widget]
             self._show_nav(False)
+            self.page.focus(".idpc-body h1, .idpc-body h2", "Start or continue a review")  # the welcome's first
             return
+        refused = False
         if position != SETUP and self.assessment is None:
             # Nothing can be graded before the set-up is complete (country and year).
             setup = self._ensure_setup()
             setup.show_problems()
-            position = SETUP
+            position, refused = SETUP, True
         self.errors.clear()
         if position == SETUP:
             widget = self._ensure_setup().widget
@@ -349,6 +359,10 @@ class SelfAssessmentApp:
         self.body.children = [widget]
         self._show_nav(True)
         self._update_nav()
+        if refused:
+            self.page.focus(SETUP_MESSAGE, "Set-up: " + self.setup.message.message)
+        else:
+            self._announce_step()
         if position == SUMMARY and self.summary is not None:
             self.summary.refresh_slow()  # the summary is on screen; the chart and files follow
 
@@ -357,6 +371,7 @@ class SelfAssessmentApp:
         if self.position == SETUP and delta > 0:
             setup = self._ensure_setup()
             if not setup.show_problems():
+                self.page.focus(SETUP_MESSAGE)
                 return
             if self.assessment is None:
                 self._setup_changed()
@@ -371,6 +386,7 @@ class SelfAssessmentApp:
             return
         if change["new"] != SETUP and self.position == SETUP and not self._ensure_setup().show_problems():
             self._update_nav()
+            self.page.focus(SETUP_MESSAGE)
             return
         self.go(change["new"])
 
@@ -406,8 +422,23 @@ class SelfAssessmentApp:
         index = order.index(self.position) if self.position in order else 0
         self.back.disabled = index == 0
         self.next.disabled = index == len(order) - 1
-        self.next.description = "Summary ▶" if index == len(order) - 2 else "Next ▶"
+        # Before the set-up is complete the next step is not the summary but the commitments.
+        last = self.assessment is not None and index == len(order) - 2
+        self.next.description = "Summary ▶" if last else "Next ▶"
         self._update_progress()
+
+    def _announce_step(self) -> None:
+        """Scroll to and focus the shown step's heading, and say which step it is (e.g. "Step 3 of 15: ...")."""
+        order = self.order()
+        index = order.index(self.position) + 1 if self.position in order else 1
+        label = self._step_label(self.position).lstrip("✔○ ")
+        if self.position == SETUP:
+            heading = "Set-up"
+        elif self.position == SUMMARY:
+            heading = "Summary"
+        else:
+            heading = f"Commitment {self.content.commitment(self.position).number}:"
+        self.page.focus(".idpc-body h2", f"Step {index} of {len(order)}: {label}", text=heading)
 
     def _update_progress(self) -> None:
         if self.assessment is None:

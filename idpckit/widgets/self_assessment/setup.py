@@ -126,6 +126,7 @@ class SetupStep:
             layout=full_width(max_width="36em"),
         )
         self.message = ErrorBox()  # what must be fixed before saving
+        self.message.widget.add_class("idpc-setup-message")
         self.notice = ErrorBox()  # other news: grades converted, a commitment kept
 
         self.select_all.on_click(self.message.guard(lambda _b: self._set_all(True)))
@@ -143,6 +144,7 @@ class SetupStep:
                     "<h2>Set-up</h2><p class='idpc-prose'>Tell us whose record you are grading. Everything here "
                     "can be changed later.</p>"
                 ),
+                self.message.widget,  # above the first field, so a warning is seen where the fixing starts
                 self.country,
                 self.country_hint,
                 self.year,
@@ -164,7 +166,6 @@ class SetupStep:
                     "<p class='idpc-prose idpc-small'>In a workshop your trainer may give you a room code, so that "
                     "the group's submitted reviews can be compared. Leave it empty when you work on your own.</p>"
                 ),
-                self.message.widget,
                 self.notice.widget,
             ],
             layout=full_width(),

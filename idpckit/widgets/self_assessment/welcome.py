@@ -65,6 +65,7 @@ class WelcomeStep:
             layout=w.Layout(width="auto", min_width="8em"),
         )
         self.message = ErrorBox()
+        self.message.widget.add_class("idpc-welcome-message")
         self.widget = w.VBox(
             [
                 w.HTML(WELCOME, layout=full_width()),

@@ -1,0 +1,95 @@
+"""Never lost on the page: each step change brings its heading into view, focuses it and says it.
+
+On a phone the next step's heading used to be some 2,000 px above the screen and focus
+stayed on Next.  Here, in Chromium at a phone's size, every Next, Back and "Go to step"
+must scroll the new heading into view and focus it; a screen reader's live region says
+which step it is; the set-up's warning and a wrong resume code's message take focus
+where they appear.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from voila_helpers import wait_rendered
+
+from idpckit.data import load
+
+pytestmark = pytest.mark.browser
+
+APP = "self-assessment.ipynb"
+COMMITMENTS = load().commitments
+PHONE = {"width": 390, "height": 740}
+
+
+def focused_text(page: Page) -> str:
+    return page.evaluate("() => (document.activeElement && document.activeElement.textContent) || ''")
+
+
+def expect_focus_on(page: Page, text: str) -> None:
+    """The focused element holds ``text`` and its top is on the screen."""
+    page.wait_for_function(
+        """(text) => { const e = document.activeElement;
+             if (!e || !(e.textContent || '').includes(text)) return false;
+             const r = e.getBoundingClientRect(); return r.top >= -1 && r.top < window.innerHeight; }""",
+        arg=text,
+        timeout=10_000,
+    )
+
+
+def announced(page: Page) -> str:
+    page.wait_for_timeout(200)
+    return page.evaluate("() => (document.getElementById('idpc-announce') || {}).textContent || ''")
+
+
+def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_server, make_page) -> None:
+    page = make_page(**PHONE)
+    page.goto(kit_server.url(APP))
+    wait_rendered(page)
+
+    # A wrong resume code: the message takes focus, next to the field.
+    page.get_by_label("Resume code").fill("NOPE-NOPE")
+    page.get_by_role("button", name="Resume", exact=True).click()
+    expect_focus_on(page, "No review is saved under the code")
+
+    page.get_by_role("button", name="Start a new review").click()
+    expect_focus_on(page, "Set-up")
+    assert re.match(r"Step 1 of \d+: Set-up", announced(page))
+
+    # No country yet: forward says Next (not Summary), and the warning takes focus.
+    nxt = page.get_by_role("button", name=re.compile(r"^(Next|Summary) ▶$"))
+    expect(nxt).to_have_text("Next ▶")
+    nxt.scroll_into_view_if_needed()
+    nxt.click()
+    expect_focus_on(page, "Please note:")
+
+    page.get_by_label("Country").press_sequentially("Colom")
+    expect(page.get_by_text("✔ Colombia (COL)")).to_be_visible()
+    year = page.get_by_label("Review year")
+    year.fill("2024")
+    year.press("Tab")
+    page.get_by_label("Five-point scale: 1, 2, 3, 4 or 5").check()
+    expect(page.get_by_role("status").filter(has_text="Your resume code")).to_be_visible()
+
+    first, second = COMMITMENTS[0], COMMITMENTS[1]
+    nxt.scroll_into_view_if_needed()  # at the foot of a long set-up, far below its heading
+    nxt.click()
+    expect_focus_on(page, f"Commitment {first.number}:")
+    assert announced(page).startswith(f"Step 2 of {len(COMMITMENTS) + 2}: {first.number}.")
+
+    nxt.scroll_into_view_if_needed()
+    nxt.click()
+    expect_focus_on(page, f"Commitment {second.number}:")
+
+    back = page.get_by_role("button", name="◀ Back")
+    back.scroll_into_view_if_needed()
+    back.click()
+    expect_focus_on(page, f"Commitment {first.number}:")
+
+    select = page.get_by_label("Go to step")
+    wanted = [o for o in select.locator("option").all_inner_texts() if "Set-up" in o]
+    select.select_option(label=wanted[0])
+    expect_focus_on(page, "Set-up")
+    assert announced(page).startswith("Step 1 of")
