@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -240,7 +240,11 @@ class Assessment(Model):
 
 
 def rebuild(
-    previous: Assessment | None, setup: dict[str, Any], tracked: list[str], today: dt.date
+    previous: Assessment | None,
+    setup: dict[str, Any],
+    tracked: list[str],
+    today: dt.date,
+    remembered: Mapping[str, scales.Grade] | None = None,
 ) -> tuple[Assessment, list[tuple[str, scales.Grade, scales.Grade]]]:
     """The review after its set-up changed: new fields, the tracked commitments, grades on the new scale.
 
@@ -250,17 +254,34 @@ def rebuild(
     stays tracked is kept (its grade converted when the scale changed); a newly
     tracked one starts blank; the date stays that of the first set-up.  Returns the
     new review and the grades converted, as (commitment id, old grade, new grade).
+
+    ``remembered`` makes a switch there and back lossless: the grades the entries had on
+    the new scale before an earlier switch (see :func:`grades_on`).  A remembered grade is
+    used again when it still converts to the grade the entry now has (a 2 that became
+    orange is a 2 again); one the trainee changed meanwhile is converted as usual.
     """
     kept = {e.commitment_id: e for e in previous.entries} if previous is not None else {}
     converted: list[tuple[str, scales.Grade, scales.Grade]] = []
     if previous is not None and previous.scale != setup["scale"]:
         for cid, e in list(kept.items()):
             kept[cid] = e.on_scale(previous.scale, setup["scale"])
+            earlier = (remembered or {}).get(cid)
+            if (
+                earlier is not None
+                and e.grade is not None
+                and scales.convert(earlier, setup["scale"], previous.scale) == e.grade
+            ):
+                kept[cid] = kept[cid].model_copy(update={"grade": earlier})
             if e.grade is not None and kept[cid].grade is not None:
                 converted.append((cid, e.grade, kept[cid].grade))
     entries = [kept.get(cid) or Entry(commitment_id=cid) for cid in tracked]
     date = previous.date if previous is not None else today
     return Assessment(**setup, date=date, entries=entries), converted
+
+
+def grades_on(review: Assessment) -> dict[str, scales.Grade]:
+    """The review's grades by commitment id, to remember before a scale switch (:func:`rebuild`)."""
+    return {e.commitment_id: e.grade for e in review.entries if e.grade is not None}
 
 
 # --------------------------------------------------------------------------- format versions

@@ -224,3 +224,21 @@ def test_a_set_up_change_keeps_what_was_entered_and_converts_the_scale() -> None
     assert lights.entry("alternatives").evidence == "Few programmes" and lights.date == dt.date(2025, 3, 1)
     back, _ = rebuild(lights, setup, ["alternatives"], dt.date(2026, 1, 1))
     assert back.entry("alternatives").grade == 1  # red is 1 on the five-point scale: a 2 is not restored
+
+
+def test_switching_to_the_traffic_light_and_back_keeps_the_grades_given() -> None:
+    """A 2 shown as red and a 4 shown as green are a 2 and a 4 again after switching back."""
+    from idpckit.assessment import grades_on
+
+    setup = {"country": "COL", "year": 2025, "organisations": ["Red Cauca"], "scale": "five-point"}
+    review, _ = rebuild(None, setup, ["alternatives", "stigma", "data"], dt.date(2025, 3, 1))
+    review.entries[:] = [Entry(commitment_id=c, grade=g) for c, g in (("alternatives", 2), ("stigma", 4), ("data", 3))]
+    five = grades_on(review)
+    lights, _ = rebuild(review, {**setup, "scale": "traffic-light"}, ["alternatives", "stigma", "data"], review.date)
+    assert [e.grade for e in lights.entries] == ["red", "green", "orange"]
+    lights.entries[2] = Entry(commitment_id="data", grade="green")  # changed while on the traffic light
+    back, converted = rebuild(lights, setup, ["alternatives", "stigma", "data"], review.date, five)
+    assert [e.grade for e in back.entries] == [2, 4, 5]  # given grades back; the changed one converted
+    assert converted == [("alternatives", "red", 2), ("stigma", "green", 4), ("data", "green", 5)]
+    plain, _ = rebuild(lights, setup, ["alternatives"], review.date)
+    assert plain.entry("alternatives").grade == 1  # without memory, red is 1

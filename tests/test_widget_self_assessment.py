@@ -422,6 +422,10 @@ def test_changing_scale_converts_grades_and_says_so(store: Store, content: data.
     assert "converted" in app.setup.notice.message and "2 → red" in app.setup.notice.message
     assert app.steps[first].grade.value == "red"
     assert app.steps[first].grade.buttons.options[0][0].startswith("✖ Red")
+    assert "Changing back restores the grades you gave" in app.setup.notice.message
+    app.setup.scale.value = "five-point"
+    assert stored(store, app).entry(first).grade == 2  # lossless: the 2 given is back, not a 1
+    assert app.steps[first].grade.value == 2
 
 
 def test_untracking(store: Store, content: data.Content) -> None:

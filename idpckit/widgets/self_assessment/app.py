@@ -98,6 +98,8 @@ class SelfAssessmentApp:
         self.client = f"kernel-{os.getpid()}"
         self._room_checked: tuple[str | None, str | None, str | None] = (None, None, None)
         self._jump_quiet = False
+        #: The grades as they were on each scale before the last switch away from it (lossless switching).
+        self._grades_on: dict[str, dict[str, Any]] = {}
         self.setup: SetupStep | None = None
         self.steps: dict[str, CommitmentStep] = {}
         self.summary: SummaryStep | None = None
@@ -502,7 +504,7 @@ class SelfAssessmentApp:
 
     def _setup_changed(self) -> None:
         """A set-up field changed: when the set-up is complete, update the review and save it."""
-        from ...assessment import rebuild
+        from ...assessment import grades_on, rebuild
 
         setup = self._ensure_setup()
         if self.status == "submitted" or setup.problems():
@@ -513,14 +515,19 @@ class SelfAssessmentApp:
             return
         fields["room"] = room
         old = self.assessment
-        self.assessment, changed = rebuild(old, fields, setup.tracked_ids(), self.today())
+        remembered = None
+        if old is not None and old.scale != fields["scale"]:
+            # Remember the grades as given, so that switching back restores them (a 2 stays a 2).
+            self._grades_on[old.scale] = grades_on(old)
+            remembered = self._grades_on.get(fields["scale"])
+        self.assessment, changed = rebuild(old, fields, setup.tracked_ids(), self.today(), remembered)
         converted = [f"{self.content.commitment(cid).number}: {a} → {b}" for cid, a, b in changed]
         if old is not None and old.scale != fields["scale"]:
             for cid, step in self.steps.items():
                 e = self.assessment.entry(cid)
                 step.set_scale(self.assessment.scale, e.grade if e else None)
             if converted:
-                back = " Changing back will not restore 2s and 4s." if fields["scale"] == "traffic-light" else ""
+                back = " Changing back restores the grades you gave." if fields["scale"] == "traffic-light" else ""
                 setup.notice.show(
                     "Your grades were converted to the new scale (" + "; ".join(converted) + ")." + back, "info"
                 )
