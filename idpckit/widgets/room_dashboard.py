@@ -200,9 +200,10 @@ class RoomDashboard:
 
         Then the trainer's "Open room" pays only for checking the key and reading the room.
         """
-        from .. import agreement, room_report, rooms  # noqa: F401  (imported now, used on opening)
+        from .. import agreement, countries, room_report, rooms  # noqa: F401  (imported now, used on opening)
 
         _ = self.content
+        countries.name("COL")  # builds the country names index (CLDR through Babel) once, now
         with contextlib.suppress(Exception):  # a store problem is reported when the trainer opens the room
             self.store.counts()
 
