@@ -1,33 +1,48 @@
-"""What the lesson notebooks show, rendered from ``data/`` so a correction flows everywhere.
+"""What the lesson notebooks show: one call per code cell, rendered from ``data/``.
 
-The lessons are thin: prose in Markdown, then one call here per code cell.  Each
-function returns an :class:`Html` block that Jupyter and Voilà display through
-``_repr_html_`` (no IPython import needed), and whose ``str()`` is the markup, so
-tests can read it.  Every piece of data text is escaped: the content files are
-edited by trainers, and a stray ``<`` must print as a character, not break the page.
+The lessons are thin: prose in Markdown, then one call here per code cell, so a
+correction in a content file flows into every lesson (and into the slide decks,
+which call the same functions: :mod:`idpckit.slides`).  Each function returns an
+:class:`Html` block: Jupyter and Voilà display it through ``_repr_html_`` (with the
+kit's one stylesheet, :mod:`idpckit.style`), and its ``str()`` is the bare markup,
+which tests and slides read.  Every piece of data text (content files edited by
+trainers, reviews typed by NGOs) is escaped with :func:`idpckit.text.esc`: a stray
+``<`` must print as a character, not break the page.
+
+This is a door, the notebooks' facade: it may build widgets (:func:`rubric_browser`)
+and use the widgets' helpers (the timeline's dates and chart).  Nothing heavy is
+imported at module level: matplotlib only through :func:`figure` and
+:func:`timeline_chart`, ipywidgets only through :func:`rubric_browser`.
 
 Example::
 
     >>> from idpckit import lessons
     >>> "Move away from drug-free world targets" in str(lessons.asks())
     True
+    >>> "Human Rights Council" in str(lessons.venues("Geneva"))
+    True
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from . import data, style
+from . import data, scales, table1
+from .schema import TABLE1_DOCUMENTS
+from .style import widget_style
 from .text import esc
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ipywidgets
+    from matplotlib.figure import Figure
+
+    from .assessment import Assessment
 
 #: How an ask's verdict is shown: a symbol and words, never colour alone.
 VERDICT_SYMBOLS = {"not met": "✖", "partly met": "◐", "largely met": "✔"}
-
-#: The lessons' tables and cards are styled by the kit's one stylesheet for notebook pages
-#: (``templates/widgets.css``, read by :mod:`idpckit.style`).
-_TABLE_STYLE = style.widget_style()
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,8 @@ class Html:
     markup: str
 
     def _repr_html_(self) -> str:
-        return self.markup
+        # Each output of a notebook stands alone (a cell can be re-run or cleared), so each carries the stylesheet.
+        return f'{widget_style()}<div class="idpc-lesson">{self.markup}</div>'
 
     def __str__(self) -> str:
         return self.markup
@@ -49,7 +65,17 @@ def html_table(head: Iterable[str], rows: Iterable[Iterable[str]], caption: str 
     th = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     table = f'<table class="idpckit-table">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
-    return f'{_TABLE_STYLE}<div class="idpckit-wide">{table}</div>'
+    return f'<div class="idpckit-scroll">{table}</div>'
+
+
+def _link(url: str, text: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        return esc(text)
+    return f'<a href="{esc(url)}" target="_blank" rel="noopener">{esc(text)}</a>'
+
+
+def _source(files: str) -> str:
+    return f"<p><small>Source file: {files}.</small></p>"
 
 
 # --------------------------------------------------------------------------- lesson 0
@@ -149,7 +175,7 @@ def asks(content: data.Content | None = None) -> Html:
         "<p><small>Wins and challenges summarise IDPC's advocacy note of September 2019 in our words; "
         "the verdicts are this kit's reading of it. Source file: <code>data/asks.yaml</code>.</small></p>"
     )
-    return Html(_TABLE_STYLE + "".join(parts) + note)
+    return Html("".join(parts) + note)
 
 
 # --------------------------------------------------------------------------- lesson 3
@@ -178,7 +204,7 @@ def goals(content: data.Content | None = None) -> Html:
         "(September 2019), which follows the Declaration's wording. Source file: <code>data/goals.csv</code>."
         "</small></p>"
     )
-    return Html(_TABLE_STYLE + "".join(parts) + note)
+    return Html("".join(parts) + note)
 
 
 def workplan(content: data.Content | None = None) -> Html:
@@ -200,3 +226,354 @@ def workplan(content: data.Content | None = None) -> Html:
         "stocktaking paragraph. Source file: <code>data/workplan.csv</code>.</p>"
     )
     return Html(out)
+
+
+# --------------------------------------------------------------------------- lesson 4
+
+
+def table1_html(content: data.Content | None = None) -> Html:
+    """Table 1 as the note prints it (typographical slips corrected), from ``data/references.csv``."""
+    content = content or data.load()
+    head = ["#", table1.HEADINGS["commitment"], *(table1.HEADINGS[d] for d in TABLE1_DOCUMENTS)]
+    rows = [
+        [esc(r["number"]), esc(r["commitment"]), *(esc(r[d]) for d in TABLE1_DOCUMENTS)] for r in table1.rows(content)
+    ]
+    out = html_table(head, rows, "Table 1: tracking progress against global commitments on drug policy")
+    out += f"<p><small>{esc(table1.LEGEND)}</small></p>"
+    return Html(out + _source("<code>data/commitments.csv</code>, <code>data/references.csv</code>"))
+
+
+def corrections(content: data.Content | None = None) -> Html:
+    """References where the kit reads the note differently, or flags something to check, with the reason."""
+    content = content or data.load()
+    rows = []
+    for r in content.references:
+        if not (r.printed or r.note):
+            continue
+        rows.append(
+            [
+                f"{content.commitment(r.commitment_id).number}. {esc(content.commitment(r.commitment_id).title)}",
+                esc(content.document(r.document).short_name),
+                esc(r.printed) or "–",
+                esc(table1.render([r])),
+                esc(r.note),
+            ]
+        )
+    if not rows:
+        return Html("<p>The kit reads every reference exactly as the note prints it.</p>")
+    return Html(
+        html_table(
+            ["Commitment", "Document", "Printed in the note", "Read in the kit as", "Why"], rows, "Notes on references"
+        )
+    )
+
+
+def reference_topics(content: data.Content | None = None) -> Html:
+    """Every Table 1 reference with what it is about and how far that is checked (``data/references.csv``).
+
+    A kit that teaches advocates to cite paragraph numbers must say which numbers
+    are IDPC's own count and which were checked, so the status sits beside each topic.
+    """
+    content = content or data.load()
+    rows = [
+        [
+            f"{content.commitment(r.commitment_id).number}. {esc(content.commitment(r.commitment_id).title)}",
+            esc(content.document(r.document).short_name),
+            esc(table1.render([r])),
+            esc(r.topic) or "–",
+            esc(r.status_label),
+        ]
+        for r in content.references
+    ]
+    counts = {s: sum(r.status == s for r in content.references) for s in ("checked", "topic-confirmed", "unchecked")}
+    summary = (
+        f"<p>{counts['checked']} references checked, {counts['topic-confirmed']} with their topic confirmed but not "
+        f"their number, {counts['unchecked']} as numbered by IDPC and not yet checked.</p>"
+    )
+    table = html_table(
+        ["Commitment", "Document", "Reference", "What it is about", "Status"], rows, "What each reference is about"
+    )
+    return Html(summary + table + _source("<code>data/references.csv</code>"))
+
+
+def challenges(content: data.Content | None = None) -> Html:
+    """The eleven challenges of the 2019 Declaration's stocktaking paragraph (``data/challenges.csv``)."""
+    content = content or data.load()
+    rows = [[str(c.number), esc(c.challenge), str(c.workplan_year)] for c in content.challenges]
+    out = html_table(
+        ["#", "Challenge (in the kit's words)", "Thematic meeting of the 2019–2023 plan"],
+        rows,
+        "The eleven challenges of the stocktaking paragraph",
+    )
+    return Html(out + _source("<code>data/challenges.csv</code>"))
+
+
+def silences(content: data.Content | None = None) -> Html:
+    """For each document, the commitments it does not reference (a dash in Table 1)."""
+    content = content or data.load()
+    parts = []
+    for doc in TABLE1_DOCUMENTS:
+        silent = [c for c in content.commitments if not content.references_for(c.id, doc)]
+        name = esc(content.document(doc).short_name)
+        if silent:
+            items = "".join(f"<li>{c.number}. {esc(c.title)}</li>" for c in silent)
+            parts.append(f"<p><b>{name}</b> is silent on {len(silent)} commitment(s):</p><ul>{items}</ul>")
+        else:
+            parts.append(f"<p><b>{name}</b> references every commitment.</p>")
+    return Html("".join(parts) + _source("<code>data/references.csv</code>"))
+
+
+# --------------------------------------------------------------------------- lesson 5
+
+
+def venue_card(avenue_id: str, content: data.Content | None = None) -> Html:
+    """One venue from ``data/avenues.yaml``: why it matters, what to do there, when, and links."""
+    content = content or data.load()
+    a = next((x for x in content.avenues if x.id == avenue_id), None)
+    if a is None:
+        raise KeyError(f"no venue with id '{avenue_id}' in avenues.yaml")
+    return Html(_card(a))
+
+
+def _card(a: Any) -> str:
+    actions = "".join(f"<li>{esc(x)}</li>" for x in a.actions)
+    links = "".join(f"<li>{_link(link.url, link.title)}</li>" for link in a.links)
+    when = f"<p><b>When:</b> {esc(a.timing)}</p>" if a.timing else ""
+    more = f"<details><summary>Links</summary><ul>{links}</ul></details>" if links else ""
+    return (
+        f'<div class="idpckit-card"><h4>{esc(a.venue)}</h4><p>{esc(a.why)}</p>'
+        f"<p><b>What you can do:</b></p><ul>{actions}</ul>{when}{more}</div>"
+    )
+
+
+def venues(city: str, content: data.Content | None = None) -> Html:
+    """Every venue of one city ("Vienna", "Geneva", "New York" or "National") from ``data/avenues.yaml``."""
+    content = content or data.load()
+    found = [a for a in content.avenues if a.city == city]
+    if not found:
+        raise KeyError(f"no venues for '{city}'; use Vienna, Geneva, New York or National")
+    return Html("".join(_card(a) for a in found) + _source("<code>data/avenues.yaml</code>"))
+
+
+def later_events(content: data.Content | None = None) -> Html:
+    """What happened after the note was written (``origin = later`` in ``data/timeline.csv``), with sources."""
+    content = content or data.load()
+    rows = [
+        [
+            esc(e.date),
+            f"<b>{esc(e.title)}</b><br>{esc(e.description)}",
+            f"<small>{esc(e.source)}</small>",
+            f"<small>{esc(e.status_label)} (checked {esc(e.checked)})</small>",
+        ]
+        for e in content.timeline
+        if e.origin == "later"
+    ]
+    return Html(
+        html_table(
+            ["When", "What happened", "Source", "How sure"], rows, "Not in the note: later facts and their sources"
+        )
+    )
+
+
+# --------------------------------------------------------------------------- lesson 6
+
+
+def commitments(content: data.Content | None = None) -> Html:
+    """The Table 1 commitments with their theme and what a good situation looks like, in plain words."""
+    content = content or data.load()
+    rows = [[esc(c.number), f"<b>{esc(c.title)}</b>", esc(c.theme), esc(c.summary)] for c in content.commitments]
+    return Html(
+        html_table(["#", "Commitment", "Theme", "In plain words"], rows, "The commitments you can grade")
+        + _source("<code>data/commitments.csv</code>")
+    )
+
+
+def scales_legend() -> Html:
+    """Both grading scales, each grade with its words, symbol and colour swatch (never colour alone)."""
+    rows = []
+    for scale in scales.SCALES:
+        for lvl in scales.levels(scale).values():
+            swatch = (
+                f'<span style="display:inline-block;width:2.2em;background:{lvl.colour};color:{lvl.text_colour};'
+                f'text-align:center;border:1px solid #333">{esc(lvl.symbol)}</span>'
+            )
+            shown = str(lvl.value) if isinstance(lvl.value, int) else str(lvl.value).capitalize()
+            rows.append([esc(scales.SCALE_LABELS[scale]), f"<b>{esc(shown)}</b>", swatch, esc(lvl.label)])
+    return Html(html_table(["Scale", "Grade", "Shown as", "Meaning"], rows, "The two scales the note suggests"))
+
+
+def rubric(commitment_id: str, content: data.Content | None = None) -> Html:
+    """How to grade one commitment (``data/rubric.yaml``): questions, indicators, sources and levels 1, 3, 5."""
+    content = content or data.load()
+    c = content.commitment(commitment_id)
+    r = content.rubric_for(commitment_id)
+    questions = "".join(f"<li>{esc(q)}</li>" for q in r.questions)
+    indicators = "".join(
+        f"<li><b>{esc(i.indicator)}</b><br><small>Where: {esc(i.where)}</small></li>" for i in r.indicators
+    )
+    sources = "".join(
+        f"<li>{_link(s.url, s.name)}" + (f" <small>(covers: {esc(s.covers)})</small>" if s.covers else "") + "</li>"
+        for s in r.sources
+    )
+    levels = html_table(
+        ["Grade", "What it looks like"],
+        [
+            [f"<b>{g} {esc(scales.FIVE_POINT[int(g)].symbol)} {esc(scales.FIVE_POINT[int(g)].label)}</b>", esc(t)]
+            for g, t in sorted(r.levels.items())
+        ],
+    )
+    return Html(
+        f'<div class="idpckit-card"><h4>{c.number}. {esc(c.title)}</h4>'
+        f"<p><b>Questions to ask about your country</b></p><ul>{questions}</ul>"
+        f"<p><b>Facts to look up, and where</b></p><ul>{indicators}</ul>"
+        + (f"<p><b>Sources</b></p><ul>{sources}</ul>" if sources else "")
+        + f"<p><b>What grades 1, 3 and 5 look like</b> (use 2 or 4 in between)</p>{levels}</div>"
+        + _source("<code>data/rubric.yaml</code>")
+    )
+
+
+class RubricBrowser:
+    """Pick a commitment, read its rubric.  ``browser.widget`` is the root widget."""
+
+    def __init__(self, content: data.Content | None = None, commitment_id: str | None = None) -> None:
+        import ipywidgets as w
+
+        from .widgets._base import guarded
+
+        self.content = content or data.load()
+        options = [(f"{c.number}. {c.title}", c.id) for c in self.content.commitments]
+        self.choice = w.Dropdown(
+            options=options,
+            value=commitment_id or options[0][1],
+            description="Commitment",
+            layout=w.Layout(width="100%"),
+            style={"description_width": "initial"},
+        )
+        self.card = w.HTML(rubric(self.choice.value, self.content)._repr_html_())
+        # Voilà hides tracebacks: a rubric that cannot be shown says so in the page.
+        self.choice.observe(guarded(self._show, self._report), names="value")
+        self.widget = w.VBox([self.choice, self.card], layout=w.Layout(width="100%"))
+
+    def _show(self, change: dict[str, Any]) -> None:
+        self.card.value = rubric(change["new"], self.content)._repr_html_()
+
+    def _report(self, message: str) -> None:
+        self.card.value = f"<p role='alert'>✖ This rubric could not be shown. {esc(message)}</p>"
+
+
+def rubric_browser(content: data.Content | None = None) -> ipywidgets.Widget:
+    """The rubric browser as a lesson cell shows it (one call)."""
+    return RubricBrowser(content).widget
+
+
+def _grade_cell(grade: Any, scale: scales.Scale) -> str:
+    lvl = scales.level(grade, scale)
+    return f"<b>{esc(lvl.short)}</b><br><small>{esc(lvl.label)}</small>"
+
+
+def entries(assessment: Assessment, ids: Sequence[str] | None = None, content: data.Content | None = None) -> Html:
+    """An assessment's grades with their evidence, sources and recommendations (all escaped)."""
+    content = content or data.load()
+    rows = []
+    for e in assessment.entries:
+        if ids is not None and e.commitment_id not in ids:
+            continue
+        c = content.commitment(e.commitment_id)
+        sources = "".join(f"<li>{esc(s.title)} <small>({esc(s.kind)})</small></li>" for s in e.sources)
+        rows.append(
+            [
+                f"{c.number}. {esc(c.title)}",
+                _grade_cell(e.grade, assessment.scale),
+                esc(e.evidence) + (f"<ul>{sources}</ul>" if sources else ""),
+                esc(e.recommendation) or "–",
+                esc(e.confidence or "–"),
+            ]
+        )
+    who = ", ".join(assessment.organisations) or assessment.assessor or "an organisation"
+    caption = f"{assessment.country_name}, {assessment.year}: review by {who}"
+    if assessment.fictional:
+        caption += " (fictional example)"
+    return Html(
+        html_table(["Commitment", "Grade", "Evidence and sources", "Recommendation", "Confidence"], rows, caption)
+    )
+
+
+def side_by_side(assessments: Sequence[Assessment], commitment_id: str, content: data.Content | None = None) -> Html:
+    """How several reviews graded one commitment, with each one's evidence: the starting point of a discussion."""
+    content = content or data.load()
+    c = content.commitment(commitment_id)
+    rows = []
+    for a in assessments:
+        e = a.entry(commitment_id)
+        who = ", ".join(a.organisations) or a.assessor or "?"
+        if e is None:
+            rows.append([esc(who), "–", "Not tracked in this review.", "–"])
+            continue
+        rows.append([esc(who), _grade_cell(e.grade, a.scale), esc(e.evidence) or "–", esc(e.confidence or "–")])
+    return Html(html_table(["Review", "Grade", "Evidence", "Confidence"], rows, f"{c.number}. {c.title}"))
+
+
+def figure(fig: Figure, description: str) -> Html:
+    """A chart as inline SVG with a text description for screen readers (the SVG's text is drawn as paths)."""
+    from .plots import to_svg
+
+    svg = to_svg(fig)
+    svg = svg[svg.index("<svg") :]  # drop the XML prologue: the SVG sits inside an HTML page
+    return Html(
+        f'<figure class="idpckit-fig" role="img" aria-label="{esc(description)}">{svg}'
+        f"<figcaption><small>{esc(description)}</small></figcaption></figure>"
+    )
+
+
+# --------------------------------------------------------------------------- calibration (lesson 6)
+
+
+def grading_rules(content: data.Content | None = None) -> Html:
+    """The decision rules of ``data/grading.yaml``, stated once for every commitment."""
+    content = content or data.load()
+    items = "".join(f"<li><b>{esc(g.title)}.</b> {esc(g.rule)}</li>" for g in content.grading)
+    return Html(f"<div class='idpc-prose'><ol>{items}</ol></div>" + _source("<code>data/grading.yaml</code>"))
+
+
+def calibration_vignettes(content: data.Content | None = None) -> Html:
+    """The calibration vignettes as trainees see them: the situation, never the grade."""
+    content = content or data.load()
+    cards = "".join(
+        f"<div class='idpckit-card'><p><b>{esc(v.title)}</b> "
+        f"<small>({content.commitment(v.commitment_id).number}. {esc(content.commitment(v.commitment_id).title)})</small>"
+        f"</p><p>{esc(v.evidence)}</p></div>"
+        for v in content.calibration
+    )
+    return Html(cards + _source("<code>data/calibration.yaml</code>"))
+
+
+def calibration_rounds(path: str | None = None, content: data.Content | None = None) -> Html:
+    """A room's two calibration rounds: Krippendorff's alpha before and after discussion, and the spread per vignette.
+
+    Reads ``data/examples/calibration-room.csv`` (a fictional room) unless ``path`` names a rounds file
+    exported from a real one.
+    """
+    from pathlib import Path
+
+    from . import agreement, calibration
+
+    content = content or data.load()
+    rounds = calibration.load_rounds(
+        Path(path) if path else content.root / "examples" / "calibration-room.csv", content
+    )
+    titles = {v.id: v.title for v in content.calibration}
+    reference = {v.id: v.grade for v in content.calibration}
+    rows = []
+    for vid in titles:
+        cells = [esc(titles[vid]), str(reference[vid])]
+        for r in rounds:
+            grades = sorted(g[vid] for g in r.grades.values() if vid in g)
+            cells.append(f"{grades[0]}–{grades[-1]}" if grades else "–")
+        rows.append(cells)
+    head = ["Vignette", "Reference grade", *(f"Range, round {r.number}" for r in rounds)]
+    summary = "".join(
+        f"<p><b>Round {r.number}</b> ({len(r.grades)} trainees): alpha = "
+        f"{'not computable' if r.alpha is None else f'{r.alpha:.2f}'}. {esc(agreement.reading(r.alpha))}</p>"
+        for r in rounds
+    )
+    return Html(summary + html_table(head, rows, "How far the room's grades spread, round by round"))

@@ -20,7 +20,7 @@ proves it with every non-file request blocked).
 
 Only our own notebooks' code cells are read, and none is executed: a cell is turned
 into a slide when it is one call to a known display function with literal arguments
-(``lessons.workplan()``, ``lesson_views.venues("Geneva")``) or one exercise widget
+(``lessons.workplan()``, ``lessons.venues("Geneva")``) or one exercise widget
 (``checks.from_data("02-four-asks", "my-ask").widget``); anything else is skipped.
 """
 
@@ -48,9 +48,13 @@ STYLESHEET = Path(__file__).resolve().parent / "templates" / "slides.css"
 
 #: Display functions a lesson's code cell may call for a data slide, by module.
 DATA_CALLS: dict[str, frozenset[str]] = {
-    "lessons": frozenset({"documents", "timeline_chart", "asks", "goals", "workplan"}),
-    "lesson_views": frozenset(
+    "lessons": frozenset(
         {
+            "documents",
+            "timeline_chart",
+            "asks",
+            "goals",
+            "workplan",
             "table1_html",
             "corrections",
             "silences",
@@ -183,9 +187,9 @@ def _exercise(content: data.Content, args: list[Any]) -> Slide | None:
 
 
 def _data_slide(content: data.Content, module: str, function: str, args: list[Any], kwargs: dict[str, Any]) -> str:
-    from . import lesson_views, lessons
+    from . import lessons
 
-    mod = {"lessons": lessons, "lesson_views": lesson_views}[module]
+    mod = {"lessons": lessons}[module]
     result = getattr(mod, function)(
         *args, **{"content": content, **kwargs} if _takes_content(mod, function) else kwargs
     )

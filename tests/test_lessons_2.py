@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from idpckit import data, exercises, lesson_views, table1
+from idpckit import data, exercises, lessons, table1
 from idpckit.assessment import Assessment, Entry, Source
 from idpckit.assessment_io import load_example
 
@@ -51,7 +51,7 @@ def edit(path: Path, old: str, new: str) -> None:
 # --------------------------------------------------------------------------- lesson views
 
 
-def test_lesson_views_escape_what_ngos_typed(content):
+def test_lesson_pages_escape_what_ngos_typed(content):
     hostile = "<script>alert(1)</script>"
     a = Assessment(
         country="XVR",
@@ -68,24 +68,24 @@ def test_lesson_views_escape_what_ngos_typed(content):
             )
         ],
     )
-    for page in (str(lesson_views.entries(a)), str(lesson_views.side_by_side([a], "harm-reduction"))):
+    for page in (str(lessons.entries(a)), str(lessons.side_by_side([a], "harm-reduction"))):
         assert "<script>" not in page and "&lt;script&gt;" in page
 
 
-def test_lesson_views_show_edited_data_escaped_and_refuse_unsafe_links(data_copy):
+def test_lesson_pages_show_edited_data_escaped_and_refuse_unsafe_links(data_copy):
     edit(data_copy / "avenues.yaml", 'venue: "Human Rights Council (HRC)"', 'venue: "Human Rights <b>Council</b>"')
     edit(
         data_copy / "avenues.yaml",
         'url: "https://www.ohchr.org/EN/HRBodies/HRC/Pages/Sessions.aspx"',
         'url: "https://example.org/x"',
     )
-    page = str(lesson_views.venues("Geneva", data.load(data_copy)))
+    page = str(lessons.venues("Geneva", data.load(data_copy)))
     assert "Human Rights &lt;b&gt;Council&lt;/b&gt;" in page
-    assert lesson_views._link("javascript:alert(1)", "x") == "x"
+    assert lessons._link("javascript:alert(1)", "x") == "x"
 
 
 def test_silences_lists_exactly_the_dashes(content):
-    page = str(lesson_views.silences(content))
+    page = str(lessons.silences(content))
     for row in table1.rows(content):
         for doc in ("ungass2016", "md2019", "cp2018"):
             if row[doc] == "-":
@@ -93,15 +93,26 @@ def test_silences_lists_exactly_the_dashes(content):
 
 
 def test_rubric_browser_switches_commitment(content):
-    browser = lesson_views.RubricBrowser(content)
+    browser = lessons.RubricBrowser(content)
     browser.choice.value = "data"
     assert content.rubric_for("data").questions[0][:40] in browser.card.value.replace("&#x27;", "'")
+
+
+def test_displayed_blocks_carry_the_one_stylesheet_and_markup_stays_bare(content):
+    from idpckit.style import widget_style
+
+    block = lessons.asks(content)
+    shown = block._repr_html_()
+    assert shown.startswith(widget_style()) and shown.count("<style") == 1
+    assert '<div class="idpc-lesson">' in shown and str(block) in shown
+    assert "<style" not in str(block)  # what tests and slides read: the markup alone
+    assert ".idpckit-card {" in widget_style()  # the cards' rules live in widgets.css
 
 
 def test_figures_carry_a_text_description(content):
     from idpckit import plots
 
-    page = str(lesson_views.figure(plots.scorecard(load_example("veridia-2024"), content), "A scorecard"))
+    page = str(lessons.figure(plots.scorecard(load_example("veridia-2024"), content), "A scorecard"))
     assert 'aria-label="A scorecard"' in page and "<svg" in page and "<?xml" not in page
 
 
