@@ -156,3 +156,58 @@ def test_the_blocker_really_blocks(tmp_path: Path) -> None:
     probe = SCRIPT.split("from click.testing")[0] + "import ipywidgets\n"
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "blocked by the test" in proc.stderr
+
+
+# --------------------------------------------------------------------------- the written architecture matches the tree
+
+
+def _package_parts() -> set[str]:
+    """The names a reader looks for: every module and subpackage of idpckit, and its data folders."""
+    pkg = ROOT / "idpckit"
+    names = {p.stem for p in pkg.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    names |= {p.name for p in pkg.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
+    return names
+
+
+def _named(text: str) -> set[str]:
+    """Every `name` or `name/` in backticks."""
+    import re
+
+    return {m.rstrip("/") for m in re.findall(r"`([a-z_0-9]+/?)`", text)}
+
+
+def _what_is_where() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split("## What is where", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_and_architecture_name_every_part_of_the_package() -> None:
+    parts = _package_parts()
+    for doc, text in (("README.md (What is where)", _what_is_where()), ("ARCHITECTURE.md", _architecture())):
+        missing = parts - _named(text)
+        assert not missing, f"{doc} does not say where these are: {sorted(missing)}"
+
+
+def test_the_idpckit_rows_of_what_is_where_name_only_what_exists() -> None:
+    rows = [line for line in _what_is_where().splitlines() if line.startswith("| `idpckit/")]
+    named = set().union(*(_named(line.split("|")[3]) for line in rows))
+    widgets = {p.stem if p.is_file() else p.name for p in (ROOT / "idpckit" / "widgets").iterdir()}
+    assert named - _package_parts() - widgets == set()
+
+
+def _architecture() -> str:
+    return (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+
+
+def test_architecture_places_each_module_in_the_layer_the_contract_does() -> None:
+    import tomllib
+
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = next(c for c in contract["contracts"] if c["id"] == "layers")["layers"]
+    doors, widgets, core = ({n.strip() for n in layer.split(":")} for layer in layers)
+    text = _architecture()
+    core_text = text.split("**Core**", 1)[1].split("**Widgets**", 1)[0]
+    doors_text = text.split("**Doors**", 1)[1].split("## A grade", 1)[0]
+    assert widgets == {"widgets"}
+    assert core <= _named(core_text), sorted(core - _named(core_text))
+    assert doors - {"__main__"} <= _named(doors_text), sorted(doors - {"__main__"} - _named(doors_text))
