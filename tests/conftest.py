@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,35 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+def _checkout_roots() -> list[Path]:
+    """This checkout, then the main one when this is a ``git worktree`` (its shared/ sits beside the main one)."""
+    roots = [REPO]
+    try:
+        common = subprocess.run(
+            ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except OSError:
+        common = ""
+    if common and Path(common).parent != REPO:
+        roots.append(Path(common).parent)
+    return roots
+
+
+@pytest.fixture(scope="session")
+def seed_note() -> str:
+    """The text of IDPC's note, read from ``../shared/seed/`` beside the repository.
+
+    Fails, never skips: the tests that keep our prose our own mean nothing without the note,
+    and CI must provide it there.
+    """
+    for root in _checkout_roots():
+        files = sorted((root.parent / "shared" / "seed").glob("*.txt"))
+        if files:
+            return "\n".join(f.read_text(encoding="utf-8") for f in files)
+    pytest.fail(f"IDPC's note is missing: no .txt file in {REPO.parent / 'shared' / 'seed'} (beside the repository)")
