@@ -98,3 +98,50 @@ def test_the_config_waits_for_output_as_long_as_a_cell_may_run_and_hides_traceba
     c = serve.voila_config(serve.Options(), catalog.catalog())
     assert c.VoilaExecutor.iopub_timeout == c.VoilaExecutor.timeout == serve.CELL_TIMEOUT_S
     assert c.MappingKernelManager.allow_tracebacks is False
+
+
+def test_room_size_states_its_memory_and_is_refused_when_the_machine_cannot_hold_it() -> None:
+    from idpckit.serve import capacity
+
+    room = capacity.plan(30, 3, available=24_000)
+    assert room.ready == 90 and room.ready_mb == 90 * capacity.KERNEL_MB
+    assert "90 kernels, about 13.5 GB of memory" in room.describe() and "24.0 GB available" in room.describe()
+    assert room.max_kernels >= 92  # the ready kernels plus visitors beyond them
+    with pytest.raises(capacity.CapacityError, match=r"about 13\.5 GB of memory, but this machine has only 4\.0 GB"):
+        capacity.plan(30, 3, available=4_000)
+    with pytest.raises(capacity.CapacityError, match="leaves no room for visitors"):
+        capacity.plan(30, 3, max_kernels=50, available=24_000)
+    assert capacity.plan(1, 3, available=8_000).max_kernels == capacity.default_max_kernels(8_000)
+
+
+def test_serve_refuses_a_room_the_machine_cannot_hold_before_starting(tmp_path) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from idpckit.cli import main
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = [
+        "serve",
+        "--no-browser",
+        "--port",
+        str(port),
+        "--store",
+        str(tmp_path / "r.sqlite"),
+        "--room-size",
+        "100000",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "--room-size 100000 would keep" in result.output and "Use --room-size" in result.output
+
+
+def test_room_size_sets_every_apps_pool() -> None:
+    from idpckit import catalog
+
+    c = serve.voila_config(serve.Options(room_size=7), catalog.catalog())
+    pools = c.VoilaKernelManager.kernel_pools_config
+    assert {v["pool_size"] for k, v in pools.items() if k != "default"} == {7}

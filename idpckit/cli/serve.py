@@ -30,6 +30,35 @@ from .app import emit_generated, main
     help="Also answer to this host name (repeatable), e.g. the room's LAN name; "
     "localhost names and --host are always allowed, other names are refused.",
 )
+@click.option(
+    "--room-size",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Keep N kernels ready for each app, for a room of N trainees opening it at once "
+    "(default 1; the memory this takes is printed at start, and refused if the machine cannot hold it).",
+)
+@click.option(
+    "--max-kernels",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Pages open at once at most; beyond, visitors see 'the workshop server is full' and their page "
+    "retries by itself (default: what this machine's memory holds).",
+)
+@click.option(
+    "--kernel-memory-mb",
+    type=click.IntRange(min=100),
+    default=1024,
+    show_default=True,
+    help="Stop a page's kernel that grows past this much memory.",
+)
+@click.option(
+    "--unclaimed-kernel-timeout",
+    "unclaimed_s",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds after which a kernel whose page never connected is stopped.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
 @click.option(
     "--preheat/--no-preheat",
@@ -53,6 +82,10 @@ def serve_command(
     host: str,
     store: str | None,
     allow_hosts: tuple[str, ...],
+    room_size: int | None,
+    max_kernels: int | None,
+    kernel_memory_mb: int,
+    unclaimed_s: float,
     no_browser: bool,
     preheat: bool,
     hide_solutions: bool,
@@ -68,7 +101,7 @@ def serve_command(
         idpckit serve --port 8866 --store reviews.sqlite
         idpckit serve --host 0.0.0.0 --no-browser      # a workshop room
         idpckit serve --host 0.0.0.0 --hide-solutions  # ... with the lessons' solutions hidden
-        idpckit serve --host 0.0.0.0 --allow-host kit.lan
+        idpckit serve --host 0.0.0.0 --allow-host kit.lan --room-size 30
     """
     import os
 
@@ -86,6 +119,10 @@ def serve_command(
             preheat=preheat,
             root=root,
             allow_hosts=allow_hosts,
+            room_size=room_size,
+            max_kernels=max_kernels,
+            kernel_memory_mb=kernel_memory_mb,
+            unclaimed_kernel_s=unclaimed_s,
         )
         serve(opts)
     except ServeError as exc:

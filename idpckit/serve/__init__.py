@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__, catalog
-from . import guards
+from . import capacity, guards
 
 if TYPE_CHECKING:  # pragma: no cover
     from traitlets.config import Config
@@ -70,6 +70,10 @@ INDEX_TEMPLATE = Path(__file__).resolve().parent / "_voila" / "index.html"
 TITLE = "The 2019 Ministerial Segment: lessons and exercises"
 
 
+#: How often the watchdog looks at the kernels (unclaimed ones, memory).
+WATCH_INTERVAL_S = 5
+
+
 class ServeError(RuntimeError):
     """A problem that stops the server from starting, in plain words."""
 
@@ -85,6 +89,10 @@ class Options:
     preheat: bool = True
     root: Path | None = None  # the notebooks folder; default catalog.notebooks_dir()
     allow_hosts: tuple[str, ...] = ()  # extra Host names to answer to (a room's LAN name)
+    room_size: int | None = None  # kernels kept ready per app; None: POOL_SIZE
+    max_kernels: int | None = None  # live kernels at most; None: from the machine's memory
+    kernel_memory_mb: int = capacity.KERNEL_MEMORY_CAP_MB
+    unclaimed_kernel_s: float = capacity.UNCLAIMED_KERNEL_S
 
 
 def preheated(entries: list[catalog.Entry], preheat: bool = True) -> list[str]:
@@ -94,6 +102,11 @@ def preheated(entries: list[catalog.Entry], preheat: bool = True) -> list[str]:
     nor apps whose metadata says ``"preheat": false``.
     """
     return [e.name for e in entries if e.kind == "app" and e.preheat] if preheat else []
+
+
+def pool_size(opts: Options) -> int:
+    """Kernels kept ready for each app: ``--room-size``, else :data:`POOL_SIZE`."""
+    return POOL_SIZE if opts.room_size is None else opts.room_size
 
 
 def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
@@ -122,7 +135,7 @@ def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
         c.VoilaConfiguration.default_pool_size = 0
         c.VoilaKernelManager.kernel_pools_config = {
             "default": {"pool_size": 0},
-            **{name: {"pool_size": POOL_SIZE} for name in pooled},
+            **{name: {"pool_size": pool_size(opts)} for name in pooled},
         }
         c.VoilaKernelManager.fill_delay = FILL_DELAY_S
 
@@ -244,11 +257,113 @@ def pool_ready(pools: dict[str, list[Any]], notebook: str | None) -> bool:
     return first.done() and not first.cancelled() and first.exception() is None
 
 
-def _app_class(allowed: frozenset[str] = frozenset(guards.LOCAL_NAMES), listen_host: str = DEFAULT_HOST) -> type:
+class Limits:
+    """The server's limits on kernels, and the watchdog that enforces them.
+
+    * ``max_kernels``: live kernels at most; a visitor beyond it gets the "server is full"
+      page that retries by itself (a pooled kernel that is ready is always handed out);
+    * kernels whose page never connected (a bare GET, a tab closed while loading) are
+      stopped after ``unclaimed_s`` idle seconds instead of Voilà's five minutes;
+    * a kernel whose memory grows past ``kernel_memory_mb`` is stopped (the log says which).
+    """
+
+    def __init__(
+        self,
+        max_kernels: int = 10_000,
+        kernel_memory_mb: int = capacity.KERNEL_MEMORY_CAP_MB,
+        unclaimed_s: float = capacity.UNCLAIMED_KERNEL_S,
+    ) -> None:
+        self.max_kernels = max_kernels
+        self.kernel_memory_mb = kernel_memory_mb
+        self.unclaimed_s = unclaimed_s
+        self.kernel_manager: Any = None
+        self.connected: set[str] = set()  # kernels a page has connected to, ever
+        self._handed_out: dict[str, float] = {}  # kernel -> when first seen outside the pool
+
+    def live(self) -> int:
+        return len(self.kernel_manager.list_kernel_ids()) if self.kernel_manager is not None else 0
+
+    def full(self) -> bool:
+        return self.live() >= self.max_kernels
+
+    def pooled(self) -> set[str]:
+        """Kernels waiting in Voilà's pools (not handed to a visitor yet)."""
+        out: set[str] = set()
+        for tasks in getattr(self.kernel_manager, "_pools", {}).values():
+            for task in tasks:
+                if task.done() and not task.cancelled() and task.exception() is None:
+                    out.add(task.result().get("kernel_id"))
+        return out
+
+    async def watch(self) -> None:
+        """One round of the watchdog (a tornado PeriodicCallback runs it)."""
+        import logging
+        import time
+
+        log = logging.getLogger("idpckit.serve")
+        km = self.kernel_manager
+        if km is None:
+            return
+        now = time.monotonic()
+        pooled = self.pooled()
+        ids = list(km.list_kernel_ids())
+        for kid in [k for k in self._handed_out if k not in ids]:
+            self._handed_out.pop(kid, None)
+            self.connected.discard(kid)
+        for kid in ids:
+            if kid in pooled:
+                continue
+            since = self._handed_out.setdefault(kid, now)
+            reason = None
+            try:
+                kernel = km.get_kernel(kid)
+            except KeyError:
+                continue
+            if kid not in self.connected and getattr(kernel, "execution_state", "") == "idle":
+                idle = now - since
+                last = getattr(kernel, "last_activity", None)
+                if last is not None:
+                    import datetime as dt
+
+                    idle = min(idle, (dt.datetime.now(dt.UTC) - last).total_seconds())
+                if idle > self.unclaimed_s:
+                    reason = f"no page connected to it for {idle:.0f} s"
+            if reason is None:
+                rss = _kernel_rss_mb(kernel)
+                if rss is not None and rss > self.kernel_memory_mb:
+                    reason = f"it grew to {rss:.0f} MB (the limit is {self.kernel_memory_mb} MB)"
+            if reason:
+                log.warning("Stopping kernel %s: %s", kid, reason)
+                try:
+                    await km.shutdown_kernel(kid, now=True)
+                except Exception:  # already gone
+                    log.debug("kernel %s was already gone", kid, exc_info=True)
+
+
+def _kernel_rss_mb(kernel: Any) -> float | None:
+    """The resident memory of a local kernel process, in MB (None if unknown)."""
+    import psutil
+
+    pid = getattr(getattr(kernel, "provisioner", None), "pid", None)
+    if pid is None:
+        return None
+    try:
+        return psutil.Process(pid).memory_info().rss / 1e6
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return None
+
+
+def _app_class(
+    allowed: frozenset[str] = frozenset(guards.LOCAL_NAMES),
+    listen_host: str = DEFAULT_HOST,
+    limits: Limits | None = None,
+) -> type:
     """Voilà's application with the kit's pages and refusals (imports Voilà, so deferred).
 
-    ``allowed``: the Host names to answer to (:func:`guards.allowed_hosts`).
+    ``allowed``: the Host names to answer to (:func:`guards.allowed_hosts`); ``limits``:
+    the cap on kernels and their memory, enforced by a watchdog every few seconds.
     """
+    limits = limits or Limits()
     import functools
     import logging
 
@@ -332,7 +447,24 @@ def _app_class(allowed: frozenset[str] = frozenset(guards.LOCAL_NAMES), listen_h
 
         async def get(self, path: str | None = None) -> None:
             self._idpckit_path = path
+            if limits.full() and not self._pooled_kernel_ready(path):
+                log.warning("Server full (%d kernels): asked %s to retry", limits.max_kernels, path)
+                self.set_status(503)
+                self.set_header("Retry-After", str(capacity.RETRY_S))
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                refresh = f'<meta http-equiv="refresh" content="{capacity.RETRY_S}">'
+                words = (
+                    f"Every seat is taken for now. This page tries again by itself in {capacity.RETRY_S} seconds; "
+                    "keep it open. What you saved is safe."
+                )
+                self.finish(guards.message_page("The workshop server is full", words, self.base_url, head=refresh))
+                return
             await super().get(path=path)
+
+        def _pooled_kernel_ready(self, path: str | None) -> bool:
+            pools = getattr(self.kernel_manager, "_pools", None)
+            return isinstance(pools, dict) and pool_ready(pools, path)
 
         def should_use_rendered_notebook(self, *args: Any, **kwargs: Any) -> bool:
             if not super().should_use_rendered_notebook(*args, **kwargs):
@@ -349,6 +481,10 @@ def _app_class(allowed: frozenset[str] = frozenset(guards.LOCAL_NAMES), listen_h
         """
 
         write_error = plain_write_error
+
+        def open(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+            limits.connected.add(kernel_id)
+            return super().open(kernel_id, *args, **kwargs)
 
         async def get(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
             offered = [p.strip() for p in self.request.headers.get("Sec-WebSocket-Protocol", "").split(",")]
@@ -447,6 +583,11 @@ def _app_class(allowed: frozenset[str] = frozenset(guards.LOCAL_NAMES), listen_h
 
             self.app.find_handler = checked
             self.app.settings["default_handler_class"] = NotFound
+            limits.kernel_manager = self.kernel_manager
+            from tornado.ioloop import PeriodicCallback
+
+            self._idpckit_watchdog = PeriodicCallback(limits.watch, WATCH_INTERVAL_S * 1000)
+            self._idpckit_watchdog.start()
             return index + handlers
 
     class NotFound(PlainErrors, JupyterHandler):
@@ -497,7 +638,13 @@ def serve(opts: Options) -> None:
 
     apps = sum(e.kind == "app" for e in scan.entries)
     lessons = sum(e.kind == "lesson" for e in scan.entries)
+    try:
+        room = capacity.plan(pool_size(opts), len(preheated(scan.entries, opts.preheat)), opts.max_kernels)
+    except capacity.CapacityError as exc:
+        raise ServeError(str(exc)) from None
+    limits = Limits(room.max_kernels, opts.kernel_memory_mb, opts.unclaimed_kernel_s)
     print(f"idpckit: serving {lessons} lessons and {apps} apps from {scan.root}", file=sys.stderr)
+    print(f"idpckit: {room.describe()}", file=sys.stderr)
     store_url = os.environ.get("IDPCKIT_STORE")
     if not store_url:
         try:
@@ -513,5 +660,5 @@ def serve(opts: Options) -> None:
         print(f"idpckit: {lead} {url}", flush=True)
     print("idpckit: press Ctrl+C to stop the server.", file=sys.stderr, flush=True)
 
-    app = _app_class(guards.allowed_hosts(opts.host, opts.allow_hosts), opts.host)
+    app = _app_class(guards.allowed_hosts(opts.host, opts.allow_hosts), opts.host, limits)
     app.launch_instance(argv=[], config=voila_config(opts, scan.entries))

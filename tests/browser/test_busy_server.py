@@ -12,10 +12,12 @@ under a real CPU hog.)
 from __future__ import annotations
 
 import json
+import re
+import time
 from pathlib import Path
 
 import httpx
-from test_hostile_server import start_server, stop_server
+from test_hostile_server import _run, start_server, stop_server
 
 LATE_SOURCE = """\
 import threading, time
@@ -83,3 +85,97 @@ def test_a_widget_whose_output_arrives_late_is_still_on_the_page(tmp_path: Path)
         assert "Timeout waiting for IOPub output" not in server.log()
     finally:
         stop_server(server)
+
+
+def _live_kernels(server) -> list[str]:
+    """Ids of the kernel processes the server runs (from their connection-file names)."""
+    import psutil
+
+    ids = []
+    for child in psutil.Process(server.proc.pid).children(recursive=True):
+        try:
+            ids += [m.group(1) for a in child.cmdline() if (m := re.search(r"kernel-([0-9a-f-]{36})\.json$", a))]
+        except psutil.NoSuchProcess:
+            continue
+    return ids
+
+
+def test_a_full_server_says_so_and_the_page_retries_by_itself(tmp_path: Path) -> None:
+    server = start_server(tmp_path, "--no-preheat", "--max-kernels", "1")
+    try:
+        first = httpx.get(server.base + "voila/render/table1-explorer.ipynb", timeout=120)
+        assert first.status_code == 200 and "jupyter-config-data" in first.text
+        assert "Preparing your page" in first.text  # words instead of Voilà's "Executing 1 of 2"
+        full = httpx.get(server.base + "voila/render/table1-explorer.ipynb", timeout=60)
+        assert full.status_code == 503 and full.headers["Retry-After"] == "20"
+        assert "The workshop server is full" in full.text and "tries again by itself in 20 seconds" in full.text
+        assert '<meta http-equiv="refresh" content="20">' in full.text
+        assert len(_live_kernels(server)) == 1  # no kernel was started for the refused visitor
+        assert httpx.get(server.base, timeout=30).status_code == 200  # the index still answers
+    finally:
+        stop_server(server)
+
+
+def test_kernels_whose_page_never_connects_are_stopped_soon(tmp_path: Path) -> None:
+    server = start_server(tmp_path, "--no-preheat", "--unclaimed-kernel-timeout", "3")
+    try:
+        html = httpx.get(server.base + "voila/render/table1-explorer.ipynb", timeout=120).text  # a bare GET
+        kid = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and kid in _live_kernels(server):
+            time.sleep(0.5)
+        assert kid not in _live_kernels(server)
+        assert f"Stopping kernel {kid}: no page connected to it" in server.log()
+    finally:
+        stop_server(server)
+
+
+def test_a_kernel_grown_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
+    server = start_server(tmp_path, "--no-preheat", "--kernel-memory-mb", "300")
+    try:
+        kid = server.kernel_id()
+        rss = _run(_grow_kernel(server.base, kid, megabytes=7, times=45))  # 45 widgets of 7 MB each
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and kid in _live_kernels(server):
+            time.sleep(0.5)
+        assert kid not in _live_kernels(server), f"kernel still runs at {rss:.0f} MB"
+        assert re.search(rf"Stopping kernel {kid}: it grew to \d+ MB \(the limit is 400 MB\)", server.log())
+        assert server.answers()
+    finally:
+        stop_server(server)
+
+
+async def _grow_kernel(base: str, kid: str, megabytes: int, times: int) -> float:
+    """Open ``times`` Image widgets of ``megabytes`` each over the page's own connection."""
+    import asyncio
+    import uuid
+
+    from test_hostile_server import _msg, _v1
+    from tornado.websocket import WebSocketClosedError, websocket_connect
+
+    from idpckit.serve.guards import V1_PROTOCOL
+
+    ws = await websocket_connect(base.replace("http://", "ws://") + f"api/kernels/{kid}/channels",
+                                 subprotocols=[V1_PROTOCOL], max_message_size=64 * 1024 * 1024)  # fmt: skip
+    session = uuid.uuid4().hex
+    state = {"_model_name": "ImageModel", "_model_module": "@jupyter-widgets/controls",
+             "_model_module_version": "2.0.0", "_view_name": "ImageView",
+             "_view_module": "@jupyter-widgets/controls", "_view_module_version": "2.0.0", "format": "png"}  # fmt: skip
+    blob = b"\x89PNG" + b"\1" * (megabytes * 1_000_000)
+    try:
+        for _ in range(times):
+            m = _msg(session, "comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget",
+                                            "data": {"state": state, "buffer_paths": [["value"]]}},
+                     [blob], "2.1.0")  # fmt: skip
+            await ws.write_message(_v1(m), binary=True)
+            await asyncio.sleep(0.05)
+    except WebSocketClosedError:
+        pass
+    await asyncio.sleep(2)
+    ws.close()
+    import psutil
+
+    for p in psutil.process_iter(["cmdline"]):
+        if any(kid in a for a in p.info["cmdline"] or []):
+            return p.memory_info().rss / 1e6
+    return 0.0

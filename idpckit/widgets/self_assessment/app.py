@@ -87,6 +87,8 @@ class SelfAssessmentApp:
         self._today = today
         self.assessment: Assessment | None = None
         self.code: str | None = None
+        self.revision: int | None = None  # the stored revision this page last loaded or saved
+        self._base: Assessment | None = None  # the review as of that revision (for merging)
         self.status = "new"  # "new" (nothing saved yet), "draft", "submitted"
         self.position = WELCOME
         self.saves = 0
@@ -275,6 +277,8 @@ class SelfAssessmentApp:
         self._close_steps()
         self.assessment = stored.assessment
         self.code = stored.code
+        self.revision = stored.revision
+        self._base = stored.assessment.model_copy(deep=True)
         self.status = stored.status
         setup = self._ensure_setup()
         setup.load(self.assessment)
@@ -587,14 +591,24 @@ class SelfAssessmentApp:
             self._update_nav()  # the step list marks graded steps, and the count changed
 
     def _save(self) -> bool:
-        """Save the review now; the first save creates the resume code."""
-        from ...store import AlreadySubmitted
+        """Save the review now; the first save creates the resume code.
+
+        Every save carries the revision this page last loaded or saved, so a save made
+        stale by another tab (or device) on the same code is refused by the store and
+        merged here instead (:meth:`_merge_stale`): nothing either tab saved is lost.
+        """
+        from ...store import AlreadySubmitted, StaleSave
 
         if self.assessment is None:
             return False
         started = time.perf_counter()
+        based_on = getattr(self, "revision", None) if self.code is not None else None
         try:
-            code = self.store.save_draft(self.assessment, self.code)
+            if self.code is not None and based_on is None:  # opened some other way: check from now on
+                based_on = self.store.load(self.code).revision
+            code = self.store.save_draft(self.assessment, self.code, based_on=based_on)
+        except StaleSave as stale:
+            return self._merge_stale(stale)
         except AlreadySubmitted:
             self.status = "submitted"
             self._set_read_only()
@@ -614,9 +628,61 @@ class SelfAssessmentApp:
             return False
         self.save_seconds.append(time.perf_counter() - started)
         self.code = code
+        self.revision = 1 if based_on is None else based_on + 1
+        self._base = self.assessment.model_copy(deep=True)
         self.status = "draft"
         self.saves += 1
         self._show_save_status()
+        return True
+
+    def _merge_stale(self, stale: Any) -> bool:
+        """Another tab saved this review since this page loaded it: merge, save, and say so.
+
+        Per commitment (and for the set-up as a whole): what only this tab changed is
+        kept, what only the other tab changed is taken; where both changed the same
+        commitment, the saved version (theirs) is kept in the store and this tab's words
+        stay on screen until the trainee reloads, so neither is lost without their say.
+        """
+        from ...store import StaleSave
+
+        theirs = stale.stored.assessment
+        merged, conflicts = merge_reviews(getattr(self, "_base", None), self.assessment, theirs)
+        try:
+            self.store.save_draft(merged, self.code, based_on=stale.stored.revision)
+        except StaleSave:
+            self.errors.show(
+                "This review is being changed in another tab or device right now, so this change was not saved. "
+                "Reload this page to see the latest version, then make your change again.",
+                "warning",
+            )
+            return False
+        self.revision = stale.stored.revision + 1
+        self._base = merged.model_copy(deep=True)
+        numbers = [str(self.content.commitment(cid).number) for cid in conflicts if self._known(cid)]
+        if numbers:
+            self.errors.show(
+                "This review was also changed in another tab or device. Its changes were saved together with "
+                f"yours, except commitment {', '.join(numbers)}, which both changed: the other version is the "
+                "saved one, and yours is still on this page. Copy what you want to keep, then reload the page.",
+                "warning",
+            )
+        else:
+            self.errors.show(
+                "This review was also changed in another tab or device; both sets of changes are saved. "
+                "Reload the page to see them all.",
+                "info",
+            )
+        self.assessment = merged if not conflicts else self.assessment
+        self.status = "draft"
+        self.saves += 1
+        self._show_save_status()
+        return True
+
+    def _known(self, commitment_id: str) -> bool:
+        try:
+            self.content.commitment(commitment_id)
+        except Exception:
+            return False
         return True
 
     def _show_save_status(self, resumed: bool = False) -> None:
@@ -702,3 +768,33 @@ def _entry_problem(exc: Any) -> str:
     else:
         where = names.get(str(loc[0]) if loc else "", f"The field '{dotted(loc)}':")
     return f"{where} {plain(err)}."
+
+
+def merge_reviews(base: Any, mine: Any, theirs: Any) -> tuple[Any, list[str]]:
+    """Three-way merge of two versions of one review: (merged, ids of commitments both changed).
+
+    ``base`` is the version both started from (None: unknown, then every difference from
+    ``theirs`` counts as a conflict and theirs is kept).
+    """
+    base_entries = {e.commitment_id: e for e in base.entries} if base is not None else {}
+    mine_entries = {e.commitment_id: e for e in mine.entries}
+    their_entries = {e.commitment_id: e for e in theirs.entries}
+    conflicts: list[str] = []
+    entries = []
+    for cid in list(their_entries) + [c for c in mine_entries if c not in their_entries]:
+        b, m, t = base_entries.get(cid), mine_entries.get(cid), their_entries.get(cid)
+        if m is None:
+            entries.append(t)
+        elif t is None or t == b:
+            entries.append(m)  # only this tab changed it (or the other tab never had it)
+        elif m in (b, t):
+            entries.append(t)  # only the other tab changed it
+        else:
+            conflicts.append(cid)
+            entries.append(t)
+    fields = {k: v for k, v in mine.model_dump().items() if k != "entries"}
+    their_fields = {k: v for k, v in theirs.model_dump().items() if k != "entries"}
+    base_fields = {k: v for k, v in base.model_dump().items() if k != "entries"} if base is not None else {}
+    setup = fields if base is not None and their_fields == base_fields else their_fields
+    merged = type(theirs).model_validate({**setup, "entries": [e.model_dump() for e in entries]})
+    return merged, conflicts
