@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_self_assessment import expect_summary, go_to_step, open_app
+from test_self_assessment import expect_summary, go_to_step, open_app, open_on_fresh_kernel, open_on_preheated_kernel
 from voila_helpers import error_outputs
 
 from idpckit.agreement import alpha, reading
@@ -157,3 +157,15 @@ def test_a_workshop_room_end_to_end(room, kit_server, make_page: Callable[..., P
     index = make_page()
     index.goto(kit_server.base)
     assert "room-dashboard" not in index.content()
+
+
+@pytest.mark.parametrize("kernel", ["preheated", "fresh"])
+def test_a_room_link_fills_the_code_on_either_kind_of_kernel(kernel: str, kit_server, make_page) -> None:
+    """The dashboard is preheated (it opens at once); ``?room=`` still reaches the kernel, which ran before anyone asked."""
+    from idpckit import catalog, serve
+
+    assert DASHBOARD in serve.preheated(catalog.catalog())
+    opened = open_on_preheated_kernel if kernel == "preheated" else open_on_fresh_kernel
+    page = opened(kit_server, make_page, DASHBOARD, "room=ABCD-EFGH")
+    expect(page.get_by_label("Room code")).to_have_value("ABCD-EFGH")
+    assert error_outputs(page) == []
