@@ -139,7 +139,7 @@ def test_a_kernel_grown_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
         while time.monotonic() < deadline and kid in _live_kernels(server):
             time.sleep(0.5)
         assert kid not in _live_kernels(server), f"kernel still runs at {rss:.0f} MB"
-        assert re.search(rf"Stopping kernel {kid}: it grew to \d+ MB \(the limit is 400 MB\)", server.log())
+        assert re.search(rf"Stopping kernel {kid}: it grew to \d+ MB \(the limit is 300 MB\)", server.log())
         assert server.answers()
     finally:
         stop_server(server)
