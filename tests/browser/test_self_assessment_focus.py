@@ -24,6 +24,19 @@ COMMITMENTS = load().commitments
 PHONE = {"width": 390, "height": 740}
 
 
+#: Contrast between the selected grade button's background and an unselected one's (WCAG formula).
+CONTRAST_JS = """() => {
+  const lum = (e) => { const c = getComputedStyle(e).backgroundColor.match(/[\\d.]+/g).slice(0, 3).map(Number)
+      .map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; };
+  const grade = document.querySelector('.idpc-grade');
+  const on = grade.querySelector('.widget-toggle-button.mod-active');
+  const off = grade.querySelector('.widget-toggle-button:not(.mod-active)');
+  const [a, b] = [lum(on), lum(off)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
 def focused_text(page: Page) -> str:
     return page.evaluate("() => (document.activeElement && document.activeElement.textContent) || ''")
 
@@ -71,13 +84,29 @@ def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_s
     year.fill("2024")
     year.press("Tab")
     page.get_by_label("Five-point scale: 1, 2, 3, 4 or 5").check()
-    expect(page.get_by_role("status").filter(has_text="Your resume code")).to_be_visible()
+    status = page.get_by_role("status").filter(has_text="Your resume code")
+    expect(status).to_be_visible()
+    # Looks: the code never breaks mid-code, small text is at least 14 px, lines about 1.5.
+    assert status.locator("strong").evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    small = float(status.locator(".idpc-small").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    assert small >= 14, small
+    ratio = status.evaluate(
+        "e => { const s = getComputedStyle(e.closest('.widget-html-content'));"
+        " return parseFloat(s.lineHeight) / parseFloat(s.fontSize); }"
+    )
+    assert 1.3 <= ratio <= 1.7, ratio
 
     first, second = COMMITMENTS[0], COMMITMENTS[1]
     nxt.scroll_into_view_if_needed()  # at the foot of a long set-up, far below its heading
     nxt.click()
     expect_focus_on(page, f"Commitment {first.number}:")
     assert announced(page).startswith(f"Step 2 of {len(COMMITMENTS) + 2}: {first.number}.")
+
+    # The selected grade stands out from the others by at least 3:1, not by a slightly darker grey.
+    page.get_by_role("button", name=re.compile(r"^3 ")).first.click()
+    expect(page.get_by_text(re.compile(r"^Selected: 3"))).to_be_visible()
+    contrast = page.evaluate(CONTRAST_JS)
+    assert contrast >= 3, contrast
 
     nxt.scroll_into_view_if_needed()
     nxt.click()

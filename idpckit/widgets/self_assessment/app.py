@@ -704,7 +704,7 @@ class SelfAssessmentApp:
         )
         self.save_status.value = (
             f"<div class='idpc-msg idpc-msg-ok' role='status'>✔ {what} at {when}. Your resume code: "
-            f"<strong style='font-family:monospace;font-size:1.1em'>{code}</strong> "
+            f"<strong class='idpc-code'>{code}</strong> "
             f"(<a href='?code={code}' target='_blank' rel='noopener'>open in a new tab</a>). "
             f"Keep it to continue later, like a password.<br>{copy}</div>"
         )
