@@ -53,7 +53,9 @@ def expect_focus_on(page: Page, text: str) -> None:
 
 
 def announced(page: Page) -> str:
-    page.wait_for_timeout(200)
+    page.wait_for_function(
+        "() => ((document.getElementById('idpc-announce') || {}).textContent || '') !== ''", timeout=5_000
+    )
     return page.evaluate("() => (document.getElementById('idpc-announce') || {}).textContent || ''")
 
 
@@ -121,4 +123,7 @@ def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_s
     wanted = [o for o in select.locator("option").all_inner_texts() if "Set-up" in o]
     select.select_option(label=wanted[0])
     expect_focus_on(page, "Set-up")
-    assert announced(page).startswith("Step 1 of")
+    page.wait_for_function(
+        "() => ((document.getElementById('idpc-announce') || {}).textContent || '').startsWith('Step 1 of')",
+        timeout=5_000,
+    )
