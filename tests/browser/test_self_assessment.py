@@ -392,13 +392,16 @@ def test_closing_the_page_and_resuming_with_the_code_restores_everything(
     go_to_step(page, "✔ 1. ")
     expect(commitment_heading(page, 1)).to_be_visible()
     expect(page.get_by_text(f"Selected: {label(GRADES[0])}", exact=True)).to_be_visible()
-    expect(page.get_by_role("button", name=label(GRADES[0]), exact=True)).to_have_class(re.compile(r"\bmod-active\b"))
+    # The selected button carries a tick (drawn by the stylesheet, and part of its accessible name).
+    expect(page.get_by_role("button", name=f"✓ {label(GRADES[0])}", exact=True)).to_have_class(
+        re.compile(r"\bmod-active\b")
+    )
     expect(page.get_by_label("Evidence", exact=True)).to_have_value(evidence(1))
     expect(page.get_by_label("Recommendation", exact=True)).to_have_value(recommendation(1))
     expect(page.get_by_label("Source 1: title", exact=True)).to_have_value(SOURCE["title"])
     expect(page.get_by_label("Source 1: link", exact=True)).to_have_value(SOURCE["link"])
     expect(page.get_by_label("Source 1: kind", exact=True)).to_have_value("Report")
-    expect(page.get_by_role("button", name="High", exact=True)).to_have_class(re.compile(r"\bmod-active\b"))
+    expect(page.get_by_role("button", name="✓ High", exact=True)).to_have_class(re.compile(r"\bmod-active\b"))
     for n in (7, 13):
         go_to_step(page, f"✔ {n}. ")
         expect(commitment_heading(page, n)).to_be_visible()
