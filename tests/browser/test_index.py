@@ -11,10 +11,14 @@ pytestmark = pytest.mark.browser
 
 
 def test_index_lists_every_app_and_lesson_and_opens_them(kit_server, page) -> None:
-    entries = catalog.catalog()
+    entries = [e for e in catalog.catalog() if e.audience == "everyone"]
     page.goto(kit_server.base)
     assert page.title() == "The 2019 Ministerial Segment: lessons and exercises"
     assert page.get_by_role("heading", level=1).count() == 1
+    # The trainers' room dashboard is not advertised to trainees; they get a box to join a room instead.
+    for hidden in (e for e in catalog.catalog() if e.audience == "trainers"):
+        assert page.locator(f'li[data-notebook="{hidden.name}"]').count() == 0
+    assert page.get_by_role("heading", name="Join a workshop").count() == 1
     for e in entries:
         item = page.locator(f'li[data-notebook="{e.name}"]')
         link = item.get_by_role("link", name=e.title, exact=True)
