@@ -191,7 +191,9 @@ def test_solutions_are_hidden_while_a_workshop_runs(specs, monkeypatch):
     from idpckit.cli import main
     from idpckit.rooms import HIDE_SOLUTIONS_ENV
 
-    monkeypatch.delenv(HIDE_SOLUTIONS_ENV, raising=False)
+    # setenv (not delenv) records that the variable was absent, so it is removed again after the test
+    # even though the command below sets it behind monkeypatch's back; otherwise later servers inherit it.
+    monkeypatch.setenv(HIDE_SOLUTIONS_ENV, "0")
     usual = SortIntoBins(specs["bins"])
     assert usual.solution_toggle in list(_walk(usual.widget))
     # The flag is set for the server's kernels before anything else (here the bad port stops it at once).

@@ -185,6 +185,7 @@ def kit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KitServer]:
     cmd = [exe, "serve", "--no-browser", "--port", str(port), "--host", "127.0.0.1", "--store", str(store_path)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("IDPCKIT_STORE", None)
+    env.pop("IDPCKIT_HIDE_SOLUTIONS", None)  # the server shows the lessons as trainees see them by default
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env, start_new_session=True)
     server = KitServer(port=port, proc=proc, store_path=store_path, log_path=log_path, store_url=str(store_path))
