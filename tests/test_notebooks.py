@@ -9,10 +9,14 @@ traceback can be read after the run.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from idpckit import data, exercises
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -22,6 +26,23 @@ ARTIFACTS = REPO / "test-artifacts" / "notebooks"
 KEYS = {"kind", "order", "title", "summary", "teaching", "exercises", "objectives", "keypoints"}
 OPTIONAL_KEYS = {"preheat", "audience"}  # apps only: a ready kernel for it; "trainers" keeps it off the index
 LESSONS = [f"{n:02d}" for n in range(8)]
+MINE = ["00-start-here", "01-road-to-2019", "02-four-asks", "03-ministerial-declaration"]
+LATER = {
+    4: REPO / "notebooks" / "04-table1.ipynb",
+    5: REPO / "notebooks" / "05-calendar-and-venues.ipynb",
+    6: REPO / "notebooks" / "06-grading-your-government.ipynb",
+    7: REPO / "notebooks" / "07-together-and-over-time.ipynb",
+}
+FROM_DATA = re.compile(r"""(?<![\w.])checks\.from_data\(\s*["']([\w.-]+)["']\s*,\s*["']([\w-]+)["']""")
+
+
+def _nb(stem: str) -> nbformat.NotebookNode:
+    return nbformat.read(REPO / "notebooks" / f"{stem}.ipynb", as_version=4)
+
+
+@pytest.fixture(scope="module")
+def content() -> data.Content:
+    return data.load()
 
 
 def _ids(path: Path) -> str:
@@ -57,6 +78,105 @@ def test_hygiene(path: Path):
         assert path.name[:2] in LESSONS and int(path.name[:2]) == meta["order"], "lesson order must match its file"
         assert meta["objectives"] and meta["keypoints"]
         assert meta["teaching"] + meta["exercises"] > 0
+
+
+@pytest.mark.parametrize("stem", MINE)
+def test_top_states_time_and_objectives_from_metadata(stem):
+    """The Markdown at the top (readable before anything runs) must agree with the metadata."""
+    nb = _nb(stem)
+    meta = nb.metadata["idpckit"]
+    top = nb.cells[0]
+    assert top.cell_type == "markdown" and top.source.startswith(f"# Lesson {meta['order']}: {meta['title']}")
+    assert f"about {meta['teaching'] + meta['exercises']} minutes" in top.source
+    assert f"{meta['teaching']} minutes of teaching" in top.source
+    assert f"{meta['exercises']} minutes of exercises" in top.source
+    listed = re.findall(r"^- (.+)$", top.source, flags=re.M)
+    assert listed == meta["objectives"], "objectives at the top differ from the notebook metadata"
+
+
+@pytest.mark.parametrize("stem", MINE)
+def test_key_points_at_the_end_match_metadata(stem):
+    nb = _nb(stem)
+    last = nb.cells[-1]
+    assert last.cell_type == "markdown" and last.source.startswith("## Key points")
+    assert re.findall(r"^- (.+)$", last.source, flags=re.M) == nb.metadata["idpckit"]["keypoints"]
+
+
+@pytest.mark.parametrize("stem", MINE)
+def test_each_lesson_has_an_exercise_and_uses_all_of_its_exercises(stem):
+    code = "\n".join(c.source for c in _nb(stem).cells if c.cell_type == "code")
+    used = FROM_DATA.findall(code)
+    assert used, f"{stem} has no knowledge check"
+    assert {name for name, _ in used} == {stem}, "a lesson uses the exercise file named after it"
+    assert sorted(i for _, i in used) == sorted(exercises.load(stem).specs), "every exercise in the file is used"
+    assert any(spec.kind != "reflection" for spec in exercises.load(stem).specs.values()), "needs a checked exercise"
+
+
+@pytest.mark.parametrize("stem", MINE)
+def test_code_cells_stay_thin(stem):
+    """Notebooks are prose plus one or two calls into idpckit per code cell."""
+    for cell in _nb(stem).cells:
+        if cell.cell_type != "code":
+            continue
+        lines = [
+            line for line in cell.source.splitlines() if line.strip() and not line.startswith(("from ", "import "))
+        ]
+        assert 1 <= len(lines) <= 2, f"{stem}: code cell too long:\n{cell.source}"
+        assert "def " not in cell.source and "class " not in cell.source
+
+
+def test_every_from_data_call_in_any_notebook_names_a_real_exercise():
+    """Other lessons and apps use the checks too; a typo in an id would only show up in a browser."""
+    for path in sorted(NOTEBOOKS):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                for name, ex_id in FROM_DATA.findall(cell.source):
+                    assert ex_id in exercises.load(name).specs, f"{path.name}: no exercise {name}/{ex_id}"
+
+
+@pytest.mark.parametrize("order", sorted(LATER))
+def test_lesson_notebook_shape(order):
+    path = LATER[order]
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    meta = nb.metadata["idpckit"]
+    assert meta["kind"] == "lesson" and meta["order"] == order
+    for key in ("title", "summary", "teaching", "exercises", "objectives", "keypoints"):
+        assert meta[key], key
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, "committed without outputs"
+    top, bottom = nb.cells[0].source, nb.cells[-1].source
+    assert f"Lesson {order}: {meta['title']}" in top
+    assert f"about {meta['teaching'] + meta['exercises']} minutes" in top
+    assert all(o in top for o in meta["objectives"]), "objectives at the top match the metadata"
+    assert bottom.startswith("## Key points") and all(k in bottom for k in meta["keypoints"])
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert re.search(r"checks\.from_data|Table1Quiz\(|AdvocacyPlanBuilder\(", code), "at least one exercise"
+    assert "../data" not in code and "open(" not in code, "notebooks read data through idpckit"
+    assert max(len(c.source.splitlines()) for c in nb.cells if c.cell_type == "code") <= 8, "thin cells"
+
+
+def test_lesson_metadata_passes_the_catalog_schema():
+    from idpckit import catalog
+
+    for path in LATER.values():
+        catalog.Metadata.model_validate(json.loads(path.read_text(encoding="utf-8"))["metadata"]["idpckit"])
+
+
+def test_every_exercise_a_notebook_names_exists(content):
+    for path in LATER.values():
+        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        for name, ex_id in re.findall(r'checks\.from_data\("([^"]+)", "([^"]+)"\)', code):
+            assert ex_id in exercises.load(name, content).specs, (path.name, name, ex_id)
+
+
+def test_lesson_6_points_to_the_self_assessment_app():
+    nb = nbformat.read(LATER[6], as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "](self-assessment.ipynb)" in text
+    assert (REPO / "notebooks" / "self-assessment.ipynb").is_file()
 
 
 @pytest.mark.notebooks

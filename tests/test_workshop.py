@@ -1,0 +1,89 @@
+"""The workshop pages in workshop/: generated handouts are up to date, links lead to files that
+exist, the facilitator notes cover the lessons and the agendas' times add up."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = {
+    4: ROOT / "notebooks" / "04-table1.ipynb",
+    5: ROOT / "notebooks" / "05-calendar-and-venues.ipynb",
+    6: ROOT / "notebooks" / "06-grading-your-government.ipynb",
+    7: ROOT / "notebooks" / "07-together-and-over-time.ipynb",
+}
+
+
+def test_table1_handout_is_up_to_date():
+    from click.testing import CliRunner
+
+    from idpckit.cli import main
+
+    result = CliRunner().invoke(main, ["table1", "--format", "markdown"])
+    assert result.exit_code == 0
+    handout = (ROOT / "workshop" / "handouts" / "table1.md").read_text(encoding="utf-8")
+    assert handout == result.output, "regenerate: idpckit table1 --format markdown -o workshop/handouts/table1.md"
+
+
+def test_workshop_links_point_to_files_that_exist():
+    for path in (ROOT / "workshop").rglob("*.md"):
+        if "node_modules" in path.parts:  # the hub's proxy, installed by npm (workshop/hosting/jupyterhub/proxy)
+            continue
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8")):
+            if target.startswith(("http://", "https://", "mailto:")) or target.endswith("schedule.md"):
+                continue
+            assert (path.parent / target).resolve().exists(), f"{path.relative_to(ROOT)} links to missing {target}"
+
+
+def test_facilitator_notes_cover_every_lesson_4_to_7():
+    text = (ROOT / "workshop" / "facilitator-notes.md").read_text(encoding="utf-8")
+    for order, path in NOTEBOOKS.items():
+        title = nbformat.read(path, as_version=4).metadata["idpckit"]["title"]
+        assert f"Lesson {order}: {title}" in text
+
+
+def test_solutions_check_fails_on_a_stale_file(tmp_path):
+    from click.testing import CliRunner
+
+    from idpckit.cli import main
+
+    stale = tmp_path / "solutions.md"
+    stale.write_text("old\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["solutions", "-o", str(stale), "--check"])
+    assert result.exit_code == 1 and "out of date" in result.output
+
+
+def _agenda_tables() -> list[list[tuple[int, str, int | None]]]:
+    """Each agenda table as rows of (start in minutes, session cell, minutes or None for the end row)."""
+    tables, current = [], []
+    for line in (ROOT / "workshop" / "agenda.md").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\| (\d\d):(\d\d) \| (.*?) \| ?(\d*) ?\|", line)
+        if m:
+            current.append(
+                (int(m.group(1)) * 60 + int(m.group(2)), m.group(3), int(m.group(4)) if m.group(4) else None)
+            )
+        elif current:
+            tables.append(current)
+            current = []
+    if current:
+        tables.append(current)
+    return tables
+
+
+def test_agenda_times_add_up_and_match_the_lessons():
+    from idpckit import catalog
+
+    minutes = {e.name: e.minutes for e in catalog.catalog()}
+    tables = _agenda_tables()
+    assert len(tables) == 2, "a one-day and a half-day agenda"
+    for rows in tables:
+        assert rows[-1][2] is None, "each agenda ends with an End row"
+        for (start, session, length), (next_start, _, _) in itertools.pairwise(rows):
+            assert start + length == next_start, f"{session} does not end when the next session starts"
+            lesson = re.search(r"\(\.\./notebooks/(\d\d-[a-z0-9-]+\.ipynb)\)", session)
+            if lesson:
+                assert length == minutes[lesson.group(1)], f"{lesson.group(1)} takes {minutes[lesson.group(1)]} min"
