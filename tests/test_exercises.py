@@ -97,6 +97,20 @@ def test_the_shipped_files_have_no_problems_and_cover_every_lesson_with_exercise
     ), "one folder, one shape"
 
 
+def test_applied_checks_of_lesson_3_say_why_a_wrong_reading_is_wrong():
+    specs = exercises.load("03-ministerial-declaration").specs
+    press = specs["judge-a-press-release"]
+    fb = exercises.grade(press, "Yes: replacing 'eradication' with 'work towards the elimination' ended the goal.")
+    assert not fb.correct and "Softer wording is not the end of a goal" in fb.message
+    fb = exercises.grade(press, next(o.text for o in press.options if "2029" in o.text))
+    assert not fb.correct and "sets no date by which the market must end" in fb.message
+    right = exercises.grade(press, press.solution())
+    assert right.correct and "disappointments" in right.message
+    evidence = specs["place-the-evidence"]
+    fb = exercises.grade(evidence, next(o.text for o in evidence.options if o.text.startswith("Challenge 3,")))
+    assert not fb.correct and "the opposite problem" in fb.message
+
+
 # --------------------------------------------------------------------------- grade(): choices
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from idpckit import data, exercises
+from idpckit import data, exercises, lessons
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -177,6 +177,52 @@ def test_lesson_6_points_to_the_self_assessment_app():
     text = "\n".join(c.source for c in nb.cells)
     assert "](self-assessment.ipynb)" in text
     assert (REPO / "notebooks" / "self-assessment.ipynb").is_file()
+
+
+#: Applied checks (a scenario, a draft to judge, a statement to place) are titled "Apply it: ...".
+APPLIED = "Apply it:"
+#: A trainee should meet an applied check at least every this many minutes of reading (issue 11: 10-15).
+MAX_READING_MINUTES = 15
+HELPER = re.compile(r"^lessons\.(\w+)\(\)$", flags=re.M)
+
+
+def _reading_stretches(stem: str) -> list[float]:
+    """Minutes of reading before each applied check, and after the last one.
+
+    The lesson states its teaching time; it is spread over the words a trainee reads: the prose and the text
+    of the tables and cards the ``lessons`` helpers render (a table of eleven challenges is reading too).
+    """
+    nb = _nb(stem)
+    words: list[tuple[int, bool]] = []  # (words in the cell, the cell is an applied check)
+    for cell in nb.cells[1:-1]:  # the top (objectives) and the key points are not teaching
+        if cell.cell_type == "markdown":
+            words.append((len(re.findall(r"[\w'’-]+", cell.source)), False))
+            continue
+        text = " ".join(str(getattr(lessons, name)()) for name in HELPER.findall(cell.source))
+        applied = any(
+            exercises.load(name).specs[ident].title.startswith(APPLIED)
+            for name, ident in FROM_DATA.findall(cell.source)
+        )
+        words.append((len(re.findall(r"[\w'’-]+", re.sub(r"<[^>]+>", " ", text))), applied))
+    per_word = nb.metadata["idpckit"]["teaching"] / sum(n for n, _ in words)
+    stretches, since = [], 0
+    for n, applied in words:
+        since += n
+        if applied:
+            stretches.append(since * per_word)
+            since = 0
+    return [*stretches, since * per_word]
+
+
+@pytest.mark.parametrize("stem", ["03-ministerial-declaration"])
+def test_an_applied_check_comes_every_10_to_15_minutes_of_reading(stem):
+    stretches = _reading_stretches(stem)
+    assert len(stretches) >= 3, f"{stem}: fewer than two applied checks"
+    assert max(stretches) <= MAX_READING_MINUTES, f"{stem}: minutes of reading between checks {stretches}"
+    for name, ident in FROM_DATA.findall("\n".join(c.source for c in _nb(stem).cells if c.cell_type == "code")):
+        spec = exercises.load(name).specs[ident]
+        if spec.title.startswith(APPLIED):  # one right answer, and every wrong one says what it misunderstands
+            assert sum(o.correct for o in spec.options) == 1 and all(o.why for o in spec.options), ident
 
 
 @pytest.mark.notebooks

@@ -83,6 +83,19 @@ def test_exercise_answers_agree_with_the_data(content):
     assert set(words.choices()) <= names, "documents on offer must be short names from documents.csv"
 
 
+def test_lesson_3_evidence_check_follows_the_challenges_and_the_work_plan(content):
+    """The right answer names the challenge on access to medicines and the meeting that took it up, as in data/."""
+    spec = exercises.load("03-ministerial-declaration").specs["place-the-evidence"]
+    right = spec.solution()
+    medicines = next(c for c in content.challenges if "controlled substances for medical" in c.challenge)
+    meeting = next(w for w in content.workplan if w.year == medicines.workplan_year)
+    assert right.startswith(f"Challenge {medicines.number},") and f"the {meeting.year} meeting on" in right
+    assert meeting.theme.lower() in right.lower()
+    for option in spec.options:  # every wrong option names a real challenge and the year of its meeting
+        number, year = re.match(r"Challenge (\d+),.* the (\d{4}) meeting", option.text).groups()
+        assert content.challenges[int(number) - 1].workplan_year == int(year), option.text
+
+
 def _prose() -> dict[str, str]:
     texts = {}
     for path in (NOTEBOOKS / name for name in LATER):
