@@ -471,9 +471,25 @@ def _grade_cell(grade: Any, scale: scales.Scale) -> str:
     return f"<b>{esc(lvl.short)}</b><br><small>{esc(lvl.label)}</small>"
 
 
-def entries(assessment: Assessment, ids: Sequence[str] | None = None, content: data.Content | None = None) -> Html:
+def review(assessment: Assessment | str) -> Assessment:
+    """An assessment as given, or the example of ``data/examples/`` with that name.
+
+    The helpers below take either, so a notebook names an example inside its one call per
+    cell instead of keeping a variable alive from cell to cell.
+    """
+    if isinstance(assessment, str):
+        from .assessment_io import load_example
+
+        return load_example(assessment)
+    return assessment
+
+
+def entries(
+    assessment: Assessment | str, ids: Sequence[str] | None = None, content: data.Content | None = None
+) -> Html:
     """An assessment's grades with their evidence, sources and recommendations (all escaped)."""
     content = content or data.load()
+    assessment = review(assessment)
     rows = []
     for e in assessment.entries:
         if ids is not None and e.commitment_id not in ids:
@@ -498,12 +514,14 @@ def entries(assessment: Assessment, ids: Sequence[str] | None = None, content: d
     )
 
 
-def side_by_side(assessments: Sequence[Assessment], commitment_id: str, content: data.Content | None = None) -> Html:
+def side_by_side(
+    assessments: Sequence[Assessment | str], commitment_id: str, content: data.Content | None = None
+) -> Html:
     """How several reviews graded one commitment, with each one's evidence: the starting point of a discussion."""
     content = content or data.load()
     c = content.commitment(commitment_id)
     rows = []
-    for a in assessments:
+    for a in map(review, assessments):
         e = a.entry(commitment_id)
         who = ", ".join(a.organisations) or a.assessor or "?"
         if e is None:
@@ -523,6 +541,29 @@ def figure(fig: Figure, description: str) -> Html:
         f'<figure class="idpckit-fig" role="img" aria-label="{esc(description)}">{svg}'
         f"<figcaption><small>{esc(description)}</small></figcaption></figure>"
     )
+
+
+def scorecard(assessment: Assessment | str, description: str, content: data.Content | None = None) -> Html:
+    """One review's scorecard (:func:`idpckit.plots.scorecard`) as a :func:`figure` with its description."""
+    from . import plots
+
+    return figure(plots.scorecard(review(assessment), content), description)
+
+
+def coalition(assessments: Sequence[Assessment | str], description: str, content: data.Content | None = None) -> Html:
+    """Several reviews of one country side by side (:func:`idpckit.plots.coalition`) as a :func:`figure`."""
+    from . import plots
+
+    return figure(plots.coalition([review(a) for a in assessments], content), description)
+
+
+def year_on_year(
+    earlier: Assessment | str, later: Assessment | str, description: str, content: data.Content | None = None
+) -> Html:
+    """Two reviews of one country compared once (:func:`idpckit.compare.between`) and drawn as a :func:`figure`."""
+    from . import compare, plots
+
+    return figure(plots.year_on_year(compare.between(review(earlier), review(later), content), content), description)
 
 
 # --------------------------------------------------------------------------- calibration (lesson 6)

@@ -16,7 +16,7 @@ import pytest
 
 from idpckit import data, lessons, table1
 from idpckit.assessment import Assessment, Entry, Source
-from idpckit.assessment_io import load_example
+from idpckit.assessment_io import AssessmentError, load_example
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -158,3 +158,30 @@ def test_timeline_does_not_import_matplotlib_until_a_chart_is_drawn():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_reviews_are_named_by_their_example_so_each_cell_stays_one_call(content):
+    """Lessons 6 and 7 name the fictional reviews; the helpers show the same page as for the loaded review."""
+    veridia = load_example("veridia-2024")
+    assert str(lessons.entries("veridia-2024", ["harm-reduction"], content)) == str(
+        lessons.entries(veridia, ["harm-reduction"], content)
+    )
+    both = lessons.side_by_side(["veridia-2024", "veridia-2024-partner"], "harm-reduction", content)
+    assert str(both) == str(
+        lessons.side_by_side([veridia, load_example("veridia-2024-partner")], "harm-reduction", content)
+    )
+    with pytest.raises(AssessmentError, match="no-such-example"):
+        lessons.review("no-such-example")
+
+
+def test_review_figures_carry_their_description(content):
+    for page in (
+        lessons.scorecard("veridia-2023", "First review", content),
+        lessons.coalition(["veridia-2024", "veridia-2024-partner"], "Two members", content),
+        lessons.year_on_year("veridia-2023", "veridia-2024", "Over a year", content),
+    ):
+        text = str(page)
+        assert "<svg" in text and "<figcaption>" in text
+    assert 'aria-label="Over a year"' in text
+    with pytest.raises(ValueError):  # a later review given first is refused, as compare.between does
+        lessons.year_on_year("veridia-2024", "veridia-2023", "Backwards", content)
