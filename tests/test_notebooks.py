@@ -1,4 +1,12 @@
-"""Every notebook in notebooks/: hygiene (fast) and execution top to bottom in a real kernel (slow).
+"""Every notebook in notebooks/, in one place: its hygiene and shape (fast), then its execution top to
+bottom in a real kernel (slow).
+
+Hygiene: valid nbformat 4, committed without outputs or execution counts, run by the ``python3``
+kernel, with the ``idpckit`` metadata the index, the page titles and the catalog read. Shape: a
+lesson opens with its title, time and objectives and ends with its key points, exactly as its
+metadata says; every code cell is one call into idpckit (imports aside), so the logic lives in
+the package where it is tested; every exercise a notebook names exists, and a lesson uses all of
+the exercises in its own files.
 
 Execution runs with the notebook's folder as the working directory, as Voilà
 does, with a matplotlib backend that needs no display, and with a throw-away
@@ -9,14 +17,14 @@ traceback can be read after the run.
 
 from __future__ import annotations
 
-import json
+import ast
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from idpckit import data, exercises, lessons
+from idpckit import catalog, exercises, lessons
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -25,34 +33,48 @@ ARTIFACTS = REPO / "test-artifacts" / "notebooks"
 #: The notebook-level metadata every notebook carries (notes/contracts.md).
 KEYS = {"kind", "order", "title", "summary", "teaching", "exercises", "objectives", "keypoints"}
 OPTIONAL_KEYS = {"preheat", "audience"}  # apps only: a ready kernel for it; "trainers" keeps it off the index
-LESSONS = [f"{n:02d}" for n in range(8)]
-MINE = ["00-start-here", "01-road-to-2019", "02-four-asks", "03-ministerial-declaration"]
-LATER = {
-    4: REPO / "notebooks" / "04-table1.ipynb",
-    5: REPO / "notebooks" / "05-calendar-and-venues.ipynb",
-    6: REPO / "notebooks" / "06-grading-your-government.ipynb",
-    7: REPO / "notebooks" / "07-together-and-over-time.ipynb",
-}
-FROM_DATA = re.compile(r"""(?<![\w.])checks\.from_data\(\s*["']([\w.-]+)["']\s*,\s*["']([\w-]+)["']""")
-
-
-def _nb(stem: str) -> nbformat.NotebookNode:
-    return nbformat.read(REPO / "notebooks" / f"{stem}.ipynb", as_version=4)
-
-
-@pytest.fixture(scope="module")
-def content() -> data.Content:
-    return data.load()
+LESSON_FILES = [
+    "00-start-here",
+    "01-road-to-2019",
+    "02-four-asks",
+    "03-ministerial-declaration",
+    "04-table1",
+    "05-calendar-and-venues",
+    "06-grading-your-government",
+    "07-together-and-over-time",
+]
+APP_FILES = ["room-dashboard", "self-assessment", "table1-explorer"]
+LESSONS = [REPO / "notebooks" / f"{stem}.ipynb" for stem in LESSON_FILES]
+#: ``checks.from_data("file", "id")`` and ``computed_checks.from_data(...)``: an exercise named in a code cell.
+FROM_DATA = re.compile(r"""(?<![\w.])(?:computed_)?checks\.from_data\(\s*["']([\w.-]+)["']\s*,\s*["']([\w-]+)["']""")
+#: The exercise widgets a lesson may show instead of (or besides) a check from data/exercises/.
+EXERCISE_WIDGETS = re.compile(r"Table1Quiz\(|AdvocacyPlanBuilder\(")
+#: The most lines one code cell may take (a call whose description string is wrapped by the formatter).
+CELL_LINES = 8
 
 
 def _ids(path: Path) -> str:
     return path.name
 
 
-def test_the_lessons_exist():
-    names = [p.name for p in NOTEBOOKS]
-    for stem in ("00-start-here", "01-road-to-2019", "02-four-asks", "03-ministerial-declaration"):
-        assert f"{stem}.ipynb" in names
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def _nb(stem: str) -> nbformat.NotebookNode:
+    return _read(REPO / "notebooks" / f"{stem}.ipynb")
+
+
+def _code(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def test_the_lessons_and_apps_exist():
+    names = {p.stem for p in NOTEBOOKS}
+    assert set(LESSON_FILES) | set(APP_FILES) <= names
+
+
+# --------------------------------------------------------------------------- hygiene (every notebook)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
@@ -65,6 +87,8 @@ def test_hygiene(path: Path):
         if cell.cell_type == "code":
             assert cell.outputs == [], f"{path.name}: cell {i} was committed with outputs"
             assert cell.execution_count is None, f"{path.name}: cell {i} was committed with an execution count"
+    # Voilà starts the kernel the notebook names: another name would leave the page without one.
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", f"{path.name}: kernelspec is not python3"
     meta = nb.metadata.get("idpckit")
     assert isinstance(meta, dict), f"{path.name}: no 'idpckit' notebook metadata"
     assert KEYS <= set(meta) <= KEYS | OPTIONAL_KEYS, (
@@ -72,19 +96,56 @@ def test_hygiene(path: Path):
     )
     assert meta["kind"] in ("lesson", "app")
     assert isinstance(meta["order"], int) and isinstance(meta["teaching"], int) and isinstance(meta["exercises"], int)
+    # The title names the browser tab and the index entry; the summary is the index's one line.
     assert meta["title"].strip() and meta["summary"].strip() and "\n" not in meta["summary"]
     assert all(isinstance(x, str) and x.strip() for x in meta["objectives"] + meta["keypoints"])
+    catalog.Metadata.model_validate(meta)  # the schema the index and the catalog load it with
     if meta["kind"] == "lesson":
-        assert path.name[:2] in LESSONS and int(path.name[:2]) == meta["order"], "lesson order must match its file"
+        assert path.stem in LESSON_FILES and int(path.name[:2]) == meta["order"], "lesson order must match its file"
         assert meta["objectives"] and meta["keypoints"]
-        assert meta["teaching"] + meta["exercises"] > 0
+        assert meta["teaching"] > 0 and meta["exercises"] > 0, "a lesson both teaches and exercises"
 
 
-@pytest.mark.parametrize("stem", MINE)
-def test_top_states_time_and_objectives_from_metadata(stem):
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
+def test_each_code_cell_is_one_call(path: Path):
+    """Notebooks are prose plus one call into idpckit per code cell: the logic lives in the package, tested.
+
+    Imports aside, a cell holds one statement: an expression whose value is shown, or a name given
+    to one call's result for the next cells to use. No function, class, loop or second statement.
+    """
+    code = _code(_read(path))
+    assert code, f"{path.name} has no code cell"
+    for source in code:
+        body = [node for node in ast.parse(source).body if not isinstance(node, ast.Import | ast.ImportFrom)]
+        assert len(body) == 1, f"{path.name}: a code cell holds {len(body)} statements:\n{source}"
+        (node,) = body
+        one_call = isinstance(node, ast.Expr) or (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+        )
+        assert one_call, f"{path.name}: a code cell is not one call:\n{source}"
+        assert len(source.splitlines()) <= CELL_LINES, f"{path.name}: code cell too long:\n{source}"
+        assert "../data" not in source and "open(" not in source, f"{path.name}: notebooks read data through idpckit"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
+def test_every_exercise_a_notebook_names_exists(path: Path):
+    """A typo in an exercise's file or id would otherwise only show up in a browser."""
+    for name, ex_id in FROM_DATA.findall("\n".join(_code(_read(path)))):
+        assert ex_id in exercises.load(name).specs, f"{path.name}: no exercise {name}/{ex_id}"
+
+
+# --------------------------------------------------------------------------- a lesson's shape
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=_ids)
+def test_top_states_time_and_objectives_from_metadata(path: Path):
     """The Markdown at the top (readable before anything runs) must agree with the metadata."""
-    nb = _nb(stem)
+    nb = _read(path)
     meta = nb.metadata["idpckit"]
+    assert meta["kind"] == "lesson"
     top = nb.cells[0]
     assert top.cell_type == "markdown" and top.source.startswith(f"# Lesson {meta['order']}: {meta['title']}")
     assert f"about {meta['teaching'] + meta['exercises']} minutes" in top.source
@@ -94,89 +155,37 @@ def test_top_states_time_and_objectives_from_metadata(stem):
     assert listed == meta["objectives"], "objectives at the top differ from the notebook metadata"
 
 
-@pytest.mark.parametrize("stem", MINE)
-def test_key_points_at_the_end_match_metadata(stem):
-    nb = _nb(stem)
+@pytest.mark.parametrize("path", LESSONS, ids=_ids)
+def test_key_points_at_the_end_match_metadata(path: Path):
+    nb = _read(path)
     last = nb.cells[-1]
     assert last.cell_type == "markdown" and last.source.startswith("## Key points")
     assert re.findall(r"^- (.+)$", last.source, flags=re.M) == nb.metadata["idpckit"]["keypoints"]
 
 
-@pytest.mark.parametrize("stem", MINE)
-def test_each_lesson_has_an_exercise_and_uses_all_of_its_exercises(stem):
-    code = "\n".join(c.source for c in _nb(stem).cells if c.cell_type == "code")
+@pytest.mark.parametrize("path", LESSONS, ids=_ids)
+def test_each_lesson_has_an_exercise_and_uses_all_of_its_exercises(path: Path):
+    code = "\n".join(_code(_read(path)))
     used = FROM_DATA.findall(code)
-    assert used, f"{stem} has no knowledge check"
-    assert {name for name, _ in used} == {stem}, "a lesson uses the exercise file named after it"
-    assert sorted(i for _, i in used) == sorted(exercises.load(stem).specs), "every exercise in the file is used"
-    assert any(spec.kind != "reflection" for spec in exercises.load(stem).specs.values()), "needs a checked exercise"
-
-
-@pytest.mark.parametrize("stem", MINE)
-def test_code_cells_stay_thin(stem):
-    """Notebooks are prose plus one or two calls into idpckit per code cell."""
-    for cell in _nb(stem).cells:
-        if cell.cell_type != "code":
-            continue
-        lines = [
-            line for line in cell.source.splitlines() if line.strip() and not line.startswith(("from ", "import "))
-        ]
-        assert 1 <= len(lines) <= 2, f"{stem}: code cell too long:\n{cell.source}"
-        assert "def " not in cell.source and "class " not in cell.source
-
-
-def test_every_from_data_call_in_any_notebook_names_a_real_exercise():
-    """Other lessons and apps use the checks too; a typo in an id would only show up in a browser."""
-    for path in sorted(NOTEBOOKS):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                for name, ex_id in FROM_DATA.findall(cell.source):
-                    assert ex_id in exercises.load(name).specs, f"{path.name}: no exercise {name}/{ex_id}"
-
-
-@pytest.mark.parametrize("order", sorted(LATER))
-def test_lesson_notebook_shape(order):
-    path = LATER[order]
-    nb = nbformat.read(path, as_version=4)
-    nbformat.validate(nb)
-    meta = nb.metadata["idpckit"]
-    assert meta["kind"] == "lesson" and meta["order"] == order
-    for key in ("title", "summary", "teaching", "exercises", "objectives", "keypoints"):
-        assert meta[key], key
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, "committed without outputs"
-    top, bottom = nb.cells[0].source, nb.cells[-1].source
-    assert f"Lesson {order}: {meta['title']}" in top
-    assert f"about {meta['teaching'] + meta['exercises']} minutes" in top
-    assert all(o in top for o in meta["objectives"]), "objectives at the top match the metadata"
-    assert bottom.startswith("## Key points") and all(k in bottom for k in meta["keypoints"])
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert re.search(r"checks\.from_data|Table1Quiz\(|AdvocacyPlanBuilder\(", code), "at least one exercise"
-    assert "../data" not in code and "open(" not in code, "notebooks read data through idpckit"
-    assert max(len(c.source.splitlines()) for c in nb.cells if c.cell_type == "code") <= 8, "thin cells"
-
-
-def test_lesson_metadata_passes_the_catalog_schema():
-    from idpckit import catalog
-
-    for path in LATER.values():
-        catalog.Metadata.model_validate(json.loads(path.read_text(encoding="utf-8"))["metadata"]["idpckit"])
-
-
-def test_every_exercise_a_notebook_names_exists(content):
-    for path in LATER.values():
-        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
-        for name, ex_id in re.findall(r'checks\.from_data\("([^"]+)", "([^"]+)"\)', code):
-            assert ex_id in exercises.load(name, content).specs, (path.name, name, ex_id)
+    assert used or EXERCISE_WIDGETS.search(code), f"{path.name} has no exercise"
+    files = {name for name, _ in used}
+    assert all(name.startswith(path.name[:3]) for name in files), f"{path.name} uses another lesson's exercises"
+    checked = False
+    for name in files:
+        specs = exercises.load(name).specs
+        assert {i for n, i in used if n == name} == set(specs), f"every exercise in {name}.yaml is used"
+        checked |= any(getattr(spec, "kind", "computed") != "reflection" for spec in specs.values())
+    assert checked or EXERCISE_WIDGETS.search(code), f"{path.name} needs an exercise with a checked answer"
 
 
 def test_lesson_6_points_to_the_self_assessment_app():
-    nb = nbformat.read(LATER[6], as_version=4)
+    nb = _read(REPO / "notebooks" / "06-grading-your-government.ipynb")
     text = "\n".join(c.source for c in nb.cells)
     assert "](self-assessment.ipynb)" in text
     assert (REPO / "notebooks" / "self-assessment.ipynb").is_file()
+
+
+# --------------------------------------------------------------------------- reading between checks
 
 
 #: Applied checks (a scenario, a draft to judge, a statement to place) are titled "Apply it: ...".
@@ -223,6 +232,9 @@ def test_an_applied_check_comes_every_10_to_15_minutes_of_reading(stem):
         spec = exercises.load(name).specs[ident]
         if spec.title.startswith(APPLIED):  # one right answer, and every wrong one says what it misunderstands
             assert sum(o.correct for o in spec.options) == 1 and all(o.why for o in spec.options), ident
+
+
+# --------------------------------------------------------------------------- execution (slow)
 
 
 @pytest.mark.notebooks
