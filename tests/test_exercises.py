@@ -508,7 +508,7 @@ def test_a_judgement_check_accepts_a_neighbouring_grade_and_says_why_the_referen
         fb = exercises.grade(spec, by_grade[near])
         assert fb.correct and fb.accepted, near
         assert f"“{by_grade[near]}” is accepted, but the reference answer is “{by_grade['4']}”" in fb.message
-        assert f"4 fits better than {near}: coverage, naloxone and national funding" in fb.message
+        assert f"4 fits better than {near}: syringe coverage, naloxone, funding and the police" in fb.message
     for far in ("1", "2"):
         assert not exercises.grade(spec, by_grade[far]).correct
     assert "≈ Accepted" in "\n".join(solutions.spec_markdown(spec))

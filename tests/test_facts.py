@@ -270,6 +270,93 @@ def test_calibration_vignettes_cover_six_commitments_with_reasons_tied_to_the_ru
         assert str(v.grade) not in re.findall(r"\bgrade (\d)", v.evidence), v.id  # the situation gives no grade
 
 
+def _therapy_range(level: str) -> tuple[int, int]:
+    if m := re.search(r"fewer than (\d+) people on therapy", level):
+        return 0, int(m.group(1)) - 1
+    if m := re.search(r"(\d+) to (\d+) on therapy", level):
+        return int(m.group(1)), int(m.group(2))
+    if m := re.search(r"(\d+)\+ on therapy", level):
+        return int(m.group(1)), 10**6
+    raise AssertionError(f"no therapy coverage in {level!r}")
+
+
+def _situations(content: data.Content) -> list[tuple[str, str, str, int]]:
+    """(where, commitment, situation, reference grade) for lesson 6's graded situations and every vignette."""
+    import yaml
+
+    items = yaml.safe_load((ROOT / "data" / "exercises" / "06-checks.yaml").read_text(encoding="utf-8"))
+    found = [
+        (i["id"], i["computed"]["commitment"], i["computed"]["situation"], i["computed"]["grade"])
+        for i in items
+        if i.get("computed", {}).get("rule") == "grade_for_situation"
+    ]
+    return found + [(v.id, v.commitment_id, v.evidence, v.grade) for v in content.calibration]
+
+
+def test_harm_reduction_situations_state_coverage_and_are_graded_within_its_bands(content: data.Content) -> None:
+    """Coverage is the only criterion the harm-reduction anchors give in numbers: a situation states both
+    figures in the anchors' units, and its grade lies within the anchors they fall in, in between when they are
+    split (decision rule 'several criteria'); a figure at the 1 keeps the grade at 2 or below."""
+    rubric = content.rubric_for("harm-reduction")
+    bands = {g: (_syringe_range(rubric.level(g)), _therapy_range(rubric.level(g))) for g in (1, 3, 5)}
+    cases = [s for s in _situations(content) if s[1] == "harm-reduction"]
+    assert {where for where, *_ in cases} >= {"grade-harm-reduction", "pharmacy-syringes"}
+    for where, _, text, grade in cases:
+        syringes = re.search(r"about (\d+) syringes per person who injects", text)
+        therapy = re.search(r"about (\d+) (?:people per|of every) 100 (?:people )?dependent on opioids", text)
+        assert syringes and therapy, f"{where}: coverage not stated in the rubric's units"
+        at = [
+            next(g for g, ranges in bands.items() if ranges[k][0] <= int(m.group(1)) <= ranges[k][1])
+            for k, m in enumerate((syringes, therapy))
+        ]
+        low, high = min(at), max(at)
+        assert low <= grade <= high if low == high else low < grade < high, f"{where}: coverage at {at}, grade {grade}"
+        assert low > 1 or grade <= 2, where
+
+
+#: Situations said to show "every element" of a 1: each element of the rubric's 1 and the words that show it.
+EVERY_ELEMENT = {
+    "grade-prison-health": [
+        "methadone or buprenorphine",
+        "clean needles",
+        "hepatitis C treatment",
+        "stopped on arrest",
+        "twice as many people as they have places",
+        "nobody outside inspects it",
+        "deaths in custody are not published",
+    ],
+    "morphine-capital": [
+        "stocked only in the two university hospitals",
+        "consumption far below",
+        "special licence",
+        "no palliative care policy",
+        "no pain relief",
+    ],
+}
+
+
+def test_a_situation_said_to_have_every_element_of_the_lowest_grade_has_them(content: data.Content) -> None:
+    import yaml
+
+    items = yaml.safe_load((ROOT / "data" / "exercises" / "06-checks.yaml").read_text(encoding="utf-8"))
+    claims = {i["id"]: i.get("explanation", "") for i in items} | {
+        v.id: " ".join(v.reasons) for v in content.calibration
+    }
+    claimed = {k for k, text in claims.items() if re.search(r"every element of the rubric's (1|lowest)", text, re.I)}
+    assert claimed == set(EVERY_ELEMENT), "a new 'every element' claim needs its elements listed here"
+    texts = {where: text for where, _, text, _ in _situations(content)}
+    for where, elements in EVERY_ELEMENT.items():
+        missing = [e for e in elements if e not in " ".join(texts[where].split())]
+        assert not missing, f"{where} lacks {missing}"
+
+
+def test_no_situation_graded_above_2_shows_someone_jailed_for_possession(content: data.Content) -> None:
+    """The alternatives anchors' 1 is 'people are in fact jailed for it': with it, the grade is at most 2."""
+    for where, commitment, text, grade in _situations(content):
+        if commitment == "alternatives" and grade > 2:
+            assert not re.search(r"prison sentences are handed down|jailed|sent to prison for possession", text), where
+
+
 def test_the_dossier_has_no_grades_and_refuses_one(content: data.Content, data_copy: Path) -> None:
     assert len(content.dossier) >= 6 and all(d.evidence and d.sources for d in content.dossier)
     path = data_copy / "dossier.yaml"
