@@ -26,6 +26,7 @@ from typing import Any
 from . import __version__, catalog, data
 from .files import write_atomic
 from .slides import _call, _markdown
+from .style import css
 from .text import esc
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -154,22 +155,7 @@ def lesson_html(entry: catalog.Entry, nb: Any, content: data.Content, paper: str
 <style>
 {fonts}
 @page {{ size: {size}; margin: 16mm 15mm 18mm; }}
-body {{ font: 10.5pt/1.45 "DejaVu Sans", sans-serif; color: #000; }}  /* no CSS filter: Chromium would print the page as a picture */
-h1 {{ font-size: 18pt; }} h2 {{ font-size: 14pt; margin-top: 1.4em; border-bottom: 1.5pt solid #000; }}
-h3 {{ font-size: 11.5pt; }} h2, h3, h4 {{ break-after: avoid; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0; }}
-th, td {{ border: 0.6pt solid #555; padding: 3px 5px; text-align: left !important; vertical-align: top; }}
-th {{ background: #eee; }} tr, img, svg, .exercise, .idpckit-card {{ break-inside: avoid; }}
-img, svg {{ max-width: 100%; height: auto; }}
-details > summary {{ font-weight: bold; list-style: none; }}
-.exercise {{ border: 1pt solid #000; padding: 6px 10px; margin: 10px 0; }}
-.ticks, .blanks {{ list-style: none; padding-left: 0.5em; }}
-.lines .line {{ border-bottom: 0.6pt solid #777; height: 9mm; }}
-.note {{ font-style: italic; color: #333; }}
-a {{ color: #000; }}
-.idpckit-wide {{ overflow: visible !important; }}
-footer {{ margin-top: 2em; font-size: 8pt; color: #333; }}
-</style></head><body>
+{css("print.css")}</style></head><body>
 {"".join(parts)}
 <footer>Printed from the kit's lesson "{esc(entry.title)}" (idpckit {esc(__version__)}). The exercises'
 answers are in the trainer's solutions.</footer>

@@ -1,11 +1,13 @@
 """The kit's stylesheets, kept as CSS files in ``templates/`` and read from one place.
 
-Two files, because they style two kinds of page: ``style.css`` a report that is a whole
-page of its own (read on screen, printed, in greyscale), ``widgets.css`` apps and lesson
-tables that live inside a Voilà or JupyterLab page and so must scope every rule to
-``.idpc-app`` rather than restyle the page around them.  Both follow the same rules:
-visible focus, no meaning in colour alone, the colour-blind-safe palette of
-:mod:`idpckit.scales`.
+One file per kind of page: ``style.css`` a report that is a whole page of its own (read
+on screen, printed, in greyscale); ``widgets.css`` apps and lesson tables that live inside
+a Voilà or JupyterLab page and so must scope every rule to ``.idpc-app`` rather than
+restyle the page around them; ``trainer.css`` the trainers' pages of ``idpckit serve``;
+``message.css`` the server's short pages in plain words (errors, refusals); ``print.css``
+a lesson printed to PDF; ``slides.css`` the slide decks (copied beside them).  All follow
+the same rules: visible focus, no meaning in colour alone, the colour-blind-safe palette
+of :mod:`idpckit.scales`.  No module writes CSS rules of its own (tests/test_stylesheets.py).
 
 Only the standard library is imported: reports (core) and widgets both use this.
 """
@@ -18,7 +20,7 @@ from importlib import resources
 
 @cache
 def css(name: str) -> str:
-    """The text of stylesheet ``name`` (``"style.css"`` or ``"widgets.css"``), our own file."""
+    """The text of stylesheet ``name`` (e.g. ``"widgets.css"``), one of our own files in ``templates/``."""
     return (resources.files("idpckit") / "templates" / name).read_text(encoding="utf-8")
 
 

@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__
+from .style import css
 from .text import esc
 
 #: The trainer pages made from workshop/*.md: URL name -> (file, title).
@@ -107,32 +108,6 @@ def rewrite_links(html: str, base_url: str) -> str:
     return re.sub(r'href="([^"]*)"', one, html)
 
 
-STYLE = """
-:root { --ink: #1b1b1b; --muted: #4a4a4a; --line: #c8c8c8; --page: #f4f4f2; --link: #1a4f9c; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--page); color: var(--ink);
-       font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; }
-main { max-width: 60rem; margin: 0 auto; padding: 1rem 1rem 3rem; background: #fff; }
-nav.crumbs { font-size: 0.95rem; margin-bottom: 1rem; }
-a { color: var(--link); }
-a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #e0a100; outline-offset: 2px; }
-table { border-collapse: collapse; margin: 0.75rem 0; display: block; overflow-x: auto; max-width: 100%; }
-th, td { border: 1px solid #999; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #eee; }
-code { background: #f0f0f0; padding: 0 0.2em; }
-pre { background: #f0f0f0; padding: 0.5rem; overflow-x: auto; }
-blockquote { border-left: 4px solid #666; margin: 0.5rem 0; padding-left: 0.8rem; }
-.message { border: 2px solid #8a5300; background: #fff4e5; padding: 0.6rem 0.9rem; border-radius: 6px; }
-form.key { display: grid; gap: 0.6rem; max-width: 26rem; }
-label { font-weight: 600; }
-input, select, button { font: inherit; padding: 0.35rem 0.5rem; }
-button { cursor: pointer; }
-ul.downloads li { margin: 0.4rem 0; }
-footer { margin-top: 2rem; color: var(--muted); font-size: 0.9rem; border-top: 1px solid var(--line); padding-top: 0.8rem; }
-@media print { body { background: #fff; } nav.crumbs, form, footer { display: none; } a { color: inherit; } }
-"""
-
-
 def wrap(title: str, body: str, base_url: str = "/", crumbs: bool = True) -> str:
     """A whole trainer page: the kit's plain look, a way back, and ``body`` (already escaped HTML)."""
     nav = (
@@ -144,7 +119,7 @@ def wrap(title: str, body: str, base_url: str = "/", crumbs: bool = True) -> str
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
-        f"<title>{esc(title)} · idpckit for trainers</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{esc(title)} · idpckit for trainers</title>\n<style>{css('trainer.css')}</style>\n</head>\n<body>\n<main>\n"
         f"{nav}\n{body}\n<footer><p>idpckit {esc(__version__)} · pages for trainers</p></footer>\n</main>\n</body>\n</html>\n"
     )
 

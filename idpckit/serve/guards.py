@@ -24,6 +24,7 @@ import itertools
 import json
 from typing import Any
 
+from ..style import css
 from ..text import esc
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
@@ -166,8 +167,7 @@ def message_page(title: str, advice: str, base_url: str = "/", head: str = "") -
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
-        "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}"
-        "a:focus{outline:3px solid #1a4480;outline-offset:2px}</style>"
+        f"<style>{css('message.css')}</style>"
         f"{head}</head>\n"
         f"<body><main><h1>{esc(title)}</h1><p>{esc(advice)}</p>"
         f'<p><a href="{base}">The lessons and apps</a></p></main></body></html>\n'
