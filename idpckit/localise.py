@@ -8,23 +8,37 @@ is left to translate, per language.
 ``data/translations/<lang>.yaml`` maps a content file to its records and their text
 fields::
 
-    commitments.csv:
+    rubric.yaml:
       alternatives:
-        title: Promover alternativas a la condena o el castigo ...
-        summary: ...
+        questions: [...]                    # a list of texts: the same number as the English
+        indicators:                         # a list of items: each item's text fields
+          - indicator: ...
+            where: ...
+        levels: {"1": ..., "3": ..., "5": ...}
 
-Records are found by their id (``id``, else ``commitment_id``, ``number`` or ``year``).
-Only text fields can be translated; a translation for an id or a field the English file
-does not have is reported with file, record and field, like any other content problem.
+Records are found by their id (``id``, else ``commitment_id``, ``number`` or ``year``;
+a reference by ``commitment_id document unit ref``). Only text fields can be translated; a
+translation for an id or a field the English file does not have is reported with file,
+record and field, like any other content problem.
+
+**Stale translations.** ``data/translations/<lang>.sources.yaml`` (written by
+``idpckit translations stamp``) keeps, for every translated field, the English it was
+translated from. When the English is edited afterwards the translation is *stale*: like a
+fuzzy message in a ``.po`` file it is not shown (the new English is, until a translator
+catches up), and ``idpckit translations status`` lists it with the old and the new English.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import threading
+import types
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -35,7 +49,7 @@ from .i18n import LANGUAGES
 FOLDER = "translations"
 #: Which Content attribute holds the records of each content file.
 ATTRIBUTES = {name: name.rsplit(".", 1)[0] for name in FILES}
-#: Record fields that are never text to translate (ids, codes, links, dates, numbers).
+#: Record fields that are never text to translate (ids, codes, links, dates, numbers, citations, proper names).
 NOT_TEXT = {
     "id",
     "commitment_id",
@@ -65,11 +79,65 @@ NOT_TEXT = {
     "stocktaking_challenges",
     "workplan_year",
     "symbol",
+    "rules",
+    "name",
+    "links",
+    "grade",
 }
+#: The content files translated for each language (the issue's scope): Spanish and French
+#: everything a page, handout or slide shows; Russian what the self-assessment app, the room
+#: dashboard, the reports and the grading sheet show (the commitments, the rubric, the grading rules).
+SCOPE: dict[str, tuple[str, ...]] = {
+    "es": tuple(f for f in FILES if f != "country_aliases.csv"),
+    "fr": tuple(f for f in FILES if f != "country_aliases.csv"),
+    "ru": ("commitments.csv", "rubric.yaml", "grading.yaml"),
+}
+
+#: How a quotation the kit's team translated is marked, right after the closing quotation mark.
+#: A quotation left unmarked is the official wording of the UN document in that language; the
+#: record then names the field under ``_official`` (see data/translations/README.md).
+OUR_TRANSLATION = {"es": "(traducción nuestra)", "fr": "(notre traduction)", "ru": "(наш перевод)"}
+#: Where a record of a translation file lists its fields whose quotations are official UN wording.
+OFFICIAL = "_official"
+#: A quotation in the English: a phrase in single quotes (the kit's convention), not an apostrophe.
+_QUOTE = re.compile(r"(?:(?<=^)|(?<=[\s(\[“\"]))'([^'\n]*?[A-Za-z][^'\n]*?)'(?=$|[\s.,;:!?)\]”\"])")
+
+#: Quotation marks a translation may use (a paraphrase without them is not a quotation).
+_QUOTES_IN = re.compile('[«»“”„‘"]')
+
+Shape = Literal["text", "texts", "levels"] | type[BaseModel]
+
+
+def _shape(annotation: Any) -> Shape | None:
+    """How a field's words are translated: one text, a list of texts, a dict of texts, or a list of items."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *meta = typing.get_args(annotation)
+        if any(getattr(m, "pattern", None) for m in meta):
+            return None  # a slug or a code
+        return _shape(base)
+    if annotation is str:
+        return "text"
+    if origin in (typing.Union, types.UnionType):
+        return None  # a date or "", an id or ""
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        inner = _shape(item)
+        if inner == "text":
+            return "texts"
+        if isinstance(item, type) and issubclass(item, BaseModel) and text_fields(item):
+            return item
+        return None
+    if origin is dict:
+        return "levels" if _shape(typing.get_args(annotation)[1]) == "text" else None
+    return None
 
 
 def record_key(record: BaseModel) -> str:
     """A record's stable id, as it is written in a translation file."""
+    if all(hasattr(record, a) for a in ("commitment_id", "document", "unit", "ref")):
+        r: Any = record
+        return f"{r.commitment_id} {r.document} {r.unit} {r.ref}"
     for attr in ("id", "commitment_id", "number", "year"):
         value = getattr(record, attr, None)
         if value not in (None, ""):
@@ -77,16 +145,22 @@ def record_key(record: BaseModel) -> str:
     return ""
 
 
-def text_fields(model: type[BaseModel]) -> list[str]:
-    """The fields of a record type that hold words to translate (strings and lists of strings)."""
-    out = []
+def shapes(model: type[BaseModel]) -> dict[str, Shape]:
+    """The fields of a record type that hold words to translate, and how each is translated."""
+    out: dict[str, Shape] = {}
     for name, info in model.model_fields.items():
         if name in NOT_TEXT:
             continue
-        annotation = str(info.annotation)
-        if "str" in annotation and "dict" not in annotation and "Link" not in annotation:
-            out.append(name)
+        annotation = typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        shape = _shape(annotation)
+        if shape is not None:
+            out[name] = shape
     return out
+
+
+def text_fields(model: type[BaseModel]) -> list[str]:
+    """The names of the fields of a record type that hold words to translate."""
+    return list(shapes(model))
 
 
 @dataclass(frozen=True)
@@ -101,24 +175,25 @@ def path(lang: str, root: str | os.PathLike[str] | None = None) -> Path:
     return data_dir(root) / FOLDER / f"{lang}.yaml"
 
 
-def read(lang: str, root: str | os.PathLike[str] | None = None) -> tuple[Translations, list[Problem]]:
-    """Read ``data/translations/<lang>.yaml`` (a missing file is an empty translation, not an error)."""
+def sources_path(lang: str, root: str | os.PathLike[str] | None = None) -> Path:
+    return data_dir(root) / FOLDER / f"{lang}.sources.yaml"
+
+
+def _read_nested(where: Path, shown: str) -> tuple[dict[str, dict[str, dict[str, Any]]], list[Problem]]:
     from . import yamlfile
 
-    where = path(lang, root)
-    shown = f"{FOLDER}/{lang}.yaml"
     if not where.is_file():
-        return Translations(lang, {}), []
+        return {}, []
     try:
         raw = yamlfile.read(where, shown)
     except FileProblems as exc:  # not YAML, too large, not UTF-8: named by the loader
-        return Translations(lang, {}), list(exc.problems)
+        return {}, list(exc.problems)
     problems: list[Problem] = []
     entries: dict[str, dict[str, dict[str, Any]]] = {}
     if raw is None:
-        return Translations(lang, {}), []
+        return {}, []
     if not isinstance(raw, dict):
-        return Translations(lang, {}), [Problem(shown, "", "", "must map content file names to their records")]
+        return {}, [Problem(shown, "", "", "must map content file names to their records")]
     for file, records in raw.items():
         if file not in FILES:
             problems.append(
@@ -134,7 +209,61 @@ def read(lang: str, root: str | os.PathLike[str] | None = None) -> tuple[Transla
                 problems.append(Problem(shown, f"{file} {key}", "", "must map field names to translated text"))
                 continue
             entries[file][str(key)] = fields
+    return entries, problems
+
+
+def read(lang: str, root: str | os.PathLike[str] | None = None) -> tuple[Translations, list[Problem]]:
+    """Read ``data/translations/<lang>.yaml`` (a missing file is an empty translation, not an error)."""
+    entries, problems = _read_nested(path(lang, root), f"{FOLDER}/{lang}.yaml")
     return Translations(lang, entries), problems
+
+
+def read_sources(lang: str, root: str | os.PathLike[str] | None = None) -> dict[str, dict[str, dict[str, Any]]]:
+    """The English each translated field was made from (``<lang>.sources.yaml``; unreadable: none)."""
+    return _read_nested(sources_path(lang, root), f"{FOLDER}/{lang}.sources.yaml")[0]
+
+
+def _english(record: BaseModel, field_name: str) -> Any:
+    """A field's English as plain data (items of a list as dicts), as the sources file keeps it."""
+    value = getattr(record, field_name)
+    if isinstance(value, list):
+        return [v.model_dump(include=set(text_fields(type(v)))) if isinstance(v, BaseModel) else v for v in value]
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+def _fits(shape: Shape, original: Any, value: Any) -> str:
+    """Why ``value`` cannot stand for ``original`` ("" when it can)."""
+    if shape == "text":
+        return "" if isinstance(value, str) and value.strip() else "must be a text that is not empty"
+    if shape == "texts":
+        ok = (
+            isinstance(value, list)
+            and len(value) == len(original)
+            and all(isinstance(v, str) and v.strip() for v in value)
+        )
+        return "" if ok else f"must be a list of {len(original)} texts, like the English"
+    if shape == "levels":
+        keys = ", ".join(str(k) for k in original)
+        ok = (
+            isinstance(value, dict)
+            and {str(k) for k in value} == set(original)
+            and all(isinstance(v, str) and v.strip() for v in value.values())
+        )
+        return "" if ok else f"must give a text for each of {keys}, like the English"
+    allowed = [f for f in text_fields(shape) if any(getattr(o, f) for o in original)]
+    if not isinstance(value, list) or len(value) != len(original):
+        return f"must be a list of {len(original)} items, like the English"
+    for n, (item, english) in enumerate(zip(value, original, strict=True), start=1):
+        wanted = {f for f in allowed if getattr(english, f)}
+        if not isinstance(item, dict) or set(item) != wanted:
+            if not wanted:
+                return f"item {n} has no text to translate; write {{}} for it"
+            return f"item {n} must give exactly {', '.join(sorted(wanted))}"
+        if not all(isinstance(v, str) and v.strip() for v in item.values()):
+            return f"item {n}: every text must not be empty"
+    return ""
 
 
 def problems(
@@ -147,16 +276,20 @@ def problems(
     translations, found = read(lang, root)
     shown = f"{FOLDER}/{lang}.yaml"
     for file, records in translations.entries.items():
-        model = FILES[file]
         known = {record_key(r): r for r in records_by_file.get(file, [])}
-        allowed = text_fields(model)
+        allowed = shapes(FILES[file])
         for key, fields in records.items():
             if key not in known:
                 found.append(Problem(shown, f"{file} {key}", "", f"'{key}' is not an id in {file}"))
                 continue
-            english = known[key]
+            official = fields.get(OFFICIAL, [])
+            if not isinstance(official, list) or not all(f in fields for f in official):
+                found.append(Problem(shown, f"{file} {key}", OFFICIAL, "must list fields translated in this record"))
+                official = []
             for field_name, value in fields.items():
                 row = f"{file} {key}"
+                if field_name == OFFICIAL:
+                    continue
                 if field_name not in allowed:
                     found.append(
                         Problem(
@@ -167,67 +300,233 @@ def problems(
                         )
                     )
                     continue
-                original = getattr(english, field_name)
-                if isinstance(original, list):
-                    ok = (
-                        isinstance(value, list)
-                        and len(value) == len(original)
-                        and all(isinstance(v, str) and v.strip() for v in value)
-                    )
-                    if not ok:
-                        found.append(
-                            Problem(
-                                shown,
-                                row,
-                                str(field_name),
-                                f"must be a list of {len(original)} texts, like the English",
-                            )
-                        )
-                elif not isinstance(value, str) or not value.strip():
-                    found.append(Problem(shown, row, str(field_name), "must be a text that is not empty"))
+                why = _fits(allowed[field_name], getattr(known[key], field_name), value)
+                if not why and field_name not in official:
+                    why = _unmarked_quotation(lang, _english(known[key], field_name), value)
+                if why:
+                    found.append(Problem(shown, row, str(field_name), why))
     return found
+
+
+def _texts(value: Any) -> list[str]:
+    """Every text in a field's value (a text, a list of texts, a dict of texts, a list of items)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+def _unmarked_quotation(lang: str, english: Any, value: Any) -> str:
+    """Why a translated quotation needs the "our translation" mark ("" when it is marked or kept in English).
+
+    A text whose English quotes and whose translation uses quotation marks is a translated
+    quotation; without quotation marks it is a paraphrase, which needs no mark.
+    """
+    mark = OUR_TRANSLATION.get(lang)
+    if not mark:
+        return ""
+    pairs = zip(_texts(english), _texts(value), strict=False)
+    for n, (source, text) in enumerate(pairs, start=1):
+        quoted = [q for q in _QUOTE.findall(source) if q not in text]  # a title kept in English needs no mark
+        quoting = bool(_QUOTES_IN.search(text) or _QUOTE.search(text))  # paraphrased, not quoted: no mark
+        if quoted and quoting and mark not in text:
+            where = f" (text {n})" if len(_texts(english)) > 1 else ""
+            return (
+                f"translates the quotation '{quoted[0]}'{where}: write {mark} after it, "
+                f"or list the field under {OFFICIAL} if it is the UN's official wording"
+            )
+    return ""
+
+
+def _translated(shape: Shape, original: Any, value: Any) -> Any:
+    """The field's value in the language, or None when the translation does not fit the English."""
+    if _fits(shape, original, value):
+        return None
+    if shape == "text":
+        return value.strip()
+    if shape == "texts":
+        return [v.strip() for v in value]
+    if shape == "levels":
+        return {k: value[k].strip() for k in original}
+    return [
+        o.model_copy(update={k: v.strip() for k, v in item.items()}) for o, item in zip(original, value, strict=True)
+    ]
+
+
+def stale(content: Content, lang: str) -> list[tuple[str, str, str, Any, Any]]:
+    """Translations made from an English that has changed since: (file, id, field, old English, new English)."""
+    translations, _ = read(lang, content.root)
+    sources = read_sources(lang, content.root)
+    out = []
+    for file, records in translations.entries.items():
+        by_key = {record_key(r): r for r in getattr(content, ATTRIBUTES[file])}
+        for key, fields in records.items():
+            if key not in by_key:
+                continue
+            for field_name in fields:
+                was = sources.get(file, {}).get(key, {}).get(field_name)
+                if field_name in shapes(FILES[file]) and was is not None:
+                    now = _english(by_key[key], field_name)
+                    if was != now:
+                        out.append((file, key, field_name, was, now))
+    return out
 
 
 def localised(content: Content, lang: str | None) -> Content:
     """``content`` with every translated field of ``lang`` in place; English wherever there is none.
 
-    Invalid translations are skipped here (``idpckit data check`` reports them), so a typo in
-    a translator's file never takes a page down.
+    Invalid translations, and stale ones (made from an English since changed), are skipped
+    here (``idpckit data check`` and ``idpckit translations status`` report them), so a typo
+    in a translator's file never takes a page down and an outdated text is never shown.
     """
     if not lang or lang == "en" or lang not in LANGUAGES:
         return content
     translations, _ = read(lang, content.root)
+    old = {(f, k, n) for f, k, n, *_ in stale(content, lang)}
     changes: dict[str, list[Any]] = {}
     for file, records in translations.entries.items():
         attr = ATTRIBUTES[file]
-        allowed = set(text_fields(FILES[file]))
+        allowed = shapes(FILES[file])
         out = []
         for record in getattr(content, attr):
-            fields = records.get(record_key(record), {})
+            key = record_key(record)
             update = {}
-            for k, v in fields.items():
-                original = getattr(record, k, None) if k in allowed else None
-                if isinstance(original, str) and isinstance(v, str) and v.strip():
-                    update[k] = v.strip()
-                elif isinstance(original, list) and isinstance(v, list) and len(v) == len(original):
-                    update[k] = [str(x).strip() for x in v]
+            for k, v in records.get(key, {}).items():
+                if k in allowed and (file, key, k) not in old:  # (_official is not a field: skipped)
+                    value = _translated(allowed[k], getattr(record, k), v)
+                    if value is not None:
+                        update[k] = value
             out.append(record.model_copy(update=update) if update else record)
         changes[attr] = out
     return replace(content, **changes) if changes else content
 
 
+_cache: dict[tuple[Any, ...], Content] = {}
+_lock = threading.Lock()
+
+
+def load(lang: str | None = None, root: str | os.PathLike[str] | None = None) -> Content:
+    """The content in ``lang`` (default: the language in use), cached until a content or translation file changes.
+
+    What the pages, handouts and slides show: :func:`idpckit.data.load` then :func:`localised`.
+    """
+    from . import data, i18n
+
+    lang = i18n.normalise(lang) or i18n.current()
+    content = data.load(root)
+    stamps = []
+    for p in (path(lang, content.root), sources_path(lang, content.root)):
+        st = p.stat() if p.is_file() else None
+        stamps.append((st.st_mtime_ns, st.st_size) if st else None)
+    key = (id(content), lang, *stamps)
+    with _lock:
+        if key not in _cache:
+            if len(_cache) > 8:
+                _cache.clear()
+            _cache[key] = localised(content, lang)
+        return _cache[key]
+
+
 def missing(content: Content, lang: str, files: tuple[str, ...] | None = None) -> list[tuple[str, str, str]]:
-    """What is still English in ``lang``: (content file, record id, field), for the files asked about."""
+    """What is still shown in English in ``lang``: (content file, record id, field), for the files asked about.
+
+    A field counts as missing when it has no translation, when its translation does not fit
+    the English (wrong number of items), or when it is stale.
+    """
     translations, _ = read(lang, content.root)
+    old = {(f, k, n) for f, k, n, *_ in stale(content, lang)}
     out = []
     for file in files or tuple(FILES):
         done = translations.entries.get(file, {})
         for record in getattr(content, ATTRIBUTES[file]):
             key = record_key(record)
-            for field_name in text_fields(FILES[file]):
+            for field_name, shape in shapes(FILES[file]).items():
                 value = getattr(record, field_name)
-                if value in ("", []):
+                if value in ("", [], {}):
                     continue
-                if field_name not in done.get(key, {}):
+                given = done.get(key, {}).get(field_name)
+                if given is None or _fits(shape, value, given) or (file, key, field_name) in old:
                     out.append((file, key, field_name))
     return out
+
+
+@dataclass(frozen=True)
+class ContentCoverage:
+    """How many content fields of a language's scope are translated (and not stale)."""
+
+    lang: str
+    total: int
+    translated: int
+
+    @property
+    def share(self) -> float:
+        return self.translated / self.total if self.total else 1.0
+
+
+def content_coverage(content: Content, lang: str) -> ContentCoverage:
+    """The fields of ``lang``'s scope (:data:`SCOPE`) with a current translation, out of all of them."""
+    files = SCOPE.get(lang, tuple(FILES))
+    total = sum(
+        1
+        for file in files
+        for record in getattr(content, ATTRIBUTES[file])
+        for field_name in shapes(FILES[file])
+        if getattr(record, field_name) not in ("", [], {})
+    )
+    return ContentCoverage(lang, total, total - len(missing(content, lang, files)))
+
+
+def unstamped(content: Content, lang: str) -> list[tuple[str, str, str]]:
+    """Translated fields whose English source is not recorded yet (``idpckit translations stamp`` records it)."""
+    translations, _ = read(lang, content.root)
+    sources = read_sources(lang, content.root)
+    return [
+        (file, key, field_name)
+        for file, records in translations.entries.items()
+        for key, fields in records.items()
+        for field_name in fields
+        if field_name != OFFICIAL and field_name not in sources.get(file, {}).get(key, {})
+    ]
+
+
+def stamp(content: Content, lang: str, refresh: Sequence[tuple[str, str]] = ()) -> Path:
+    """Record the English of every translated field not yet recorded (and of the ``refresh`` records).
+
+    Run it after translating: from then on an edit of the English marks the translation
+    stale. ``refresh`` lists (file, id) whose translation a translator has just brought up
+    to date with a changed English.
+    """
+    import yaml
+
+    from .files import write_atomic
+
+    translations, _ = read(lang, content.root)
+    sources = read_sources(lang, content.root)
+    again = set(refresh)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for file, records in translations.entries.items():
+        by_key = {record_key(r): r for r in getattr(content, ATTRIBUTES[file])}
+        allowed = shapes(FILES[file])
+        for key, fields in records.items():
+            if key not in by_key:
+                continue
+            for field_name in fields:
+                if field_name not in allowed:
+                    continue
+                was = sources.get(file, {}).get(key, {}).get(field_name)
+                if was is None or (file, key) in again:
+                    was = _english(by_key[key], field_name)
+                out.setdefault(file, {}).setdefault(key, {})[field_name] = was
+    header = (
+        f"# The English each translation in {lang}.yaml was made from, written by `idpckit translations stamp {lang}`.\n"
+        "# Do not edit by hand: when the English of a field changes, its translation is stale (not shown)\n"
+        "# until a translator updates it and runs `idpckit translations stamp "
+        f"{lang} --refresh FILE:ID`.\n"
+    )
+    body = yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1000)
+    where = sources_path(lang, content.root)
+    write_atomic(where, (header + body).encode("utf-8"))
+    return where

@@ -33,23 +33,35 @@ def update_command() -> None:
 
 @translations_group.command("status")
 @click.option("--check", is_flag=True, help="Exit 1 if a catalogue is out of step with the code.")
-def status_command(check: bool) -> None:
+@click.option("--missing", "show_missing", is_flag=True, help="List every content field still shown in English.")
+def status_command(check: bool, show_missing: bool) -> None:
     """How much of each language is translated: interface messages and content.
+
+    Content counts the fields of the files in each language's scope (Spanish and French:
+    every content file; Russian: the commitments, the rubric and the grading rules);
+    a stale translation (its English changed since) counts as not translated.
 
     \b
     Example:
-        idpckit translations status
+        idpckit translations status --missing
     """
     from .. import data, i18n, localise
 
     content = data.load()
     for lang in i18n.LANGUAGES[1:]:
         cov = i18n.coverage(lang)
-        left = len(localise.missing(content, lang))
+        share = localise.content_coverage(content, lang)
+        old = localise.stale(content, lang)
         click.echo(
             f"{lang} ({i18n.NAMES[lang]}): {cov.translated} of {cov.total} messages translated "
-            f"({cov.share:.0%}), {cov.fuzzy} fuzzy; {left} content fields still in English"
+            f"({cov.share:.0%}), {cov.fuzzy} fuzzy; content {share.translated} of {share.total} fields "
+            f"translated ({share.share:.0%}), {len(old)} stale"
         )
+        if show_missing:
+            for file, key, field_name in localise.missing(content, lang, localise.SCOPE[lang]):
+                click.echo(f"  missing: {file} {key} {field_name}")
+            for file, key, field_name, was, now in old:
+                click.echo(f"  stale: {file} {key} {field_name}: the English was {was!r}, it is now {now!r}")
     if check:
         stale = i18n.stale_catalogues()
         if stale:
@@ -58,3 +70,40 @@ def status_command(check: bool) -> None:
             )
             sys.exit(1)
         click.echo("The catalogues are in step with the code.", err=True)
+
+
+@translations_group.command("stamp")
+@click.argument("langs", nargs=-1)
+@click.option(
+    "--refresh",
+    multiple=True,
+    metavar="FILE:ID",
+    help="Record the new English of a record whose translation you have just updated (repeatable).",
+)
+def stamp_command(langs: tuple[str, ...], refresh: tuple[str, ...]) -> None:
+    """Record the English each content translation was made from (data/translations/LANG.sources.yaml).
+
+    From then on, an edit of the English marks that translation stale: it is not shown and
+    `idpckit translations status --missing` lists it, until a translator updates it and runs
+    this command with --refresh FILE:ID.
+
+    \b
+    Example:
+        idpckit translations stamp es fr
+        idpckit translations stamp es --refresh rubric.yaml:gender
+    """
+    from .. import data, i18n, localise
+
+    chosen = langs or i18n.LANGUAGES[1:]
+    unknown = [lang for lang in chosen if lang not in i18n.LANGUAGES[1:]]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: use {', '.join(i18n.LANGUAGES[1:])}", param_hint="LANGS")
+    pairs = []
+    for item in refresh:
+        file, sep, key = item.partition(":")
+        if not sep or not key:
+            raise click.BadParameter(f"'{item}' should be FILE:ID, e.g. rubric.yaml:gender", param_hint="--refresh")
+        pairs.append((file, key))
+    content = data.load()
+    for lang in chosen:
+        click.echo(f"Wrote {localise.stamp(content, lang, pairs)}", err=True)

@@ -1,0 +1,218 @@
+"""idpckit.localise: the content in Spanish, French and Russian, what is still missing, and what went stale."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from idpckit import content_check, data, i18n, localise
+from idpckit.cli import main
+
+#: The content files translated so far, per language; grows to localise.SCOPE as translations land.
+DONE: dict[str, tuple[str, ...]] = {
+    "es": ("commitments.csv", "rubric.yaml"),
+    "fr": ("commitments.csv", "rubric.yaml"),
+    "ru": ("commitments.csv", "rubric.yaml"),
+}
+
+
+def _report(lang: str, missing: list[tuple[str, str, str]]) -> str:
+    shown = "\n".join(f"  {file} {key} {field}" for file, key, field in missing[:40])
+    more = f"\n  ... and {len(missing) - 40} more" if len(missing) > 40 else ""
+    return f"{len(missing)} content field(s) still in English in {lang}:\n{shown}{more}"
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES[1:])
+def test_nothing_is_missing_or_stale_in_each_languages_scope(lang: str) -> None:
+    content = data.load()
+    missing = localise.missing(content, lang, DONE[lang])
+    assert not missing, _report(lang, missing)
+    assert not localise.stale(content, lang), localise.stale(content, lang)
+    assert not localise.unstamped(content, lang), "run: idpckit translations stamp " + lang
+
+
+def test_the_scope_is_the_issues() -> None:
+    """Spanish and French: every content file; Russian: what the app, the reports and the grading sheet show."""
+    assert set(localise.SCOPE["es"]) == set(localise.SCOPE["fr"]) == set(data.FILES) - {"country_aliases.csv"}
+    assert {"commitments.csv", "rubric.yaml", "grading.yaml"} <= set(localise.SCOPE["ru"])
+    for lang, files in DONE.items():
+        assert set(files) <= set(localise.SCOPE[lang])
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "level_5"),
+    [
+        ("es", "¿Cuántas mujeres están en prisión", "Los tribunales aplican de forma habitual"),
+        ("fr", "Combien de femmes sont en prison", "Les tribunaux appliquent couramment"),
+        ("ru", "Сколько женщин находится", "Суды регулярно применяют"),
+    ],
+)
+def test_the_rubric_reads_in_each_language_items_and_levels_included(lang: str, question: str, level_5: str) -> None:
+    rubric = localise.load(lang).rubric_for("gender")
+    assert rubric.questions[0].startswith(question)
+    assert level_5 in rubric.levels["5"]
+    assert "Prison" not in rubric.indicators[0].where.split("World")[0]  # the indicator's sources are translated too
+    assert rubric.indicators[0].where != data.load().rubric_for("gender").indicators[0].where
+    # Names and links stay as they are: only words are translated.
+    assert [s.url for s in rubric.sources] == [s.url for s in data.load().rubric_for("gender").sources]
+
+
+def test_the_language_in_use_is_the_default() -> None:
+    with i18n.language("fr"):
+        assert localise.load().rubric_for("data").levels["1"].startswith("Pas de rapport national")
+    assert localise.load().rubric_for("data").levels["1"].startswith("No regular national drug report")
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(data.data_dir(), root)
+    return root
+
+
+def test_an_english_edit_marks_its_translation_stale_until_a_translator_catches_up(copy: Path) -> None:
+    rubric = copy / "rubric.yaml"
+    old = "Drug data are not broken down by sex. The strategy says nothing about gender."
+    text = rubric.read_text(encoding="utf-8")
+    assert old in text
+    rubric.write_text(text.replace(old, "Drug data are not broken down by sex or age."), encoding="utf-8")
+    content = data.load(copy)
+
+    # The outdated Spanish is not shown: the field (the three levels) is English, the other fields stay Spanish.
+    gender = localise.localised(content, "es").rubric_for("gender")
+    assert gender.levels == content.rubric_for("gender").levels
+    assert gender.questions[0].startswith("¿Cuántas mujeres")
+    assert ("rubric.yaml", "gender", "levels") in localise.missing(content, "es")
+    (stale,) = [s for s in localise.stale(content, "es") if s[1] == "gender"]
+    assert old in stale[3]["1"] and "or age." in stale[4]["1"]
+
+    # The translator updates the Spanish, records the new English, and the Spanish shows again.
+    es = copy / "translations" / "es.yaml"
+    es.write_text(
+        es.read_text(encoding="utf-8").replace(
+            "Los datos sobre drogas no se desglosan por sexo. La estrategia no dice nada sobre el género.",
+            "Los datos sobre drogas no se desglosan por sexo ni por edad.",
+        ),
+        encoding="utf-8",
+    )
+    localise.stamp(content, "es", [("rubric.yaml", "gender")])
+    gender = localise.localised(content, "es").rubric_for("gender")
+    assert gender.levels["1"].endswith("no se desglosan por sexo ni por edad.")
+    assert not localise.stale(content, "es")
+    # French was not refreshed: still stale.
+    assert [s[:3] for s in localise.stale(content, "fr")] == [("rubric.yaml", "gender", "levels")]
+
+
+def test_status_lists_the_stale_translation_with_the_old_and_new_english(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rubric = copy / "rubric.yaml"
+    rubric.write_text(
+        rubric.read_text(encoding="utf-8").replace("Is there a register of people", "Is there a list of people"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(data.ENV_VAR, str(copy))
+    result = CliRunner().invoke(main, ["translations", "status", "--missing"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.strip().startswith("stale:")]
+    assert len(lines) == 3  # es, fr and ru
+    assert all("rubric.yaml stigma questions" in line for line in lines)
+    assert "Is there a register of people" in lines[0] and "Is there a list of people" in lines[0]
+    assert "1 stale" in result.output
+
+
+def test_a_new_translation_is_stamped_with_its_english(copy: Path) -> None:
+    es = copy / "translations" / "es.yaml"
+    es.write_text(
+        es.read_text(encoding="utf-8") + "grading.yaml:\n  period:\n    title: El período que cubre una nota\n",
+        encoding="utf-8",
+    )
+    content = data.load(copy)
+    assert localise.unstamped(content, "es") == [("grading.yaml", "period", "title")]
+    result = CliRunner().invoke(main, ["translations", "stamp", "es"], env={data.ENV_VAR: str(copy)})
+    assert result.exit_code == 0, result.output
+    sources = yaml.safe_load((copy / "translations" / "es.sources.yaml").read_text(encoding="utf-8"))
+    assert sources["grading.yaml"]["period"]["title"] == next(g.title for g in content.grading if g.id == "period")
+    assert localise.unstamped(content, "es") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "field", "message"),
+    [
+        ("rubric.yaml:\n  gender:\n    questions: [one]\n", "rubric.yaml gender", "questions", "list of 5 texts"),
+        ("rubric.yaml:\n  gender:\n    levels: {'1': a, '3': b}\n", "rubric.yaml gender", "levels", "1, 3, 5"),
+        (
+            "rubric.yaml:\n  gender:\n    indicators: [{indicator: a, where: b}]\n",
+            "rubric.yaml gender",
+            "indicators",
+            "list of 4 items",
+        ),
+        (
+            "rubric.yaml:\n  gender:\n    indicators:\n"
+            + "      - {indicator: a, wehre: b}\n" * 4,  # a typo in a field name
+            "rubric.yaml gender",
+            "indicators",
+            "item 1 must give exactly indicator, where",
+        ),
+        ("rubric.yaml:\n  gender:\n    sources: [{covers: x}, {}, {}]\n", "rubric.yaml gender", "sources", "write {}"),
+        ("rubric.yaml:\n  gender:\n    commitment_id: x\n", "rubric.yaml gender", "commitment_id", "not a text field"),
+        ("rubric.yaml:\n  nowhere:\n    questions: []\n", "rubric.yaml nowhere", "", "is not an id"),
+    ],
+)
+def test_a_translation_of_the_wrong_shape_is_named_with_file_record_and_field(
+    copy: Path, text: str, row: str, field: str, message: str
+) -> None:
+    (copy / "translations" / "ru.yaml").write_text(text, encoding="utf-8")
+    problems = [p for p in content_check.validate(copy).problems if p.file == "translations/ru.yaml"]
+    assert any(p.row == row and p.field == field and message in p.message for p in problems), problems
+    # The page still works, in English where the translation does not fit.
+    gender = localise.localised(data.load(copy), "ru").rubric_for("gender")
+    assert gender.questions == data.load(copy).rubric_for("gender").questions
+
+
+def test_content_coverage_counts_the_scope() -> None:
+    content = data.load()
+    cov = localise.content_coverage(content, "ru")
+    assert cov.total == sum(
+        1
+        for file in localise.SCOPE["ru"]
+        for record in getattr(content, localise.ATTRIBUTES[file])
+        for name in localise.shapes(data.FILES[file])
+        if getattr(record, name) not in ("", [], {})
+    )
+    assert cov.translated == cov.total - len(localise.missing(content, "ru", localise.SCOPE["ru"]))
+
+
+@pytest.mark.parametrize(
+    ("challenge", "ok"),
+    [
+        ("Sigue el compromiso de «promover activamente una sociedad libre del uso indebido de drogas».", False),
+        ("Sigue el compromiso de «promover activamente una sociedad libre de drogas» (traducción nuestra).", True),
+        ("Sigue el compromiso de 'actively promote a society free of drug abuse' (en inglés).", True),
+    ],
+)
+def test_a_translated_quotation_is_marked_as_ours_unless_official(copy: Path, challenge: str, ok: bool) -> None:
+    english = next(a for a in data.load(copy).asks if a.id == "ask-1").challenges
+    assert "'actively promote a society free of drug abuse'" in english[0]
+    texts = [challenge] + ["Otro reto."] * (len(english) - 1)
+    (copy / "translations" / "es.yaml").write_text(
+        yaml.safe_dump({"asks.yaml": {"ask-1": {"challenges": texts}}}, allow_unicode=True), encoding="utf-8"
+    )
+    problems = [p for p in content_check.validate(copy).problems if p.file == "translations/es.yaml"]
+    assert bool(problems) is not ok, problems
+    if not ok:
+        (p,) = problems
+        assert (p.row, p.field) == ("asks.yaml ask-1", "challenges")
+        assert "(traducción nuestra)" in p.message and "_official" in p.message
+        # Declared the UN's official wording, the same text is accepted.
+        (copy / "translations" / "es.yaml").write_text(
+            yaml.safe_dump(
+                {"asks.yaml": {"ask-1": {"_official": ["challenges"], "challenges": texts}}}, allow_unicode=True
+            ),
+            encoding="utf-8",
+        )
+        assert not [p for p in content_check.validate(copy).problems if p.file == "translations/es.yaml"]
