@@ -11,6 +11,8 @@ all, so the registration runs one way, without an import cycle.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,47 @@ def emit_generated(text: str, output: Path | None, *, check: bool, command: str,
         click.echo(text, nl=False)
 
 
+# --------------------------------------------------------------------------- options several commands share
+
+
+def output_option(help_text: str, *, required: bool = False, folder: bool = False, dest: str | None = None) -> Any:
+    """The ``-o/--output`` option: the file to write, or (``folder``) the folder to write into."""
+    kind = click.Path(file_okay=False, path_type=Path) if folder else click.Path(dir_okay=False, path_type=Path)
+    return click.option("-o", "--output", *([dest] if dest else []), required=required, type=kind, help=help_text)
+
+
+#: ``-o`` of the commands that print a generated document unless told where to write it.
+screen_output_option = output_option("Write to this file instead of the screen.")
+#: ``--check`` of those commands: compare with OUTPUT instead of writing it (their tests and CI run it).
+check_option = click.option("--check", is_flag=True, help="Only check that OUTPUT is up to date (exit 1 if not).")
+#: ``--data``: build from a trainer's own copy of the data folder.
+data_option = click.option(
+    "--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder."
+)
+
+
+def paper_option(help_text: str = "Paper size: A4, or US Letter.") -> Any:
+    """The ``--paper`` option of the commands that print (A4 by default)."""
+    return click.option(
+        "--paper",
+        type=click.Choice(["a4", "letter"], case_sensitive=False),
+        default="a4",
+        show_default=True,
+        help=help_text,
+    )
+
+
+@contextmanager
+def writing_into(out_dir: Path, *errors: type[Exception]) -> Iterator[None]:
+    """Turn the ``errors`` a build can raise, and a folder that cannot be written, into plain messages."""
+    try:
+        yield
+    except errors as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write into {out_dir}: {exc.strerror or exc}.") from None
+
+
 def lang_option(help_text: str = "Language of the output (English, Spanish, French or Russian).") -> Any:
     """The ``--lang`` option every command that writes for people shares."""
     from ..i18n import LANGUAGES
@@ -67,10 +110,8 @@ def lang_option(help_text: str = "Language of the output (English, Spanish, Fren
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of the screen."
-)
-@click.option("--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder.")
+@screen_output_option
+@data_option
 @lang_option("Language of the titles and headings (English by default).")
 def table1_command(fmt: str, output: Path | None, data_root: Path | None, lang: str | None) -> None:
     """Write Table 1: the 13 commitments and their references in the three UN documents.

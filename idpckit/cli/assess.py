@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from .app import main
+from .app import main, output_option
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment
@@ -176,12 +176,7 @@ def _fmt_from(output: Path | None, fmt: str | None, allowed: tuple[str, ...], de
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="Table format (default: from -o's extension)."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file (default: FILE with .csv/.xlsx).",
-)
+@output_option("Output file (default: FILE with .csv/.xlsx).")
 def export_command(file: Path, fmt: str | None, output: Path | None) -> None:
     """Write an assessment as a spreadsheet: one row per commitment, ready to edit and import again.
 
@@ -212,12 +207,7 @@ def export_command(file: Path, fmt: str | None, output: Path | None) -> None:
     show_default=True,
     help="Grading scale of the drop-down lists.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file (default: grading-sheet.xlsx or .csv).",
-)
+@output_option("Output file (default: grading-sheet.xlsx or .csv).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (it may be a filled-in sheet).")
 def template_command(fmt: str | None, scale: str, output: Path | None, force: bool) -> None:
     """Make a blank grading sheet of the 13 Table 1 commitments, for offline or paper work.
@@ -243,13 +233,7 @@ def template_command(fmt: str | None, scale: str, output: Path | None, force: bo
 
 @main.command("import")
 @click.argument("sheet", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The assessment JSON file to write.",
-)
+@output_option("The assessment JSON file to write.", required=True)
 def import_command(sheet: Path, output: Path) -> None:
     """Read a filled grading sheet (XLSX or CSV) and write the assessment as JSON.
 
@@ -269,12 +253,7 @@ def import_command(sheet: Path, output: Path) -> None:
 
 
 @main.command("schema")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the schema here instead of printing it.",
-)
+@output_option("Write the schema here instead of printing it.")
 @click.option("--write", "write_shipped", is_flag=True, help="Regenerate the schema file shipped in the package.")
 @click.option("--check", is_flag=True, help="Exit 1 if the shipped schema file is out of date.")
 def schema_command(output: Path | None, write_shipped: bool, check: bool) -> None:
@@ -389,7 +368,7 @@ def store_list(store_url: str | None, room: str | None, country: str | None, sta
 @store_group.command("show")
 @click.argument("code")
 @store_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSON to this file.")
+@output_option("Write the JSON to this file.")
 def store_show(code: str, store_url: str | None, output: Path | None) -> None:
     """Print (or save) one review as assessment JSON, by its resume code.
 

@@ -6,14 +6,12 @@ from pathlib import Path
 
 import click
 
-from .app import emit_generated, main
+from .app import check_option, emit_generated, main, screen_output_option
 
 
 @main.command("solutions")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of the screen."
-)
-@click.option("--check", is_flag=True, help="Only check that OUTPUT is up to date (exit 1 if not).")
+@screen_output_option
+@check_option
 def solutions_command(output: Path | None, check: bool) -> None:
     """Write every lesson exercise with its answer, computed from data/ (for trainers).
 

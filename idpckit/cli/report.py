@@ -12,18 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from .app import lang_option, main
-from .assess import read_or_fail, write_or_fail
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
-#: Show a progress bar when aggregating at least this many files (and stderr is a terminal).
-PROGRESS_FROM = 50
+from .app import lang_option, main, output_option
+from .assess import progress_bar, progress_option, read_or_fail, write_or_fail
 
 _SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".csv": "csv"}
 
@@ -58,13 +51,7 @@ def _build(what: str, make: Callable[[], bytes]) -> bytes:
 
 @main.command("report")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The report to write: OUT.html (one self-contained page) or OUT.pdf.",
-)
+@output_option("The report to write: OUT.html (one self-contained page) or OUT.pdf.", required=True)
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), help="Override the format the name suggests.")
 @lang_option("Language of the report (by default the one the review was made in).")
 def report_command(file: Path, output: Path, fmt: str | None, lang: str | None) -> None:
@@ -96,13 +83,7 @@ def report_command(file: Path, output: Path, fmt: str | None, lang: str | None) 
 @main.command("compare")
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The page to write (OUT.html).",
-)
+@output_option("The page to write (OUT.html).", required=True)
 def compare_command(old: Path, new: Path, output: Path) -> None:
     """Show what improved and what worsened between two reviews of one country (HTML).
 
@@ -140,23 +121,13 @@ def _expand(files: tuple[Path, ...]) -> list[Path]:
 
 @main.command("aggregate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="OUT.html (coalition page) or OUT.csv (one row per commitment, one column per review).",
-)
+@output_option("OUT.html (coalition page) or OUT.csv (one row per commitment, one column per review).", required=True)
 @click.option(
     "--skip-invalid",
     is_flag=True,
     help="Leave out files that cannot be read (each is named on the screen) instead of stopping.",
 )
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help=f"Show a progress bar (default: for {PROGRESS_FROM} files or more, on a terminal).",
-)
+@progress_option
 def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool, progress: bool | None) -> None:
     """Merge several NGOs' reviews of one country and year into a coalition view.
 
@@ -169,22 +140,20 @@ def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool,
         idpckit aggregate reviews/*.json -o coalition.html
         idpckit aggregate reviews/ -o coalition.csv
     """
-    from tqdm import tqdm
-
     from ..assessment_io import AssessmentError, read_assessment
 
     kind = _format(output, None, ("html", "csv"))
     paths = _expand(files)
-    disable = (len(paths) < PROGRESS_FROM or None) if progress is None else not progress
     assessments, skipped = [], 0
-    for path in tqdm(paths, desc="Reading reviews", unit="file", disable=disable):
-        try:
-            assessments.append(read_assessment(path))
-        except AssessmentError as exc:
-            if not skip_invalid:
-                raise click.ClickException(f"{exc} (use --skip-invalid to leave such files out)") from None
-            skipped += 1
-            click.echo(f"Skipped: {exc}", err=True)
+    with progress_bar(paths, "Reading reviews", progress) as (bar, _):
+        for path in bar:
+            try:
+                assessments.append(read_assessment(path))
+            except AssessmentError as exc:
+                if not skip_invalid:
+                    raise click.ClickException(f"{exc} (use --skip-invalid to leave such files out)") from None
+                skipped += 1
+                click.echo(f"Skipped: {exc}", err=True)
     if not assessments:
         raise click.ClickException("none of the files could be read, so there is nothing to merge.")
 

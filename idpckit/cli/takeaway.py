@@ -10,25 +10,21 @@ from pathlib import Path
 
 import click
 
-from .app import emit_generated, main
+from .app import (
+    check_option,
+    data_option,
+    emit_generated,
+    main,
+    output_option,
+    paper_option,
+    screen_output_option,
+    writing_into,
+)
 
 
 @main.command("handouts")
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the PDFs into (created if missing).",
-)
-@click.option(
-    "--paper",
-    type=click.Choice(["a4", "letter"], case_sensitive=False),
-    default="a4",
-    show_default=True,
-    help="Paper size: A4, or US Letter.",
-)
+@output_option("Folder to write the PDFs into (created if missing).", required=True, folder=True, dest="out_dir")
+@paper_option()
 @click.option(
     "--only",
     "names",
@@ -36,7 +32,7 @@ from .app import emit_generated, main
     metavar="NAME",
     help="Build only this handout (repeat for several), e.g. --only table1.",
 )
-@click.option("--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder.")
+@data_option
 def handouts_command(out_dir: Path, paper: str, names: tuple[str, ...], data_root: Path | None) -> None:
     """Write the printable handouts as PDFs, built from data/ (never retyped).
 
@@ -53,12 +49,8 @@ def handouts_command(out_dir: Path, paper: str, names: tuple[str, ...], data_roo
     from .. import data, handouts
     from ..errors import FileProblems
 
-    try:
+    with writing_into(out_dir, handouts.HandoutError, data.DataError, FileProblems):
         paths = handouts.build(out_dir, paper=paper.lower(), root=data_root, names=list(names) or None)
-    except (handouts.HandoutError, data.DataError, FileProblems) as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"Cannot write into {out_dir}: {exc.strerror or exc}.") from None
     by_name = {h.name: h for h in handouts.HANDOUTS}
     for path in paths:
         h = by_name[path.stem]
@@ -67,11 +59,9 @@ def handouts_command(out_dir: Path, paper: str, names: tuple[str, ...], data_roo
 
 
 @main.command("roleplay")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of the screen."
-)
-@click.option("--check", is_flag=True, help="Only check that OUTPUT is up to date (exit 1 if not).")
-@click.option("--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder.")
+@screen_output_option
+@check_option
+@data_option
 def roleplay_command(output: Path | None, check: bool, data_root: Path | None) -> None:
     """Write the trainer's guide to the "Vienna consensus" role-play, from data/roleplay.yaml.
 
@@ -94,15 +84,13 @@ def roleplay_command(output: Path | None, check: bool, data_root: Path | None) -
 
 
 @main.command("slides")
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
+@output_option(
+    "Folder to write the decks into (created if missing); copy it whole to a USB stick.",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the decks into (created if missing); copy it whole to a USB stick.",
+    folder=True,
+    dest="out_dir",
 )
-@click.option("--data", "data_root", type=click.Path(file_okay=False, path_type=Path), help="Use this data folder.")
+@data_option
 def slides_command(out_dir: Path, data_root: Path | None) -> None:
     """Write a slide deck per lesson, and one for the role-play, that open with no network.
 
@@ -117,12 +105,8 @@ def slides_command(out_dir: Path, data_root: Path | None) -> None:
     from .. import catalog, data, slides
     from ..errors import FileProblems
 
-    try:
+    with writing_into(out_dir, slides.SlidesError, data.DataError, FileProblems, catalog.CatalogError):
         paths = slides.build(out_dir, root=data_root)
-    except (slides.SlidesError, data.DataError, FileProblems, catalog.CatalogError) as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"Cannot write into {out_dir}: {exc.strerror or exc}.") from None
     for path in paths:
         click.echo(str(path))
     click.echo(f"Wrote {len(paths) - 1} deck(s) into {out_dir}; open {paths[0]} in a browser.", err=True)
@@ -132,21 +116,8 @@ def slides_command(out_dir: Path, data_root: Path | None) -> None:
 @click.option(
     "--pdf", "as_pdf", is_flag=True, required=True, help="Print each lesson as a PDF (the only format for now)."
 )
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the PDFs into (created if missing).",
-)
-@click.option(
-    "--paper",
-    type=click.Choice(["a4", "letter"], case_sensitive=False),
-    default="a4",
-    show_default=True,
-    help="Paper size.",
-)
+@output_option("Folder to write the PDFs into (created if missing).", required=True, folder=True, dest="out_dir")
+@paper_option("Paper size.")
 @click.option("--lesson", "orders", multiple=True, type=int, metavar="N", help="Only lesson N (repeat for several).")
 def lessons_command(as_pdf: bool, out_dir: Path, paper: str, orders: tuple[int, ...]) -> None:
     """Print each lesson as a PDF, for trainees without a laptop.
@@ -162,12 +133,8 @@ def lessons_command(as_pdf: bool, out_dir: Path, paper: str, orders: tuple[int, 
     """
     from .. import catalog, data, printing
 
-    try:
+    with writing_into(out_dir, printing.PrintError, catalog.CatalogError, data.DataError):
         paths = printing.build(out_dir, paper=paper.lower(), orders=list(orders) or None)
-    except (printing.PrintError, catalog.CatalogError, data.DataError) as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"Cannot write into {out_dir}: {exc.strerror or exc}.") from None
     for path in paths:
         click.echo(str(path))
     click.echo(f"Printed {len(paths)} lesson(s) into {out_dir}", err=True)

@@ -24,12 +24,16 @@ import functools
 import html
 import logging
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import ipywidgets as w
 
 from .. import scales, style
 from ..text import esc
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..data import Content
+    from ..store import Store
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,35 @@ KEEP_ADVICE = (
     "What you typed before this is kept. If it happens again, download a JSON copy from the summary "
     "and tell your trainer."
 )
+
+
+class LoadsOnFirstUse:
+    """The content and the store of an app, loaded when first needed, not when the app is built.
+
+    An app's first screen must come up at once, so reading ``data/`` and opening the
+    database (SQLAlchemy) wait until a step needs them, or until the door's ``prefetch``
+    runs while a preheated kernel waits. An app may be given either one (tests, rooms);
+    it sets ``_content`` and ``_store`` in its ``__init__`` (None: load on first use).
+    """
+
+    _content: Content | None = None
+    _store: Store | None = None
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            from ..data import load
+
+            self._content = load()
+        return self._content
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from ..store import Store
+
+            self._store = Store()
+        return self._store
 
 
 class ErrorBox:

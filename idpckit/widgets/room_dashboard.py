@@ -38,7 +38,7 @@ import ipywidgets as w
 
 from .. import scales
 from ..coalition import labels
-from ._base import ErrorBox, download_link, esc, full_width, style_widget, wrap_row
+from ._base import ErrorBox, LoadsOnFirstUse, download_link, esc, full_width, style_widget, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..data import Content
@@ -65,7 +65,7 @@ def _score_cell(score: int | None, grade: Any) -> str:
     )
 
 
-class RoomDashboard:
+class RoomDashboard(LoadsOnFirstUse):
     """Open a room with its code and trainer key; watch it fill; read the debrief material; export; manage."""
 
     def __init__(
@@ -172,22 +172,6 @@ class RoomDashboard:
         self.widget.add_class("idpc-app")
 
     # -- wiring ---------------------------------------------------------------------------
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            from ..store import Store
-
-            self._store = Store()
-        return self._store
-
-    @property
-    def content(self) -> Content:
-        if self._content is None:
-            from ..data import load
-
-            self._content = load()
-        return self._content
 
     @property
     def rooms(self) -> Rooms:

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ...text import esc
-from .._base import ErrorBox, PageFocus, full_width, style_widget, wrap_row
+from .._base import ErrorBox, LoadsOnFirstUse, PageFocus, full_width, style_widget, wrap_row
 from .welcome import WelcomeStep
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,7 +68,7 @@ WELCOME_MESSAGE = ".idpc-welcome-message .idpc-msg"
 SETUP_MESSAGE = ".idpc-setup-message .idpc-msg"
 
 
-class SelfAssessmentApp:
+class SelfAssessmentApp(LoadsOnFirstUse):
     """The whole exercise; ``app.widget`` is what the notebook shows.
 
     :param store: where drafts are saved; default ``Store()`` (``IDPCKIT_STORE`` or a per-user SQLite file).
@@ -184,24 +184,6 @@ class SelfAssessmentApp:
             self.after_submit = w.HBox([self.next_year, self.new_review], layout=wrap_row())
             self._arrange()
         return self.after_submit
-
-    # -- lazily loaded dependencies ------------------------------------------------
-
-    @property
-    def content(self) -> Content:
-        if self._content is None:
-            from ...data import load
-
-            self._content = load()
-        return self._content
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            from ...store import Store
-
-            self._store = Store()
-        return self._store
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()
