@@ -64,6 +64,8 @@ class Metadata(BaseModel):
     preheat: bool = True
     #: "trainers": served, but not listed on the index page that trainees see (the room dashboard).
     audience: Literal["everyone", "trainers"] = "everyone"
+    #: The language of a translated lesson (``notebooks/<lang>/``, written by ``idpckit translations notebooks``).
+    lang: Literal["en", "es", "fr", "ru"] = "en"
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Entry:
     keypoints: tuple[str, ...] = ()
     preheat: bool = False
     audience: str = "everyone"
+    lang: str = "en"
 
     @property
     def name(self) -> str:
@@ -184,6 +187,7 @@ def read_entry(path: Path) -> Entry:
         keypoints=tuple(m.keypoints),
         preheat=m.kind == "app" and m.preheat,
         audience=m.audience,
+        lang=m.lang,
     )
 
 

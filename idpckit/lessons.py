@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import data, scales, table1
+from .i18n import _, current, set_language
 from .schema import TABLE1_DOCUMENTS
 from .style import widget_style
 from .text import esc
@@ -81,44 +82,90 @@ def _source(files: str) -> str:
 # --------------------------------------------------------------------------- lesson 0
 
 
+#: The language of the lesson notebook running here, when it is a translated one (``notebooks/<lang>/``):
+#: set by its first code cell, :func:`use_language`, so links to other notebooks know where they start from.
+_translated_here: str | None = None
+
+
+def use_language(lang: str) -> None:
+    """Speak ``lang`` in this lesson: its helpers and widgets, and the links of :func:`overview`.
+
+    The first code cell of a translated lesson calls it (``idpckit translations notebooks``
+    writes it there), so the lesson's language travels with the notebook, in JupyterLab
+    as in Voilà, whatever the page's address says.
+    """
+    global _translated_here
+    _translated_here = set_language(lang)
+
+
 def overview(root: str | os.PathLike[str] | None = None) -> Html:
     """The lessons with their times and objectives, read from the notebooks' own metadata.
 
     Uses :func:`idpckit.catalog.scan` (not ``catalog()``, which raises), so that one
     malformed notebook does not hide the others from a trainee; it is listed as a
-    problem at the end instead.
+    problem at the end instead.  In Spanish or French each lesson is the translated one
+    (``notebooks/<lang>/``) where it is published, else the English one, marked so; the
+    apps open in the same language (``?lang=``).
     """
     from . import catalog
 
+    lang = current()
     found = catalog.scan(root)
+    translated = {e.name: e for e in catalog.scan(found.root / lang).entries} if lang != "en" else {}
+    up = "../" if _translated_here else ""  # from notebooks/<lang>/ back to notebooks/
     lessons = [e for e in found.entries if e.kind == "lesson"]
     apps = [e for e in found.entries if e.kind == "app"]
+    objectives = esc(_("Objectives"))
     rows = []
-    for e in lessons:
+    for english in lessons:
+        e = translated.get(english.name, english)
+        if e is english:
+            href, note = up + e.name, " " + _("(in English)") if lang != "en" else ""
+        else:
+            href, note = (e.name if _translated_here == lang else f"{up}{lang}/{e.name}"), ""
         goals = "".join(f"<li>{esc(o)}</li>" for o in e.objectives)
         what = (
-            f'<a href="{esc(e.name)}">{esc(e.title)}</a><br><small>{esc(e.summary)}</small>'
-            f"<details><summary>Objectives</summary><ul>{goals}</ul></details>"
+            f'<a href="{esc(href)}">{esc(e.title)}</a>{esc(note)}<br><small>{esc(e.summary)}</small>'
+            f"<details><summary>{objectives}</summary><ul>{goals}</ul></details>"
         )
-        rows.append([esc(e.order), what, f"{e.teaching} min", f"{e.exercises} min", f"<b>{e.minutes} min</b>"])
+        rows.append([esc(e.order), what, _minutes(e.teaching), _minutes(e.exercises), f"<b>{_minutes(e.minutes)}</b>"])
     total = sum(e.minutes for e in lessons)
     rows.append(
         [
             "",
-            "<b>All lessons</b>",
-            f"{sum(e.teaching for e in lessons)} min",
-            f"{sum(e.exercises for e in lessons)} min",
-            f"<b>{total} min ({total // 60} h {total % 60:02d})</b>",
+            "<b>" + esc(_("All lessons")) + "</b>",
+            _minutes(sum(e.teaching for e in lessons)),
+            _minutes(sum(e.exercises for e in lessons)),
+            "<b>"
+            + esc(
+                _("{minutes} ({hours} h {rest:02d})").format(
+                    minutes=_minutes(total), hours=total // 60, rest=total % 60
+                )
+            )
+            + "</b>",
         ]
     )
-    out = html_table(["#", "Lesson", "Teaching", "Exercises", "Total"], rows, "Lessons and how long they take")
+    out = html_table(
+        ["#", _("Lesson"), _("Teaching"), _("Exercises"), _("Total")], rows, _("Lessons and how long they take")
+    )
     if apps:
-        items = "".join(f'<li><a href="{esc(a.name)}">{esc(a.title)}</a>: {esc(a.summary)}</li>' for a in apps)
-        out += f"<p><b>Apps</b> (exercises that run as web pages):</p><ul>{items}</ul>"
+        query = f"?lang={lang}" if lang != "en" else ""
+        items = "".join(
+            f'<li><a href="{esc(up + a.name + query)}">{esc(a.title)}</a>: {esc(a.summary)}</li>' for a in apps
+        )
+        out += "<p>" + _("<b>Apps</b> (exercises that run as web pages):") + f"</p><ul>{items}</ul>"
     if found.problems:
         items = "".join(f"<li>{esc(p)}</li>" for p in found.problems)
-        out += f"<p>⚠ <b>Please tell your trainer:</b> some notebooks could not be listed.</p><ul>{items}</ul>"
+        out += (
+            "<p>⚠ "
+            + _("<b>Please tell your trainer:</b> some notebooks could not be listed.")
+            + f"</p><ul>{items}</ul>"
+        )
     return Html(out)
+
+
+def _minutes(n: int) -> str:
+    return _("{n} min").format(n=n)
 
 
 # --------------------------------------------------------------------------- lessons 1 and 3

@@ -107,3 +107,43 @@ def stamp_command(langs: tuple[str, ...], refresh: tuple[str, ...]) -> None:
     content = data.load()
     for lang in chosen:
         click.echo(f"Wrote {localise.stamp(content, lang, pairs)}", err=True)
+
+
+@translations_group.command("notebooks")
+@click.option("--check", is_flag=True, help="Only check that the catalogues and translated lessons are up to date.")
+def notebooks_command(check: bool) -> None:
+    """Bring the lessons' catalogues in step with the English lessons and regenerate the translated ones.
+
+    The English notebooks (notebooks/NN-*.ipynb) are the source. Each paragraph, heading and list
+    item of their Markdown is one entry of idpckit/locale/lessons.pot; the translations are in
+    idpckit/locale/es|fr/LC_MESSAGES/lessons.po; the command writes notebooks/es/ and notebooks/fr/.
+    A paragraph whose English changed keeps its old translation as fuzzy: the lesson shows the
+    English until a translator checks it. Run it after editing a lesson's Markdown, and commit.
+
+    \b
+    Example:
+        idpckit translations notebooks
+        idpckit translations notebooks --check
+    """
+    from .. import lesson_i18n
+
+    result = lesson_i18n.generate()
+    for lang in lesson_i18n.LESSON_LANGUAGES:
+        rows = [s for s in result.status if s.lang == lang]
+        total, done = sum(s.total for s in rows), sum(s.translated for s in rows)
+        click.echo(f"{lang}: {done} of {total} paragraphs translated ({done / total if total else 1:.0%})")
+        for s in rows:
+            flags = f", {len(s.fuzzy)} changed in English since translated (English shown)" if s.fuzzy else ""
+            flags += "" if s.published else f"; not published (below {lesson_i18n.PUBLISH_SHARE:.0%})"
+            click.echo(f"  {s.lesson}: {s.translated} of {s.total} ({s.share:.0%}){flags}")
+    root = lesson_i18n.english_lessons()[0].parent.parent if lesson_i18n.english_lessons() else None
+    if check:
+        stale = lesson_i18n.stale_files(result)
+        if stale:
+            names = ", ".join(str(p.relative_to(root) if root else p) for p in stale)
+            click.echo(f"Out of date: {names}; run: idpckit translations notebooks", err=True)
+            sys.exit(1)
+        click.echo("The translated lessons are up to date.", err=True)
+        return
+    for path in lesson_i18n.write(result):
+        click.echo(f"Wrote {path.relative_to(root) if root else path}", err=True)
