@@ -47,7 +47,7 @@ Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
 
 
 class Metadata(BaseModel):
-    """The ``"idpckit"`` metadata of one notebook (see notes/contracts.md)."""
+    """The ``"idpckit"`` metadata of one notebook (its schema; tests/test_notebooks.py checks every notebook against it)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 

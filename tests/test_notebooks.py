@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 ARTIFACTS = REPO / "test-artifacts" / "notebooks"
 
-#: The notebook-level metadata every notebook carries (notes/contracts.md).
+#: The notebook-level metadata every notebook carries (the schema is idpckit.catalog.Metadata).
 KEYS = {"kind", "order", "title", "summary", "teaching", "exercises", "objectives", "keypoints"}
 OPTIONAL_KEYS = {"preheat", "audience"}  # apps only: a ready kernel for it; "trainers" keeps it off the index
 LESSON_FILES = [

@@ -59,7 +59,7 @@ def _setting(name: str, default: str | None = None) -> str:
     if value:
         return value
     if default is None:
-        sys.exit(f"jupyterhub_config.py: set {name} (see workshop/hosting/jupyterhub/README.md)")
+        sys.exit(f"jupyterhub_config.py: set {name} (see workshop/hosting/README.md)")
     return default
 
 
