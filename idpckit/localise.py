@@ -97,6 +97,8 @@ SCOPE: dict[str, tuple[str, ...]] = {
 #: A quotation left unmarked is the official wording of the UN document in that language; the
 #: record then names the field under ``_official`` (see data/translations/README.md).
 OUR_TRANSLATION = {"es": "(traducción nuestra)", "fr": "(notre traduction)", "ru": "(наш перевод)"}
+#: Fields that are a quotation as a whole (shown in quotation marks by the pages), so their translation is marked too.
+WHOLE_QUOTATIONS = {("goals.csv", "key_phrase")}
 #: Where a record of a translation file lists its fields whose quotations are official UN wording.
 OFFICIAL = "_official"
 #: A quotation in the English: a phrase in single quotes (the kit's convention), not an apostrophe.
@@ -303,9 +305,40 @@ def problems(
                 why = _fits(allowed[field_name], getattr(known[key], field_name), value)
                 if not why and field_name not in official:
                     why = _unmarked_quotation(lang, _english(known[key], field_name), value)
+                    mark = OUR_TRANSLATION.get(lang, "")
+                    if (file, field_name) in WHOLE_QUOTATIONS and mark and mark not in value:
+                        why = f"is a quotation: write {mark} at its end, or list the field under {OFFICIAL}"
                 if why:
                     found.append(Problem(shown, row, str(field_name), why))
+            found += _record_rules(shown, f"{file} {key}", known[key], fields, allowed)
     return found
+
+
+def _record_rules(
+    shown: str, row: str, english: BaseModel, fields: dict[str, Any], allowed: dict[str, Shape]
+) -> list[Problem]:
+    """The record's own rules (a verdict's length limit...) applied to the translated record."""
+    from pydantic import ValidationError
+
+    update = {}
+    for name, value in fields.items():
+        if name in allowed:
+            translated = _translated(allowed[name], getattr(english, name), value)
+            if translated is not None:
+                update[name] = translated
+    if not update:
+        return []
+    try:
+        type(english).model_validate({**english.model_dump(), **{k: _plain(v) for k, v in update.items()}})
+    except ValidationError as exc:
+        from .errors import plain
+
+        return [Problem(shown, row, str(e["loc"][0]) if e["loc"] else "", plain(e)) for e in exc.errors()]
+    return []
+
+
+def _plain(value: Any) -> Any:
+    return [v.model_dump() if isinstance(v, BaseModel) else v for v in value] if isinstance(value, list) else value
 
 
 def _texts(value: Any) -> list[str]:

@@ -13,11 +13,9 @@ from idpckit import content_check, data, i18n, localise
 from idpckit.cli import main
 
 #: The content files translated so far, per language; grows to localise.SCOPE as translations land.
-DONE: dict[str, tuple[str, ...]] = {
-    "es": ("commitments.csv", "rubric.yaml"),
-    "fr": ("commitments.csv", "rubric.yaml"),
-    "ru": ("commitments.csv", "rubric.yaml"),
-}
+_FIRST = ("commitments.csv", "rubric.yaml", "grading.yaml")
+_MORE = ("goals.csv", "workplan.csv", "challenges.csv", "asks.yaml", "calibration.yaml")
+DONE: dict[str, tuple[str, ...]] = {"es": _FIRST + _MORE, "fr": _FIRST + _MORE, "ru": _FIRST}
 
 
 def _report(lang: str, missing: list[tuple[str, str, str]]) -> str:
@@ -126,17 +124,16 @@ def test_status_lists_the_stale_translation_with_the_old_and_new_english(
 
 
 def test_a_new_translation_is_stamped_with_its_english(copy: Path) -> None:
-    es = copy / "translations" / "es.yaml"
-    es.write_text(
-        es.read_text(encoding="utf-8") + "grading.yaml:\n  period:\n    title: El período que cubre una nota\n",
-        encoding="utf-8",
-    )
     content = data.load(copy)
-    assert localise.unstamped(content, "es") == [("grading.yaml", "period", "title")]
+    event = content.timeline[0]
+    es = copy / "translations" / "es.yaml"
+    (es.parent / "es.sources.yaml").unlink()
+    es.write_text(f"timeline.csv:\n  {event.id}:\n    title: Un título\n", encoding="utf-8")
+    assert localise.unstamped(content, "es") == [("timeline.csv", event.id, "title")]
     result = CliRunner().invoke(main, ["translations", "stamp", "es"], env={data.ENV_VAR: str(copy)})
     assert result.exit_code == 0, result.output
     sources = yaml.safe_load((copy / "translations" / "es.sources.yaml").read_text(encoding="utf-8"))
-    assert sources["grading.yaml"]["period"]["title"] == next(g.title for g in content.grading if g.id == "period")
+    assert sources == {"timeline.csv": {event.id: {"title": event.title}}}
     assert localise.unstamped(content, "es") == []
 
 
@@ -161,6 +158,8 @@ def test_a_new_translation_is_stamped_with_its_english(copy: Path) -> None:
         ("rubric.yaml:\n  gender:\n    sources: [{covers: x}, {}, {}]\n", "rubric.yaml gender", "sources", "write {}"),
         ("rubric.yaml:\n  gender:\n    commitment_id: x\n", "rubric.yaml gender", "commitment_id", "not a text field"),
         ("rubric.yaml:\n  nowhere:\n    questions: []\n", "rubric.yaml nowhere", "", "is not an id"),
+        ("asks.yaml:\n  ask-1:\n    verdict: " + "x" * 170 + "\n", "asks.yaml ask-1", "verdict", "at most 160"),
+        ("goals.csv:\n  '1':\n    key_phrase: hacia la eliminación\n", "goals.csv 1", "key_phrase", "(наш перевод)"),
     ],
 )
 def test_a_translation_of_the_wrong_shape_is_named_with_file_record_and_field(
