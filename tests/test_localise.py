@@ -14,7 +14,7 @@ from idpckit.cli import main
 
 #: The content files translated so far, per language; grows to localise.SCOPE as translations land.
 _FIRST = ("commitments.csv", "rubric.yaml", "grading.yaml")
-_MORE = ("goals.csv", "workplan.csv", "challenges.csv", "asks.yaml", "calibration.yaml")
+_MORE = ("goals.csv", "workplan.csv", "challenges.csv", "asks.yaml", "calibration.yaml", "timeline.csv")
 DONE: dict[str, tuple[str, ...]] = {"es": _FIRST + _MORE, "fr": _FIRST + _MORE, "ru": _FIRST}
 
 
