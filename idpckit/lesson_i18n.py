@@ -321,6 +321,30 @@ def translated_notebook(nb: dict[str, Any], lang: str, catalog: Catalog, status:
     return out
 
 
+_RELATIVE_LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|/|#)([^)\s?#]+)([^)\s]*)\)", re.IGNORECASE)
+
+
+def relink(nb: dict[str, Any], lang: str, published: set[str]) -> None:
+    """Point a translated lesson's relative links where they lead from ``notebooks/<lang>/``.
+
+    A link to another lesson published in ``lang`` stays as it is (same file name, same
+    folder); any other relative link goes back up to the English folder, and a link to an
+    app asks for the lesson's language (``?lang=``), so the trainee stays in it.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        target, rest = match.group(1), match.group(2)
+        if target in published:
+            return match.group(0)
+        if target.endswith(".ipynb") and not re.fullmatch(r"\d\d-.*", target) and "lang=" not in rest:
+            rest = (f"?lang={lang}&" + rest[1:]) if rest.startswith("?") else f"?lang={lang}{rest}"
+        return f"](../{target}{rest})"
+
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = _lines(_RELATIVE_LINK.sub(fix, _source(cell)))
+
+
 def notebook_text(nb: dict[str, Any]) -> str:
     """A notebook as Jupyter writes it (one-space indent, sorted keys, UTF-8), so regenerating changes nothing."""
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -349,11 +373,15 @@ def generate(root: Path | None = None, locale: Path = LOCALE_DIR) -> Generated:
     for lang in LESSON_LANGUAGES:
         catalog = merged(template, lang, locale)
         result.files[po_path(lang, locale)] = _po_text(catalog)
+        made = []
         for path in paths:
             status = LessonStatus(lang, path.stem)
-            nb = translated_notebook(_read(path), lang, catalog, status)
+            made.append((path, translated_notebook(_read(path), lang, catalog, status), status))
             result.status.append(status)
+        published = {path.name for path, _nb, status in made if status.published}
+        for path, nb, status in made:
             if status.published:
+                relink(nb, lang, published)
                 result.files[folder / lang / path.name] = notebook_text(nb).encode("utf-8")
     return result
 

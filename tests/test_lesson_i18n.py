@@ -42,9 +42,14 @@ def test_the_translated_lessons_are_up_to_date_with_the_english_ones() -> None:
     assert "00-start-here" in result.output
 
 
-def test_spanish_and_french_lessons_are_published() -> None:
-    for lang in lesson_i18n.LESSON_LANGUAGES:
-        assert (NOTEBOOKS / lang / "00-start-here.ipynb").is_file(), f"lesson 0 is not published in {lang}"
+@pytest.mark.parametrize("lang", lesson_i18n.LESSON_LANGUAGES)
+def test_every_lesson_is_published_in_spanish_and_french_and_at_least_95_percent_translated(lang: str) -> None:
+    """The issue's scope: lessons 0 to 7 in full; a paragraph edited since (fuzzy) may wait for its translator."""
+    status = [s for s in lesson_i18n.generate().status if s.lang == lang]
+    assert [s.lesson for s in status] == [p.stem for p in ENGLISH]
+    assert [p.stem for p in sorted((NOTEBOOKS / lang).glob("*.ipynb"))] == [p.stem for p in ENGLISH]
+    translated, total = sum(s.translated for s in status), sum(s.total for s in status)
+    assert translated / total >= 0.95, f"{lang}: only {translated} of {total} paragraphs translated"
 
 
 @pytest.mark.parametrize("path", ENGLISH, ids=lambda p: p.name)
@@ -222,3 +227,33 @@ def test_a_translated_lesson_runs_and_its_helpers_speak_its_language(
     if path.name == "00-start-here.ipynb":
         shown = " ".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
         assert OVERVIEW_WORDS[path.parent.name] in shown
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_relative_link_of_a_translated_lesson_leads_to_a_notebook(path: Path) -> None:
+    """From notebooks/<lang>/, a link to an untranslated page must go back up, and an app keeps the language."""
+    prose = " ".join(_source(c) for c in _nb(path)["cells"] if c["cell_type"] == "markdown")
+    for target in re.findall(r"\]\((?![a-z]+:|#)([^)\s]+)\)", prose):
+        file, _, query = target.split("#")[0].partition("?")
+        assert (path.parent / file).is_file(), f"{path.name}: the link {target} leads nowhere"
+        if file.startswith("../") and not re.match(r"\d\d-", Path(file).name):
+            assert f"lang={path.parent.name}" in query, f"{path.name}: the app {target} does not keep the language"
+
+
+def test_links_to_untranslated_pages_go_back_to_the_english_folder() -> None:
+    nb = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "source": [
+                    "See [lesson 4](04-table1.ipynb), [lesson 5](05-calendar-and-venues.ipynb#top), "
+                    "[the app](self-assessment.ipynb?room=AB), [IDPC](https://idpc.net/) and [below](#end)."
+                ],
+            }
+        ]
+    }
+    lesson_i18n.relink(nb, "es", {"04-table1.ipynb"})
+    assert _source(nb["cells"][0]) == (
+        "See [lesson 4](04-table1.ipynb), [lesson 5](../05-calendar-and-venues.ipynb#top), "
+        "[the app](../self-assessment.ipynb?lang=es&room=AB), [IDPC](https://idpc.net/) and [below](#end)."
+    )
