@@ -156,7 +156,8 @@ def _country_code(value: Any) -> Any:
 
     country = lookup(value)
     if country is None:
-        raise ValueError(f"'{value}' is not a country we know (use an ISO 3166 code such as 'COL', or an English name)")
+        shown = value if len(value) <= 60 else value[:56] + "..."
+        raise ValueError(f"'{shown}' is not a country we know (use an ISO 3166 code such as 'COL', or an English name)")
     return country.alpha_3
 
 

@@ -89,8 +89,8 @@ def levels(scale: Scale) -> dict:
 
 
 def is_valid(grade: object, scale: Scale) -> bool:
-    """True if ``grade`` belongs to ``scale`` (booleans are not grades)."""
-    if isinstance(grade, bool):
+    """True if ``grade`` belongs to ``scale`` (booleans, lists and objects are not grades)."""
+    if isinstance(grade, bool) or not isinstance(grade, int | str):
         return False
     return grade in levels(scale)
 

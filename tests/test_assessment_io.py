@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from idpckit import assessment as assessment_mod
+from idpckit import assessment_io
 from idpckit.assessment import SOURCE_KINDS, Assessment, Entry, Source, clean_text
 from idpckit.assessment_io import (
     MAX_BYTES,
@@ -552,7 +553,8 @@ def test_old_excel_and_damaged_and_non_sheet_files():
     assert ".xls" in _sheet_error(b"\xd0\xcf\x11\xe0" + b"\0" * 100, "old.xls").problem
     assert "damaged" in _sheet_error(b"PK\x03\x04" + b"\0" * 100, "broken.xlsx").problem
     assert "no Grades table" in _sheet_error(b"name,age\nx,1\n", "people.csv").problem
-    assert "0xff is not UTF-8" in _sheet_error(b"\xff\xfeabc", "utf16.csv").problem
+    assert "saved as UTF-16 text, not UTF-8" in _sheet_error(b"\xff\xfeabc", "utf16.csv").problem
+    assert "0xff is not UTF-8" in _sheet_error(b"ab\xffcd", "latin1.csv").problem
 
 
 def test_zip_bomb_is_refused():
@@ -560,7 +562,7 @@ def test_zip_bomb_is_refused():
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/worksheets/sheet1.xml", b"\0" * 60_000_000)
     assert out.tell() < MAX_BYTES
-    assert "50 MB" in _sheet_error(out.getvalue(), "bomb.xlsx").problem
+    assert f"{assessment_io.MAX_UNZIPPED // 1_000_000} MB" in _sheet_error(out.getvalue(), "bomb.xlsx").problem
 
 
 def test_sheet_from_a_newer_idpckit():
@@ -644,3 +646,11 @@ def test_any_bytes_give_a_result_or_a_plain_error(payload):
             reader(payload)
         except AssessmentError as exc:
             assert str(exc).startswith('Could not read "fuzz"')
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_about_value_that_names_a_column_is_not_the_grades_header(fmt):
+    # found by test_xlsx_round_trip: an assessor called "commitment_id" was taken for the header row
+    a = load_example("veridia-2024").model_copy(update={"assessor": "commITMENt_ID"})
+    payload = to_csv_bytes(a) if fmt == "csv" else to_xlsx_bytes(a)
+    assert from_table(payload, f"a.{fmt}") == a

@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -89,26 +90,46 @@ def write_json(assessment: Assessment, path: str | os.PathLike[str]) -> Path:
 
 
 def read_limited(path: Path) -> bytes:
-    """The bytes of the file at ``path``, refused before reading if larger than :data:`MAX_BYTES`."""
+    """The bytes of the file at ``path``, refused before reading if larger than :data:`MAX_BYTES`.
+
+    Only a regular file is read.  A folder, a named pipe (FIFO), a device or a socket
+    is refused with a plain message; the file is opened without blocking and checked
+    again once open, so a pipe put in its place cannot make the command wait forever.
+    """
     name = path.name or str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise AssessmentError(name, "", f"there is no file at {path}") from None
     except OSError as exc:
         raise AssessmentError(name, "", f"the file cannot be opened ({exc.strerror or exc})") from None
-    if path.is_dir():
-        raise AssessmentError(name, "", "this is a folder, not a file")
-    if size > MAX_BYTES:
-        raise AssessmentError(name, "", too_large(size))
+    _check_regular(info.st_mode, name)
+    if info.st_size > MAX_BYTES:
+        raise AssessmentError(name, "", too_large(info.st_size))
     try:
-        with path.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise AssessmentError(name, "", f"the file cannot be read ({exc.strerror or exc})") from None
+    try:
+        _check_regular(os.fstat(fd).st_mode, name)  # what was opened, not what stat() saw
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
         raise AssessmentError(name, "", f"the file cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:
         raise AssessmentError(name, "", too_large(len(data)))
     return data
+
+
+def _check_regular(mode: int, name: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise AssessmentError(name, "", "this is a folder, not a file")
+    kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+    raise AssessmentError(name, "", f"this is {kind}, not a file; give the path of an assessment file")
 
 
 def too_large(size: int) -> str:
@@ -119,8 +140,50 @@ def too_large(size: int) -> str:
     )
 
 
+_WIDE = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def _wide_encoding(payload: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' if ``payload`` looks saved in one (a byte-order mark, or NULs every 2nd/4th byte)."""
+    for mark, encoding in _WIDE.items():
+        if payload.startswith(mark):
+            return encoding
+    sample = payload[:400]
+    if len(sample) < 8 or not sample.strip(b"\0"):
+        return None
+    zeros = sample.count(0) / len(sample)
+    if zeros >= 0.7:
+        return "UTF-32"
+    if zeros >= 0.4 and (
+        sample[1::2].count(0) > 0.8 * len(sample[1::2]) or sample[::2].count(0) > 0.8 * len(sample[::2])
+    ):
+        return "UTF-16"
+    return None
+
+
 def decode_text(payload: bytes, name: str) -> str:
-    """``payload`` as UTF-8 text (a byte-order mark, as Excel writes, is dropped), or a plain error."""
+    """``payload`` as UTF-8 text (a byte-order mark, as Excel writes, is dropped), or a plain error.
+
+    The errors say what the file is when that is easy to see: only NUL bytes (a damaged
+    file), or UTF-16/UTF-32 (Excel's "Unicode Text", Windows Notepad's "Unicode").
+    """
+    if payload and not payload.strip(b"\0"):
+        raise AssessmentError(
+            name, "", "the file holds only NUL bytes (zeros), no text: it is damaged; use another copy"
+        )
+    wide = _wide_encoding(payload)
+    if wide:
+        raise AssessmentError(
+            name,
+            "",
+            f"the file is saved as {wide} text, not UTF-8; save it again with the encoding 'UTF-8' "
+            "(in Excel: 'CSV UTF-8'; in a text editor: 'Save with encoding UTF-8')",
+        )
     try:
         return payload.decode("utf-8-sig")  # accepts and drops a byte-order mark
     except UnicodeDecodeError as exc:
@@ -178,6 +241,9 @@ def _reject_constant(value: str) -> Any:
     raise ValueError(f"{value} is not allowed in JSON")
 
 
+_LONG_NUMBER = re.compile(r"\d{4000,}")
+
+
 def _load_json(text: str, name: str) -> dict[str, Any]:
     try:
         record = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
@@ -201,6 +267,15 @@ def _load_json(text: str, name: str) -> dict[str, Any]:
     except RecursionError:  # belt and braces: _check_depth should have caught it
         raise AssessmentError(name, "", "the JSON is nested too deeply to be an assessment") from None
     except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
+        digits = _LONG_NUMBER.search(text)
+        if digits:
+            line = text.count("\n", 0, digits.start()) + 1
+            raise AssessmentError(
+                name,
+                f"line {line}",
+                f"a number here has {digits.end() - digits.start():,} digits; no field of an assessment holds "
+                "such a number (a grade is 1 to 5, a year has four digits)",
+            ) from None
         raise AssessmentError(name, "", f"this is not usable JSON ({exc})") from None
     if not isinstance(record, dict):
         kind = {list: "a list", str: "a string"}.get(type(record), "a single value")
@@ -319,7 +394,7 @@ def _json_where(record: dict[str, Any]) -> Where:
             entries = record.get("entries")
             entry = entries[i] if isinstance(entries, list) and i < len(entries) else None
             cid = entry.get("commitment_id") if isinstance(entry, dict) else None
-            text = f"entry {i + 1}" + (f" ('{cid}')" if isinstance(cid, str) and cid else "")
+            text = f"entry {i + 1}" + (f" ({show(cid, 40)})" if isinstance(cid, str) and cid else "")
             rest = list(loc[2:])
             if len(rest) >= 2 and rest[0] == "sources" and isinstance(rest[1], int):
                 text += f", source {rest[1] + 1}"

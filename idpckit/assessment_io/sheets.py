@@ -19,25 +19,44 @@ import datetime as dt
 import io
 import os
 import re
+import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import scales
-from ..assessment import SCHEMA_VERSION, SOURCE_KINDS, Assessment
+from ..assessment import MAX_TEXT, SCHEMA_VERSION, SOURCE_KINDS, Assessment
+from ..errors import show
 from ..text import neutralise_formula, restore_formula
 from .records import MAX_BYTES, AssessmentError, decode_text, read_limited, too_large, validate_record
 
 #: An XLSX file is a zip; refuse one that would expand beyond this (a "zip bomb").
-MAX_UNZIPPED = 50_000_000
+MAX_UNZIPPED = 20_000_000
 
 #: First cell of every grading sheet; identifies the file and its layout version.
 SHEET_MARK = "idpckit grading sheet"
 SHEET_VERSION = 1
 #: Sources get this many column groups in a blank template (an export adds more if needed).
 TEMPLATE_SOURCES = 3
+#: The most source column groups a sheet may have (the model allows 50 sources per entry).
+MAX_SOURCES_IN_SHEET = 50
+#: A workbook with more shared texts than this is refused before openpyxl reads them (each costs
+#: it tens of microseconds: 300,000 of them, a 2 MB file, would hold a command for 20 seconds).
+#: A filled grading sheet has a few hundred.
+MAX_SHARED_TEXTS = 20_000
+#: Each XML part of a workbook may hold at most this many tags (a filled sheet holds a few thousand).
+MAX_XML_TAGS = 200_000
+#: A sheet's XML with more ``<row>`` elements than this is refused (a grading sheet has ~20).
+MAX_ROW_ELEMENTS = 5 * 1_000
+#: A grading sheet uses at most this many rows and columns (13 commitments; 8 columns and
+#: three per source).  Cells are read only within these bounds, whatever the sheet's declared
+#: ``<dimension>`` says: openpyxl would otherwise pad every row of a sheet that claims
+#: ``A1:XFD1048576`` to 16,384 cells, a million times.  A cell with content outside is refused.
+MAX_SHEET_ROWS = 1_000
+MAX_SHEET_COLUMNS = 8 + 3 * MAX_SOURCES_IN_SHEET
 
 
 # --------------------------------------------------------------------------- writing sheets
@@ -339,7 +358,7 @@ def from_table(
         path = Path(source)
         name = name or path.name
         data = read_limited(path)
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(b"PK"):  # a zip: PK\x03\x04, or PK\x05\x06 for an empty one
         table = _read_xlsx(data, name)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise AssessmentError(
@@ -373,43 +392,92 @@ def _read_csv(data: bytes, name: str) -> _Table:
         delimiter = first[len(SHEET_MARK) + 2]
     elif first.count(";") > first.count(","):
         delimiter = ";"
+    lines: list[list[Any]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, row in enumerate(reader, start=1):
+            _check_bounds(row, number, name, lambda c, n=number: f"row {n}, column {c}")
+            lines.append(row if number <= MAX_SHEET_ROWS else [])
     except csv.Error as exc:
-        raise AssessmentError(name, "", f"this is not a readable CSV file ({exc})") from None
+        where = f"row {len(lines) + 1}"
+        if "field larger" in str(exc):
+            raise AssessmentError(
+                name,
+                where,
+                f"a cell holds more than {csv.field_size_limit():,} characters, far more than the "
+                f"{MAX_TEXT:,} a text of a review may have; is it the right file?",
+            ) from None
+        raise AssessmentError(name, where, f"this is not a readable CSV file ({exc})") from None
+    while lines and not any(cell.strip() for cell in lines[-1]):
+        lines.pop()  # blank lines at the end, as spreadsheet programs add them
     return _split(lines, name, "csv", lambda i: f"row {i}")  # rows, as a spreadsheet program numbers them
+
+
+def _check_bounds(row: Sequence[Any], number: int, name: str, where: Callable[[int], str]) -> None:
+    """Refuse content outside :data:`MAX_SHEET_ROWS` x :data:`MAX_SHEET_COLUMNS` (empty cells do not count)."""
+    if len(row) <= MAX_SHEET_COLUMNS and number <= MAX_SHEET_ROWS:
+        return
+    start = 0 if number > MAX_SHEET_ROWS else MAX_SHEET_COLUMNS
+    filled = next((i for i in range(start, len(row)) if str(row[i]).strip()), None)
+    if filled is not None:
+        raise AssessmentError(
+            name,
+            where(filled + 1),
+            f"has content outside the grading sheet (at most {MAX_SHEET_ROWS} rows and "
+            f"{MAX_SHEET_COLUMNS} columns); delete it",
+        )
+    del row[MAX_SHEET_COLUMNS:]
 
 
 def _read_xlsx(data: bytes, name: str) -> _Table:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED:
-                raise AssessmentError(name, "", "the workbook expands to more than 50 MB; it cannot be a grading sheet")
-    except zipfile.BadZipFile:
+                raise AssessmentError(
+                    name,
+                    "",
+                    f"the workbook expands to more than {MAX_UNZIPPED // 1_000_000} MB; it cannot be a grading sheet",
+                )
+            _check_parts(zf, name)
+    except AssessmentError:
+        raise
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error):
         raise AssessmentError(name, "", "the file looks like a zip or Excel file but is damaged or cut short") from None
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds of error for non-xlsx zips
-        raise AssessmentError(
-            name, "", f"this is not an Excel workbook (.xlsx) that can be read ({type(exc).__name__})"
-        ) from None
-    try:
-        missing = [s for s in ("About", "Grades") if s not in wb.sheetnames]
-        if missing:
+    with warnings.catch_warnings():
+        # openpyxl warns about features it drops (data validation extensions, default styles):
+        # none of them holds a grade, and a warning on the screen would only worry people.
+        warnings.simplefilter("ignore")
+        try:
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        except Exception as exc:  # openpyxl raises many kinds of error for non-xlsx zips
+            part = _damaged_part(data)
+            if part:
+                raise AssessmentError(
+                    name,
+                    part,
+                    "the XML inside the workbook is damaged and cannot be read; open the file in Excel or "
+                    "LibreOffice and save it again",
+                ) from None
             raise AssessmentError(
-                name,
-                f"sheet '{missing[0]}'",
-                f"the workbook has no sheet called '{missing[0]}'; start from a template made with "
-                "`idpckit template --format xlsx` and do not rename its sheets",
-            )
-        about = [list(r) for r in wb["About"].iter_rows(values_only=True)]
-        grades = [list(r) for r in wb["Grades"].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+                name, "", f"this is not an Excel workbook (.xlsx) that can be read ({type(exc).__name__})"
+            ) from None
+        try:
+            missing = [s for s in ("About", "Grades") if s not in wb.sheetnames]
+            if missing:
+                raise AssessmentError(
+                    name,
+                    f"sheet '{missing[0]}'",
+                    f"the workbook has no sheet called '{missing[0]}'; start from a template made with "
+                    "`idpckit template --format xlsx` and do not rename its sheets",
+                )
+            about = _sheet_rows(wb, "About", name)
+            grades = _sheet_rows(wb, "Grades", name)
+        finally:
+            wb.close()
     table = _split(about, name, "xlsx", lambda i: f"sheet 'About', row {i}", header_needed=False)
-    start = next((i for i, row in enumerate(grades) if _norm_cells(row) and "commitment_id" in _norm_cells(row)), None)
+    start = next((i for i, row in enumerate(grades) if _is_header(row)), None)
     if start is None:
         raise AssessmentError(
             name, "sheet 'Grades', row 1", "the header row (number, commitment_id, ..., grade, ...) is missing"
@@ -420,6 +488,199 @@ def _read_xlsx(data: bytes, name: str) -> _Table:
     return table
 
 
+class _BadCell(ValueError):
+    """A cell the sheet's XML gets wrong (its reference, its type or its value), and how."""
+
+    def __init__(self, ref: str, problem: str) -> None:
+        self.ref, self.problem = ref, problem
+        super().__init__(problem)
+
+
+_CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
+_CELL_KINDS = {"n": "a number", "d": "a date", "b": "TRUE or FALSE (1 or 0)", "s": "a text", "e": "an error code"}
+
+
+def _cell_parser(base: type) -> type:
+    """openpyxl's worksheet parser, with every cell's failure turned into a :class:`_BadCell`."""
+
+    class CellParser(base):  # type: ignore[misc, valid-type]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            ref = element.get("r")
+            if ref is not None and not _CELL_REF.fullmatch(ref):
+                raise _BadCell(show(ref), f"{show(ref)} is not a cell reference (like B7)")
+            kind = element.get("t", "n")
+            raw = element.findtext("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}v")
+            where = ref or "a cell"
+            if kind == "s" and raw is not None:
+                index = int(raw) if raw.strip().isdigit() and len(raw) < 12 else -1
+                if not 0 <= index < len(self.shared_strings):
+                    raise _BadCell(
+                        where,
+                        f"refers to shared text number {show(raw)}, but the workbook holds "
+                        f"{len(self.shared_strings)} shared texts: the file is damaged; save it again in Excel "
+                        "or LibreOffice",
+                    )
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")  # a date out of range is only a warning in openpyxl
+                    return super().parse_cell(element)
+            except (ValueError, TypeError, OverflowError, KeyError, IndexError, UserWarning):
+                dated = kind == "n" and int(element.get("s", 0) or 0) in self.date_formats
+                expected = "a date" if dated else _CELL_KINDS.get(kind, "a value")
+                raise _BadCell(
+                    where, f"is marked as holding {expected} but holds {show(raw)}; type the value again"
+                ) from None
+
+    return CellParser
+
+
+def _damaged_part(data: bytes) -> str:
+    """Where a workbook openpyxl could not open is damaged: "sheet 'Grades'", a part's name, or ""."""
+    import xml.etree.ElementTree as ET
+
+    def parses(raw: bytes) -> bool:
+        try:
+            ET.fromstring(raw)
+        except Exception:  # ParseError, or expat refusing an entity bomb
+            return False
+        return True
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = {i.filename: i for i in zf.infolist()}
+            titles: dict[str, str] = {}  # worksheet part -> sheet title, when workbook.xml says so
+            try:
+                book = ET.fromstring(zf.read("xl/workbook.xml"))
+                rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+                targets = {r.get("Id"): r.get("Target", "") for r in rels}
+                for sheet in book.iter():
+                    rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+                    if sheet.tag.endswith("}sheet") and rid in targets:
+                        titles["xl/" + targets[rid].lstrip("/").removeprefix("xl/")] = sheet.get("name", "")
+            except (KeyError, ET.ParseError):
+                pass
+            for part in sorted(members, key=lambda p: (p not in titles, p)):
+                if part.endswith((".xml", ".rels")) and not parses(zf.read(part)):
+                    return f"sheet '{titles[part]}'" if part in titles else f"part {part}"
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
+        return ""
+    return ""
+
+
+_SHARED_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+
+
+def _check_parts(zf: zipfile.ZipFile, name: str) -> None:
+    """Refuse a workbook whose XML would cost openpyxl seconds to parse, counted in its raw bytes first.
+
+    Parsing costs ~10 microseconds per XML element, so a 20 MB part of ``<x/>`` would take a
+    minute: each part may have :data:`MAX_XML_TAGS` tags, and the shared texts
+    :data:`MAX_SHARED_TEXTS` items.
+    """
+    for info in zf.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        raw = zf.read(info)
+        if raw.count(b"<") > MAX_XML_TAGS:
+            raise AssessmentError(
+                name,
+                f"part {info.filename}",
+                f"the workbook's XML has more than {MAX_XML_TAGS:,} elements here, far more than a grading "
+                "sheet could need; is it the right file?",
+            )
+        if info.filename.lower().endswith("sharedstrings.xml"):
+            count = sum(1 for _ in _SHARED_ITEM.finditer(raw))
+            if count > MAX_SHARED_TEXTS:
+                raise AssessmentError(
+                    name,
+                    "",
+                    f"the workbook holds {count:,} texts, more than the {MAX_SHARED_TEXTS:,} a grading sheet "
+                    "could need; is it the right file?",
+                )
+
+
+def _sheet_rows(wb: Any, title: str, name: str) -> list[list[Any]]:
+    """The cells of one sheet, within :data:`MAX_SHEET_ROWS` x :data:`MAX_SHEET_COLUMNS`, as lists.
+
+    Reads the sheet's XML with openpyxl's own parser (dates, shared texts, styles), but
+    places the cells itself, so memory is bounded by the cells that exist.  A formula is
+    read as its text (``=1+2``), never computed, as a CSV would have it; an error value
+    (``#DIV/0!``) is refused.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    sheet = f"sheet '{title}'"
+    ws = wb[title]
+    if not isinstance(ws, ReadOnlyWorksheet):
+        raise AssessmentError(name, sheet, "is a chart, not a sheet of cells; start from `idpckit template`")
+    rows: list[list[Any]] = []
+    last = 0
+    try:
+        with ws._get_source() as source:  # openpyxl's read-only API: the sheet's XML, streamed
+            parser = _cell_parser(WorkSheetParser)(
+                source,
+                ws._shared_strings,
+                data_only=False,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
+            for count, parsed in enumerate(parser.parse(), start=1):
+                last, cells = parsed  # the row number, kept for the message if a later row is damaged
+                if count > MAX_ROW_ELEMENTS:
+                    raise AssessmentError(
+                        name,
+                        sheet,
+                        f"the sheet has more than {MAX_ROW_ELEMENTS:,} rows; a grading sheet has one per "
+                        "commitment: delete the rows below the table",
+                    )
+                for cell in cells:
+                    value, r, c = cell["value"], cell["row"], cell["column"]
+                    if value is None or value == "":
+                        continue
+                    ref = f"{get_column_letter(c)}{r}" if c <= 18_278 else f"row {r}, column {c}"
+                    if r > MAX_SHEET_ROWS or c > MAX_SHEET_COLUMNS:
+                        raise AssessmentError(
+                            name,
+                            f"{sheet}, cell {ref}",
+                            f"has content outside the grading sheet (at most {MAX_SHEET_ROWS} rows and "
+                            f"{MAX_SHEET_COLUMNS} columns); delete it",
+                        )
+                    if cell["data_type"] == "f" and not isinstance(value, str):
+                        value = getattr(value, "text", None)  # an array formula: its text, like any other
+                        if not isinstance(value, str):
+                            raise AssessmentError(
+                                name,
+                                f"{sheet}, cell {ref}",
+                                "holds a data table formula; idpckit reads what is typed, not what a formula "
+                                "computes: type the value itself",
+                            )
+                    if cell["data_type"] == "e":
+                        raise AssessmentError(
+                            name, f"{sheet}, cell {ref}", f"shows the error {show(value)}; type the value itself"
+                        )
+                    while len(rows) < r:
+                        rows.append([])
+                    row = rows[r - 1]
+                    row.extend([None] * (c - len(row)))
+                    row[c - 1] = value
+    except AssessmentError:
+        raise
+    except _BadCell as exc:
+        raise AssessmentError(name, f"{sheet}, cell {exc.ref}", exc.problem) from None
+    except Exception as exc:  # damaged XML or zip member: openpyxl and expat raise many kinds
+        after = f" after row {last}" if last else ""
+        raise AssessmentError(
+            name,
+            sheet,
+            f"the sheet's content is damaged{after} ({type(exc).__name__}) and cannot be read; "
+            "open the file in Excel or LibreOffice and save it again",
+        ) from None
+    return rows
+
+
 def _norm_cells(row: Sequence[Any]) -> list[str]:
     return [str(c).strip().lower() if c is not None else "" for c in row]
 
@@ -428,7 +689,7 @@ def _split(
     lines: list[list[Any]], name: str, kind: str, loc: Callable[[int], str], header_needed: bool = True
 ) -> _Table:
     """Cut a sheet into its About lines and its Grades table (at the commitment_id header)."""
-    start = next((i for i, row in enumerate(lines) if "commitment_id" in _norm_cells(row)), None)
+    start = next((i for i, row in enumerate(lines) if _is_header(row)), None)
     if start is None and header_needed:
         raise AssessmentError(
             name,
@@ -445,6 +706,13 @@ def _split(
 
 
 _ABOUT_KEYS = ("country", "year", "organisation", "assessor", "date", "scale", "room", "fictional")
+
+
+def _is_header(row: Sequence[Any]) -> bool:
+    """The Grades header has a 'commitment_id' column; an About line never is one, whatever its value
+    (an assessor may be called "commitment_id")."""
+    cells = _norm_cells(row)
+    return "commitment_id" in cells and cells[0] not in (*_ABOUT_KEYS, "field", SHEET_MARK)
 
 
 def _text(value: Any) -> str:
@@ -473,11 +741,12 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
         if key == SHEET_MARK:
             marked = True
             version = re.fullmatch(r"version\s*(\d+)", cells[1].strip().lower())
-            if version and int(version.group(1)) > SHEET_VERSION:
+            digits = version.group(1).lstrip("0") if version else ""
+            if len(digits) > 6 or (digits and int(digits) > SHEET_VERSION):
                 raise AssessmentError(
                     name,
                     where,
-                    f"the sheet is in format version {version.group(1)}, newer than this idpckit "
+                    f"the sheet is in format version {show(version.group(1), 20)}, newer than this idpckit "
                     f"can read ({SHEET_VERSION}); update idpckit",
                 )
             continue
@@ -492,6 +761,10 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
                 places[("organisations", len(record["organisations"]))] = where
                 record["organisations"].append(value)
             continue
+        if (key,) in places:
+            raise AssessmentError(
+                name, where, f"the field '{key}' is given twice (also at {places[(key,)]}); keep one of them"
+            )
         places[(key,)] = where
         if key == "year":
             record["year"] = _to_int(value) if value.strip() else None
@@ -521,7 +794,17 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
             )
     if "commitment_id" not in columns:
         raise AssessmentError(name, table.header_where, "the column 'commitment_id' is missing")
-    index = {col: i for i, col in enumerate(columns) if col}
+    index: dict[str, int] = {}
+    for i, col in enumerate(columns):
+        if col in index:
+            raise AssessmentError(
+                name,
+                f"{table.header_where}, column {i + 1}",
+                f"the column '{col}' appears twice (columns {index[col] + 1} and {i + 1}), so one of them "
+                "would be lost; keep one and move its content there",
+            )
+        if col:
+            index[col] = i
     from ..data import load
 
     by_number = {str(c.number): c.id for c in load().commitments}
@@ -583,11 +866,9 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
     return validate_record(record, name, known_ids=known_ids, where=where)
 
 
-#: The most source column groups a sheet may have (the model allows 50 sources per entry).
-MAX_SOURCES_IN_SHEET = 50
-
-
 def _to_int(text: str) -> Any:
+    if len(text.strip()) > 20:  # not a year; int() of thousands of digits is refused by Python itself
+        return text.strip()
     try:
         return int(text.strip())
     except ValueError:
@@ -622,7 +903,7 @@ def _read_grade(raw: Any, text: str, scale: str) -> Any:
             if folded == light or re.fullmatch(rf"\W*{light}\b.*", folded):
                 return light
         return value
-    match = re.fullmatch(r"\s*([0-9]+)(?:\.0+)?(?:\s*[-–:.,]?\s*\D.*)?", value)
+    match = re.fullmatch(r"\s*([0-9]{1,9})(?:\.0+)?(?:\s*[-–:.,]?\s*\D.*)?", value, re.DOTALL)
     if match:
         return int(match.group(1))
     return value

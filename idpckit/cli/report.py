@@ -50,7 +50,7 @@ def _build(what: str, make: Callable[[], bytes]) -> bytes:
 
 
 @main.command("report")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))  # a folder gets our own message, and exit 1
 @output_option("The report to write: OUT.html (one self-contained page) or OUT.pdf.", required=True)
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), help="Override the format the name suggests.")
 @lang_option("Language of the report (by default the one the review was made in).")
@@ -81,8 +81,8 @@ def report_command(file: Path, output: Path, fmt: str | None, lang: str | None) 
 
 
 @main.command("compare")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
 @output_option("The page to write (OUT.html).", required=True)
 def compare_command(old: Path, new: Path, output: Path) -> None:
     """Show what improved and what worsened between two reviews of one country (HTML).
@@ -140,7 +140,9 @@ def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool,
         idpckit aggregate reviews/*.json -o coalition.html
         idpckit aggregate reviews/ -o coalition.csv
     """
-    from ..assessment_io import AssessmentError, read_assessment
+    from ..assessment_io import AssessmentError
+
+    from .assess import read_any
 
     kind = _format(output, None, ("html", "csv"))
     paths = _expand(files)
@@ -148,7 +150,7 @@ def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool,
     with progress_bar(paths, "Reading reviews", progress) as (bar, _):
         for path in bar:
             try:
-                assessments.append(read_assessment(path))
+                assessments.append(read_any(path))
             except AssessmentError as exc:
                 if not skip_invalid:
                     raise click.ClickException(f"{exc} (use --skip-invalid to leave such files out)") from None

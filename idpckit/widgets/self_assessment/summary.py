@@ -298,7 +298,8 @@ class SummaryStep:
         if size > assessment_io.MAX_BYTES:
             self.upload_message.show(
                 f'"{name}" is {size / 1_000_000:.1f} MB, larger than the {assessment_io.MAX_BYTES // 1_000_000} MB '
-                "a review file can be. Choose the JSON file you downloaded from this app."
+                "a review file can be. Choose the JSON file you downloaded from this app. "
+                "Nothing has changed in your review."
             )
             return False
         try:
