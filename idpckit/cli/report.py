@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from .app import lang_option, main, output_option
-from .assess import progress_bar, progress_option, read_or_fail, write_or_fail
+from .assess import progress_bar, progress_option, read_any, read_or_fail, write_or_fail
 
 _SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".csv": "csv"}
 
@@ -141,8 +141,6 @@ def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool,
         idpckit aggregate reviews/ -o coalition.csv
     """
     from ..assessment_io import AssessmentError
-
-    from .assess import read_any
 
     kind = _format(output, None, ("html", "csv"))
     paths = _expand(files)
