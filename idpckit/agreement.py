@@ -127,28 +127,32 @@ def alpha(data: Sequence[Sequence[Value | None]], level: Level = "ordinal") -> f
 
 
 def reading(value: float | None, coders: int | None = None) -> str:
-    """Alpha in plain words, for a trainer reading the dashboard or a coalition page."""
+    """Alpha in plain words, for a trainer reading the dashboard or a coalition page (in the language in use)."""
+    from .i18n import _
+
     if value is None:
         if coders is not None and coders < 2:
-            return "Agreement needs at least two reviews to be measured."
-        return (
+            return _("Agreement needs at least two reviews to be measured.")
+        return _(
             "Agreement cannot be measured here: the reviews share no graded commitment, "
             "or every grade is the same (no variation to compare)."
         )
     shown = f"{value:.2f}"
     if value >= RELIABLE:
-        return f"Alpha {shown}: the reviews agree well; their grades can be relied on together."
+        return _("Alpha {alpha}: the reviews agree well; their grades can be relied on together.").format(alpha=shown)
     if value >= TENTATIVE:
-        return f"Alpha {shown}: the reviews partly agree; draw only tentative conclusions from the grades together."
+        return _(
+            "Alpha {alpha}: the reviews partly agree; draw only tentative conclusions from the grades together."
+        ).format(alpha=shown)
     if value > 0:
-        return (
-            f"Alpha {shown}: the reviews agree little more than chance would; "
+        return _(
+            "Alpha {alpha}: the reviews agree little more than chance would; "
             "discuss the rubric and the evidence before relying on the grades."
-        )
-    return (
-        f"Alpha {shown}: no agreement beyond chance (or systematic disagreement); "
+        ).format(alpha=shown)
+    return _(
+        "Alpha {alpha}: no agreement beyond chance (or systematic disagreement); "
         "the assessors read the commitments differently, which is worth a discussion."
-    )
+    ).format(alpha=shown)
 
 
 def review_scores(

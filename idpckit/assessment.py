@@ -207,9 +207,11 @@ class Assessment(Model):
 
     @property
     def country_name(self) -> str:
+        """The country's name in the language in use (CLDR), so every page and chart names it in its language."""
         from .countries import name
+        from .i18n import current
 
-        return name(self.country)
+        return name(self.country, current())
 
     def gaps(self) -> dict[str, list[str]]:
         """What is missing: tracked commitments without a grade, or graded without evidence or a recommendation.

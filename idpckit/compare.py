@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 
 from . import scales
 from .assessment import Assessment
+from .i18n import N_, _
 
 if TYPE_CHECKING:  # pragma: no cover
     from .data import Content
@@ -34,11 +35,11 @@ Direction = Literal["improved", "worsened", "unchanged", "new", "dropped"]
 
 #: Directions in the order reports list them, with the words and arrow they are shown with.
 DIRECTIONS: dict[str, tuple[str, str]] = {
-    "improved": ("↑", "Improved"),
-    "worsened": ("↓", "Worsened"),
-    "unchanged": ("=", "Unchanged"),
-    "new": ("+", "Newly graded"),
-    "dropped": ("×", "No longer graded"),
+    "improved": ("↑", N_("Improved")),
+    "worsened": ("↓", N_("Worsened")),
+    "unchanged": ("=", N_("Unchanged")),
+    "new": ("+", N_("Newly graded")),
+    "dropped": ("×", N_("No longer graded")),
 }
 
 
@@ -92,8 +93,8 @@ class Change:
 
     @property
     def words(self) -> str:
-        """E.g. "Improved (+2)", for tables and charts."""
-        text = DIRECTIONS[self.direction][1]
+        """E.g. "Improved (+2)", for tables and charts, in the language in use."""
+        text = _(DIRECTIONS[self.direction][1])
         if self.delta:
             text += f" ({self.delta:+d})".replace("-", "−")
         return text

@@ -33,6 +33,7 @@ from . import scales
 from .assessment import Assessment
 from .coalition import Consensus, check_group, merge
 from .compare import Comparison, order_ids
+from .i18n import _, ngettext
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -52,8 +53,9 @@ WIDTH = 10.0  # default figure width in inches; reports pass a narrower one for 
 
 
 def _content(content: Content | None) -> Content:
+    """The content given, else the kit's in the language in use (titles on the charts' rows)."""
     if content is None:
-        from .data import load
+        from .localise import load
 
         content = load()
     return content
@@ -98,7 +100,9 @@ def _score_axis(ax: Axes, scale: scales.Scale | None) -> None:
     """x axis 0-5 labelled with the scale's grades (symbol and value) or the 1-5 score."""
     ax.set_xlim(0, 5.35)
     if scale == "traffic-light":
-        ticks = [(lv.score, f"{lv.symbol}\n{str(lv.value).capitalize()}") for lv in scales.TRAFFIC_LIGHT.values()]
+        ticks = [
+            (lv.score, f"{lv.symbol}\n{_(scales.LIGHT_WORDS[str(lv.value)])}") for lv in scales.TRAFFIC_LIGHT.values()
+        ]
     else:
         ticks = [(lv.score, f"{lv.symbol}\n{lv.value}") for lv in scales.FIVE_POINT.values()]
     ax.set_xticks([t for t, _ in ticks], [text for _, text in ticks], fontsize=8, fontfamily=FONT)
@@ -126,7 +130,7 @@ def _header(fig: Figure, title: str, subtitle: str, fictional: bool) -> None:
             fig,
             0.98,
             0.985,
-            "FICTIONAL EXAMPLE",
+            _("FICTIONAL EXAMPLE"),
             fontsize=10,
             fontweight="bold",
             ha="right",
@@ -160,24 +164,27 @@ def scorecard(assessment: Assessment, content: Content | None = None, *, width: 
     ids = order_ids([e.commitment_id for e in assessment.entries], content)
     fig = _figure(max(1, len(ids)), width)
     name = assessment.country_name
-    scale_words = scales.SCALE_LABELS[assessment.scale]
+    scale_words = _(scales.SCALE_LABELS[assessment.scale])
+    graded = ngettext(
+        "{graded} of {n} tracked commitment graded", "{graded} of {n} tracked commitments graded", len(ids)
+    ).format(graded=assessment.graded_count, n=len(ids))
     _header(
         fig,
-        f"{name}: review of {assessment.year}",
-        f"{assessment.graded_count} of {len(ids)} tracked commitments graded · {scale_words}",
+        _("{country}: review of {year}").format(country=name, year=assessment.year),
+        f"{graded} · {scale_words}",
         assessment.fictional,
     )
     ax = _rows_axes(fig, ids or ["(none)"], content, _top(fig), _bottom(fig))
     _score_axis(ax, assessment.scale)
     if not ids:
-        _text(ax, 2.5, 0, "No commitments tracked yet", ha="center", va="center", fontsize=10, style="italic")
+        _text(ax, 2.5, 0, _("No commitments tracked yet"), ha="center", va="center", fontsize=10, style="italic")
     for y, cid in enumerate(ids):
         entry = assessment.entry(cid)
         assert entry is not None
         lv = scales.level(entry.grade, assessment.scale)
         if entry.grade is None:
             _not_assessed_box(ax, y)
-            _right(ax, y, f"{lv.symbol} Not assessed", va="center", fontsize=9, style="italic", color="#333333")
+            _right(ax, y, f"{lv.symbol} {_(lv.label)}", va="center", fontsize=9, style="italic", color="#333333")
             continue
         ax.barh(
             y,
@@ -189,8 +196,8 @@ def scorecard(assessment: Assessment, content: Content | None = None, *, width: 
             hatch=HATCH_BY_SCORE[lv.score],
             hatchcolor=_hatch_colour(lv),
         )
-        _right(ax, y, f"{lv.short} · {lv.label}", va="center", fontsize=9, fontweight="bold")
-    ax.set_xlabel("Bar length = grade on the common 1-5 score (5 = good situation)", fontsize=8, fontfamily=FONT)
+        _right(ax, y, f"{lv.short} · {_(lv.label)}", va="center", fontsize=9, fontweight="bold")
+    ax.set_xlabel(_("Bar length = grade on the common 1-5 score (5 = good situation)"), fontsize=8, fontfamily=FONT)
     return fig
 
 
@@ -210,22 +217,24 @@ def year_on_year(comparison: Comparison, content: Content | None = None, *, widt
     ids = [c.commitment_id for c in changes]
     fig = _figure(max(1, len(ids)), width, extra=2.2)
     basis = (
-        "both on the five-point scale"
+        _("both on the five-point scale")
         if changes and changes[0].basis == "five-point"
-        else "compared as traffic lights (the reviews use different scales)"
+        else _("compared as traffic lights (the reviews use different scales)")
         if old.scale != new.scale
-        else "both on the traffic-light scale"
+        else _("both on the traffic-light scale")
     )
     _header(
         fig,
         f"{new.country_name}: {old.year} → {new.year}",
-        f"○ earlier review ({old.year})   ● later review ({new.year}) · {basis}",
+        _("○ earlier review ({old})   ● later review ({new}) · {basis}").format(
+            old=old.year, new=new.year, basis=basis
+        ),
         old.fictional or new.fictional,
     )
     ax = _rows_axes(fig, ids or ["(none)"], content, _top(fig), _bottom(fig))
     _score_axis(ax, None if old.scale != new.scale else new.scale)
     if not ids:
-        _text(ax, 2.5, 0, "Neither review grades any commitment", ha="center", va="center", style="italic")
+        _text(ax, 2.5, 0, _("Neither review grades any commitment"), ha="center", va="center", style="italic")
     for y, ch in enumerate(changes):
         a, b = ch.old_compared, ch.new_compared
         if a is not None and b is not None and a != b:
@@ -251,7 +260,7 @@ def year_on_year(comparison: Comparison, content: Content | None = None, *, widt
             _text(ax, b, y, lv.symbol, ha="center", va="center", fontsize=7, color=lv.text_colour, zorder=5)
         colour = {"improved": IMPROVED, "worsened": WORSENED}.get(ch.direction, NEUTRAL)
         _right(ax, y, f"{ch.arrow} {ch.words}", va="center", fontsize=9, fontweight="bold", color=colour)
-    ax.set_xlabel("Grade on the common 1-5 score (5 = good situation)", fontsize=8, fontfamily=FONT)
+    ax.set_xlabel(_("Grade on the common 1-5 score (5 = good situation)"), fontsize=8, fontfamily=FONT)
     return fig
 
 
@@ -283,10 +292,16 @@ def coalition(
     fig = _figure(max(1, len(ids)), width, extra=2.2)
     first = assessments[0]
     n_disagree = sum(c.disagree for c in merged)
+    reviews = ngettext("{n} review", "{n} reviews", len(assessments)).format(n=len(assessments))
+    disagree = ngettext(
+        "{n} commitment where assessors disagree", "{n} commitments where assessors disagree", n_disagree
+    ).format(n=n_disagree)
     _header(
         fig,
-        f"{first.country_name}: coalition view of {first.year} ({len(assessments)} reviews)",
-        f"Circle size = number of reviews giving that grade · ┃ median · {n_disagree} commitment(s) where assessors disagree",
+        _("{country}: coalition view of {year} ({reviews})").format(
+            country=first.country_name, year=first.year, reviews=reviews
+        ),
+        _("Circle size = number of reviews giving that grade · ┃ median · {disagree}").format(disagree=disagree),
         any(a.fictional for a in assessments),
     )
     ax = _rows_axes(fig, ids or ["(none)"], content, _top(fig), _bottom(fig))
@@ -298,7 +313,7 @@ def coalition(
             ax.axhspan(y - 0.45, y + 0.45, facecolor="#eeeeee", edgecolor="#999999", hatch="////", linewidth=0)
         if c.median is None:
             _not_assessed_box(ax, y)
-            _right(ax, y, "– Not assessed by anyone", va="center", fontsize=9, style="italic")
+            _right(ax, y, "– " + _("Not assessed by anyone"), va="center", fontsize=9, style="italic")
             continue
         assert c.min is not None and c.max is not None
         ax.plot([c.min, c.max], [y, y], color="#666666", linewidth=2, zorder=2, solid_capstyle="butt")
@@ -318,11 +333,18 @@ def coalition(
             _text(ax, score + 0.13, y - 0.22, str(count), fontsize=7, va="center", zorder=6)
         ax.plot([c.median], [y], marker="|", markersize=22, markeredgewidth=3, color="#000000", zorder=5)
         if c.n == 1:
-            words = f"Graded by 1 review only ({c.median_text})"
+            words = _("Graded by 1 review only ({grade})").format(grade=c.median_text)
         else:
-            words = f"{'⚠ Disagree' if c.disagree else 'Agree'}\nmedian {c.median_text} · {c.n} reviews"
+            verdict = "⚠ " + _("Disagree") if c.disagree else _("Agree")
+            words = (
+                verdict
+                + "\n"
+                + ngettext("median {grade} · {n} review", "median {grade} · {n} reviews", c.n).format(
+                    grade=c.median_text, n=c.n
+                )
+            )
         _right(ax, y, words, va="center", fontsize=9, fontweight="bold" if c.disagree else "normal")
-    ax.set_xlabel("Grade on the common 1-5 score (5 = good situation)", fontsize=8, fontfamily=FONT)
+    ax.set_xlabel(_("Grade on the common 1-5 score (5 = good situation)"), fontsize=8, fontfamily=FONT)
     return fig
 
 

@@ -274,16 +274,27 @@ def _legend() -> str:
     return LEGEND
 
 
-def compare_html(comparison: Comparison, content: Content | None = None) -> str:
+def _scale_labels() -> dict[str, str]:
+    return {k: i18n._(v) for k, v in scales.SCALE_LABELS.items()}
+
+
+def compare_html(comparison: Comparison, content: Content | None = None, *, lang: str | None = None) -> str:
     """What improved and what worsened between two reviews of one country, as one HTML page.
 
     ``comparison`` comes from :func:`idpckit.compare.between` (which refuses reviews of
     different countries, or the later one given first); the page and its chart show
-    that result and do not compare again.
+    that result and do not compare again.  In ``lang`` if given, else in the later
+    review's language.
     """
+    from .localise import localised
+
+    with i18n.language(lang or comparison.new.language) as used:
+        return _compare_html(comparison, localised(_content(content), used))
+
+
+def _compare_html(comparison: Comparison, content: Content) -> str:
     from .plots import year_on_year
 
-    content = _content(content)
     old, new = comparison.old, comparison.new
     rows = []
     for ch in comparison.changes:
@@ -298,12 +309,13 @@ def compare_html(comparison: Comparison, content: Content | None = None) -> str:
                 "recommendation": entry.recommendation.strip() if entry else "",
             }
         )
-    totals = [(key, n, *DIRECTIONS[key]) for key, n in comparison.summary().items()]
+    totals = [(key, n, DIRECTIONS[key][0], i18n._(DIRECTIONS[key][1])) for key, n in comparison.summary().items()]
     return _render(
         "compare.html",
         old.fictional or new.fictional,
         old=old,
         new=new,
+        scale_labels=_scale_labels(),
         changes=rows,
         totals=totals,
         basis=comparison.basis,
@@ -342,15 +354,24 @@ def agreement_text(assessments: Sequence[Assessment], commitment_ids: Sequence[s
     return reading(review_alpha(assessments, commitment_ids), coders=len(assessments))
 
 
-def coalition_html(assessments: Sequence[Assessment], content: Content | None = None) -> str:
+def coalition_html(
+    assessments: Sequence[Assessment], content: Content | None = None, *, lang: str | None = None
+) -> str:
     """The coalition view of several reviews of one country and year, as one HTML page.
 
-    Raises ValueError if the reviews are of different countries or years.
+    In ``lang`` if given, else in the first review's language.  Raises ValueError if the
+    reviews are of different countries or years.
     """
-    from .plots import coalition
+    from .localise import localised
 
     check_group(assessments)
-    content = _content(content)
+    with i18n.language(lang or assessments[0].language) as used:
+        return _coalition_html(assessments, localised(_content(content), used))
+
+
+def _coalition_html(assessments: Sequence[Assessment], content: Content) -> str:
+    from .plots import coalition
+
     merged = merge(assessments, content)
     rows = _coalition_rows(merged, assessments, content)
     reviews = [{"a": a, "label": name} for a, name in zip(assessments, labels(assessments), strict=True)]
@@ -363,6 +384,7 @@ def coalition_html(assessments: Sequence[Assessment], content: Content | None = 
         disagreements=[r for r in rows if r["c"].disagree],
         alpha=agreement_text(assessments, [c.commitment_id for c in merged]),
         light_used=any(a.scale == "traffic-light" for a in assessments),
+        scale_labels=_scale_labels(),
         matrix_limit=MATRIX_LIMIT,
         not_assessed=scales.NOT_ASSESSED,
         chart_src=_svg_src(coalition(assessments, content, merged=merged)),
@@ -372,7 +394,7 @@ def coalition_html(assessments: Sequence[Assessment], content: Content | None = 
 # --------------------------------------------------------------------------- CSV
 
 
-def coalition_csv(assessments: Sequence[Assessment], content: Content | None = None) -> str:
+def coalition_csv(assessments: Sequence[Assessment], content: Content | None = None, *, lang: str | None = None) -> str:
     """The coalition view as CSV: one row per commitment, consensus columns then one column per review.
 
     Each review's column is headed by its name (:func:`idpckit.coalition.labels`:
@@ -381,8 +403,10 @@ def coalition_csv(assessments: Sequence[Assessment], content: Content | None = N
     gave them (3, "orange"); blank means not graded.  Raises ValueError if the
     reviews are of different countries or years.
     """
+    from .localise import localised
+
     check_group(assessments)
-    content = _content(content)
+    content = localised(_content(content), lang)
     merged = merge(assessments, content)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

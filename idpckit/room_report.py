@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import scales
+from . import i18n, scales
+from .i18n import N_, _, ngettext
 from .rooms import CountryResults, RoomResults
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,24 +40,58 @@ def _rows(group: CountryResults, content: Content) -> list[dict[str, Any]]:
     return rows
 
 
+#: A room's states, as the report words them.
+STATES = {"open": N_("open"), "closed": N_("closed")}
+
+
 def _groups(res: RoomResults, content: Content) -> list[dict[str, Any]]:
+    """Per country and year: rows, disagreements, and the country's name and agreement in the language in use."""
+    from .agreement import reading
+    from .countries import name
+
     out = []
     for g in res.countries:
         rows = _rows(g, content)
-        out.append({"c": g, "rows": rows, "disagreements": sum(r["c"].disagree for r in rows)})
+        out.append(
+            {
+                "c": g,
+                "rows": rows,
+                "disagreements": sum(r["c"].disagree for r in rows),
+                "country_name": name(g.country, i18n.current()),
+                "reading": reading(g.alpha, coders=len(g.reviews)),
+            }
+        )
     return out
 
 
-def room_html(res: RoomResults, content: Content) -> str:
-    """The room report as one self-contained HTML page (prints in greyscale: words and symbols carry it)."""
+def _state(res: RoomResults) -> str:
+    return _(STATES.get(res.room.state, res.room.state))
+
+
+def room_html(res: RoomResults, content: Content, lang: str | None = None) -> str:
+    """The room report as one self-contained HTML page (prints in greyscale: words and symbols carry it).
+
+    In ``lang`` (default: the language in use): the page's words, the commitments' titles
+    and the countries' names.
+    """
+    from .localise import localised
     from .report import _render
 
-    fictional = bool(res.submitted) and all(s.assessment.fictional for s in res.submitted)
-    return _render("room.html", fictional, res=res, groups=_groups(res, content))
+    with i18n.language(lang or i18n.current()) as used:
+        content = localised(content, used)
+        fictional = bool(res.submitted) and all(s.assessment.fictional for s in res.submitted)
+        return _render("room.html", fictional, res=res, groups=_groups(res, content), state=_state(res))
 
 
-def room_pdf(res: RoomResults, content: Content) -> bytes:
-    """The room report as a PDF (DejaVu Sans, so every name and symbol prints)."""
+def room_pdf(res: RoomResults, content: Content, lang: str | None = None) -> bytes:
+    """The room report as a PDF (DejaVu Sans, so every name and symbol prints), in ``lang`` like :func:`room_html`."""
+    from .localise import localised
+
+    with i18n.language(lang or i18n.current()) as used:
+        return _room_pdf(res, localised(content, used), used)
+
+
+def _room_pdf(res: RoomResults, content: Content, lang: str) -> bytes:
     from fpdf import FPDF
 
     from . import __version__
@@ -67,9 +102,9 @@ def room_pdf(res: RoomResults, content: Content) -> bytes:
     pdf.set_auto_page_break(True, margin=14)
     for style, path in font_paths().items():
         pdf.add_font("DejaVu", style, str(path))
-    pdf.set_title(f"Room {res.room.code}: {res.room.name}")
+    pdf.set_title(_("Room {code}: {name}").format(code=res.room.code, name=res.room.name))
     pdf.set_creator(f"idpckit {__version__}")
-    pdf.set_lang("en")
+    pdf.set_lang(lang)
     pdf.add_page()
 
     def para(text: str, size: float = 10, style: str = "") -> None:
@@ -77,18 +112,35 @@ def room_pdf(res: RoomResults, content: Content) -> bytes:
         pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
-    para(f"{res.room.name} (room {res.room.code})", 16, "B")
+    para(_("{name} (room {code})").format(name=res.room.name, code=res.room.code), 16, "B")
     para(
-        f"{len(res.submitted)} submitted review(s), {res.drafts} draft(s) not submitted; the room is "
-        f"{res.room.state}. Results per country and year, never mixed; grades on the common 1-5 score. "
-        "No organisation or assessor is named."
+        _(
+            "{submitted} submitted review(s), {drafts} draft(s) not submitted; the room is {state}. "
+            "Results per country and year, never mixed; grades on the common 1-5 score. "
+            "No organisation or assessor is named."
+        ).format(submitted=len(res.submitted), drafts=res.drafts, state=_state(res))
     )
-    headings = ("Commitment", "✖ Red", "▲ Orange", "✔ Green", "n/a", "Median", "Spread", "Agreement")
+    headings = (
+        _("Commitment"),
+        "✖ " + _("Red"),
+        "▲ " + _("Orange"),
+        "✔ " + _("Green"),
+        _("n/a"),
+        _("Median"),
+        _("Spread"),
+        _("Agreement"),
+    )
     widths = (70, 14, 16, 15, 10, 15, 14, 28)
     for g in _groups(res, content):
         c: CountryResults = g["c"]
-        para(f"{c.country_name}, {c.year}: {len(c.reviews)} review(s)", 13, "B")
-        para(c.reading)
+        para(
+            ngettext("{country}, {year}: {n} review", "{country}, {year}: {n} reviews", len(c.reviews)).format(
+                country=g["country_name"], year=c.year, n=len(c.reviews)
+            ),
+            13,
+            "B",
+        )
+        para(g["reading"])
         pdf.set_font("DejaVu", "B", 8)
         with pdf.table(col_widths=widths, text_align="LEFT", line_height=4.5) as table:
             head = table.row()
@@ -97,7 +149,11 @@ def room_pdf(res: RoomResults, content: Content) -> bytes:
             pdf.set_font("DejaVu", "", 8)
             for row in g["rows"]:
                 con = row["c"]
-                flag = "⚠ Disagree" if con.disagree else ("Agree" if con.n > 1 else ("One review" if con.n else "–"))
+                flag = (
+                    "⚠ " + _("Disagree")
+                    if con.disagree
+                    else (_("Agree") if con.n > 1 else (_("One review only") if con.n else "–"))
+                )
                 cells = (
                     f"{row['number']}. {row['title']}",
                     *(str(row["lights"][k]) for k in ("red", "orange", "green")),

@@ -84,7 +84,8 @@ def report_command(file: Path, output: Path, fmt: str | None, lang: str | None) 
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @output_option("The page to write (OUT.html).", required=True)
-def compare_command(old: Path, new: Path, output: Path) -> None:
+@lang_option("Language of the page (by default the one the later review was made in).")
+def compare_command(old: Path, new: Path, output: Path, lang: str | None) -> None:
     """Show what improved and what worsened between two reviews of one country (HTML).
 
     Give the earlier review first.  Reviews on different scales are compared
@@ -93,6 +94,7 @@ def compare_command(old: Path, new: Path, output: Path) -> None:
     \b
     Example:
         idpckit compare veridia-2023.json veridia-2024.json -o veridia-changes.html
+        idpckit compare veridia-2023.json veridia-2024.json --lang fr -o veridia-changements.html
     """
     _format(output, None, ("html",))
     earlier, later = read_or_fail(old), read_or_fail(new)
@@ -100,7 +102,7 @@ def compare_command(old: Path, new: Path, output: Path) -> None:
     def make() -> bytes:
         from .. import compare, report
 
-        return report.compare_html(compare.between(earlier, later)).encode("utf-8")
+        return report.compare_html(compare.between(earlier, later), lang=lang).encode("utf-8")
 
     write_or_fail(output, _build("comparison", make), "the year-on-year comparison")
 
@@ -128,7 +130,10 @@ def _expand(files: tuple[Path, ...]) -> list[Path]:
     help="Leave out files that cannot be read (each is named on the screen) instead of stopping.",
 )
 @progress_option
-def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool, progress: bool | None) -> None:
+@lang_option("Language of the page and of the commitment titles (by default the first review's language).")
+def aggregate_command(
+    files: tuple[Path, ...], output: Path, skip_invalid: bool, progress: bool | None, lang: str | None
+) -> None:
     """Merge several NGOs' reviews of one country and year into a coalition view.
 
     For each commitment: the consensus (median grade), the lowest and highest
@@ -139,6 +144,7 @@ def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool,
     Example:
         idpckit aggregate reviews/*.json -o coalition.html
         idpckit aggregate reviews/ -o coalition.csv
+        idpckit aggregate reviews/ --lang es -o coalicion.html
     """
     from ..assessment_io import AssessmentError
 
@@ -161,8 +167,8 @@ def aggregate_command(files: tuple[Path, ...], output: Path, skip_invalid: bool,
         from .. import report
 
         if kind == "csv":
-            return report.coalition_csv(assessments).encode("utf-8")
-        return report.coalition_html(assessments).encode("utf-8")
+            return report.coalition_csv(assessments, lang=lang).encode("utf-8")
+        return report.coalition_html(assessments, lang=lang).encode("utf-8")
 
     payload = _build("coalition view", make)
     note = f" ({skipped} file(s) skipped)" if skipped else ""

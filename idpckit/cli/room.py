@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .app import main
+from .app import lang_option, main
 from .assess import _open, store_option, write_or_fail
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,12 +122,14 @@ def room_close(code: str, key: str, store_url: str | None) -> None:
     "OUT.zip (review files for 'idpckit aggregate').",
 )
 @store_option
-def room_results(code: str, key: str, output: Path, store_url: str | None) -> None:
+@lang_option("Language of the room report (OUT.html or OUT.pdf); English by default.")
+def room_results(code: str, key: str, output: Path, store_url: str | None, lang: str | None) -> None:
     """Write room CODE's results: per country and year, medians, spread, disagreements and alpha.
 
     \b
     Example:
         idpckit room results K7QD-M2XP -o room.json
+        idpckit room results K7QD-M2XP --lang ru -o room.pdf
     """
     from .. import room_report
     from .. import rooms as rooms_mod
@@ -146,9 +148,9 @@ def room_results(code: str, key: str, output: Path, store_url: str | None) -> No
     elif kind == "csv":
         payload = rooms_mod.results_csv(res, content).encode("utf-8")
     elif kind == "html":
-        payload = room_report.room_html(res, content).encode("utf-8")
+        payload = room_report.room_html(res, content, lang).encode("utf-8")
     elif kind == "pdf":
-        payload = room_report.room_pdf(res, content)
+        payload = room_report.room_pdf(res, content, lang)
     else:
         payload = rooms_mod.results_bundle(res)
     write_or_fail(output, payload, f"the results of room {room.code} ({len(res.submitted)} submitted reviews)")

@@ -1,0 +1,155 @@
+"""``--lang`` on the commands that write for people: each output comes out in the language asked, English absent."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from idpckit import data, i18n, localise, plots
+from idpckit.assessment import Assessment, Entry
+from idpckit.assessment_io import write_json
+from idpckit.cli import main
+from idpckit.compare import between
+
+
+def review(year: int, org: str = "Red Veridiana", language: str = "en", **grades: int) -> Assessment:
+    return Assessment(
+        country="KEN",
+        year=year,
+        organisations=[org],
+        language=language,
+        entries=[Entry(commitment_id=cid.replace("_", "-"), grade=g) for cid, g in grades.items()],
+    )
+
+
+def run(*args: object) -> str:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def html_lang(page: str) -> str:
+    found = re.search(r'<html lang="([a-z]+)"', page)
+    assert found, page[:200]
+    return found.group(1)
+
+
+def absent(text: str, *english: str) -> None:
+    left = [e for e in english if e in text]
+    assert not left, f"still in English: {left}"
+
+
+def title(cid: str, lang: str) -> str:
+    return localise.load(lang).commitment(cid).title
+
+
+def test_compare_in_french_and_in_the_later_reviews_language(tmp_path: Path) -> None:
+    old = write_json(review(2023, alternatives=2, stigma=4), tmp_path / "2023.json")
+    new = write_json(review(2024, alternatives=4, stigma=3), tmp_path / "2024.json")
+    out = tmp_path / "fr.html"
+    run("compare", old, new, "--lang", "fr", "-o", out)
+    page = out.read_text(encoding="utf-8")
+    assert html_lang(page) == "fr"
+    assert "En progrès (+2)" in page and "En recul (−1)" in page
+    assert "Kenya : ce qui a changé entre 2023 et 2024" in page
+    assert title("stigma", "fr") in page
+    absent(page, "Improved", "Worsened", "what changed", "Commitment by commitment", "Earlier review", "None recorded")
+
+    # A review made in Spanish compares in Spanish without being asked.
+    es_new = write_json(review(2024, language="es", alternatives=4, stigma=3), tmp_path / "es.json")
+    run("compare", old, es_new, "-o", tmp_path / "es.html")
+    page = (tmp_path / "es.html").read_text(encoding="utf-8")
+    assert html_lang(page) == "es" and "Mejoró (+2)" in page and "Improved" not in page
+
+
+def test_aggregate_in_spanish_html_and_csv(tmp_path: Path) -> None:
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    for i in range(4):
+        write_json(review(2024, org=f"ONG {i}", alternatives=1 + i, stigma=3), folder / f"r{i}.json")
+    page_path = tmp_path / "coalicion.html"
+    run("aggregate", folder, "--lang", "es", "-o", page_path)
+    page = page_path.read_text(encoding="utf-8")
+    assert html_lang(page) == "es"
+    assert "Dónde no están de acuerdo los evaluadores" in page and "Consenso, compromiso por compromiso" in page
+    assert title("alternatives", "es") in page
+    absent(page, "Where assessors disagree", "Consensus, commitment by commitment", "reviews say together", "Agree<")
+
+    table = tmp_path / "coalicion.csv"
+    run("aggregate", folder, "--lang", "es", "-o", table)
+    rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
+    assert [r["commitment"] for r in rows] == [title("alternatives", "es"), title("stigma", "es")]
+    assert "commitment_id" in rows[0]  # the column names stay, for the spreadsheets that read them
+
+
+def _room_with_reviews(tmp_path: Path) -> tuple[Path, str, str]:
+    db = tmp_path / "s.sqlite3"
+    made = CliRunner().invoke(main, ["room", "create", "Nairobi", "--store", str(db)])
+    code, key = (line.split(": ")[1] for line in made.stdout.splitlines())
+    files = [
+        write_json(review(2025, org=o, alternatives=g, stigma=4), tmp_path / f"{o}.json")
+        for o, g in (("a", 1), ("b", 5))
+    ]
+    run("store", "add", *files, "--store", db, "--room", code, "--submit")
+    return db, code, key
+
+
+def test_room_results_report_in_russian_html_and_pdf(tmp_path: Path) -> None:
+    db, code, key = _room_with_reviews(tmp_path)
+    page_path = tmp_path / "room.html"
+    run("room", "results", code, "--key", key, "--lang", "ru", "-o", page_path, "--store", db)
+    page = page_path.read_text(encoding="utf-8")
+    assert html_lang(page) == "ru"
+    assert f"Nairobi (комната {code})" in page and "Кения, 2025: обзоров — 2" in page
+    assert "Расхождение" in page and "Отправлено обзоров: 2" in page
+    assert title("alternatives", "ru") in page
+    absent(page, "submitted review", "Disagree", "Agreement", "Commitment<", "Kenya")
+
+    pdf_path = tmp_path / "room.pdf"
+    run("room", "results", code, "--key", key, "--lang", "ru", "-o", pdf_path, "--store", db)
+    text = " ".join((p.extract_text() or "") for p in pypdf.PdfReader(pdf_path).pages)
+    assert "комната" in text and "Кения" in text and "Расхождение" in text
+    absent(text, "submitted review", "Disagree", "Kenya")
+
+
+def _texts(fig: Any) -> str:
+    """Every word drawn on a figure: its own texts, the axes' texts, tick labels and axis labels."""
+    out = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts]
+        out += [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]
+        out.append(ax.get_xlabel())
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "english"),
+    [
+        (
+            "es",
+            ["Kenia: evaluación de 2024", "calificación en la escala común", "Sin evaluar"],
+            ["review of", "Bar length"],
+        ),
+        ("fr", ["Kenya : évaluation de 2024", "note sur l'échelle commune", "Non évalué"], ["review of", "Bar length"]),
+        ("ru", ["Кения: обзор за 2024 год", "по общей шкале 1–5", "Не оценено"], ["review of", "Bar length"]),
+    ],
+)
+def test_the_charts_titles_and_labels_follow_the_language(lang: str, words: list[str], english: list[str]) -> None:
+    a = review(2024, alternatives=2, stigma=4, harm_reduction=None)  # type: ignore[arg-type]
+    with i18n.language(lang):
+        drawn = _texts(plots.scorecard(a))
+        assert all(w in drawn for w in words), drawn
+        absent(drawn, *english)
+        assert localise.load(lang).commitment("stigma").title.split()[0] in drawn  # the rows' titles
+        moved = _texts(plots.year_on_year(between(review(2023, alternatives=4), review(2024, alternatives=2))))
+        absent(moved, "Worsened", "earlier review", "Grade on the common")
+        merged = _texts(plots.coalition([review(2024, org="a", alternatives=1), review(2024, org="b", alternatives=5)]))
+        absent(merged, "Disagree", "coalition view", "reviews")
+    assert data.load().commitment("stigma").title.split()[0] in _texts(plots.scorecard(a))  # English outside
