@@ -153,3 +153,32 @@ def test_the_charts_titles_and_labels_follow_the_language(lang: str, words: list
         merged = _texts(plots.coalition([review(2024, org="a", alternatives=1), review(2024, org="b", alternatives=5)]))
         absent(merged, "Disagree", "coalition view", "reviews")
     assert data.load().commitment("stigma").title.split()[0] in _texts(plots.scorecard(a))  # English outside
+
+
+@pytest.mark.parametrize("lang", ["ru", "fr"])
+def test_the_grading_sheet_template_in_russian_or_french_still_reads_back(tmp_path: Path, lang: str) -> None:
+    import openpyxl
+
+    sheet = tmp_path / f"sheet-{lang}.xlsx"
+    run("template", "--lang", lang, "-o", sheet)
+    wb = openpyxl.load_workbook(sheet)
+    instructions = "\n".join(str(r[0]) for r in wb["Instructions"].iter_rows(values_only=True) if r[0])
+    heading = {"ru": "Как заполнить этот оценочный лист", "fr": "Comment remplir cette grille de notation"}[lang]
+    assert instructions.startswith(heading)
+    absent(instructions, "How to fill in", "Grade what happens in practice", "The columns of")
+    grades = wb["Grades"]
+    assert grades.cell(4, 3).value == title("harm-reduction", lang)
+    assert lang != "ru" or "оценка" in grades["E1"].comment.text  # the column help, in the language
+    # What the importer reads stays as it was: a sheet filled in from this template reads back.
+    assert [c.value for c in grades[1]][:5] == ["number", "commitment_id", "commitment", "tracked", "grade"]
+    about = wb["About"]
+    for row in about.iter_rows():
+        if row[0].value == "country":
+            row[1].value = "KEN"
+        if row[0].value == "year":
+            row[1].value = 2025
+    grades.cell(4, 4).value, grades.cell(4, 5).value = "yes", 3
+    wb.save(sheet)
+    run("import", sheet, "-o", tmp_path / "back.json")
+    back = (tmp_path / "back.json").read_text(encoding="utf-8")
+    assert '"harm-reduction"' in back and '"grade": 3' in back

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import scales
+from .. import i18n, scales
 from ..assessment import MAX_TEXT, SCHEMA_VERSION, SOURCE_KINDS, Assessment
 from ..errors import show
+from ..i18n import N_, _
 from ..text import neutralise_formula, restore_formula
 from .records import MAX_BYTES, AssessmentError, decode_text, read_limited, too_large, validate_record
 
@@ -71,47 +72,51 @@ class _Column:
 
 
 def _grade_columns(n_sources: int) -> list[_Column]:
+    """The Grades table's columns; headers are the keys the importer reads, so they stay in English."""
     cols = [
-        _Column("number", "number", 8, "Table 1 row number (do not change)"),
-        _Column("commitment_id", "commitment_id", 20, "the commitment's id (do not change)"),
-        _Column("commitment", "commitment", 45, "the commitment as Table 1 words it (for reading only)"),
-        _Column("tracked", "tracked", 9, "yes if you assess this commitment, no to leave it out"),
-        _Column("grade", "grade", 12, "your grade, or 'not assessed'"),
-        _Column("confidence", "confidence", 12, "how sure you are: low, medium or high"),
-        _Column("evidence", "evidence", 60, "what you found: data, testimonies, facts"),
-        _Column("recommendation", "recommendation", 60, "what the government should do better"),
+        _Column("number", "number", 8, N_("Table 1 row number (do not change)")),
+        _Column("commitment_id", "commitment_id", 20, N_("the commitment's id (do not change)")),
+        _Column("commitment", "commitment", 45, N_("the commitment as Table 1 words it (for reading only)")),
+        _Column("tracked", "tracked", 9, N_("yes if you assess this commitment, no to leave it out")),
+        _Column("grade", "grade", 12, N_("your grade, or 'not assessed'")),
+        _Column("confidence", "confidence", 12, N_("how sure you are: low, medium or high")),
+        _Column("evidence", "evidence", 60, N_("what you found: data, testimonies, facts")),
+        _Column("recommendation", "recommendation", 60, N_("what the government should do better")),
     ]
     for n in range(1, n_sources + 1):
         cols += [
-            _Column(f"source {n} title", f"source {n} title", 30, "title of a source"),
-            _Column(f"source {n} link", f"source {n} link", 30, "web address or citation"),
-            _Column(f"source {n} kind", f"source {n} kind", 14, "data, testimony, report, law or policy, other"),
+            _Column(f"source {n} title", f"source {n} title", 30, N_("title of a source")),
+            _Column(f"source {n} link", f"source {n} link", 30, N_("web address or citation")),
+            _Column(f"source {n} kind", f"source {n} kind", 14, N_("data, testimony, report, law or policy, other")),
         ]
     return cols
 
 
 def _about_rows(a: Assessment | None, scale: str) -> list[list[Any]]:
-    """The About block: one ``field, value, help`` line per field (organisations repeat)."""
+    """The About block: one ``field, value, help`` line per field (organisations repeat).
+
+    Field names and values are what the importer reads (English); the help is in the language in use.
+    """
     orgs: list[str] = list(a.organisations) if a else []
-    org_rows = [["organisation", org, ""] for org in orgs] or [["organisation", "", ""] for _ in range(3)]
-    org_rows[0][2] = "one organisation per line; add lines for a coalition"
+    org_rows = [["organisation", org, ""] for org in orgs] or [["organisation", "", ""] for _n in range(3)]
+    org_rows[0][2] = _("one organisation per line; add lines for a coalition")
     return [
-        [SHEET_MARK, f"version {SHEET_VERSION}", "keep this line: it tells idpckit what the file is"],
-        ["field", "value", "what to write"],
-        ["country", a.country if a else "", "ISO 3166 code (e.g. COL, KEN, PHL) or the country's English name"],
-        ["year", a.year if a else "", "the year the review is for, e.g. 2024"],
+        [SHEET_MARK, f"version {SHEET_VERSION}", _("keep this line: it tells idpckit what the file is")],
+        ["field", "value", _("what to write")],
+        ["country", a.country if a else "", _("ISO 3166 code (e.g. COL, KEN, PHL) or the country's English name")],
+        ["year", a.year if a else "", _("the year the review is for, e.g. 2024")],
         *org_rows,
-        ["assessor", a.assessor if a else "", "who filled this in (optional)"],
-        ["date", a.date if a else "", "date of the review, YYYY-MM-DD"],
-        ["scale", a.scale if a else scale, "five-point or traffic-light (to change it, make a new template)"],
-        ["room", a.room if a else "", "workshop room code, if your trainer gave you one (optional)"],
-        ["fictional", ("yes" if a.fictional else "no") if a else "no", "yes only for made-up examples"],
+        ["assessor", a.assessor if a else "", _("who filled this in (optional)")],
+        ["date", a.date if a else "", _("date of the review, YYYY-MM-DD")],
+        ["scale", a.scale if a else scale, _("five-point or traffic-light (to change it, make a new template)")],
+        ["room", a.room if a else "", _("workshop room code, if your trainer gave you one (optional)")],
+        ["fictional", ("yes" if a.fictional else "no") if a else "no", _("yes only for made-up examples")],
     ]
 
 
 def _grade_rows(a: Assessment | None, cols: Sequence[_Column]) -> list[list[Any]]:
-    """One row per commitment: tracked ones in the assessment's order, then the others."""
-    from ..data import load
+    """One row per commitment: tracked ones in the assessment's order, then the others (titles in the language in use)."""
+    from ..localise import load
 
     content = load()
     by_id = {c.id: c for c in content.commitments}
@@ -155,7 +160,7 @@ def _csv_bytes(a: Assessment | None, scale: str) -> bytes:
     for row in _about_rows(a, scale):
         writer.writerow([neutralise_formula(_cell_text(v)) for v in row])
     writer.writerow([])
-    writer.writerow(["Grades", "one row per Table 1 commitment; see the column help in the XLSX template"])
+    writer.writerow(["Grades", _("one row per Table 1 commitment; see the column help in the XLSX template")])
     writer.writerow([c.header for c in cols])
     for row in _grade_rows(a, cols):
         writer.writerow([neutralise_formula(_cell_text(v)) for v in row])
@@ -179,65 +184,101 @@ def to_xlsx_bytes(a: Assessment) -> bytes:
     return _xlsx_bytes(a, a.scale)
 
 
-def template_bytes(fmt: str, scale: str = "five-point") -> bytes:
+def template_bytes(fmt: str, scale: str = "five-point", lang: str | None = None) -> bytes:
     """A blank grading sheet listing all 13 commitments, for offline or paper work.
 
     :param fmt: ``"xlsx"`` (with drop-down lists and an instructions sheet) or ``"csv"``.
     :param scale: ``"five-point"`` or ``"traffic-light"``; sets the grade drop-downs.
+    :param lang: the language of everything written for people (instructions, help, the
+        commitments' titles; default: the language in use). Sheet names, column headers,
+        field names and drop-down values stay in English: they are what ``idpckit import``
+        reads, so a sheet filled in any language reads back.
     """
     if scale not in scales.SCALES:
         raise ValueError(f"unknown scale '{scale}'; use 'five-point' or 'traffic-light'")
-    if fmt == "csv":
-        return _csv_bytes(None, scale)
-    if fmt == "xlsx":
-        return _xlsx_bytes(None, scale)
-    raise ValueError(f"unknown format '{fmt}'; use 'xlsx' or 'csv'")
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(f"unknown format '{fmt}'; use 'xlsx' or 'csv'")
+    with i18n.language(lang or i18n.current()):
+        return _csv_bytes(None, scale) if fmt == "csv" else _xlsx_bytes(None, scale)
 
 
 def _grade_choices(scale: str) -> list[str]:
     return [str(g) for g in scales.levels(scale)] + ["not assessed"]
 
 
+#: The Instructions sheet's paragraphs, in our own words, following the note's advice ("" = blank line).
+_STEPS = (
+    N_(
+        "This sheet is for grading your own government on the 13 commitments of Table 1 in IDPC's advocacy "
+        "note on the 2019 CND Ministerial Segment (September 2019). Work alone or with other NGOs of your country."
+    ),
+    "",
+    N_("1. On the 'About' sheet, fill in the country, the year of the review and your organisation(s)."),
+    N_(
+        "2. On the 'Grades' sheet, pick the commitments you track. You do not have to grade all 13: choose the "
+        "ones your organisation knows well. Put 'yes' in 'tracked' for them, 'no' for the others."
+    ),
+    N_("3. For each tracked commitment, choose a grade from the drop-down list, or 'not assessed'."),
+    N_(
+        "4. Write the evidence behind the grade (data, testimonies from the ground, laws, reports), and list your "
+        "sources with their kind."
+    ),
+    N_("5. Say what the government should do better, as concrete recommendations."),
+    N_(
+        "6. Save the file (keep the .xlsx format) and run:  idpckit import THIS-FILE.xlsx -o assessment.json  "
+        "or upload it in the self-assessment app."
+    ),
+    N_(
+        "The sheet names, the column headers and the values of the drop-down lists stay in English, so that "
+        "idpckit can read the sheet back; write the evidence and recommendations in any language."
+    ),
+)
+_TIPS = (
+    N_("• Grade what happens in practice, not only what the law says."),
+    N_(
+        "• Review the grades every year before the CND's autumn intersessional meetings, and keep the old "
+        "sheets: comparing years shows what improved and what got worse."
+    ),
+    N_("• Text is kept exactly as you type it. Do not start a cell with '=': it would become a formula."),
+    N_("• Do not rename the sheets or the column headers; you may add rows for more organisations on 'About'."),
+)
+#: Characters per line of the Instructions sheet (its column is 110 wide).
+_LINE = 105
+
+
+def _wrapped(text: str) -> list[list[str]]:
+    import textwrap
+
+    if not text:
+        return [[""]]
+    indent = "   " if text[:2].rstrip(".").isdigit() or text.startswith("•") else ""
+    return [[line] for line in textwrap.wrap(text, _LINE, subsequent_indent=indent)]
+
+
 def _instructions(scale: str, fictional: bool) -> list[list[str]]:
-    """The Instructions sheet, in our own words, following the note's advice."""
-    lines = [
-        ["How to fill in this grading sheet"],
-        [""],
-        ["This sheet is for grading your own government on the 13 commitments of Table 1 in IDPC's advocacy"],
-        ["note on the 2019 CND Ministerial Segment (September 2019). Work alone or with other NGOs of your country."],
-        [""],
-        ["1. On the 'About' sheet, fill in the country, the year of the review and your organisation(s)."],
-        ["2. On the 'Grades' sheet, pick the commitments you track. You do not have to grade all 13:"],
-        ["   choose the ones your organisation knows well. Put 'yes' in 'tracked' for them, 'no' for the others."],
-        ["3. For each tracked commitment, choose a grade from the drop-down list, or 'not assessed'."],
-        ["4. Write the evidence behind the grade (data, testimonies from the ground, laws, reports),"],
-        ["   and list your sources with their kind."],
-        ["5. Say what the government should do better, as concrete recommendations."],
-        ["6. Save the file (keep the .xlsx format) and run:  idpckit import THIS-FILE.xlsx -o assessment.json"],
-        ["   or upload it in the self-assessment app."],
-        [""],
-        [f"Grades on the {scale} scale:"],
-    ]
+    """The Instructions sheet, in the language in use."""
+    lines = [[_("How to fill in this grading sheet")], [""]]
+    for step in _STEPS:
+        lines += _wrapped(_(step) if step else "")
+    lines += [[""], [_("Grades on the {scale} scale:").format(scale=scale)]]
     for value, lvl in scales.levels(scale).items():
-        lines.append([f"   {value}  {lvl.symbol}  {lvl.label}"])
-    lines.append(["   not assessed  –  tracked, but not graded yet"])
+        lines.append([f"   {value}  {lvl.symbol}  {_(lvl.label)}"])
+    lines.append(["   not assessed  –  " + _("tracked, but not graded yet")])
+    kinds = ", ".join(SOURCE_KINDS)
     lines += [
         [""],
-        ["Source kinds: " + ", ".join(SOURCE_KINDS) + ".   Confidence: low, medium or high."],
+        [_("Source kinds: {kinds}.   Confidence: low, medium or high.").format(kinds=kinds)],
         [""],
-        ["Tips"],
-        ["• Grade what happens in practice, not only what the law says."],
-        ["• Review the grades every year before the CND's autumn intersessional meetings, and keep the old"],
-        ["  sheets: comparing years shows what improved and what got worse."],
-        ["• Text is kept exactly as you type it. Do not start a cell with '=': it would become a formula."],
-        ["• Do not rename the sheets or the column headers; you may add rows for more organisations on 'About'."],
+        [_("Tips")],
     ]
-    lines += [[""], ["The columns of the 'Grades' sheet"]]
+    for tip in _TIPS:
+        lines += _wrapped(_(tip))
+    lines += [[""], [_("The columns of the 'Grades' sheet")]]
     for col in _grade_columns(1):
-        lines.append([f"   {col.header.replace(' 1 ', ' N '):<16}  {col.help}"])
-    lines.append(["   (add sources in the next 'source N' columns; the template has three)"])
+        lines.append([f"   {col.header.replace(' 1 ', ' N '):<16}  {_(col.help)}"])
+    lines.append(["   " + _("(add sources in the next 'source N' columns; the template has three)")])
     if fictional:
-        lines.insert(0, ["FICTIONAL EXAMPLE: this assessment is about a made-up country, for practice only."])
+        lines.insert(0, [_("FICTIONAL EXAMPLE: this assessment is about a made-up country, for practice only.")])
     return lines
 
 
@@ -289,7 +330,7 @@ def _xlsx_bytes(a: Assessment | None, scale: str) -> bytes:
         grades.column_dimensions[letter].width = col.width
         head = grades.cell(1, i)
         head.font, head.fill = bold, header_fill
-        head.comment = Comment(col.help, "idpckit")  # shown when the pointer rests on the header
+        head.comment = Comment(_(col.help), "idpckit")  # shown when the pointer rests on the header
         if col.key in ("commitment", "evidence", "recommendation") or col.key.endswith("title"):
             for r in range(2, len(rows) + 2):
                 grades.cell(r, i).alignment = wrap
@@ -321,8 +362,8 @@ def _validation(sheet: Any, cls: Any, choices: list[str], rows: range, letter: s
         formula1='"' + ",".join(choices) + '"',
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="Not one of the choices",
-        error="Pick a value from the list: " + ", ".join(choices),
+        errorTitle=_("Not one of the choices"),
+        error=_("Pick a value from the list: {choices}").format(choices=", ".join(choices)),
         showInputMessage=False,
     )
     sheet.add_data_validation(dv)

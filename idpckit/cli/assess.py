@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from .app import main, output_option
+from .app import lang_option, main, output_option
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment
@@ -209,7 +209,8 @@ def export_command(file: Path, fmt: str | None, output: Path | None) -> None:
 )
 @output_option("Output file (default: grading-sheet.xlsx or .csv).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (it may be a filled-in sheet).")
-def template_command(fmt: str | None, scale: str, output: Path | None, force: bool) -> None:
+@lang_option("Language of the instructions, the help and the commitments' titles (headers stay English).")
+def template_command(fmt: str | None, scale: str, output: Path | None, force: bool, lang: str | None) -> None:
     """Make a blank grading sheet of the 13 Table 1 commitments, for offline or paper work.
 
     The XLSX version has an Instructions sheet, an About sheet (country, year,
@@ -219,6 +220,7 @@ def template_command(fmt: str | None, scale: str, output: Path | None, force: bo
     \b
     Example:
         idpckit template --format xlsx --scale traffic-light -o our-review.xlsx
+        idpckit template --lang ru -o grading-sheet-ru.xlsx
     """
     from ..assessment_io import template_bytes
 
@@ -228,7 +230,7 @@ def template_command(fmt: str | None, scale: str, output: Path | None, force: bo
         raise click.ClickException(
             f"{output} already exists and may be a filled-in sheet; choose another name with -o, or add --force"
         )
-    write_or_fail(output, template_bytes(fmt, scale), f"a blank {scale} grading sheet")
+    write_or_fail(output, template_bytes(fmt, scale, lang), f"a blank {scale} grading sheet")
 
 
 @main.command("import")
