@@ -37,11 +37,13 @@ Example::
 from __future__ import annotations
 
 import copy
+import gettext
 import io
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -200,7 +202,35 @@ def extract(paths: list[Path]) -> Catalog:
             if cell.get("cell_type") == "markdown":
                 for text in messages_of_cell(_source(cell)):
                     catalog.add(text, None, [(path.name, number)])
+            elif cell.get("cell_type") == "code":
+                for text in code_messages(_source(cell)):
+                    catalog.add(text, None, [(path.name, number)], auto_comments=["a chart's description (code cell)"])
     return catalog
+
+
+#: The lessons' helpers whose string arguments a trainee reads (a chart's description, read aloud by screen readers).
+DESCRIBED_CALLS = ("figure", "scorecard", "coalition", "year_on_year")
+
+
+def code_messages(source: str) -> list[str]:
+    """The sentences a code cell hands to a helper for display (``lessons.scorecard(..., "Scorecard of ...")``).
+
+    Code cells stay the same in every language, so these are translated when shown, by
+    :func:`text`, from the same catalogue as the prose.
+    """
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in DESCRIBED_CALLS:
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and " " in arg.value:
+                    found.append(arg.value)
+    return found
 
 
 def _source(cell: dict[str, Any]) -> str:
@@ -241,6 +271,26 @@ def merged(template: Catalog, lang: str, locale: Path = LOCALE_DIR) -> Catalog:
     catalog.obsolete.clear()
     catalog.fuzzy = False
     return catalog
+
+
+@cache
+def _compiled(lang: str) -> gettext.NullTranslations:
+    path = po_path(lang)
+    if lang not in LESSON_LANGUAGES or not path.is_file():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+
+    buffer = io.BytesIO()
+    write_mo(buffer, _read_po(path, lang), use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def text(message: str) -> str:
+    """``message`` from the lessons' catalogue in the language in use (as written if untranslated or fuzzy)."""
+    from .i18n import current
+
+    return _compiled(current()).gettext(message)
 
 
 # --------------------------------------------------------------------------- translated notebooks
@@ -314,8 +364,11 @@ def translated_notebook(nb: dict[str, Any], lang: str, catalog: Catalog, status:
     for cell in out["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = _lines(translate_cell(_source(cell), translate))
-        elif cell["cell_type"] == "code" and not any(c["id"] == LANGUAGE_CELL_ID for c in cells):
-            cells.append(language_cell(lang))
+        elif cell["cell_type"] == "code":
+            for message in code_messages(_source(cell)):
+                translate(message)  # shown translated at run time (:func:`text`); counted here
+            if not any(c["id"] == LANGUAGE_CELL_ID for c in cells):
+                cells.append(language_cell(lang))
         cells.append(cell)
     out["cells"] = cells
     return out

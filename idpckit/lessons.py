@@ -30,8 +30,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import data, scales, table1
-from .i18n import _, current, set_language
+from . import data, lesson_i18n, scales, table1
+from .i18n import N_, _, current, ngettext, set_language
 from .schema import TABLE1_DOCUMENTS
 from .style import widget_style
 from .text import esc
@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: How an ask's verdict is shown: a symbol and words, never colour alone.
 VERDICT_SYMBOLS = {"not met": "✖", "partly met": "◐", "largely met": "✔"}
+#: The verdicts in words (translated where shown).
+VERDICT_WORDS = {"not met": N_("not met"), "partly met": N_("partly met"), "largely met": N_("largely met")}
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,14 @@ def _link(url: str, text: str) -> str:
 
 
 def _source(files: str) -> str:
-    return f"<p><small>Source file: {files}.</small></p>"
+    return "<p><small>" + _("Source file: {files}.").format(files=files) + "</small></p>"
+
+
+def _content(content: data.Content | None) -> data.Content:
+    """The content given, else ``data/`` in the language in use (English where a text is not translated)."""
+    from . import localise
+
+    return content or localise.load()
 
 
 # --------------------------------------------------------------------------- lesson 0
@@ -175,12 +184,13 @@ def documents(ids: Iterable[str], content: data.Content | None = None) -> Html:
     """The UN documents ``ids`` (from ``data/documents.csv``): name, adoption, body, symbol, link."""
     from .widgets.timeline import format_date
 
-    content = content or data.load()
+    content = _content(content)
+    text = esc(_("text"))
     rows = []
     for doc_id in ids:
         d = content.document(doc_id)
-        link = f'<a href="{esc(d.url)}" target="_blank" rel="noopener">text</a>' if d.url else ""
-        later = " ■ <small>(after the 2019 note)</small>" if d.origin == "later" else ""
+        link = f'<a href="{esc(d.url)}" target="_blank" rel="noopener">{text}</a>' if d.url else ""
+        later = " ■ <small>" + esc(_("(after the 2019 note)")) + "</small>" if d.origin == "later" else ""
         rows.append(
             [
                 f"<b>{esc(d.short_name)}</b>{later}<br><small><i>{esc(d.title)}</i></small>",
@@ -190,7 +200,8 @@ def documents(ids: Iterable[str], content: data.Content | None = None) -> Html:
                 link,
             ]
         )
-    return Html(html_table(["Document", "Adopted", "By", "Symbol", "Link"], rows, "The documents of this lesson"))
+    head = [_("Document"), _("Adopted"), _("By"), _("Symbol"), _("Link")]
+    return Html(html_table(head, rows, _("The documents of this lesson")))
 
 
 def timeline_chart(content: data.Content | None = None) -> Html:
@@ -205,22 +216,34 @@ def timeline_chart(content: data.Content | None = None) -> Html:
 
 def asks(content: data.Content | None = None) -> Html:
     """IDPC's four asks from ``data/asks.yaml``: what was asked, won and not won, and a verdict."""
-    content = content or data.load()
+    content = _content(content)
+    won, not_won = esc(_("What was won")), esc(_("What was not"))
     parts = []
     for a in content.asks:
         wins = "".join(f"<li>✔ {esc(x)}</li>" for x in a.wins)
         challenges = "".join(f"<li>✖ {esc(x)}</li>" for x in a.challenges)
         symbol = VERDICT_SYMBOLS[a.verdict_level]
+        title = _("Ask {number}: {title}").format(number=a.number, title=a.title)
+        verdict = _("Verdict: {level}.").format(level=_(VERDICT_WORDS[a.verdict_level]))
         parts.append(
-            f'<div class="idpckit-card"><h4>Ask {a.number}: {esc(a.title)}</h4>'
+            f'<div class="idpckit-card"><h4>{esc(title)}</h4>'
             f"<p>{esc(a.asked)}</p>"
-            f"<details><summary><b>What was won</b> ({len(a.wins)})</summary><ul>{wins}</ul></details>"
-            f"<details><summary><b>What was not</b> ({len(a.challenges)})</summary><ul>{challenges}</ul></details>"
-            f"<p><b>{symbol} Verdict: {esc(a.verdict_level)}.</b> {esc(a.verdict)}</p></div>"
+            f"<details><summary><b>{won}</b> ({len(a.wins)})</summary><ul>{wins}</ul></details>"
+            f"<details><summary><b>{not_won}</b> ({len(a.challenges)})</summary>"
+            f"<ul>{challenges}</ul></details>"
+            f"<p><b>{symbol} {esc(verdict)}</b> {esc(a.verdict)}</p></div>"
         )
     note = (
-        "<p><small>Wins and challenges summarise IDPC's advocacy note of September 2019 in our words; "
-        "the verdicts are this kit's reading of it. Source file: <code>data/asks.yaml</code>.</small></p>"
+        "<p><small>"
+        + esc(
+            _(
+                "Wins and challenges summarise IDPC's advocacy note of September 2019 in our words; "
+                "the verdicts are this kit's reading of it."
+            )
+        )
+        + " "
+        + _("Source file: {files}.").format(files="<code>data/asks.yaml</code>")
+        + "</small></p>"
     )
     return Html("".join(parts) + note)
 
@@ -233,45 +256,56 @@ def goals(content: data.Content | None = None) -> Html:
 
     Shown as cards, not a table: five columns of long text do not fit a phone.
     """
-    content = content or data.load()
+    content = _content(content)
     parts = []
     for g in content.goals:
         linked = "".join(
             f"<li>{c.number}. {esc(c.title)}</li>" for c in (content.commitment(i) for i in g.commitment_ids)
         )
-        table1 = f"<ul>{linked}</ul>" if linked else " none directly."
+        table1 = f"<ul>{linked}</ul>" if linked else " " + esc(_("none directly."))
+        title = _("Goal {number}: {theme}").format(number=g.number, theme=g.theme)
+        key_phrase = _("Key phrase:")
+        commitments_of = _("<b>Table 1 commitments</b> (lesson 4):")
         parts.append(
-            f'<div class="idpckit-card"><h4>Goal {g.number}: {esc(g.theme)}</h4>'
+            f'<div class="idpckit-card"><h4>{esc(title)}</h4>'
             f"<p>{esc(g.goal)}</p>"
-            f"<p><b>Key phrase:</b> “{esc(g.key_phrase)}”</p>"
-            f"<p><b>Table 1 commitments</b> (lesson 4):{table1}</p></div>"
+            f"<p><b>{esc(key_phrase)}</b> “{esc(g.key_phrase)}”</p>"
+            f"<p>{commitments_of}{table1}</p></div>"
         )
     note = (
-        "<p><small>Goals in plain words. Key phrases are quoted from the list of goals in IDPC's advocacy note "
-        "(September 2019), which follows the Declaration's wording. Source file: <code>data/goals.csv</code>."
-        "</small></p>"
+        "<p><small>"
+        + esc(
+            _(
+                "Goals in plain words. Key phrases are quoted from the list of goals in IDPC's advocacy note "
+                "(September 2019), which follows the Declaration's wording."
+            )
+        )
+        + " "
+        + _("Source file: {files}.").format(files="<code>data/goals.csv</code>")
+        + "</small></p>"
     )
     return Html("".join(parts) + note)
 
 
 def workplan(content: data.Content | None = None) -> Html:
     """The CND's thematic work plan from ``data/workplan.csv``, with the stocktaking challenges each year takes up."""
-    content = content or data.load()
+    content = _content(content)
     rows = []
     for y in content.workplan:
-        challenges = ", ".join(str(n) for n in y.stocktaking_challenges) or "all commitments"
+        challenges = ", ".join(str(n) for n in y.stocktaking_challenges) or _("all commitments")
         rows.append([f"<b>{y.year}</b>", esc(y.theme), esc(y.topics), esc(challenges), esc(y.held) or "–"])
     numbers = sorted({n for y in content.workplan for n in y.stocktaking_challenges})
-    span = f"{numbers[0]} to {numbers[-1]}" if numbers else "none"
+    span = _("{first} to {last}").format(first=numbers[0], last=numbers[-1]) if numbers else _("none")
     out = html_table(
-        ["Year", "Theme", "Topics", "Challenges of the stocktaking paragraph", "Meeting held"],
+        [_("Year"), _("Theme"), _("Topics"), _("Challenges of the stocktaking paragraph"), _("Meeting held")],
         rows,
-        "How the CND turned the stocktaking paragraph into yearly meetings",
+        _("How the CND turned the stocktaking paragraph into yearly meetings"),
     )
-    out += (
-        f"<p>Between them, the yearly meetings cover the challenges numbered {span} in the Declaration's "
-        "stocktaking paragraph. Source file: <code>data/workplan.csv</code>.</p>"
-    )
+    covered = _(
+        "Between them, the yearly meetings cover the challenges numbered {span} in the Declaration's "
+        "stocktaking paragraph."
+    ).format(span=span)
+    out += f"<p>{esc(covered)} " + _("Source file: {files}.").format(files="<code>data/workplan.csv</code>") + "</p>"
     return Html(out)
 
 
@@ -280,19 +314,19 @@ def workplan(content: data.Content | None = None) -> Html:
 
 def table1_html(content: data.Content | None = None) -> Html:
     """Table 1 as the note prints it (typographical slips corrected), from ``data/references.csv``."""
-    content = content or data.load()
-    head = ["#", table1.HEADINGS["commitment"], *(table1.HEADINGS[d] for d in TABLE1_DOCUMENTS)]
+    content = _content(content)
+    head = ["#", table1.heading("commitment"), *(table1.heading(d) for d in TABLE1_DOCUMENTS)]
     rows = [
         [esc(r["number"]), esc(r["commitment"]), *(esc(r[d]) for d in TABLE1_DOCUMENTS)] for r in table1.rows(content)
     ]
-    out = html_table(head, rows, "Table 1: tracking progress against global commitments on drug policy")
-    out += f"<p><small>{esc(table1.LEGEND)}</small></p>"
+    out = html_table(head, rows, _("Table 1: tracking progress against global commitments on drug policy"))
+    out += f"<p><small>{esc(_(table1.LEGEND))}</small></p>"
     return Html(out + _source("<code>data/commitments.csv</code>, <code>data/references.csv</code>"))
 
 
 def corrections(content: data.Content | None = None) -> Html:
     """References where the kit reads the note differently, or flags something to check, with the reason."""
-    content = content or data.load()
+    content = _content(content)
     rows = []
     for r in content.references:
         if not (r.printed or r.note):
@@ -307,12 +341,9 @@ def corrections(content: data.Content | None = None) -> Html:
             ]
         )
     if not rows:
-        return Html("<p>The kit reads every reference exactly as the note prints it.</p>")
-    return Html(
-        html_table(
-            ["Commitment", "Document", "Printed in the note", "Read in the kit as", "Why"], rows, "Notes on references"
-        )
-    )
+        return Html("<p>" + esc(_("The kit reads every reference exactly as the note prints it.")) + "</p>")
+    head = [_("Commitment"), _("Document"), _("Printed in the note"), _("Read in the kit as"), _("Why")]
+    return Html(html_table(head, rows, _("Notes on references")))
 
 
 def reference_topics(content: data.Content | None = None) -> Html:
@@ -321,52 +352,58 @@ def reference_topics(content: data.Content | None = None) -> Html:
     A kit that teaches advocates to cite paragraph numbers must say which numbers
     are IDPC's own count and which were checked, so the status sits beside each topic.
     """
-    content = content or data.load()
+    content = _content(content)
     rows = [
         [
             f"{content.commitment(r.commitment_id).number}. {esc(content.commitment(r.commitment_id).title)}",
             esc(content.document(r.document).short_name),
             esc(table1.render([r])),
             esc(r.topic) or "–",
-            esc(r.status_label),
+            esc(_(r.status_label)),
         ]
         for r in content.references
     ]
     counts = {s: sum(r.status == s for r in content.references) for s in ("checked", "topic-confirmed", "unchecked")}
-    summary = (
-        f"<p>{counts['checked']} references checked, {counts['topic-confirmed']} with their topic confirmed but not "
-        f"their number, {counts['unchecked']} as numbered by IDPC and not yet checked.</p>"
-    )
+    summary = _(
+        "{checked} references checked, {confirmed} with their topic confirmed but not their number, "
+        "{unchecked} as numbered by IDPC and not yet checked."
+    ).format(checked=counts["checked"], confirmed=counts["topic-confirmed"], unchecked=counts["unchecked"])
+    summary = f"<p>{esc(summary)}</p>"
     table = html_table(
-        ["Commitment", "Document", "Reference", "What it is about", "Status"], rows, "What each reference is about"
+        [_("Commitment"), _("Document"), _("Reference"), _("What it is about"), _("Status")],
+        rows,
+        _("What each reference is about"),
     )
     return Html(summary + table + _source("<code>data/references.csv</code>"))
 
 
 def challenges(content: data.Content | None = None) -> Html:
     """The eleven challenges of the 2019 Declaration's stocktaking paragraph (``data/challenges.csv``)."""
-    content = content or data.load()
+    content = _content(content)
     rows = [[str(c.number), esc(c.challenge), str(c.workplan_year)] for c in content.challenges]
     out = html_table(
-        ["#", "Challenge (in the kit's words)", "Thematic meeting of the 2019–2023 plan"],
+        ["#", _("Challenge (in the kit's words)"), _("Thematic meeting of the 2019–2023 plan")],
         rows,
-        "The eleven challenges of the stocktaking paragraph",
+        _("The eleven challenges of the stocktaking paragraph"),
     )
     return Html(out + _source("<code>data/challenges.csv</code>"))
 
 
 def silences(content: data.Content | None = None) -> Html:
     """For each document, the commitments it does not reference (a dash in Table 1)."""
-    content = content or data.load()
+    content = _content(content)
     parts = []
     for doc in TABLE1_DOCUMENTS:
         silent = [c for c in content.commitments if not content.references_for(c.id, doc)]
         name = esc(content.document(doc).short_name)
         if silent:
             items = "".join(f"<li>{c.number}. {esc(c.title)}</li>" for c in silent)
-            parts.append(f"<p><b>{name}</b> is silent on {len(silent)} commitment(s):</p><ul>{items}</ul>")
+            said = ngettext(
+                "<b>{name}</b> is silent on {n} commitment:", "<b>{name}</b> is silent on {n} commitments:", len(silent)
+            ).format(name=name, n=len(silent))
+            parts.append(f"<p>{said}</p><ul>{items}</ul>")
         else:
-            parts.append(f"<p><b>{name}</b> references every commitment.</p>")
+            parts.append("<p>" + _("<b>{name}</b> references every commitment.").format(name=name) + "</p>")
     return Html("".join(parts) + _source("<code>data/references.csv</code>"))
 
 
@@ -375,7 +412,7 @@ def silences(content: data.Content | None = None) -> Html:
 
 def venue_card(avenue_id: str, content: data.Content | None = None) -> Html:
     """One venue from ``data/avenues.yaml``: why it matters, what to do there, when, and links."""
-    content = content or data.load()
+    content = _content(content)
     a = next((x for x in content.avenues if x.id == avenue_id), None)
     if a is None:
         raise KeyError(f"no venue with id '{avenue_id}' in avenues.yaml")
@@ -385,17 +422,18 @@ def venue_card(avenue_id: str, content: data.Content | None = None) -> Html:
 def _card(a: Any) -> str:
     actions = "".join(f"<li>{esc(x)}</li>" for x in a.actions)
     links = "".join(f"<li>{_link(link.url, link.title)}</li>" for link in a.links)
-    when = f"<p><b>When:</b> {esc(a.timing)}</p>" if a.timing else ""
-    more = f"<details><summary>Links</summary><ul>{links}</ul></details>" if links else ""
+    when_word, links_word, what = esc(_("When:")), esc(_("Links")), esc(_("What you can do:"))
+    when = f"<p><b>{when_word}</b> {esc(a.timing)}</p>" if a.timing else ""
+    more = f"<details><summary>{links_word}</summary><ul>{links}</ul></details>" if links else ""
     return (
         f'<div class="idpckit-card"><h4>{esc(a.venue)}</h4><p>{esc(a.why)}</p>'
-        f"<p><b>What you can do:</b></p><ul>{actions}</ul>{when}{more}</div>"
+        f"<p><b>{what}</b></p><ul>{actions}</ul>{when}{more}</div>"
     )
 
 
 def venues(city: str, content: data.Content | None = None) -> Html:
     """Every venue of one city ("Vienna", "Geneva", "New York" or "National") from ``data/avenues.yaml``."""
-    content = content or data.load()
+    content = _content(content)
     found = [a for a in content.avenues if a.city == city]
     if not found:
         raise KeyError(f"no venues for '{city}'; use Vienna, Geneva, New York or National")
@@ -404,20 +442,24 @@ def venues(city: str, content: data.Content | None = None) -> Html:
 
 def later_events(content: data.Content | None = None) -> Html:
     """What happened after the note was written (``origin = later`` in ``data/timeline.csv``), with sources."""
-    content = content or data.load()
+    content = _content(content)
     rows = [
         [
             esc(e.date),
             f"<b>{esc(e.title)}</b><br>{esc(e.description)}",
             f"<small>{esc(e.source)}</small>",
-            f"<small>{esc(e.status_label)} (checked {esc(e.checked)})</small>",
+            "<small>"
+            + esc(_("{status} (checked {date})").format(status=_(e.status_label), date=e.checked))
+            + "</small>",
         ]
         for e in content.timeline
         if e.origin == "later"
     ]
     return Html(
         html_table(
-            ["When", "What happened", "Source", "How sure"], rows, "Not in the note: later facts and their sources"
+            [_("When"), _("What happened"), _("Source"), _("How sure")],
+            rows,
+            _("Not in the note: later facts and their sources"),
         )
     )
 
@@ -427,10 +469,10 @@ def later_events(content: data.Content | None = None) -> Html:
 
 def commitments(content: data.Content | None = None) -> Html:
     """The Table 1 commitments with their theme and what a good situation looks like, in plain words."""
-    content = content or data.load()
+    content = _content(content)
     rows = [[esc(c.number), f"<b>{esc(c.title)}</b>", esc(c.theme), esc(c.summary)] for c in content.commitments]
     return Html(
-        html_table(["#", "Commitment", "Theme", "In plain words"], rows, "The commitments you can grade")
+        html_table(["#", _("Commitment"), _("Theme"), _("In plain words")], rows, _("The commitments you can grade"))
         + _source("<code>data/commitments.csv</code>")
     )
 
@@ -444,37 +486,49 @@ def scales_legend() -> Html:
                 f'<span style="display:inline-block;width:2.2em;background:{lvl.colour};color:{lvl.text_colour};'
                 f'text-align:center;border:1px solid #333">{esc(lvl.symbol)}</span>'
             )
-            shown = str(lvl.value) if isinstance(lvl.value, int) else str(lvl.value).capitalize()
-            rows.append([esc(scales.SCALE_LABELS[scale]), f"<b>{esc(shown)}</b>", swatch, esc(lvl.label)])
-    return Html(html_table(["Scale", "Grade", "Shown as", "Meaning"], rows, "The two scales the note suggests"))
+            shown = str(lvl.value) if isinstance(lvl.value, int) else _(scales.LIGHT_WORDS[str(lvl.value)])
+            rows.append([esc(_(scales.SCALE_LABELS[scale])), f"<b>{esc(shown)}</b>", swatch, esc(_(lvl.label))])
+    head = [_("Scale"), _("Grade"), _("Shown as"), _("Meaning")]
+    return Html(html_table(head, rows, _("The two scales the note suggests")))
 
 
 def rubric(commitment_id: str, content: data.Content | None = None) -> Html:
     """How to grade one commitment (``data/rubric.yaml``): questions, indicators, sources and levels 1, 3, 5."""
-    content = content or data.load()
+    content = _content(content)
     c = content.commitment(commitment_id)
     r = content.rubric_for(commitment_id)
     questions = "".join(f"<li>{esc(q)}</li>" for q in r.questions)
+    where = _("Where: {where}")
     indicators = "".join(
-        f"<li><b>{esc(i.indicator)}</b><br><small>Where: {esc(i.where)}</small></li>" for i in r.indicators
+        f"<li><b>{esc(i.indicator)}</b><br><small>{esc(where.format(where=i.where))}</small></li>" for i in r.indicators
     )
+    covers = _("(covers: {what})")
     sources = "".join(
-        f"<li>{_link(s.url, s.name)}" + (f" <small>(covers: {esc(s.covers)})</small>" if s.covers else "") + "</li>"
+        f"<li>{_link(s.url, s.name)}"
+        + (f" <small>{esc(covers.format(what=s.covers))}</small>" if s.covers else "")
+        + "</li>"
         for s in r.sources
     )
     levels = html_table(
-        ["Grade", "What it looks like"],
+        [_("Grade"), _("What it looks like")],
         [
-            [f"<b>{g} {esc(scales.FIVE_POINT[int(g)].symbol)} {esc(scales.FIVE_POINT[int(g)].label)}</b>", esc(t)]
+            [f"<b>{g} {esc(scales.FIVE_POINT[int(g)].symbol)} {esc(_(scales.FIVE_POINT[int(g)].label))}</b>", esc(t)]
             for g, t in sorted(r.levels.items())
         ],
     )
+    questions_head, facts_head, sources_head = (
+        _("Questions to ask about your country"),
+        _("Facts to look up, and where"),
+        _("Sources"),
+    )
     return Html(
         f'<div class="idpckit-card"><h4>{c.number}. {esc(c.title)}</h4>'
-        f"<p><b>Questions to ask about your country</b></p><ul>{questions}</ul>"
-        f"<p><b>Facts to look up, and where</b></p><ul>{indicators}</ul>"
-        + (f"<p><b>Sources</b></p><ul>{sources}</ul>" if sources else "")
-        + f"<p><b>What grades 1, 3 and 5 look like</b> (use 2 or 4 in between)</p>{levels}</div>"
+        f"<p><b>{esc(questions_head)}</b></p><ul>{questions}</ul>"
+        f"<p><b>{esc(facts_head)}</b></p><ul>{indicators}</ul>"
+        + (f"<p><b>{esc(sources_head)}</b></p><ul>{sources}</ul>" if sources else "")
+        + "<p>"
+        + _("<b>What grades 1, 3 and 5 look like</b> (use 2 or 4 in between)")
+        + f"</p>{levels}</div>"
         + _source("<code>data/rubric.yaml</code>")
     )
 
@@ -487,12 +541,12 @@ class RubricBrowser:
 
         from .widgets._base import guarded
 
-        self.content = content or data.load()
+        self.content = _content(content)
         options = [(f"{c.number}. {c.title}", c.id) for c in self.content.commitments]
         self.choice = w.Dropdown(
             options=options,
             value=commitment_id or options[0][1],
-            description="Commitment",
+            description=_("Commitment"),
             layout=w.Layout(width="100%"),
             style={"description_width": "initial"},
         )
@@ -505,7 +559,8 @@ class RubricBrowser:
         self.card.value = rubric(change["new"], self.content)._repr_html_()
 
     def _report(self, message: str) -> None:
-        self.card.value = f"<p role='alert'>✖ This rubric could not be shown. {esc(message)}</p>"
+        failed = esc(_("This rubric could not be shown."))
+        self.card.value = f"<p role='alert'>✖ {failed} {esc(message)}</p>"
 
 
 def rubric_browser(content: data.Content | None = None) -> ipywidgets.Widget:
@@ -515,7 +570,13 @@ def rubric_browser(content: data.Content | None = None) -> ipywidgets.Widget:
 
 def _grade_cell(grade: Any, scale: scales.Scale) -> str:
     lvl = scales.level(grade, scale)
-    return f"<b>{esc(lvl.short)}</b><br><small>{esc(lvl.label)}</small>"
+    if isinstance(lvl.value, int):
+        short = lvl.short
+    elif str(lvl.value) in scales.LIGHT_WORDS:
+        short = f"{lvl.symbol} {_(scales.LIGHT_WORDS[str(lvl.value)])}"
+    else:
+        short = f"{lvl.symbol} {_(lvl.label)}"
+    return f"<b>{esc(short)}</b><br><small>{esc(_(lvl.label))}</small>"
 
 
 def review(assessment: Assessment | str) -> Assessment:
@@ -535,7 +596,7 @@ def entries(
     assessment: Assessment | str, ids: Sequence[str] | None = None, content: data.Content | None = None
 ) -> Html:
     """An assessment's grades with their evidence, sources and recommendations (all escaped)."""
-    content = content or data.load()
+    content = _content(content)
     assessment = review(assessment)
     rows = []
     for e in assessment.entries:
@@ -549,39 +610,50 @@ def entries(
                 _grade_cell(e.grade, assessment.scale),
                 esc(e.evidence) + (f"<ul>{sources}</ul>" if sources else ""),
                 esc(e.recommendation) or "–",
-                esc(e.confidence or "–"),
+                esc(_confidence(e.confidence)),
             ]
         )
-    who = ", ".join(assessment.organisations) or assessment.assessor or "an organisation"
-    caption = f"{assessment.country_name}, {assessment.year}: review by {who}"
-    if assessment.fictional:
-        caption += " (fictional example)"
-    return Html(
-        html_table(["Commitment", "Grade", "Evidence and sources", "Recommendation", "Confidence"], rows, caption)
+    who = ", ".join(assessment.organisations) or assessment.assessor or _("an organisation")
+    caption = _("{country}, {year}: review by {who}").format(
+        country=assessment.country_name, year=assessment.year, who=who
     )
+    if assessment.fictional:
+        caption += " " + _("(fictional example)")
+    head = [_("Commitment"), _("Grade"), _("Evidence and sources"), _("Recommendation"), _("Confidence")]
+    return Html(html_table(head, rows, caption))
+
+
+#: Confidence in a grade, in words (translated where shown).
+CONFIDENCE_WORDS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
+
+
+def _confidence(value: str | None) -> str:
+    return _(CONFIDENCE_WORDS[value]) if value in CONFIDENCE_WORDS else (value or "–")
 
 
 def side_by_side(
     assessments: Sequence[Assessment | str], commitment_id: str, content: data.Content | None = None
 ) -> Html:
     """How several reviews graded one commitment, with each one's evidence: the starting point of a discussion."""
-    content = content or data.load()
+    content = _content(content)
     c = content.commitment(commitment_id)
     rows = []
     for a in map(review, assessments):
         e = a.entry(commitment_id)
         who = ", ".join(a.organisations) or a.assessor or "?"
         if e is None:
-            rows.append([esc(who), "–", "Not tracked in this review.", "–"])
+            rows.append([esc(who), "–", esc(_("Not tracked in this review.")), "–"])
             continue
-        rows.append([esc(who), _grade_cell(e.grade, a.scale), esc(e.evidence) or "–", esc(e.confidence or "–")])
-    return Html(html_table(["Review", "Grade", "Evidence", "Confidence"], rows, f"{c.number}. {c.title}"))
+        rows.append([esc(who), _grade_cell(e.grade, a.scale), esc(e.evidence) or "–", esc(_confidence(e.confidence))])
+    head = [_("Review"), _("Grade"), _("Evidence"), _("Confidence")]
+    return Html(html_table(head, rows, f"{c.number}. {c.title}"))
 
 
 def figure(fig: Figure, description: str) -> Html:
     """A chart as inline SVG with a text description for screen readers (the SVG's text is drawn as paths)."""
     from .plots import to_svg
 
+    description = lesson_i18n.text(description)
     svg = to_svg(fig)
     svg = svg[svg.index("<svg") :]  # drop the XML prologue: the SVG sits inside an HTML page
     return Html(
@@ -618,14 +690,14 @@ def year_on_year(
 
 def grading_rules(content: data.Content | None = None) -> Html:
     """The decision rules of ``data/grading.yaml``, stated once for every commitment."""
-    content = content or data.load()
+    content = _content(content)
     items = "".join(f"<li><b>{esc(g.title)}.</b> {esc(g.rule)}</li>" for g in content.grading)
     return Html(f"<div class='idpc-prose'><ol>{items}</ol></div>" + _source("<code>data/grading.yaml</code>"))
 
 
 def calibration_vignettes(content: data.Content | None = None) -> Html:
     """The calibration vignettes as trainees see them: the situation, never the grade."""
-    content = content or data.load()
+    content = _content(content)
     cards = "".join(
         f"<div class='idpckit-card'><p><b>{esc(v.title)}</b> "
         f"<small>({content.commitment(v.commitment_id).number}. {esc(content.commitment(v.commitment_id).title)})</small>"
@@ -643,9 +715,11 @@ def calibration_rounds(path: str | None = None, content: data.Content | None = N
     """
     from pathlib import Path
 
+    from babel.numbers import format_decimal
+
     from . import agreement, calibration
 
-    content = content or data.load()
+    content = _content(content)
     rounds = calibration.load_rounds(
         Path(path) if path else content.root / "examples" / "calibration-room.csv", content
     )
@@ -658,10 +732,19 @@ def calibration_rounds(path: str | None = None, content: data.Content | None = N
             grades = sorted(g[vid] for g in r.grades.values() if vid in g)
             cells.append(f"{grades[0]}–{grades[-1]}" if grades else "–")
         rows.append(cells)
-    head = ["Vignette", "Reference grade", *(f"Range, round {r.number}" for r in rounds)]
+    head = [_("Vignette"), _("Reference grade"), *(_("Range, round {n}").format(n=r.number) for r in rounds)]
     summary = "".join(
-        f"<p><b>Round {r.number}</b> ({len(r.grades)} trainees): alpha = "
-        f"{'not computable' if r.alpha is None else f'{r.alpha:.2f}'}. {esc(agreement.reading(r.alpha))}</p>"
+        "<p>"
+        + ngettext(
+            "<b>Round {n}</b> ({count} trainee): alpha = {alpha}.",
+            "<b>Round {n}</b> ({count} trainees): alpha = {alpha}.",
+            len(r.grades),
+        ).format(
+            n=r.number,
+            count=len(r.grades),
+            alpha=esc(_("not computable")) if r.alpha is None else format_decimal(r.alpha, "0.00", locale=current()),
+        )
+        + f" {esc(agreement.reading(r.alpha))}</p>"
         for r in rounds
     )
-    return Html(summary + html_table(head, rows, "How far the room's grades spread, round by round"))
+    return Html(summary + html_table(head, rows, _("How far the room's grades spread, round by round")))

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from .i18n import N_
+
 #: The three documents Table 1 cross-references, in the note's column order.
 TABLE1_DOCUMENTS: tuple[str, ...] = ("ungass2016", "md2019", "cp2018")
 
@@ -74,9 +76,9 @@ class Document(Record):
 #: kit teaches only ``confirmed`` facts as facts; a ``reported`` one is taught as
 #: "X reports that ...", and an ``unconfirmed`` one is shown as something to check.
 LATER_STATUSES: dict[str, str] = {
-    "confirmed": "confirmed by an official record or two independent reports",
-    "reported": "reported by one source; not confirmed",
-    "unconfirmed": "not confirmed; check before use",
+    "confirmed": N_("confirmed by an official record or two independent reports"),
+    "reported": N_("reported by one source; not confirmed"),
+    "unconfirmed": N_("not confirmed; check before use"),
 }
 
 
@@ -141,9 +143,9 @@ class Commitment(Record):
 #: "PP n" and bullet numbers are IDPC's own count and stay flagged until someone
 #: checks them against the official text.
 REFERENCE_STATUSES: dict[str, str] = {
-    "checked": "checked: number and topic confirmed from an official UN source",
-    "topic-confirmed": "topic confirmed in the document; the number is IDPC's and not yet checked",
-    "unchecked": "as numbered by IDPC; not yet checked against the official text",
+    "checked": N_("checked: number and topic confirmed from an official UN source"),
+    "topic-confirmed": N_("topic confirmed in the document; the number is IDPC's and not yet checked"),
+    "unchecked": N_("as numbered by IDPC; not yet checked against the official text"),
 }
 ReferenceStatus = Literal["checked", "topic-confirmed", "unchecked"]
 

@@ -257,3 +257,47 @@ def test_links_to_untranslated_pages_go_back_to_the_english_folder() -> None:
         "See [lesson 4](04-table1.ipynb), [lesson 5](../05-calendar-and-venues.ipynb#top), "
         "[the app](../self-assessment.ipynb?lang=es&room=AB), [IDPC](https://idpc.net/) and [below](#end)."
     )
+
+
+@pytest.mark.parametrize("lang", ["es", "fr", "ru"])
+def test_every_message_of_the_lessons_helpers_is_translated(lang: str) -> None:
+    """What idpckit/lessons.py shows around the data (headings, captions, labels) speaks the trainee's language."""
+    with i18n.catalog_path(lang).open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    missing = [
+        m.id
+        for m in catalog
+        if m.id
+        and any(loc[0] == "lessons.py" for loc in m.locations)
+        and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+    ]
+    assert missing == []
+
+
+def test_the_lessons_helpers_show_the_data_and_their_words_in_spanish() -> None:
+    with i18n.language("es"):
+        asks = str(lessons.asks())
+        rubric = str(lessons.rubric("harm-reduction"))
+        silences = str(lessons.silences())
+        later = str(lessons.later_events())
+    assert "Petición 1:" in asks and "Qué se logró" in asks and "Veredicto:" in asks
+    assert "Ask 1:" not in asks and "What was won" not in asks
+    assert "Preguntas que hacerse sobre su país" in rubric
+    assert "guarda silencio sobre" in silences
+    assert "comprobado el" in later
+    with i18n.language("en"):
+        assert "Ask 1:" in str(lessons.asks())
+
+
+def test_a_charts_description_in_a_code_cell_is_read_aloud_in_the_lessons_language() -> None:
+    """Code cells are the same in every language; the description they pass is translated when shown."""
+    english = "Scorecard of a fictional review of Veridia for 2024"
+    with i18n.language("fr"):
+        html = str(
+            lessons.scorecard(
+                "veridia-2024",
+                english + ": one row per commitment, a longer bar for a better grade, with the grade in words.",
+            )
+        )
+    assert 'aria-label="Tableau de notes d&#x27;une évaluation fictive de la Véridie pour 2024' in html
+    assert english not in html
