@@ -306,6 +306,8 @@ class LessonStatus:
     translated: int = 0
     fuzzy: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: What is wrong with the translated lesson's metadata (a translated key point too long, say).
+    problems: list[str] = field(default_factory=list)
 
     @property
     def share(self) -> float:
@@ -374,6 +376,20 @@ def translated_notebook(nb: dict[str, Any], lang: str, catalog: Catalog, status:
     return out
 
 
+def metadata_problems(meta: dict[str, Any]) -> list[str]:
+    """Why a translated lesson's metadata would not be listed (the index and schedule read it), in plain words."""
+    from pydantic import ValidationError
+
+    from .catalog import Metadata
+    from .errors import dotted, plain
+
+    try:
+        Metadata.model_validate(meta)
+    except ValidationError as exc:
+        return [f"'{dotted(e['loc'])}': {plain(e)}" for e in exc.errors()]
+    return []
+
+
 _RELATIVE_LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|/|#)([^)\s?#]+)([^)\s]*)\)", re.IGNORECASE)
 
 
@@ -429,7 +445,9 @@ def generate(root: Path | None = None, locale: Path = LOCALE_DIR) -> Generated:
         made = []
         for path in paths:
             status = LessonStatus(lang, path.stem)
-            made.append((path, translated_notebook(_read(path), lang, catalog, status), status))
+            nb = translated_notebook(_read(path), lang, catalog, status)
+            status.problems = metadata_problems(nb["metadata"]["idpckit"])
+            made.append((path, nb, status))
             result.status.append(status)
         published = {path.name for path, _nb, status in made if status.published}
         for path, nb, status in made:

@@ -18,7 +18,7 @@ import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
-from idpckit import i18n, lesson_i18n, lessons
+from idpckit import catalog, i18n, lesson_i18n, lessons
 from idpckit.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -301,3 +301,23 @@ def test_a_charts_description_in_a_code_cell_is_read_aloud_in_the_lessons_langua
         )
     assert 'aria-label="Tableau de notes d&#x27;une évaluation fictive de la Véridie pour 2024' in html
     assert english not in html
+
+
+@pytest.mark.parametrize("lang", lesson_i18n.LESSON_LANGUAGES)
+def test_the_translated_lessons_can_be_listed_by_the_index_and_the_schedule(lang: str) -> None:
+    """Their metadata follows the same rules as the English (one line, at most 200 characters...)."""
+    entries = catalog.catalog(NOTEBOOKS / lang)
+    assert [e.name for e in entries] == [p.name for p in ENGLISH]
+    assert all(e.lang == lang for e in entries)
+
+
+def test_a_translated_key_point_too_long_to_list_is_reported(tmp_path: Path) -> None:
+    root, locale = _copy_lesson_zero(tmp_path)
+    path = lesson_i18n.po_path("fr", locale)
+    with path.open("rb") as f:
+        po = read_po(f, locale="fr")
+    key = "Every lesson gives its objectives and time at the top and its key points at the end."
+    po[key].string = "Chaque leçon " + "très " * 50 + "longue."
+    path.write_bytes(lesson_i18n._po_text(po))
+    status = next(s for s in lesson_i18n.generate(root, locale).status if s.lang == "fr")
+    assert status.problems and "keypoints.3" in status.problems[0] and "200" in status.problems[0]

@@ -136,9 +136,15 @@ def notebooks_command(check: bool) -> None:
             flags = f", {len(s.fuzzy)} changed in English since translated (English shown)" if s.fuzzy else ""
             flags += "" if s.published else f"; not published (below {lesson_i18n.PUBLISH_SHARE:.0%})"
             click.echo(f"  {s.lesson}: {s.translated} of {s.total} ({s.share:.0%}){flags}")
+            for problem in s.problems:
+                click.echo(f"  {s.lesson} ({lang}) cannot be listed: {problem}", err=True)
     root = lesson_i18n.english_lessons()[0].parent.parent if lesson_i18n.english_lessons() else None
+    broken = any(s.problems for s in result.status)
     if check:
         stale = lesson_i18n.stale_files(result)
+        if broken:
+            click.echo("Fix the translations named above in idpckit/locale/*/LC_MESSAGES/lessons.po.", err=True)
+            sys.exit(1)
         if stale:
             names = ", ".join(str(p.relative_to(root) if root else p) for p in stale)
             click.echo(f"Out of date: {names}; run: idpckit translations notebooks", err=True)
@@ -147,3 +153,6 @@ def notebooks_command(check: bool) -> None:
         return
     for path in lesson_i18n.write(result):
         click.echo(f"Wrote {path.relative_to(root) if root else path}", err=True)
+    if broken:
+        click.echo("Fix the translations named above in idpckit/locale/*/LC_MESSAGES/lessons.po.", err=True)
+        sys.exit(1)
