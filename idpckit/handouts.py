@@ -38,8 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, data, scales, table1
+from . import __version__, data, i18n, scales, table1
 from .files import write_atomic
+from .i18n import N_, _
 from .report import _clean, font_paths
 
 #: Paper sizes offered, as fpdf2 names them, with their size in points (for tests and messages).
@@ -99,7 +100,8 @@ def _sheet_class() -> type:
             self.set_y(-12)
             self.set_font(FONT, "", 8)
             self.set_text_color(*GREY)
-            self.cell(0, 5, f"Page {self.page_no()} of {{nb}} · idpckit {__version__}", align="C")
+            page = _("Page {page} of {pages}").format(page=self.page_no(), pages="{nb}")
+            self.cell(0, 5, f"{page} · idpckit {__version__}", align="C")
             self.set_text_color(*INK)
 
     return _Sheet
@@ -123,7 +125,7 @@ class Sheet:
         pdf.set_title(_clean(title))
         pdf.set_author("idpckit")
         pdf.set_creator(f"idpckit {__version__}")
-        pdf.set_lang("en")
+        pdf.set_lang(i18n.current())
         pdf.add_page()
         self.pdf = pdf
 
@@ -184,7 +186,7 @@ class Sheet:
         self.text(label, size=10, style="B")
         pdf.set_draw_color(*RULE)
         pdf.set_line_width(0.25)
-        for _ in range(count):
+        for _line in range(count):
             pdf.ln(gap)
             if pdf.get_y() > pdf.page_break_trigger:
                 pdf.add_page()
@@ -283,29 +285,34 @@ def paper_format(paper: str) -> str:
 
 def _table1(s: Sheet, content: data.Content) -> None:
     s.title(
-        "Table 1: tracking progress against global commitments on drug policy",
-        "Thirteen commitments your government has made, and where each is anchored in three UN documents.",
+        _("Table 1: tracking progress against global commitments on drug policy"),
+        _("Thirteen commitments your government has made, and where each is anchored in three UN documents."),
     )
     rows = [[r["number"], r["commitment"], *(r[d] for d in table1.TABLE1_DOCUMENTS)] for r in table1.rows(content)]
     s.table(
-        ["#", table1.HEADINGS["commitment"], *(table1.HEADINGS[d] for d in table1.TABLE1_DOCUMENTS)],
+        ["#", _(table1.HEADINGS["commitment"]), *(_(table1.HEADINGS[d]) for d in table1.TABLE1_DOCUMENTS)],
         rows,
         widths=[8, 62, 31, 31, 46],
         bold_first=True,
     )
-    s.text(table1.LEGEND, size=8.5, grey=True)
+    s.text(_(table1.LEGEND), size=8.5, grey=True)
     s.pdf.ln(3)
 
     items = []
     for doc_id in table1.TABLE1_DOCUMENTS:
         d = content.document(doc_id)
         symbol = f" ({d.symbol})" if d.symbol else ""
-        items.append(f"{d.short_name}{symbol}: {d.title}. Adopted {d.date} by {d.adopted_by}. {d.url}".strip())
-    s.need(s.heading_height("The three documents", 11) + s.measure(items[0], 8.5, indent=9))
-    s.heading("The three documents", size=11)
+        adopted = _("Adopted {date} by {by}.").format(date=d.date, by=d.adopted_by)
+        items.append(f"{d.short_name}{symbol}: {d.title}. {adopted} {d.url}".strip())
+    three = _("The three documents")
+    s.need(s.heading_height(three, 11) + s.measure(items[0], 8.5, indent=9))
+    s.heading(three, size=11)
     s.bullets(items, size=8.5)
     s.text(
-        "Source: IDPC advocacy note, September 2019, Table 1 (typographical slips corrected; see data/references.csv).",
+        _(
+            "Source: IDPC advocacy note, September 2019, Table 1 (typographical slips corrected; see "
+            "data/references.csv)."
+        ),
         size=8,
         grey=True,
     )
@@ -335,44 +342,51 @@ def _scale_row(s: Sheet, label: str, choices: list[str]) -> None:
 
 def _grading_sheet(s: Sheet, content: data.Content) -> None:
     s.title(
-        "Grading sheet: where does your government stand?",
-        "One commitment per page. Tick one grade on the scale your group uses, write the evidence behind it, "
-        "and one recommendation. The descriptions of grades 1, 3 and 5 come from the kit's rubric.",
+        _("Grading sheet: where does your government stand?"),
+        _(
+            "One commitment per page. Tick one grade on the scale your group uses, write the evidence behind it, "
+            "and one recommendation. The descriptions of grades 1, 3 and 5 come from the kit's rubric."
+        ),
     )
-    s.fill_in(["Country", "Year of the review", "Organisation(s)", "Assessor(s)", "Date"])
+    s.fill_in([_("Country"), _("Year of the review"), _("Organisation(s)"), _("Assessor(s)"), _("Date")])
     s.pdf.ln(2)
-    s.heading("How to grade", size=11)
+    s.heading(_("How to grade"), size=11)
     s.bullets(
         [
-            "Five-point scale: 1 = requires urgent attention, 5 = good situation. Use 2 or 4 when the situation "
-            "sits between two descriptions.",
-            "Traffic light: red = requires urgent attention, orange = needs improvement, green = good situation.",
-            "Grade what happens in practice, not only what the law says, and write down where each fact comes from.",
-            "Tick 'Not assessed' when you have no evidence yet: that is a finding too, not a grade.",
+            _(
+                "Five-point scale: 1 = requires urgent attention, 5 = good situation. Use 2 or 4 when the "
+                "situation sits between two descriptions."
+            ),
+            _("Traffic light: red = requires urgent attention, orange = needs improvement, green = good situation."),
+            _("Grade what happens in practice, not only what the law says, and write down where each fact comes from."),
+            _("Tick 'Not assessed' when you have no evidence yet: that is a finding too, not a grade."),
         ],
         size=9.5,
     )
-    five = [f"{v} {lv.label}" for v, lv in scales.FIVE_POINT.items()] + ["Not assessed"]
-    light = [f"{v.capitalize()}: {lv.label.lower()}" for v, lv in scales.TRAFFIC_LIGHT.items()] + ["Not assessed"]
+    not_assessed = _("Not assessed")
+    five = [f"{v} {_(lv.label)}" for v, lv in scales.FIVE_POINT.items()] + [not_assessed]
+    light = [f"{_(scales.LIGHT_WORDS[str(v)])}: {_(lv.label).lower()}" for v, lv in scales.TRAFFIC_LIGHT.items()] + [
+        not_assessed
+    ]
     for c in content.commitments:
         rubric = content.rubric_for(c.id)
         s.new_page()
         s.heading(f"{c.number}. {c.title}", size=12)
         s.text(c.summary, size=9, style="I", grey=True)
         s.pdf.ln(2)
-        _scale_row(s, "Grade (1-5):", five[:5])
+        _scale_row(s, _("Grade (1-5):"), five[:5])
         _scale_row(s, "", five[5:])
-        _scale_row(s, "Traffic light:", light)
+        _scale_row(s, _("Traffic light:"), light)
         s.pdf.ln(1)
-        s.text("What the grades look like (rubric anchors)", size=10, style="B")
+        s.text(_("What the grades look like (rubric anchors)"), size=10, style="B")
         s.pdf.ln(1)
         for grade in ("1", "3", "5"):
             level = scales.FIVE_POINT[int(grade)]
-            s.text(f"{grade} ({level.label}): {rubric.levels[grade]}", size=8.5, indent=3)
+            s.text(f"{grade} ({_(level.label)}): {rubric.levels[grade]}", size=8.5, indent=3)
             s.pdf.ln(1)
         s.pdf.ln(1)
-        s.lines("Evidence (facts, figures, testimonies) and where each comes from", count=9, gap=7.5)
-        s.lines("Recommendation to the government", count=5, gap=7.5)
+        s.lines(_("Evidence (facts, figures, testimonies) and where each comes from"), count=9, gap=7.5)
+        s.lines(_("Recommendation to the government"), count=5, gap=7.5)
 
 
 # --------------------------------------------------------------------------- calendar
@@ -393,6 +407,36 @@ MONTH_NAMES = (
     "December",
 )
 MONTH_ABBR = tuple(m[:3] for m in MONTH_NAMES)
+#: The same months as a calendar prints them, in the language in use.
+MONTH_WORDS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+#: Three-letter forms for the calendar grid's heading (a translator may choose another short form).
+MONTH_SHORT = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May (short)"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 _MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
 
 
@@ -419,57 +463,74 @@ class CalendarEntry:
     later: bool  # after the note (September 2019): printed with its source
 
 
-def calendar_entries(content: data.Content) -> list[CalendarEntry]:
+def calendar_entries(content: data.Content, english: data.Content | None = None) -> list[CalendarEntry]:
     """Box 1 years and the later plan, as dated entries for the calendar grid.
 
     Box 1 comes from ``workplan.csv`` (one meeting a year, its month from ``held``);
     the years after it from ``timeline.csv`` (rows from 2024 on, e.g. the 2024-2028
-    work plan) and from a later-plan file if the content folder has one.
+    work plan) and from a later-plan file if the content folder has one.  ``content``
+    gives the words (maybe translated); ``english`` (default: ``content``) the months and
+    which events are the CND's, read from the English as the content files write them.
     """
+    english = english or content
+    held = {y.year: y.held for y in english.workplan}
+    source_of = {e.id: e for e in english.timeline}
     out = []
     for y in content.workplan:
-        months = frozenset(meeting_months(y.held, y.year))
-        when = f" Held {y.held}." if y.held else ""
+        months = frozenset(meeting_months(held.get(y.year, y.held), y.year))
+        when = " " + _("Held {when}.").format(when=y.held) if y.held else ""
         out.append(CalendarEntry(y.year, months, "T", f"{y.theme}: {y.topics}.{when}", later=y.year > 2019))
     for e in content.timeline:
         year = int(e.date[:4])
         if year < 2024:  # before the mid-term review, Box 1 is the calendar
             continue
-        words = f"{e.title} {e.description}"
+        en = source_of.get(e.id, e)
+        words = f"{en.title} {en.description}"
         if not re.search(r"\bCND\b|Commission on Narcotic Drugs|work plan|thematic|Declaration", words):
             continue  # a calendar of the CND's work, not every later event (those are in lesson 1's timeline)
         months = frozenset([int(e.date[5:7])]) if len(e.date) >= 7 else frozenset()
-        mark = "T" if re.search(r"\bthematic (meeting|discussion)s?\b", e.title, re.IGNORECASE) else "E"
-        source = f" Source: {e.source}" if e.source else ""
+        mark = "T" if re.search(r"\bthematic (meeting|discussion)s?\b", en.title, re.IGNORECASE) else "E"
+        source = " " + _("Source: {source}").format(source=e.source) if e.source else ""
         out.append(CalendarEntry(year, months, mark, f"{e.title}. {e.description}{source}", later=e.origin == "later"))
     return sorted(out, key=lambda x: (x.year, min(x.months) if x.months else 13))
 
 
 def _calendar_sheet(s: Sheet, content: data.Content) -> None:
     s.title(
-        "The calendar: Box 1 and what came after",
-        "The CND's thematic work plan agreed in 2019 (Box 1 of the note), the mid-term review of 2024 and the "
-        "work plan that followed it, up to the end of the 2019 Declaration's timeline in 2029.",
+        _("The calendar: Box 1 and what came after"),
+        _(
+            "The CND's thematic work plan agreed in 2019 (Box 1 of the note), the mid-term review of 2024 and the "
+            "work plan that followed it, up to the end of the 2019 Declaration's timeline in 2029."
+        ),
     )
-    s.heading("Box 1: the thematic intersessional meetings, 2019-2024", size=12)
+    s.heading(_("Box 1: the thematic intersessional meetings, 2019-2024"), size=12)
     rows = []
     for y in content.workplan:
-        challenges = ", ".join(str(n) for n in y.stocktaking_challenges) or "all"
+        challenges = ", ".join(str(n) for n in y.stocktaking_challenges) or _("all")
         rows.append([str(y.year), y.theme, y.topics, challenges, y.held or "-"])
-    s.table(["Year", "Theme", "Topics", "Stocktaking challenges", "Meeting held"], rows, widths=[11, 22, 72, 25, 48])
+    s.table(
+        [_("Year"), _("Theme"), _("Topics"), _("Stocktaking challenges"), _("Meeting held")],
+        rows,
+        widths=[11, 22, 72, 25, 48],
+    )
     s.text(
-        "Years and topics from Box 1 of the note; the dates the meetings were held come from IDPC's and UNODC's "
-        "meeting pages (data/workplan.csv).",
+        _(
+            "Years and topics from Box 1 of the note; the dates the meetings were held come from IDPC's and "
+            "UNODC's meeting pages (data/workplan.csv)."
+        ),
         size=8,
         grey=True,
     )
-    entries = calendar_entries(content)
+    entries = calendar_entries(content, data.load(content.root))
     years = sorted({e.year for e in entries} | {y.year for y in content.workplan} | set(range(2019, 2030)))
     s.new_page()
-    s.heading("Year by year, month by month", size=12)
+    s.heading(_("Year by year, month by month"), size=12)
     s.text(
-        "T = a thematic meeting of a CND work plan (2019-2023, then 2024-2028); E = another CND event or decision (described below the grid); "
-        "M = the CND's regular session, held each March. An empty box is a month with nothing on this calendar.",
+        _(
+            "T = a thematic meeting of a CND work plan (2019-2023, then 2024-2028); E = another CND event or "
+            "decision (described below the grid); M = the CND's regular session, held each March. An empty box "
+            "is a month with nothing on this calendar."
+        ),
         size=9,
     )
     s.pdf.ln(2)
@@ -478,9 +539,11 @@ def _calendar_sheet(s: Sheet, content: data.Content) -> None:
     cell_w = (pdf.epw - label_w) / 12
     pdf.set_font(FONT, "B", 8)
     pdf.set_fill_color(*FILL)
-    pdf.cell(label_w, 6, "Year", border=1, fill=True)
+    pdf.cell(label_w, 6, _clean(_("Year")), border=1, fill=True)
     for m in range(1, 13):
-        pdf.cell(cell_w, 6, MONTH_ABBR[m - 1], border=1, align="C", fill=True)
+        short = _(MONTH_SHORT[m - 1])
+        short = MONTH_ABBR[m - 1] if short == "May (short)" else short
+        pdf.cell(cell_w, 6, _clean(short), border=1, align="C", fill=True)
     pdf.ln(6)
     for year in years:
         marks: dict[int, list[str]] = {m: ["M"] if m == 3 else [] for m in range(1, 13)}
@@ -503,7 +566,7 @@ def _calendar_sheet(s: Sheet, content: data.Content) -> None:
 
         lines = []
         for e in items:
-            months = ", ".join(MONTH_NAMES[m - 1] for m in sorted(e.months))
+            months = ", ".join(_(MONTH_WORDS[m - 1]) for m in sorted(e.months))
             lines.append(f"{e.mark}  {months + ': ' if months else ''}{e.text}")
         s.need(s.heading_height(str(year), 11) + s.measure(lines[0], 9, indent=5))
         s.heading(str(year), size=11)
@@ -514,18 +577,20 @@ def _calendar_sheet(s: Sheet, content: data.Content) -> None:
 
 CITIES = ("Vienna", "Geneva", "New York", "National")
 CITY_HEADINGS = {
-    "Vienna": "Vienna: the Commission on Narcotic Drugs and the NGO committees",
-    "Geneva": "Geneva: the human rights system and the World Health Organization",
-    "New York": "New York: the High Level Political Forum and the Sustainable Development Goals",
-    "National": "At home: your government, your coalition, your media",
+    "Vienna": N_("Vienna: the Commission on Narcotic Drugs and the NGO committees"),
+    "Geneva": N_("Geneva: the human rights system and the World Health Organization"),
+    "New York": N_("New York: the High Level Political Forum and the Sustainable Development Goals"),
+    "National": N_("At home: your government, your coalition, your media"),
 }
 
 
 def _venues(s: Sheet, content: data.Content) -> None:
     s.title(
-        "Where to take your advocacy, and what to do there",
-        "The venues the note recommends, city by city, with concrete actions to tick off as your organisation "
-        "plans its year.",
+        _("Where to take your advocacy, and what to do there"),
+        _(
+            "The venues the note recommends, city by city, with concrete actions to tick off as your organisation "
+            "plans its year."
+        ),
     )
     for city in CITIES:
         venues = [a for a in content.avenues if a.city == city]
@@ -534,19 +599,20 @@ def _venues(s: Sheet, content: data.Content) -> None:
         for i, a in enumerate(venues):
             first = s.measure(a.actions[0], 9.5, indent=10)
             lead = s.heading_height(a.venue, 11) + s.measure(a.why, 9.5) + 6 + first
+            city_heading = _(CITY_HEADINGS[city])
             if i == 0:
-                lead += s.heading_height(CITY_HEADINGS[city], 14, rule=True)
+                lead += s.heading_height(city_heading, 14, rule=True)
             s.need(lead)
             if i == 0:
-                s.heading(CITY_HEADINGS[city], size=14, rule=True)
+                s.heading(city_heading, size=14, rule=True)
             s.heading(a.venue, size=11)
             s.text(a.why, size=9.5)
             s.pdf.ln(1.5)
-            s.text("Actions", size=9.5, style="B")
+            s.text(_("Actions"), size=9.5, style="B")
             s.boxes(a.actions[:1], size=9.5)
             s.boxes(a.actions[1:], size=9.5)
             if a.timing:
-                s.text(f"When: {a.timing}", size=9, style="I")
+                s.text(_("When: {timing}").format(timing=a.timing), size=9, style="I")
             for link in a.links:
                 s.text(f"{link.title}: {link.url}", size=8, grey=True, indent=4)
             s.pdf.ln(2)
@@ -646,57 +712,69 @@ def _vignette_sheet(s: Sheet, content: data.Content, answers: bool) -> None:
     vignettes = content.calibration  # validated with the rest of data/ (schema.Vignette)
     if answers:
         s.title(
-            "Calibration: the trainer's answer sheet",
-            "The reference grade of each vignette and the reasons for it, tied to the rubric's anchors. "
-            "Keep this sheet until the room has graded every vignette at least once.",
+            _("Calibration: the trainer's answer sheet"),
+            _(
+                "The reference grade of each vignette and the reasons for it, tied to the rubric's anchors. "
+                "Keep this sheet until the room has graded every vignette at least once."
+            ),
         )
     else:
         s.title(
-            "Calibration: grade these situations",
-            "Each vignette describes the situation in a fictional country. Grade it on the five-point scale "
-            "with the rubric's anchors (printed under each vignette), alone first, then compare with your group.",
+            _("Calibration: grade these situations"),
+            _(
+                "Each vignette describes the situation in a fictional country. Grade it on the five-point scale "
+                "with the rubric's anchors (printed under each vignette), alone first, then compare with your "
+                "group."
+            ),
         )
     for n, v in enumerate(vignettes, start=1):
         c = content.commitment(v.commitment_id)
-        head = f"Vignette {n}: {v.title}"
+        head = _("Vignette {n}: {title}").format(n=n, title=v.title)
         s.need(s.heading_height(head, 12) + s.measure(v.evidence[:400], 9.5) + 10)
         s.heading(head, size=12, rule=n > 1)
-        s.text(f"Commitment {c.number}: {c.title}", size=9, style="I", grey=True)
+        s.text(_("Commitment {n}: {title}").format(n=c.number, title=c.title), size=9, style="I", grey=True)
         s.pdf.ln(1.5)
         s.text(v.evidence, size=9.5)
         s.pdf.ln(2)
         if answers:
             level = scales.FIVE_POINT[int(v.grade)]
-            s.text(f"Reference grade: {v.grade} ({level.label})", size=10.5, style="B")
+            s.text(
+                _("Reference grade: {grade} ({label})").format(grade=v.grade, label=_(level.label)),
+                size=10.5,
+                style="B",
+            )
             s.bullets(v.reasons, size=9.5)
         else:
             rubric = content.rubric_for(c.id)
             for grade in ("1", "3", "5"):
                 s.text(f"{grade}: {rubric.levels[grade]}", size=8, grey=True, indent=3)
             s.pdf.ln(1)
-            _scale_row(s, "First grade:", [str(g) for g in scales.FIVE_POINT])
-            _scale_row(s, "After discussion:", [str(g) for g in scales.FIVE_POINT])
-            s.lines("Why (which anchor does it match, and what tips it up or down?)", count=2, gap=7)
+            _scale_row(s, _("First grade:"), [str(g) for g in scales.FIVE_POINT])
+            _scale_row(s, _("After discussion:"), [str(g) for g in scales.FIVE_POINT])
+            s.lines(_("Why (which anchor does it match, and what tips it up or down?)"), count=2, gap=7)
 
 
 def _dossier(s: Sheet, content: data.Content) -> None:
     s.title(
-        "Veridia: the evidence dossier",
-        "What a fictional coalition found about Veridia, commitment by commitment, with no grades. Grade each "
-        "commitment with the rubric's anchors, alone first; then compare with your group and grade again.",
+        _("Veridia: the evidence dossier"),
+        _(
+            "What a fictional coalition found about Veridia, commitment by commitment, with no grades. Grade each "
+            "commitment with the rubric's anchors, alone first; then compare with your group and grade again."
+        ),
     )
     for n, item in enumerate(content.dossier):
         c = content.commitment(item.commitment_id)
         head = f"{c.number}. {c.title}"
         s.need(s.heading_height(head, 12) + s.measure(item.evidence[0], 9.5, indent=9) + 12)
         s.heading(head, size=12, rule=n > 0)
-        s.text(f"Period: {item.period}", size=9, style="I", grey=True)
+        s.text(_("Period: {period}").format(period=item.period), size=9, style="I", grey=True)
         s.pdf.ln(1)
         s.bullets(item.evidence, size=9.5)
-        s.text("Sources: " + "; ".join(item.sources), size=8.5, grey=True)
+        s.text(_("Sources: {sources}").format(sources="; ".join(item.sources)), size=8.5, grey=True)
         s.pdf.ln(1.5)
-        _scale_row(s, "First grade:", [str(g) for g in scales.FIVE_POINT] + ["No evidence found"])
-        _scale_row(s, "After discussion:", [str(g) for g in scales.FIVE_POINT] + ["No evidence found"])
+        none_found = _("No evidence found")
+        _scale_row(s, _("First grade:"), [str(g) for g in scales.FIVE_POINT] + [none_found])
+        _scale_row(s, _("After discussion:"), [str(g) for g in scales.FIVE_POINT] + [none_found])
 
 
 def _vignettes(s: Sheet, content: data.Content) -> None:
@@ -708,51 +786,59 @@ def _answers(s: Sheet, content: data.Content) -> None:
 
 
 HANDOUTS: tuple[Handout, ...] = (
-    Handout("table1", "Table 1 of the note", "trainees", "Lesson 4 (Table 1), and every later session", _table1),
+    Handout(
+        "table1", N_("Table 1 of the note"), "trainees", N_("Lesson 4 (Table 1), and every later session"), _table1
+    ),
     Handout(
         "grading-sheet",
-        "Blank grading sheet with the rubric's anchors",
+        N_("Blank grading sheet with the rubric's anchors"),
         "trainees",
-        "Lesson 6 and the self-assessment, for trainees without a laptop",
+        N_("Lesson 6 and the self-assessment, for trainees without a laptop"),
         _grading_sheet,
     ),
-    Handout("calendar", "The calendar: Box 1 and the later work plan", "trainees", "Lessons 3 and 5", _calendar_sheet),
-    Handout("venues", "Advocacy venues and actions", "trainees", "Lesson 5 (the 12-month plan)", _venues),
+    Handout(
+        "calendar",
+        N_("The calendar: Box 1 and the later work plan"),
+        "trainees",
+        N_("Lessons 3 and 5"),
+        _calendar_sheet,
+    ),
+    Handout("venues", N_("Advocacy venues and actions"), "trainees", N_("Lesson 5 (the 12-month plan)"), _venues),
     Handout(
         "role-cards",
-        "Role cards of the Vienna consensus role-play",
+        N_("Role cards of the Vienna consensus role-play"),
         "trainees",
-        "The role-play: one card per group",
+        N_("The role-play: one card per group"),
         _roleplay_cards,
         needs="roleplay.yaml",
     ),
     Handout(
         "roleplay-rules",
-        "The Vienna consensus: paragraph, rules and timings",
+        N_("The Vienna consensus: paragraph, rules and timings"),
         "trainees",
-        "The role-play: one copy per group, and one for the chair",
+        N_("The role-play: one copy per group, and one for the chair"),
         _roleplay_rules,
         needs="roleplay.yaml",
     ),
     Handout(
         "dossier",
-        "Veridia evidence dossier (without grades)",
+        N_("Veridia evidence dossier (without grades)"),
         "trainees",
-        "The calibration activity: grade Veridia alone, then as a group",
+        N_("The calibration activity: grade Veridia alone, then as a group"),
         _dossier,
     ),
     Handout(
         "calibration-vignettes",
-        "Calibration vignettes (without grades)",
+        N_("Calibration vignettes (without grades)"),
         "trainees",
-        "The calibration activity in lesson 6",
+        N_("The calibration activity in lesson 6"),
         _vignettes,
     ),
     Handout(
         "calibration-answers",
-        "Calibration vignettes: the trainer's answer sheet",
+        N_("Calibration vignettes: the trainer's answer sheet"),
         "trainer",
-        "The calibration activity in lesson 6 (keep it until the room has graded)",
+        N_("The calibration activity in lesson 6 (keep it until the room has graded)"),
         _answers,
     ),
 )
@@ -764,9 +850,9 @@ def available(content: data.Content) -> list[Handout]:
 
 
 def render(handout: Handout, paper: str = "a4", content: data.Content | None = None) -> bytes:
-    """One handout as PDF bytes."""
+    """One handout as PDF bytes, in the language in use (the content given is shown as it is)."""
     content = content or data.load()
-    sheet = Sheet(handout.title, paper=paper)
+    sheet = Sheet(_(handout.title), paper=paper)
     handout.make(sheet, content)
     return sheet.output()
 
@@ -776,14 +862,20 @@ def build(
     paper: str = "a4",
     root: str | os.PathLike[str] | None = None,
     names: Iterable[str] | None = None,
+    lang: str | None = None,
 ) -> list[Path]:
     """Write the handouts into ``out_dir`` as ``<name>.pdf`` (all available ones, or ``names``); returns the paths.
+
+    In ``lang`` (default: the language in use): the handouts' words and the content's
+    translations (``data/translations/``); the role-play's file has no translation yet.
 
     Raises :class:`HandoutError` for a bad paper size or an unknown or unavailable
     name, :class:`idpckit.data.DataError` when the content has problems and
     :class:`idpckit.errors.FileProblems` when a file of one handout (the role-play,
     the vignettes) has; nothing is written then.
     """
+    from .localise import localised
+
     paper_format(paper)
     content = data.load(root)
     chosen = available(content)
@@ -801,7 +893,9 @@ def build(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise HandoutError(f"{out} is a file, not a folder; choose a folder to write the handouts into.")
-    rendered = [(h, render(h, paper, content)) for h in chosen]  # all or nothing
+    with i18n.language(lang or i18n.current()) as used:
+        shown = localised(content, used)
+        rendered = [(h, render(h, paper, shown)) for h in chosen]  # all or nothing
     return [readable(write_atomic(out / f"{h.name}.pdf", pdf)) for h, pdf in rendered]
 
 

@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, catalog, data
+from . import __version__, catalog, data, i18n
 from .files import write_atomic
+from .i18n import _, ngettext
 from .text import esc
 
 REVEAL_VERSION = "6.0.2"
@@ -182,8 +183,14 @@ def _exercise(content: data.Content, args: list[Any]) -> Slide | None:
     choices = [c for c in choices if c]
     if choices:
         body += '<ul class="choices">' + "".join(f"<li>{esc(c)}</li>" for c in choices[:10]) + "</ul>"
-    body += '<p class="hint">Answer on the lesson page, or on paper; the answers are in workshop/solutions.md.</p>'
-    return Slide(f"Your turn: {getattr(spec, 'title', 'exercise')}", body, kind="exercise")
+    body += (
+        '<p class="hint">'
+        + esc(_("Answer on the lesson page, or on paper; the answers are in workshop/solutions.md."))
+        + "</p>"
+    )
+    return Slide(
+        _("Your turn: {title}").format(title=getattr(spec, "title", "") or _("exercise")), body, kind="exercise"
+    )
 
 
 def _data_slide(content: data.Content, module: str, function: str, args: list[Any], kwargs: dict[str, Any]) -> str:
@@ -209,19 +216,22 @@ def lesson_deck(entry: catalog.Entry, content: data.Content) -> Deck:
     """The deck of one lesson notebook (read as JSON; nothing is executed)."""
     nb = json.loads(entry.path.read_text(encoding="utf-8"))
     md = _markdown()
-    deck = Deck(f"{entry.path.stem}.html", f"Lesson {entry.order}: {entry.title}", entry.summary)
+    lesson = _("Lesson {n}").format(n=entry.order)
+    times = _("About {minutes} minutes: {teaching} of teaching, {exercises} of exercises.").format(
+        minutes=entry.minutes, teaching=entry.teaching, exercises=entry.exercises
+    )
+    deck = Deck(f"{entry.path.stem}.html", f"{lesson}: {entry.title}", entry.summary)
     deck.slides.append(
         Slide(
             entry.title,
-            f'<p class="kicker">Lesson {entry.order}</p><h1>{esc(entry.title)}</h1>'
-            f'<p>{esc(entry.summary)}</p><p class="times">About {entry.minutes} minutes: {entry.teaching} of '
-            f"teaching, {entry.exercises} of exercises.</p>",
+            f'<p class="kicker">{esc(lesson)}</p><h1>{esc(entry.title)}</h1>'
+            f'<p>{esc(entry.summary)}</p><p class="times">{esc(times)}</p>',
             kind="title",
         )
     )
     if entry.objectives:
         items = "".join(f"<li>{esc(o)}</li>" for o in entry.objectives)
-        deck.slides.append(Slide("By the end of this lesson you will be able to", f"<ul>{items}</ul>"))
+        deck.slides.append(Slide(_("By the end of this lesson you will be able to"), f"<ul>{items}</ul>"))
     heading, text = "", ""
 
     def flush() -> None:
@@ -236,7 +246,7 @@ def lesson_deck(entry: catalog.Entry, content: data.Content) -> Deck:
             for part in re.split(r"(?m)^(?=## )", source):
                 if part.startswith("## "):
                     flush()
-                    first, _, rest = part.partition("\n")
+                    first, _sep, rest = part.partition("\n")
                     heading, text = first[3:].strip(), rest
                 elif not part.lstrip().startswith("# "):  # the notebook's own title: the title slide has it
                     text += "\n\n" + part
@@ -260,7 +270,7 @@ def lesson_deck(entry: catalog.Entry, content: data.Content) -> Deck:
     flush()
     if entry.keypoints:
         items = "".join(f"<li>{esc(k)}</li>" for k in entry.keypoints)
-        deck.slides.append(Slide("Key points", f"<ul>{items}</ul>"))
+        deck.slides.append(Slide(_("Key points"), f"<ul>{items}</ul>"))
     return deck
 
 
@@ -310,7 +320,7 @@ def roleplay_deck(content: data.Content) -> Deck | None:
 
 
 PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -335,30 +345,52 @@ Reveal.initialize({{hash: true, slideNumber: "c/t", transition: "none", plugins:
 """
 
 INDEX = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<title>Slides: the 2019 Ministerial Segment</title>
+<title>{title}</title>
 <link rel="stylesheet" href="assets/slides.css">
 </head>
 <body class="index">
 <main>
-<h1>Slides: the 2019 Ministerial Segment</h1>
-<p>One deck per lesson, and one for the role-play. They open in any web browser from this folder, with no
-network. In a deck: the arrow keys or the space bar move on, <kbd>F</kbd> fills the screen, <kbd>S</kbd>
-opens the speaker notes, <kbd>Esc</kbd> shows every slide.</p>
+<h1>{title}</h1>
+<p>{intro}</p>
 <ul class="decks">
 {items}
 </ul>
-<p class="small">Built by idpckit {version} from the lessons and the content files. Slides run on reveal.js
-{reveal} (MIT licence, © Hakim El Hattab and contributors; see <a href="assets/reveal/LICENSE">assets/reveal/LICENSE</a>);
-text in DejaVu fonts (free licence; see <a href="assets/fonts/LICENSE-DejaVu.txt">assets/fonts/LICENSE-DejaVu.txt</a>).</p>
+<p class="small">{built}</p>
 </main>
 </body>
 </html>
 """
+
+
+def _index_words(version: str) -> dict[str, str]:
+    """The index page's words in the language in use (the keys stay as markup: kbd elements)."""
+    keys = {k: f"<kbd>{k}</kbd>" for k in ("F", "S", "Esc")}
+    intro = esc(
+        _(
+            "One deck per lesson, and one for the role-play. They open in any web browser from this folder, with "
+            "no network. In a deck: the arrow keys or the space bar move on, {F} fills the screen, {S} opens the "
+            "speaker notes, {Esc} shows every slide."
+        )
+    ).format(**keys)
+    built = esc(
+        _(
+            "Built by idpckit {version} from the lessons and the content files. Slides run on reveal.js {reveal} "
+            "(MIT licence, © Hakim El Hattab and contributors; see {reveal_licence}); text in DejaVu fonts (free "
+            "licence; see {fonts_licence})."
+        )
+    ).format(
+        version=version,
+        reveal=REVEAL_VERSION,
+        reveal_licence='<a href="assets/reveal/LICENSE">assets/reveal/LICENSE</a>',
+        fonts_licence='<a href="assets/fonts/LICENSE-DejaVu.txt">assets/fonts/LICENSE-DejaVu.txt</a>',
+    )
+    return {"title": esc(_("Slides: the 2019 Ministerial Segment")), "intro": intro, "built": built}
+
 
 DEJAVU_NOTICE = """DejaVu fonts: Bitstream Vera fonts with changes by the DejaVu project, free to use,
 copy and redistribute (the Bitstream Vera licence and the DejaVu changes are in the public domain).
@@ -366,10 +398,25 @@ Copied from the matplotlib package, which ships them. See https://dejavu-fonts.g
 """
 
 
+def lessons_folder(lang: str, notebooks: str | os.PathLike[str] | None = None) -> Path:
+    """Where the lessons in ``lang`` are: ``notebooks/<lang>/`` (generated from the English ones), else the English."""
+    base = catalog.notebooks_dir(notebooks)
+    translated = base / lang
+    return translated if lang != "en" and any(translated.glob("*.ipynb")) else base
+
+
 def decks(content: data.Content | None = None, notebooks: str | os.PathLike[str] | None = None) -> list[Deck]:
-    """Every deck: one per lesson (in the lessons' order), then the role-play's."""
-    content = content or data.load()
-    out = [lesson_deck(e, content) for e in catalog.catalog(notebooks) if e.kind == "lesson"]
+    """Every deck, in the language in use: one per lesson (in the lessons' order), then the role-play's.
+
+    The lessons are read from their translation (``notebooks/es/`` ...) when there is one,
+    and the content from ``data/translations/``.
+    """
+    from .localise import localised
+
+    lang = i18n.current()
+    content = localised(content or data.load(), lang)
+    folder = lessons_folder(lang, notebooks)
+    out = [lesson_deck(e, content) for e in catalog.catalog(folder) if e.kind == "lesson"]
     rp = roleplay_deck(content)
     if rp is not None:
         out.append(rp)
@@ -400,16 +447,30 @@ def _assets(out: Path) -> list[Path]:
 
 
 def render(deck: Deck) -> str:
-    return PAGE.format(version=__version__, title=esc(deck.title), slides="\n".join(s.html() for s in deck.slides))
+    return PAGE.format(
+        lang=i18n.current(),
+        version=__version__,
+        title=esc(deck.title),
+        slides="\n".join(s.html() for s in deck.slides),
+    )
 
 
 def build(
     out_dir: str | os.PathLike[str],
     root: str | os.PathLike[str] | None = None,
     notebooks: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
 ) -> list[Path]:
-    """Write every deck, the index and the assets into ``out_dir``; returns the deck files (index first)."""
-    out = Path(out_dir)
+    """Write every deck, the index and the assets into ``out_dir``; returns the deck files (index first).
+
+    In ``lang`` (default: the language in use): the lessons' translations, the content's,
+    and the decks' own words.
+    """
+    with i18n.language(lang or i18n.current()):
+        return _build(Path(out_dir), root, notebooks)
+
+
+def _build(out: Path, root: str | os.PathLike[str] | None, notebooks: str | os.PathLike[str] | None) -> list[Path]:
     if out.exists() and not out.is_dir():
         raise SlidesError(f"{out} is a file, not a folder; choose a folder to write the slides into.")
     all_decks = decks(data.load(root), notebooks)  # everything is built before anything is written
@@ -417,14 +478,16 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     _assets(out)
     items = "\n".join(
-        f'<li><a href="{esc(d.name)}">{esc(d.title)}</a> <span class="small">({len(d.slides)} slides) '
-        f"{esc(d.summary)}</span></li>"
+        f'<li><a href="{esc(d.name)}">{esc(d.title)}</a> <span class="small">('
+        + esc(ngettext("{n} slide", "{n} slides", len(d.slides)).format(n=len(d.slides)))
+        + f") {esc(d.summary)}</span></li>"
         for d in all_decks
     )
     from .handouts import readable
 
     index = write_atomic(
-        out / "index.html", INDEX.format(items=items, version=__version__, reveal=REVEAL_VERSION).encode("utf-8")
+        out / "index.html",
+        INDEX.format(items=items, lang=i18n.current(), **_index_words(__version__)).encode("utf-8"),
     )
     written = [index, *(write_atomic(out / d.name, page.encode("utf-8")) for d, page in pages)]
     for path in [*written, out / "assets" / "slides.css", out / "assets" / "fonts" / "LICENSE-DejaVu.txt"]:

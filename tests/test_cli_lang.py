@@ -182,3 +182,42 @@ def test_the_grading_sheet_template_in_russian_or_french_still_reads_back(tmp_pa
     run("import", sheet, "-o", tmp_path / "back.json")
     back = (tmp_path / "back.json").read_text(encoding="utf-8")
     assert '"harm-reduction"' in back and '"grade": 3' in back
+
+
+def test_slides_in_spanish_come_from_the_spanish_lessons(tmp_path: Path) -> None:
+    from idpckit import catalog
+
+    out = tmp_path / "diapositivas"
+    run("slides", "--lang", "es", "-o", out)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert html_lang(index) == "es" and "Diapositivas: la serie de sesiones a nivel ministerial de 2019" in index
+    absent(index, "One deck per lesson", "slides)")
+    spanish = {e.path.stem: e for e in catalog.catalog(catalog.notebooks_dir() / "es") if e.kind == "lesson"}
+    deck = (out / "02-four-asks.html").read_text(encoding="utf-8")
+    assert html_lang(deck) == "es"
+    assert f"Lección 2: {spanish['02-four-asks'].title}" in deck  # the Spanish notebook's own title
+    assert "Puntos clave" in deck and "Su turno:" in deck and "Al final de esta lección podrá" in deck
+    assert localise.load("es").asks[0].title in deck  # the asks slide, from the Spanish content
+    absent(deck, "Key points", "Your turn", "By the end of this lesson", "of teaching")
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join((p.extract_text() or "") for p in pypdf.PdfReader(path).pages)
+
+
+def test_handouts_in_french_grading_sheet_and_calendar(tmp_path: Path) -> None:
+    out = tmp_path / "documents"
+    run("handouts", "--lang", "fr", "--only", "grading-sheet", "--only", "calendar", "-o", out)
+    sheet = _pdf_text(out / "grading-sheet.pdf")
+    assert "Grille de notation : où en est votre gouvernement ?" in sheet
+    assert "Recommandation au gouvernement" in sheet and "Non évalué" in sheet
+    gender = localise.load("fr").rubric_for("gender").levels["5"]
+    assert " ".join(gender.split()[:6]) in " ".join(sheet.split())  # the rubric's anchors, in French
+    absent(sheet, "Grading sheet", "Recommendation to the government", "Not assessed", "What the grades look like")
+    assert pypdf.PdfReader(out / "grading-sheet.pdf").trailer["/Root"].get("/Lang") == "fr"
+
+    calendar = _pdf_text(out / "calendar.pdf")
+    assert "Encadré 1 : les réunions thématiques intersessions, 2019-2024" in calendar
+    # The months come from the English dates, the words from the French: October 2019's meeting is there.
+    assert "octobre" in calendar and "Marchés et offre" in calendar
+    absent(calendar, "Box 1", "Year by year", "October", "Markets and supply")

@@ -14,6 +14,7 @@ from .app import (
     check_option,
     data_option,
     emit_generated,
+    lang_option,
     main,
     output_option,
     paper_option,
@@ -33,7 +34,10 @@ from .app import (
     help="Build only this handout (repeat for several), e.g. --only table1.",
 )
 @data_option
-def handouts_command(out_dir: Path, paper: str, names: tuple[str, ...], data_root: Path | None) -> None:
+@lang_option("Language of the handouts (their words and the content's translations).")
+def handouts_command(
+    out_dir: Path, paper: str, names: tuple[str, ...], data_root: Path | None, lang: str | None
+) -> None:
     """Write the printable handouts as PDFs, built from data/ (never retyped).
 
     Table 1, a blank grading sheet with the rubric's anchors, the calendar of the
@@ -45,12 +49,13 @@ def handouts_command(out_dir: Path, paper: str, names: tuple[str, ...], data_roo
     Example:
         idpckit handouts -o handouts/
         idpckit handouts -o handouts-us/ --paper letter --only table1 --only grading-sheet
+        idpckit handouts --lang fr -o documents/
     """
     from .. import data, handouts
     from ..errors import FileProblems
 
     with writing_into(out_dir, handouts.HandoutError, data.DataError, FileProblems):
-        paths = handouts.build(out_dir, paper=paper.lower(), root=data_root, names=list(names) or None)
+        paths = handouts.build(out_dir, paper=paper.lower(), root=data_root, names=list(names) or None, lang=lang)
     by_name = {h.name: h for h in handouts.HANDOUTS}
     for path in paths:
         h = by_name[path.stem]
@@ -91,7 +96,8 @@ def roleplay_command(output: Path | None, check: bool, data_root: Path | None) -
     dest="out_dir",
 )
 @data_option
-def slides_command(out_dir: Path, data_root: Path | None) -> None:
+@lang_option("Language of the decks: the translated lessons (notebooks/es, notebooks/fr) and content.")
+def slides_command(out_dir: Path, data_root: Path | None, lang: str | None) -> None:
     """Write a slide deck per lesson, and one for the role-play, that open with no network.
 
     Built from the lessons and data/. Open index.html in any browser; reveal.js, the
@@ -100,13 +106,14 @@ def slides_command(out_dir: Path, data_root: Path | None) -> None:
     \b
     Example:
         idpckit slides -o slides/
+        idpckit slides --lang es -o diapositivas/
         # then open slides/index.html, or copy the folder to a USB stick
     """
     from .. import catalog, data, slides
     from ..errors import FileProblems
 
     with writing_into(out_dir, slides.SlidesError, data.DataError, FileProblems, catalog.CatalogError):
-        paths = slides.build(out_dir, root=data_root)
+        paths = slides.build(out_dir, root=data_root, lang=lang)
     for path in paths:
         click.echo(str(path))
     click.echo(f"Wrote {len(paths) - 1} deck(s) into {out_dir}; open {paths[0]} in a browser.", err=True)
