@@ -32,3 +32,12 @@ def report_css() -> str:
 def widget_style() -> str:
     """The apps' stylesheet as a ``<style>`` element, to put once at the top of an app or lesson."""
     return "<style>\n" + css("widgets.css") + "</style>\n"
+
+
+def widget_script() -> str:
+    """The apps' script (``templates/widgets.js``): radio-group roles, states and arrow keys for choice buttons.
+
+    ipywidgets draws single-choice buttons without the roles a screen reader needs; the script
+    adds them in the page, so it is run once next to the stylesheet.
+    """
+    return css("widgets.js")

@@ -818,6 +818,21 @@ def test_every_input_is_labelled_and_fits_a_phone(finished: SelfAssessmentApp, c
     assert "flex-wrap: wrap" in _base.STYLE
 
 
+def test_the_app_runs_the_radio_group_script_at_its_top(store: Store, content: data.Content) -> None:
+    """Grade, confidence and scale are single choices: the page script gives them radio roles and keys."""
+    from idpckit import style
+
+    app = make_app(store, content)
+    top = app.widget.children[0]
+    scripts = [c.outputs for c in top.children if isinstance(c, w.Output)]
+    assert scripts == [
+        ({"output_type": "display_data", "data": {"application/javascript": style.widget_script()}, "metadata": {}},)
+    ]
+    for words in ("'radiogroup'", "'radio'", "aria-checked", "ArrowRight", "Home", "End"):
+        assert words in style.widget_script()
+    assert any(isinstance(c, w.HTML) and c.value == _base.STYLE for c in top.children)
+
+
 def test_download_link_escapes_names() -> None:
     link = _base.download_link(b"hello", 'a"b<c>.txt', "text/plain", "<Download>")
     assert 'download="a&quot;b&lt;c&gt;.txt"' in link

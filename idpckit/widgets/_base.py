@@ -49,11 +49,23 @@ _KIND_PREFIX: dict[str, tuple[str, str]] = {
 
 #: The apps' stylesheet (``templates/widgets.css``), injected once per app through an HTML widget.
 STYLE = style.widget_style()
+#: The apps' script (``templates/widgets.js``), run once per app by :func:`style_widget`.
+SCRIPT = style.widget_script()
 
 
-def style_widget() -> w.HTML:
-    """The shared stylesheet as an (invisible) HTML widget, to put first in an app."""
-    return w.HTML(STYLE, layout=w.Layout(height="0px", margin="0", overflow="hidden"))
+def style_widget() -> w.Box:
+    """The shared stylesheet and script as an invisible box, to put first in an app.
+
+    The stylesheet travels in an HTML widget; the script (:func:`idpckit.style.widget_script`,
+    which makes choice buttons a real radio group) in an Output widget, because an HTML
+    widget's ``<script>`` never runs (see :class:`PageFocus`).
+    """
+    hidden = w.Layout(height="0px", margin="0", overflow="hidden")
+    script = w.Output(layout=hidden)
+    script.outputs = ({"output_type": "display_data", "data": {"application/javascript": SCRIPT}, "metadata": {}},)
+    box = w.Box([w.HTML(STYLE, layout=hidden), script], layout=hidden)
+    box.add_class("idpc-style")
+    return box
 
 
 def full_width(**kwargs: Any) -> w.Layout:

@@ -67,7 +67,7 @@ def complete_and_submit(page: Page, room: str, typed: str, country: str, grades:
         heading = f"Commitment {commitment.number}: {commitment.title}"
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()  # the step has changed
         label = grade_label(grade, "five-point")
-        page.get_by_role("button", name=label, exact=True).click()
+        page.get_by_role("radio", name=label, exact=True).click()
         expect(page.get_by_text(f"Selected: {label}", exact=True)).to_be_visible()
         next_step.click()
     expect(page.get_by_role("heading", name=f"Summary: {country}, 2025")).to_be_visible(timeout=60_000)

@@ -61,7 +61,7 @@ def test_advocacy_plan_is_built_and_downloaded(open_notebook) -> None:
     content = data.load()
     avenue = next(a for a in content.avenues if a.id == "national-support-dont-punish")
 
-    page.get_by_role("button", name="National", exact=True).click()
+    page.get_by_role("radiogroup", name="Where").get_by_role("radio", name="National", exact=True).click()
     page.get_by_label("Venue").select_option(label=avenue.venue)
     page.get_by_label(avenue.actions[0], exact=True).check()
     page.get_by_label("Note (optional)").fill("Invite the health ministry")

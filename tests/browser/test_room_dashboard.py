@@ -68,7 +68,7 @@ def join_and_submit(page: Page, kit_server, code: str, org: str, typed: str, cou
     page.get_by_role("button", name=re.compile(r"^Next ▶$")).click()
     for grade, commitment in ((g1, FIRST), (g2, SECOND)):
         expect(page.get_by_role("heading", name=f"Commitment {commitment.number}: {commitment.title}")).to_be_visible()
-        page.get_by_role("button", name=grade_label(grade, "five-point"), exact=True).click()
+        page.get_by_role("radio", name=grade_label(grade, "five-point"), exact=True).click()
         page.get_by_label("Evidence", exact=True).fill(f"{org} evidence on {commitment.id}")
         page.get_by_label("Recommendation", exact=True).fill(f"{org} recommends on {commitment.id}")
         page.get_by_role("button", name=re.compile(r"^(Next|Summary) ▶$")).click()

@@ -242,7 +242,7 @@ def complete_all_13(page: Page, url: str, journey: Journey) -> None:
 
     for n, grade in enumerate(GRADES, start=1):
         expect(commitment_heading(page, n)).to_be_visible()
-        page.get_by_role("button", name=label(grade), exact=True).click()
+        page.get_by_role("radio", name=label(grade), exact=True).click()
         expect(page.get_by_text(f"Selected: {label(grade)}", exact=True)).to_be_visible()
         box = page.get_by_label("Evidence", exact=True)
         if n == 1:
@@ -255,7 +255,7 @@ def complete_all_13(page: Page, url: str, journey: Journey) -> None:
             page.get_by_label("Source 1: title", exact=True).fill(SOURCE["title"])
             page.get_by_label("Source 1: link", exact=True).fill(SOURCE["link"])
             page.get_by_label("Source 1: kind", exact=True).select_option(label="Report")
-            page.get_by_role("button", name="High", exact=True).click()
+            page.get_by_role("radio", name="High", exact=True).click()
         progress(page, n)
         journey.progress_seen.append(page.get_by_text(re.compile(r"^\d+ of 13 graded$")).inner_text())
         next_button(page).click()
@@ -392,16 +392,16 @@ def test_closing_the_page_and_resuming_with_the_code_restores_everything(
     go_to_step(page, "✔ 1. ")
     expect(commitment_heading(page, 1)).to_be_visible()
     expect(page.get_by_text(f"Selected: {label(GRADES[0])}", exact=True)).to_be_visible()
-    # The selected button carries a tick (drawn by the stylesheet, and part of its accessible name).
-    expect(page.get_by_role("button", name=f"✓ {label(GRADES[0])}", exact=True)).to_have_class(
-        re.compile(r"\bmod-active\b")
-    )
+    # The grade and the confidence are radio groups: a screen reader hears which one is checked.
+    grades = page.get_by_role("radiogroup", name="Grade for commitment 1")
+    expect(grades.get_by_role("radio", checked=True)).to_have_accessible_name(label(GRADES[0]))
     expect(page.get_by_label("Evidence", exact=True)).to_have_value(evidence(1))
     expect(page.get_by_label("Recommendation", exact=True)).to_have_value(recommendation(1))
     expect(page.get_by_label("Source 1: title", exact=True)).to_have_value(SOURCE["title"])
     expect(page.get_by_label("Source 1: link", exact=True)).to_have_value(SOURCE["link"])
     expect(page.get_by_label("Source 1: kind", exact=True)).to_have_value("Report")
-    expect(page.get_by_role("button", name="✓ High", exact=True)).to_have_class(re.compile(r"\bmod-active\b"))
+    sure = page.get_by_role("radiogroup", name="How sure are you?")
+    expect(sure.get_by_role("radio", checked=True)).to_have_accessible_name("High")
     for n in (7, 13):
         go_to_step(page, f"✔ {n}. ")
         expect(commitment_heading(page, n)).to_be_visible()
@@ -542,7 +542,7 @@ def test_html_typed_in_a_note_is_shown_as_text_and_never_runs(
     code = resume_code(page)
     next_button(page).click()
     expect(commitment_heading(page, 1)).to_be_visible()
-    page.get_by_role("button", name=label("orange", "traffic-light"), exact=True).click()
+    page.get_by_role("radio", name=label("orange", "traffic-light"), exact=True).click()
     page.get_by_label("Evidence", exact=True).fill(HOSTILE)
     page.get_by_role("button", name="Add a source").click()
     page.get_by_label("Source 1: title", exact=True).fill(HOSTILE)
@@ -584,7 +584,7 @@ def test_the_app_fits_a_phone_screen(kit_server, make_page: Callable[..., Page])
     assert overflow() <= 1, f"the set-up is {overflow()}px wider than the phone"
     next_button(phone).click()
     expect(commitment_heading(phone, 1)).to_be_visible()
-    grade = phone.get_by_role("button", name=label(2), exact=True)
+    grade = phone.get_by_role("radio", name=label(2), exact=True)
     grade.click()
     expect(phone.get_by_text(f"Selected: {label(2)}", exact=True)).to_be_visible()
     evidence_box = phone.get_by_label("Evidence", exact=True)

@@ -105,7 +105,7 @@ def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_s
     assert announced(page).startswith(f"Step 2 of {len(COMMITMENTS) + 2}: {first.number}.")
 
     # The selected grade stands out from the others by at least 3:1, not by a slightly darker grey.
-    page.get_by_role("button", name=re.compile(r"^3 ")).first.click()
+    page.get_by_role("radio", name=re.compile(r"^3 ")).first.click()
     expect(page.get_by_text(re.compile(r"^Selected: 3"))).to_be_visible()
     contrast = page.evaluate(CONTRAST_JS)
     assert contrast >= 3, contrast
