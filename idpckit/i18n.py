@@ -155,15 +155,18 @@ class Coverage:
         return self.translated / self.total if self.total else 1.0
 
 
-def coverage(lang: str) -> Coverage:
-    """Count the messages of ``lang``'s catalogue: all, translated (not fuzzy), fuzzy."""
+def coverage(lang: str, domain: str = DOMAIN) -> Coverage:
+    """Count the messages of ``lang``'s catalogue of ``domain``: all, translated (not fuzzy), fuzzy.
+
+    ``domain`` is ``idpckit`` (the interface) or ``lessons`` (the lessons' paragraphs).
+    """
     from babel.messages.pofile import read_po
 
-    path = catalog_path(lang)
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     if not path.is_file():
         return Coverage(lang, 0, 0, 0)
     with path.open("rb") as f:
-        catalog = read_po(f, locale=lang, domain=DOMAIN)
+        catalog = read_po(f, locale=lang, domain=domain)
     messages = [m for m in catalog if m.id]
     done = [m for m in messages if not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])]
     return Coverage(lang, len(messages), len(done), sum(1 for m in messages if m.fuzzy))

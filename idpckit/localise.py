@@ -512,6 +512,33 @@ def content_coverage(content: Content, lang: str) -> ContentCoverage:
     return ContentCoverage(lang, total, total - len(missing(content, lang, files)))
 
 
+@dataclass(frozen=True)
+class Share:
+    """How much of one language is translated: interface messages, content fields, lesson paragraphs."""
+
+    lang: str
+    messages: Any  # i18n.Coverage of idpckit.po
+    content: ContentCoverage
+    lessons: Any  # i18n.Coverage of lessons.po (total 0: the lessons stay English in this language)
+    stale: int
+
+
+def shares(content: Content) -> list[Share]:
+    """Every language's share translated, computed from the files (``translations status`` and the trainers' page)."""
+    from . import i18n
+
+    return [
+        Share(
+            lang,
+            i18n.coverage(lang),
+            content_coverage(content, lang),
+            i18n.coverage(lang, "lessons"),
+            len(stale(content, lang)),
+        )
+        for lang in LANGUAGES[1:]
+    ]
+
+
 def unstamped(content: Content, lang: str) -> list[tuple[str, str, str]]:
     """Translated fields whose English source is not recorded yet (``idpckit translations stamp`` records it)."""
     translations, _ = read(lang, content.root)

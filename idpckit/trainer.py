@@ -34,6 +34,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "schedule": ("schedule.md", "Schedule of the lessons"),
     "facilitator-notes": ("facilitator-notes.md", "Facilitator notes"),
     "roleplay": ("roleplay.md", "The Vienna consensus role-play"),
+    "translations": ("translations.md", "Who translated the kit"),
 }
 SOLUTIONS_FILE = "solutions.md"
 
@@ -138,7 +139,38 @@ def markdown_page(name: str, base_url: str = "/") -> str | None:
     if not path.is_file():
         return None
     body = rewrite_links(_markdown(path.read_text(encoding="utf-8")), base_url)
+    if name == "translations":
+        body += translation_shares()
     return wrap(title, body, base_url)
+
+
+def _percent(done: int, total: int) -> str:
+    return f"{done} of {total} ({done / total:.0%})" if total else "in English"
+
+
+def translation_shares() -> str:
+    """The share of each language translated, as a table computed from the catalogues and data/translations/."""
+    from . import data, i18n, localise
+
+    try:
+        rows = localise.shares(data.load())
+    except data.DataError as exc:
+        return f'<p class="message">The content has problems, so the shares cannot be counted: {esc(exc)}</p>'
+    body = "".join(
+        f'<tr><th scope="row">{esc(i18n.NAMES[s.lang])} ({s.lang})</th>'
+        f"<td>{_percent(s.messages.translated, s.messages.total)}</td>"
+        f"<td>{_percent(s.content.translated, s.content.total)}</td>"
+        f"<td>{_percent(s.lessons.translated, s.lessons.total)}</td>"
+        f"<td>{s.messages.fuzzy + s.stale}</td></tr>"
+        for s in rows
+    )
+    return (
+        '<table class="shares"><caption>Share translated, per language</caption>'
+        '<thead><tr><th scope="col">Language</th><th scope="col">Interface messages</th>'
+        '<th scope="col">Content fields (in the language\'s scope)</th><th scope="col">Lesson texts</th>'
+        '<th scope="col">Waiting for a check (fuzzy or stale)</th></tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def index_page(base_url: str = "/") -> str:

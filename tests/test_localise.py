@@ -215,3 +215,44 @@ def test_a_translated_quotation_is_marked_as_ours_unless_official(copy: Path, ch
             encoding="utf-8",
         )
         assert not [p for p in content_check.validate(copy).problems if p.file == "translations/es.yaml"]
+
+
+def test_the_who_translated_page_shows_the_shares_translations_status_counts() -> None:
+    import re
+
+    from idpckit import trainer
+
+    page = trainer.markdown_page("translations")
+    assert page is not None
+    assert "translated by the kit's own team" in page and "not by\nIDPC or the United Nations" in page
+    assert "LC_MESSAGES/idpckit.po" in page and "data/translations/es.yaml" in page
+    assert "idpckit translations status" in page  # how to check a correction
+    assert 'href="/trainer/translations"' in trainer.index_page("/")  # listed for trainers
+
+    status = CliRunner().invoke(main, ["translations", "status"])
+    assert status.exit_code == 0, status.output
+    for lang, name in (("es", "Español"), ("fr", "Français"), ("ru", "Русский")):
+        line = next(x for x in status.output.splitlines() if x.startswith(f"{lang} ("))
+        messages = re.search(r"(\d+) of (\d+) messages translated \((\d+)%\)", line)
+        fields = re.search(r"content (\d+) of (\d+) fields translated \((\d+)%\)", line)
+        assert messages and fields, line
+        row = re.search(rf"<tr><th scope=\"row\">{name} \({lang}\)</th>(.*?)</tr>", page)
+        assert row, page[-2000:]
+        cells = re.findall(r"<td>(.*?)</td>", row.group(1))
+        assert cells[0] == "{} of {} ({}%)".format(*messages.groups())
+        assert cells[1] == "{} of {} ({}%)".format(*fields.groups())
+        lessons = re.search(r"lessons (\d+) of (\d+) texts translated \((\d+)%\)", line)
+        assert cells[2] == ("{} of {} ({}%)".format(*lessons.groups()) if lessons else "in English")
+
+
+def test_the_shares_are_counted_from_the_files_not_written_down(copy: Path) -> None:
+    es = copy / "translations" / "es.yaml"
+    es.write_text(
+        es.read_text(encoding="utf-8").split("rubric.yaml:")[0], encoding="utf-8"
+    )  # drop the rubric and after
+    content = data.load(copy)
+    (before,) = [s for s in localise.shares(data.load()) if s.lang == "es"]
+    (after,) = [s for s in localise.shares(content) if s.lang == "es"]
+    assert after.content.total == before.content.total
+    assert after.content.translated < before.content.translated
+    assert after.content.translated == after.content.total - len(localise.missing(content, "es", localise.SCOPE["es"]))

@@ -48,16 +48,20 @@ def status_command(check: bool, show_missing: bool) -> None:
     from .. import data, i18n, localise
 
     content = data.load()
-    for lang in i18n.LANGUAGES[1:]:
-        cov = i18n.coverage(lang)
-        share = localise.content_coverage(content, lang)
-        old = localise.stale(content, lang)
+    for share_ in localise.shares(content):
+        lang, cov, share, lessons = share_.lang, share_.messages, share_.content, share_.lessons
+        lessons_words = (
+            f"lessons {lessons.translated} of {lessons.total} texts translated ({lessons.share:.0%})"
+            if lessons.total
+            else "lessons in English"
+        )
         click.echo(
             f"{lang} ({i18n.NAMES[lang]}): {cov.translated} of {cov.total} messages translated "
             f"({cov.share:.0%}), {cov.fuzzy} fuzzy; content {share.translated} of {share.total} fields "
-            f"translated ({share.share:.0%}), {len(old)} stale"
+            f"translated ({share.share:.0%}), {share_.stale} stale; {lessons_words}"
         )
         if show_missing:
+            old = localise.stale(content, lang)
             for file, key, field_name in localise.missing(content, lang, localise.SCOPE[lang]):
                 click.echo(f"  missing: {file} {key} {field_name}")
             for file, key, field_name, was, now in old:
