@@ -45,6 +45,7 @@ from .schema import (
     DossierItem,
     Goal,
     GradingRule,
+    Intersessional,
     Reference,
     Rubric,
     TimelineEvent,
@@ -67,6 +68,7 @@ FILES: dict[str, type[BaseModel]] = {
     "goals.csv": Goal,
     "workplan.csv": WorkplanYear,
     "challenges.csv": Challenge,
+    "intersessionals.csv": Intersessional,
     "asks.yaml": Ask,
     "avenues.yaml": Avenue,
     "rubric.yaml": Rubric,
@@ -147,6 +149,7 @@ class Content:
     goals: list[Goal]
     workplan: list[WorkplanYear]
     challenges: list[Challenge]
+    intersessionals: list[Intersessional]
     asks: list[Ask]
     avenues: list[Avenue]
     rubric: list[Rubric]
@@ -240,6 +243,7 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
     unique("goals.csv", "number", [g.number for g in c["goals.csv"]])
     unique("workplan.csv", "year", [w.year for w in c["workplan.csv"]])
     unique("challenges.csv", "number", [x.number for x in c["challenges.csv"]])
+    unique("intersessionals.csv", "year", [x.year for x in c["intersessionals.csv"]])
     unique("asks.yaml", "number", [a.number for a in c["asks.yaml"]])
     unique("avenues.yaml", "id", [a.id for a in c["avenues.yaml"]])
     unique("rubric.yaml", "commitment_id", [r.commitment_id for r in c["rubric.yaml"]])
@@ -399,6 +403,7 @@ def load(root: str | os.PathLike[str] | None = None) -> Content:
             goals=sorted(parsed["goals.csv"], key=lambda g: g.number),
             workplan=sorted(parsed["workplan.csv"], key=lambda w: w.year),
             challenges=sorted(parsed["challenges.csv"], key=lambda x: x.number),
+            intersessionals=sorted(parsed["intersessionals.csv"], key=lambda x: x.year),
             asks=sorted(parsed["asks.yaml"], key=lambda a: a.number),
             avenues=parsed["avenues.yaml"],
             rubric=parsed["rubric.yaml"],

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .i18n import N_
 
@@ -234,6 +234,49 @@ class WorkplanYear(Record):
     topics: Text
     stocktaking_challenges: list[int] = []
     held: OptionalText = ""
+
+
+#: Where a CND calendar trainees can check lives (named in words when the kit has no date).
+CND_CALENDAR_URL = "https://www.unodc.org/unodc/en/commissions/CND/Mandate_Functions/thematic-discussions.html"
+
+
+class Intersessional(Record):
+    """The CND's yearly thematic meeting under the 2024-2028 work plan (``data/intersessionals.csv``).
+
+    The note's Box 1 (``workplan.csv``) ends in 2024.  For the years after it the
+    kit only knows a meeting's dates when a record gives them, so a row says how
+    far its dates are checked (``status``), where (``source``) and when
+    (``checked``); ``unknown`` means no date yet, and the planner then says, in
+    words, to check the CND calendar instead of guessing a month.
+    """
+
+    year: int = Field(ge=2024, le=2028)
+    date: PartialDate | Literal[""] = ""
+    date_end: PartialDate | Literal[""] = ""
+    focus: OptionalText = ""
+    status: Literal["confirmed", "reported", "unconfirmed", "unknown"]
+    source: Text
+    checked: PartialDate
+
+    @model_validator(mode="after")
+    def _dates_fit_status(self) -> Intersessional:
+        if self.status == "unknown" and (self.date or self.date_end):
+            raise ValueError("a meeting with status 'unknown' has no date; give the date a status instead")
+        if self.status != "unknown" and len(self.date) < 7:
+            raise ValueError("a dated meeting needs at least its month (YYYY-MM); write status 'unknown' if none")
+        if self.date and not self.date.startswith(str(self.year)):
+            raise ValueError(f"date {self.date} is not in {self.year}")
+        if self.date_end and not (self.date <= self.date_end and self.date_end.startswith(str(self.year))):
+            raise ValueError(f"date_end {self.date_end} must be after date {self.date}, in the same year")
+        return self
+
+    @property
+    def months(self) -> list[int]:
+        """The months the meeting is held in ([] when the date is not known)."""
+        if not self.date:
+            return []
+        first, last = int(self.date[5:7]), int((self.date_end or self.date)[5:7])
+        return list(range(first, last + 1))
 
 
 class Link(Record):

@@ -15,6 +15,7 @@ import pytest
 from idpckit import data
 from idpckit.exercises import ExerciseError, grade, plan
 from idpckit.exercises.plan import Plan, PlanError, example_plan, held_months, load_calendar
+from idpckit.schema import CND_CALENDAR_URL
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -78,9 +79,66 @@ def test_a_corrected_workplan_date_moves_the_suggestion(data_copy):
     assert any(s.moment_id == "intersessional" for s in plan.suggestions(2020, 11))
 
 
-def test_years_after_box1_fall_back_to_the_calendar_month(content):
-    plan = Plan(2030, 1, content)
-    assert [s.title for s in plan.suggestions(2030, 10) if s.moment_id == "intersessional"]
+def _meetings(plan: Plan, year: int) -> dict[int, list]:
+    """Month -> the intersessional suggestions of that month of ``year``."""
+    return {m: [s for s in plan.suggestions(year, m) if s.moment_id == "intersessional"] for m in range(1, 13)}
+
+
+def test_a_later_meeting_is_placed_in_the_months_its_record_gives(content):
+    row = next(x for x in content.intersessionals if x.year == 2024)
+    assert (row.date, row.date_end, row.status) == ("2024-11-12", "2024-11-14", "confirmed")
+    found = _meetings(Plan(2024, 1, content), 2024)
+    assert [m for m, s in found.items() if s] == [11], "November 2024, not the old October default"
+    (november,) = found[11]
+    assert november.dated and "12–14 November 2024" in november.advice and "confirmed" in november.advice
+    # 2025: dated from reports, so placed, with a word to check the official calendar
+    found = _meetings(Plan(2025, 1, content), 2025)
+    assert [m for m, s in found.items() if s] == [9, 10]
+    assert "30 September – 2 October 2025" in found[9][0].advice and CND_CALENDAR_URL in found[9][0].advice
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2028, 2031])
+def test_a_year_without_a_recorded_date_says_to_check_the_cnd_calendar_and_guesses_no_month(content, year):
+    plan = Plan(year, 1, content)
+    found = _meetings(plan, year)
+    assert not any(s.dated for month in found.values() for s in month), "no meeting placed in a guessed month"
+    (reminder,) = [s for month in found.values() for s in month]
+    assert reminder.month == 6 and reminder.title == f"Check the date of the CND's {year} thematic meeting"
+    assert CND_CALENDAR_URL in reminder.advice
+    plan.add(year, 9, "vienna-government-meetings", "Meet the ministry")
+    findings = [f.message for f in plan.review()]
+    assert not any("CND intersessional (" in f for f in findings), "no check against an invented date"
+    assert any(f"CND's {year} thematic meeting is not in the kit's records" in f for f in findings)
+
+
+def test_a_date_added_to_intersessionals_csv_places_the_meeting(data_copy):
+    path = data_copy / "intersessionals.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "\n2027,,,,unknown," in text
+    path.write_text(text.replace("\n2027,,,,unknown,", "\n2027,2027-10-05,2027-10-07,Health,confirmed,"), "utf-8")
+    plan = Plan(2027, 1, data.load(data_copy))
+    assert [m for m, s in _meetings(plan, 2027).items() if s] == [10]
+    plan.add(2027, 8, "national-tracking", "Grade our government")
+    assert any("before the CND intersessional (October 2027)" in f.message for f in plan.review() if not f.ok)
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("2027,2027-10-05,,,unknown,x,2026-12-02", "date"),  # a date with status 'unknown'
+        ("2027,,,,confirmed,x,2026-12-02", "date"),  # a status without a date
+        ("2027,2026-10-05,,,confirmed,x,2026-12-02", "date"),  # a date in another year
+        ("2027,2027-10-05,,,confirmed,,2026-12-02", "source"),
+    ],
+)
+def test_a_wrong_meeting_row_is_refused_with_file_row_and_field(data_copy, row, field):
+    path = data_copy / "intersessionals.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [row if line.startswith("2027,") else line for line in lines]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = data.validate(data_copy).problems
+    assert [(p.file, p.row) for p in problems] == [("intersessionals.csv", "row 5")], data.validate(data_copy).table()
+    assert field in str(problems[0]) or problems[0].field == field
 
 
 def test_a_broken_calendar_is_reported_with_the_file_and_entry(data_copy, content):
@@ -146,13 +204,13 @@ def test_an_empty_plan_gets_one_instruction(content):
 
 
 def test_review_notices_a_meeting_with_the_government_before_the_intersessional(content):
-    plan = Plan(2026, 8, content)
-    plan.add(2026, 8, "national-tracking", "Grade our government")
+    plan = Plan(2024, 8, content)
+    plan.add(2024, 8, "national-tracking", "Grade our government")
     tips = " ".join(f.message for f in plan.review() if not f.ok)
-    assert "before the CND intersessional (October 2026)" in tips
-    plan.add(2026, 9, "vienna-government-meetings", "Meet the ministry of health")
+    assert "before the CND intersessional (November 2024)" in tips
+    plan.add(2024, 9, "vienna-government-meetings", "Meet the ministry of health")
     done = " ".join(f.message for f in plan.review() if f.ok)
-    assert "ahead of the CND intersessional (October 2026)" in done
+    assert "ahead of the CND intersessional (November 2024)" in done
     assert "tracking your government's commitments" in done
 
 
@@ -173,10 +231,15 @@ def test_review_suggests_the_day_of_action_until_it_is_planned(content):
 
 
 def test_the_example_plan_uses_each_moment_once_and_passes_its_own_review(content):
-    plan = example_plan(2026, 8, content)
+    plan = example_plan(2024, 8, content)  # a window whose thematic meetings are dated
     moments = load_calendar(content)
     assert len(plan.items) == len(moments)
     assert not [f for f in plan.review() if not f.ok]
+    # a window with an undated meeting plans the check of its date, and the only tip left is that reminder
+    later = example_plan(2026, 8, content)
+    assert any(i.action == "Check the date of the CND's 2027 thematic meeting" for i in later.items)
+    tips = [f.message for f in later.review() if not f.ok]
+    assert len(tips) == 1 and "CND's 2027 thematic meeting is not in the kit's records" in tips[0]
 
 
 # --------------------------------------------------------------------------- export / import

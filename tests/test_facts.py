@@ -124,9 +124,9 @@ def test_the_votes_are_the_recorded_ones(content: data.Content) -> None:
 def test_a_later_fact_without_a_status_is_refused(data_copy: Path) -> None:
     path = data_copy / "timeline.csv"
     text = path.read_text(encoding="utf-8")
-    old = ",later,VNGOC: https://vngoc.org/2024/08/cnd-multiyear-workplan-2024-2029/,reported,"
+    old = 'VNGOC: https://vngoc.org/2024/08/cnd-multiyear-workplan-2024-2029/",confirmed,'
     assert old in text
-    text = text.replace(old, ",later,VNGOC: https://vngoc.org/2024/08/cnd-multiyear-workplan-2024-2029/,,", 1)
+    text = text.replace(old, 'VNGOC: https://vngoc.org/2024/08/cnd-multiyear-workplan-2024-2029/",,', 1)
     path.write_text(text, encoding="utf-8")
     report = data.validate(data_copy)
     assert any(p.file == "timeline.csv" and p.field == "status" for p in report.problems), report.table()
@@ -424,3 +424,29 @@ def test_venue_cards_and_goals_are_in_our_own_words(name: str) -> None:
     words = _words(text)
     copied = [" ".join(words[i : i + n]) for i in range(len(words) - n + 1) if " ".join(words[i : i + n]) in shingles]
     assert not copied, f"{name} repeats the note word for word: {copied[:3]}"
+
+
+# --------------------------------------------------------------------------- the 2024-2028 meetings
+
+
+def test_the_2024_2028_meetings_are_dated_only_from_a_record_and_agree_with_the_timeline(
+    content: data.Content,
+) -> None:
+    meetings = {m.year: m for m in content.intersessionals}
+    assert sorted(meetings) == [2024, 2025, 2026, 2027, 2028], "one row per year of the work plan"
+    for m in meetings.values():
+        if m.status == "confirmed":  # an official record: a UN page, named with its date
+            assert "unodc.org" in m.source and re.search(r"\d{1,2} \w+ 20\d\d", m.source), m.year
+        if m.status == "unknown":
+            assert not m.months and "thematic-discussions" in m.source, m.year  # where to look instead
+    assert meetings[2024].months == [11] and meetings[2024].status == "confirmed"
+    for year in (2024, 2025):  # the lesson 1 timeline shows the same dates and the same honesty
+        event = next(e for e in content.timeline if e.id == f"thematic-{year}")
+        assert (event.date, event.date_end, event.status) == (
+            meetings[year].date,
+            meetings[year].date_end,
+            meetings[year].status,
+        )
+    lesson5 = markdown("05-calendar-and-venues.ipynb")
+    assert "12–14 November 2024" in lesson5 and "not confirmed here" in lesson5
+    assert "data/intersessionals.csv" in lesson5

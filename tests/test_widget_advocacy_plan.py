@@ -43,7 +43,9 @@ def test_widget_builds_a_plan_from_clicks_and_offers_it_as_csv(content):
     assert len(b.plan.items) == 1 and b.plan.items[0].key == (2026, 9)
     assert "&lt;b&gt;bring grades&lt;/b&gt;" in b.table.value and "<b>bring grades</b>" not in b.table.value
     assert b.note.value == ""  # ready for the next action
-    assert "ahead of the CND intersessional (October 2026)" in b.review_box.value
+    # 2026's thematic meeting has no recorded date: the review says to check the CND calendar, not "October"
+    assert "CND&#x27;s 2026 thematic meeting is not in the kit&#x27;s records" in b.review_box.value
+    assert "October 2026" not in b.review_box.value
     b.csv_button.click()
     assert decode_link(b.downloads.value) == b.plan.to_csv()
     b.title.value = "Plan of the Veridia Drug Policy Network"

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from ..data import Content, load
-from ..schema import WorkplanYear
+from ..schema import CND_CALENDAR_URL, LATER_STATUSES
 from ..text import md, neutralise_formula, restore_formula
 from .feedback import _, ngettext
 from .specs import ExerciseError, Moment, PlanSpec
@@ -83,6 +83,25 @@ class Suggestion:
     city: str
     venue: str
     timing: str
+    #: False for a reminder to check the date of a meeting the kit's records do not date.
+    dated: bool = True
+
+
+@dataclass(frozen=True)
+class YearMeeting:
+    """The CND thematic meeting of one year, as far as the kit's records date it.
+
+    Box 1 (``workplan.csv``) dates the meetings of 2019-2023 and
+    ``intersessionals.csv`` those of the 2024-2028 work plan.  A year neither
+    dates gets ``dated=False``: its ``months`` are then when to remind the
+    trainee to check the CND calendar, never a guessed month for the meeting.
+    """
+
+    year: int
+    months: tuple[int, ...]
+    title: str
+    advice: str
+    dated: bool
 
 
 @dataclass(frozen=True)
@@ -138,6 +157,21 @@ def plan_spec(content: Content | None = None) -> PlanSpec:
 def load_calendar(content: Content | None = None) -> list[Moment]:
     """The yearly openings the builder suggests (the ``calendar`` of :func:`plan_spec`)."""
     return list(plan_spec(content).calendar)
+
+
+def date_span(start: str, end: str = "") -> str:
+    """ "2024-11-12", "2024-11-14" -> "12-14 November 2024" (a partial date keeps what it has)."""
+
+    def words(d: str, year: bool = True, month: bool = True) -> str:
+        parts = [str(int(d[8:10]))] if len(d) >= 10 else []
+        parts += [_calendar.month_name[int(d[5:7])]] if len(d) >= 7 and month else []
+        return " ".join(parts + ([d[:4]] if year else []))
+
+    if not end or end == start:
+        return words(start)
+    if start[:7] == end[:7] and len(start) >= 10:
+        return f"{int(start[8:10])}–{words(end)}"
+    return f"{words(start, year=start[:4] != end[:4])} – {words(end)}"
 
 
 def held_months(held: str) -> list[int]:
@@ -208,30 +242,61 @@ class Plan:
             )
         self.start = (year, month)
 
-    # -- suggestions from the calendar and Box 1
-    def intersessional(self, year: int) -> tuple[list[int], WorkplanYear | None]:
-        """Months of the CND thematic meeting(s) in ``year``, and its Box 1 row if there is one."""
-        row = next((w for w in self.content.workplan if w.year == year), None)
-        default = next((m.months for m in self.moments if m.id == "intersessional"), (10,))
-        if row is None or not held_months(row.held):
-            return list(default), row
-        return held_months(row.held), row
+    # -- suggestions from the calendar, Box 1 and the 2024-2028 work plan
+    def meeting(self, year: int) -> YearMeeting:
+        """When the CND thematic meeting of ``year`` is held, or, when no record says, a reminder to check."""
+        moment = next((m for m in self.moments if m.id == "intersessional"), None)
+        advice = moment.advice if moment else ""
+        row = next((w for w in self.content.workplan if w.year == year and year <= 2023), None)
+        if row is not None and held_months(row.held):
+            return YearMeeting(
+                year,
+                tuple(held_months(row.held)),
+                f"Box 1, {year}: {row.theme}",
+                f"{advice} The {year} meeting covered: {row.topics}; held {row.held}.",
+                True,
+            )
+        later = next((x for x in self.content.intersessionals if x.year == year), None)
+        if later is not None and later.months:
+            title = _("CND thematic meeting {year}").format(year=year) + (f": {later.focus}" if later.focus else "")
+            when = _("Dates: {dates} ({status}; source in data/intersessionals.csv).").format(
+                dates=date_span(later.date, later.date_end), status=LATER_STATUSES[later.status]
+            )
+            if later.status != "confirmed":
+                when += " " + _("Check them on the CND calendar: {url}").format(url=CND_CALENDAR_URL)
+            return YearMeeting(year, tuple(later.months), title, f"{advice} {when}".strip(), True)
+        title = _("Check the date of the CND's {year} thematic meeting").format(year=year)
+        if 2019 <= year <= 2028:
+            text = _(
+                "The kit has no recorded date for the {year} thematic meeting (these meetings have been held "
+                "between September and December). Check the CND calendar ({url}), then plan the meeting with your "
+                "government for the two months before it."
+            ).format(year=year, url=CND_CALENDAR_URL)
+        else:
+            text = _(
+                "No CND work plan the kit knows of covers {year}: check the CND calendar ({url}) for thematic "
+                "meetings, then plan the meeting with your government for the two months before any you find."
+            ).format(year=year, url=CND_CALENDAR_URL)
+        if later is not None and later.focus:
+            text = _("Planned focus: {focus}.").format(focus=later.focus) + " " + text
+        return YearMeeting(year, tuple(moment.months if moment else ()), title, text, False)
 
     def suggestions(self, year: int, month: int) -> list[Suggestion]:
         """The openings that fall in one month of the plan."""
         out = []
         for m in self.moments:
             months = list(m.months)
-            title, advice = m.title, m.advice
+            title, advice, dated = m.title, m.advice, True
             if m.id == "intersessional":
-                months, row = self.intersessional(year)
-                if row is not None:
-                    title = f"Box 1, {year}: {row.theme}"
-                    advice = f"{m.advice} The {year} meeting covered: {row.topics}; held {row.held}."
+                found = self.meeting(year)
+                months, title, advice, dated = list(found.months), found.title, found.advice, found.dated
+            elif m.id == "pre-intersessional-meeting" and (found := self.meeting(year)).dated:
+                first = found.months[0]  # the two months before a dated meeting, within its year
+                months = [x for x in (first - 2, first - 1) if x >= 1]
             if month not in months:
                 continue
             a = self.avenues[m.avenue]
-            out.append(Suggestion(year, month, m.id, title, advice, a.id, a.city, a.venue, a.timing))
+            out.append(Suggestion(year, month, m.id, title, advice, a.id, a.city, a.venue, a.timing, dated))
         return out
 
     # -- editing
@@ -280,13 +345,24 @@ class Plan:
         gov_months = sorted(self.months.index(i.key) for i in self.items if i.avenue_id == "vienna-government-meetings")
         for moment_id, (met, missed) in _GOVERNMENT_BEFORE.items():
             for idx, (y, m) in enumerate(self.months):
-                if not any(s.moment_id == moment_id for s in self.suggestions(y, m)):
+                if not any(s.moment_id == moment_id and s.dated for s in self.suggestions(y, m)):
                     continue
                 before = [g for g in gov_months if idx - 2 <= g <= idx]
                 if before:
                     out.append(Finding(True, met.format(month=month_label(y, m))))
                 elif idx >= 1:
                     out.append(Finding(False, missed.format(month=month_label(y, m))))
+        undated = sorted({y for y, m in self.months for s in self.suggestions(y, m) if not s.dated})
+        for year in undated:
+            out.append(
+                Finding(
+                    False,
+                    _(
+                        "The date of the CND's {year} thematic meeting is not in the kit's records: check the CND "
+                        "calendar ({url}) and plan a meeting with your government in the two months before it."
+                    ).format(year=year, url=CND_CALENDAR_URL),
+                )
+            )
         if "national-tracking" in used:
             out.append(Finding(True, _("Your plan includes tracking your government's commitments at home.")))
         else:
