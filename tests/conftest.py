@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -22,6 +23,20 @@ DATA = REPO / "data"
 def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> BuiltWheel:
     """The kit built as a wheel once per session (several tests check what it carries)."""
     return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def processes() -> multiprocessing.context.BaseContext:
+    """Processes that stand for separate kernels (many writers at once, a kernel killed mid-save).
+
+    Each is forked from a clean server process that has only imported the store, never from the
+    test's own process, so it inherits no open database, engine or test state, as with "spawn";
+    but starting one costs milliseconds instead of a fresh import of SQLAlchemy and pydantic
+    (8 processes: 3 s with "spawn", 0.1 s with this, measured on the CI machine).
+    """
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["idpckit.store", "test_store", "test_store_revision"])
+    return ctx
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ processes use it, and a process dies half-way through a save.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import queue as queue_module
 import re
@@ -291,8 +290,8 @@ def _open_store(url: str, barrier, queue) -> None:
     queue.put(store.schema_version())
 
 
-def test_several_processes_opening_a_new_store_migrate_it_once(store_url: str):
-    ctx = multiprocessing.get_context("spawn")
+def test_several_processes_opening_a_new_store_migrate_it_once(store_url: str, processes):
+    ctx = processes
     n = 4
     barrier, queue = ctx.Barrier(n), ctx.Queue()
     procs = [ctx.Process(target=_open_store, args=(store_url, barrier, queue)) for _ in range(n)]
@@ -346,11 +345,11 @@ def _wait_for(procs, queue, n: int, seconds: float) -> list:
 
 
 @pytest.mark.slow
-def test_many_processes_saving_at_once_lose_nothing(store_url: str):
+def test_many_processes_saving_at_once_lose_nothing(store_url: str, processes):
     store = Store(store_url)
     own = [store.save_draft(make(evidence="start")) for _ in range(N_PROCS)]
     shared = store.save_draft(make(evidence="start"))
-    ctx = multiprocessing.get_context("spawn")  # like separate kernels: nothing inherited
+    ctx = processes  # like separate kernels: nothing inherited from this process
     barrier, queue = ctx.Barrier(N_PROCS), ctx.Queue()
     procs = [ctx.Process(target=_writer, args=(store_url, w, own[w], shared, barrier, queue)) for w in range(N_PROCS)]
     for p in procs:
@@ -398,11 +397,11 @@ def _saved_number(store: Store, code: str) -> int:
 
 
 @pytest.mark.slow
-def test_a_kernel_killed_mid_save_leaves_the_last_save_whole(store_url: str):
+def test_a_kernel_killed_mid_save_leaves_the_last_save_whole(store_url: str, processes):
     """kill -9 while saving, five times: the draft is always one whole save, never a mix, and saving goes on."""
     store = Store(store_url)
     code = store.save_draft(make(evidence=f"save 0 {BIG}"))
-    ctx = multiprocessing.get_context("spawn")
+    ctx = processes
     acknowledged = ctx.Value("i", 0)
     for kill in range(5):
         before = acknowledged.value

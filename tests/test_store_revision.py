@@ -8,7 +8,6 @@ real PostgreSQL (``postgres`` marker).
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -73,10 +72,10 @@ def _save_based_on(url: str, code: str, based_on: int, text: str, barrier: objec
         out.put(("stale", text))
 
 
-def test_two_processes_saving_the_same_revision_at_once_one_wins(url: str) -> None:
+def test_two_processes_saving_the_same_revision_at_once_one_wins(url: str, processes) -> None:
     s = Store(url)
     code = s.save_draft(review("start"))
-    ctx = multiprocessing.get_context("spawn")
+    ctx = processes
     barrier, out = ctx.Barrier(4), ctx.Queue()
     procs = [ctx.Process(target=_save_based_on, args=(url, code, 1, f"tab {i}", barrier, out)) for i in range(4)]
     for p in procs:
