@@ -69,6 +69,7 @@ NOT_TEXT = {
     "section",
     "unit",
     "ref",
+    "printed",  # how the note printed a reference ("OP 4.0"): a fact, not words
     "printed_style",
     "code",
     "lang",
