@@ -872,3 +872,27 @@ def test_summary_is_on_screen_before_the_chart_and_files_are_made(
     assert seen and seen[0][0], "the files were built before the summary was shown"
     assert "Preparing your files" in seen[0][1]
     assert "Report (PDF)" in app.summary.links.value  # and they do arrive
+
+
+def test_a_paste_over_the_text_limit_is_refused_in_words_and_the_saved_text_kept(
+    store: Store, content: data.Content
+) -> None:
+    from idpckit.assessment import MAX_TEXT
+    from idpckit.widgets._base import text_limit_class
+
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    step = app.steps[app.position]
+    assert f"up to {MAX_TEXT:,} characters" in step.evidence.placeholder  # the limit is shown before typing
+    assert text_limit_class(MAX_TEXT) in step.evidence._dom_classes  # and the page enforces it too
+    step.evidence.value = "What we found"
+    assert stored(store, app).entry(app.position).evidence == "What we found"
+    step.evidence.value = "x" * 9_000_000  # a 9 MB paste
+    assert step.message.kind == "error"
+    assert "The evidence is too long (9,000,000 characters; at most 20,000)" in step.message.message
+    assert "not saved" in step.message.message
+    assert stored(store, app).entry(app.position).evidence == "What we found"  # nothing saved broken
+    step.evidence.value = "What we found, shortened"
+    assert step.message.kind is None
+    assert stored(store, app).entry(app.position).evidence == "What we found, shortened"

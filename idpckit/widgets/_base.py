@@ -68,6 +68,17 @@ def style_widget() -> w.Box:
     return box
 
 
+def text_limit_class(limit: int) -> str:
+    """The CSS class that makes the page itself refuse a text box's value over ``limit`` characters.
+
+    The idpckit Voilà template (``serve/_voila/.../index.html.j2``) stops such a value before
+    it is sent to the kernel and says so in words next to the box: a paste of megabytes
+    would otherwise exceed the server's websocket message limit, which closes the page's
+    connection without a word.  The kernel still checks the limit too (the model's own).
+    """
+    return f"idpc-maxlen-{int(limit)}"
+
+
 def full_width(**kwargs: Any) -> w.Layout:
     """A layout that fills its container but never overflows a phone's screen."""
     return w.Layout(**{"width": "100%", "max_width": "100%", **kwargs})

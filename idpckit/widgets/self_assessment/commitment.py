@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ... import scales
-from ...assessment import SOURCE_KINDS
+from ...assessment import MAX_TEXT, SOURCE_KINDS
 from ...schema import TABLE1_DOCUMENTS
 from ...table1 import render
 from ...text import esc
-from .._base import ErrorBox, GradePicker, full_width, grade_label, wrap_row
+from .._base import ErrorBox, GradePicker, full_width, grade_label, text_limit_class, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...assessment import Entry
@@ -234,9 +234,11 @@ class CommitmentStep:
         self.message = ErrorBox()
         hints = dict(self.rubric.levels)
         self.grade = GradePicker(scale, description=f"Grade for commitment {commitment.number}", hints=hints)
+        limit = f" (up to {MAX_TEXT:,} characters)"
         self.evidence = w.Textarea(
             description="Evidence",
-            placeholder="What did you find? Figures, what people told you, what the law says, what happens in practice.",
+            placeholder="What did you find? Figures, what people told you, what the law says, what happens in practice."
+            + limit,
             rows=6,
             style={"description_width": "9em"},
             layout=w.Layout(width="auto"),  # stretch in the column; 100% plus the margin would overflow a phone
@@ -244,7 +246,8 @@ class CommitmentStep:
         self.sources = SourcesEditor(self._changed)
         self.recommendation = w.Textarea(
             description="Recommendation",
-            placeholder="What should the government do better? Be specific; an example from another country helps.",
+            placeholder="What should the government do better? Be specific; an example from another country helps."
+            + limit,
             rows=4,
             style={"description_width": "9em"},
             layout=w.Layout(width="auto"),
@@ -284,6 +287,11 @@ class CommitmentStep:
             [self.heading, w.Box([guide, form], layout=w.Layout(display="flex", flex_flow="row wrap", width="100%"))],
             layout=full_width(),
         )
+        for box in (self.evidence, self.recommendation):
+            # The page refuses, in words next to the box, a text over the limit before it is sent
+            # (a 9 MB paste would exceed the server's websocket message limit and close the
+            # connection silently); the kernel refuses it too (MAX_TEXT in the model).
+            box.add_class(text_limit_class(MAX_TEXT))
         self.grade.observe(self.message.guard(self._changed))
         for widget in (self.evidence, self.recommendation, self.confidence):
             widget.observe(self.message.guard(self._changed), names="value")
