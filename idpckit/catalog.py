@@ -99,7 +99,9 @@ class Entry:
         """Where Voilà renders it, relative to the server's base URL."""
         from urllib.parse import quote
 
-        return f"voila/render/{quote(self.name)}"
+        # A translated lesson lives in notebooks/<lang>/ (idpckit translations notebooks writes it there).
+        folder = f"{quote(self.lang)}/" if self.lang != "en" else ""
+        return f"voila/render/{folder}{quote(self.name)}"
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,18 @@ def scan(root: str | os.PathLike[str] | None = None) -> Scan:
             seen[e.order] = e.name
     result.entries.sort(key=lambda e: (KINDS.index(e.kind), e.order, e.name))
     return result
+
+
+def in_language(found: Scan, lang: str) -> list[Entry]:
+    """The entries of ``found`` as a visitor reading ``lang`` meets them: each lesson in ``lang`` where
+    ``notebooks/<lang>/`` has it (same file name, translated title and objectives), else in English.
+
+    Apps are the same notebook in every language (they take ``?lang=``), so they are returned as they are.
+    """
+    if lang == "en":
+        return list(found.entries)
+    translated = {e.name: e for e in scan(found.root / lang).entries if e.kind == "lesson" and e.lang == lang}
+    return [translated.get(e.name, e) if e.kind == "lesson" else e for e in found.entries]
 
 
 def catalog(root: str | os.PathLike[str] | None = None) -> list[Entry]:

@@ -120,15 +120,14 @@ def overview(root: str | os.PathLike[str] | None = None) -> Html:
 
     lang = current()
     found = catalog.scan(root)
-    translated = {e.name: e for e in catalog.scan(found.root / lang).entries} if lang != "en" else {}
+    shown = catalog.in_language(found, lang)
     up = "../" if _translated_here else ""  # from notebooks/<lang>/ back to notebooks/
-    lessons = [e for e in found.entries if e.kind == "lesson"]
-    apps = [e for e in found.entries if e.kind == "app"]
+    lessons = [e for e in shown if e.kind == "lesson"]
+    apps = [e for e in shown if e.kind == "app"]
     objectives = esc(_("Objectives"))
     rows = []
-    for english in lessons:
-        e = translated.get(english.name, english)
-        if e is english:
+    for e in lessons:
+        if e.lang == "en":
             href, note = up + e.name, " " + _("(in English)") if lang != "en" else ""
         else:
             href, note = (e.name if _translated_here == lang else f"{up}{lang}/{e.name}"), ""

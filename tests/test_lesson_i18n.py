@@ -321,3 +321,28 @@ def test_a_translated_key_point_too_long_to_list_is_reported(tmp_path: Path) -> 
     path.write_bytes(lesson_i18n._po_text(po))
     status = next(s for s in lesson_i18n.generate(root, locale).status if s.lang == "fr")
     assert status.problems and "keypoints.3" in status.problems[0] and "200" in status.problems[0]
+
+
+def test_the_index_in_spanish_links_the_spanish_lessons_and_the_apps_in_spanish() -> None:
+    from idpckit import serve
+
+    page = serve.index_html(catalog.scan(), base_url="/", lang="es")
+    assert '<html lang="es">' in page
+    links = dict(re.findall(r'href="/(voila/render/[^"]+)">([^<]+)</a>', page))
+    assert links["voila/render/es/00-start-here.ipynb"] == "Empiece aquí"
+    assert links["voila/render/es/06-grading-your-government.ipynb"] == "Evaluar a su gobierno"
+    assert "voila/render/self-assessment.ipynb?lang=es" in links
+    assert 'name="lang" value="es"' in page  # the Join box keeps the language too
+    assert 'role="note"' not in page  # every lesson is translated: no notice
+
+
+def test_the_index_in_russian_says_the_lessons_are_in_english_and_marks_them_so() -> None:
+    from idpckit import serve
+
+    page = serve.index_html(catalog.scan(), base_url="/", lang="ru")
+    assert '<html lang="ru">' in page
+    assert "Уроки пока доступны только на английском языке" in page
+    assert 'href="/voila/render/00-start-here.ipynb">Start here</a>' in page
+    assert len(re.findall(r'data-kind="lesson" data-notebook="[^"]+" lang="en"', page)) == len(ENGLISH)
+    english = serve.index_html(catalog.scan(), base_url="/")
+    assert '<html lang="en">' in english and 'lang="en">' not in english.split("<body>")[1]

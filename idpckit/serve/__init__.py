@@ -156,16 +156,31 @@ def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
 JOIN_APP = "self-assessment.ipynb"
 
 
-def index_html(scan: catalog.Scan, base_url: str = "/") -> str:
-    """The index page: apps, then lessons with summaries, objectives and times."""
+def index_html(scan: catalog.Scan, base_url: str = "/", lang: str = "en") -> str:
+    """The index page: apps, then lessons with summaries, objectives and times.
+
+    In ``lang`` each lesson links its translation where ``notebooks/<lang>/`` has one
+    (:func:`idpckit.catalog.in_language`), the apps open with ``?lang=``, and a language
+    whose lessons are not translated (Russian) says that they are in English.
+    """
     import jinja2
 
-    from .. import data
+    from .. import data, i18n, lesson_i18n
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(INDEX_TEMPLATE.read_text(encoding="utf-8"))
-    lessons = [e for e in scan.entries if e.kind == "lesson"]
+    entries = catalog.in_language(scan, lang)
+    lessons = [e for e in entries if e.kind == "lesson"]
     total = sum(e.minutes for e in lessons)
+    with i18n.language(lang):
+        english = [e for e in lessons if e.lang == "en"] if lang != "en" else []
+        if english and lang not in lesson_i18n.LESSON_LANGUAGES:
+            lessons_note = i18n._("The lessons are in English; the exercises and the apps speak your language.")
+        elif english:
+            lessons_note = i18n._("Some lessons are not translated yet; they open in English.")
+        else:
+            lessons_note = ""
+    query = f"?lang={lang}" if lang != "en" else ""
     try:
         n_commitments = len(data.load().commitments)
     except data.DataError:
@@ -173,9 +188,12 @@ def index_html(scan: catalog.Scan, base_url: str = "/") -> str:
     return template.render(
         title=TITLE,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
-        apps=[e for e in scan.entries if e.kind == "app" and e.audience == "everyone"],
+        apps=[e for e in entries if e.kind == "app" and e.audience == "everyone"],
         join_url=next((e.url for e in scan.entries if e.name == JOIN_APP), None),
         lessons=lessons,
+        lang=lang,
+        app_query=query,
+        lessons_note=lessons_note,
         problems=scan.problems,
         total=f"{total // 60} h {total % 60:02d} min" if total >= 60 else f"{total} minutes",
         teaching=sum(e.teaching for e in lessons),
@@ -403,7 +421,12 @@ def _app_class(
             _ = self.xsrf_token
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-cache")
-            self.finish(index_html(catalog.scan(self.root), base_url=self.base_url))
+            from .. import i18n
+
+            lang = i18n.normalise(self.get_argument("lang", None)) or i18n.negotiate(
+                self.request.headers.get("Accept-Language")
+            )
+            self.finish(index_html(catalog.scan(self.root), base_url=self.base_url, lang=lang))
 
     class LogoutHandler(PlainErrors, JupyterHandler):
         """``/logout``: there are no accounts to leave (Jupyter's own page fails in Voilà)."""
