@@ -1,7 +1,7 @@
 """What grading returns: an overall verdict, a message in words and a verdict per item.
 
-Messages are whole sentences with named placeholders, passed through :func:`_`
-and :func:`ngettext`, so they can be handed to gettext later without rewording:
+Messages are whole sentences with named placeholders, passed through gettext
+(:func:`idpckit.i18n._` and :func:`~idpckit.i18n.ngettext`, in the language in use):
 no sentence is assembled from fragments, and every count chooses its own
 singular or plural sentence ("you found both right options", never "all 2").
 """
@@ -10,20 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import _, ngettext
+
+__all__ = ["CLOSE", "OPEN", "RIGHT", "WRONG", "Feedback", "ItemFeedback", "_", "ngettext"]
+
 RIGHT = "✔"
 WRONG = "✖"
 OPEN = "○"  # not answered yet
 CLOSE = "≈"  # accepted, but not the reference answer
-
-
-def _(message: str) -> str:
-    """Mark a message for translation (identity until the kit ships catalogues)."""
-    return message
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    """Choose the singular or plural sentence for ``n`` (English rules until catalogues exist)."""
-    return singular if n == 1 else plural
 
 
 @dataclass(frozen=True)

@@ -32,15 +32,16 @@ from typing import Any, ClassVar
 import ipywidgets as w
 
 from .. import exercises
-from ..exercises.feedback import CLOSE, RIGHT, WRONG, Feedback, ItemFeedback, _, ngettext
+from ..exercises.feedback import CLOSE, RIGHT, WRONG, Feedback, ItemFeedback
 from ..exercises.grading import words
 from ..exercises.specs import ReflectionSpec
+from ..i18n import N_, _, ngettext
 from ..text import esc
 from ._base import download_link, guarded, style_widget
 
 log = logging.getLogger(__name__)
 
-_CHOOSE = "— choose —"
+_CHOOSE = N_("— choose —")
 #: The placeholder's value.  Not None: a Dropdown whose value is None shows an empty box, not the label.
 _UNSET = ""
 
@@ -58,7 +59,7 @@ class Check:
     """
 
     kind: ClassVar[str] = ""
-    check_label: ClassVar[str] = "Check my answer"
+    check_label: ClassVar[str] = N_("Check my answer")
 
     def __init__(self, spec: Any, *, show_solution: bool | None = None) -> None:
         self.spec = spec
@@ -66,24 +67,24 @@ class Check:
         self.title = w.HTML(f"<h4>{esc(spec.title)}</h4>")
         self.prompt = w.HTML(f"<p>{esc(spec.prompt)}</p>")
         self.submit = w.Button(
-            description=self.check_label,
+            description=_(self.check_label),
             button_style="primary",
             icon="check",
-            tooltip="See what is right",
+            tooltip=_("See what is right"),
             layout=w.Layout(width="auto"),
         )
         self.retry = w.Button(
-            description="Try again",
+            description=_("Try again"),
             icon="undo",
-            tooltip="Clear the wrong answers and try again",
+            tooltip=_("Clear the wrong answers and try again"),
             disabled=True,
             layout=w.Layout(width="auto"),
         )
         self.solution_toggle = w.ToggleButton(
             value=False,
-            description="Show solution",
+            description=_("Show solution"),
             icon="eye",
-            tooltip="For trainers: reveal the answers",
+            tooltip=_("For trainers: reveal the answers"),
             layout=w.Layout(width="auto"),
         )
         self.feedback = w.HTML(_note(""))
@@ -96,8 +97,10 @@ class Check:
 
             show_solution = not solutions_hidden()
         buttons = [self.submit, self.retry] + ([self.solution_toggle] if show_solution else [])
-        source = [w.HTML(f'<p class="idpc-small">Source: {esc(spec.source)}</p>')] if spec.source else []
-        hint = [w.HTML(f"<p><i>Hint: {esc(spec.hint)}</i></p>")] if spec.hint else []
+        source_line = _("Source: {source}").format(source=spec.source) if spec.source else ""
+        source = [w.HTML(f'<p class="idpc-small">{esc(source_line)}</p>')] if spec.source else []
+        hint_line = _("Hint: {hint}").format(hint=spec.hint) if spec.hint else ""
+        hint = [w.HTML(f"<p><i>{esc(hint_line)}</i></p>")] if spec.hint else []
         self.widget = w.VBox(
             [
                 style_widget(),
@@ -144,7 +147,7 @@ class Check:
         def report(message: str) -> None:
             self.feedback.value = _note(f"<p>{WRONG} {esc(message)}</p>", "error")
 
-        return guarded(fn, report, advice="Please tell your trainer.")
+        return guarded(fn, report, advice=_("Please tell your trainer."))
 
     def _on_submit(self, _button: Any = None) -> None:
         fb = self.check(self.answer())
@@ -170,7 +173,7 @@ class Check:
         if shown and not self.solution.value:
             self.solution.value = self.solution_html()
         self.solution.layout.display = "" if shown else "none"
-        self.solution_toggle.description = "Hide solution" if shown else "Show solution"
+        self.solution_toggle.description = _("Hide solution") if shown else _("Show solution")
 
     def feedback_html(self, fb: Feedback) -> str:
         return f"<p><b>{esc(fb.message)}</b></p>"
@@ -179,7 +182,7 @@ class Check:
         """The explanation, and the pandas that finds the same answer when the exercise has some."""
         text = f"<p>{esc(self.spec.explanation)}</p>" if self.spec.explanation else ""
         if self.spec.code:
-            text += "<p>The same answer with a few lines of pandas (see the cells above):</p>"
+            text += "<p>" + esc(_("The same answer with a few lines of pandas (see the cells above):")) + "</p>"
             text += f"<pre>{esc(self.spec.code)}</pre>"
         return text
 
@@ -232,7 +235,11 @@ class MultipleChoice(Check):
                 b.value = False
 
     def solution_html(self) -> str:
-        marks = {"right": (RIGHT, "Right"), "accepted": (CLOSE, "Accepted"), "wrong": (WRONG, "Does not apply")}
+        marks = {
+            "right": (RIGHT, _("Right")),
+            "accepted": (CLOSE, _("Accepted")),
+            "wrong": (WRONG, _("Does not apply")),
+        }
         rows = "".join(
             "<li>{} <b>{}:</b> {}{}</li>".format(
                 *marks["right" if o.correct else "accepted" if o.accepted else "wrong"],
@@ -241,7 +248,7 @@ class MultipleChoice(Check):
             )
             for o in self.spec.options
         )
-        return f"<h5>Solution</h5><ul>{rows}</ul>{self._explanation()}"
+        return f"<h5>{esc(_('Solution'))}</h5><ul>{rows}</ul>{self._explanation()}"
 
 
 class _PerItem(Check):
@@ -285,12 +292,13 @@ class SortIntoBins(_PerItem):
 
     def _build(self) -> list[w.Widget]:
         self.dropdowns, self.marks, rows = [], [], []
-        options = [(_CHOOSE, _UNSET)] + [(b, b) for b in self.spec.bins]
+        options = [(_(_CHOOSE), _UNSET)] + [(b, b) for b in self.spec.bins]
         for n, item in enumerate(self.spec.items, start=1):
             dd = w.Dropdown(
                 options=options,
                 value=_UNSET,
-                description=f"{self.spec.bin_label} for statement {n}",  # not "Statement 1 is a Vienna"
+                # not "Statement 1 is a Vienna"
+                description=_("{label} for statement {n}").format(label=self.spec.bin_label, n=n),
                 style={"description_width": "initial"},
             )
             row, mark = self._row(f"<p><b>{n}.</b> {esc(item.text)}</p>", dd)
@@ -324,7 +332,7 @@ class MatchPairs(_PerItem):
 
     def _build(self) -> list[w.Widget]:
         self.dropdowns, self.marks, rows = [], [], []
-        options = [(_CHOOSE, _UNSET)] + [(c, c) for c in self.spec.choices()]
+        options = [(_(_CHOOSE), _UNSET)] + [(c, c) for c in self.spec.choices()]
         for p in self.spec.pairs:
             dd = w.Dropdown(
                 options=options,
@@ -359,7 +367,7 @@ class FreeTextReflection(Check):
     """
 
     kind = "reflection"
-    check_label = "Done: prepare my download"
+    check_label = N_("Done: prepare my download")
 
     def __init__(self, spec: ReflectionSpec, *, show_solution: bool | None = None, today: date | None = None) -> None:
         self.today = today or date.today()
@@ -369,15 +377,17 @@ class FreeTextReflection(Check):
     def _build(self) -> list[w.Widget]:
         self.text = w.Textarea(
             value="",
-            placeholder="Write your reflection here…",
-            description="Your reflection",
+            placeholder=_("Write your reflection here…"),
+            description=_("Your reflection"),
             style={"description_width": "initial"},
             layout=w.Layout(width="100%", height="10em"),
         )
         self.count = w.HTML(self._count_html(""))
         self.download = w.HTML("")
         privacy = w.HTML(
-            "<p><i>Your text stays in this page only: it is not saved on the server. Download it to keep it.</i></p>"
+            "<p><i>"
+            + esc(_("Your text stays in this page only: it is not saved on the server. Download it to keep it."))
+            + "</i></p>"
         )
         return [privacy, self.text, self.count, self.download]
 
@@ -411,7 +421,10 @@ class FreeTextReflection(Check):
         super()._on_submit(_button)
         if self.result is not None and self.result.correct:
             link = download_link(
-                self.document(self.text.value), self.filename, "text/plain;charset=utf-8", f"Download {self.filename}"
+                self.document(self.text.value),
+                self.filename,
+                "text/plain;charset=utf-8",
+                _("Download {file}").format(file=self.filename),
             )
             self.download.value = f"<p>⬇ {link}</p>"
             # A reflection is never finished for good: the box stays open to go on writing.
@@ -429,8 +442,8 @@ class FreeTextReflection(Check):
 
     def solution_html(self) -> str:
         pts = "".join(f"<li>{esc(p)}</li>" for p in self.spec.points)
-        body = f"<ul>{pts}</ul>" if pts else "<p>There is no single right answer.</p>"
-        return f"<h5>Points a good answer might cover</h5>{body}{self._explanation()}"
+        body = f"<ul>{pts}</ul>" if pts else "<p>" + esc(_("There is no single right answer.")) + "</p>"
+        return "<h5>" + esc(_("Points a good answer might cover")) + f"</h5>{body}{self._explanation()}"
 
 
 #: Which widget shows which kind of exercise.
