@@ -27,6 +27,11 @@ def validate(root: str | os.PathLike[str] | None = None) -> data.Report:
         report.add("country_aliases.csv", row, field_name, message)
     for lang in LANGUAGES[1:]:
         report.problems.extend(localise.problems(lang, parsed, path))
+        report.problems.extend(localise.exercise_problems(lang, path))
     for p in exercise_problems(path):
         report.add(p.file, p.row, p.field, p.message)
+    if report.ok:  # translated exercises are checked as exercises once the English ones are sound
+        for lang in LANGUAGES[1:]:
+            for p in exercise_problems(path, lang=lang):
+                report.add(f"{localise.FOLDER}/{lang}.yaml ({p.file})", p.row, p.field, p.message)
     return report

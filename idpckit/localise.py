@@ -36,7 +36,7 @@ import threading
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +47,8 @@ from .errors import FileProblems, Problem
 from .i18n import LANGUAGES
 
 FOLDER = "translations"
+#: How a translation file names an exercise file: ``exercises/02-four-asks.yaml``.
+EXERCISES = "exercises/"
 #: Which Content attribute holds the records of each content file.
 ATTRIBUTES = {name: name.rsplit(".", 1)[0] for name in FILES}
 #: Record fields that are never text to translate (ids, codes, links, dates, numbers, citations, proper names).
@@ -168,10 +170,15 @@ def text_fields(model: type[BaseModel]) -> list[str]:
 
 @dataclass(frozen=True)
 class Translations:
-    """One language's translations: content file -> record id -> field -> text."""
+    """One language's translations: content file -> record id -> field -> text; exercises by file name the same way."""
 
     lang: str
     entries: dict[str, dict[str, dict[str, Any]]]
+    exercises: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+
+def _is_exercise_key(name: object) -> bool:
+    return isinstance(name, str) and bool(re.fullmatch(EXERCISES + r"\d\d-[a-z0-9-]+\.yaml", name))
 
 
 def path(lang: str, root: str | os.PathLike[str] | None = None) -> Path:
@@ -198,9 +205,14 @@ def _read_nested(where: Path, shown: str) -> tuple[dict[str, dict[str, dict[str,
     if not isinstance(raw, dict):
         return {}, [Problem(shown, "", "", "must map content file names to their records")]
     for file, records in raw.items():
-        if file not in FILES:
+        if file not in FILES and not _is_exercise_key(file):
             problems.append(
-                Problem(shown, str(file), "", f"'{file}' is not a content file; use one of {', '.join(FILES)}")
+                Problem(
+                    shown,
+                    str(file),
+                    "",
+                    f"'{file}' is not a content file; use one of {', '.join(FILES)}, or exercises/NN-name.yaml",
+                )
             )
             continue
         if not isinstance(records, dict):
@@ -218,7 +230,9 @@ def _read_nested(where: Path, shown: str) -> tuple[dict[str, dict[str, dict[str,
 def read(lang: str, root: str | os.PathLike[str] | None = None) -> tuple[Translations, list[Problem]]:
     """Read ``data/translations/<lang>.yaml`` (a missing file is an empty translation, not an error)."""
     entries, problems = _read_nested(path(lang, root), f"{FOLDER}/{lang}.yaml")
-    return Translations(lang, entries), problems
+    content = {k: v for k, v in entries.items() if k in FILES}
+    exercises = {k[len(EXERCISES) :]: v for k, v in entries.items() if _is_exercise_key(k)}
+    return Translations(lang, content, exercises), problems
 
 
 def read_sources(lang: str, root: str | os.PathLike[str] | None = None) -> dict[str, dict[str, dict[str, Any]]]:
@@ -406,6 +420,16 @@ def stale(content: Content, lang: str) -> list[tuple[str, str, str, Any, Any]]:
                     now = _english(by_key[key], field_name)
                     if was != now:
                         out.append((file, key, field_name, was, now))
+    for name, records in translations.exercises.items():
+        words = {
+            str(e.get("id")): exercise_words(e) for e in _exercise_entries(data_dir(content.root) / "exercises" / name)
+        }
+        for key, fields in records.items():
+            for field_name in fields:
+                now = words.get(key, {}).get(field_name)
+                was = sources.get(EXERCISES + name, {}).get(key, {}).get(field_name)
+                if now is not None and was is not None and was != now:
+                    out.append((EXERCISES + name, key, field_name, was, now))
     return out
 
 
@@ -501,7 +525,7 @@ class ContentCoverage:
 
 
 def content_coverage(content: Content, lang: str) -> ContentCoverage:
-    """The fields of ``lang``'s scope (:data:`SCOPE`) with a current translation, out of all of them."""
+    """The fields of ``lang``'s scope (:data:`SCOPE`, and the exercises for Spanish and French) translated, of all."""
     files = SCOPE.get(lang, tuple(FILES))
     total = sum(
         1
@@ -510,7 +534,11 @@ def content_coverage(content: Content, lang: str) -> ContentCoverage:
         for field_name in shapes(FILES[file])
         if getattr(record, field_name) not in ("", [], {})
     )
-    return ContentCoverage(lang, total, total - len(missing(content, lang, files)))
+    left = len(missing(content, lang, files))
+    if lang in EXERCISE_LANGUAGES:
+        total += exercise_total(content.root)
+        left += len(missing_exercises(lang, content.root))
+    return ContentCoverage(lang, total, total - left)
 
 
 @dataclass(frozen=True)
@@ -544,9 +572,10 @@ def unstamped(content: Content, lang: str) -> list[tuple[str, str, str]]:
     """Translated fields whose English source is not recorded yet (``idpckit translations stamp`` records it)."""
     translations, _ = read(lang, content.root)
     sources = read_sources(lang, content.root)
+    named = [*translations.entries.items(), *((EXERCISES + n, r) for n, r in translations.exercises.items())]
     return [
         (file, key, field_name)
-        for file, records in translations.entries.items()
+        for file, records in named
         for key, fields in records.items()
         for field_name in fields
         if field_name != OFFICIAL and field_name not in sources.get(file, {}).get(key, {})
@@ -581,6 +610,19 @@ def stamp(content: Content, lang: str, refresh: Sequence[tuple[str, str]] = ()) 
                 if was is None or (file, key) in again:
                     was = _english(by_key[key], field_name)
                 out.setdefault(file, {}).setdefault(key, {})[field_name] = was
+    for name, records in translations.exercises.items():
+        file = EXERCISES + name
+        words = {
+            str(e.get("id")): exercise_words(e) for e in _exercise_entries(data_dir(content.root) / "exercises" / name)
+        }
+        for key, fields in records.items():
+            for field_name in fields:
+                if field_name not in words.get(key, {}):
+                    continue
+                was = sources.get(file, {}).get(key, {}).get(field_name)
+                if was is None or (file, key) in again:
+                    was = words[key][field_name]
+                out.setdefault(file, {}).setdefault(key, {})[field_name] = was
     header = (
         f"# The English each translation in {lang}.yaml was made from, written by `idpckit translations stamp {lang}`.\n"
         "# Do not edit by hand: when the English of a field changes, its translation is stale (not shown)\n"
@@ -591,3 +633,199 @@ def stamp(content: Content, lang: str, refresh: Sequence[tuple[str, str]] = ()) 
     where = sources_path(lang, content.root)
     write_atomic(where, (header + body).encode("utf-8"))
     return where
+
+
+# --------------------------------------------------------------------------- exercises
+
+#: The words of an exercise (``data/exercises/NN-name.yaml``) a translation gives, by shape. Ids,
+#: kinds, rules and their settings, numbers, file names and citations (``source``) stay as written.
+EXERCISE_TEXTS = ("title", "prompt", "hint", "explanation", "bin_label", "left_label", "right_label")
+EXERCISE_LISTS = ("bins", "distractors", "points")
+EXERCISE_ITEMS = {
+    "options": ("text", "why"),
+    "items": ("text", "why"),
+    "pairs": ("left", "right", "why"),
+    "calendar": ("title", "advice"),
+}
+#: Words inside a computed exercise's settings (a situation to grade, the reason a grade is preferred).
+EXERCISE_COMPUTED = ("situation", "why_preferred")
+#: The languages whose scope includes the exercises (Russian keeps the lessons, and so their exercises, in English).
+EXERCISE_LANGUAGES = ("es", "fr")
+
+
+def exercise_words(entry: dict[str, Any]) -> dict[str, Any]:
+    """The English words of one exercise as its file has them, by field (what a translation mirrors)."""
+    out: dict[str, Any] = {}
+    for k in EXERCISE_TEXTS:
+        if isinstance(entry.get(k), str) and entry[k].strip():
+            out[k] = entry[k]
+    for k in EXERCISE_LISTS:
+        if isinstance(entry.get(k), list) and entry[k]:
+            out[k] = list(entry[k])
+    for k, keys in EXERCISE_ITEMS.items():
+        items = entry.get(k)
+        if isinstance(items, list) and items and all(isinstance(i, dict) for i in items):
+            out[k] = [{f: i[f] for f in keys if isinstance(i.get(f), str) and i[f].strip()} for i in items]
+    computed = entry.get("computed")
+    if isinstance(computed, dict):
+        words = {k: computed[k] for k in EXERCISE_COMPUTED if isinstance(computed.get(k), str) and computed[k].strip()}
+        if words:
+            out["computed"] = words
+    return out
+
+
+def _exercise_fits(english: Any, value: Any) -> str:
+    """Why ``value`` cannot stand for an exercise field's ``english`` ("" when it can)."""
+    if isinstance(english, str):
+        return "" if isinstance(value, str) and value.strip() else "must be a text that is not empty"
+    if isinstance(english, dict):
+        keys = ", ".join(english)
+        ok = isinstance(value, dict) and set(value) == set(english)
+        ok = ok and all(isinstance(v, str) and v.strip() for v in value.values())
+        return "" if ok else f"must give {keys}, like the English"
+    if not isinstance(value, list) or len(value) != len(english):
+        return f"must be a list of {len(english)}, like the English"
+    for n, (e, v) in enumerate(zip(english, value, strict=True), start=1):
+        if isinstance(e, str):
+            if not (isinstance(v, str) and v.strip()):
+                return f"item {n} must be a text that is not empty"
+        elif not (
+            isinstance(v, dict) and set(v) == set(e) and all(isinstance(x, str) and x.strip() for x in v.values())
+        ):
+            return f"item {n} must give exactly {', '.join(e) or '{}'}"
+    return ""
+
+
+def _exercise_entries(path: Path) -> list[dict[str, Any]]:
+    from . import yamlfile
+
+    try:
+        items = yamlfile.read(path, f"exercises/{path.name}")
+    except FileProblems:
+        return []
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def exercise_problems(lang: str, root: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """Everything wrong in one language's exercise translations: unknown files, ids or fields, wrong shapes.
+
+    Whether a translated exercise is still a valid exercise (its options unique...) is checked by
+    :func:`idpckit.exercises.problems` with ``lang``.
+    """
+    translations, _ = read(lang, root)
+    shown = f"{FOLDER}/{lang}.yaml"
+    found: list[Problem] = []
+    folder = data_dir(root) / "exercises"
+    for name, records in translations.exercises.items():
+        where = folder / name
+        if not where.is_file():
+            found.append(Problem(shown, EXERCISES + name, "", f"there is no file exercises/{name}"))
+            continue
+        known = {str(e.get("id")): exercise_words(e) for e in _exercise_entries(where)}
+        for key, fields in records.items():
+            row = f"{EXERCISES}{name} {key}"
+            if key not in known:
+                found.append(Problem(shown, row, "", f"'{key}' is not an exercise id in exercises/{name}"))
+                continue
+            official = fields.get(OFFICIAL, [])
+            for field_name, value in fields.items():
+                if field_name == OFFICIAL:
+                    continue
+                if field_name not in known[key]:
+                    found.append(
+                        Problem(
+                            shown,
+                            row,
+                            str(field_name),
+                            f"is not a field with words; translate one of {', '.join(known[key])}",
+                        )
+                    )
+                    continue
+                why = _exercise_fits(known[key][field_name], value)
+                if not why and field_name not in official:
+                    why = _unmarked_quotation(lang, known[key][field_name], value)
+                if why:
+                    found.append(Problem(shown, row, str(field_name), why))
+    return found
+
+
+def _exercise_stale(name: str, key: str, field_name: str, english: Any, sources: dict[str, Any]) -> bool:
+    was = sources.get(EXERCISES + name, {}).get(key, {}).get(field_name)
+    return was is not None and was != english
+
+
+def translated_exercises(
+    name: str, items: list[Any], lang: str | None, root: str | os.PathLike[str] | None = None
+) -> list[Any]:
+    """The raw exercises of file ``name`` with ``lang``'s words in place (English where none, or stale, or unfit).
+
+    Applied before the exercises are validated, so a translated exercise is checked like an
+    English one. A sort's item groups follow its translated ``bins`` (matched by position).
+    """
+    if not lang or lang == "en" or lang not in LANGUAGES:
+        return items
+    translations, _ = read(lang, root)
+    records = translations.exercises.get(name)
+    if not records:
+        return items
+    sources = read_sources(lang, root)
+    out = []
+    for entry in items:
+        if not isinstance(entry, dict) or str(entry.get("id")) not in records:
+            out.append(entry)
+            continue
+        key = str(entry["id"])
+        english = exercise_words(entry)
+        given = records[key]
+        new = dict(entry)
+        for field_name, value in given.items():
+            if field_name not in english or _exercise_fits(english[field_name], value):
+                continue
+            if _exercise_stale(name, key, field_name, english[field_name], sources):
+                continue
+            if field_name in EXERCISE_TEXTS:
+                new[field_name] = value
+            elif field_name in EXERCISE_LISTS:
+                new[field_name] = list(value)
+                if field_name == "bins" and isinstance(entry.get("items"), list):
+                    groups = dict(zip(entry["bins"], value, strict=True))
+                    new["items"] = [
+                        {**i, "bin": groups.get(i.get("bin"), i.get("bin"))} if isinstance(i, dict) else i
+                        for i in new.get("items", entry["items"])
+                    ]
+            elif field_name in EXERCISE_ITEMS:
+                base = new.get(field_name, entry[field_name])
+                new[field_name] = [{**i, **v} for i, v in zip(base, value, strict=True)]
+            elif field_name == "computed":
+                new["computed"] = {**entry["computed"], **value}
+        out.append(new)
+    return out
+
+
+def missing_exercises(lang: str, root: str | os.PathLike[str] | None = None) -> list[tuple[str, str, str]]:
+    """Exercise fields still shown in English in ``lang``: (exercises/file, id, field); stale ones included."""
+    translations, _ = read(lang, root)
+    sources = read_sources(lang, root)
+    out = []
+    for where in sorted((data_dir(root) / "exercises").glob("[0-9][0-9]-*.yaml")):
+        done = translations.exercises.get(where.name, {})
+        for entry in _exercise_entries(where):
+            key = str(entry.get("id"))
+            for field_name, english in exercise_words(entry).items():
+                given = done.get(key, {}).get(field_name)
+                if (
+                    given is None
+                    or _exercise_fits(english, given)
+                    or _exercise_stale(where.name, key, field_name, english, sources)
+                ):
+                    out.append((EXERCISES + where.name, key, field_name))
+    return out
+
+
+def exercise_total(root: str | os.PathLike[str] | None = None) -> int:
+    """How many exercise fields have words to translate."""
+    return sum(
+        len(exercise_words(e))
+        for where in (data_dir(root) / "exercises").glob("[0-9][0-9]-*.yaml")
+        for e in _exercise_entries(where)
+    )

@@ -248,4 +248,99 @@ def test_the_shares_are_counted_from_the_files_not_written_down(copy: Path) -> N
     (after,) = [s for s in localise.shares(content) if s.lang == "es"]
     assert after.content.total == before.content.total
     assert after.content.translated < before.content.translated
-    assert after.content.translated == after.content.total - len(localise.missing(content, "es", localise.SCOPE["es"]))
+    left = localise.missing(content, "es", localise.SCOPE["es"]) + localise.missing_exercises("es", copy)
+    assert after.content.translated == after.content.total - len(left)
+
+
+def _with_exercise_translation(copy: Path, lang: str, text: str) -> None:
+    path = copy / "translations" / f"{lang}.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+SORT_ES = """exercises/02-four-asks.yaml:
+  wins-and-challenges:
+    title: ¿Victorias o retos?
+    bins: [Victoria, Reto]
+"""
+
+
+def test_an_exercise_reads_in_the_language_and_its_answers_follow(copy: Path) -> None:
+    from idpckit import exercises
+
+    _with_exercise_translation(
+        copy,
+        "fr",
+        SORT_ES.replace("¿Victorias o retos?", "Victoires ou défis ?").replace("[Victoria, Reto]", "[Victoire, Défi]"),
+    )
+    english = exercises.load("02-four-asks", content=data.load(copy), lang="en").get("wins-and-challenges")
+    spec = exercises.load("02-four-asks", content=localise.load("fr", copy), lang="fr").get("wins-and-challenges")
+    assert spec.title == "Victoires ou défis ?" and spec.bins == ["Victoire", "Défi"]
+    # Each statement's right group is the translated one, so checking an answer works in French.
+    assert [i.bin for i in spec.items] == [{"Win": "Victoire", "Challenge": "Défi"}[i.bin] for i in english.items]
+    assert spec.items[0].text == english.items[0].text  # not translated yet: English, not empty
+    with i18n.language("fr"):  # the language in use is the default
+        assert (
+            exercises.load("02-four-asks", content=localise.load("fr", copy)).get("wins-and-challenges").bins[0]
+            == "Victoire"
+        )
+    assert exercises.load("02-four-asks", content=data.load(copy), lang="en").get("wins-and-challenges").bins == [
+        "Win",
+        "Challenge",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "field", "message"),
+    [
+        (
+            "exercises/02-four-asks.yaml:\n  nowhere:\n    title: X\n",
+            "exercises/02-four-asks.yaml nowhere",
+            "",
+            "not an exercise id",
+        ),
+        ("exercises/09-none.yaml:\n  x:\n    title: X\n", "exercises/09-none.yaml", "", "no file"),
+        (
+            "exercises/02-four-asks.yaml:\n  wins-and-challenges:\n    bins: [Una]\n",
+            "exercises/02-four-asks.yaml wins-and-challenges",
+            "bins",
+            "list of 2",
+        ),
+        (
+            "exercises/02-four-asks.yaml:\n  wins-and-challenges:\n    kind: choice\n",
+            "exercises/02-four-asks.yaml wins-and-challenges",
+            "kind",
+            "not a field with words",
+        ),
+        (
+            "exercises/02-four-asks.yaml:\n  wins-and-challenges:\n    bins: [Reto, Reto]\n",
+            "exercise 1 (id 'wins-and-challenges')",
+            "",
+            "bins appear twice",
+        ),
+    ],
+)
+def test_a_broken_exercise_translation_is_named_with_file_exercise_and_field(
+    copy: Path, text: str, row: str, field: str, message: str
+) -> None:
+    _with_exercise_translation(copy, "es", text)
+    problems = [p for p in content_check.validate(copy).problems if p.file.startswith("translations/es.yaml")]
+    assert any(p.row == row and p.field == field and message in p.message for p in problems), problems
+
+
+def test_an_exercise_whose_english_changed_shows_the_english_until_refreshed(copy: Path) -> None:
+    from idpckit import exercises
+
+    _with_exercise_translation(copy, "es", SORT_ES)
+    content = data.load(copy)
+    localise.stamp(content, "es")
+    path = copy / "exercises" / "02-four-asks.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('title: "Wins or challenges?"', 'title: "Win or challenge?"'),
+        encoding="utf-8",
+    )
+    spec = exercises.load("02-four-asks", content=content, lang="es").get("wins-and-challenges")
+    assert spec.title == "Win or challenge?" and spec.bins == ["Victoria", "Reto"]  # only the changed field is English
+    assert ("exercises/02-four-asks.yaml", "wins-and-challenges", "title") in localise.missing_exercises("es", copy)
+    assert [s[:3] for s in localise.stale(content, "es")] == [
+        ("exercises/02-four-asks.yaml", "wins-and-challenges", "title")
+    ]

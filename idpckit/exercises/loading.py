@@ -114,8 +114,10 @@ def _message(err: Any) -> str:
     return plain(err)
 
 
-def _validate(path: Path) -> tuple[list[Any], list[Problem]]:
-    """(entries, problems) of one file; entries only when there is no problem."""
+def _validate(path: Path, lang: str | None = None) -> tuple[list[Any], list[Problem]]:
+    """(entries, problems) of one file, in ``lang`` (data/translations/, English where none); entries only when there is no problem."""
+    from .. import localise
+
     name = shown(path)
     try:
         items = yamlfile.read(path, name)
@@ -123,6 +125,7 @@ def _validate(path: Path) -> tuple[list[Any], list[Problem]]:
         return [], exc.problems
     if not isinstance(items, list) or not items:
         return [], [Problem(name, "", "", "must be a list of exercises, each starting with '- id: ...'")]
+    items = localise.translated_exercises(path.name, items, lang, path.parent.parent)
     try:
         entries = _ENTRIES.validate_python(items)
     except ValidationError as exc:
@@ -139,7 +142,9 @@ def _validate(path: Path) -> tuple[list[Any], list[Problem]]:
     return entries, []
 
 
-def _build(path: Path, items: list[Any], content: Content | None) -> tuple[dict[str, Spec], list[str], list[Problem]]:
+def _build(
+    path: Path, items: list[Any], content: Content | None, lang: str | None = None
+) -> tuple[dict[str, Spec], list[str], list[Problem]]:
     """Compute the computed entries (and check the plan's venues) against the content."""
     name = shown(path)
     specs: dict[str, Spec] = {}
@@ -151,7 +156,7 @@ def _build(path: Path, items: list[Any], content: Content | None) -> tuple[dict[
             specs[entry.id] = entry
             continue
         if content is None:
-            content = _content_for(path)
+            content = _content_for(path, lang)
         if isinstance(entry, PlanSpec):
             avenues = {a.id for a in content.avenues}
             bad = [(n, m) for n, m in enumerate(entry.calendar, start=1) if m.avenue not in avenues]
@@ -172,15 +177,17 @@ def _build(path: Path, items: list[Any], content: Content | None) -> tuple[dict[
     return specs, skipped, problems
 
 
-def _content_for(path: Path) -> Content:
-    """The content an exercise file is computed against: the data folder it sits in, else the kit's."""
-    from .. import data
+def _content_for(path: Path, lang: str | None = None) -> Content:
+    """The content an exercise file is computed against, in ``lang``: the data folder it sits in, else the kit's."""
+    from .. import localise
 
     folder = path.parent.parent
-    return data.load(folder if (folder / "commitments.csv").is_file() else None)
+    return localise.load(lang or "en", folder if (folder / "commitments.csv").is_file() else None)
 
 
-def load(name: str, content: Content | None = None, root: str | os.PathLike[str] | None = None) -> ExerciseFile:
+def load(
+    name: str, content: Content | None = None, root: str | os.PathLike[str] | None = None, lang: str | None = None
+) -> ExerciseFile:
     """The exercises of one file, e.g. ``load("02-four-asks")``; computed ones computed from ``content``.
 
     ``name`` is a file stem in ``data/exercises`` (of ``root``, or of
@@ -188,26 +195,32 @@ def load(name: str, content: Content | None = None, root: str | os.PathLike[str]
     :class:`ExerciseError` listing every problem, each with the file, the
     exercise (number and id) and the field.
     """
+    from .. import i18n
+
+    lang = i18n.normalise(lang) or i18n.current()
     path = path_for(name, root if root is not None else (content.root if content is not None else None))
-    entries, problems = _validate(path)
+    entries, problems = _validate(path, lang)
     if problems:
         raise ExerciseError(problems)
-    specs, skipped, problems = _build(path, entries, content)
+    specs, skipped, problems = _build(path, entries, content, lang)
     if problems:
         raise ExerciseError(problems)
     return ExerciseFile(path, specs, skipped)
 
 
-def problems(root: str | os.PathLike[str] | None = None, content: Content | None = None) -> list[Problem]:
+def problems(
+    root: str | os.PathLike[str] | None = None, content: Content | None = None, lang: str | None = None
+) -> list[Problem]:
     """Every problem in every exercise file of a data folder (empty when all are valid).
 
     Computed entries are computed too, against ``content`` (loaded from the
     same folder when not given); when the other content files are invalid,
-    only the exercise files' own shape is checked.
+    only the exercise files' own shape is checked.  With ``lang``, the files as
+    translated (data/translations/) are checked, so a translation cannot break one.
     """
     out: list[Problem] = []
     for path in files(root):
-        entries, found = _validate(path)
+        entries, found = _validate(path, lang)
         out += found
         if found:
             continue
@@ -215,8 +228,8 @@ def problems(root: str | os.PathLike[str] | None = None, content: Content | None
             from .. import data
 
             try:
-                content = _content_for(path)
+                content = _content_for(path, lang)
             except data.DataError:
                 continue  # reported by content_check.validate
-        out += _build(path, entries, content)[2]
+        out += _build(path, entries, content, lang)[2]
     return out
