@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from . import scales
+from .i18n import N_, _
 from .text import strip_control
 
 #: Version of the JSON format written by this code; older versions are upgraded on read.
@@ -81,6 +82,20 @@ class Source(Model):
     kind: SourceKind = "other"
 
 
+#: What each status of an ungraded entry means (data/grading.yaml, rules 'no-evidence' and
+#: 'not-applicable'): a short label and one sentence, so that every page shows it in words.
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "no evidence found": (
+        N_("No evidence found"),
+        N_("The reviewers looked for evidence and found none: a finding in itself, not a low grade."),
+    ),
+    "not applicable": (
+        N_("Not applicable"),
+        N_("The commitment does not apply in this country, so it has no grade."),
+    ),
+}
+
+
 class Entry(Model):
     """The assessment of one commitment."""
 
@@ -126,6 +141,16 @@ class Entry(Model):
     @property
     def graded(self) -> bool:
         return self.grade is not None
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, in the language in use ("" when the entry has none)."""
+        return _(STATUS_WORDS[self.status][0]) if self.status else ""
+
+    @property
+    def status_meaning(self) -> str:
+        """One sentence saying what the status means ("" when the entry has none)."""
+        return _(STATUS_WORDS[self.status][1]) if self.status else ""
 
     @property
     def has_evidence(self) -> bool:
@@ -221,6 +246,8 @@ class Assessment(Model):
         """
         out: dict[str, list[str]] = {kind: [] for kind in GAPS}
         for e in self.entries:
+            if e.status:  # "no evidence found" or "not applicable" is a finding, not a missing grade
+                continue
             if e.grade is None:
                 out["ungraded"].append(e.commitment_id)
                 continue

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, i18n, scales, style
-from .assessment import Assessment, Entry
+from .assessment import STATUS_WORDS, Assessment, Entry
 from .coalition import Consensus, check_group, labels, merge
 from .compare import DIRECTIONS, Comparison, order_ids
 from .text import neutralise_formula, strip_control
@@ -99,6 +99,9 @@ class CommitmentView:
     recommendation: str
     confidence: str
     refs: list[DocRef]
+    #: Why an ungraded commitment has no grade, in words ("" when it is graded or simply not assessed yet).
+    status_label: str = ""
+    status_meaning: str = ""
 
 
 _WEB = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
@@ -150,6 +153,8 @@ def commitment_views(assessment: Assessment, content: Content) -> list[Commitmen
                 recommendation=entry.recommendation.strip(),
                 confidence=entry.confidence or "",
                 refs=doc_refs(cid, content),
+                status_label=entry.status_label,
+                status_meaning=entry.status_meaning,
             )
         )
     return out
@@ -160,11 +165,14 @@ def counts(assessment: Assessment) -> dict[str, Any]:
     levels = scales.levels(assessment.scale)
     given = [e.grade for e in assessment.entries if e.grade is not None]
     by_level = [(lv, given.count(value)) for value, lv in levels.items() if given.count(value)]
+    marked = [e.status for e in assessment.entries if e.status]
     return {
         "tracked": len(assessment.entries),
         "graded": len(given),
-        "not_assessed": len(assessment.entries) - len(given),
+        "not_assessed": len(assessment.entries) - len(given) - len(marked),
         "by_level": by_level,
+        #: (label in words, how many) for each status used: no evidence found, not applicable
+        "by_status": [(i18n._(words[0]), marked.count(s)) for s, words in STATUS_WORDS.items() if marked.count(s)],
     }
 
 
@@ -541,6 +549,17 @@ def _badge(pdf: Any, level: scales.Level, size: float = 10) -> None:
     pdf.set_text_color(0, 0, 0)
 
 
+def _status_badge(pdf: Any, label: str, size: float = 10) -> None:
+    """An ungraded commitment's status as a white box with a circle and its words (no colour to read)."""
+    pdf.set_font("DejaVu", "B", size)
+    text = f"○ {label}"
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.4)
+    pdf.cell(pdf.get_string_width(text) + 6, size * 0.62, text, border=1, fill=True, new_x="RIGHT", new_y="TOP")
+
+
 def _field(pdf: Any, label: str, text: str) -> None:
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
@@ -617,6 +636,12 @@ def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
         pdf.set_font("DejaVu", "", 10)
         pdf.multi_cell(0, 6, _clean(value), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
+    for label, count in n["by_status"]:
+        _status_badge(pdf, label, size=9)
+        pdf.set_font("DejaVu", "", 10)
+        words = i18n.ngettext("%(num)d commitment", "%(num)d commitments", count) % {"num": count}
+        pdf.cell(0, 9 * 0.62, f"  {words}", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
     for level, count in n["by_level"]:
         _badge(pdf, level, size=9)
         pdf.set_font("DejaVu", "", 10)
@@ -663,12 +688,18 @@ def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
         pdf.set_font("DejaVu", "B", 10)
         label = _("Grade:")
         pdf.cell(pdf.get_string_width(label) + 2, 6.2, label, new_x="RIGHT", new_y="TOP")
-        _badge(pdf, view.level)
+        if view.status_label:
+            _status_badge(pdf, view.status_label)
+        else:
+            _badge(pdf, view.level)
         if view.confidence:
             pdf.set_font("DejaVu", "", 10)
             pdf.cell(0, 6.2, f"   {_('Confidence:')} {_(view.confidence)}", new_x="LMARGIN", new_y="NEXT")
         else:
             pdf.ln(6.2)
+        if view.status_meaning:
+            pdf.ln(1)
+            _para(pdf, view.status_meaning, size=9)
         pdf.ln(2)
         _field(pdf, _("Evidence"), view.evidence)
         pdf.set_font("DejaVu", "B", 10)

@@ -242,3 +242,21 @@ def test_switching_to_the_traffic_light_and_back_keeps_the_grades_given() -> Non
     assert converted == [("alternatives", "red", 2), ("stigma", "green", 4), ("data", "green", 5)]
     plain, _ = rebuild(lights, setup, ["alternatives"], review.date)
     assert plain.entry("alternatives").grade == 1  # without memory, red is 1
+
+
+def test_a_status_is_a_finding_in_words_and_not_a_gap() -> None:
+    from idpckit.assessment import Assessment, Entry
+
+    a = Assessment(
+        country="COL",
+        year=2026,
+        entries=[
+            Entry(commitment_id="data", status="no evidence found"),
+            Entry(commitment_id="root-causes", status="not applicable"),
+            Entry(commitment_id="gender"),
+        ],
+    )
+    assert a.gaps()["ungraded"] == ["gender"], "a status is not a missing grade"
+    assert a.entry("data").status_label == "No evidence found"
+    assert "not a low grade" in a.entry("data").status_meaning
+    assert a.entry("root-causes").status_label == "Not applicable" and a.entry("gender").status_label == ""

@@ -394,3 +394,30 @@ def test_report_in_chromium_runs_no_user_script_and_prints(tmp_path) -> None:
             browser.close()
     assert dialogs == []
     assert "Ministry of Health" in pdf_text(pdf)
+
+
+def test_a_status_instead_of_a_grade_is_shown_in_words_in_html_and_pdf() -> None:
+    """'No evidence found' and 'not applicable' are findings, not grades: each report says so in words."""
+    a = review(
+        entries=[
+            Entry(commitment_id="harm-reduction", grade=2),
+            Entry(
+                commitment_id="data", status="no evidence found", evidence="Asked the ministry; no report since 2021."
+            ),
+            Entry(commitment_id="root-causes", status="not applicable"),
+            Entry(commitment_id="gender"),
+        ]
+    )
+    html = squash(report.html_report(a))
+    assert "1 tracked" not in html and "4 tracked, 1 graded, 1 not assessed" in html  # statuses are not 'not assessed'
+    article = html.split('id="c-data"', 1)[1].split("</article>", 1)[0]
+    assert '<span class="grade none status">○ No evidence found</span>' in article and "Not assessed" not in article
+    assert "found none: a finding in itself, not a low grade" in article
+    root = html.split('id="c-root-causes"', 1)[1].split("</article>", 1)[0]
+    assert "○ Not applicable" in root and "does not apply in this country" in root
+    assert '<td><span class="grade none status">○ No evidence found</span></td><td>1</td>' in html  # summary table
+    text = squash(pdf_text(report.pdf_report(a)))
+    assert "○ No evidence found" in text and "○ Not applicable" in text
+    assert "a finding in itself, not a low grade" in text and "4 tracked, 1 graded, 1 not assessed" in text
+    spanish = squash(report.html_report(a, lang="es"))
+    assert "No evidence found" not in spanish, "the status is translated with the report"

@@ -896,3 +896,34 @@ def test_a_paste_over_the_text_limit_is_refused_in_words_and_the_saved_text_kept
     step.evidence.value = "What we found, shortened"
     assert step.message.kind is None
     assert stored(store, app).entry(app.position).evidence == "What we found, shortened"
+
+
+def test_no_evidence_found_is_marked_instead_of_a_grade_saved_and_shown_in_words(
+    store: Store, content: data.Content
+) -> None:
+    """A status replaces the grade (and a grade replaces the status); it is saved, restored and shown in words."""
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    cid = app.position
+    step = app.steps[cid]
+    step.grade.buttons.value = 3
+    step.status.value = "no evidence found"
+    entry = stored(store, app).entry(cid)
+    assert (entry.grade, entry.status) == (None, "no evidence found"), "the status is instead of the grade"
+    assert "found none: a finding in itself, not a low grade" in step.status_note.value
+    step.evidence.value = "Looked in the ministry's reports 2023-2025 and asked two NGOs."
+    assert stored(store, app).entry(cid).status == "no evidence found", "editing evidence keeps the status"
+    fresh = make_app(store, content)  # a new tab restores it
+    fresh.welcome.code.value = app.code
+    fresh.welcome.resume.click()
+    fresh.jump.value = cid
+    assert fresh.steps[cid].status.value == "no evidence found" and fresh.steps[cid].grade.value is None
+    fresh.jump.value = "summary"
+    number = content.commitment(cid).number
+    (row,) = [r for r in fresh.summary.grades.value.split("<tr>") if r.startswith(f"<td>{number}. ")]
+    assert "○ No evidence found" in row and "Not assessed" not in row
+    fresh.jump.value = cid
+    fresh.steps[cid].grade.buttons.value = 2  # a grade given later clears the status
+    entry = store.load(app.code).assessment.entry(cid)
+    assert (entry.grade, entry.status) == (2, "")

@@ -32,6 +32,7 @@ from .. import scales, style
 from ..text import esc
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..assessment import Entry
     from ..data import Content
     from ..store import Store
 
@@ -246,6 +247,13 @@ def grade_badge(grade: scales.Grade | None, scale: scales.Scale) -> str:
     level = scales.level(grade, scale)
     text = "– Not assessed" if grade is None else grade_label(grade, scale)
     return f'<span class="idpc-badge" style="background:{level.colour};color:{level.text_colour}">{esc(text)}</span>'
+
+
+def entry_badge(entry: Entry, scale: scales.Scale) -> str:
+    """An entry's grade badge, or, for an ungraded entry with a status, that status in words with a circle."""
+    if entry.status:
+        return f'<span class="idpc-badge" style="background:#fff;color:#000;border:1px solid #000">○ {esc(entry.status_label)}</span>'
+    return grade_badge(entry.grade, scale)
 
 
 class GradePicker:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ... import scales
-from ...assessment import MAX_TEXT, SOURCE_KINDS
+from ...assessment import MAX_TEXT, SOURCE_KINDS, STATUS_WORDS
+from ...i18n import _
 from ...schema import TABLE1_DOCUMENTS
 from ...table1 import render
 from ...text import esc
@@ -252,6 +253,15 @@ class CommitmentStep:
             style={"description_width": "9em"},
             layout=w.Layout(width="auto"),
         )
+        #: Why there is no grade, when there is a reason (data/grading.yaml): a finding of its own, never a grade.
+        self.status = w.RadioButtons(
+            options=[(_("Not assessed yet, or graded above"), "")] + [(_(w[0]), s) for s, w in STATUS_WORDS.items()],
+            value="",
+            description=_("No grade because"),
+            style={"description_width": "9em"},
+            layout=full_width(),
+        )
+        self.status_note = w.HTML("", layout=full_width())
         self.confidence = w.ToggleButtons(
             options=CONFIDENCE_OPTIONS,
             value="",
@@ -275,6 +285,8 @@ class CommitmentStep:
         form = w.VBox(
             [
                 self.grade.widget,
+                self.status,
+                self.status_note,
                 self.evidence,
                 self.sources.widget,
                 self.recommendation,
@@ -292,13 +304,34 @@ class CommitmentStep:
             # (a 9 MB paste would exceed the server's websocket message limit and close the
             # connection silently); the kernel refuses it too (MAX_TEXT in the model).
             box.add_class(text_limit_class(MAX_TEXT))
-        self.grade.observe(self.message.guard(self._changed))
+        self.grade.observe(self.message.guard(self._grade_changed))
+        self.status.observe(self.message.guard(self._status_changed), names="value")
         for widget in (self.evidence, self.recommendation, self.confidence):
             widget.observe(self.message.guard(self._changed), names="value")
 
     def _changed(self, _change: object = None) -> None:
         if not self._quiet:
             self._on_change()
+
+    def _grade_changed(self, _change: object = None) -> None:
+        if self.grade.value is not None and self.status.value:  # a grade replaces "no evidence found"
+            quiet, self._quiet = self._quiet, True
+            try:
+                self.status.value = ""
+            finally:
+                self._quiet = quiet
+        self._changed()
+
+    def _status_changed(self, _change: object = None) -> None:
+        status = self.status.value
+        self.status_note.value = f"<p class='idpc-small'>○ {esc(_(STATUS_WORDS[status][1]))}</p>" if status else ""
+        if status and self.grade.value is not None:  # the status is instead of a grade
+            quiet, self._quiet = self._quiet, True
+            try:
+                self.grade.value = None
+            finally:
+                self._quiet = quiet
+        self._changed()
 
     def entry_data(self) -> dict[str, Any]:
         """The step's values as the fields of an :class:`~idpckit.assessment.Entry` (not yet validated)."""
@@ -309,6 +342,7 @@ class CommitmentStep:
             "sources": self.sources.sources(),
             "recommendation": self.recommendation.value,
             "confidence": self.confidence.value or None,
+            "status": self.status.value,
         }
 
     def load(self, entry: Entry | None, scale: scales.Scale) -> None:
@@ -319,6 +353,7 @@ class CommitmentStep:
             self.evidence.value = entry.evidence if entry else ""
             self.recommendation.value = entry.recommendation if entry else ""
             self.confidence.value = (entry.confidence or "") if entry else ""
+            self.status.value = entry.status if entry else ""
             self.sources.load(entry.sources if entry else [])
         finally:
             self._quiet = False
@@ -333,6 +368,6 @@ class CommitmentStep:
 
     def set_read_only(self, flag: bool) -> None:
         self.grade.disabled = flag
-        for widget in (self.evidence, self.recommendation, self.confidence):
+        for widget in (self.evidence, self.recommendation, self.confidence, self.status):
             widget.disabled = flag
         self.sources.set_read_only(flag)

@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from ... import bundle, countries
 from ...text import esc
-from .._base import ErrorBox, download_link, full_width, grade_badge, wrap_row
+from .._base import ErrorBox, download_link, entry_badge, full_width, grade_badge, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...assessment import Assessment
@@ -243,7 +243,7 @@ class SummaryStep:
             rows.append(
                 "<tr>"
                 f"<td>{esc(self._title(e.commitment_id))}</td>"
-                f"<td>{grade_badge(e.grade, assessment.scale)}</td>"
+                f"<td>{entry_badge(e, assessment.scale)}</td>"
                 f"<td>{esc(_excerpt(e.evidence)) or '<em>none yet</em>'}<br><span class='idpc-small'>{sources}</span></td>"
                 f"<td>{esc(_excerpt(e.recommendation)) or '<em>none yet</em>'}</td>"
                 "</tr>"
