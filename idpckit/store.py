@@ -341,16 +341,16 @@ _engines_lock = threading.Lock()
 _migrated: set[str] = set()
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, *, read_only: bool = False) -> Engine:
     """One engine per URL per process (a Voilà kernel is one process, with many widgets)."""
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
-            engine = _engines[url] = _create_engine(url)
+            engine = _engines[url] = _create_engine(url, read_only=read_only)
         return engine
 
 
-def _create_engine(url: str) -> Engine:
+def _create_engine(url: str, *, read_only: bool = False) -> Engine:
     try:
         parsed = sa.engine.make_url(url)
     except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
@@ -365,7 +365,7 @@ def _create_engine(url: str) -> Engine:
             return sa.create_engine(url, pool_pre_ping=True)
         except (ImportError, sa.exc.NoSuchModuleError) as exc:
             raise StoreError(f"Cannot open the store {display_url(parsed)}: {exc}") from None
-    return _create_sqlite_engine(url, parsed)
+    return _create_sqlite_engine(url, parsed, read_only=read_only)
 
 
 def _create_postgresql_engine(parsed: sa.engine.URL) -> Engine:
@@ -401,11 +401,14 @@ def _create_postgresql_engine(parsed: sa.engine.URL) -> Engine:
     return engine
 
 
-def _create_sqlite_engine(url: str, parsed: sa.engine.URL) -> Engine:
-    """SQLite: WAL, a busy timeout and BEGIN IMMEDIATE for writes (see the module's docstring)."""
+def _create_sqlite_engine(url: str, parsed: sa.engine.URL, *, read_only: bool = False) -> Engine:
+    """SQLite: WAL, a busy timeout and BEGIN IMMEDIATE for writes (see the module's docstring).
+
+    ``read_only``: the URL opens the file with ``mode=ro``; nothing is created or switched.
+    """
     database = parsed.database or ""
     memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    if not memory:
+    if not memory and not read_only:
         try:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -423,7 +426,7 @@ def _create_sqlite_engine(url: str, parsed: sa.engine.URL) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-            if not memory:
+            if not memory and not read_only:
                 cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
             cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a commit costs no fsync
         finally:
@@ -448,31 +451,57 @@ class Store:
     :raises StoreError: if the database cannot be opened or was made by a newer idpckit.
     """
 
-    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, url: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
         self.url = to_url(url) if url is not None else default_url()
+        self.shown = display_url(self.url)
+        #: True when the store was opened for reading only (``read_only`` asked, and its file cannot be written).
+        self.read_only = False
+        path = _sqlite_file(self.url)
+        if path is not None and path.exists() and not _writable(path):
+            if not read_only:
+                raise StoreError(_read_only_message(self.shown))
+            self.read_only = True
+            self.engine = _engine(_read_only_url(path), read_only=True)
+            try:
+                with self.engine.connect() as conn:
+                    version = _db_version(conn)
+            except sa.exc.DBAPIError as exc:
+                raise StoreError(f"The store {self.shown} could not be read: {_reason(exc)}") from None
+            if version != LATEST:
+                raise StoreError(
+                    f"The store {self.shown} is read-only, and it was made by "
+                    f"{'an older' if version < LATEST else 'a newer'} idpckit (database version {version}; this "
+                    f"one uses {LATEST}), so it cannot be used as it is. "
+                    + (
+                        "Update idpckit."
+                        if version > LATEST
+                        else "Open it once where it may be written, to upgrade it."
+                    )
+                )
+            return
         self.engine = _engine(self.url)
         if self.url not in _migrated:
             try:
                 migrate(self.engine)
-            except sa.exc.OperationalError as exc:
-                raise StoreError(
-                    f"The store {display_url(self.engine.url)} could not be opened: {_reason(exc)}"
-                ) from None
+            except sa.exc.DBAPIError as exc:
+                raise StoreError(_failure(self.shown, "open", exc)) from None
             _migrated.add(self.url)
 
     def __repr__(self) -> str:
-        return f"Store({display_url(self.engine.url)!r})"
+        return f"Store({self.shown!r})"
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """A write transaction that takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE)."""
+        if self.read_only:
+            raise StoreError(_read_only_message(self.shown))
         try:
             with self.engine.connect() as conn:
                 conn.execution_options(idpckit_write=True)
                 with conn.begin():
                     yield conn
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"The store {display_url(self.engine.url)} could not save: {_reason(exc)}") from None
+            raise StoreError(_failure(self.shown, "save", exc)) from None
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -480,7 +509,7 @@ class Store:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"The store {display_url(self.engine.url)} could not be read: {_reason(exc)}") from None
+            raise StoreError(_failure(self.shown, "read", exc)) from None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -531,6 +560,36 @@ class Store:
         if row.status == "draft" and based_on is not None:
             raise StaleSave(code, based_on, _stored(row))
         raise AlreadySubmitted(_submitted(code, row.submitted_at))
+
+    def add_reviews(self, assessments: list[Assessment], *, submit: bool = False) -> list[str]:
+        """Add several reviews at once, all or none (one transaction), and return their resume codes.
+
+        For ``idpckit store add``: if the disk fills up half-way, nothing is added, so the
+        command can say "nothing was added" and mean it.
+        """
+        now = _now()
+        rows = []
+        for a in assessments:
+            rows.append(
+                {
+                    "code": new_code(),
+                    "country": a.country,
+                    "year": a.year,
+                    "room": a.room.upper(),
+                    "schema_version": a.schema_version,
+                    "body": a.model_dump_json(),
+                    "now": now,
+                }
+            )
+        with self._write() as conn:
+            for row in rows:
+                conn.execute(_INSERT_DRAFT, row)
+            if submit and rows:
+                codes = [row["code"] for row in rows]
+                conn.execute(
+                    reviews.update().where(reviews.c.code.in_(codes)).values(status="submitted", submitted_at=now)
+                )
+        return [row["code"] for row in rows]
 
     def submit(self, code: str) -> Stored:
         """Mark a draft as submitted: it is kept as it is and no longer overwritten.
@@ -637,6 +696,84 @@ class Store:
         """The migration version of the database (see :data:`MIGRATIONS`)."""
         with self._read() as conn:
             return _db_version(conn)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite store URL (None for other databases and in-memory stores)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    database = url.removeprefix("sqlite:///").split("?", 1)[0]
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the SQLite file and its folder (the WAL files live beside it).
+
+    ``os.access`` also answers False on a read-only file system, for root too.
+    """
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only_url(path: Path) -> str:
+    """A URL that opens ``path`` for reading only.  With its folder read-only too, SQLite cannot
+    make the WAL index beside it; nobody can be writing then, so it may read the file as immutable."""
+    query = "mode=ro" if os.access(path.parent, os.W_OK) else "mode=ro&immutable=1"
+    return f"sqlite:///file:{path}?{query}&uri=true"
+
+
+def _read_only_message(shown: str) -> str:
+    return (
+        f"The store {shown} is read-only: this user may not write its file or its folder (or the disk is "
+        "mounted read-only), so nothing can be saved in it; what it holds is kept and can still be listed and "
+        "shown. To save, use a store you may write to (--store or IDPCKIT_STORE), or ask whoever runs the server "
+        "to make it writable."
+    )
+
+
+#: What a database's error code means for the person using the kit (SQLite names, PostgreSQL SQLSTATEs).
+_PLAIN_REASONS = {
+    "SQLITE_FULL": "the disk it is on is full",
+    "SQLITE_READONLY": "it is read-only (this user may not write its file or its folder)",
+    "SQLITE_CANTOPEN": "its file cannot be opened (does the folder exist, and may this user read and write it?)",
+    "SQLITE_NOTADB": "the file is not an idpckit store (it is not an SQLite database)",
+    "SQLITE_CORRUPT": "the file is damaged",
+    "SQLITE_IOERR": "the disk could not be read or written (is it full, or was it removed?)",
+    "SQLITE_BUSY": f"another program kept it locked for more than {BUSY_TIMEOUT:.0f} seconds",
+    "SQLITE_PERM": "this user may not use its file",
+    "53100": "the disk the database server uses is full",
+    "25006": "the database server accepts only reading",
+    "53300": "the database server has too many connections",
+}
+
+
+def _plain_reason(exc: sa.exc.DBAPIError) -> str | None:
+    orig = exc.orig
+    name = getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None) or ""
+    for key, words in _PLAIN_REASONS.items():
+        if name == key or name.startswith(key + "_"):
+            return words
+    text = str(orig).lower()
+    if "disk is full" in text or "no space left" in text:
+        return _PLAIN_REASONS["SQLITE_FULL"]
+    if "readonly database" in text or "read-only" in text:
+        return _PLAIN_REASONS["SQLITE_READONLY"]
+    return None
+
+
+def _failure(shown: str, action: str, exc: sa.exc.DBAPIError) -> str:
+    """A store failure in words: what could not be done, why, and that what was saved before is kept."""
+    plain = _plain_reason(exc)
+    if plain == _PLAIN_REASONS["SQLITE_READONLY"]:
+        return _read_only_message(shown)
+    if action == "save" and plain in (_PLAIN_REASONS["SQLITE_FULL"], _PLAIN_REASONS["53100"]):
+        return (
+            f"The store {shown} could not save because {plain}; nothing was changed in it, and what was saved "
+            "before is kept. Free some space on that disk (or tell whoever runs the server), then try again."
+        )
+    doing = {"open": "could not be opened", "save": "could not save", "read": "could not be read"}[action]
+    return f"The store {shown} {doing}: {plain or _reason(exc)}."
 
 
 def _reason(exc: sa.exc.DBAPIError) -> str:

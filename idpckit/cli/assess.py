@@ -297,11 +297,16 @@ store_option = click.option(
 )
 
 
-def _open(store_url: str | None) -> Store:
+def _open(store_url: str | None, *, read_only: bool = False) -> Store:
+    """The store, or a plain message and exit 1; ``read_only``: the command only reads, so a
+    store that cannot be written is opened for reading (and says so on stderr)."""
     from ..store import Store, StoreError
 
     try:
-        return Store(store_url)
+        store = Store(store_url, read_only=read_only)
+        if store.read_only:
+            click.echo(f"(The store {store.shown} is read-only: it can be read, not changed.)", err=True)
+        return store
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # a malformed URL, a missing database driver
@@ -322,10 +327,12 @@ def store_info(store_url: str | None) -> None:
     Example:
         idpckit store info --store workshop.sqlite3
     """
-    store = _open(store_url)
+    store = _open(store_url, read_only=True)
     counts = store.counts()
     rooms = sorted({s.assessment.room.upper() for s in store.reviews() if s.assessment.room})
-    click.echo(f"store:      {store.engine.url.render_as_string(hide_password=True)}")
+    from sqlalchemy.engine import make_url
+
+    click.echo(f"store:      {make_url(store.url).render_as_string(hide_password=True)}")
     click.echo(f"version:    {store.schema_version()}")
     click.echo(f"drafts:     {counts['draft']}")
     click.echo(f"submitted:  {counts['submitted']}")
@@ -346,7 +353,7 @@ def store_list(store_url: str | None, room: str | None, country: str | None, sta
     """
     from ..countries import lookup
 
-    store = _open(store_url)
+    store = _open(store_url, read_only=True)
     rows = store.room(room, submitted_only=False) if room else store.reviews()
     if country:
         found = lookup(country)
@@ -381,7 +388,7 @@ def store_show(code: str, store_url: str | None, output: Path | None) -> None:
     from ..store import UnknownCode
 
     try:
-        stored = _open(store_url).load(code)
+        stored = _open(store_url, read_only=True).load(code)
     except UnknownCode as exc:
         raise click.ClickException(str(exc)) from None
     text = stored.assessment.to_json()
@@ -441,12 +448,16 @@ def store_add(
                 checked.append((path, a))
     if problems:
         raise click.ClickException(f"nothing was added: {len(problems)} of {len(files)} files have problems (above)")
-    with progress_bar(checked, "Adding", progress) as (items, say):
-        for path, a in items:
-            code = store.save_draft(a)
-            if submit:
-                store.submit(code)
-            say(f"{code}  {path}")
+    from ..store import StoreError
+
+    if not checked:
+        raise click.ClickException("there are no assessment files (.json, .csv, .xlsx) in the folder(s) given")
+    try:
+        codes = store.add_reviews([a for _, a in checked], submit=submit)  # all or none
+    except StoreError as exc:
+        raise click.ClickException(f"nothing was added: {exc}") from None
+    for code, (path, _a) in zip(codes, checked, strict=True):
+        click.echo(f"{code}  {path}")
     click.echo(
         f"Added {len(checked)} {'submitted review' if submit else 'draft'}{'s' if len(checked) != 1 else ''}.", err=True
     )

@@ -579,7 +579,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         stale by another tab (or device) on the same code is refused by the store and
         merged here instead (:meth:`_merge_stale`): nothing either tab saved is lost.
         """
-        from ...store import AlreadySubmitted, StaleSave
+        from ...store import AlreadySubmitted, StaleSave, StoreError
 
         if self.assessment is None:
             return False
@@ -600,6 +600,15 @@ class SelfAssessmentApp(LoadsOnFirstUse):
                 "warning",
             )
             return False
+        except StoreError as exc:  # a full disk, a read-only store: the store says which, in words
+            log.warning("saving the draft failed: %s", exc)
+            self._save_failed = True
+            self.errors.show(
+                f"Your last change could not be saved. {exc} Keep this page open; once the store can save "
+                "again, your next change saves everything. You can also download a JSON copy from the summary."
+            )
+            self.save_status.value = "<div class='idpc-msg idpc-msg-error' role='alert'>✖ Not saved</div>"
+            return False
         except Exception as exc:
             log.exception("saving the draft failed")
             self.errors.show(
@@ -609,6 +618,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             self.save_status.value = "<div class='idpc-msg idpc-msg-error' role='alert'>✖ Not saved</div>"
             return False
         self.save_seconds.append(time.perf_counter() - started)
+        if getattr(self, "_save_failed", False):  # saving works again: the "could not be saved" is over
+            self._save_failed = False
+            self.errors.clear()
         self.code = code
         self.revision = 1 if based_on is None else based_on + 1
         self._base = self.assessment.model_copy(deep=True)

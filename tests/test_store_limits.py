@@ -1,0 +1,240 @@
+"""The store on a read-only disk and on a full one, for real: messages in words, nothing damaged.
+
+The file systems are real: a tmpfs of a few hundred kilobytes, filled to the last byte
+(``ENOSPC``), and a tmpfs remounted read-only (``EROFS``), mounted for the test when the
+suite runs as root with the right to mount (as on the team's machine and in CI's
+container).  Without that right, the full disk is SQLite's own ``SQLITE_FULL`` from
+``PRAGMA max_page_count`` on every connection, and the read-only store is a file and
+folder this (non-root) user may not write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from idpckit import data
+from idpckit.assessment import MAX_TEXT
+from idpckit.assessment_io import load_example
+from idpckit.cli import main
+from idpckit.store import Store
+
+EXAMPLE = data.data_dir() / "examples" / "veridia-2024.json"
+
+
+def _mount(target: Path, options: str) -> bool:
+    if os.geteuid() != 0:
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True)
+    return done.returncode == 0
+
+
+def _umount(target: Path) -> None:
+    subprocess.run(["umount", "-l", str(target)], capture_output=True, check=False)
+
+
+@dataclass
+class Disk:
+    folder: Path
+    how: str  # "tmpfs" or "max_page_count" / "chmod"
+
+    def fill(self) -> None:
+        """Take every free byte of the disk (a real ENOSPC afterwards)."""
+        if self.how != "tmpfs":
+            return
+        chunk = b"\0" * 4096
+        with contextlib.suppress(OSError), open(self.folder / "filler", "wb", buffering=0) as handle:
+            while True:
+                handle.write(chunk)
+
+    def free(self) -> None:
+        (self.folder / "filler").unlink(missing_ok=True)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Disk]:
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if _mount(folder, "size=600k"):
+        try:
+            yield Disk(folder, "tmpfs")
+        finally:
+            _umount(folder)
+    else:
+        yield Disk(folder, "max_page_count")
+
+
+def _cap_pages(store: Store, disk: Disk) -> Callable[[], None]:
+    """Without a tiny file system: SQLite's real SQLITE_FULL, as soon as the database needs new pages.
+
+    Returns what undoes it (the counterpart of freeing space on the disk)."""
+    if disk.how == "tmpfs":
+        return lambda: None
+    with store.engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar() + 1
+
+    def cap(dbapi_connection, _record) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    sa.event.listen(store.engine, "connect", cap)
+    store.engine.dispose()
+
+    def uncap() -> None:
+        sa.event.remove(store.engine, "connect", cap)
+        store.engine.dispose()
+
+    return uncap
+
+
+def snapshot(path: Path) -> list[tuple]:
+    """The reviews as the file holds them, read with sqlite3 itself; and a check of the whole file."""
+    immutable = "" if os.access(path.parent, os.W_OK) else "&immutable=1"  # a read-only folder has no WAL index
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro{immutable}", uri=True)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        return conn.execute("SELECT code, status, revision, body FROM reviews ORDER BY code").fetchall()
+
+
+def big_review_files(folder: Path, n: int) -> list[Path]:
+    """Reviews with every text near the limit: together far larger than the disk's free space."""
+    a = load_example("veridia-2024")
+    for e in a.entries:
+        e.evidence = "e" * (MAX_TEXT - 1)
+        e.recommendation = "r" * (MAX_TEXT - 1)
+    paths = []
+    for i in range(n):
+        path = folder / f"big-{i}.json"
+        path.write_text(a.to_json(), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_store_add_on_a_full_disk_adds_nothing_and_says_so(tiny_disk: Disk, tmp_path: Path) -> None:
+    path = tiny_disk.folder / "store.sqlite3"
+    store = Store(path)
+    store.save_draft(load_example("veridia-2024"))
+    uncap = _cap_pages(store, tiny_disk)
+    before = snapshot(path)
+    files = big_review_files(tmp_path, 4)
+    tiny_disk.fill()
+
+    result = CliRunner().invoke(main, ["store", "add", *map(str, files), "--store", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, Exception)
+    assert "nothing was added" in result.output
+    assert "could not save because the disk it is on is full" in result.output, result.output
+    assert "sqlite" not in result.output.lower().replace(str(path).lower(), "")  # words, not the driver's
+    assert snapshot(path) == before  # all or nothing, and the file is sound
+
+    tiny_disk.free()
+    uncap()
+    result = CliRunner().invoke(main, ["store", "add", str(EXAMPLE), "--store", str(path)])
+    assert result.exit_code == 0, result.output  # once there is room, adding works again
+    assert len(snapshot(path)) == len(before) + 1
+
+
+def test_autosave_on_a_full_disk_says_so_and_saves_once_there_is_room(tiny_disk: Disk) -> None:
+    from idpckit.widgets.self_assessment import SelfAssessmentApp
+
+    path = tiny_disk.folder / "store.sqlite3"
+    store = Store(path)
+    app = SelfAssessmentApp(store=store, content=data.load())
+    app.welcome.start.click()
+    app.setup.country.value = "Colombia"
+    app.setup.organisations.value = "Elementa"
+    app.next.click()
+    step = app.steps[app.position]
+    step.evidence.value = "Saved before the disk filled up"
+    code = app.code
+    assert store.load(code).assessment.entries[0].evidence == "Saved before the disk filled up"
+    uncap = _cap_pages(store, tiny_disk)
+    before = snapshot(path)
+    tiny_disk.fill()
+
+    long_ones = [c.id for c in data.load().commitments[:5]]
+    for cid in long_ones:  # texts near the limit: the file must grow, and there is no room left
+        app.jump.value = cid
+        app.steps[cid].recommendation.value = "r" * (MAX_TEXT - 1)
+    message = app.errors.message
+    assert app.errors.kind == "error" and "Your last change could not be saved." in message, message
+    assert "the disk it is on is full" in message and "StoreError" not in message, message
+    assert "Not saved" in app.save_status.value
+    assert snapshot(path) == before
+
+    tiny_disk.free()
+    uncap()
+    app.jump.value = cid
+    app.steps[cid].evidence.value = "Saved once there was room again"
+    saved = store.load(code).assessment
+    assert saved.entry(cid).evidence == "Saved once there was room again"
+    assert [saved.entry(c).recommendation for c in long_ones] == ["r" * (MAX_TEXT - 1)] * 5  # nothing typed lost
+    assert app.errors.kind is None, app.errors.message  # the error is gone once saving works again
+    assert "Not saved" not in app.save_status.value
+
+
+@pytest.fixture
+def read_only_store(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A store holding one review, on a read-only disk (or, for a non-root user, in a read-only folder)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mounted = _mount(folder, "size=2m")
+    if not mounted and os.geteuid() == 0:
+        pytest.skip("running as root without the right to mount: root may write any file, so no read-only disk")
+    store = Store(folder / "store.sqlite3")
+    code = store.save_draft(load_example("veridia-2024"))
+    store.engine.dispose()  # close the file, as a finished server would
+    try:
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        else:
+            (folder / "store.sqlite3").chmod(0o444)
+            folder.chmod(0o555)
+        yield folder / "store.sqlite3", code
+    finally:
+        if mounted:
+            _umount(folder)
+        else:
+            folder.chmod(0o755)
+
+
+def test_a_read_only_store_is_read_and_refuses_changes_in_words(read_only_store: tuple[Path, str]) -> None:
+    path, code = read_only_store
+    runner = CliRunner()
+    listed = runner.invoke(main, ["store", "list", "--store", str(path)])
+    assert listed.exit_code == 0, listed.output
+    assert code in listed.output and "read-only: it can be read, not changed" in listed.output
+    shown = runner.invoke(main, ["store", "show", code, "--store", str(path)])
+    assert shown.exit_code == 0 and '"country": "XVR"' in shown.output, shown.output
+    info = runner.invoke(main, ["store", "info", "--store", str(path)])
+    assert info.exit_code == 0 and "drafts:     1" in info.output, info.output
+
+    added = runner.invoke(main, ["store", "add", str(EXAMPLE), "--store", str(path)])
+    assert added.exit_code == 1
+    assert "Traceback" not in added.output and not isinstance(added.exception, Exception)
+    assert f"The store {path} is read-only" in added.output and "nothing can be saved in it" in added.output
+    assert "attempt to write" not in added.output  # SQLite's words are not shown
+    assert len(snapshot(path)) == 1
+
+
+def test_the_server_refuses_to_start_on_a_read_only_store_in_words(read_only_store: tuple[Path, str]) -> None:
+    path, _code = read_only_store
+    exe = Path(sys.executable).parent / "idpckit"
+    done = subprocess.run(
+        [str(exe), "serve", "--no-browser", "--port", "18999", "--store", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "read-only" in done.stderr and "nothing can be saved in it" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
