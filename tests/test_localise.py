@@ -20,7 +20,7 @@ def _report(lang: str, missing: list[tuple[str, str, str]]) -> str:
 
 
 #: The exercise files translated so far (Spanish and French); grows to every file as translations land.
-EXERCISES_DONE = ("00-", "01-", "02-")
+EXERCISES_DONE = ("00-", "01-", "02-", "03-", "04-")
 
 
 @pytest.mark.parametrize("lang", localise.EXERCISE_LANGUAGES)
