@@ -19,16 +19,23 @@ def _report(lang: str, missing: list[tuple[str, str, str]]) -> str:
     return f"{len(missing)} content field(s) still in English in {lang}:\n{shown}{more}"
 
 
-#: The exercise files translated so far (Spanish and French); grows to every file as translations land.
-EXERCISES_DONE = ("00-", "01-", "02-", "03-", "04-")
-
-
 @pytest.mark.parametrize("lang", localise.EXERCISE_LANGUAGES)
 def test_no_exercise_is_missing_or_stale_in_spanish_and_french(lang: str) -> None:
-    missing = [
-        m for m in localise.missing_exercises(lang) if m[0].startswith(tuple("exercises/" + d for d in EXERCISES_DONE))
-    ]
+    missing = localise.missing_exercises(lang)
     assert not missing, _report(lang, missing)
+
+
+def test_a_spanish_exercise_is_checked_in_spanish() -> None:
+    from idpckit import exercises
+
+    spec = exercises.load("02-four-asks", lang="es").get("what-moved-the-text")
+    right = [o.text for o in spec.options if o.correct]
+    assert right[0].startswith("El informe sombra de IDPC")
+    feedback = exercises.grade(spec, set(right))
+    assert feedback.correct
+    wrong = exercises.grade(spec, {"Una votación por mayoría que se impuso a los gobiernos conservadores"})
+    assert not wrong.correct
+    assert any("No hubo votación" in d.why for d in wrong.details) or "No hubo votación" in wrong.message, wrong
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES[1:])
