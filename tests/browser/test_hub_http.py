@@ -45,8 +45,15 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 @pytest.fixture(scope="module")
 def hub(pg_module_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    """One hub for the module, its store a fresh PostgreSQL database; its log stays in its state folder."""
+    """One hub for the module, its store a fresh PostgreSQL database; its log stays in its state folder.
+
+    ``hub.idle`` is its footprint before anyone logs in (the hub, the proxy and the culler alone),
+    which the room test compares with once the culler has stopped every server.
+    """
     with running_hub(pg_module_database, tmp_path_factory.mktemp("hub"), idle_timeout=IDLE_TIMEOUT) as running:
+        culler = lambda: any("jupyterhub_idle_culler" in " ".join(describe([p])) for p in running.processes())  # noqa: E731
+        wait_until(culler, 60, "the culler starting")
+        running.idle = footprint(running.processes())
         yield running
 
 
@@ -65,6 +72,36 @@ def test_wrong_password_is_refused_and_starts_nothing(hub: Hub) -> None:
     with pytest.raises(LoginError, match="login refused"):
         login(hub.base, "../../etc", TRAINEE_PASSWORD)  # names cannot walk out of the homes folder
     assert hub.servers() == []
+
+
+@pytest.mark.timeout(900)  # 30 server and kernel starts on 2 cores, then the culler's rounds: minutes
+def test_a_room_of_30_logs_in_at_once_and_the_culler_gives_the_memory_back(hub: Hub) -> None:
+    # First after the refused logins: no server runs yet, so the room starts on a hub alone (whose
+    # footprint the fixture took) and nothing waits for the culler twice.
+    assert hub.servers() == []
+    idle = hub.idle
+
+    def one(n: int) -> tuple[str, float | str]:
+        name = f"trainee{n:02d}"
+        try:
+            visit = login(hub.base, name, TRAINEE_PASSWORD, timeout=300)
+        except (LoginError, httpx.HTTPError) as exc:
+            return name, f"{type(exc).__name__}: {exc}"
+        with contextlib.closing(visit.client):
+            problems = error_text(visit.page) or ([] if WIDGET_VIEW in visit.page else ["no widget in the page"])
+        return name, "; ".join(problems) if problems else visit.seconds
+
+    with ThreadPoolExecutor(max_workers=ROOM_SIZE) as pool:
+        results = dict(pool.map(one, range(ROOM_SIZE)))
+    errors = {name: r for name, r in results.items() if isinstance(r, str)}
+    assert errors == {}, f"{len(errors)} of {ROOM_SIZE} trainees could not log in: {errors}\n{hub.log()[-4000:]}"
+
+    # Every server is stopped by the culler once idle, and the hub is back to its idle footprint.
+    wait_until(lambda: not hub.servers() and not hub.kernels(), IDLE_TIMEOUT * 4 + 120, "culling the room's servers")
+    after = footprint(hub.processes())
+    left = describe(hub.processes())
+    assert after["processes"] == idle["processes"], left  # hub, proxy, culler: nothing left behind
+    assert after["pss_mb"] < idle["pss_mb"] + 40, (idle, after)  # the hub keeps a little per user, not a server
 
 
 def test_a_trainee_lands_in_the_app_and_gets_nothing_else(hub: Hub) -> None:
@@ -91,32 +128,3 @@ def test_the_trainer_lands_on_the_room_dashboard_and_may_administer(hub: Hub) ->
     with contextlib.closing(visit.client) as client:
         assert WIDGET_VIEW in visit.page and not error_text(visit.page)
         assert client.get("/hub/admin").status_code == 200
-
-
-@pytest.mark.timeout(900)  # 30 server and kernel starts on 2 cores, then the culler's rounds: minutes
-def test_a_room_of_30_logs_in_at_once_and_the_culler_gives_the_memory_back(hub: Hub) -> None:
-    # Let the servers of the tests above be culled first, so the idle footprint is the hub alone.
-    wait_until(lambda: not hub.servers(), IDLE_TIMEOUT * 4 + 60, "culling the earlier servers")
-    idle = footprint(hub.processes())
-
-    def one(n: int) -> tuple[str, float | str]:
-        name = f"trainee{n:02d}"
-        try:
-            visit = login(hub.base, name, TRAINEE_PASSWORD, timeout=300)
-        except (LoginError, httpx.HTTPError) as exc:
-            return name, f"{type(exc).__name__}: {exc}"
-        with contextlib.closing(visit.client):
-            problems = error_text(visit.page) or ([] if WIDGET_VIEW in visit.page else ["no widget in the page"])
-        return name, "; ".join(problems) if problems else visit.seconds
-
-    with ThreadPoolExecutor(max_workers=ROOM_SIZE) as pool:
-        results = dict(pool.map(one, range(ROOM_SIZE)))
-    errors = {name: r for name, r in results.items() if isinstance(r, str)}
-    assert errors == {}, f"{len(errors)} of {ROOM_SIZE} trainees could not log in: {errors}\n{hub.log()[-4000:]}"
-
-    # Every server is stopped by the culler once idle, and the hub is back to its idle footprint.
-    wait_until(lambda: not hub.servers() and not hub.kernels(), IDLE_TIMEOUT * 4 + 120, "culling the room's servers")
-    after = footprint(hub.processes())
-    left = describe(hub.processes())
-    assert after["processes"] == idle["processes"], left  # hub, proxy, culler: nothing left behind
-    assert after["pss_mb"] < idle["pss_mb"] + 40, (idle, after)  # the hub keeps a little per user, not a server
