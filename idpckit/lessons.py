@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import data, lesson_i18n, scales, table1
-from .i18n import N_, _, current, ngettext, set_language
+from .i18n import ENV_VAR, N_, _, current, ngettext, set_language
 from .schema import TABLE1_DOCUMENTS
 from .style import widget_style
 from .text import esc
@@ -105,6 +105,9 @@ def use_language(lang: str) -> None:
     """
     global _translated_here
     _translated_here = set_language(lang)
+    # The kernel runs this lesson only, and a widget's callback (a click on "Check my answer") may run
+    # outside the context the cell set: the process's default language is the lesson's too.
+    os.environ[ENV_VAR] = _translated_here
 
 
 def overview(root: str | os.PathLike[str] | None = None) -> Html:

@@ -185,13 +185,20 @@ def test_a_lesson_mostly_untranslated_is_not_published_and_a_removed_one_is_dele
     assert not (root / "es" / "09-untranslated.ipynb").exists()
 
 
-def test_the_lessons_overview_in_spanish_links_the_spanish_lessons_and_marks_the_english_ones() -> None:
+def test_the_lessons_overview_in_spanish_links_the_spanish_lessons_and_marks_the_english_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(i18n.ENV_VAR, raising=False)
     try:
         lessons.use_language("es")
+        assert i18n.current() == "es"
+        i18n._current.set(None)  # a widget callback may run in a fresh context: the process default holds
+        assert i18n.current() == "es"
         html = str(lessons.overview())
     finally:
         lessons._translated_here = None
         i18n.set_language(None)
+        monkeypatch.delenv(i18n.ENV_VAR, raising=False)
     links = dict(re.findall(r'href="([^"]+)">([^<]+)</a>', html))
     assert links["00-start-here.ipynb"] == "Empiece aquí"
     assert "../self-assessment.ipynb?lang=es" in links
