@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ...i18n import _
 from ...text import esc
 from .._base import ErrorBox, LoadsOnFirstUse, PageFocus, full_width, style_widget, wrap_row
 from .welcome import WelcomeStep
@@ -604,8 +605,10 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             log.warning("saving the draft failed: %s", exc)
             self._save_failed = True
             self.errors.show(
-                f"Your last change could not be saved. {exc} Keep this page open; once the store can save "
-                "again, your next change saves everything. You can also download a JSON copy from the summary."
+                _(
+                    "Your last change could not be saved. {reason} Keep this page open; once the store can save "
+                    "again, your next change saves everything. You can also download a JSON copy from the summary."
+                ).format(reason=exc)
             )
             self.save_status.value = "<div class='idpc-msg idpc-msg-error' role='alert'>✖ Not saved</div>"
             return False

@@ -235,7 +235,7 @@ class CommitmentStep:
         self.message = ErrorBox()
         hints = dict(self.rubric.levels)
         self.grade = GradePicker(scale, description=f"Grade for commitment {commitment.number}", hints=hints)
-        limit = f" (up to {MAX_TEXT:,} characters)"
+        limit = _(" (up to {n} characters)").format(n=f"{MAX_TEXT:,}")
         self.evidence = w.Textarea(
             description="Evidence",
             placeholder="What did you find? Figures, what people told you, what the law says, what happens in practice."
