@@ -26,8 +26,9 @@ Example::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import data, lesson_i18n, scales, table1
@@ -207,10 +208,14 @@ def documents(ids: Iterable[str], content: data.Content | None = None) -> Html:
 
 
 def timeline_chart(content: data.Content | None = None) -> Html:
-    """The timeline chart with its text alternative (matplotlib is imported only here)."""
-    from .widgets.timeline import chart_html
+    """The timeline chart with its text alternative (matplotlib is imported only here, and only once per content)."""
 
-    return Html(chart_html(content))
+    def draw() -> str:
+        from .widgets.timeline import chart_html
+
+        return chart_html(content)
+
+    return _cached("timeline", (), content, draw)
 
 
 # --------------------------------------------------------------------------- lesson 2
@@ -651,6 +656,78 @@ def side_by_side(
     return Html(html_table(head, rows, f"{c.number}. {c.title}"))
 
 
+# --------------------------------------------------------------------------- fixed figures, drawn once
+
+
+#: Where drawn figures are kept between kernels (``IDPCKIT_CACHE_DIR``, else the user's cache folder).
+CACHE_ENV = "IDPCKIT_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """The folder of figures the lessons drew earlier: ``$IDPCKIT_CACHE_DIR``, else ``~/.cache/idpckit/figures``."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "idpckit" / "figures"
+
+
+def _stamp() -> str:
+    """What a lesson figure is drawn from: data files, catalogues, drawing code, language, matplotlib's version.
+
+    Sizes and modification times, not contents, so the check costs a directory listing; a trainer's
+    edit to a data file (or a new kit version) gives new keys, so an old figure is never shown.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    here = Path(__file__).resolve().parent
+    parts = [current()]
+    try:
+        parts.append(version("matplotlib"))
+    except PackageNotFoundError:  # pragma: no cover - matplotlib is a dependency
+        parts.append("?")
+    files = [here / "lessons.py", here / "lesson_i18n.py", here / "plots.py", here / "widgets" / "timeline.py"]
+    for folder in (data.data_dir(), here / "locale"):  # the texts, and the words in the charts' languages
+        files += sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in files:
+        st = path.stat()
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _cached(kind: str, args: tuple[Any, ...], content: data.Content | None, draw: Callable[[], str]) -> Html:
+    """The figure ``draw()`` makes, kept on disk so the next visitor's kernel neither imports matplotlib nor draws.
+
+    Lesson 7 spent about 1.2 s per figure and 2.6 s on imports for pictures that are the same for
+    every trainee.  Only the kit's own content and the named example reviews are kept (``content``
+    given, or a review passed as an object, draws afresh); a cache that cannot be written (a read-only
+    home) just means drawing every time.
+    """
+    import hashlib
+    import json
+
+    if content is not None or not all(isinstance(a, str) for a in args):
+        return Html(draw())
+    key = hashlib.sha256(json.dumps([kind, list(args), _stamp()]).encode()).hexdigest()[:32]
+    path = cache_dir() / f"{kind}-{key}.html"
+    try:
+        return Html(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        pass
+    markup = draw()
+    try:
+        from .files import write_atomic
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, markup.encode("utf-8"))
+    except OSError:
+        pass
+    return Html(markup)
+
+
+def _figure_markup(fig: Figure, description: str) -> str:
+    return str(figure(fig, description))
+
+
 def figure(fig: Figure, description: str) -> Html:
     """A chart as inline SVG with a text description for screen readers (the SVG's text is drawn as paths)."""
     from .plots import to_svg
@@ -666,25 +743,38 @@ def figure(fig: Figure, description: str) -> Html:
 
 def scorecard(assessment: Assessment | str, description: str, content: data.Content | None = None) -> Html:
     """One review's scorecard (:func:`idpckit.plots.scorecard`) as a :func:`figure` with its description."""
-    from . import plots
 
-    return figure(plots.scorecard(review(assessment), content), description)
+    def draw() -> str:
+        from . import plots
+
+        return _figure_markup(plots.scorecard(review(assessment), content), description)
+
+    return _cached("scorecard", (assessment, description), content, draw)
 
 
 def coalition(assessments: Sequence[Assessment | str], description: str, content: data.Content | None = None) -> Html:
     """Several reviews of one country side by side (:func:`idpckit.plots.coalition`) as a :func:`figure`."""
-    from . import plots
 
-    return figure(plots.coalition([review(a) for a in assessments], content), description)
+    def draw() -> str:
+        from . import plots
+
+        return _figure_markup(plots.coalition([review(a) for a in assessments], content), description)
+
+    return _cached("coalition", (*assessments, description), content, draw)
 
 
 def year_on_year(
     earlier: Assessment | str, later: Assessment | str, description: str, content: data.Content | None = None
 ) -> Html:
     """Two reviews of one country compared once (:func:`idpckit.compare.between`) and drawn as a :func:`figure`."""
-    from . import compare, plots
 
-    return figure(plots.year_on_year(compare.between(review(earlier), review(later), content), content), description)
+    def draw() -> str:
+        from . import compare, plots
+
+        comparison = compare.between(review(earlier), review(later), content)
+        return _figure_markup(plots.year_on_year(comparison, content), description)
+
+    return _cached("year-on-year", (earlier, later, description), content, draw)
 
 
 # --------------------------------------------------------------------------- calibration (lesson 6)
