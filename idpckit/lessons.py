@@ -221,12 +221,18 @@ def timeline_chart(content: data.Content | None = None) -> Html:
 # --------------------------------------------------------------------------- lesson 2
 
 
-def asks(content: data.Content | None = None) -> Html:
-    """IDPC's four asks from ``data/asks.yaml``: what was asked, won and not won, and a verdict."""
+def asks(content: data.Content | None = None, numbers: Iterable[int] | None = None) -> Html:
+    """IDPC's four asks from ``data/asks.yaml``: what was asked, won and not won, and a verdict.
+
+    ``numbers`` shows only those asks, so a lesson can put a check between two of them.
+    """
     content = _content(content)
     won, not_won = esc(_("What was won")), esc(_("What was not"))
+    wanted = set(numbers) if numbers is not None else None
     parts = []
     for a in content.asks:
+        if wanted is not None and a.number not in wanted:
+            continue
         wins = "".join(f"<li>✔ {esc(x)}</li>" for x in a.wins)
         challenges = "".join(f"<li>✖ {esc(x)}</li>" for x in a.challenges)
         symbol = VERDICT_SYMBOLS[a.verdict_level]

@@ -80,8 +80,8 @@ def test_overview_reads_times_from_notebooks_and_reports_broken_ones(tmp_path):
     (tmp_path / "99-broken.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}), encoding="utf-8")
     html = str(lessons.overview(tmp_path))
     assert '<a href="00-start-here.ipynb">Start here</a>' in html
-    assert "<b>35 min</b>" in html  # lesson 1: 20 + 15
-    assert "<b>50 min (0 h 50)</b>" in html  # 15 + 35
+    assert "<b>40 min</b>" in html  # lesson 1: 20 + 20
+    assert "<b>55 min (0 h 55)</b>" in html  # 15 + 40
     assert "99-broken.ipynb" in html and "tell your trainer" in html
 
 

@@ -138,3 +138,11 @@ def test_years_in_the_prose_are_years_the_data_knows():
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         unknown = set(re.findall(r"\b20\d\d\b", text)) - known
         assert not unknown, f"{path.name} mentions {sorted(unknown)}, which no data file has"
+
+
+def test_the_strongest_hook_check_names_references_table1_gives(content):
+    """The lesson 4 check quotes two real cells of Table 1: an operative UNGASS paragraph and a preambular one."""
+    spec = exercises.load("04-applying").specs["strongest-hook"]
+    refs = {(r.document, r.unit, r.ref) for r in content.references if r.commitment_id == "alternatives"}
+    assert {("ungass2016", "OP", "4.j"), ("md2019", "PP", "11")} <= refs
+    assert spec.solution().startswith("OP 4.j: it is an operative paragraph")
