@@ -19,10 +19,25 @@ apps' settings (including a preheated kernel).
     time, their ratio, and the memory of all kernels plus the server.
     Targets: 0 errors, wall time <= 1.5 x floor.
 
+(c) A room in Chromium (issue 9): N pages of the self-assessment app opened at the same
+    moment in headless Chromium, each in its own browser context (its own cache, as on a
+    trainee's device), against a server with the default pool (one ready kernel) and with
+    ``--room-size N``, each without and with a CPU hog (one spinning process per core beside
+    the server).  A page counts only when Chromium has drawn a widget control; one with none
+    drawn within ``--blank-after`` seconds, or with an error, is **blank** (target: 0).  Per
+    configuration a lone visitor is measured first (median of ``--lone-rounds``, same server,
+    same hog).  The room is *served* when the last page's HTML with its widget view has
+    arrived; the longest wait for a kernel's widget state (request_states -> update_states)
+    is the server's other share.  Target with ``--room-size N``: served <= 3 x the lone
+    visitor's page time.  The time until the last page is *drawn* is printed too, with the
+    CPU seconds of the server and kernels against those of the browser: here the N browsers
+    run on the server's own cores, which a real room's devices do not.
+
 Kernels are shut down after every page and every room.  Figures are printed and saved
 as JSON in benchmarks/results/ (git-ignored).
 
     python benchmarks/bench_voila.py [--rounds 5] [--room 30] [--skip-browser] [--skip-room]
+    python benchmarks/bench_voila.py --only-browser-room [--pools default,room] [--hog without,with]
 """
 
 from __future__ import annotations
@@ -133,11 +148,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(root: Path, store: Path, log: Path, preheat: bool) -> Server:
+def start_server(root: Path, store: Path, log: Path, preheat: bool, extra: tuple[str, ...] = ()) -> Server:
     exe = shutil.which("idpckit", path=str(Path(sys.executable).parent)) or "idpckit"
     port = _free_port()
     cmd = [exe, "serve", "--notebooks", str(root), "--no-browser", "--port", str(port), "--store", str(store)]
     cmd.append("--preheat" if preheat else "--no-preheat")
+    cmd.extend(extra)
     with open(log, "w", encoding="utf-8") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO)
     server = Server(port, proc, log, preheat)
@@ -300,6 +316,227 @@ def room_benchmark(root: Path, tmp: Path, n: int, notebooks: list[str], pool: in
     return out
 
 
+# ----------------------------------------------------------------------------- (c) a room in Chromium
+
+#: The app a workshop room opens at once.
+ROOM_APP = "self-assessment.ipynb"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: A page whose widget view is not drawn within this many seconds counts as blank (--blank-after).
+#: Generous: 30 Chromium pages booting Voilà's front end on the server's own 2 cores take minutes.
+BLANK_AFTER_S = 300
+#: Each trainee's tab is in the foreground of their own device: Chromium must not throttle
+#: the timers and frames of the pages it takes for background ones (30 contexts in one browser).
+ROOM_ARGS = [
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
+
+
+@contextlib.contextmanager
+def cpu_hog(n: int):
+    """``n`` processes spinning at normal priority beside the server (another program on the box)."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
+def _tree_cpu(pid: int, name: str = "") -> float:
+    """CPU seconds used so far by a process and its live children (only those named ``name*``, if given)."""
+    total = 0.0
+    with contextlib.suppress(psutil.Error):
+        root = psutil.Process(pid)
+        for p in (root, *root.children(recursive=True)):
+            with contextlib.suppress(psutil.Error):
+                if name and not p.name().startswith(name):
+                    continue
+                t = p.cpu_times()
+                total += t.user + t.system
+    return total
+
+
+async def _chromium_page(browser, url: str, start: float, blank_after: float = BLANK_AFTER_S) -> dict:
+    """Open one page in its own browser context and time what the visitor gets.
+
+    ``html_s``: the whole streamed page received with its widget view (the server has run
+    the notebook, or handed out a preheated kernel): the page is *served*;
+    ``state_wait_s``: from the page asking its kernel for the widgets' state
+    (``request_states``) to the answer (``update_states``), the server's other share;
+    ``rendered_s``: a widget control painted.  A page with no control painted within
+    :data:`BLANK_AFTER_S`, or with an error, is blank.
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    out: dict = {
+        "html_s": None,
+        "state_asked_s": None,
+        "state_s": None,
+        "rendered_s": None,
+        "kernel": None,
+        "errors": [],
+    }
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+
+    def on_websocket(ws) -> None:
+        if "/channels" not in ws.url:
+            return
+
+        def frame(key: str, marker: bytes):
+            def seen(payload) -> None:
+                data = payload if isinstance(payload, bytes) else str(payload).encode()
+                if out[key] is None and marker in data:
+                    out[key] = time.perf_counter() - start
+
+            return seen
+
+        ws.on("framesent", frame("state_asked_s", b"request_states"))
+        ws.on("framereceived", frame("state_s", b"update_states"))
+
+    page.on("websocket", on_websocket)
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(f"{r.url.rsplit('/', 1)[-1][:40]}: {r.failure}"))
+    try:
+        response = await page.goto(url, wait_until="commit", timeout=blank_after * 1000)
+        await response.finished()
+        out["html_s"] = time.perf_counter() - start
+        body = await response.text()
+        if response.status != 200:
+            out["errors"].append(f"HTTP {response.status}")
+        elif WIDGET_VIEW not in body:
+            out["errors"].append("served without its widget view")
+        left = max(1.0, blank_after - (time.perf_counter() - start))
+        await page.wait_for_function(VISIBLE_JS, arg=INTERACTIVE, timeout=left * 1000)
+        out["rendered_s"] = time.perf_counter() - start
+        text = await page.inner_text("body")
+        out["errors"] += [t for t in ERROR_TEXTS if t in text]
+        config = await page.evaluate("() => document.getElementById('jupyter-config-data').textContent")
+        out["kernel"] = json.loads(config)["kernelId"]
+    except PlaywrightTimeout:
+        out["errors"].append(f"no widget view drawn within {blank_after:.0f} s")
+        with contextlib.suppress(Exception):
+            out["body_text"] = (await page.inner_text("body"))[:300]
+    except Exception as exc:  # a crashed page is a blank page, with its reason
+        out["errors"].append(f"{type(exc).__name__}: {str(exc)[:200]}")
+    out["failed_requests"] = failed[:10]
+    if out["state_s"] is not None and out["state_asked_s"] is not None:
+        out["state_wait_s"] = out["state_s"] - out["state_asked_s"]
+    else:
+        out["state_wait_s"] = None
+    out["context"] = context
+    return out
+
+
+async def _chromium_room(browser, server: Server, n: int, blank_after: float = BLANK_AFTER_S) -> dict:
+    """``n`` pages opened at the same moment, each in its own browser context (its own cache, as on a device)."""
+    cpu_before = {"server": _tree_cpu(server.proc.pid), "browser": _tree_cpu(os.getpid(), "chrom")}
+    start = time.perf_counter()
+    pages = await asyncio.gather(*(_chromium_page(browser, server.url(ROOM_APP), start, blank_after) for _ in range(n)))
+    wall = time.perf_counter() - start
+    cpu = {
+        "server_and_kernels_s": round(_tree_cpu(server.proc.pid) - cpu_before["server"], 1),
+        "browser_s": round(_tree_cpu(os.getpid(), "chrom") - cpu_before["browser"], 1),
+    }
+    for p in pages:
+        with contextlib.suppress(Exception):
+            await p.pop("context").close()
+    return {"wall": wall, "pages": pages, "cpu": cpu}
+
+
+async def _browser_rooms(
+    root: Path,
+    tmp: Path,
+    n: int,
+    lone_rounds: int,
+    pools: list[str],
+    hogs: int,
+    hog_modes: tuple[bool, ...],
+    blank_after: float = BLANK_AFTER_S,
+) -> dict:
+    """For each pool configuration, with and without a CPU hog: a lone visitor, then a room of ``n``."""
+    from playwright.async_api import async_playwright
+
+    out: dict = {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + ROOM_ARGS)
+        for pool in pools:
+            size = n if pool == "room" else 1
+            extra = ("--room-size", str(n)) if pool == "room" else ()
+            server = start_server(root, tmp / f"store-{pool}.sqlite", RESULTS / f"voila-room-{pool}.log", True, extra)
+            try:
+                server.wait_quiet(size, timeout=300)
+                warm = await _chromium_room(browser, server, 1)  # warm-up, not measured
+                shutdown_kernels(server, [p["kernel"] for p in warm["pages"] if p["kernel"]])
+                server.wait_quiet(size, timeout=300)
+                for hog in hog_modes:
+                    label = f"{pool}{' + CPU hog' if hog else ''}"
+                    with cpu_hog(hogs if hog else 0):
+                        lone = []
+                        for _ in range(lone_rounds):
+                            one = await _chromium_room(browser, server, 1)
+                            lone.append(one["pages"][0])
+                            shutdown_kernels(server, [p["kernel"] for p in one["pages"] if p["kernel"]])
+                            server.wait_quiet(size, timeout=300)
+                        room = await _chromium_room(browser, server, n, blank_after)
+                        if hog != hog_modes[-1]:  # the next measurement needs the pool refilled
+                            shutdown_kernels(server, [p["kernel"] for p in room["pages"] if p["kernel"]])
+                            server.wait_quiet(size, timeout=300)
+                    out[label] = {"pool": pool, "hog": hog, "lone": lone, "room": room}
+                    print(f"  {label}: room {room['wall']:.1f}s", file=sys.stderr)
+            finally:
+                stop_server(server)
+        await browser.close()
+    return out
+
+
+def _median(values: list[float | None]) -> float | None:
+    got = [v for v in values if v is not None]
+    return statistics.median(got) if got else None
+
+
+def summarise_browser_rooms(rooms: dict) -> dict:
+    """Blank pages and the room's times as ratios to the lone visitor of the same configuration."""
+    out = {}
+    for label, r in rooms.items():
+        pages = r["room"]["pages"]
+        blank = [p for p in pages if p["rendered_s"] is None or p["errors"]]
+        lone_rendered = _median([p["rendered_s"] for p in r["lone"]])
+
+        def last(key: str, pages: list[dict] = pages) -> float | None:
+            got = [p[key] for p in pages]
+            return None if any(v is None for v in got) else max(got)
+
+        served, state_wait, drawn = last("html_s"), last("state_wait_s"), last("rendered_s")
+
+        def ratio(x: float | None, lone: float | None = lone_rendered) -> float | None:
+            return round(x / lone, 2) if x is not None and lone else None
+
+        out[label] = {
+            "pages": len(pages),
+            "blank": len(blank),
+            "blank_reasons": sorted({e for p in blank for e in (p["errors"] or ["no widget view drawn"])}),
+            "lone_rendered_s": round(lone_rendered, 2) if lone_rendered else None,
+            "lone_html_s": _round(_median([p["html_s"] for p in r["lone"]])),
+            "room_html_s": _round(served),
+            "room_state_wait_max_s": _round(state_wait),
+            "room_rendered_s": _round(drawn),
+            "room_rendered_median_s": _round(_median([p["rendered_s"] for p in pages])),
+            "served_ratio": ratio(served),
+            "rendered_ratio": ratio(drawn),
+            "cpu": r["room"]["cpu"],
+            "meets_targets": not blank and (r["pool"] != "room" or (ratio(served) or 99) <= 3.0),
+        }
+    return out
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -364,13 +601,28 @@ def summarise_room(room: dict) -> dict:
     return out
 
 
+def _fmt(x: float | None, width: int = 7) -> str:
+    return f"{'-':>{width}}" if x is None else f"{x:{width}.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="page loads per notebook and mode (a)")
     parser.add_argument("--room", type=int, default=30, help="simultaneous page loads (b)")
-    parser.add_argument("--skip-browser", action="store_true")
-    parser.add_argument("--skip-room", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true", help="skip (a)")
+    parser.add_argument("--skip-room", action="store_true", help="skip (b)")
+    parser.add_argument("--skip-browser-room", action="store_true", help="skip (c)")
+    parser.add_argument("--only-browser-room", action="store_true", help="run (c) only")
+    parser.add_argument(
+        "--pools", default="default,room", help="(c): 'default' (one ready kernel), 'room' (--room-size N), or both"
+    )
+    parser.add_argument("--hog", default="without,with", help="(c): run 'without' the CPU hog, 'with' it, or both")
+    parser.add_argument("--blank-after", type=float, default=BLANK_AFTER_S, help="(c): seconds before a page is blank")
+    parser.add_argument("--lone-rounds", type=int, default=3, help="(c): lone visitors per configuration")
+    parser.add_argument("--hogs", type=int, default=os.cpu_count() or 2, help="(c): spinning processes of the hog")
     args = parser.parse_args()
+    if args.only_browser_room:
+        args.skip_browser = args.skip_room = True
 
     RESULTS.mkdir(exist_ok=True)
     notebooks_src = REPO / "notebooks"
@@ -424,6 +676,43 @@ def main() -> None:
                 )
                 if row["error_kinds"]:
                     print(f"    errors: {'; '.join(row['error_kinds'])}")
+
+        if not args.skip_browser_room:
+            pools = [p.strip() for p in args.pools.split(",") if p.strip() in ("default", "room")]
+            hog_modes = tuple(m == "with" for m in ("without", "with") if m in args.hog.split(","))
+            room_root = tmp / "room-notebooks"  # the app alone: --room-size N keeps N kernels for each app
+            room_root.mkdir()
+            shutil.copy(notebooks_src / ROOM_APP, room_root / ROOM_APP)
+            print(f"(c) a room of {args.room} in Chromium, pools {pools} ...", file=sys.stderr)
+            rooms = asyncio.run(
+                _browser_rooms(
+                    room_root, tmp, args.room, args.lone_rounds, pools, args.hogs, hog_modes, args.blank_after
+                )
+            )
+            result["browser_room_pages"] = {
+                label: {"lone": r["lone"], "room": r["room"]["pages"]} for label, r in rooms.items()
+            }
+            result["browser_room"] = summarise_browser_rooms(rooms)
+            print(
+                f"\n(c) A room in Chromium: {args.room} pages of {ROOM_APP} opened at once, each in its own context;"
+                f"\n    blank = no widget control drawn within {args.blank_after:.0f} s, or an error; times from the common"
+                "\n    start to the LAST page. served = its HTML with the widget view arrived; state = longest wait"
+                "\n    for the kernel's widget state; drawn = its control painted (the 30 browsers share the server's"
+                "\n    2 cores, see CPU s). Ratios against a lone visitor's page (drawn) in the same configuration."
+                f"\n    CPU hog = {args.hogs} processes spinning beside the server."
+            )
+            print(f"{'configuration':22} {'blank':>5} {'lone s':>7} {'served s':>9} {'x lone':>7} "
+                  f"{'state s':>8} {'drawn s':>8} {'x lone':>7} {'CPU s server/browser':>21}  target")  # fmt: skip
+            for label, row in result["browser_room"].items():
+                ok = "ok" if row["meets_targets"] else "MISSED"
+                print(
+                    f"{label:22} {row['blank']:5d} {_fmt(row['lone_rendered_s'])} {_fmt(row['room_html_s'], 9)} "
+                    f"{_fmt(row['served_ratio'])} {_fmt(row['room_state_wait_max_s'], 8)} "
+                    f"{_fmt(row['room_rendered_s'], 8)} {_fmt(row['rendered_ratio'])} "
+                    f"{row['cpu']['server_and_kernels_s']:>10.1f}/{row['cpu']['browser_s']:<10.1f}  {ok}"
+                )
+                if row["blank_reasons"]:
+                    print(f"    blank: {'; '.join(row['blank_reasons'])}")
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = RESULTS / f"bench-voila-{stamp}.json"

@@ -31,6 +31,8 @@ def _connect(app: Any, *, prefetch: bool = False) -> ipywidgets.Widget:
     def deliver(req: request.Request) -> None:
         if hasattr(app, "page_url"):
             app.page_url = req.page_url
+        if req.client and hasattr(app, "client"):  # wrong codes and keys then count per visitor, not per kernel
+            app.client = req.client
         if req.params:
             app.errors.guard(lambda: app.apply_query(req.params))()
 

@@ -74,6 +74,26 @@ def test_a_visitor_takes_a_pooled_kernel_only_when_it_is_ready() -> None:
         loop.close()
 
 
+def test_a_kernel_that_died_in_the_pool_is_never_handed_to_a_visitor() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        dead, alive, pending = loop.create_future(), loop.create_future(), loop.create_future()
+        dead.set_result({"kernel_id": "dead"})
+        alive.set_result({"kernel_id": "alive"})
+        pools = {"app.ipynb": [dead, alive, pending]}
+        assert serve.drop_dead(pools, "app.ipynb", lambda kid: kid == "alive") == 1
+        assert pools["app.ipynb"] == [alive, pending]  # the next visitor gets the live one
+        assert serve.drop_dead(pools, "app.ipynb", lambda kid: kid == "alive") == 0
+        assert serve.drop_dead(pools, "lesson.ipynb", lambda kid: False) == 0
+    finally:
+        loop.close()
+
+
+def test_kernels_are_reached_over_unix_sockets_not_tcp_ports() -> None:
+    """A TCP port picked free can be taken before the kernel binds it: the kernel dies at start."""
+    assert serve.voila_config(serve.Options(), []).KernelManager.transport == "ipc"
+
+
 def test_the_voila_template_exists_and_extends_lab() -> None:
     template = serve.SHARE / "voila" / "templates" / serve.TEMPLATE
     assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"

@@ -145,3 +145,49 @@ def test_room_size_sets_every_apps_pool() -> None:
     c = serve.voila_config(serve.Options(room_size=7), catalog.catalog())
     pools = c.VoilaKernelManager.kernel_pools_config
     assert {v["pool_size"] for k, v in pools.items() if k != "default"} == {7}
+
+
+# --------------------------------------------------------------------------- the visitor's address
+
+
+def test_a_visitors_own_forwarded_for_header_is_never_believed() -> None:
+    # Served directly (a room on a LAN): the header is the visitor's own writing.
+    assert guards.client_address("192.168.1.23", "203.0.113.9") == "192.168.1.23"
+    assert guards.client_address("::ffff:192.168.1.23", None) == "192.168.1.23"
+    # A trusted proxy is not any proxy: a LAN peer with the header is still the peer.
+    lo = guards.trusted_networks("127.0.0.1,::1")
+    assert guards.client_address("192.168.1.23", "127.0.0.1", lo) == "192.168.1.23"
+    assert guards.client_address("garbage", "203.0.113.9", lo) == "unknown"
+
+
+def test_behind_a_trusted_proxy_the_address_it_appended_is_the_visitor() -> None:
+    lo = guards.trusted_networks(["127.0.0.1", "::1"])
+    # configurable-http-proxy appends the address it saw; whatever the visitor sent stays to its left.
+    assert guards.client_address("127.0.0.1", "198.51.100.4", lo) == "198.51.100.4"
+    assert guards.client_address("127.0.0.1", "1.2.3.4, 6.6.6.6, 198.51.100.4", lo) == "198.51.100.4"
+    assert guards.client_address("::1", "::ffff:198.51.100.4", lo) == "198.51.100.4"
+    # Two trusted hops (a TLS proxy on 10.0.0.2 in front of the hub's proxy): skip both.
+    two = guards.trusted_networks("127.0.0.1,10.0.0.0/24")
+    assert guards.client_address("127.0.0.1", "6.6.6.6, 198.51.100.4, 10.0.0.2", two) == "198.51.100.4"
+    # A hop that wrote nonsense is not trusted past it; a visitor on the proxy's own machine is that machine.
+    assert guards.client_address("127.0.0.1", "198.51.100.4, not-an-address", lo) == "127.0.0.1"
+    assert guards.client_address("127.0.0.1", "127.0.0.1", lo) == "127.0.0.1"
+    assert guards.client_address("127.0.0.1", None, lo) == "127.0.0.1"
+
+
+def test_a_bad_trusted_proxy_is_named() -> None:
+    with pytest.raises(ValueError, match=r"'hub\.lan' is not an address or a network"):
+        guards.trusted_networks("127.0.0.1, hub.lan")
+
+
+def test_the_server_replaces_a_client_header_the_visitor_sent() -> None:
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    headers = HTTPHeaders({"Host": "localhost", "X-Idpckit-Client": "10.9.9.9", "X-Forwarded-For": "10.8.8.8"})
+    headers.add("X-Idpckit-Client", "10.7.7.7")
+    req = HTTPServerRequest(start_line=RequestStartLine("GET", "/", "HTTP/1.1"), headers=headers)
+    req.remote_ip = "192.168.1.23"
+    guards.set_client_header(req)
+    assert req.headers.get_list("X-Idpckit-Client") == ["192.168.1.23"]
+    # ... and Voilà is told to hand exactly that header to the page's kernel.
+    assert serve.voila_config(serve.Options(), []).VoilaConfiguration.http_header_envs == [guards.CLIENT_HEADER]

@@ -243,3 +243,11 @@ def test_the_facade_keeps_the_first_screen_light() -> None:
     env = {k: v for k, v in os.environ.items() if k not in VOILA_VARIABLES}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_visitors_address_reaches_the_request_and_ipv6_counts_by_its_network() -> None:
+    assert request.from_environ({"HTTP_X_IDPCKIT_CLIENT": "198.51.100.4"}).client == "ip:198.51.100.4"
+    assert request.client({"HTTP_X_IDPCKIT_CLIENT": "2001:db8:1:2:aaaa::1"}) == "ip:2001:db8:1:2::/64"
+    assert request.client({"HTTP_X_IDPCKIT_CLIENT": "2001:db8:1:2:bbbb::9"}) == "ip:2001:db8:1:2::/64"
+    assert request.client({"HTTP_X_IDPCKIT_CLIENT": "me; DROP TABLE"}) is None
+    assert request.from_environ({}).client is None

@@ -59,6 +59,15 @@ from .app import emit_generated, main
     show_default=True,
     help="Seconds after which a kernel whose page never connected is stopped.",
 )
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A proxy in front of this server (repeatable; an address or a network, e.g. 127.0.0.1): the visitor's "
+    "address is then read from the X-Forwarded-For it adds. Without it that header is ignored, since anyone can "
+    "write it; the limit on wrong room codes and trainer keys counts per visitor's address.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
 @click.option(
     "--preheat/--no-preheat",
@@ -86,6 +95,7 @@ def serve_command(
     max_kernels: int | None,
     kernel_memory_mb: int,
     unclaimed_s: float,
+    trusted_proxies: tuple[str, ...],
     no_browser: bool,
     preheat: bool,
     hide_solutions: bool,
@@ -123,6 +133,7 @@ def serve_command(
             max_kernels=max_kernels,
             kernel_memory_mb=kernel_memory_mb,
             unclaimed_kernel_s=unclaimed_s,
+            trusted_proxies=trusted_proxies,
         )
         serve(opts)
     except ServeError as exc:

@@ -93,6 +93,7 @@ class Options:
     max_kernels: int | None = None  # live kernels at most; None: from the machine's memory
     kernel_memory_mb: int = capacity.KERNEL_MEMORY_CAP_MB
     unclaimed_kernel_s: float = capacity.UNCLAIMED_KERNEL_S
+    trusted_proxies: tuple[str, ...] = ()  # proxies whose X-Forwarded-For names the visitor (e.g. 127.0.0.1)
 
 
 def preheated(entries: list[catalog.Entry], preheat: bool = True) -> list[str]:
@@ -128,6 +129,9 @@ def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.allow_template_override = "NO"
     c.VoilaConfiguration.allow_theme_override = "NO"
+    # The server writes the visitor's address into this header (guards.client_address); Voilà
+    # passes it to the page's kernel, fresh or preheated, as HTTP_X_IDPCKIT_CLIENT.
+    c.VoilaConfiguration.http_header_envs = [guards.CLIENT_HEADER]
 
     pooled = preheated(entries, opts.preheat)
     c.VoilaConfiguration.preheat_kernel = bool(pooled)
@@ -138,6 +142,11 @@ def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
             **{name: {"pool_size": pool_size(opts)} for name in pooled},
         }
         c.VoilaKernelManager.fill_delay = FILL_DELAY_S
+
+    # Kernels talk to the server over Unix sockets named after their id, not TCP ports: a port picked
+    # free can be taken by another program before the kernel binds it (on a busy machine a pooled
+    # kernel then died at start with "Address already in use", and its visitor got a blank page).
+    c.KernelManager.transport = "ipc"
 
     c.MappingKernelManager.cull_interval = CULL_INTERVAL_S
     c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_S
@@ -262,6 +271,24 @@ def urls(host: str, port: int) -> list[str]:
     return [f"http://{shown}:{port}/"]
 
 
+def drop_dead(pools: dict[str, list[Any]], notebook: str | None, alive: Any) -> int:
+    """Remove from ``notebook``'s pool the started kernels that have died since; returns how many.
+
+    Voilà hands out the first pooled kernel whatever its state, and a kernel that died in the
+    pool (killed for memory, or failed to bind at start) would give its visitor a page that
+    never draws.  ``alive(kernel_id)`` says whether the kernel manager still runs it.
+    """
+    pool = pools.get(notebook or "", [])
+    dead = [
+        t
+        for t in pool
+        if t.done() and not t.cancelled() and t.exception() is None and not alive(t.result().get("kernel_id"))
+    ]
+    for task in dead:
+        pool.remove(task)
+    return len(dead)
+
+
 def pool_ready(pools: dict[str, list[Any]], notebook: str | None) -> bool:
     """Whether the next preheated kernel for ``notebook`` has started (not a pending refill).
 
@@ -323,6 +350,12 @@ class Limits:
         if km is None:
             return
         now = time.monotonic()
+        pools = getattr(km, "_pools", None)
+        if isinstance(pools, dict):  # a pooled kernel that died is replaced before a visitor gets it
+            for notebook in list(pools):
+                if drop_dead(pools, notebook, lambda kid: kid in km):
+                    log.warning("Dropped dead kernels from the pool of %s; starting others", notebook)
+                    km.fill_if_needed(notebook_name=notebook)
         pooled = self.pooled()
         ids = list(km.list_kernel_ids())
         for kid in [k for k in self._handed_out if k not in ids]:
@@ -375,11 +408,13 @@ def _app_class(
     allowed: frozenset[str] = frozenset(guards.LOCAL_NAMES),
     listen_host: str = DEFAULT_HOST,
     limits: Limits | None = None,
+    trusted: guards.Networks = (),
 ) -> type:
     """Voilà's application with the kit's pages and refusals (imports Voilà, so deferred).
 
     ``allowed``: the Host names to answer to (:func:`guards.allowed_hosts`); ``limits``:
-    the cap on kernels and their memory, enforced by a watchdog every few seconds.
+    the cap on kernels and their memory, enforced by a watchdog every few seconds;
+    ``trusted``: the proxies whose ``X-Forwarded-For`` names the visitor.
     """
     limits = limits or Limits()
     import functools
@@ -483,11 +518,18 @@ def _app_class(
                 )
                 self.finish(guards.message_page("The workshop server is full", words, self.base_url, head=refresh))
                 return
+            self._pooled_kernel_ready(path)  # drops dead pooled kernels before Voilà hands one out
             await super().get(path=path)
 
         def _pooled_kernel_ready(self, path: str | None) -> bool:
             pools = getattr(self.kernel_manager, "_pools", None)
-            return isinstance(pools, dict) and pool_ready(pools, path)
+            if not isinstance(pools, dict):
+                return False
+            km = self.kernel_manager
+            if drop_dead(pools, path, lambda kid: kid in km):
+                log.warning("Dropped dead kernels from the pool of %s; starting others", path)
+                km.fill_if_needed(notebook_name=path)
+            return pool_ready(pools, path)
 
         def should_use_rendered_notebook(self, *args: Any, **kwargs: Any) -> bool:
             if not super().should_use_rendered_notebook(*args, **kwargs):
@@ -596,12 +638,14 @@ def _app_class(
             ]
             # Voilà creates the HTTP server in listen() with tornado's defaults (100 MB bodies).
             self.app.listen = functools.partial(self.app.listen, max_body_size=MAX_BODY_BYTES)
-            # Every request, pages and websockets alike, first passes the Host check.
+            # Every request, pages and websockets alike, first passes the Host check, and
+            # carries the visitor's address as the server sees it (never as the visitor says).
             find_handler = self.app.find_handler
 
             def checked(request: Any, **kwargs: Any) -> Any:
                 if not guards.host_allowed(request.headers.get("Host"), allowed, listen_host):
                     return self.app.get_handler_delegate(request, RefusedHost)
+                guards.set_client_header(request, trusted)
                 return find_handler(request, **kwargs)
 
             self.app.find_handler = checked
@@ -666,6 +710,12 @@ def serve(opts: Options) -> None:
     except capacity.CapacityError as exc:
         raise ServeError(str(exc)) from None
     limits = Limits(room.max_kernels, opts.kernel_memory_mb, opts.unclaimed_kernel_s)
+    try:
+        trusted = guards.trusted_networks(opts.trusted_proxies)
+    except ValueError as exc:
+        from ..i18n import _
+
+        raise ServeError(_("--trusted-proxy: {problem}.").format(problem=exc)) from None
     print(f"idpckit: serving {lessons} lessons and {apps} apps from {scan.root}", file=sys.stderr)
     print(f"idpckit: {room.describe()}", file=sys.stderr)
     store_url = os.environ.get("IDPCKIT_STORE")
@@ -683,5 +733,5 @@ def serve(opts: Options) -> None:
         print(f"idpckit: {lead} {url}", flush=True)
     print("idpckit: press Ctrl+C to stop the server.", file=sys.stderr, flush=True)
 
-    app = _app_class(guards.allowed_hosts(opts.host, opts.allow_hosts), opts.host, limits)
+    app = _app_class(guards.allowed_hosts(opts.host, opts.allow_hosts), opts.host, limits, trusted)
     app.launch_instance(argv=[], config=voila_config(opts, scan.entries))

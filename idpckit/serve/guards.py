@@ -13,6 +13,13 @@ Kept apart from the handlers so each rule is tested without starting a server:
 * **Host header** (:func:`allowed_hosts`, :func:`host_allowed`): only the names the server
   was started for, so a page elsewhere cannot use DNS rebinding to drive a trainee's local
   server;
+* **the visitor's address** (:func:`client_address`): the peer of the connection, or,
+  only when that peer is a proxy the server was told to trust (the JupyterHub proxy on
+  this machine), the address that proxy appended to ``X-Forwarded-For``.  The server
+  writes it into :data:`CLIENT_HEADER`, replacing anything the visitor sent under that
+  name, and Voilà hands that header to the page's kernel (``http_header_envs``), where
+  :mod:`idpckit.serve.request` reads it: the limit on wrong room codes and trainer keys
+  then counts per visitor across reloads and kernels, not per kernel;
 * **plain words** (:func:`error_page`) instead of Jupyter's error templates, which fail in
   Voilà (no static path) and turn every 404 into a 500.
 """
@@ -31,6 +38,10 @@ V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: channel + header, parent header, metadata, content, and buffers: a real message has a few.
 MAX_V1_PARTS = 64
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+#: The request header the server sets to the visitor's address (a visitor's own is replaced).
+CLIENT_HEADER = "X-Idpckit-Client"
+#: Where a server started by JupyterHub reads the proxies it trusts (comma-separated addresses or networks).
+TRUSTED_PROXIES_ENV = "IDPCKIT_TRUSTED_PROXIES"
 TRACEBACK_WORDS = "Something went wrong in this page. The workshop server's log has the details for the trainer."
 
 
@@ -172,3 +183,91 @@ def message_page(title: str, advice: str, base_url: str = "/", head: str = "") -
         f"<body><main><h1>{esc(title)}</h1><p>{esc(advice)}</p>"
         f'<p><a href="{base}">The lessons and apps</a></p></main></body></html>\n'
     )
+
+
+# --------------------------------------------------------------------------- the visitor's address
+
+Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+
+def trusted_networks(items: str | tuple[str, ...] | list[str]) -> Networks:
+    """Proxies to trust, from addresses or networks (``127.0.0.1``, ``10.0.0.0/8``).
+
+    :raises ValueError: in words, naming the entry that is neither.
+    """
+    if isinstance(items, str):
+        items = items.split(",")
+    out = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        try:
+            out.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            from ..i18n import _
+
+            message = _("{item} is not an address or a network (e.g. 127.0.0.1 or 10.0.0.0/8)")
+            raise ValueError(message.format(item=repr(item))) from None
+    return tuple(out)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [::1]:port, as some proxies write it
+        text = text[1 : text.index("]")]
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    mapped = getattr(addr, "ipv4_mapped", None)
+    return mapped or addr
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted: Networks = ()) -> str:
+    """The visitor's address, as far as this server can know it.
+
+    ``X-Forwarded-For`` is read only when the connection's ``peer`` is a trusted proxy,
+    and then from the right: each trusted proxy appends the address it saw, so the first
+    entry from the right that is not itself a trusted proxy is the visitor.  Entries to
+    its left are whatever the visitor chose to send and are never believed.  Without a
+    trusted peer the header is ignored: anyone can write it.
+    """
+    here = _address(peer or "")
+    if here is None:
+        return "unknown"
+    if not any(here in net for net in trusted) or not forwarded_for:
+        return str(here)
+    for entry in reversed(forwarded_for.split(",")[-32:]):
+        addr = _address(entry)
+        if addr is None:
+            break  # a trusted proxy never writes this: believe no further
+        here = addr
+        if not any(addr in net for net in trusted):
+            break
+    return str(here)
+
+
+def set_client_header(request: Any, trusted: Networks = ()) -> None:
+    """Write the visitor's address into :data:`CLIENT_HEADER` of a tornado request (replacing theirs)."""
+    request.headers[CLIENT_HEADER] = client_address(request.remote_ip, request.headers.get("X-Forwarded-For"), trusted)
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    """Under JupyterHub (a jupyter_server with Voilà as an extension): set :data:`CLIENT_HEADER` on every request.
+
+    The hub's single-user configuration enables this module as a server extension; the
+    proxies to trust come from :data:`TRUSTED_PROXIES_ENV`, which the hub's configuration
+    sets to this machine's loopback addresses (configurable-http-proxy runs beside it).
+    """
+    import os
+
+    trusted = trusted_networks(os.environ.get(TRUSTED_PROXIES_ENV, ""))
+    app = serverapp.web_app
+    find_handler = app.find_handler
+
+    def with_client(request: Any, **kwargs: Any) -> Any:
+        set_client_header(request, trusted)
+        return find_handler(request, **kwargs)
+
+    app.find_handler = with_client
+    serverapp.log.info("idpckit: visitors' addresses read from %s", "the proxy" if trusted else "the connection")

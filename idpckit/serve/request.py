@@ -52,10 +52,13 @@ class Request:
 
     :param params: the query string's parameters, first value of each, stripped, none empty.
     :param page_url: the page's address without its query string, when Voilà said it.
+    :param client: the visitor's address as the server saw it (``idpckit serve`` and the
+        hub's servers write it; see :func:`client`), for limits that must outlive a reload.
     """
 
     params: dict[str, str] = field(default_factory=dict)
     page_url: str | None = None
+    client: str | None = None
 
 
 def parse_query(query_string: str | None) -> dict[str, str]:
@@ -97,9 +100,34 @@ def page_url(environ: Mapping[str, str]) -> str | None:
     return None
 
 
+#: Where Voilà puts the header the server sets to the visitor's address (``http_header_envs``).
+CLIENT_VARIABLE = "HTTP_X_IDPCKIT_CLIENT"
+
+
+def client(environ: Mapping[str, str]) -> str | None:
+    """Who is asking, for the limits on wrong room codes and keys: ``ip:ADDRESS``, or None.
+
+    The value comes from the server (``idpckit.serve.guards.client_address``, which replaces
+    any header of that name a visitor sent), so it is the connection's address, or the one a
+    trusted proxy vouched for.  An IPv6 visitor is counted by their /64 network, the block a
+    single home or phone gets, so hopping between its addresses does not reset the count.
+    Anything that is not an address is ignored.
+    """
+    import ipaddress
+
+    text = (environ.get(CLIENT_VARIABLE) or "").strip()
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if addr.version == 6:
+        return f"ip:{ipaddress.ip_network(f'{addr}/64', strict=False)}"
+    return f"ip:{addr}"
+
+
 def from_environ(environ: Mapping[str, str]) -> Request:
     """The request described by Voilà's variables (the kernel's environment, or the websocket's message)."""
-    return Request(params=parse_query(environ.get("QUERY_STRING")), page_url=page_url(environ))
+    return Request(params=parse_query(environ.get("QUERY_STRING")), page_url=page_url(environ), client=client(environ))
 
 
 def preheated(environ: Mapping[str, str] | None = None) -> bool:

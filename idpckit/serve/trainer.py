@@ -20,6 +20,9 @@ import os
 import threading
 from typing import Any
 
+from . import guards
+from . import request as page_request
+
 #: Handouts a visitor may download without the key (the trainer's answer sheet is not one).
 PUBLIC_AUDIENCE = "trainees"
 _cache: dict[tuple[Any, ...], bytes] = {}
@@ -151,7 +154,11 @@ def handlers(server_url: str) -> list[tuple[Any, ...]]:
                 self._form("Type both the room code and the trainer key.", code, status=400)
                 return None
             try:
-                room = rooms.Rooms(_store()).open(code, key, client=self.request.remote_ip or "?")
+                # The address the server wrote (guards.set_client_header): the same count as the dashboard's.
+                client = page_request.client(
+                    {page_request.CLIENT_VARIABLE: self.request.headers.get(guards.CLIENT_HEADER, "")}
+                )
+                room = rooms.Rooms(_store()).open(code, key, client=client or "?")
             except rooms.TooManyTries as exc:
                 self.set_header("Retry-After", str(int(exc.wait) + 1))
                 self._form(str(exc), code, status=429)

@@ -18,8 +18,11 @@ from playwright.sync_api import Page, expect
 from voila_helpers import wait_rendered
 
 from idpckit import report
+from idpckit.assessment import Assessment, Entry
 from idpckit.assessment_io import read_assessment
-from idpckit.data import data_dir
+from idpckit.data import data_dir, load
+from idpckit.rooms import Rooms
+from idpckit.store import Store
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +78,30 @@ def test_every_step_of_the_self_assessment(kit_server, page: Page) -> None:
     select.select_option(index=select.locator("option").count() - 1)
     expect(page.get_by_role("heading", name=re.compile(r"^Summary: Colombia, \d{4}$"))).to_be_visible(timeout=30_000)
     assert violations(page) == [], "summary"
+
+
+def test_the_room_dashboard_opened_on_a_room_with_reviews(kit_server, open_notebook) -> None:
+    """What the trainer reads: submissions, the heatmap, results per country, the evidence side by side."""
+    store = Store(kit_server.store_url)
+    room, key = Rooms(store).create("Accessibility workshop")
+    first, second = (c.id for c in load().commitments[:2])
+    for org, country, grades in (("Alpha NGO", "KEN", (1, 4)), ("Beta NGO", "KEN", (5, 4)), ("Gamma", "UGA", (2, 3))):
+        entries = [
+            Entry(commitment_id=c, grade=g, evidence=f"{org} on {c}")
+            for c, g in zip((first, second), grades, strict=True)
+        ]
+        review = Assessment(country=country, year=2025, room=room.code, organisations=[org], entries=entries)
+        store.submit(store.save_draft(review))
+    store.save_draft(Assessment(country="KEN", year=2025, room=room.code, organisations=["Delta"]))  # a draft
+    page = open_notebook("room-dashboard.ipynb", f"room={room.code}")
+    page.get_by_label("Trainer key").fill(key)
+    page.get_by_role("button", name="Open room").click()
+    expect(page.get_by_text(re.compile(r"^3 submitted, 1 started"))).to_be_visible()
+    expect(page.locator("table.idpc-results").first).to_be_visible()
+    choice = page.get_by_label("Commitment", exact=True)
+    choice.select_option(index=1)
+    expect(page.locator("table.idpc-evidence")).to_be_visible()
+    assert violations(page) == []
 
 
 def test_the_downloaded_html_report(tmp_path: Path, page: Page) -> None:

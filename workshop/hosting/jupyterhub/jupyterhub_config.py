@@ -3,22 +3,25 @@
 Start it with ``workshop/hosting/jupyterhub/start-hub`` (README.md here says what to set).
 Every setting comes from an environment variable, so this file is used as it is:
 
-=============================  ==============================================================
-``IDPCKIT_STORE``              required: the one store every trainee's server saves to, a
-                               PostgreSQL URL (``postgresql+psycopg://user:pw@host:5432/db``)
-``IDPCKIT_HUB_PASSWORD``       required: the workshop password trainees type (8+ characters)
-``IDPCKIT_HUB_ADMIN_PASSWORD`` required: the trainer's password (32+ characters)
-``IDPCKIT_HUB_TRAINERS``       the trainers' user names, comma-separated (default ``trainer``)
-``IDPCKIT_HUB_IP`` / ``_PORT`` where the hub listens (default ``127.0.0.1``, ``8000``)
-``IDPCKIT_HUB_API_PORT``       the hub's internal API on 127.0.0.1 (default 8081)
-``IDPCKIT_HUB_PROXY_API_PORT`` the proxy's control API on 127.0.0.1 (default 8001)
-``IDPCKIT_HUB_STATE``          the hub's own folder: its database, cookie secret, the
-                               trainees' home folders (default ``./state`` beside this file)
-``IDPCKIT_HUB_PROXY``          the configurable-http-proxy program (default: ``proxy/`` here,
-                               after ``npm ci --prefix proxy``, else the one on PATH)
-``IDPCKIT_HUB_IDLE_TIMEOUT``   seconds without activity before a trainee's server is stopped
-                               (default 900; the culler looks every timeout/3, at most 60 s)
-=============================  ==============================================================
+=================================  ==============================================================
+``IDPCKIT_STORE``                  required: the one store every trainee's server saves to, a
+                                   PostgreSQL URL (``postgresql+psycopg://user:pw@host:5432/db``)
+``IDPCKIT_HUB_PASSWORD``           required: the workshop password trainees type (8+ characters)
+``IDPCKIT_HUB_ADMIN_PASSWORD``     required: the trainer's password (32+ characters)
+``IDPCKIT_HUB_TRAINERS``           the trainers' user names, comma-separated (default ``trainer``)
+``IDPCKIT_HUB_IP`` / ``_PORT``     where the hub listens (default ``127.0.0.1``, ``8000``)
+``IDPCKIT_HUB_API_PORT``           the hub's internal API on 127.0.0.1 (default 8081)
+``IDPCKIT_HUB_PROXY_API_PORT``     the proxy's control API on 127.0.0.1 (default 8001)
+``IDPCKIT_HUB_STATE``              the hub's own folder: its database, cookie secret, the
+                                   trainees' home folders (default ``./state`` beside this file)
+``IDPCKIT_HUB_PROXY``              the configurable-http-proxy program (default: ``proxy/`` here,
+                                   after ``npm ci --prefix proxy``, else the one on PATH)
+``IDPCKIT_HUB_IDLE_TIMEOUT``       seconds without activity before a trainee's server is stopped
+                                   (default 900; the culler looks every timeout/3, at most 60 s)
+``IDPCKIT_HUB_TRUSTED_PROXIES``    proxies whose X-Forwarded-For names the visitor, for the
+                                   limit on wrong room codes and keys (default ``127.0.0.1,::1``:
+                                   the hub's own proxy; add a TLS proxy's address if one is in front)
+=================================  ==============================================================
 
 What trainees get: Voilà pages only (the self-assessment app first; the lessons and the
 explorer at ``/user/NAME/voila/tree``), never JupyterLab, the classic notebook or a terminal
@@ -130,7 +133,9 @@ c.Spawner.args = ["--allow-root"] if os.geteuid() == 0 else []
 c.Spawner.environment = {
     "IDPCKIT_STORE": store,
     "JUPYTER_CONFIG_DIR": str(SINGLE_USER_CONFIG),  # Voilà on, JupyterLab and terminals off
-    "MPLCONFIGDIR": str(state / "matplotlib"),  # one font cache for all, not one build per trainee
+    "MPLCONFIGDIR": str(state / "matplotlib"),
+    # configurable-http-proxy runs on this machine: the address it appends to X-Forwarded-For is the visitor.
+    "IDPCKIT_TRUSTED_PROXIES": _setting("IDPCKIT_HUB_TRUSTED_PROXIES", "127.0.0.1,::1"),  # one font cache for all, not one build per trainee
     # How often a server tells the hub it is in use (default 300 s): well within the culler's
     # timeout, so a server whose page is still loading is never taken for an idle one.
     "JUPYTERHUB_ACTIVITY_INTERVAL": str(max(5, min(300, idle_timeout // 4))),

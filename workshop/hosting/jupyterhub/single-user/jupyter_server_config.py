@@ -23,6 +23,9 @@ c.ServerApp.jpserver_extensions = {
     "jupyter_lsp": False,
     "jupyter_server_terminals": False,
     "voila.server_extension": True,
+    # Writes the visitor's address (from the hub's proxy, trusted by IDPCKIT_TRUSTED_PROXIES) into
+    # the header Voilà hands the page's kernel: wrong room codes and keys count per visitor.
+    "idpckit.serve.guards": True,
 }
 c.ServerApp.terminals_enabled = False
 c.ServerApp.tornado_settings = {"websocket_max_message_size": serve.WS_MAX_MESSAGE_BYTES}
