@@ -4,14 +4,16 @@ A real ``idpckit serve`` behind what the JupyterHub proxy does: the server trust
 this machine (``--trusted-proxy 127.0.0.1``) and each browser context sends the
 ``X-Forwarded-For`` that proxy would write for a visitor at another address.  The server
 writes that address into the header Voilà hands the page's kernel; the limit is counted in
-the store, so it holds across reloads (each reload is a new kernel here: ``--no-preheat``)
-and another visitor's address is not blocked.  That a visitor's own ``X-Forwarded-For`` is
+the store, so it holds across reloads (each reload is another kernel, preheated as served,
+so the address also travels Voilà's way to a kernel that ran before anyone asked) and
+another visitor's address is not blocked.  That a visitor's own ``X-Forwarded-For`` is
 never believed without a trusted proxy is tested in tests/test_serve_guards.py.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -32,8 +34,15 @@ TOO_MANY = re.compile(r"Too many wrong tries in the last minute\. Wait (\d+ seco
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("limits")
-    srv = start_server(tmp, "--no-preheat", "--trusted-proxy", "127.0.0.1")
+    srv = start_server(tmp, "--room-size", "3", "--trusted-proxy", "127.0.0.1")
     srv.store_path = tmp / "r.sqlite"
+    # Ready kernels, so that a reload is quick on a busy machine: the count's minute must not
+    # run out while the page reloads (each reload still gets another kernel).
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not all(
+        f"Kernel pool of {nb} is filled with 3 kernel(s)" in srv.log() for nb in (DASHBOARD, APP)
+    ):
+        time.sleep(1)
     try:
         yield srv
     finally:
