@@ -27,7 +27,7 @@ BOTH_SAVED = "This review was also changed in another tab or device; both sets o
 def grade(page: Page, n: int, value: int, evidence: str) -> None:
     """Give commitment ``n`` a grade and evidence on this tab (each change is saved at once)."""
     expect(commitment_heading(page, n)).to_be_visible()
-    page.get_by_role("button", name=label(value), exact=True).click()
+    page.get_by_role("radio", name=label(value), exact=True).click()
     expect(page.get_by_text(f"Selected: {label(value)}", exact=True)).to_be_visible()
     page.get_by_label("Evidence", exact=True).fill(evidence)
 

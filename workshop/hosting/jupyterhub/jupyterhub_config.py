@@ -135,7 +135,9 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_DIR": str(SINGLE_USER_CONFIG),  # Voilà on, JupyterLab and terminals off
     "MPLCONFIGDIR": str(state / "matplotlib"),
     # configurable-http-proxy runs on this machine: the address it appends to X-Forwarded-For is the visitor.
-    "IDPCKIT_TRUSTED_PROXIES": _setting("IDPCKIT_HUB_TRUSTED_PROXIES", "127.0.0.1,::1"),  # one font cache for all, not one build per trainee
+    "IDPCKIT_TRUSTED_PROXIES": _setting(
+        "IDPCKIT_HUB_TRUSTED_PROXIES", "127.0.0.1,::1"
+    ),  # one font cache for all, not one build per trainee
     # How often a server tells the hub it is in use (default 300 s): well within the culler's
     # timeout, so a server whose page is still loading is never taken for an idle one.
     "JUPYTERHUB_ACTIVITY_INTERVAL": str(max(5, min(300, idle_timeout // 4))),
