@@ -31,12 +31,21 @@ def _connect(app: Any, *, prefetch: bool = False) -> ipywidgets.Widget:
     def deliver(req: request.Request) -> None:
         if hasattr(app, "page_url"):
             app.page_url = req.page_url
-        if req.client and hasattr(app, "client"):  # wrong codes and keys then count per visitor, not per kernel
-            app.client = req.client
         if req.params:
             app.errors.guard(lambda: app.apply_query(req.params))()
 
-    request.on_request(deliver, while_waiting=app.prefetch if prefetch else None)
+    on_client = None
+    if hasattr(app, "client"):  # wrong codes and keys count per visitor's address, not per kernel
+        default = app.client
+        if request.preheated():
+            from .rooms import PENDING_CLIENT
+
+            app.client = PENDING_CLIENT  # tries before the request is read are refused, not counted
+
+        def on_client(client: str | None) -> None:
+            app.client = client or default
+
+    request.on_request(deliver, while_waiting=app.prefetch if prefetch else None, on_client=on_client)
     built.append(app)
     return app.widget
 

@@ -51,6 +51,7 @@ import sqlalchemy as sa
 from . import scales
 from .agreement import reading, review_alpha
 from .coalition import Consensus, merge
+from .i18n import _
 from .store import _ALPHABET, _READ_AS, Store, Stored, StoreError, room_attempts, rooms_table
 from .store import reviews as reviews_table
 from .text import neutralise_formula
@@ -65,6 +66,9 @@ SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 #: At most this many failed tries per room and per client within :data:`WINDOW_SECONDS`.
 MAX_FAILURES = 5
 WINDOW_SECONDS = 60.0
+#: The client of a page whose request (and so its visitor's address) has not reached its kernel yet:
+#: tries are refused in words and not counted, so nobody guesses under a name shared by everyone.
+PENDING_CLIENT = "pending"
 NAME_MAX = 200
 
 
@@ -213,6 +217,15 @@ def _wait_words(seconds: float) -> str:
     return f"{seconds} seconds" if seconds < 90 else f"{round(seconds / 60)} minutes"
 
 
+class NotReady(RoomError):
+    """The page's visitor is not known yet (its request has not reached the kernel): try again soon."""
+
+
+def _known_client(client: str) -> None:
+    if client == PENDING_CLIENT:
+        raise NotReady(_("This page is still starting. Wait a moment, then try again."))
+
+
 class Rooms:
     """Create, open, close and read a store's rooms.
 
@@ -300,6 +313,7 @@ class Rooms:
         :raises UnknownRoom: no such room.
         :raises RoomClosed: the trainer closed it.
         """
+        _known_client(client)
         scopes = [f"join:{client}"]
         self._blocked(scopes)
         normalise_room_code(code)  # a half-typed code is a typo, not a guess: not counted
@@ -326,6 +340,7 @@ class Rooms:
             code = normalise_room_code(code)
         except UnknownRoom:
             code = "?"
+        _known_client(client)
         scopes = [f"key:{code}", f"client:{client}"]
         self._blocked(scopes)
         if code == "?":

@@ -191,3 +191,32 @@ def test_the_server_replaces_a_client_header_the_visitor_sent() -> None:
     assert req.headers.get_list("X-Idpckit-Client") == ["192.168.1.23"]
     # ... and Voilà is told to hand exactly that header to the page's kernel.
     assert serve.voila_config(serve.Options(), []).VoilaConfiguration.http_header_envs == [guards.CLIENT_HEADER]
+
+
+def test_under_jupyterhub_the_extension_sets_the_address_the_hubs_proxy_saw(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub's single-user servers enable idpckit.serve.guards as a server extension (jupyter_server_config.py)."""
+    import logging
+    from types import SimpleNamespace
+
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+    from tornado.web import Application
+
+    monkeypatch.setenv(guards.TRUSTED_PROXIES_ENV, "127.0.0.1,::1")
+    app = Application()
+    guards._load_jupyter_server_extension(SimpleNamespace(web_app=app, log=logging.getLogger("test")))
+
+    def seen(peer: str, forwarded: str) -> str:
+        headers = HTTPHeaders({"Host": "localhost", "X-Forwarded-For": forwarded, guards.CLIENT_HEADER: "10.6.6.6"})
+        req = HTTPServerRequest(
+            start_line=RequestStartLine("GET", "/user/a/voila/render/x", "HTTP/1.1"), headers=headers
+        )
+        req.remote_ip = peer
+        app.find_handler(req)
+        return req.headers[guards.CLIENT_HEADER]
+
+    assert seen("127.0.0.1", "10.9.9.9, 198.51.100.4") == "198.51.100.4"  # the proxy's entry, not the visitor's
+    assert seen("192.168.1.50", "198.51.100.4") == "192.168.1.50"  # not through the proxy: the header is ignored
+    from pathlib import Path
+
+    config = Path(__file__).resolve().parents[1] / "workshop/hosting/jupyterhub/single-user/jupyter_server_config.py"
+    assert '"idpckit.serve.guards": True' in config.read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -251,3 +252,32 @@ def test_the_visitors_address_reaches_the_request_and_ipv6_counts_by_its_network
     assert request.client({"HTTP_X_IDPCKIT_CLIENT": "2001:db8:1:2:bbbb::9"}) == "ip:2001:db8:1:2::/64"
     assert request.client({"HTTP_X_IDPCKIT_CLIENT": "me; DROP TABLE"}) is None
     assert request.from_environ({}).client is None
+
+
+def test_a_preheated_page_knows_its_visitor_from_the_first_click(
+    store: Store, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
+) -> None:
+    """Tries before the request arrives are refused in words, not counted under a name everyone shares;
+    the visitor's address is set the moment the request is read, even while the prefetch still runs."""
+    from idpckit.rooms import Rooms
+
+    port, visitor_arrives = voila_request_socket
+    preheated_kernel(monkeypatch, port, "kernel-dashboard-2")
+    code = Rooms(store).create("Pending room")[0].code
+    slow = threading.Event()
+    monkeypatch.setattr(RoomDashboard, "prefetch", lambda self: slow.wait(20))
+    apps.room_dashboard()
+    dashboard = apps.built[-1]
+    dashboard.room_code.value, dashboard.key.value = code, "AAAA-BBBB-CCCC-DDDD-EEEE"
+    dashboard.open_button.click()  # the page is drawn, its request not read yet
+    assert "This page is still starting" in dashboard.errors.message
+    visitor_arrives("kernel-dashboard-2", {"QUERY_STRING": "", "HTTP_X_IDPCKIT_CLIENT": "198.51.100.4"})
+    deadline = time.monotonic() + 20
+    while dashboard.client != "ip:198.51.100.4" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert dashboard.client == "ip:198.51.100.4"  # while the prefetch still runs
+    slow.set()
+    the_waiting_thread_ends()
+    dashboard.key.value = "AAAA-BBBB-CCCC-DDDD-EEEE"
+    dashboard.open_button.click()
+    assert "does not open room" in dashboard.errors.message

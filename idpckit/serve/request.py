@@ -191,34 +191,51 @@ def on_request(
     deliver: Callable[[Request], None],
     *,
     while_waiting: Callable[[], None] | None = None,
+    on_client: Callable[[str | None], None] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> threading.Thread | None:
     """Hand ``deliver`` the visitor's request: now, or (preheated kernel) once it arrives.
 
     :param deliver: called once with the :class:`Request`; in a preheated kernel on the
-        kernel's event loop, after the notebook has finished running.  Outside Voilà it is
-        called with an empty request.
-    :param while_waiting: run first in the waiting thread of a preheated kernel, where
-        nobody is waiting yet: the place to load what the first click needs.
+        kernel's event loop, after the notebook has finished running and ``while_waiting``
+        has returned.  Outside Voilà it is called with an empty request.
+    :param while_waiting: run in a thread of its own in a preheated kernel, where nobody
+        is waiting yet: the place to load what the first click needs.
+    :param on_client: called with :attr:`Request.client` the moment the request is read,
+        from the waiting thread and before ``deliver`` (which may wait for the prefetch):
+        the limits on wrong codes must know who is typing from the first click.
     :returns: the waiting thread (tests join it), or None when ``deliver`` already ran.
     """
     env = os.environ if environ is None else environ
     if not preheated(env):
-        deliver(from_environ(env))
+        req = from_environ(env)
+        if on_client is not None:
+            on_client(req.client)
+        deliver(req)
         return None
 
-    def wait() -> None:
-        if while_waiting is not None:
-            try:
-                while_waiting()
-            except Exception:  # a failed prefetch only makes the first click slower
-                log.exception("preparing for the visitor failed")
+    def prefetch() -> None:
         try:
-            request = wait_for_request()
+            while_waiting()
+        except Exception:  # a failed prefetch only makes the first click slower
+            log.exception("preparing for the visitor failed")
+
+    def wait() -> None:
+        ready = None
+        if while_waiting is not None:
+            ready = threading.Thread(target=prefetch, name="idpckit-prefetch", daemon=True)
+            ready.start()
+        try:
+            req = wait_for_request()
         except Exception:
             log.exception("could not read the request from Voilà")
-            return
-        run_on_kernel_loop(lambda: deliver(request))
+            req = None
+        if on_client is not None:
+            on_client(req.client if req is not None else None)
+        if ready is not None:
+            ready.join()
+        if req is not None:
+            run_on_kernel_loop(lambda: deliver(req))
 
     thread = threading.Thread(target=wait, name="idpckit-wait-for-request", daemon=True)
     thread.start()

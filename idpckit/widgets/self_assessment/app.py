@@ -530,18 +530,20 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         Each code is checked once (a refused one is not tried again until it is edited),
         so editing other fields does not count as more wrong tries against the limit.
         """
-        from ...rooms import RoomError, accept_room
+        from ...rooms import NotReady, RoomError, accept_room
 
         if not typed:
             return ""
         if self._room_checked[0] == typed:
             refusal = self._room_checked[1]
         else:
+            pending = False
             try:
                 refusal, canonical = None, accept_room(self.store, typed, client=self.client)
             except RoomError as exc:
-                refusal, canonical = str(exc), None
-            self._room_checked = (typed, refusal, canonical)
+                refusal, canonical, pending = str(exc), None, isinstance(exc, NotReady)
+            if not pending:  # "still starting" is asked again at the next change
+                self._room_checked = (typed, refusal, canonical)
         if refusal is not None:
             self._ensure_setup().message.show(
                 refusal + " Your review is not saved until the room code is right.", "warning"
