@@ -87,3 +87,17 @@ def test_agenda_times_add_up_and_match_the_lessons():
             lesson = re.search(r"\(\.\./notebooks/(\d\d-[a-z0-9-]+\.ipynb)\)", session)
             if lesson:
                 assert length == minutes[lesson.group(1)], f"{lesson.group(1)} takes {minutes[lesson.group(1)]} min"
+
+
+def test_each_correction_on_the_corrections_page_names_a_source_and_a_test_that_exists():
+    """workshop/corrections.md is the closing note of issue 11: every row's test must exist, so a row cannot
+    claim a protection the suite does not give."""
+    rows = [line for line in (ROOT / "workshop" / "corrections.md").read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if r.startswith("| ") and not r.startswith(("| What was wrong", "|---"))]
+    assert len(rows) >= 15
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 4 and all(cells), row
+        for path, name in re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", cells[3]) or [("", "")]:
+            assert path, f"no test named in: {row}"
+            assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), f"{path}::{name} does not exist"
