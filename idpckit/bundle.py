@@ -40,19 +40,25 @@ def file_stem(assessment: Assessment) -> str:
 def review_files(assessment: Assessment, content: Content | None = None) -> tuple[list[File], list[str]]:
     """The five files of a review, and what could not be made ("label: error"), in that order."""
     from . import assessment_io, report
+    from .i18n import _
 
     stem = file_stem(assessment)
     makers: list[tuple[str, str, str, Callable[[], bytes]]] = [
         (
-            "Report (web page, HTML)",
+            _("Report (web page, HTML)"),
             f"{stem}.html",
             "text/html",
             lambda: report.html_report(assessment, content).encode(),
         ),
-        ("Report (PDF)", f"{stem}.pdf", "application/pdf", lambda: report.pdf_report(assessment, content)),
-        ("Data (JSON, to upload next year)", f"{stem}.json", "application/json", lambda: assessment.to_json().encode()),
-        ("Table (CSV)", f"{stem}.csv", "text/csv", lambda: assessment_io.to_csv_bytes(assessment)),
-        ("Table (Excel, XLSX)", f"{stem}.xlsx", XLSX, lambda: assessment_io.to_xlsx_bytes(assessment)),
+        (_("Report (PDF)"), f"{stem}.pdf", "application/pdf", lambda: report.pdf_report(assessment, content)),
+        (
+            _("Data (JSON, to upload next year)"),
+            f"{stem}.json",
+            "application/json",
+            lambda: assessment.to_json().encode(),
+        ),
+        (_("Table (CSV)"), f"{stem}.csv", "text/csv", lambda: assessment_io.to_csv_bytes(assessment)),
+        (_("Table (Excel, XLSX)"), f"{stem}.xlsx", XLSX, lambda: assessment_io.to_xlsx_bytes(assessment)),
     ]
     files: list[File] = []
     failed: list[str] = []

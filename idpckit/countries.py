@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, N_, translations
 
 if TYPE_CHECKING:  # pragma: no cover
     from .schema import CountryAlias
@@ -50,7 +50,7 @@ class Country:
 #: Made-up countries for examples and demos, on ISO 3166's user-assigned codes (X..),
 #: so they can never be mistaken for a real country's record.
 FICTIONAL: dict[str, Country] = {
-    "XVR": Country(alpha_2="XV", alpha_3="XVR", name="Veridia (fictional country)"),
+    "XVR": Country(alpha_2="XV", alpha_3="XVR", name=N_("Veridia (fictional country)")),
 }
 _FICTIONAL_NAMES = {"XVR": ("Veridia", "Veridia (fictional country)")}
 
@@ -219,9 +219,9 @@ def name(code: str, lang: str = "en") -> str:
     record = _record(code)
     if record is None:
         return code
-    if code in FICTIONAL:
-        return record.name
     lang = lang if lang in LANGUAGES else "en"
+    if code in FICTIONAL:
+        return translations(lang).gettext(record.name)
     shown = _index().display.get((code, lang))
     return shown or _cldr(lang).get(record.alpha_2) or record.name
 

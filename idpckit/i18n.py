@@ -48,6 +48,8 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 ENV_VAR = "IDPCKIT_LANG"
 
 _current: ContextVar[str | None] = ContextVar("idpckit_language", default=None)
+#: The language of this whole process, once a Voilà kernel knows its visitor's (see :func:`use_in_process`).
+_process: str | None = None
 
 
 def normalise(tag: str | None) -> str | None:
@@ -88,9 +90,31 @@ def negotiate(accept_language: str | None, default: str = "en") -> str:
     return min(ranked)[2] if ranked else default
 
 
+def choose(asked: str | None, accept_language: str | None) -> str:
+    """The language of a page: the one asked for (``?lang=``) if the kit speaks it, else the browser's, else English.
+
+    The one rule for every page the server makes (index, error pages, trainer pages) and
+    for the apps' kernels (:mod:`idpckit.serve.request`); hostile values fall back quietly.
+    """
+    return normalise(asked) or negotiate(accept_language[:1000] if accept_language else None)
+
+
 def current() -> str:
-    """The language in use: the one set for this context, else ``IDPCKIT_LANG``, else English."""
-    return _current.get() or normalise(os.environ.get(ENV_VAR)) or "en"
+    """The language in use: the one set for this context, else the process's, else ``IDPCKIT_LANG``, else English."""
+    return _current.get() or _process or normalise(os.environ.get(ENV_VAR)) or "en"
+
+
+def use_in_process(lang: str | None) -> str:
+    """Make ``lang`` the language of this whole process (None: back to the default); returns the one in use.
+
+    Why not :func:`set_language`: a Voilà kernel serves one visitor, but ipykernel runs each
+    widget callback in a context of its own, so a context variable set when the request
+    arrives would be gone by the first click.  The kernel's visitor chose one language for
+    the whole page, so the process keeps it.
+    """
+    global _process
+    _process = normalise(lang)
+    return current()
 
 
 def set_language(lang: str | None) -> str:
@@ -208,12 +232,27 @@ def extract() -> Catalog:
     method_map = [(pattern, method) for pattern, method in SOURCES]
     options = {pattern: {"extensions": "jinja2.ext.i18n", "trimmed": "true"} for pattern, m in SOURCES if m == "jinja2"}
     for filename, lineno, message, comments, context in extract_from_dir(
-        root, method_map=method_map, options_map=options, comment_tags=("Translators:",), strip_comment_tags=True
+        root,
+        method_map=method_map,
+        options_map=options,
+        comment_tags=("Translators:",),
+        strip_comment_tags=True,
+        directory_filter=_searched,
     ):
         if "_vendor" in Path(filename).parts:
             continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def _searched(dirpath: str | os.PathLike[str]) -> bool:
+    """Which folders hold messages: all but hidden ones, caches and vendored code.
+
+    Babel's default skips every folder starting with ``_``, which would miss the Voilà
+    template and the index page in ``serve/_voila``.
+    """
+    name = os.path.basename(dirpath)
+    return not name.startswith(".") and name not in ("__pycache__", "_vendor", "_notebooks")
 
 
 def _catalog_text(catalog: Catalog) -> bytes:

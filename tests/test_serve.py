@@ -196,3 +196,51 @@ def test_serve_refuses_a_busy_port_with_a_plain_message() -> None:
 def test_serve_refuses_a_missing_notebooks_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--no-browser", "--notebooks", str(tmp_path / "nope")])
     assert result.exit_code == 1 and "There is no notebooks folder" in result.output
+
+
+def test_the_index_in_spanish_has_a_language_switch_that_names_the_current_one_in_words() -> None:
+    page = serve.index_html(catalog.scan(), base_url="/", lang="es")
+    assert '<html lang="es">' in page and "<title>La serie de sesiones a nivel ministerial de 2019" in page
+    assert ">Unirse a un taller</h2>" in page and ">Lecciones</h2>" in page and "Join a workshop" not in page
+    switch = page.split('<nav class="languages" aria-label="Idioma">')[1].split("</nav>")[0]
+    links = re.findall(r'<a href="\?lang=(\w+)"[^>]*?( aria-current="page")?>([^<]+)', switch)
+    assert [(code, bool(current), name.strip()) for code, current, name in links] == [
+        ("en", False, "English"),
+        ("es", True, "Español"),
+        ("fr", False, "Français"),
+        ("ru", False, "Русский"),
+    ]
+    assert "(idioma actual)" in switch  # in words, not by colour or weight alone
+    # Every page it opens is asked for in Spanish too, and so is the room a trainee joins.
+    assert 'href="/voila/render/self-assessment.ipynb?lang=es"' in page
+    assert '<input type="hidden" name="lang" value="es">' in page
+    assert 'href="/trainer/?lang=es"' in page
+
+
+def test_the_index_in_russian_counts_its_lessons_with_the_right_form() -> None:
+    scan = catalog.scan()
+    n = sum(e.kind == "lesson" for e in scan.entries)
+    page = serve.index_html(scan, base_url="/", lang="ru")
+    word = {1: "урок", 2: "урока", 3: "урока", 4: "урока"}.get(
+        n % 10 if n % 100 not in (11, 12, 13, 14) else 0, "уроков"
+    )
+    assert f"{n} {word}, всего" in page and '<html lang="ru">' in page
+
+
+def test_a_page_asked_for_in_english_keeps_english_in_its_links_and_an_unasked_one_does_not() -> None:
+    asked = serve.index_html(catalog.scan(), base_url="/", lang="en", asked=True)
+    assert 'href="/voila/render/self-assessment.ipynb?lang=en"' in asked
+    unasked = serve.index_html(catalog.scan(), base_url="/", lang="en")
+    assert 'href="/voila/render/self-assessment.ipynb"' in unasked and "?lang=en" not in unasked.split("</nav>")[1]
+
+
+def test_a_rendered_voila_page_is_marked_and_worded_in_the_visitors_language() -> None:
+    template = (serve.SHARE / "voila" / "templates" / "idpckit" / "index.html.j2").read_text(encoding="utf-8")
+    script = template.split("<script>")[1].split("</script>")[0]
+    head = '<!DOCTYPE html>\n<html lang="en">\n<head>'
+    nav = '<nav class="idpckit-nav" aria-label="Kit"><a href="/">&larr; All lessons and exercises</a></nav>'
+    page = serve.localise_page(head + "<script>" + script + "</script>" + nav, "es")
+    assert '<html lang="es">' in page and "Preparing your page" not in page
+    assert '"Preparando su p\\u00e1gina\\u2026"' in page  # a JavaScript string, escaped
+    assert "&larr; Todas las lecciones y ejercicios</a>" in page
+    assert serve.localise_page(head, "en") == head

@@ -190,7 +190,7 @@ def test_the_server_replaces_a_client_header_the_visitor_sent() -> None:
     guards.set_client_header(req)
     assert req.headers.get_list("X-Idpckit-Client") == ["192.168.1.23"]
     # ... and Voilà is told to hand exactly that header to the page's kernel.
-    assert serve.voila_config(serve.Options(), []).VoilaConfiguration.http_header_envs == [guards.CLIENT_HEADER]
+    assert guards.CLIENT_HEADER in serve.voila_config(serve.Options(), []).VoilaConfiguration.http_header_envs
 
 
 def test_under_jupyterhub_the_extension_sets_the_address_the_hubs_proxy_saw(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -220,3 +220,14 @@ def test_under_jupyterhub_the_extension_sets_the_address_the_hubs_proxy_saw(monk
 
     config = Path(__file__).resolve().parents[1] / "workshop/hosting/jupyterhub/single-user/jupyter_server_config.py"
     assert '"idpckit.serve.guards": True' in config.read_text(encoding="utf-8")
+
+
+def test_error_pages_speak_the_visitors_language_and_keep_it_in_their_link() -> None:
+    page = guards.error_page(404, "/", lang="fr")
+    assert '<html lang="fr">' in page and "Il n&#x27;y a pas de page à cette adresse" in page
+    assert '<a href="/?lang=fr">Les leçons et les applications</a>' in page
+    assert '<html lang="ru">' in guards.error_page(500, "/", lang="ru") and "что-то пошло не так" in guards.error_page(
+        500, "/", lang="ru"
+    )
+    hostile = guards.error_page(404, "/", lang='"><script>')
+    assert '<html lang="en">' in hostile and "<script>" not in hostile

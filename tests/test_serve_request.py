@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from idpckit import apps
+from idpckit import apps, i18n
 from idpckit.serve import request
 from idpckit.store import Store
 from idpckit.widgets.room_dashboard import RoomDashboard
@@ -39,7 +39,15 @@ VOILA_VARIABLES = (
     "VOILA_APP_PORT",
     "VOILA_SERVER_URL",
     "VOILA_KERNEL_ID",
+    "HTTP_ACCEPT_LANGUAGE",
 )
+
+
+@pytest.fixture(autouse=True)
+def _process_language_reset() -> Iterator[None]:
+    """The apps make the visitor's language the process's (one visitor per kernel); tests share a process."""
+    yield
+    i18n.use_in_process(None)
 
 
 @pytest.fixture
@@ -91,7 +99,48 @@ def test_page_url_from_either_set_of_variables() -> None:
     assert request.page_url({}) is None
 
 
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({"QUERY_STRING": "lang=es"}, "es"),
+        ({"QUERY_STRING": "lang=FR-ca"}, "fr"),
+        ({"HTTP_ACCEPT_LANGUAGE": "ru-RU,ru;q=0.9,en;q=0.5"}, "ru"),
+        ({"QUERY_STRING": "lang=fr", "HTTP_ACCEPT_LANGUAGE": "es"}, "fr"),  # the page's choice wins
+        ({"QUERY_STRING": "lang=de", "HTTP_ACCEPT_LANGUAGE": "es-CO"}, "es"),  # one the kit lacks: the browser's
+        ({"QUERY_STRING": "lang=%3Cscript%3E"}, "en"),
+        ({"QUERY_STRING": "lang=es%0D%0AX"}, "en"),  # control characters: dropped
+        ({"HTTP_ACCEPT_LANGUAGE": "es;q=" + "9" * 5000}, "en"),  # a huge header: the default, at once
+        ({"HTTP_ACCEPT_LANGUAGE": "zh-CN,de;q=0.8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_visitors_language_comes_from_lang_else_the_browser_else_english(
+    environ: dict[str, str], lang: str
+) -> None:
+    assert request.from_environ(environ).language == lang
+
+
 # --------------------------------------------------------------------------- a kernel started for the visitor
+
+
+def test_a_fresh_kernel_builds_the_app_in_the_language_the_page_asks_for(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "lang=es")
+    widget = apps.self_assessment()
+    app = apps.built[-1]
+    assert widget.children == (app.widget,) and app.language == "es"
+    assert app.welcome.start.description == "Empezar una nueva evaluación"
+    assert "En qué consiste este ejercicio" in app.welcome.widget.children[0].value
+    # Widget callbacks run later, in contexts of their own: the language stays the page's.
+    app.welcome.start.click()
+    assert app.setup.country.description == "País" and "Colombia" in app.setup.country.options
+
+    monkeypatch.setenv("QUERY_STRING", "")
+    monkeypatch.setenv("HTTP_ACCEPT_LANGUAGE", "ru-RU,ru;q=0.9")
+    apps.self_assessment()
+    assert apps.built[-1].welcome.start.description == "Начать новую оценку"
 
 
 def test_outside_voila_the_apps_get_no_parameters(store: Store) -> None:
@@ -111,7 +160,7 @@ def test_a_fresh_kernel_reads_the_query_string_from_its_environment(
     monkeypatch.setenv("VOILA_REQUEST_URL", f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={code}")
     widget = apps.self_assessment()
     app = apps.built[-1]
-    assert widget is app.widget
+    assert widget.children == (app.widget,)
     assert app.code == code and app.position != "welcome"  # resumed at once
     assert f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={code}" in app.save_status.value
 
@@ -218,6 +267,27 @@ def test_a_preheated_self_assessment_resumes_the_code_the_visitor_brings(
     the_waiting_thread_ends()
     assert app.code == code and app.position != "welcome"
     assert f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={code}" in app.save_status.value
+
+
+def test_a_preheated_app_is_rebuilt_in_the_language_the_visitor_brings(
+    store: Store, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
+) -> None:
+    port, visitor_arrives = voila_request_socket
+    code = saved_review(store)
+    preheated_kernel(monkeypatch, port, "kernel-self-assessment-fr")
+    frame = apps.self_assessment()
+    english = apps.built[-1]
+    assert english.welcome.start.description == "Start a new review"  # pre-rendered before anyone asked
+    visitor_arrives(
+        "kernel-self-assessment-fr",
+        {"QUERY_STRING": f"code={code}", "HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"},
+    )
+    the_waiting_thread_ends()
+    app = apps.built[-1]
+    assert app is not english and frame.children == (app.widget,) and app.language == "fr"
+    assert app.code == code and app.position != "welcome"  # the query still applies, to the new app
+    assert "Code de reprise" not in app.save_status.value and "Votre code de reprise" in app.save_status.value
+    assert app.next.description == "Suivant ▶"
 
 
 def test_a_preheated_room_dashboard_opens_the_room_the_visitor_asks_for(

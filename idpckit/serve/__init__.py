@@ -32,6 +32,7 @@ as files.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
@@ -40,6 +41,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__, catalog
+from ..i18n import N_
+from ..text import esc
 from . import capacity, guards
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,7 +70,7 @@ TEMPLATE = "idpckit"
 #: Holds voila/templates/idpckit; prepended to JUPYTER_PATH so Voilà finds the template.
 SHARE = Path(__file__).resolve().parent / "_voila" / "share"
 INDEX_TEMPLATE = Path(__file__).resolve().parent / "_voila" / "index.html"
-TITLE = "The 2019 Ministerial Segment: lessons and exercises"
+TITLE = N_("The 2019 Ministerial Segment: lessons and exercises")
 
 
 #: How often the watchdog looks at the kernels (unclaimed ones, memory).
@@ -130,8 +133,9 @@ def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
     c.VoilaConfiguration.allow_template_override = "NO"
     c.VoilaConfiguration.allow_theme_override = "NO"
     # The server writes the visitor's address into this header (guards.client_address); Voilà
-    # passes it to the page's kernel, fresh or preheated, as HTTP_X_IDPCKIT_CLIENT.
-    c.VoilaConfiguration.http_header_envs = [guards.CLIENT_HEADER]
+    # passes it to the page's kernel, fresh or preheated, as HTTP_X_IDPCKIT_CLIENT.  The kernel
+    # reads the visitor's language from ?lang=, else from Accept-Language (serve/request.py).
+    c.VoilaConfiguration.http_header_envs = [guards.CLIENT_HEADER, "Accept-Language"]
 
     pooled = preheated(entries, opts.preheat)
     c.VoilaConfiguration.preheat_kernel = bool(pooled)
@@ -165,19 +169,26 @@ def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
 JOIN_APP = "self-assessment.ipynb"
 
 
-def index_html(scan: catalog.Scan, base_url: str = "/", lang: str = "en") -> str:
-    """The index page: apps, then lessons with summaries, objectives and times.
+def index_html(scan: catalog.Scan, base_url: str = "/", lang: str = "en", asked: bool = False) -> str:
+    """The index page in ``lang``: a language switch, then apps, then lessons with summaries, objectives and times.
 
     In ``lang`` each lesson links its translation where ``notebooks/<lang>/`` has one
-    (:func:`idpckit.catalog.in_language`), the apps open with ``?lang=``, and a language
-    whose lessons are not translated (Russian) says that they are in English.
+    (:func:`idpckit.catalog.in_language`), and a language whose lessons are not translated
+    (Russian) says that they are in English; the page's own words come from idpckit.po.
+    Every link carries ``?lang=`` so the page it opens speaks the same language (unless the
+    page is in English without being asked: then the pages opened follow the browser too).
     """
     import jinja2
 
     from .. import data, i18n, lesson_i18n
 
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"]
+    )
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True)
+    env.policies["ext.i18n.trimmed"] = True
     template = env.from_string(INDEX_TEMPLATE.read_text(encoding="utf-8"))
+    lang = i18n.normalise(lang) or "en"
     entries = catalog.in_language(scan, lang)
     lessons = [e for e in entries if e.kind == "lesson"]
     total = sum(e.minutes for e in lessons)
@@ -189,28 +200,68 @@ def index_html(scan: catalog.Scan, base_url: str = "/", lang: str = "en") -> str
             lessons_note = i18n._("Some lessons are not translated yet; they open in English.")
         else:
             lessons_note = ""
-    query = f"?lang={lang}" if lang != "en" else ""
     try:
         n_commitments = len(data.load().commitments)
     except data.DataError:
         n_commitments = 13
-    return template.render(
-        title=TITLE,
-        base_url=base_url if base_url.endswith("/") else base_url + "/",
-        apps=[e for e in entries if e.kind == "app" and e.audience == "everyone"],
-        join_url=next((e.url for e in scan.entries if e.name == JOIN_APP), None),
-        lessons=lessons,
-        lang=lang,
-        app_query=query,
-        lessons_note=lessons_note,
-        problems=scan.problems,
-        total=f"{total // 60} h {total % 60:02d} min" if total >= 60 else f"{total} minutes",
-        teaching=sum(e.teaching for e in lessons),
-        exercises=sum(e.exercises for e in lessons),
-        n_commitments=n_commitments,
-        root=str(scan.root),
-        version=__version__,
-    )
+    query = f"?lang={lang}" if asked or lang != "en" else ""
+    with i18n.language(lang):
+        return template.render(
+            title=i18n._(TITLE),
+            lang=lang,
+            languages=[(code, i18n.NAMES[code]) for code in i18n.LANGUAGES],
+            query=query,
+            base_url=base_url if base_url.endswith("/") else base_url + "/",
+            apps=[e for e in entries if e.kind == "app" and e.audience == "everyone"],
+            join_url=next((e.url for e in scan.entries if e.name == JOIN_APP), None),
+            lessons=lessons,
+            lessons_note=lessons_note,
+            problems=scan.problems,
+            total=f"{total // 60} h {total % 60:02d} min" if total >= 60 else f"{total} min",
+            teaching=sum(e.teaching for e in lessons),
+            exercises=sum(e.exercises for e in lessons),
+            n_commitments=n_commitments,
+            root=str(scan.root),
+            version=__version__,
+        )
+
+
+def page_language(handler: Any) -> str:
+    """The language of the page a handler answers: ``?lang=``, else the browser's ``Accept-Language``, else English."""
+    from .. import i18n
+
+    try:
+        asked = handler.get_query_argument("lang", None)
+    except Exception:  # not UTF-8: as if not asked
+        asked = None
+    return i18n.choose(asked, handler.request.headers.get("Accept-Language"))
+
+
+#: The English words of the idpckit Voilà template, translated as each page is sent (see :func:`localise_page`).
+TEMPLATE_WORDS = (N_("Preparing your page…"), N_("All lessons and exercises"), N_("Kit"))
+
+
+def localise_page(chunk: str, lang: str) -> str:
+    """A chunk of a rendered Voilà page with its ``<html lang>`` and the template's own words in ``lang``.
+
+    Why here and not in the template: a preheated kernel's page is rendered before anyone
+    asks for it, so the template cannot know the visitor's language; the handler that sends
+    the page does.  Only the template's fixed words are replaced, so a notebook's text that
+    happens to hold them is left alone unless it matches exactly, tag and all.
+    """
+    from .. import i18n
+
+    if lang == "en":
+        return chunk
+    with i18n.language(lang):
+        chunk = chunk.replace('<html lang="en">', f'<html lang="{lang}">', 1)
+        preparing, back, kit = (i18n._(words) for words in TEMPLATE_WORDS)
+        chunk = chunk.replace('var words = "Preparing your page\\u2026";', f"var words = {json.dumps(preparing)};")
+        chunk = chunk.replace("&larr; All lessons and exercises</a>", f"&larr; {esc(back)}</a>")
+        chunk = chunk.replace(
+            '<nav class="idpckit-nav" aria-label="Kit">', f'<nav class="idpckit-nav" aria-label="{esc(kit)}">'
+        )
+    return chunk
 
 
 def absolute_store(url: str) -> str:
@@ -431,13 +482,15 @@ def _app_class(
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+    from .. import i18n
+
     log = logging.getLogger("idpckit.serve")
 
     def plain_write_error(self: web.RequestHandler, status_code: int, **kwargs: Any) -> None:
         # Jupyter's error templates need a static path Voilà does not set: every error page
         # became a 500 with a traceback in the log.  Visitors get words; the log keeps the detail.
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(guards.error_page(status_code, self.settings.get("base_url", "/")))
+        self.finish(guards.error_page(status_code, self.settings.get("base_url", "/"), lang=page_language(self)))
 
     class PlainErrors:
         """Mixin: error pages in plain words."""
@@ -456,20 +509,21 @@ def _app_class(
             _ = self.xsrf_token
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-cache")
-            from .. import i18n
-
-            lang = i18n.normalise(self.get_argument("lang", None)) or i18n.negotiate(
-                self.request.headers.get("Accept-Language")
-            )
-            self.finish(index_html(catalog.scan(self.root), base_url=self.base_url, lang=lang))
+            self.set_header("Vary", "Accept-Language")
+            lang = page_language(self)
+            asked = "lang" in self.request.query_arguments
+            self.finish(index_html(catalog.scan(self.root), base_url=self.base_url, lang=lang, asked=asked))
 
     class LogoutHandler(PlainErrors, JupyterHandler):
         """``/logout``: there are no accounts to leave (Jupyter's own page fails in Voilà)."""
 
         def get(self) -> None:
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            words = "The workshop pages need no account. Close this tab when you are done."
-            self.finish(guards.message_page("There is nothing to sign out of", words, self.base_url))
+            lang = page_language(self)
+            with i18n.language(lang):
+                words = i18n._("The workshop pages need no account. Close this tab when you are done.")
+                title = i18n._("There is nothing to sign out of")
+            self.finish(guards.message_page(title, words, self.base_url, lang=lang))
 
     class RefusedHost(PlainErrors, web.RequestHandler):
         """Any request whose Host header is not one this server was started for."""
@@ -512,14 +566,26 @@ def _app_class(
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.set_header("Cache-Control", "no-store")
                 refresh = f'<meta http-equiv="refresh" content="{capacity.RETRY_S}">'
-                words = (
-                    f"Every seat is taken for now. This page tries again by itself in {capacity.RETRY_S} seconds; "
-                    "keep it open. What you saved is safe."
-                )
-                self.finish(guards.message_page("The workshop server is full", words, self.base_url, head=refresh))
+                lang = page_language(self)
+                with i18n.language(lang):
+                    words = i18n._(
+                        "Every seat is taken for now. This page tries again by itself in {seconds} seconds; "
+                        "keep it open. What you saved is safe."
+                    ).format(seconds=capacity.RETRY_S)
+                    title = i18n._("The workshop server is full")
+                self.finish(guards.message_page(title, words, self.base_url, head=refresh, lang=lang))
                 return
             self._pooled_kernel_ready(path)  # drops dead pooled kernels before Voilà hands one out
+            self._idpckit_lang = page_language(self)
             await super().get(path=path)
+
+        def write(self, chunk: Any) -> Any:
+            # The page's <html lang> and the template's words in the visitor's language (see localise_page).
+            lang = getattr(self, "_idpckit_lang", "en")
+            if lang != "en" and isinstance(chunk, str | bytes):
+                text = chunk.decode("utf-8") if isinstance(chunk, bytes) else chunk
+                chunk = localise_page(text, lang)
+            return super().write(chunk)
 
         def _pooled_kernel_ready(self, path: str | None) -> bool:
             pools = getattr(self.kernel_manager, "_pools", None)

@@ -31,6 +31,7 @@ import itertools
 import json
 from typing import Any
 
+from ..i18n import N_, _, language, normalise
 from ..style import css
 from ..text import esc
 
@@ -151,37 +152,43 @@ def host_allowed(header: str | None, allowed: frozenset[str], listen_host: str =
 
 
 ERROR_WORDS = {
-    400: ("This request could not be understood", "The address or what was sent with it is not valid."),
-    403: ("This address is not open to visitors", "Go back to the list of lessons and apps."),
-    404: ("There is no page at this address", "Check the address, or go back to the list of lessons and apps."),
-    405: ("This address does not take that kind of request", "Go back to the list of lessons and apps."),
-    413: ("That was too big to send", "The workshop server accepts smaller files and messages."),
-    421: ("This server does not answer to that name", "Open the address the trainer gave you."),
+    400: (N_("This request could not be understood"), N_("The address or what was sent with it is not valid.")),
+    403: (N_("This address is not open to visitors"), N_("Go back to the list of lessons and apps.")),
+    404: (N_("There is no page at this address"), N_("Check the address, or go back to the list of lessons and apps.")),
+    405: (N_("This address does not take that kind of request"), N_("Go back to the list of lessons and apps.")),
+    413: (N_("That was too big to send"), N_("The workshop server accepts smaller files and messages.")),
+    421: (N_("This server does not answer to that name"), N_("Open the address the trainer gave you.")),
 }
+OTHER_ERROR = (
+    N_("Something went wrong on the workshop server"),
+    N_("Try again in a moment; the trainer can read the details in the server's log."),
+)
 
 
-def error_page(status: int, base_url: str = "/") -> str:
-    """A short page in plain words for an error ``status`` (no traceback, no server path)."""
-    title, advice = ERROR_WORDS.get(
-        status,
-        (
-            "Something went wrong on the workshop server",
-            "Try again in a moment; the trainer can read the details in the server's log.",
-        ),
-    )
-    return message_page(title, advice, base_url)
+def error_page(status: int, base_url: str = "/", lang: str = "en") -> str:
+    """A short page in plain words, in ``lang``, for an error ``status`` (no traceback, no server path)."""
+    title, advice = ERROR_WORDS.get(status, OTHER_ERROR)
+    with language(lang):
+        return message_page(_(title), _(advice), base_url, lang=lang)
 
 
-def message_page(title: str, advice: str, base_url: str = "/", head: str = "") -> str:
-    """A short page in plain words with a link back to the index (``head``: extra, trusted, tags)."""
+def message_page(title: str, advice: str, base_url: str = "/", head: str = "", lang: str = "en") -> str:
+    """A short page in plain words with a link back to the index (``head``: extra, trusted, tags).
+
+    ``title`` and ``advice`` are already in ``lang``, the language the page is marked with
+    (``<html lang>``) and its link back keeps (``?lang=``).
+    """
+    lang = normalise(lang) or "en"
     base = esc(base_url if base_url.endswith("/") else base_url + "/")
+    with language(lang):
+        back = _("The lessons and apps")
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
         f"<style>{css('message.css')}</style>"
         f"{head}</head>\n"
         f"<body><main><h1>{esc(title)}</h1><p>{esc(advice)}</p>"
-        f'<p><a href="{base}">The lessons and apps</a></p></main></body></html>\n'
+        f'<p><a href="{base}{"?lang=" + lang if lang != "en" else ""}">{esc(back)}</a></p></main></body></html>\n'
     )
 
 

@@ -54,11 +54,15 @@ class Request:
     :param page_url: the page's address without its query string, when Voilà said it.
     :param client: the visitor's address as the server saw it (``idpckit serve`` and the
         hub's servers write it; see :func:`client`), for limits that must outlive a reload.
+    :param language: the kit language the visitor asked for with ``?lang=``, else the one their
+        browser prefers (``Accept-Language``, which the server passes as ``HTTP_ACCEPT_LANGUAGE``),
+        else English; an unknown or hostile value counts as not asked.
     """
 
     params: dict[str, str] = field(default_factory=dict)
     page_url: str | None = None
     client: str | None = None
+    language: str = "en"
 
 
 def parse_query(query_string: str | None) -> dict[str, str]:
@@ -127,7 +131,11 @@ def client(environ: Mapping[str, str]) -> str | None:
 
 def from_environ(environ: Mapping[str, str]) -> Request:
     """The request described by Voilà's variables (the kernel's environment, or the websocket's message)."""
-    return Request(params=parse_query(environ.get("QUERY_STRING")), page_url=page_url(environ), client=client(environ))
+    from .. import i18n
+
+    params = parse_query(environ.get("QUERY_STRING"))
+    lang = i18n.choose(params.get("lang"), environ.get("HTTP_ACCEPT_LANGUAGE"))
+    return Request(params=params, page_url=page_url(environ), client=client(environ), language=lang)
 
 
 def preheated(environ: Mapping[str, str] | None = None) -> bool:
@@ -185,6 +193,12 @@ def run_on_kernel_loop(callback: Callable[[], None]) -> None:
         loop.add_callback(callback)
     else:
         callback()
+
+
+def known_request(environ: Mapping[str, str] | None = None) -> Request | None:
+    """The visitor's request if this kernel already has it (started for the visitor), else None (preheated)."""
+    env = os.environ if environ is None else environ
+    return None if preheated(env) else from_environ(env)
 
 
 def on_request(

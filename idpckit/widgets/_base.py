@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import ipywidgets as w
 
 from .. import scales, style
+from ..i18n import N_, _, current, ngettext
 from ..text import esc
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,8 +43,8 @@ Kind = Literal["error", "warning", "info", "ok"]
 
 #: Symbol and words before each kind of message, so its meaning does not rest on colour.
 _KIND_PREFIX: dict[str, tuple[str, str]] = {
-    "error": ("✖", "Problem:"),
-    "warning": ("⚠", "Please note:"),
+    "error": ("✖", N_("Problem:")),
+    "warning": ("⚠", N_("Please note:")),
     "info": ("ℹ", ""),
     "ok": ("✔", ""),
 }
@@ -95,7 +96,7 @@ DESCRIPTION_STYLE = {"description_width": "11em"}
 
 
 #: What the self-assessment app tells someone after an unexpected error.
-KEEP_ADVICE = (
+KEEP_ADVICE = N_(
     "What you typed before this is kept. If it happens again, download a JSON copy from the summary "
     "and tell your trainer."
 )
@@ -117,8 +118,10 @@ class LoadsOnFirstUse:
     def content(self) -> Content:
         if self._content is None:
             from ..data import load
+            from ..localise import localised
 
-            self._content = load()
+            # In the page's language (the app's, else the one in use): titles, rubric, help texts.
+            self._content = localised(load(), getattr(self, "language", None) or current())
         return self._content
 
     @property
@@ -146,7 +149,7 @@ class ErrorBox:
     def show(self, message: str, kind: Kind = "error") -> None:
         symbol, words = _KIND_PREFIX[kind]
         role = "alert" if kind in ("error", "warning") else "status"
-        lead = f"{symbol} <strong>{words}</strong> " if words else f"{symbol} "
+        lead = f"{symbol} <strong>{esc(_(words))}</strong> " if words else f"{symbol} "
         self.message, self.kind = message, kind
         self.widget.value = f'<div class="idpc-msg idpc-msg-{kind}" role="{role}">{lead}{esc(message)}</div>'
 
@@ -154,7 +157,7 @@ class ErrorBox:
         """Like :meth:`show`, for a message the caller has already escaped (e.g. one with a link)."""
         symbol, words = _KIND_PREFIX[kind]
         role = "alert" if kind in ("error", "warning") else "status"
-        lead = f"{symbol} <strong>{words}</strong> " if words else f"{symbol} "
+        lead = f"{symbol} <strong>{esc(_(words))}</strong> " if words else f"{symbol} "
         self.message, self.kind = html.unescape(_strip_tags(markup)), kind
         self.widget.value = f'<div class="idpc-msg idpc-msg-{kind}" role="{role}">{lead}{markup}</div>'
 
@@ -171,7 +174,7 @@ def guarded(
     callback: Callable[..., Any],
     report: Callable[[str], Any],
     *,
-    advice: str = "Please tell your trainer.",
+    advice: str = N_("Please tell your trainer."),
     expected: tuple[type[Exception], ...] = (),
     before: Callable[[], Any] | None = None,
 ) -> Callable[..., Any]:
@@ -195,7 +198,8 @@ def guarded(
             report(str(exc))
         except Exception as exc:
             log.exception("error in widget callback %s", getattr(callback, "__qualname__", callback))
-            report(f"Sorry, something went wrong ({type(exc).__name__}: {exc}). {advice}")
+            said = _("Sorry, something went wrong ({problem}).").format(problem=f"{type(exc).__name__}: {exc}")
+            report(f"{said} {_(advice)}")
         return None
 
     return wrapper
@@ -218,13 +222,13 @@ def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
     size = _human_size(len(data))
     return (
         f'<a download="{esc(filename)}" href="data:{esc(mime)};base64,{payload}" '
-        f'title="Download {esc(filename)} ({size})">{esc(label)}</a>'
+        f'title="{esc(_("Download {file} ({size})").format(file=filename, size=size))}">{esc(label)}</a>'
     )
 
 
 def _human_size(n: int) -> str:
     if n < 1000:
-        return f"{n} bytes"
+        return ngettext("{n} byte", "{n} bytes", n).format(n=n)
     if n < 1_000_000:
         return f"{n / 1000:.0f} kB"
     return f"{n / 1_000_000:.1f} MB"
@@ -238,14 +242,21 @@ def grade_label(grade: scales.Grade, scale: scales.Scale) -> str:
     """Words and symbol for a grade, e.g. "✖ Red — requires urgent attention" or "1 ✖ Requires urgent attention"."""
     level = scales.level(grade, scale)
     if scale == "traffic-light":
-        return f"{level.short} — {level.label.lower()}"
-    return f"{level.short} {level.label}"
+        return f"{light_short(level)} — {_(level.label).lower()}"
+    return f"{level.short} {_(level.label)}"
+
+
+def light_short(level: scales.Level) -> str:
+    """A grade's symbol and short name in the language in use: "2 ▼", "✖ Rojo"."""
+    if isinstance(level.value, int):
+        return level.short
+    return f"{level.symbol} {_(scales.LIGHT_WORDS.get(str(level.value), str(level.value)))}"
 
 
 def grade_badge(grade: scales.Grade | None, scale: scales.Scale) -> str:
     """An HTML badge for a grade: colour, symbol and words together (never colour alone)."""
     level = scales.level(grade, scale)
-    text = "– Not assessed" if grade is None else grade_label(grade, scale)
+    text = "– " + _("Not assessed") if grade is None else grade_label(grade, scale)
     return f'<span class="idpc-badge" style="background:{level.colour};color:{level.text_colour}">{esc(text)}</span>'
 
 
@@ -269,12 +280,12 @@ class GradePicker:
         scale: scales.Scale = "five-point",
         value: scales.Grade | None = None,
         *,
-        description: str = "Grade",
+        description: str = N_("Grade"),
         hints: dict[str, str] | None = None,
     ) -> None:
         self._hints = hints or {}
         self.buttons = w.ToggleButtons(
-            description=description,
+            description=_(description),
             style={"button_width": "auto", "description_width": "initial"},
             layout=full_width(),
         )
@@ -290,11 +301,17 @@ class GradePicker:
         tips: list[str] = []
         for grade, level in scales.levels(self.scale).items():
             options.append((grade_label(grade, self.scale), grade))
-            position = f"Grade {grade} of 5" if self.scale == "five-point" else f"{str(grade).capitalize()} light"
+            if self.scale == "five-point":
+                position = _("Grade {grade} of 5").format(grade=grade)
+            else:
+                position = _("{light} light").format(light=_(scales.LIGHT_WORDS.get(str(grade), str(grade))))
             hint = self._hints.get(str(level.score), "")
-            tips.append(f"{position}: {level.label.lower()}." + (f" Looks like: {hint}" if hint else ""))
-        options.append(("– Not assessed", NOT_ASSESSED))
-        tips.append("Not assessed (yet): leave it open until you have evidence, or if you do not track it this year.")
+            tip = f"{position}: {_(level.label).lower()}."
+            tips.append(tip + (" " + _("Looks like: {hint}").format(hint=hint) if hint else ""))
+        options.append(("– " + _("Not assessed"), NOT_ASSESSED))
+        tips.append(
+            _("Not assessed (yet): leave it open until you have evidence, or if you do not track it this year.")
+        )
         return options, tips
 
     def set_scale(self, scale: scales.Scale, value: scales.Grade | None = None) -> None:
@@ -328,7 +345,8 @@ class GradePicker:
         self.buttons.observe(handler, names="value")
 
     def _show_selected(self, _change: object = None) -> None:
-        self.selected.value = f'<span class="idpc-small">Selected: {grade_badge(self.value, self.scale)}</span>'
+        said = _("Selected: {grade}").format(grade=grade_badge(self.value, self.scale))
+        self.selected.value = f'<span class="idpc-small">{said}</span>'
 
 
 #: Runs in the page: wait (up to 3 s) for the element, scroll to it, focus it, and say ``announce``

@@ -104,6 +104,19 @@ def test_the_room_dashboard_opened_on_a_room_with_reviews(kit_server, open_noteb
     assert violations(page) == []
 
 
+def test_the_index_and_the_self_assessment_in_spanish(kit_server, page: Page) -> None:
+    page.goto(kit_server.base + "?lang=es")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert violations(page) == [], "index"
+
+    page.goto(kit_server.url("self-assessment.ipynb", "lang=es"))
+    wait_rendered(page)
+    page.get_by_role("button", name="Empezar una nueva evaluación").click()
+    expect(page.get_by_label("País", exact=True)).to_be_visible()
+    assert violations(page) == [], "set-up"
+
+
 def test_the_downloaded_html_report(tmp_path: Path, page: Page) -> None:
     review = read_assessment(data_dir() / "examples" / "veridia-2024.json")
     path = tmp_path / "report.html"

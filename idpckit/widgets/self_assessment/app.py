@@ -48,7 +48,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ...i18n import _
+from ... import i18n
+from ...i18n import _, ngettext
 from ...text import esc
 from .._base import ErrorBox, LoadsOnFirstUse, PageFocus, full_width, style_widget, wrap_row
 from .welcome import WelcomeStep
@@ -86,6 +87,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         self._store = store
         self._content = content
         self._today = today
+        #: The page's language (``?lang=`` or the browser's), chosen before the app is built: labels,
+        #: content and the review's reports come out in it (a new review records it as its language).
+        self.language = i18n.current()
         self.assessment: Assessment | None = None
         self.code: str | None = None
         self.revision: int | None = None  # the stored revision this page last loaded or saved
@@ -146,17 +150,17 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             return
         guard = self.errors.guard
         self.progress = w.IntProgress(
-            value=0, min=0, max=1, description="Progress", layout=w.Layout(width="18em", max_width="100%")
+            value=0, min=0, max=1, description=_("Progress"), layout=w.Layout(width="18em", max_width="100%")
         )
         self.progress_text = w.HTML()
-        self.jump = w.Dropdown(description="Go to step", layout=w.Layout(width="30em", max_width="100%"))
+        self.jump = w.Dropdown(description=_("Go to step"), layout=w.Layout(width="30em", max_width="100%"))
         self.back = w.Button(
-            description="◀ Back", tooltip="Previous step", layout=w.Layout(width="auto", min_width="8em")
+            description=_("◀ Back"), tooltip=_("Previous step"), layout=w.Layout(width="auto", min_width="8em")
         )
         self.next = w.Button(
-            description="Next ▶",
+            description=_("Next ▶"),
             button_style="primary",
-            tooltip="Next step",
+            tooltip=_("Next step"),
             layout=w.Layout(width="auto", min_width="8em"),
         )
         self.back.on_click(guard(lambda _b: self.go_relative(-1)))
@@ -171,13 +175,13 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         if self.after_submit is None:
             guard = self.errors.guard
             self.next_year = w.Button(
-                description="Start next year's review from this one",
-                tooltip="A new draft with this review's grades and notes, to update for the following year",
+                description=_("Start next year's review from this one"),
+                tooltip=_("A new draft with this review's grades and notes, to update for the following year"),
                 layout=w.Layout(width="auto"),
             )
             self.new_review = w.Button(
-                description="Start another review",
-                tooltip="Back to the first screen; this review stays saved under its code",
+                description=_("Start another review"),
+                tooltip=_("Back to the first screen; this review stays saved under its code"),
                 layout=w.Layout(width="auto"),
             )
             self.next_year.on_click(guard(lambda _b: self.start_next_year()))
@@ -202,8 +206,8 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         from ... import store as _store  # noqa: F401 - SQLAlchemy, for the first save
         from . import commitment, setup  # noqa: F401
 
-        _ = self.content
-        countries.choices()
+        self.content  # noqa: B018 - loads and caches the content
+        countries.choices(self.language)
 
     def apply_query(self, params: Mapping[str, str]) -> None:
         """Act on the page's ``?code=...`` (resume) and ``?room=...`` (pre-fill the room code); other names are ignored."""
@@ -240,15 +244,17 @@ class SelfAssessmentApp(LoadsOnFirstUse):
 
         code = (code or "").strip()
         if not code:
-            self.welcome.message.show("Type the resume code you were given, e.g. K7QD-M2XP-4HTA-9WEB.", "warning")
+            self.welcome.message.show(_("Type the resume code you were given, e.g. K7QD-M2XP-4HTA-9WEB."), "warning")
             self.page.focus(WELCOME_MESSAGE)
             return False
         try:
             stored = self.store.load(code)
         except UnknownCode:
             self.welcome.message.show(
-                f"No review is saved under the code '{code}'. Check it for typing mistakes (letters and digits, "
-                "the dashes do not matter), or start a new review."
+                _(
+                    "No review is saved under the code '{code}'. Check it for typing mistakes (letters and digits, "
+                    "the dashes do not matter), or start a new review."
+                ).format(code=code)
             )
             self.page.focus(WELCOME_MESSAGE)
             return False
@@ -259,6 +265,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
     def _open(self, stored: Stored) -> None:
         self._close_steps()
         self.assessment = stored.assessment
+        if stored.status != "submitted" and self.assessment.language != self.language:
+            # Opened in another language's page: its reports follow the page from the next save on.
+            self.assessment = self.assessment.model_copy(update={"language": self.language})
         self.code = stored.code
         self.revision = stored.revision
         self._base = stored.assessment.model_copy(deep=True)
@@ -305,8 +314,10 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         self._open(self.store.load(code))
         self.go(SETUP)
         self.setup.notice.show(
-            f"This is a new draft for {year}, copied from your {year - 1} review (which is kept as it was). "
-            "Update each grade and its evidence; upload last year's JSON on the summary to compare.",
+            _(
+                "This is a new draft for {year}, copied from your {last} review (which is kept as it was). "
+                "Update each grade and its evidence; upload last year's JSON on the summary to compare."
+            ).format(year=year, last=year - 1),
             "info",
         )
         return code
@@ -329,7 +340,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             self.position = WELCOME
             self.body.children = [self.welcome.widget]
             self._show_nav(False)
-            self.page.focus(".idpc-body h1, .idpc-body h2", "Start or continue a review")  # the welcome's first
+            self.page.focus(".idpc-body h1, .idpc-body h2", _("Start or continue a review"))  # the welcome's first
             return
         refused = False
         if position != SETUP and self.assessment is None:
@@ -349,7 +360,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         self._show_nav(True)
         self._update_nav()
         if refused:
-            self.page.focus(SETUP_MESSAGE, "Set-up: " + self.setup.message.message)
+            self.page.focus(SETUP_MESSAGE, _("Set-up: {problems}").format(problems=self.setup.message.message))
         else:
             self._announce_step()
         if position == SUMMARY and self.summary is not None:
@@ -389,9 +400,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
 
     def _step_label(self, position: str) -> str:
         if position == SETUP:
-            return "Set-up: country, year, scale"
+            return _("Set-up: country, year, scale")
         if position == SUMMARY:
-            return "Summary, downloads and submit"
+            return _("Summary, downloads and submit")
         c = self.content.commitment(position)
         entry = self.assessment.entry(position) if self.assessment else None
         title = c.title if len(c.title) <= 60 else c.title[:59].rstrip() + "…"
@@ -413,7 +424,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         self.next.disabled = index == len(order) - 1
         # Before the set-up is complete the next step is not the summary but the commitments.
         last = self.assessment is not None and index == len(order) - 2
-        self.next.description = "Summary ▶" if last else "Next ▶"
+        self.next.description = _("Summary ▶") if last else _("Next ▶")
         self._update_progress()
 
     def _announce_step(self) -> None:
@@ -422,29 +433,31 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         index = order.index(self.position) + 1 if self.position in order else 1
         label = self._step_label(self.position).lstrip("✔○ ")
         if self.position == SETUP:
-            heading = "Set-up"
+            heading = _("Set-up")
         elif self.position == SUMMARY:
-            heading = "Summary"
+            heading = _("Summary")
         else:
-            heading = f"Commitment {self.content.commitment(self.position).number}:"
-        self.page.focus(".idpc-body h2", f"Step {index} of {len(order)}: {label}", text=heading)
+            heading = _("Commitment {number}:").format(number=self.content.commitment(self.position).number)
+        said = _("Step {index} of {total}: {label}").format(index=index, total=len(order), label=label)
+        self.page.focus(".idpc-body h2", said, text=heading)
 
     def _update_progress(self) -> None:
         if self.assessment is None:
             self.progress.max, self.progress.value = 1, 0
-            self.progress_text.value = "<span>Set-up first</span>"
+            self.progress_text.value = "<span>" + _("Set-up first") + "</span>"
             return
         n, graded = len(self.assessment.entries), self.assessment.graded_count
         self.progress.max = max(n, 1)
         self.progress.value = graded
-        self.progress_text.value = f"<span aria-live='polite'><strong>{graded} of {n} graded</strong></span>"
+        self.progress_text.value = f"<span aria-live='polite'><strong>{esc(self.progress_label)}</strong></span>"
 
     @property
     def progress_label(self) -> str:
         """The progress as words, e.g. "7 of 13 graded"."""
         if self.assessment is None:
-            return "Set-up first"
-        return f"{self.assessment.graded_count} of {len(self.assessment.entries)} graded"
+            return _("Set-up first")
+        n = len(self.assessment.entries)
+        return _("{graded} of {n} graded").format(graded=self.assessment.graded_count, n=n)
 
     # -- steps -----------------------------------------------------------------------
 
@@ -484,10 +497,10 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         if entry is None or entry.blank:
             return None
         number = self.content.commitment(commitment_id).number
-        return (
-            f"Commitment {number} already has a grade or notes, so it stays tracked. To stop tracking it, "
+        return _(
+            "Commitment {number} already has a grade or notes, so it stays tracked. To stop tracking it, "
             "first set it to 'Not assessed' and empty its evidence, sources and recommendation."
-        )
+        ).format(number=number)
 
     def _setup_changed(self) -> None:
         """A set-up field changed: when the set-up is complete, update the review and save it."""
@@ -501,6 +514,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         if room is None:
             return
         fields["room"] = room
+        fields["language"] = self.language
         old = self.assessment
         remembered = None
         if old is not None and old.scale != fields["scale"]:
@@ -514,10 +528,12 @@ class SelfAssessmentApp(LoadsOnFirstUse):
                 e = self.assessment.entry(cid)
                 step.set_scale(self.assessment.scale, e.grade if e else None)
             if converted:
-                back = " Changing back restores the grades you gave." if fields["scale"] == "traffic-light" else ""
-                setup.notice.show(
-                    "Your grades were converted to the new scale (" + "; ".join(converted) + ")." + back, "info"
+                said = _("Your grades were converted to the new scale ({changes}).").format(
+                    changes="; ".join(converted)
                 )
+                if fields["scale"] == "traffic-light":
+                    said += " " + _("Changing back restores the grades you gave.")
+                setup.notice.show(said, "info")
         for cid in [c for c in self.steps if self.assessment.entry(c) is None]:
             self.steps.pop(cid).widget.close()  # untracked (only blank ones can be)
         self._save()
@@ -546,7 +562,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
                 self._room_checked = (typed, refusal, canonical)
         if refusal is not None:
             self._ensure_setup().message.show(
-                refusal + " Your review is not saved until the room code is right.", "warning"
+                refusal + " " + _("Your review is not saved until the room code is right."), "warning"
             )
             return None
         return self._room_checked[2]
@@ -563,7 +579,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         try:
             entry = Entry.model_validate(step.entry_data())
         except ValidationError as exc:
-            step.message.show(_entry_problem(exc) + " Your last change is not saved yet; fix this and it will be.")
+            step.message.show(
+                _entry_problem(exc) + " " + _("Your last change is not saved yet; fix this and it will be.")
+            )
             return
         if step.message.kind in ("error", "warning"):
             step.message.clear()
@@ -598,8 +616,10 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             self.status = "submitted"
             self._set_read_only()
             self.errors.show(
-                "This review was submitted (perhaps from another tab), so it can no longer be changed. "
-                "Your latest change was not saved.",
+                _(
+                    "This review was submitted (perhaps from another tab), so it can no longer be changed. "
+                    "Your latest change was not saved."
+                ),
                 "warning",
             )
             return False
@@ -617,10 +637,12 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         except Exception as exc:
             log.exception("saving the draft failed")
             self.errors.show(
-                f"Your last change could not be saved ({type(exc).__name__}: {exc}). Keep this page open, "
-                "and download a JSON copy from the summary before you close it."
+                _(
+                    "Your last change could not be saved ({problem}). Keep this page open, "
+                    "and download a JSON copy from the summary before you close it."
+                ).format(problem=f"{type(exc).__name__}: {exc}")
             )
-            self.save_status.value = "<div class='idpc-msg idpc-msg-error' role='alert'>✖ Not saved</div>"
+            self.save_status.value = "<div class='idpc-msg idpc-msg-error' role='alert'>✖ " + _("Not saved") + "</div>"
             return False
         self.save_seconds.append(time.perf_counter() - started)
         if getattr(self, "_save_failed", False):  # saving works again: the "could not be saved" is over
@@ -650,8 +672,10 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             self.store.save_draft(merged, self.code, based_on=stale.stored.revision)
         except StaleSave:
             self.errors.show(
-                "This review is being changed in another tab or device right now, so this change was not saved. "
-                "Reload this page to see the latest version, then make your change again.",
+                _(
+                    "This review is being changed in another tab or device right now, so this change was not saved. "
+                    "Reload this page to see the latest version, then make your change again."
+                ),
                 "warning",
             )
             return False
@@ -660,15 +684,23 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         numbers = [str(self.content.commitment(cid).number) for cid in conflicts if self._known(cid)]
         if numbers:
             self.errors.show(
-                "This review was also changed in another tab or device. Its changes were saved together with "
-                f"yours, except commitment {', '.join(numbers)}, which both changed: the other version is the "
-                "saved one, and yours is still on this page. Copy what you want to keep, then reload the page.",
+                ngettext(
+                    "This review was also changed in another tab or device. Its changes were saved together with "
+                    "yours, except commitment {numbers}, which both changed: the other version is the saved one, "
+                    "and yours is still on this page. Copy what you want to keep, then reload the page.",
+                    "This review was also changed in another tab or device. Its changes were saved together with "
+                    "yours, except commitments {numbers}, which both changed: the other versions are the saved "
+                    "ones, and yours are still on this page. Copy what you want to keep, then reload the page.",
+                    len(numbers),
+                ).format(numbers=", ".join(numbers)),
                 "warning",
             )
         else:
             self.errors.show(
-                "This review was also changed in another tab or device; both sets of changes are saved. "
-                "Reload the page to see them all.",
+                _(
+                    "This review was also changed in another tab or device; both sets of changes are saved. "
+                    "Reload the page to see them all."
+                ),
                 "info",
             )
         self.assessment = merged if not conflicts else self.assessment
@@ -689,23 +721,31 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             self.save_status.value = ""
             return
         when = dt.datetime.now().strftime("%H:%M:%S")
-        what = "Opened" if resumed else "Saved"
         if self.status == "submitted":
-            what = "Submitted review, opened"
+            what = _("Submitted review, opened at {time}.")
+        else:
+            what = _("Opened at {time}.") if resumed else _("Saved at {time}.")
         code = esc(self.code)
         url = self.page_url
-        link = f"{url}?code={self.code}" if url else f"?code={self.code}"
+        # The link keeps the page's language, so the review reopens in the words it was made in.
+        tail = f"?code={self.code}" + (f"&lang={self.language}" if self.language != "en" else "")
+        link = f"{url}{tail}" if url else tail
         copy = (
-            f"<label class='idpc-small'>Link to continue later: <input class='idpc-copy' readonly "
-            f"value='{esc(link)}' aria-label='Link that reopens this review' onfocus='this.select()'></label>"
+            f"<label class='idpc-small'>{esc(_('Link to continue later:'))} <input class='idpc-copy' readonly "
+            f"value='{esc(link)}' aria-label='{esc(_('Link that reopens this review'))}' "
+            "onfocus='this.select()'></label>"
             if url
-            else f"<span class='idpc-small'>Or add <code>?code={code}</code> to this page's address.</span>"
+            else "<span class='idpc-small'>"
+            + _("Or add {code} to this page's address.").format(code=f"<code>{esc(tail)}</code>")
+            + "</span>"
         )
+        opener = f"<a href='{esc(tail)}' target='_blank' rel='noopener'>" + _("open in a new tab") + "</a>"
         self.save_status.value = (
-            f"<div class='idpc-msg idpc-msg-ok' role='status'>✔ {what} at {when}. Your resume code: "
-            f"<strong class='idpc-code'>{code}</strong> "
-            f"(<a href='?code={code}' target='_blank' rel='noopener'>open in a new tab</a>). "
-            f"Keep it to continue later, like a password.<br>{copy}</div>"
+            f"<div class='idpc-msg idpc-msg-ok' role='status'>✔ {esc(what.format(time=when))} "
+            + _("Your resume code:")
+            + f" <strong class='idpc-code'>{code}</strong> ({opener}). "
+            + _("Keep it to continue later, like a password.")
+            + f"<br>{copy}</div>"
         )
 
     # -- submitting --------------------------------------------------------------------
@@ -723,7 +763,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             try:
                 accept_room(self.store, self.assessment.room, client=self.client)
             except RoomError as exc:
-                self.errors.show(f"{exc} Your review is kept as a draft; change or empty the room code to submit it.")
+                self.errors.show(
+                    f"{exc} " + _("Your review is kept as a draft; change or empty the room code to submit it.")
+                )
                 return False
         self.store.submit(self.code)
         self.status = "submitted"
@@ -746,11 +788,17 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             if self.after_submit is not None:
                 self.after_submit.layout.display = "none"
             return
-        room = f" to room {esc(self.assessment.room)}" if self.assessment.room else ""
+        if self.assessment.room:
+            title = _("Submitted to room {room}: read-only.").format(room=esc(self.assessment.room))
+        else:
+            title = _("Submitted: read-only.")
         self.banner.value = (
-            f"<div class='idpc-msg idpc-msg-info' role='status'>ℹ <strong>Submitted{room}: read-only.</strong> "
-            "This review is final and can no longer be changed. You can still read it, download it and compare "
-            "it with another year. To grade again, start another review.</div>"
+            f"<div class='idpc-msg idpc-msg-info' role='status'>ℹ <strong>{title}</strong> "
+            + _(
+                "This review is final and can no longer be changed. You can still read it, download it and compare "
+                "it with another year. To grade again, start another review."
+            )
+            + "</div>"
         )
         self._ensure_after_submit().layout.display = None
 
@@ -761,11 +809,15 @@ def _entry_problem(exc: Any) -> str:
 
     err = exc.errors()[0]
     loc = tuple(err["loc"])
-    names = {"evidence": "The evidence", "recommendation": "The recommendation", "sources": "The list of sources"}
+    names = {
+        "evidence": _("The evidence"),
+        "recommendation": _("The recommendation"),
+        "sources": _("The list of sources"),
+    }
     if len(loc) >= 3 and loc[0] == "sources" and isinstance(loc[1], int):
-        where = f"Source {loc[1] + 1}'s {loc[2]}"
+        where = _("Source {number}'s {field}").format(number=loc[1] + 1, field=loc[2])
     else:
-        where = names.get(str(loc[0]) if loc else "", f"The field '{dotted(loc)}':")
+        where = names.get(str(loc[0]) if loc else "", _("The field '{name}':").format(name=dotted(loc)))
     return f"{where} {plain(err)}."
 
 

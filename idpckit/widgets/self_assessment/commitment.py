@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from ... import scales
 from ...assessment import MAX_TEXT, SOURCE_KINDS, STATUS_WORDS
-from ...i18n import _
+from ...i18n import N_, _, ngettext
 from ...schema import TABLE1_DOCUMENTS
 from ...table1 import render
 from ...text import esc
@@ -30,14 +30,28 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...data import Content
     from ...schema import Commitment, Rubric
 
-CONFIDENCE_OPTIONS = [("Not said", ""), ("Low", "low"), ("Medium", "medium"), ("High", "high")]
+CONFIDENCE_OPTIONS = [(N_("Not said"), ""), (N_("Low"), "low"), (N_("Medium"), "medium"), (N_("High"), "high")]
 CONFIDENCE_TIPS = [
-    "You have not said how sure you are",
-    "Low: little evidence, old data, or sources that disagree",
-    "Medium: some solid evidence, with gaps",
-    "High: recent evidence from several independent sources",
+    N_("You have not said how sure you are"),
+    N_("Low: little evidence, old data, or sources that disagree"),
+    N_("Medium: some solid evidence, with gaps"),
+    N_("High: recent evidence from several independent sources"),
 ]
-KIND_LABELS = [(kind.capitalize(), kind) for kind in SOURCE_KINDS]
+#: The kinds of source in words (the stored values are the English keys of ``SOURCE_KINDS``).
+KIND_WORDS = {
+    "data": N_("Data"),
+    "testimony": N_("Testimony"),
+    "report": N_("Report"),
+    "law or policy": N_("Law or policy"),
+    "other": N_("Other"),
+}
+
+
+def kind_labels() -> list[tuple[str, str]]:
+    """The source kinds for the drop-down, in the language in use."""
+    return [(_(KIND_WORDS.get(kind, kind.capitalize())), kind) for kind in SOURCE_KINDS]
+
+
 _SCORE_TO_LIGHT = {1: "red", 3: "orange", 5: "green"}
 
 
@@ -54,13 +68,17 @@ def references_html(content: Content, commitment_id: str) -> str:
         where = (
             esc(cell)
             if cell != "-"
-            else "<em>no reference: the document is silent on this commitment (a gap worth raising)</em>"
+            else "<em>" + _("no reference: the document is silent on this commitment (a gap worth raising)") + "</em>"
         )
         items.append(f"<li>{name}{detail}: {where}</li>")
     return (
-        "<div class='idpc-prose'><strong>Where it appears in the UN documents</strong> "
-        "<span class='idpc-small'>(Table 1 of IDPC's September 2019 note; OP = operative paragraph, "
-        "PP = preambular paragraph)</span><ul>" + "".join(items) + "</ul></div>"
+        "<div class='idpc-prose'><strong>"
+        + _("Where it appears in the UN documents")
+        + "</strong> <span class='idpc-small'>("
+        + _("Table 1 of IDPC's September 2019 note; OP = operative paragraph, PP = preambular paragraph")
+        + ")</span><ul>"
+        + "".join(items)
+        + "</ul></div>"
     )
 
 
@@ -71,13 +89,14 @@ def rubric_html(rubric: Rubric, scale: scales.Scale) -> str:
         grade: scales.Grade = score if scale == "five-point" else _SCORE_TO_LIGHT[score]
         levels.append(f"<li><strong>{esc(grade_label(grade, scale))}:</strong> {esc(rubric.level(score))}</li>")
     between = (
-        "<p class='idpc-small'>Give a 2 or a 4 when the situation sits between two descriptions.</p>"
+        "<p class='idpc-small'>" + _("Give a 2 or a 4 when the situation sits between two descriptions.") + "</p>"
         if scale == "five-point"
         else ""
     )
     questions = "".join(f"<li>{esc(q)}</li>" for q in rubric.questions)
+    look = _("Where to look: {where}")
     indicators = "".join(
-        f"<li>{esc(i.indicator)}<br><span class='idpc-small'>Where to look: {esc(i.where)}</span></li>"
+        f"<li>{esc(i.indicator)}<br><span class='idpc-small'>{esc(look.format(where=i.where))}</span></li>"
         for i in rubric.indicators
     )
     sources = "".join(
@@ -87,14 +106,18 @@ def rubric_html(rubric: Rubric, scale: scales.Scale) -> str:
         for s in rubric.sources
     )
     parts = [
-        "<div class='idpc-prose'><strong>How to grade it</strong>",
-        f"<details open><summary>What the grades look like</summary><ul class='idpc-levels'>{''.join(levels)}</ul>{between}</details>",
-        f"<details><summary>Questions to ask about your country</summary><ul>{questions}</ul></details>",
-        f"<details><summary>Facts to look up, and where</summary><ul>{indicators}</ul></details>",
+        "<div class='idpc-prose'><strong>" + _("How to grade it") + "</strong>",
+        "<details open><summary>"
+        + _("What the grades look like")
+        + f"</summary><ul class='idpc-levels'>{''.join(levels)}</ul>{between}</details>",
+        "<details><summary>" + _("Questions to ask about your country") + f"</summary><ul>{questions}</ul></details>",
+        "<details><summary>" + _("Facts to look up, and where") + f"</summary><ul>{indicators}</ul></details>",
     ]
     if sources:
-        parts.append(f"<details><summary>Useful sources</summary><ul>{sources}</ul></details>")
-    parts.append("<p class='idpc-small'>Grade what happens in practice, not only what the law says.</p></div>")
+        parts.append("<details><summary>" + _("Useful sources") + f"</summary><ul>{sources}</ul></details>")
+    parts.append(
+        "<p class='idpc-small'>" + _("Grade what happens in practice, not only what the law says.") + "</p></div>"
+    )
     return "".join(parts)
 
 
@@ -102,9 +125,9 @@ class SourceRow:
     """One source: title, link or citation, kind, and a button to remove it."""
 
     def __init__(self, number: int) -> None:
-        self.title = w.Text(placeholder="e.g. Prison statistics 2024", layout=full_width(max_width="30em"))
-        self.link = w.Text(placeholder="https://... or a printed citation", layout=full_width(max_width="30em"))
-        self.kind = w.Dropdown(options=KIND_LABELS, value="other", layout=w.Layout(width="16em", max_width="100%"))
+        self.title = w.Text(placeholder=_("e.g. Prison statistics 2024"), layout=full_width(max_width="30em"))
+        self.link = w.Text(placeholder=_("https://... or a printed citation"), layout=full_width(max_width="30em"))
+        self.kind = w.Dropdown(options=kind_labels(), value="other", layout=w.Layout(width="16em", max_width="100%"))
         self.remove = w.Button(layout=w.Layout(width="auto"))
         self.hint = w.HTML()
         self.widget = w.VBox(
@@ -115,11 +138,11 @@ class SourceRow:
 
     def renumber(self, number: int) -> None:
         self.number = number
-        self.title.description = f"Source {number}: title"
-        self.link.description = f"Source {number}: link"
-        self.kind.description = f"Source {number}: kind"
-        self.remove.description = f"Remove source {number}"
-        self.remove.tooltip = f"Remove source {number} from this commitment"
+        self.title.description = _("Source {number}: title").format(number=number)
+        self.link.description = _("Source {number}: link").format(number=number)
+        self.kind.description = _("Source {number}: kind").format(number=number)
+        self.remove.description = _("Remove source {number}").format(number=number)
+        self.remove.tooltip = _("Remove source {number} from this commitment").format(number=number)
         for widget in (self.title, self.link, self.kind):
             widget.style = {"description_width": "9em"}
 
@@ -134,7 +157,7 @@ class SourceRow:
     def update_hint(self) -> None:
         needs_title = not self.title.value.strip() and self.link.value.strip()
         self.hint.value = (
-            "<span class='idpc-small'>⚠ Give this source a title, or it will not be saved.</span>"
+            "<span class='idpc-small'>⚠ " + _("Give this source a title, or it will not be saved.") + "</span>"
             if needs_title
             else ""
         )
@@ -147,14 +170,19 @@ class SourcesEditor:
         self._on_change = on_change
         self._quiet = False
         self.rows: list[SourceRow] = []
-        self.add = w.Button(description="Add a source", tooltip="Add a row for a data set, testimony, report or law")
+        self.add = w.Button(
+            description=_("Add a source"), tooltip=_("Add a row for a data set, testimony, report or law")
+        )
         self.add.on_click(lambda _b: self.add_row())
         self.list = w.VBox(layout=full_width())
         self.widget = w.VBox(
             [
                 w.HTML(
-                    "<strong>Sources</strong> <span class='idpc-small'>(data, testimonies, reports, laws or "
-                    "policies behind the grade)</span>"
+                    "<strong>"
+                    + _("Sources")
+                    + "</strong> <span class='idpc-small'>("
+                    + _("data, testimonies, reports, laws or policies behind the grade")
+                    + ")</span>"
                 ),
                 self.list,
                 self.add,
@@ -234,11 +262,15 @@ class CommitmentStep:
         self._quiet = False
         self.message = ErrorBox()
         hints = dict(self.rubric.levels)
-        self.grade = GradePicker(scale, description=f"Grade for commitment {commitment.number}", hints=hints)
-        limit = _(" (up to {n} characters)").format(n=f"{MAX_TEXT:,}")
+        self.grade = GradePicker(
+            scale, description=_("Grade for commitment {number}").format(number=commitment.number), hints=hints
+        )
+        limit = " " + _("(up to {n} characters)").format(n=f"{MAX_TEXT:,}")
         self.evidence = w.Textarea(
-            description="Evidence",
-            placeholder="What did you find? Figures, what people told you, what the law says, what happens in practice."
+            description=_("Evidence"),
+            placeholder=_(
+                "What did you find? Figures, what people told you, what the law says, what happens in practice."
+            )
             + limit,
             rows=6,
             style={"description_width": "9em"},
@@ -246,8 +278,8 @@ class CommitmentStep:
         )
         self.sources = SourcesEditor(self._changed)
         self.recommendation = w.Textarea(
-            description="Recommendation",
-            placeholder="What should the government do better? Be specific; an example from another country helps."
+            description=_("Recommendation"),
+            placeholder=_("What should the government do better? Be specific; an example from another country helps.")
             + limit,
             rows=4,
             style={"description_width": "9em"},
@@ -263,19 +295,24 @@ class CommitmentStep:
         )
         self.status_note = w.HTML("", layout=full_width())
         self.confidence = w.ToggleButtons(
-            options=CONFIDENCE_OPTIONS,
+            options=[(_(label), value) for label, value in CONFIDENCE_OPTIONS],
             value="",
-            description="How sure are you?",
-            tooltips=CONFIDENCE_TIPS,
+            description=_("How sure are you?"),
+            tooltips=[_(tip) for tip in CONFIDENCE_TIPS],
             style={"description_width": "9em", "button_width": "auto"},
             layout=full_width(),
         )
         self.rubric_box = w.HTML(rubric_html(self.rubric, scale), layout=full_width())
+        title = _("Commitment {number}: {title}").format(number=commitment.number, title=esc(commitment.title))
+        where = ngettext(
+            "Step {position} of the {total} commitment you track · theme: {theme}",
+            "Step {position} of {total} commitments you track · theme: {theme}",
+            total,
+        ).format(position=position, total=total, theme=esc(commitment.theme))
         self.heading = w.HTML(
-            f"<h2>Commitment {commitment.number}: {esc(commitment.title)}</h2>"
-            f"<p class='idpc-small'>Step {position} of {total} commitments you track · theme: "
-            f"{esc(commitment.theme)}</p>"
-            f"<p class='idpc-prose'><strong>In plain words:</strong> {esc(commitment.summary)}</p>",
+            f"<h2>{title}</h2><p class='idpc-small'>{where}</p><p class='idpc-prose'><strong>"
+            + _("In plain words:")
+            + f"</strong> {esc(commitment.summary)}</p>",
             layout=full_width(),
         )
         guide = w.VBox(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ... import countries, scales
+from ...i18n import N_, _, current, ngettext
 from ...rooms import is_room_code
 from ...text import esc
 from .._base import DESCRIPTION_STYLE, ErrorBox, full_width, wrap_row
@@ -27,31 +28,39 @@ ROOM_PATTERN = re.compile(r"^[A-Za-z0-9-]{0,32}$")
 MIN_YEAR, MAX_YEAR = 2019, 2100
 
 SCALE_OPTIONS = [
-    ("Five-point scale: 1, 2, 3, 4 or 5", "five-point"),
-    ("Traffic light: red, orange or green", "traffic-light"),
+    (N_("Five-point scale: 1, 2, 3, 4 or 5"), "five-point"),
+    (N_("Traffic light: red, orange or green"), "traffic-light"),
 ]
 
-SCALE_HELP = """
-<div class="idpc-prose idpc-small">
-<p><strong>Five-point scale.</strong> 1 means the situation requires urgent attention, 3 that it needs
-improvement and 5 that it is good; 2 and 4 sit in between. Finer, so it shows smaller changes from one
-year to the next.</p>
-<p><strong>Traffic light.</strong> Red means the situation requires urgent attention, orange that it needs
-improvement, green that it is good. Quicker, and easy to show to officials and the press.</p>
-<p>Both are the scales IDPC's September 2019 note suggests. Reviews on different scales can still be
-compared later (1–2 count as red, 3 as orange, 4–5 as green).</p>
-</div>
-"""
+
+def scale_help() -> str:
+    """The two scales explained, in the language in use."""
+    paragraphs = [
+        _(
+            "<strong>Five-point scale.</strong> 1 means the situation requires urgent attention, 3 that it needs "
+            "improvement and 5 that it is good; 2 and 4 sit in between. Finer, so it shows smaller changes from one "
+            "year to the next."
+        ),
+        _(
+            "<strong>Traffic light.</strong> Red means the situation requires urgent attention, orange that it needs "
+            "improvement, green that it is good. Quicker, and easy to show to officials and the press."
+        ),
+        _(
+            "Both are the scales IDPC's September 2019 note suggests. Reviews on different scales can still be "
+            "compared later (1–2 count as red, 3 as orange, 4–5 as green)."
+        ),
+    ]
+    return "<div class='idpc-prose idpc-small'>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div>"
 
 
-def _country_options() -> tuple[list[str], dict[str, str]]:
-    """Labels for the country box, and label -> ISO alpha-3 code.
+def _country_options(lang: str = "en") -> tuple[list[str], dict[str, str]]:
+    """Labels for the country box in ``lang`` (CLDR's names), and label -> ISO alpha-3 code.
 
     The fictional Veridia comes last, for practice runs in workshops.
     """
-    pairs = list(countries.choices())
-    for code, fake in countries.FICTIONAL.items():
-        pairs.append((fake.name, code))
+    pairs = list(countries.choices(lang))
+    for code in countries.FICTIONAL:
+        pairs.append((countries.name(code, lang), code))
     return [label for label, _ in pairs], {label.casefold(): code for label, code in pairs}
 
 
@@ -70,11 +79,13 @@ class SetupStep:
         self._on_change = on_change
         self._can_untrack = can_untrack
         self._quiet = False
-        labels, self._by_label = _country_options()
+        #: The language of the country names shown (and searched first): the page's.
+        self.lang = current()
+        labels, self._by_label = _country_options(self.lang)
         self.country = w.Combobox(
             options=labels,
-            placeholder="Type to search, e.g. Colombia",
-            description="Country",
+            placeholder=_("Type to search, e.g. Colombia"),
+            description=_("Country"),
             ensure_option=False,
             style=DESCRIPTION_STYLE,
             layout=full_width(max_width="36em"),
@@ -84,27 +95,27 @@ class SetupStep:
             value=year,
             min=MIN_YEAR,
             max=MAX_YEAR,
-            description="Review year",
-            tooltip="The year this review describes; review again every year before the CND intersessional meetings",
+            description=_("Review year"),
+            tooltip=_("The year this review describes; review again every year before the CND intersessional meetings"),
             style=DESCRIPTION_STYLE,
             layout=w.Layout(width="24em", max_width="100%"),
         )
         self.organisations = w.Text(
-            description="Organisation(s)",
-            placeholder="Your NGO; for a coalition separate names with ;",
+            description=_("Organisation(s)"),
+            placeholder=_("Your NGO; for a coalition separate names with ;"),
             style=DESCRIPTION_STYLE,
             layout=full_width(max_width="36em"),
         )
         self.assessor = w.Text(
-            description="Your name",
-            placeholder="Who is grading (optional)",
+            description=_("Your name"),
+            placeholder=_("Who is grading (optional)"),
             style=DESCRIPTION_STYLE,
             layout=full_width(max_width="36em"),
         )
         self.scale = w.RadioButtons(
-            options=SCALE_OPTIONS,
+            options=[(_(label), value) for label, value in SCALE_OPTIONS],
             value="five-point",
-            description="Scale",
+            description=_("Scale"),
             style=DESCRIPTION_STYLE,
             layout=full_width(),
         )
@@ -117,11 +128,11 @@ class SetupStep:
             )
             for c in content.commitments
         }
-        self.select_all = w.Button(description="Track all", tooltip="Tick every commitment")
-        self.select_none = w.Button(description="Track none", tooltip="Untick every commitment without notes")
+        self.select_all = w.Button(description=_("Track all"), tooltip=_("Tick every commitment"))
+        self.select_none = w.Button(description=_("Track none"), tooltip=_("Untick every commitment without notes"))
         self.room = w.Text(
-            description="Room code",
-            placeholder="Optional: the code your trainer gave you",
+            description=_("Room code"),
+            placeholder=_("Optional: the code your trainer gave you"),
             style=DESCRIPTION_STYLE,
             layout=full_width(max_width="36em"),
         )
@@ -141,8 +152,11 @@ class SetupStep:
         self.widget = w.VBox(
             [
                 w.HTML(
-                    "<h2>Set-up</h2><p class='idpc-prose'>Tell us whose record you are grading. Everything here "
-                    "can be changed later.</p>"
+                    "<h2>"
+                    + _("Set-up")
+                    + "</h2><p class='idpc-prose'>"
+                    + _("Tell us whose record you are grading. Everything here can be changed later.")
+                    + "</p>"
                 ),
                 self.message.widget,  # above the first field, so a warning is seen where the fixing starts
                 self.country,
@@ -150,21 +164,36 @@ class SetupStep:
                 self.year,
                 self.organisations,
                 self.assessor,
-                w.HTML("<h3>How you will grade</h3>"),
+                w.HTML("<h3>" + _("How you will grade") + "</h3>"),
                 self.scale,
-                w.HTML(SCALE_HELP),
+                w.HTML(scale_help()),
                 w.HTML(
-                    f"<h3>Commitments to track</h3><p class='idpc-prose'>All {n} commitments of Table 1 are ticked. "
-                    "You may focus on the ones your organisation knows best and has evidence for, as the note "
-                    "suggests; untick the others.</p>"
+                    "<h3>"
+                    + _("Commitments to track")
+                    + "</h3><p class='idpc-prose'>"
+                    + ngettext(
+                        "The {n} commitment of Table 1 is ticked.",
+                        "All {n} commitments of Table 1 are ticked.",
+                        n,
+                    ).format(n=n)
+                    + " "
+                    + _(
+                        "You may focus on the ones your organisation knows best and has evidence for, as the note "
+                        "suggests; untick the others."
+                    )
+                    + "</p>"
                 ),
                 w.HBox([self.select_all, self.select_none], layout=wrap_row()),
                 *self.tracked.values(),
-                w.HTML("<h3>Workshop room</h3>"),
+                w.HTML("<h3>" + _("Workshop room") + "</h3>"),
                 self.room,
                 w.HTML(
-                    "<p class='idpc-prose idpc-small'>In a workshop your trainer may give you a room code, so that "
-                    "the group's submitted reviews can be compared. Leave it empty when you work on your own.</p>"
+                    "<p class='idpc-prose idpc-small'>"
+                    + _(
+                        "In a workshop your trainer may give you a room code, so that the group's submitted reviews "
+                        "can be compared. Leave it empty when you work on your own."
+                    )
+                    + "</p>"
                 ),
                 self.notice.widget,
             ],
@@ -186,7 +215,7 @@ class SetupStep:
         if found is not None:
             return found.alpha_3
         # A few letters that fit one country only are enough: keyboard users need not finish the name.
-        matches = countries.search(text, limit=2)
+        matches = countries.search(text, limit=2, lang=self.lang)
         return matches[0][1] if len(matches) == 1 else None
 
     def organisation_list(self) -> list[str]:
@@ -199,29 +228,32 @@ class SetupStep:
         """What must be fixed before the review can be saved, in words; empty when all is well."""
         out = []
         if not self.country.value.strip():
-            out.append("Choose the country you are grading: type a few letters and pick it from the list.")
+            out.append(_("Choose the country you are grading: type a few letters and pick it from the list."))
         elif self.country_code is None:
             out.append(
-                f"We do not know a country called '{self.country.value.strip()}'. "
-                "Type a few letters and pick a name from the list."
+                _("We do not know a country called '{name}'. Type a few letters and pick a name from the list.").format(
+                    name=self.country.value.strip()
+                )
             )
         year = self.year.value
         if not MIN_YEAR <= year <= MAX_YEAR:
-            out.append(f"The review year must be between {MIN_YEAR} and {MAX_YEAR}.")
+            out.append(_("The review year must be between {first} and {last}.").format(first=MIN_YEAR, last=MAX_YEAR))
         if not self.tracked_ids():
-            out.append("Tick at least one commitment to track.")
+            out.append(_("Tick at least one commitment to track."))
         room = self.room.value.strip()
         if room and not is_room_code(room):
             out.append(
-                "A room code has 8 letters and digits in two groups of four, like K7QD-M2XP; "
-                "copy it from your trainer (or leave the box empty)."
+                _(
+                    "A room code has 8 letters and digits in two groups of four, like K7QD-M2XP; copy it from your "
+                    "trainer (or leave the box empty)."
+                )
             )
         for name in self.organisation_list():
             if len(name) > 300:
-                out.append("An organisation name is longer than 300 characters; shorten it.")
+                out.append(_("An organisation name is longer than 300 characters; shorten it."))
                 break
         if len(self.assessor.value) > 500:
-            out.append("Your name is longer than 500 characters; shorten it.")
+            out.append(_("Your name is longer than 500 characters; shorten it."))
         return out
 
     def fields(self) -> dict[str, Any]:
@@ -240,7 +272,7 @@ class SetupStep:
         """Show an existing review's set-up (after a resume) without triggering saves."""
         self._quiet = True
         try:
-            self.country.value = countries.name(assessment.country)
+            self.country.value = countries.name(assessment.country, self.lang)
             self.year.value = assessment.year
             self.organisations.value = "; ".join(assessment.organisations)
             self.assessor.value = assessment.assessor
@@ -291,14 +323,16 @@ class SetupStep:
         text = self.country.value.strip()
         code = self.country_code
         if code is not None:
-            self.country_hint.value = f"<span class='idpc-small'>✔ {esc(countries.name(code))} ({esc(code)})</span>"
+            shown = esc(countries.name(code, self.lang))
+            self.country_hint.value = f"<span class='idpc-small'>✔ {shown} ({esc(code)})</span>"
         elif text:
-            matches = countries.search(text, limit=6)
+            matches = countries.search(text, limit=6, lang=self.lang)
             if matches:
-                names = ", ".join(esc(label) for label, _ in matches)
-                self.country_hint.value = f"<span class='idpc-small'>Matching: {names}</span>"
+                names = ", ".join(esc(label) for label, _code in matches)
+                said = _("Matching: {names}").format(names=names)
             else:
-                self.country_hint.value = f"<span class='idpc-small'>No country matches '{esc(text)}'.</span>"
+                said = _("No country matches '{text}'.").format(text=esc(text))
+            self.country_hint.value = f"<span class='idpc-small'>{said}</span>"
         else:
             self.country_hint.value = ""
 
@@ -328,4 +362,4 @@ class SetupStep:
             self._on_change()
 
     def scale_label(self) -> str:
-        return scales.SCALE_LABELS[self.scale.value]
+        return _(scales.SCALE_LABELS[self.scale.value])

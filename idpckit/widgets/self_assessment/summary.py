@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ... import bundle, countries
+from ...i18n import _, ngettext
+from ...i18n import current as current_language
 from ...text import esc
 from .._base import ErrorBox, download_link, entry_badge, full_width, grade_badge, wrap_row
 
@@ -84,8 +86,8 @@ class SummaryStep:
         self.upload = w.FileUpload(
             accept=".json,application/json",
             multiple=False,
-            description="Upload earlier review (JSON)",
-            tooltip="Choose the JSON file you downloaded from an earlier review of the same country",
+            description=_("Upload earlier review (JSON)"),
+            tooltip=_("Choose the JSON file you downloaded from an earlier review of the same country"),
             layout=w.Layout(width="auto", min_width="16em"),
         )
         self.upload_message = ErrorBox()
@@ -95,13 +97,15 @@ class SummaryStep:
         self.upload.observe(self.upload_message.guard(self._uploaded), names="value")
 
         self.submit = w.Button(
-            description="Submit this review",
+            description=_("Submit this review"),
             button_style="primary",
-            tooltip="Mark the review as final; it can no longer be changed",
+            tooltip=_("Mark the review as final; it can no longer be changed"),
             layout=w.Layout(width="auto", min_width="14em"),
         )
-        self.confirm = w.Button(description="Yes, submit it now", button_style="danger", layout=w.Layout(width="auto"))
-        self.cancel = w.Button(description="Not yet", layout=w.Layout(width="auto"))
+        self.confirm = w.Button(
+            description=_("Yes, submit it now"), button_style="danger", layout=w.Layout(width="auto")
+        )
+        self.cancel = w.Button(description=_("Not yet"), layout=w.Layout(width="auto"))
         self.confirm_text = w.HTML()
         self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm, self.cancel], layout=wrap_row())])
         self.confirm_box.layout.display = "none"
@@ -114,31 +118,46 @@ class SummaryStep:
             [
                 self.heading,
                 self.message.widget,
-                w.HTML("<h3>Still to do</h3>"),
+                w.HTML("<h3>" + _("Still to do") + "</h3>"),
                 self.gaps,
                 self.gap_buttons,
-                w.HTML("<h3>Scorecard</h3>"),
+                w.HTML("<h3>" + _("Scorecard") + "</h3>"),
                 self.scorecard,
                 self.grades,
                 w.HTML(
-                    "<h3>Download</h3><p class='idpc-prose'>Keep a copy: the report for your meeting with officials, "
-                    "the JSON file to compare with next year's review, the table for a spreadsheet.</p>"
+                    "<h3>"
+                    + _("Download")
+                    + "</h3><p class='idpc-prose'>"
+                    + _(
+                        "Keep a copy: the report for your meeting with officials, the JSON file to compare with next "
+                        "year's review, the table for a spreadsheet."
+                    )
+                    + "</p>"
                 ),
                 self.links,
                 w.HTML(
-                    "<h3>Compare with an earlier review</h3><p class='idpc-prose'>Upload the JSON file of an "
-                    "earlier review of the same country to see what improved and what worsened. Nothing in your "
-                    "current review changes.</p>"
+                    "<h3>"
+                    + _("Compare with an earlier review")
+                    + "</h3><p class='idpc-prose'>"
+                    + _(
+                        "Upload the JSON file of an earlier review of the same country to see what improved and what "
+                        "worsened. Nothing in your current review changes."
+                    )
+                    + "</p>"
                 ),
                 self.upload,
                 w.HTML(
-                    "<span class='idpc-small'>A JSON file downloaded from this app, at most 2 MB. Files are read "
-                    "here only to compare; they are not saved.</span>"
+                    "<span class='idpc-small'>"
+                    + _(
+                        "A JSON file downloaded from this app, at most 2 MB. Files are read here only to compare; "
+                        "they are not saved."
+                    )
+                    + "</span>"
                 ),
                 self.upload_message.widget,
                 self.comparison_chart,
                 self.comparison,
-                w.HTML("<h3>Submit</h3>"),
+                w.HTML("<h3>" + _("Submit") + "</h3>"),
                 self.submit,
                 self.confirm_box,
                 self.submit_message.widget,
@@ -158,13 +177,24 @@ class SummaryStep:
         """
         self.assessment = assessment
         n, graded = len(assessment.entries), assessment.graded_count
-        who = ", ".join(assessment.organisations) or "your organisation"
+        who = ", ".join(assessment.organisations) or _("your organisation")
+        if assessment.assessor:
+            who += f" ({assessment.assessor})"
+        title = _("Summary: {country}, {year}").format(
+            country=countries.name(assessment.country, current_language()), year=assessment.year
+        )
+        said = ngettext(
+            "{graded} of {n} tracked commitment graded, by {who}.",
+            "{graded} of {n} tracked commitments graded, by {who}.",
+            n,
+        ).format(graded=graded, n=n, who=who)
         self.heading.value = (
-            f"<h2>Summary: {esc(countries.name(assessment.country))}, {assessment.year}</h2>"
-            f"<p class='idpc-prose'>{graded} of {n} tracked commitments graded, by {esc(who)}"
-            + (f" ({esc(assessment.assessor)})" if assessment.assessor else "")
-            + "."
-            + (" <strong>This is a fictional country, for practice.</strong>" if assessment.fictional else "")
+            f"<h2>{esc(title)}</h2><p class='idpc-prose'>{esc(said)}"
+            + (
+                " <strong>" + _("This is a fictional country, for practice.") + "</strong>"
+                if assessment.fictional
+                else ""
+            )
             + "</p>"
         )
         self._show_gaps(assessment)
@@ -173,12 +203,17 @@ class SummaryStep:
         # slower parts (chart about 1 s, the five files 2-3 s on a busy 2-core server) follow.
         key = hashlib.sha256(assessment.to_json().encode()).hexdigest()
         if key != self._files_key:
-            self.links.value = "<p class='idpc-small' role='status'>⏳ Preparing your files…</p>"
+            self.links.value = "<p class='idpc-small' role='status'>⏳ " + _("Preparing your files…") + "</p>"
         self.submit.disabled = submitted
         if submitted:
             self.confirm_box.layout.display = "none"
-            where = f" to room {esc(assessment.room)}" if assessment.room else ""
-            self.submit_message.show_html(f"This review has been submitted{where}. It can no longer be changed.", "ok")
+            if assessment.room:
+                said = _("This review has been submitted to room {room}. It can no longer be changed.").format(
+                    room=esc(assessment.room)
+                )
+            else:
+                said = _("This review has been submitted. It can no longer be changed.")
+            self.submit_message.show_html(said, "ok")
         self._pending_key = key
         if slow:
             self.refresh_slow()
@@ -205,13 +240,15 @@ class SummaryStep:
             button.close()
         buttons = []
         if not any(gaps.values()):
-            self.gaps.value = "<p>✔ Every tracked commitment has a grade, evidence and a recommendation.</p>"
+            self.gaps.value = (
+                "<p>✔ " + _("Every tracked commitment has a grade, evidence and a recommendation.") + "</p>"
+            )
         else:
             parts = []
             for kind, words in (
-                ("ungraded", "Not graded yet"),
-                ("no evidence", "Graded, but without evidence or sources"),
-                ("no recommendation", "Graded, but without a recommendation"),
+                ("ungraded", _("Not graded yet")),
+                ("no evidence", _("Graded, but without evidence or sources")),
+                ("no recommendation", _("Graded, but without a recommendation")),
             ):
                 if gaps[kind]:
                     items = "".join(f"<li>{esc(self._title(cid))}</li>" for cid in gaps[kind])
@@ -224,34 +261,38 @@ class SummaryStep:
             for cid in seen[:13]:
                 number = self.content.commitment(cid).number
                 button = w.Button(
-                    description=f"Go to commitment {number}",
+                    description=_("Go to commitment {number}").format(number=number),
                     tooltip=self._title(cid),
                     layout=w.Layout(width="auto"),
                 )
                 button.on_click(self.message.guard(lambda _b, cid=cid: self._on_go(cid)))
                 buttons.append(button)
         self.gap_buttons.children = (
-            [w.HTML("<span class='idpc-small'>Go straight to:</span>"), w.HBox(buttons, layout=wrap_row())]
+            [w.HTML("<span class='idpc-small'>" + _("Go straight to:") + "</span>"), w.HBox(buttons, layout=wrap_row())]
             if buttons
             else []
         )
 
     def _show_table(self, assessment: Assessment) -> None:
         rows = []
+        none_yet = "<em>" + _("none yet") + "</em>"
         for e in assessment.entries:
-            sources = f"{len(e.sources)} source{'s' if len(e.sources) != 1 else ''}"
+            sources = ngettext("{n} source", "{n} sources", len(e.sources)).format(n=len(e.sources))
             rows.append(
                 "<tr>"
                 f"<td>{esc(self._title(e.commitment_id))}</td>"
                 f"<td>{entry_badge(e, assessment.scale)}</td>"
-                f"<td>{esc(_excerpt(e.evidence)) or '<em>none yet</em>'}<br><span class='idpc-small'>{sources}</span></td>"
-                f"<td>{esc(_excerpt(e.recommendation)) or '<em>none yet</em>'}</td>"
+                f"<td>{esc(_excerpt(e.evidence)) or none_yet}<br><span class='idpc-small'>{sources}</span></td>"
+                f"<td>{esc(_excerpt(e.recommendation)) or none_yet}</td>"
                 "</tr>"
             )
+        heads = [_("Commitment"), _("Grade"), _("Evidence"), _("Recommendation")]
         self.grades.value = (
-            "<div class='idpc-scroll'><table class='idpc-table'><caption class='idpc-small'>Your grades, "
-            "in words</caption><thead><tr><th scope='col'>Commitment</th><th scope='col'>Grade</th>"
-            "<th scope='col'>Evidence</th><th scope='col'>Recommendation</th></tr></thead><tbody>"
+            "<div class='idpc-scroll'><table class='idpc-table'><caption class='idpc-small'>"
+            + _("Your grades, in words")
+            + "</caption><thead><tr>"
+            + "".join(f"<th scope='col'>{h}</th>" for h in heads)
+            + "</tr></thead><tbody>"
             + "".join(rows)
             + "</tbody></table></div>"
         )
@@ -262,18 +303,22 @@ class SummaryStep:
         _draw(
             self.scorecard,
             lambda: plots.scorecard(assessment, self.content),
-            "Scorecard chart of your grades; the same grades are listed in words below.",
+            _("Scorecard chart of your grades; the same grades are listed in words below."),
             self.message,
-            "The scorecard chart could not be drawn ({}); the table below shows your grades.",
+            _("The scorecard chart could not be drawn ({}); the table below shows your grades."),
         )
 
     def _make_links(self, assessment: Assessment) -> None:
+        # The files come out in the page's language (a review opened here is reported as seen here).
+        lang = current_language()
+        if assessment.language != lang:
+            assessment = assessment.model_copy(update={"language": lang})
         files, failed = bundle.review_files(assessment, self.content)
         self.files = {f.filename: f.data for f in files}
         links = "".join(download_link(f.data, f.filename, f.mime, f.label) for f in files)
         self.links.value = f"<div class='idpc-downloads'>{links}</div>"
         if failed:
-            self.message.show("Some files could not be made: " + "; ".join(failed))
+            self.message.show(_("Some files could not be made: {problems}").format(problems="; ".join(failed)))
 
     # -- comparison ----------------------------------------------------------------
 
@@ -292,14 +337,17 @@ class SummaryStep:
 
         current = self.assessment
         if current is None:
-            self.upload_message.show("Finish the set-up first; then you can compare.")
+            self.upload_message.show(_("Finish the set-up first; then you can compare."))
             return False
         size = len(payload) if size is None else size
         if size > assessment_io.MAX_BYTES:
             self.upload_message.show(
-                f'"{name}" is {size / 1_000_000:.1f} MB, larger than the {assessment_io.MAX_BYTES // 1_000_000} MB '
-                "a review file can be. Choose the JSON file you downloaded from this app. "
-                "Nothing has changed in your review."
+                _(
+                    '"{name}" is {size} MB, larger than the {limit} MB a review file can be. Choose the JSON file you '
+                    "downloaded from this app."
+                ).format(name=name, size=f"{size / 1_000_000:.1f}", limit=assessment_io.MAX_BYTES // 1_000_000)
+                + " "
+                + _("Nothing has changed in your review.")
             )
             return False
         try:
@@ -307,24 +355,30 @@ class SummaryStep:
         except assessment_io.AssessmentError as exc:
             text = str(exc).rstrip()
             self.upload_message.show(
-                f"{text}{'' if text.endswith(('.', '?', '!')) else '.'} Nothing has changed in your review."
+                f"{text}{'' if text.endswith(('.', '?', '!')) else '.'} " + _("Nothing has changed in your review.")
             )
             return False
+        lang = current_language()
         if other.country != current.country:
             self.upload_message.show(
-                f'"{name}" is a review of {countries.name(other.country)}, but you are grading '
-                f"{countries.name(current.country)}. Choose an earlier review of {countries.name(current.country)}. "
-                "Nothing has changed in your review."
+                _(
+                    '"{name}" is a review of {other}, but you are grading {mine}. Choose an earlier review of '
+                    "{mine}. Nothing has changed in your review."
+                ).format(
+                    name=name, other=countries.name(other.country, lang), mine=countries.name(current.country, lang)
+                )
             )
             return False
         old, new = (other, current) if other.year <= current.year else (current, other)
         self._show_comparison(old, new, name)
-        note = ""
+        said = _('Compared with "{name}" ({year}).').format(name=name, year=other.year)
         if other.year == current.year:
-            note = f" Both reviews are for {current.year}."
+            said += " " + _("Both reviews are for {year}.").format(year=current.year)
         elif other.year > current.year:
-            note = f' "{name}" is for {other.year}, later than yours, so it is shown as the newer one.'
-        self.upload_message.show(f'Compared with "{name}" ({other.year}).{note} Your review is unchanged.', "ok")
+            said += " " + _('"{name}" is for {year}, later than yours, so it is shown as the newer one.').format(
+                name=name, year=other.year
+            )
+        self.upload_message.show(said + " " + _("Your review is unchanged."), "ok")
         return True
 
     def _show_comparison(self, old: Assessment, new: Assessment, name: str) -> None:
@@ -338,26 +392,28 @@ class SummaryStep:
             rows.append(
                 f"<tr><td>{esc(self._title(c.commitment_id))}</td>"
                 f"<td>{grade_badge(c.old_grade, c.old_scale)}</td><td>{grade_badge(c.new_grade, c.new_scale)}</td>"
-                f"<td>{esc(arrow)} {esc(words)}</td></tr>"
+                f"<td>{esc(arrow)} {esc(_(words))}</td></tr>"
             )
-        overview = ", ".join(f"{n} {compare.DIRECTIONS[d][1].lower()}" for d, n in counts.items() if n)
+        overview = ", ".join(f"{n} {_(compare.DIRECTIONS[d][1]).lower()}" for d, n in counts.items() if n)
         page = report.compare_html(comparison, self.content).encode()
         link = download_link(
-            page, f"compare-{new.country}-{old.year}-{new.year}.html", "text/html", "Download the comparison (HTML)"
+            page, f"compare-{new.country}-{old.year}-{new.year}.html", "text/html", _("Download the comparison (HTML)")
         )
         self.files[f"compare-{new.country}-{old.year}-{new.year}.html"] = page
         self.comparison.value = (
             f"<h4>{old.year} → {new.year}: {esc(overview)}</h4><div class='idpc-scroll'><table class='idpc-table'>"
-            f"<thead><tr><th scope='col'>Commitment</th><th scope='col'>{old.year}</th><th scope='col'>{new.year}</th>"
-            f"<th scope='col'>Change</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-            f"<div class='idpc-downloads'>{link}</div>"
+            f"<thead><tr><th scope='col'>{_('Commitment')}</th><th scope='col'>{old.year}</th>"
+            f"<th scope='col'>{new.year}</th><th scope='col'>{_('Change')}</th></tr></thead><tbody>{''.join(rows)}"
+            f"</tbody></table></div><div class='idpc-downloads'>{link}</div>"
         )
         _draw(
             self.comparison_chart,
             lambda: plots.year_on_year(comparison, self.content),
-            f"Chart of each commitment's grade in {old.year} and {new.year}; the table above lists the same changes.",
+            _("Chart of each commitment's grade in {old} and {new}; the table above lists the same changes.").format(
+                old=old.year, new=new.year
+            ),
             self.upload_message,
-            "The comparison chart could not be drawn ({}); the table shows the changes.",
+            _("The comparison chart could not be drawn ({}); the table shows the changes."),
         )
 
     # -- submit --------------------------------------------------------------------
@@ -367,16 +423,24 @@ class SummaryStep:
         if a is None:
             return
         if a.graded_count == 0:
-            self.submit_message.show("Grade at least one commitment before you submit.", "warning")
+            self.submit_message.show(_("Grade at least one commitment before you submit."), "warning")
             return
         gaps = a.gaps()
-        warn = ""
+        said = [_("Once submitted, this review can no longer be changed.")]
         if gaps["ungraded"]:
-            warn = f" {len(gaps['ungraded'])} tracked commitment(s) are not graded yet and will be reported as such."
-        where = f" It will be shared with your trainer in room {esc(a.room)}." if a.room else ""
+            n = len(gaps["ungraded"])
+            said.append(
+                ngettext(
+                    "{n} tracked commitment is not graded yet and will be reported as such.",
+                    "{n} tracked commitments are not graded yet and will be reported as such.",
+                    n,
+                ).format(n=n)
+            )
+        if a.room:
+            said.append(_("It will be shared with your trainer in room {room}.").format(room=a.room))
+        said.append(_("Keep your downloads; next year you start a new review and compare."))
         self.confirm_text.value = (
-            "<div class='idpc-msg idpc-msg-warning' role='alert'>⚠ Once submitted, this review can no longer be "
-            f"changed.{esc(warn)}{where} Keep your downloads; next year you start a new review and compare.</div>"
+            "<div class='idpc-msg idpc-msg-warning' role='alert'>⚠ " + esc(" ".join(said)) + "</div>"
         )
         self.confirm_box.layout.display = None
         self.submit_message.clear()
@@ -387,4 +451,4 @@ class SummaryStep:
 
     def _cancelled(self, _button: object = None) -> None:
         self.confirm_box.layout.display = "none"
-        self.submit_message.show("Not submitted. You can keep working on your review.", "info")
+        self.submit_message.show(_("Not submitted. You can keep working on your review."), "info")

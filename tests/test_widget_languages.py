@@ -1,0 +1,137 @@
+"""The apps in the trainee's language: labels, messages, country names, counted words and the review's reports.
+
+Each test builds an app inside ``i18n.language(...)``, the way a Voilà kernel does once
+it knows its visitor's ``?lang=`` (``idpckit.apps`` makes it the process's language; see
+tests/test_serve_request.py), then drives it as a trainee would and reads what they
+would see.  Russian counts take one of three forms (1 источник, 2 источника, 5 источников).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from idpckit import i18n
+from idpckit.store import Store
+from idpckit.widgets.self_assessment import SelfAssessmentApp
+
+TODAY = dt.date(2025, 9, 15)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "store.sqlite3")
+
+
+def visible_text(widget: object) -> str:
+    """Every label, value and option a widget tree shows, as one string (what a reader meets)."""
+    out: list[str] = []
+
+    def walk(w: object) -> None:
+        for name in ("value", "description", "placeholder", "tooltip"):
+            v = getattr(w, name, None)
+            if isinstance(v, str):
+                out.append(v)
+        for label in getattr(w, "_options_labels", ()) or ():
+            out.append(str(label))
+        for child in getattr(w, "children", ()) or ():
+            walk(child)
+
+    walk(widget)
+    return "\n".join(out)
+
+
+def test_the_welcome_and_set_up_in_spanish(store: Store) -> None:
+    with i18n.language("es"):
+        app = SelfAssessmentApp(store=store, today=TODAY)
+        welcome = visible_text(app.welcome.widget)
+        assert "En qué consiste este ejercicio" in welcome and "Continuar una evaluación" in welcome
+        assert app.welcome.start.description == "Empezar una nueva evaluación"
+        assert "What this exercise is" not in welcome
+
+        app.welcome.start.click()
+        setup = app.setup
+        page = visible_text(setup.widget)
+        assert setup.country.description == "País" and setup.year.description == "Año de la evaluación"
+        assert "Cómo va a calificar" in page and "Compromisos que seguir" in page
+        assert dict(setup.scale.options)["Escala de cinco puntos: 1, 2, 3, 4 o 5"] == "five-point"
+        # Commitment titles come from data/translations/es.yaml.
+        assert "1. Promover alternativas" in page
+        # Country names in Spanish (CLDR): in the box, in the hint, and found by their Spanish name.
+        assert "Alemania" in setup.country.options and "Germany" not in setup.country.options
+        assert "Veridia (país ficticio)" in setup.country.options
+        setup.country.value = "Alema"
+        assert "Alemania" in setup.country_hint.value
+        setup.country.value = "Alemania"
+        assert setup.country_code == "DEU" and "✔ Alemania (DEU)" in setup.country_hint.value
+        # A problem in words, in Spanish.
+        setup.country.value = "Narnia"
+        assert setup.show_problems() is False
+        assert "No conocemos ningún país llamado «Narnia»" in setup.message.message
+        assert "Tenga en cuenta:" in setup.message.widget.value
+
+        setup.country.value = "Colombia"
+        assert app.code is not None
+        assert store.load(app.code).assessment.language == "es"  # the review remembers its language
+
+
+def test_a_commitment_step_and_the_downloads_in_spanish(store: Store) -> None:
+    with i18n.language("es"):
+        app = SelfAssessmentApp(store=store, today=TODAY)
+        app.welcome.start.click()
+        app.setup.country.value = "Colombia"
+        app.next.click()
+        step = app.steps[app.position]
+        heading = step.heading.value
+        assert heading.startswith("<h2>Compromiso 1: ") and "En pocas palabras:" in heading
+        assert "Paso 1 de 13 compromisos que sigue" in heading
+        labels = [label for label, _ in step.grade.buttons.options]
+        assert labels[0] == "1 ✖ Requiere atención urgente" and labels[-1] == "– Sin evaluar"
+        assert step.grade.buttons.description == "Calificación del compromiso 1"
+        assert [label for label, _ in step.confidence.options] == ["Sin indicar", "Baja", "Media", "Alta"]
+        assert step.evidence.description == "Evidencia" and step.recommendation.description == "Recomendación"
+        assert "Cómo calificarlo" in step.rubric_box.value and "Dónde figura en los documentos" in visible_text(
+            step.widget
+        )
+        assert app.next.description == "Siguiente ▶" and app.back.description == "◀ Atrás"
+        assert app.progress_label == "0 de 13 calificados"
+
+        step.grade.value = 2
+        step.evidence.value = "Las cárceles siguen llenas."
+        assert app.progress_label == "1 de 13 calificados"
+        assert "Guardada a las" in app.save_status.value and "Su código para continuar:" in app.save_status.value
+
+        app.go("summary")
+        summary = app.summary
+        assert summary is not None
+        assert "<h2>Resumen: Colombia, 2025</h2>" in summary.heading.value
+        assert "Informe (página web, HTML)" in summary.links.value
+        page = summary.files["review-COL-2025.html"].decode()
+        assert '<html lang="es">' in page and "Compromiso por compromiso" in page
+
+
+def test_russian_counts_take_three_forms_in_the_summary(store: Store) -> None:
+    with i18n.language("ru"):
+        app = SelfAssessmentApp(store=store, today=TODAY)
+        app.welcome.start.click()
+        assert app.setup.country.description == "Страна" and "Германия" in app.setup.country.options
+        app.setup.country.value = "Колумбия"
+        assert app.setup.country_code == "COL"
+        app.setup.select_none.click()
+        ids = [c.id for c in app.content.commitments[:3]]
+        for cid in ids:
+            app.setup.tracked[cid].value = True
+        for cid, n in zip(ids, (1, 2, 5), strict=True):
+            step = app.step(cid)
+            step.grade.value = 3
+            for i in range(n):
+                step.sources.add_row(f"Источник {i}")
+        app.go("summary")
+        table = app.summary.grades.value
+        assert "1 источник<" in table and "2 источника<" in table and "5 источников<" in table
+        heading = app.summary.heading.value
+        assert "Сводка: Колумбия, 2025" in heading
+        assert "Оценено 3 из 3 отслеживаемых обязательств" in heading
+        assert "Commitment" not in table and "sources" not in table
