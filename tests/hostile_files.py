@@ -818,6 +818,17 @@ def _xlsx_cases() -> list[Hostile]:
                 big=True,
             )
         ),
+        _accepted(
+            _xlsx_case(
+                "dimension-whole-sheet-corner-cell.xlsx",
+                lambda: bx(
+                    dimension="A1:XFD1048576",
+                    grades_dimension="A1:XFD1048576",
+                    grades={"XFD1048576": '<c r="XFD1048576"/>'},
+                ),
+                big=True,
+            )
+        ),
         _xlsx_case("dimension-garbage.xlsx", lambda: bx(grades_dimension="nonsense:!!"), ""),
         _xlsx_case(
             "cell-at-xfd1048576.xlsx",

@@ -549,7 +549,13 @@ def _app_class(
         Also: take a preheated kernel only when one is ready.  Voilà counts the pending
         refill as pool content, so in a burst the second visitor would wait ``fill_delay``
         plus a kernel start for it; a fresh kernel starts at once instead.
+
+        An address that names no notebook (``/voila/render/no-such-lesson.ipynb``) gets
+        the kit's own 404 page in words: Jupyter's error template, which Voilà cannot
+        render, would turn it into a 500.
         """
+
+        write_error = plain_write_error
 
         async def prepare(self) -> None:
             result = super().prepare()

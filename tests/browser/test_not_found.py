@@ -1,0 +1,42 @@
+"""An address that names no notebook, on a real ``idpckit serve``: the kit's own 404 page, in words.
+
+A mistyped lesson link, an old bookmark, a visitor trying paths: each gets status 404
+and the kit's short page (its stylesheet, a heading in words, a link back to the
+lessons), never Voilà's or Tornado's error page, a traceback, or a path on the server.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from idpckit.serve import guards
+from idpckit.style import css
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+UNKNOWN = [
+    "voila/render/no-such-lesson.ipynb",
+    "voila/render/03-no-such-lesson.ipynb?lang=es",
+    "voila/render/es/no-such-lesson.ipynb",
+    "voila/render/..%2F..%2F..%2Fetc%2Fpasswd.ipynb",
+    "voila/render/" + "x" * 3000 + ".ipynb",
+    "no/such/page",
+]
+
+
+@pytest.mark.parametrize("path", UNKNOWN)
+def test_an_unknown_page_is_a_404_in_the_kits_words(kit_server, path: str) -> None:
+    r = httpx.get(kit_server.base + path, timeout=60)
+    assert r.status_code == 404, (path, r.status_code, r.text[:300])
+    page = r.text
+    title, _advice = guards.ERROR_WORDS[404]
+    assert f"<h1>{title}</h1>" in page and f"<title>{title}</title>" in page
+    assert css("message.css").strip()[:80] in page  # the kit's own look
+    assert re.search(r'<a href="/">The lessons and apps</a>', page)
+    for leak in ("Traceback", "tornado", "Voil", "jupyter", "site-packages", str(REPO), "/root", "/tmp", "500"):
+        assert leak.lower() not in page.lower(), (path, leak)
