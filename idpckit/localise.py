@@ -227,9 +227,45 @@ def _read_nested(where: Path, shown: str) -> tuple[dict[str, dict[str, dict[str,
     return entries, problems
 
 
+def _duplicate_keys(where: Path, shown: str) -> list[Problem]:
+    """Keys written twice in one mapping of a translation file: YAML keeps the last silently, losing the first."""
+    import yaml
+
+    if not where.is_file():
+        return []
+    try:
+        root = yaml.compose(where.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        return []  # the loader reports what is wrong with the file itself
+    found: list[Problem] = []
+
+    def walk(node: Any, row: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                name = str(key.value)
+                if name in seen:
+                    found.append(
+                        Problem(
+                            shown,
+                            f"{row} {name}".strip(),
+                            "",
+                            f"'{name}' is written twice (lines {seen[name] + 1} and {key.start_mark.line + 1}); "
+                            "only the last would count: merge them",
+                        )
+                    )
+                seen.setdefault(name, key.start_mark.line)
+                if len(row.split()) < 2:  # the content file and record levels
+                    walk(value, f"{row} {name}".strip())
+
+    walk(root, "")
+    return found
+
+
 def read(lang: str, root: str | os.PathLike[str] | None = None) -> tuple[Translations, list[Problem]]:
     """Read ``data/translations/<lang>.yaml`` (a missing file is an empty translation, not an error)."""
     entries, problems = _read_nested(path(lang, root), f"{FOLDER}/{lang}.yaml")
+    problems += _duplicate_keys(path(lang, root), f"{FOLDER}/{lang}.yaml")
     content = {k: v for k, v in entries.items() if k in FILES}
     exercises = {k[len(EXERCISES) :]: v for k, v in entries.items() if _is_exercise_key(k)}
     return Translations(lang, content, exercises), problems

@@ -272,8 +272,9 @@ def test_the_shares_are_counted_from_the_files_not_written_down(copy: Path) -> N
 
 
 def _with_exercise_translation(copy: Path, lang: str, text: str) -> None:
-    path = copy / "translations" / f"{lang}.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    """The language's translation file holding only ``text`` (the rest shows in English)."""
+    (copy / "translations" / f"{lang}.yaml").write_text(text, encoding="utf-8")
+    (copy / "translations" / f"{lang}.sources.yaml").unlink()
 
 
 SORT_ES = """exercises/02-four-asks.yaml:
@@ -363,3 +364,10 @@ def test_an_exercise_whose_english_changed_shows_the_english_until_refreshed(cop
     assert [s[:3] for s in localise.stale(content, "es")] == [
         ("exercises/02-four-asks.yaml", "wins-and-challenges", "title")
     ]
+
+
+def test_a_file_or_record_written_twice_is_reported_not_silently_dropped(copy: Path) -> None:
+    es = copy / "translations" / "es.yaml"
+    es.write_text(es.read_text(encoding="utf-8") + "grading.yaml:\n  period:\n    title: Otra vez\n", encoding="utf-8")
+    problems = [p for p in content_check.validate(copy).problems if p.file == "translations/es.yaml"]
+    assert any(p.row == "grading.yaml" and "written twice" in p.message for p in problems), problems
