@@ -567,9 +567,9 @@ class Store:
         For ``idpckit store add``: if the disk fills up half-way, nothing is added, so the
         command can say "nothing was added" and mean it.
         """
-        now = _now()
+        start = dt.datetime.now(dt.UTC)
         rows = []
-        for a in assessments:
+        for i, a in enumerate(assessments):
             rows.append(
                 {
                     "code": new_code(),
@@ -578,17 +578,19 @@ class Store:
                     "room": a.room.upper(),
                     "schema_version": a.schema_version,
                     "body": a.model_dump_json(),
-                    "now": now,
+                    # one microsecond apart: lists ordered by time keep the order the files were given in
+                    "now": (start + dt.timedelta(microseconds=i)).isoformat(timespec="microseconds"),
                 }
             )
         with self._write() as conn:
             for row in rows:
                 conn.execute(_INSERT_DRAFT, row)
-            if submit and rows:
-                codes = [row["code"] for row in rows]
-                conn.execute(
-                    reviews.update().where(reviews.c.code.in_(codes)).values(status="submitted", submitted_at=now)
-                )
+                if submit:
+                    conn.execute(
+                        reviews.update()
+                        .where(reviews.c.code == row["code"])
+                        .values(status="submitted", submitted_at=row["now"])
+                    )
         return [row["code"] for row in rows]
 
     def submit(self, code: str) -> Stored:
