@@ -322,12 +322,14 @@ class CommitmentStep:
         form = w.VBox(
             [
                 self.grade.widget,
-                self.status,
-                self.status_note,
                 self.evidence,
                 self.sources.widget,
                 self.recommendation,
                 self.confidence,
+                # After the fields a grade needs: the status is the exception, and the grade picker's Tab
+                # still leads straight to the evidence.
+                self.status,
+                self.status_note,
                 self.message.widget,
             ],
             layout=w.Layout(flex="1 1 24em", min_width="0"),
