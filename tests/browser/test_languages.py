@@ -91,7 +91,7 @@ def test_a_trainee_does_the_self_assessment_in_spanish_from_the_language_switch_
     expect(page.get_by_text("✔ Alemania (DEU)")).to_be_visible()
     page.get_by_role("button", name="Siguiente ▶").click()
     expect(page.get_by_role("heading", name=re.compile(r"^Compromiso 1: "))).to_be_visible(timeout=30_000)
-    page.get_by_role("button", name="2 ▼ Deficiencias graves", exact=True).click()
+    page.get_by_role("radio", name="2 ▼ Deficiencias graves", exact=True).click()
     expect(page.get_by_text("Seleccionada: 2 ▼ Deficiencias graves", exact=True)).to_be_visible()
     page.get_by_label("Evidencia", exact=True).fill("Las cárceles siguen llenas de personas por posesión.")
     expect(page.get_by_text("1 de 13 calificados", exact=True)).to_be_visible()
