@@ -207,3 +207,11 @@ def test_the_shipped_translations_are_valid_and_cover_the_commitments() -> None:
     content = data.load()
     for lang in i18n.LANGUAGES[1:]:
         assert localise.missing(content, lang, ("commitments.csv",)) == [], lang
+
+
+def test_spanish_french_and_russian_translate_at_least_95_percent_of_the_messages_and_none_is_fuzzy() -> None:
+    wanted = len([m for m in i18n.extract() if m.id])
+    for lang in ("es", "fr", "ru"):
+        cov = i18n.coverage(lang)
+        assert cov.total == wanted, f"{lang}: run idpckit translations update"
+        assert cov.share >= 0.95 and cov.fuzzy == 0, f"{lang}: {cov.translated} of {cov.total}, {cov.fuzzy} fuzzy"
