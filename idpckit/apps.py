@@ -63,15 +63,19 @@ def _connect(make: Callable[[], Any], *, prefetch: bool = False) -> ipywidgets.W
     seen: dict[str, Any] = {}
     on_client = None
     if hasattr(app, "client"):  # wrong codes and keys count per visitor's address, not per kernel
-        default = app.client
+        import threading
+
+        default, known = app.client, threading.Event()
         if request.preheated():
             from .rooms import PENDING_CLIENT
 
-            app.client = PENDING_CLIENT  # tries before the request is read are refused, not counted
+            app.client = PENDING_CLIENT  # a try waits for the request (widgets._base.visitor), else is refused
+            app.client_known = known.wait
 
         def on_client(client: str | None) -> None:
             seen["client"] = client or default
             app.client = seen["client"]  # the app shown now (a rebuilt one, if the language changed)
+            known.set()
 
     built.append(app)
     request.on_request(deliver, while_waiting=(lambda: app.prefetch()) if prefetch else None, on_client=on_client)

@@ -336,6 +336,7 @@ def test_a_preheated_page_knows_its_visitor_from_the_first_click(
     code = Rooms(store).create("Pending room")[0].code
     slow = threading.Event()
     monkeypatch.setattr(RoomDashboard, "prefetch", lambda self: slow.wait(20))
+    monkeypatch.setattr("idpckit.widgets._base.CLIENT_WAIT_S", 0.2)  # a try waits this long for the request
     apps.room_dashboard()
     dashboard = apps.built[-1]
     dashboard.room_code.value, dashboard.key.value = code, "AAAA-BBBB-CCCC-DDDD-EEEE"
@@ -351,3 +352,24 @@ def test_a_preheated_page_knows_its_visitor_from_the_first_click(
     dashboard.key.value = "AAAA-BBBB-CCCC-DDDD-EEEE"
     dashboard.open_button.click()
     assert "does not open room" in dashboard.errors.message
+
+
+def test_a_try_in_the_first_instant_waits_for_the_visitors_address(
+    store: Store, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
+) -> None:
+    from idpckit.rooms import Rooms
+    from idpckit.store import room_attempts
+
+    port, visitor_arrives = voila_request_socket
+    preheated_kernel(monkeypatch, port, "kernel-dashboard-3")
+    code = Rooms(store).create("Quick room")[0].code
+    apps.room_dashboard()
+    dashboard = apps.built[-1]
+    dashboard.room_code.value, dashboard.key.value = code, "AAAA-BBBB-CCCC-DDDD-EEEE"
+    payload = {"QUERY_STRING": "", "HTTP_X_IDPCKIT_CLIENT": "198.51.100.9"}
+    threading.Timer(0.5, visitor_arrives, ("kernel-dashboard-3", payload)).start()
+    dashboard.open_button.click()  # clicked before the request arrived: waits for it, then counts
+    assert "does not open room" in dashboard.errors.message
+    with store._read() as conn:
+        scopes = {row.scope for row in conn.execute(room_attempts.select())}
+    assert "client:ip:198.51.100.9" in scopes and "client:voila" not in scopes

@@ -42,8 +42,9 @@ MAX_QUERY_CHARS = 2048
 MAX_PARAMS = 20
 #: Longest parameter value kept (longer values are dropped, not cut: a cut code would name another review).
 MAX_VALUE_CHARS = 200
-#: Seconds to wait for the server's websocket to accept the connection.
-OPEN_TIMEOUT_S = 5.0
+#: Seconds to wait for the server's websocket to accept the connection (generous: a room loading
+#: at once keeps the server busy, and the fallback's second connection may be refused).
+OPEN_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)

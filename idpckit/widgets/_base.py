@@ -133,6 +133,23 @@ class LoadsOnFirstUse:
         return self._store
 
 
+#: Longest a try of a room code or key waits for the page's request to reach a preheated kernel.
+CLIENT_WAIT_S = 15.0
+
+
+def visitor(app: Any) -> str:
+    """Who is trying a room code or key in ``app``: its visitor's address once known.
+
+    A preheated kernel learns its visitor only when the page's request arrives (the door
+    sets ``app.client`` then, from another thread, and gives ``app.client_known`` to wait
+    for it), so a try made in the first instants waits for it up to :data:`CLIENT_WAIT_S`.
+    """
+    wait = getattr(app, "client_known", None)
+    if wait is not None:
+        wait(CLIENT_WAIT_S)
+    return app.client
+
+
 class ErrorBox:
     """A place in the page for messages to the user: errors, warnings, confirmations.
 

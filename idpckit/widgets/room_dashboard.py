@@ -38,7 +38,7 @@ import ipywidgets as w
 
 from .. import scales
 from ..coalition import labels
-from ._base import ErrorBox, LoadsOnFirstUse, download_link, esc, full_width, style_widget, wrap_row
+from ._base import ErrorBox, LoadsOnFirstUse, download_link, esc, full_width, style_widget, visitor, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..data import Content
@@ -210,7 +210,7 @@ class RoomDashboard(LoadsOnFirstUse):
             self.errors.show("Type both the room code and the trainer key.", "warning")
             return False
         try:
-            room = self.rooms.open(self.room_code.value, self.key.value, client=self.client)
+            room = self.rooms.open(self.room_code.value, self.key.value, client=visitor(self))
         except RoomError as exc:
             self.key.value = ""
             self._hide()

@@ -51,7 +51,7 @@ import ipywidgets as w
 from ... import i18n
 from ...i18n import _, ngettext
 from ...text import esc
-from .._base import ErrorBox, LoadsOnFirstUse, PageFocus, full_width, style_widget, wrap_row
+from .._base import ErrorBox, LoadsOnFirstUse, PageFocus, full_width, style_widget, visitor, wrap_row
 from .welcome import WelcomeStep
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -555,7 +555,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         else:
             pending = False
             try:
-                refusal, canonical = None, accept_room(self.store, typed, client=self.client)
+                refusal, canonical = None, accept_room(self.store, typed, client=visitor(self))
             except RoomError as exc:
                 refusal, canonical, pending = str(exc), None, isinstance(exc, NotReady)
             if not pending:  # "still starting" is asked again at the next change
@@ -761,7 +761,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             from ...rooms import RoomError, accept_room
 
             try:
-                accept_room(self.store, self.assessment.room, client=self.client)
+                accept_room(self.store, self.assessment.room, client=visitor(self))
             except RoomError as exc:
                 self.errors.show(
                     f"{exc} " + _("Your review is kept as a draft; change or empty the room code to submit it.")
