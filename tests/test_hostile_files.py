@@ -223,6 +223,7 @@ def _upload(summary, payload: bytes, name: str) -> None:
     )
 
 
+@pytest.mark.slow  # the whole corpus again, through the widget's class: the full suite runs it
 @pytest.mark.parametrize("name", [c.name for c in CASES if c.kind != "path"])
 def test_the_upload_widget_refuses_in_words(name: str, folder: Path, summary) -> None:
     case = BY_NAME[name]
