@@ -37,8 +37,22 @@ def file_stem(assessment: Assessment) -> str:
     return f"review-{assessment.country}-{assessment.year}"
 
 
-def review_files(assessment: Assessment, content: Content | None = None) -> tuple[list[File], list[str]]:
-    """The five files of a review, and what could not be made ("label: error"), in that order."""
+def pdf_file(assessment: Assessment, content: Content | None = None) -> File:
+    """The report as a PDF: the slowest file by far (seconds of layout), so it can be made on its own."""
+    from . import report
+    from .i18n import _
+
+    pdf = report.pdf_report(assessment, content)
+    return File(pdf, f"{file_stem(assessment)}.pdf", "application/pdf", _("Report (PDF)"))
+
+
+def review_files(
+    assessment: Assessment, content: Content | None = None, *, pdf: bool = True, scorecard_src: str | None = None
+) -> tuple[list[File], list[str]]:
+    """The five files of a review (four with ``pdf=False``), and what could not be made ("label: error"), in order.
+
+    ``scorecard_src``: the scorecard already drawn for the page (see :func:`idpckit.report.html_report`).
+    """
     from . import assessment_io, report
     from .i18n import _
 
@@ -48,9 +62,12 @@ def review_files(assessment: Assessment, content: Content | None = None) -> tupl
             _("Report (web page, HTML)"),
             f"{stem}.html",
             "text/html",
-            lambda: report.html_report(assessment, content).encode(),
+            lambda: report.html_report(assessment, content, scorecard_src=scorecard_src).encode(),
         ),
-        (_("Report (PDF)"), f"{stem}.pdf", "application/pdf", lambda: report.pdf_report(assessment, content)),
+    ]
+    if pdf:
+        makers.append((_("Report (PDF)"), f"{stem}.pdf", "application/pdf", lambda: pdf_file(assessment, content).data))
+    makers += [
         (
             _("Data (JSON, to upload next year)"),
             f"{stem}.json",

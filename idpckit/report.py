@@ -242,7 +242,7 @@ def _render(template: str, fictional: bool, **context: Any) -> str:
     )
 
 
-def _svg_src(fig: Figure) -> str:
+def svg_src(fig: Figure) -> str:
     """A ``data:`` URI of the figure as SVG, then closes the figure's memory."""
     from .plots import to_svg
 
@@ -251,11 +251,15 @@ def _svg_src(fig: Figure) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def html_report(assessment: Assessment, content: Content | None = None, *, lang: str | None = None) -> str:
+def html_report(
+    assessment: Assessment, content: Content | None = None, *, lang: str | None = None, scorecard_src: str | None = None
+) -> str:
     """The review as one self-contained HTML page (inline CSS and chart, print stylesheet).
 
     In ``lang`` if given, else in the language the review was made in: the page's words,
     the commitments' titles (from ``data/translations/``) and the country's name.
+    ``scorecard_src``: the scorecard already drawn (:func:`svg_src`) in that language, e.g. the
+    one the app shows, so it is not drawn twice (a second or more on a busy server).
     """
     from .countries import name as country_name
     from .localise import localised
@@ -270,7 +274,7 @@ def html_report(assessment: Assessment, content: Content | None = None, *, lang:
             country_name=country_name(assessment.country, used),
             scale_label=i18n._(scales.SCALE_LABELS[assessment.scale]),
             counts=counts(assessment),
-            scorecard_src=_svg_src(scorecard(assessment, content)),
+            scorecard_src=scorecard_src or svg_src(scorecard(assessment, content)),
             commitments=commitment_views(assessment, content),
             legend=i18n._(_legend()),
         )
@@ -327,7 +331,7 @@ def _compare_html(comparison: Comparison, content: Content) -> str:
         changes=rows,
         totals=totals,
         basis=comparison.basis,
-        chart_src=_svg_src(year_on_year(comparison, content)),
+        chart_src=svg_src(year_on_year(comparison, content)),
     )
 
 
@@ -395,7 +399,7 @@ def _coalition_html(assessments: Sequence[Assessment], content: Content) -> str:
         scale_labels=_scale_labels(),
         matrix_limit=MATRIX_LIMIT,
         not_assessed=scales.NOT_ASSESSED,
-        chart_src=_svg_src(coalition(assessments, content, merged=merged)),
+        chart_src=svg_src(coalition(assessments, content, merged=merged)),
     )
 
 

@@ -540,7 +540,12 @@ def finished(store: Store, content: data.Content) -> SelfAssessmentApp:
 
 
 def test_downloads_hold_the_review(finished: SelfAssessmentApp, content: data.Content) -> None:
-    files = finished.summary.files
+    summary = finished.summary
+    # The PDF takes seconds to lay out, so it is made only when the trainee asks for it.
+    assert sorted(summary.files) == sorted(f"review-COL-2025.{ext}" for ext in ("html", "json", "csv", "xlsx"))
+    assert "application/pdf" not in summary.links.value + summary.pdf_link.value
+    summary.pdf_button.click()
+    files = summary.files
     assert sorted(files) == sorted(f"review-COL-2025.{ext}" for ext in ("html", "pdf", "json", "csv", "xlsx"))
     html_report = files["review-COL-2025.html"].decode()
     for level in ("Requires urgent attention", "Serious shortcomings", "Needs improvement", "Good situation"):
@@ -551,10 +556,23 @@ def test_downloads_hold_the_review(finished: SelfAssessmentApp, content: data.Co
     assert assessment_io.from_table(files["review-COL-2025.csv"], "review.csv").entries == finished.assessment.entries
     assert assessment_io.from_table(files["review-COL-2025.xlsx"], "review.xlsx").entries == finished.assessment.entries
     assert files["review-COL-2025.pdf"].startswith(b"%PDF")
-    links = finished.summary.links.value
-    assert links.count("<a download=") == 5 and 'href="data:application/pdf;base64,' in links
+    assert finished.summary.links.value.count("<a download=") == 4
+    assert (
+        'href="data:application/pdf;base64,' in summary.pdf_link.value and ">Report (PDF)</a>" in summary.pdf_link.value
+    )
+    assert summary.pdf_button.layout.display == "none"
+    assert finished.page.requests[-1] == ("a[download='review-COL-2025.pdf']", "The PDF report is ready to download.")
+    # A change to the review withdraws the PDF of the review as it was, and offers to make it again.
+    finished.jump.value = content.commitments[0].id
+    finished.steps[content.commitments[0].id].evidence.value = "Changed after the PDF was made"
+    finished.jump.value = "summary"
+    assert summary.pdf_link.value == "" and summary.pdf_button.layout.display is None
+    assert "review-COL-2025.pdf" not in summary.files
     chart = finished.summary.scorecard.value
-    assert 'src="data:image/png;base64,iVBORw0KGgo' in chart and 'alt="Scorecard chart of your grades' in chart
+    assert 'src="data:image/svg+xml;base64,' in chart and 'alt="Scorecard chart of your grades' in chart
+    # The report embeds the very chart the page shows (drawn once, not twice).
+    src = chart.split('src="', 1)[1].split('"', 1)[0]
+    assert src in summary.files["review-COL-2025.html"].decode()
 
 
 def test_summary_lists_what_is_missing(store: Store, content: data.Content) -> None:
@@ -618,7 +636,7 @@ def test_upload_of_an_earlier_review_shows_the_comparison(finished: SelfAssessme
     assert "↑ Improved" in summary.comparison.value and "↓ Worsened" in summary.comparison.value
     chart = summary.comparison_chart.value
     assert (
-        'src="data:image/png;base64,iVBORw0KGgo' in chart
+        'src="data:image/svg+xml;base64,' in chart
         and 'alt="Chart of each commitment&#x27;s grade in 2024 and 2025' in chart
     )
     assert "compare-COL-2024-2025.html" in summary.files
@@ -725,13 +743,23 @@ def test_only_open_rooms_that_exist_are_accepted(store: Store, content: data.Con
 
     app = make_app(store, content)
     fill_setup(app, room="QQQQ-QQQQ")  # the right shape, but no such room
-    assert "There is no room QQQQ-QQQQ" in app.setup.message.message and "not saved" in app.setup.message.message
+    refusal = app.setup.room_message
+    assert "There is no room QQQQ-QQQQ" in refusal.message and "not saved" in refusal.message
+    # Said under the room's field (not at the top of the long set-up), and focus goes there.
+    children = app.setup.widget.children
+    assert children.index(refusal.widget) == children.index(app.setup.room) + 1
+    assert app.page.requests[-1][0] == ".idpc-room-message .idpc-msg"
     assert [r.assessment.room for r in store.reviews()] == [""]  # saved before the room was typed; in no room
+    app.setup.organisations.value = "Another organisation"  # editing elsewhere: still refused, focus left alone
+    assert "There is no room QQQQ-QQQQ" in refusal.message
+    assert [r for r in app.page.requests if r[0] == ".idpc-room-message .idpc-msg"] == [
+        (".idpc-room-message .idpc-msg", "")
+    ]
     app.setup.room.value = "K7QD"  # half typed: a plain message, and not counted as a guess
-    assert "8 letters and digits" in app.setup.message.message
+    assert "8 letters and digits" in refusal.message
     room = make_room(store)
     app.setup.room.value = room
-    assert app.setup.message.message == "" and stored(store, app).room == room
+    assert refusal.message == "" and app.setup.message.message == "" and stored(store, app).room == room
     app.next.click()
     app.steps[app.position].grade.buttons.value = 3
     rooms = Rooms(store)
@@ -865,13 +893,33 @@ def test_summary_is_on_screen_before_the_chart_and_files_are_made(
 
     def spy(self: sa_summary.SummaryStep, assessment: Assessment) -> None:
         seen.append((app.body.children[0] is self.widget, self.links.value))
+        # The page can tell: the app says the summary is shown, and not yet that its files are ready.
+        assert "idpc-step-summary" in app.widget._dom_classes and "idpc-files-ready" not in self.widget._dom_classes
         original(self, assessment)
 
     monkeypatch.setattr(sa_summary.SummaryStep, "_make_links", spy)
     app.go("summary")
     assert seen and seen[0][0], "the files were built before the summary was shown"
     assert "Preparing your files" in seen[0][1]
-    assert "Report (PDF)" in app.summary.links.value  # and they do arrive
+    assert "Report (web page, HTML)" in app.summary.links.value  # and they do arrive
+    assert "idpc-files-ready" in app.summary.widget._dom_classes
+
+
+def test_the_app_marks_the_step_it_shows(store: Store, content: data.Content) -> None:
+    """One ``idpc-step-...`` class on the app, changed after each step is shown: what browser tests wait for."""
+    app = make_app(store, content)
+
+    def steps() -> list[str]:
+        return [c for c in app.widget._dom_classes if c.startswith("idpc-step-")]
+
+    assert steps() == ["idpc-step-welcome"]
+    app.start()
+    assert steps() == ["idpc-step-setup"]
+    fill_setup(app)
+    app.next.click()
+    assert steps() == [f"idpc-step-{content.commitments[0].id}"]
+    app.jump.value = "summary"
+    assert steps() == ["idpc-step-summary"] and "idpc-app" in app.widget._dom_classes
 
 
 def test_a_paste_over_the_text_limit_is_refused_in_words_and_the_saved_text_kept(

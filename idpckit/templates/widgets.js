@@ -8,6 +8,7 @@
      choice as in a native radio group (WAI-ARIA Authoring Practices, "Radio Group");
    - every RadioButtons group gets role="radiogroup", its name, and a shared name attribute for its
      inputs, so the browser gives it one tab stop and arrow keys.
+   It also drops the file count from upload buttons.
    The kernel's model still holds the value: a key press clicks the button, which the widget sends on. */
 (function () {
   if (window.idpcControls) { window.idpcControls.scan(); return; }
@@ -67,10 +68,19 @@
     });
   }
 
+  /* An upload button reads "Upload earlier review (JSON) (0)": the count of files it holds, which the app
+     empties as soon as it has read one, so the count says nothing to a trainee. */
+  function uploads(button) {
+    button.childNodes.forEach(function (node) {
+      if (node.nodeType === 3 && / \(\d+\)$/.test(node.data)) node.data = node.data.replace(/ \(\d+\)$/, '');
+    });
+  }
+
   function scan() {
     pending = false;
     document.querySelectorAll('.idpc-app .widget-toggle-buttons').forEach(toggles);
     document.querySelectorAll('.idpc-app .widget-radio').forEach(radios);
+    document.querySelectorAll('.idpc-app .widget-upload').forEach(uploads);
   }
 
   function later() {

@@ -369,7 +369,7 @@ class GradePicker:
 #: Runs in the page: wait (up to 3 s) for the element, scroll to it, focus it, and say ``announce``
 #: in one polite live region of the page.  Only JSON-encoded values are put into it.
 _FOCUS_JS = """(function () {{
-  var selector = {selector}, announce = {announce}, text = {text}, tries = 0;
+  var selector = {selector}, announce = {announce}, text = {text}, tries = 0, start = document.activeElement;
   function say() {{
     if (!announce) return;
     var region = document.getElementById('idpc-announce');
@@ -392,7 +392,9 @@ _FOCUS_JS = """(function () {{
       if (tries++ < 60) return setTimeout(move, 50);
       return;
     }}
-    if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+    var now = document.activeElement;  // the visitor moved on (clicked into a field) meanwhile: leave them there
+    if (now && now !== start && now !== document.body && !el.contains(now)) return;
+    if (el.tabIndex < 0 && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');  // a heading, not a link
     el.scrollIntoView({{block: 'start'}});
     el.focus({{preventScroll: true}});
   }}

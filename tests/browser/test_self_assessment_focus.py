@@ -52,10 +52,10 @@ def expect_focus_on(page: Page, text: str) -> None:
     )
 
 
-def announced(page: Page) -> str:
-    page.wait_for_function(
-        "() => ((document.getElementById('idpc-announce') || {}).textContent || '') !== ''", timeout=5_000
-    )
+def announced(page: Page, step: str) -> str:
+    """What the live region says once the app has shown ``step`` (its own ready state, not a fixed delay)."""
+    page.locator(f".idpc-app.idpc-step-{step}").wait_for(state="attached")
+    page.wait_for_function("() => ((document.getElementById('idpc-announce') || {}).textContent || '') !== ''")
     return page.evaluate("() => (document.getElementById('idpc-announce') || {}).textContent || ''")
 
 
@@ -71,7 +71,7 @@ def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_s
 
     page.get_by_role("button", name="Start a new review").click()
     expect_focus_on(page, "Set-up")
-    assert re.match(r"Step 1 of \d+: Set-up", announced(page))
+    assert re.match(r"Step 1 of \d+: Set-up", announced(page, "setup"))
 
     # No country yet: forward says Next (not Summary), and the warning takes focus.
     nxt = page.get_by_role("button", name=re.compile(r"^(Next|Summary) ▶$"))
@@ -102,7 +102,7 @@ def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_s
     nxt.scroll_into_view_if_needed()  # at the foot of a long set-up, far below its heading
     nxt.click()
     expect_focus_on(page, f"Commitment {first.number}:")
-    assert announced(page).startswith(f"Step 2 of {len(COMMITMENTS) + 2}: {first.number}.")
+    assert announced(page, first.id).startswith(f"Step 2 of {len(COMMITMENTS) + 2}: {first.number}.")
 
     # The selected grade stands out from the others by at least 3:1, not by a slightly darker grey.
     page.get_by_role("radio", name=re.compile(r"^3 ")).first.click()
@@ -123,7 +123,7 @@ def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_s
     wanted = [o for o in select.locator("option").all_inner_texts() if "Set-up" in o]
     select.select_option(label=wanted[0])
     expect_focus_on(page, "Set-up")
+    page.locator(".idpc-app.idpc-step-setup").wait_for(state="attached")
     page.wait_for_function(
-        "() => ((document.getElementById('idpc-announce') || {}).textContent || '').startsWith('Step 1 of')",
-        timeout=5_000,
+        "() => ((document.getElementById('idpc-announce') || {}).textContent || '').startsWith('Step 1 of')"
     )

@@ -63,11 +63,44 @@ if TYPE_CHECKING:  # pragma: no cover
     from .summary import SummaryStep
 
 log = logging.getLogger(__name__)
+_warming: list[object] = []  # the one thread that loads the summary's libraries, once per kernel
+
+
+def warm_summary() -> None:
+    """Load what the summary needs (matplotlib and a first drawing, the report templates, openpyxl) in the background.
+
+    Called when a trainee opens a commitment: grading takes minutes, and the summary's chart and
+    files then arrive within a second of the summary instead of after 1-2 s of imports.  A thread,
+    because the kernel must keep answering the page meanwhile; Python's import locks make a
+    summary that comes early simply wait for the half-done import.  Errors are the summary's to
+    report when it really needs the library, so here they are only logged.
+    """
+    if _warming:
+        return
+    import threading
+
+    def work() -> None:
+        try:
+            import openpyxl  # noqa: F401
+
+            from ... import plots, report  # noqa: F401
+
+            fig = plots.Figure(figsize=(1, 1))
+            fig.text(0.5, 0.5, "1 ✔")
+            plots.to_png(fig, dpi=20)  # fonts and the Agg canvas, loaded once
+        except Exception:  # pragma: no cover - reported by the summary itself if it matters
+            log.exception("warming up the summary's libraries failed")
+
+    thread = threading.Thread(target=work, name="idpckit-warm-summary", daemon=True)
+    _warming.append(thread)
+    thread.start()
+
 
 WELCOME, SETUP, SUMMARY = "welcome", "setup", "summary"
 #: Where focus goes to show a message: the welcome's (resume code) and the set-up's (what to fix).
 WELCOME_MESSAGE = ".idpc-welcome-message .idpc-msg"
 SETUP_MESSAGE = ".idpc-setup-message .idpc-msg"
+ROOM_MESSAGE = ".idpc-room-message .idpc-msg"
 
 
 class SelfAssessmentApp(LoadsOnFirstUse):
@@ -131,6 +164,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             layout=w.Layout(width="100%", max_width="64em", margin="0 auto"),
         )
         self.widget.add_class("idpc-app")
+        self._mark_step(WELCOME)
         self._arrange()
 
         guard = self.errors.guard
@@ -341,6 +375,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             self.body.children = [self.welcome.widget]
             self._show_nav(False)
             self.page.focus(".idpc-body h1, .idpc-body h2", _("Start or continue a review"))  # the welcome's first
+            self._mark_step(WELCOME)
             return
         refused = False
         if position != SETUP and self.assessment is None:
@@ -355,6 +390,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             widget = self._ensure_summary(slow=False).widget
         else:
             widget = self.step(position).widget
+            warm_summary()
         self.position = position
         self.body.children = [widget]
         self._show_nav(True)
@@ -363,8 +399,18 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             self.page.focus(SETUP_MESSAGE, _("Set-up: {problems}").format(problems=self.setup.message.message))
         else:
             self._announce_step()
+        self._mark_step(position)
         if position == SUMMARY and self.summary is not None:
             self.summary.refresh_slow()  # the summary is on screen; the chart and files follow
+
+    def _mark_step(self, position: str) -> None:
+        """Say in the page which step is shown: class ``idpc-step-<position>`` on the app, set after the step.
+
+        Widget messages reach the page in order, so once the class is there the step's own widgets are
+        too; the browser tests (and anyone scripting the page) wait for it instead of guessing a delay.
+        """
+        keep = [c for c in self.widget._dom_classes if not c.startswith("idpc-step-")]
+        self.widget._dom_classes = (*keep, f"idpc-step-{position}")
 
     def go_relative(self, delta: int) -> None:
         """Back (-1) or Next (+1).  Leaving the set-up forwards needs a complete set-up."""
@@ -485,7 +531,12 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         if self.summary is None:
             from .summary import SummaryStep
 
-            self.summary = SummaryStep(self.content, on_go=self.go, on_submit=self.submit)
+            self.summary = SummaryStep(
+                self.content,
+                on_go=self.go,
+                on_submit=self.submit,
+                on_focus=lambda where, say: self.page.focus(where, say),
+            )
         assert self.assessment is not None
         self.summary.refresh(self.assessment, submitted=self.status == "submitted", slow=slow)
         return self.summary
@@ -548,11 +599,12 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         """
         from ...rooms import NotReady, RoomError, accept_room
 
+        setup = self._ensure_setup()
         if not typed:
+            setup.room_message.clear()
             return ""
-        if self._room_checked[0] == typed:
-            refusal = self._room_checked[1]
-        else:
+        fresh = self._room_checked[0] != typed
+        if fresh:
             pending = False
             try:
                 refusal, canonical = None, accept_room(self.store, typed, client=visitor(self))
@@ -560,11 +612,18 @@ class SelfAssessmentApp(LoadsOnFirstUse):
                 refusal, canonical, pending = str(exc), None, isinstance(exc, NotReady)
             if not pending:  # "still starting" is asked again at the next change
                 self._room_checked = (typed, refusal, canonical)
+        else:
+            refusal = self._room_checked[1]
         if refusal is not None:
-            self._ensure_setup().message.show(
+            # Under the room's field, at the foot of the set-up, where the trainee is typing; focus goes
+            # there once per refused code (not on every later edit of another field).
+            setup.room_message.show(
                 refusal + " " + _("Your review is not saved until the room code is right."), "warning"
             )
+            if fresh:
+                self.page.focus(ROOM_MESSAGE)
             return None
+        setup.room_message.clear()
         return self._room_checked[2]
 
     def _entry_changed(self, commitment_id: str) -> None:

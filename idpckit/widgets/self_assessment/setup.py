@@ -26,6 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ROOM_PATTERN = re.compile(r"^[A-Za-z0-9-]{0,32}$")
 MIN_YEAR, MAX_YEAR = 2019, 2100
+ROOM_SHAPE = N_(
+    "A room code has 8 letters and digits in two groups of four, like K7QD-M2XP; copy it from your "
+    "trainer (or leave the box empty)."
+)
 
 SCALE_OPTIONS = [
     (N_("Five-point scale: 1, 2, 3, 4 or 5"), "five-point"),
@@ -139,6 +143,8 @@ class SetupStep:
         self.message = ErrorBox()  # what must be fixed before saving
         self.message.widget.add_class("idpc-setup-message")
         self.notice = ErrorBox()  # other news: grades converted, a commitment kept
+        self.room_message = ErrorBox()  # a room code refused: shown under the room's field, at the foot of the step
+        self.room_message.widget.add_class("idpc-room-message")
 
         self.select_all.on_click(self.message.guard(lambda _b: self._set_all(True)))
         self.select_none.on_click(self.message.guard(lambda _b: self._set_all(False)))
@@ -187,6 +193,7 @@ class SetupStep:
                 *self.tracked.values(),
                 w.HTML("<h3>" + _("Workshop room") + "</h3>"),
                 self.room,
+                self.room_message.widget,
                 w.HTML(
                     "<p class='idpc-prose idpc-small'>"
                     + _(
@@ -242,12 +249,7 @@ class SetupStep:
             out.append(_("Tick at least one commitment to track."))
         room = self.room.value.strip()
         if room and not is_room_code(room):
-            out.append(
-                _(
-                    "A room code has 8 letters and digits in two groups of four, like K7QD-M2XP; copy it from your "
-                    "trainer (or leave the box empty)."
-                )
-            )
+            out.append(_(ROOM_SHAPE))
         for name in self.organisation_list():
             if len(name) > 300:
                 out.append(_("An organisation name is longer than 300 characters; shorten it."))
@@ -358,6 +360,12 @@ class SetupStep:
             return
         if self.message.kind in ("warning", "error"):
             self.show_problems()  # keep the list of problems current once it is shown
+        if self.room_message.kind == "warning":  # a refused code being edited: say what is wrong with it now
+            room = self.room.value.strip()
+            if not room:
+                self.room_message.clear()
+            elif not is_room_code(room):
+                self.room_message.show(_(ROOM_SHAPE), "warning")
         if self._on_change is not None:
             self._on_change()
 

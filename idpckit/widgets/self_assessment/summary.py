@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...data import Content
 
 EXCERPT = 160
+#: The summary's class once its chart and download links are made for the review shown.
+FILES_READY = "idpc-files-ready"
 
 
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -31,28 +33,28 @@ def _excerpt(text: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _draw(image: w.HTML, make: Callable[[], Any], alt: str, message: ErrorBox, failed: str) -> None:
+def _draw(image: w.HTML, make: Callable[[], Any], alt: str, message: ErrorBox, failed: str) -> str | None:
     """Show the chart ``make()`` draws in ``image`` with its text alternative; if it cannot be drawn, say so.
 
     The chart is an ``<img>`` with ``alt`` text inside an HTML widget rather than an
     ipywidgets Image, which has no alternative text for screen readers and shows a
     broken-image icon until its bytes arrive. A chart only repeats a table beside it,
-    so a failure costs the picture, not the step.
+    so a failure costs the picture, not the step.  SVG, because it is drawn in less than
+    half the time of a PNG and is the same picture the HTML report embeds: the ``data:``
+    address is returned so the report can reuse it.
     """
-    import base64
-
-    from ... import plots
+    from ... import report
 
     try:
-        fig = make()
-        png = base64.b64encode(plots.to_png(fig, dpi=110)).decode("ascii")
-        fig.clear()
-        image.value = f'<img class="idpc-chart" src="data:image/png;base64,{png}" alt="{esc(alt)}">'
+        src = report.svg_src(make())
+        image.value = f'<img class="idpc-chart" src="{src}" alt="{esc(alt)}">'
         image.layout.display = None
+        return src
     except Exception as exc:
         image.value = ""
         image.layout.display = "none"
         message.show(failed.format(exc))
+        return None
 
 
 class SummaryStep:
@@ -64,15 +66,19 @@ class SummaryStep:
         *,
         on_go: Callable[[str], None],
         on_submit: Callable[[], bool],
+        on_focus: Callable[[str, str], None] | None = None,
     ) -> None:
         self.content = content
         self._on_go = on_go
         self._on_submit = on_submit
+        self._on_focus = on_focus
         self._files_key: str | None = None
         self._scorecard_key: str | None = None
         self._pending_key: str | None = None  # the review the quick parts show; the slow parts catch up
         self.assessment: Assessment | None = None
         self.files: dict[str, bytes] = {}  # filename -> bytes, of the links last made
+        self._scorecard_src: str | None = None  # the chart drawn for the page, and its language
+        self._scorecard_lang = ""
 
         self.message = ErrorBox()
         self.heading = w.HTML(layout=full_width())
@@ -82,6 +88,15 @@ class SummaryStep:
         self.grades = w.HTML(layout=full_width())
         self.links = w.HTML(layout=full_width())
         self.links.add_class("idpc-downloads")
+        # The PDF takes seconds to lay out (more than all else on the summary), so it is made when asked for.
+        self.pdf_button = w.Button(
+            description=_("Prepare the PDF report"),
+            tooltip=_("Lays out the report as a PDF, to print or send; it takes a few seconds"),
+            layout=w.Layout(width="auto"),
+        )
+        self.pdf_link = w.HTML()
+        self.pdf_link.add_class("idpc-downloads")
+        self.pdf_button.on_click(self.message.guard(lambda _b: self.make_pdf()))
 
         self.upload = w.FileUpload(
             accept=".json,application/json",
@@ -135,6 +150,7 @@ class SummaryStep:
                     + "</p>"
                 ),
                 self.links,
+                w.HBox([self.pdf_button, self.pdf_link], layout=wrap_row()),
                 w.HTML(
                     "<h3>"
                     + _("Compare with an earlier review")
@@ -204,6 +220,7 @@ class SummaryStep:
         key = hashlib.sha256(assessment.to_json().encode()).hexdigest()
         if key != self._files_key:
             self.links.value = "<p class='idpc-small' role='status'>⏳ " + _("Preparing your files…") + "</p>"
+            self.widget.remove_class(FILES_READY)
         self.submit.disabled = submitted
         if submitted:
             self.confirm_box.layout.display = "none"
@@ -229,6 +246,7 @@ class SummaryStep:
         if key != self._files_key:
             self._make_links(assessment)
             self._files_key = key
+        self.widget.add_class(FILES_READY)  # the chart and the files are in the page (tests wait for this)
 
     def _title(self, cid: str) -> str:
         c = self.content.commitment(cid)
@@ -298,27 +316,61 @@ class SummaryStep:
         )
 
     def _show_scorecard(self, assessment: Assessment) -> None:
-        from ... import plots
+        from ... import i18n, plots
 
-        _draw(
+        self._scorecard_src = _draw(
             self.scorecard,
             lambda: plots.scorecard(assessment, self.content),
             _("Scorecard chart of your grades; the same grades are listed in words below."),
             self.message,
             _("The scorecard chart could not be drawn ({}); the table below shows your grades."),
         )
+        self._scorecard_lang = i18n.current()
 
     def _make_links(self, assessment: Assessment) -> None:
         # The files come out in the page's language (a review opened here is reported as seen here).
         lang = current_language()
         if assessment.language != lang:
             assessment = assessment.model_copy(update={"language": lang})
-        files, failed = bundle.review_files(assessment, self.content)
+        # The report reuses the chart drawn for the page when it is for the same review and language.
+        same = self._scorecard_key == self._pending_key and self._scorecard_lang == assessment.language
+        src = self._scorecard_src if same else None
+        files, failed = bundle.review_files(assessment, self.content, pdf=False, scorecard_src=src)
         self.files = {f.filename: f.data for f in files}
         links = "".join(download_link(f.data, f.filename, f.mime, f.label) for f in files)
         self.links.value = f"<div class='idpc-downloads'>{links}</div>"
+        self.pdf_link.value = ""  # a PDF of the review as it was is not offered for the review as it is
+        self.pdf_button.description = _("Prepare the PDF report")
+        self.pdf_button.disabled = False
+        self.pdf_button.layout.display = None
         if failed:
             self.message.show(_("Some files could not be made: {problems}").format(problems="; ".join(failed)))
+
+    def make_pdf(self) -> None:
+        """Lay out the review's PDF report and offer it as a link beside the other files (focus moves to it)."""
+        if self.assessment is None:
+            return
+        self.pdf_button.disabled = True
+        self.pdf_button.description = _("⏳ Preparing the PDF…")
+        assessment, lang = self.assessment, current_language()
+        if assessment.language != lang:  # in the page's language, like the other files
+            assessment = assessment.model_copy(update={"language": lang})
+        try:
+            pdf = bundle.pdf_file(assessment, self.content)
+        except Exception as exc:
+            self.pdf_button.disabled = False
+            self.pdf_button.description = _("Prepare the PDF report")
+            self.message.show(
+                _("The PDF could not be made ({error}); the web page report prints just as well.").format(
+                    error=f"{type(exc).__name__}: {exc}"
+                )
+            )
+            return
+        self.files[pdf.filename] = pdf.data
+        self.pdf_link.value = download_link(pdf.data, pdf.filename, pdf.mime, pdf.label)
+        self.pdf_button.layout.display = "none"
+        if self._on_focus is not None:
+            self._on_focus(f"a[download='{pdf.filename}']", _("The PDF report is ready to download."))
 
     # -- comparison ----------------------------------------------------------------
 

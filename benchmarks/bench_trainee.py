@@ -1,0 +1,275 @@
+"""The trainee's path, timed in Chromium against floors measured in the same run.
+
+One ``idpckit serve`` (the configuration trainees meet: apps preheated) serves a temporary
+folder with the lessons, the self-assessment app, ``benchmarks/floor.ipynb`` (one button)
+and a figure floor written here: one cell that imports pandas and matplotlib and shows one
+figure, the least a lesson with a chart can cost.  Each page opens in a fresh browser context.
+
+(1) The summary: a review with one commitment left is opened by its link; the trainee picks
+    "Summary" in the step list.  Measured: from the pick to the summary's heading (arrival),
+    and from arrival to the chart and the download links.  Target: chart and links within
+    1 s of arrival (the PDF is made only when asked for).  For scale, the same pick of a
+    commitment step ("Back") is timed too.
+(2) A ``?code=`` link to a finished review, against a plain visit of the app: navigation to
+    the summary's heading with an enabled control, against navigation to the welcome's
+    first enabled control.  Target: at most 1.5 x the plain visit.
+(3) Every lesson: navigation until every cell has run and every widget is drawn, against the
+    figure floor.  Target: at most 1.5 x the floor.  The first visit of each (which draws the
+    lessons' fixed figures into the cache) is a warm-up, shown but not judged; the judged
+    figures are the medians of the visits after it, as every later trainee meets them.
+
+Figures are printed and saved as JSON in benchmarks/results/ (git-ignored).
+
+    python benchmarks/bench_trainee.py [--rounds 3] [--skip-app] [--skip-lessons]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_voila import (  # noqa: E402 - the benchmarks' shared server and browser helpers
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FLOOR,
+    INTERACTIVE,
+    REPO,
+    RESULTS,
+    VISIBLE_JS,
+    Server,
+    _versions,
+    shutdown_kernels,
+    start_server,
+    stop_server,
+)
+
+APP = "self-assessment.ipynb"
+FIGURE_FLOOR = "figure-floor.ipynb"
+TIMEOUT_MS = 180_000
+#: True once Voilà has run every cell and every widget output has been drawn.
+RENDERED_JS = """() => {
+  const cells = document.querySelector('#rendered_cells');
+  if (!cells || getComputedStyle(cells).display === 'none') return false;
+  if (document.querySelector('#loading')) return false;
+  const outs = [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]')];
+  return outs.every(o => o.querySelector('.jupyter-widgets'));
+}"""
+SUMMARY_HEADING_JS = """() => [...document.querySelectorAll('.idpc-body h2')].some(h => h.textContent.startsWith('Summary:')
+  && h.getBoundingClientRect().height > 0)"""
+#: The summary's chart is drawn and its download links are offered.
+FILES_JS = """() => { const img = document.querySelector('.idpc-body img.idpc-chart');
+  return !!img && img.complete && img.naturalWidth > 0
+    && document.querySelectorAll('.idpc-body .idpc-downloads a[download]').length >= 4; }"""
+
+
+def figure_floor() -> dict:
+    """A notebook that imports pandas and matplotlib and shows one figure (a lesson's own kind, not an app)."""
+    source = (
+        "import matplotlib.pyplot as plt\nimport pandas as pd\n\n"
+        "frame = pd.DataFrame({'grade': [1, 2, 3, 4, 5], 'count': [2, 3, 4, 2, 2]})\n"
+        "fig, ax = plt.subplots(figsize=(6, 3))\nax.bar(frame['grade'], frame['count'])\nplt.show()"
+    )
+    return {
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}],
+        "metadata": {
+            "idpckit": {
+                "kind": "lesson",
+                "order": 99,
+                "title": "Figure floor",
+                "summary": "Benchmark floor.",
+                "objectives": ["Measure what a lesson with one chart costs at least"],
+                "keypoints": ["pandas, matplotlib, one figure"],
+            },
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def make_reviews(store_path: Path) -> tuple[str, str]:
+    """Two saved reviews: one finished (its link opens the summary), one with its last commitment open."""
+    from idpckit.assessment_io import read_assessment
+    from idpckit.data import data_dir
+    from idpckit.store import Store
+
+    review = read_assessment(data_dir() / "examples" / "veridia-2024.json")
+    store = Store(store_path)
+    done = store.save_draft(review)
+    open_one = review.model_copy(deep=True)
+    open_one.entries[-1].grade = None
+    return done, store.save_draft(open_one)
+
+
+def kernel_of(page) -> str:
+    return json.loads(page.evaluate("() => document.getElementById('jupyter-config-data').textContent"))["kernelId"]
+
+
+def visit(browser, server: Server, notebook: str, query: str, ready: str, arg: str | None = None) -> dict:
+    """Navigation to ``ready`` (a JS predicate) on a fresh page; the page's kernel is shut down after."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        start = time.perf_counter()
+        page.goto(server.url(notebook) + (f"?{query}" if query else ""), wait_until="commit", timeout=TIMEOUT_MS)
+        page.wait_for_function(ready, arg=arg, timeout=TIMEOUT_MS)
+        seconds = time.perf_counter() - start
+        kid = kernel_of(page)
+    finally:
+        context.close()
+    shutdown_kernels(server, [kid])
+    return {"seconds": seconds}
+
+
+def summary_arrival(browser, server: Server, code: str) -> dict:
+    """Open a review at its open commitment, then pick Summary: pick -> heading -> chart and links; and Back."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url(APP) + f"?code={code}", timeout=TIMEOUT_MS)
+        page.get_by_role("heading", name="Commitment 13:", exact=False).wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)  # the trainee reads; the kernel is idle
+        select = page.get_by_label("Go to step")
+        summary = next(o for o in select.locator("option").all_inner_texts() if o.startswith("Summary"))
+        start = time.perf_counter()
+        select.select_option(label=summary)
+        page.wait_for_function(SUMMARY_HEADING_JS, timeout=TIMEOUT_MS)
+        arrived = time.perf_counter()
+        page.wait_for_function(FILES_JS, timeout=TIMEOUT_MS)
+        files = time.perf_counter()
+        page.wait_for_timeout(1000)
+        back = page.get_by_role("button", name="◀ Back")
+        start_back = time.perf_counter()
+        back.click()
+        page.get_by_role("heading", name="Commitment 13:", exact=False).wait_for(timeout=TIMEOUT_MS)
+        step = time.perf_counter() - start_back
+        kid = kernel_of(page)
+    finally:
+        context.close()
+    shutdown_kernels(server, [kid])
+    return {"arrival_s": arrived - start, "files_after_arrival_s": files - arrived, "step_change_s": step}
+
+
+def med(samples: list[dict], key: str) -> float:
+    return round(statistics.median(s[key] for s in samples), 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="measured visits per page (after one warm-up)")
+    parser.add_argument("--skip-app", action="store_true", help="skip (1) and (2)")
+    parser.add_argument("--skip-lessons", action="store_true", help="skip (3)")
+    parser.add_argument("--lessons", nargs="*", help="only these lesson files")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing; install Debian's chromium")
+    # Stopped from outside (a time limit): still stop the server and its kernels on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped (SIGTERM)"))
+    from playwright.sync_api import sync_playwright
+
+    RESULTS.mkdir(exist_ok=True)
+    lessons = args.lessons or sorted(p.name for p in (REPO / "notebooks").glob("0*.ipynb"))
+    result: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "versions": _versions()}
+    with tempfile.TemporaryDirectory(prefix="idpckit-bench-trainee-") as tmp_name:
+        tmp = Path(tmp_name)
+        root = tmp / "notebooks"
+        root.mkdir()
+        shutil.copy(HERE / FLOOR, root / FLOOR)
+        shutil.copy(REPO / "notebooks" / APP, root / APP)
+        for name in lessons:
+            shutil.copy(REPO / "notebooks" / name, root / name)
+        (root / FIGURE_FLOOR).write_text(json.dumps(figure_floor()), encoding="utf-8")
+        os.environ["IDPCKIT_CACHE_DIR"] = str(tmp / "figures")  # the server's kernels start with an empty cache
+        store = tmp / "store.sqlite"
+        done, open_one = make_reviews(store)
+        server = start_server(root, store, RESULTS / "trainee-server.log", preheat=True)
+        pool = 2  # the app and the floor (both apps by their metadata)
+        try:
+            server.wait_quiet(pool)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                if not args.skip_app:
+                    app_rounds(browser, server, pool, args.rounds, done, open_one, result)
+                if not args.skip_lessons:
+                    lesson_rounds(browser, server, pool, args.rounds, lessons, result)
+                browser.close()
+        finally:
+            stop_server(server)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = RESULTS / f"bench-trainee-{stamp}.json"
+    path.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(f"\nSaved {path.relative_to(REPO)}")
+
+
+def app_rounds(browser, server: Server, pool: int, rounds: int, done: str, open_one: str, result: dict) -> None:
+    plain, linked, summary = [], [], []
+    visit(browser, server, APP, "", VISIBLE_JS, INTERACTIVE)  # warm-up: OS caches, .pyc, fonts
+    server.wait_quiet(pool)
+    for r in range(rounds):
+        plain.append(visit(browser, server, APP, "", VISIBLE_JS, INTERACTIVE))
+        server.wait_quiet(pool)
+        linked.append(visit(browser, server, APP, f"code={done}", SUMMARY_HEADING_JS))
+        server.wait_quiet(pool)
+        summary.append(summary_arrival(browser, server, open_one))
+        server.wait_quiet(pool)
+        print(f"  app: round {r + 1}/{rounds} done", file=sys.stderr)
+    arrival, files, step = (
+        med(summary, "arrival_s"),
+        med(summary, "files_after_arrival_s"),
+        med(summary, "step_change_s"),
+    )
+    t_plain, t_link = med(plain, "seconds"), med(linked, "seconds")
+    result["summary"] = {"samples": summary, "arrival_s": arrival, "files_after_arrival_s": files,
+                         "step_change_s": step, "meets_target": files <= 1.0}  # fmt: skip
+    result["resume_link"] = {"plain": plain, "linked": linked, "plain_s": t_plain, "linked_s": t_link,
+                             "ratio": round(t_link / t_plain, 2), "meets_target": t_link / t_plain <= 1.5}  # fmt: skip
+    print("\n(1) The summary, reached from the step list (medians)")
+    print(f"  pick -> heading {arrival:.2f} s (a commitment step: {step:.2f} s, x{arrival / step:.2f});")
+    print(f"  heading -> chart and links {files:.2f} s  target <= 1 s: {'ok' if files <= 1.0 else 'MISSED'}")
+    print("(2) A ?code= link to a finished review against a plain visit (navigation -> usable, medians)")
+    ok = "ok" if t_link / t_plain <= 1.5 else "MISSED"
+    print(f"  plain {t_plain:.2f} s, link {t_link:.2f} s, x{t_link / t_plain:.2f}  target <= 1.5: {ok}")
+
+
+def lesson_rounds(browser, server: Server, pool: int, rounds: int, lessons: list[str], result: dict) -> None:
+    pages = [FIGURE_FLOOR, *lessons]
+    first = {}
+    for nb in pages:  # warm-up, which also fills the figure cache; printed as it goes
+        first[nb] = visit(browser, server, nb, "", RENDERED_JS)["seconds"]
+        print(f"  first visit of {nb}: {first[nb]:.2f} s", file=sys.stderr)
+        server.wait_quiet(pool)
+    samples: dict[str, list[dict]] = {nb: [] for nb in pages}
+    for r in range(rounds):
+        for nb in pages:  # interleaved, so drift hits every page alike
+            samples[nb].append(visit(browser, server, nb, "", RENDERED_JS))
+            print(f"  {nb}: {samples[nb][-1]['seconds']:.2f} s", file=sys.stderr)
+            server.wait_quiet(pool)
+        print(f"  lessons: round {r + 1}/{rounds} done", file=sys.stderr)
+    floor = med(samples[FIGURE_FLOOR], "seconds")
+    rows = {}
+    print("\n(3) Lessons: navigation -> every cell run and every widget drawn (medians), against the figure floor")
+    print(f"  {'page':36} {'first s':>8} {'median s':>9} {'x floor':>8}  target <= 1.5")
+    for nb in pages:
+        t = med(samples[nb], "seconds")
+        rows[nb] = {"first_s": round(first[nb], 3), "median_s": t, "ratio": round(t / floor, 2),
+                    "meets_target": t / floor <= 1.5, "samples": samples[nb]}  # fmt: skip
+        verdict = "(floor)" if nb == FIGURE_FLOOR else ("ok" if t / floor <= 1.5 else "MISSED")
+        print(f"  {nb:36} {first[nb]:8.2f} {t:9.2f} {t / floor:8.2f}  {verdict}")
+    result["lessons"] = rows
+
+
+if __name__ == "__main__":
+    main()
