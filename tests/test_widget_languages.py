@@ -135,3 +135,16 @@ def test_russian_counts_take_three_forms_in_the_summary(store: Store) -> None:
         assert "Сводка: Колумбия, 2025" in heading
         assert "Оценено 3 из 3 отслеживаемых обязательств" in heading
         assert "Commitment" not in table and "sources" not in table
+
+
+def test_the_room_dashboard_in_russian(store: Store) -> None:
+    from idpckit.widgets.room_dashboard import RoomDashboard
+
+    with i18n.language("ru"):
+        dashboard = RoomDashboard(store=store, auto_refresh=False)
+        assert dashboard.language == "ru"
+        assert dashboard.room_code.description == "Код группы" and dashboard.key.description == "Ключ тренера"
+        assert dashboard.open_button.description == "Открыть группу"
+        assert "Панель группы (для тренеров)" in visible_text(dashboard.widget)
+        dashboard.open()
+        assert dashboard.errors.message == "Введите код группы и ключ тренера."

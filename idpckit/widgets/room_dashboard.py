@@ -38,6 +38,7 @@ import ipywidgets as w
 
 from .. import scales
 from ..coalition import labels
+from ..i18n import _, current
 from ._base import ErrorBox, LoadsOnFirstUse, download_link, esc, full_width, style_widget, visitor, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,42 +80,50 @@ class RoomDashboard(LoadsOnFirstUse):
     ) -> None:
         self._store = store
         self._content = content
+        #: The page's language (``?lang=`` or the browser's); the door rebuilds the dashboard when it differs.
+        self.language = current()
         self.client = client
         self.refresh_seconds = refresh_seconds
         self.errors = ErrorBox()
         self.room_code = w.Text(
-            description="Room code",
-            placeholder="e.g. K7QD-M2XP",
+            description=_("Room code"),
+            placeholder=_("e.g. K7QD-M2XP"),
             style={"description_width": "8em"},
             layout=w.Layout(width="22em", max_width="100%"),
         )
         self.key = w.Password(
-            description="Trainer key",
-            placeholder="shown once when the room was made",
+            description=_("Trainer key"),
+            placeholder=_("shown once when the room was made"),
             style={"description_width": "8em"},
             layout=w.Layout(width="30em", max_width="100%"),
         )
-        self.open_button = w.Button(description="Open room", button_style="primary", tooltip="Check the key")
-        self.refresh_button = w.Button(description="Refresh now", icon="refresh", tooltip="Read the room again")
-        self.auto = w.Checkbox(value=auto_refresh, description="Refresh by itself", indent=False)
+        self.open_button = w.Button(description=_("Open room"), button_style="primary", tooltip=_("Check the key"))
+        self.refresh_button = w.Button(description=_("Refresh now"), icon="refresh", tooltip=_("Read the room again"))
+        self.auto = w.Checkbox(value=auto_refresh, description=_("Refresh by itself"), indent=False)
         self.status = w.HTML()
         self.people = w.HTML(layout=full_width())
         self.countries = w.HTML(layout=full_width())
-        self.commitment = w.Dropdown(description="Commitment", style={"description_width": "8em"}, layout=full_width())
-        self.evidence = w.HTML(layout=full_width())
-        self.export_button = w.Button(description="Prepare downloads", icon="download")
-        self.downloads = w.HTML()
-        self.review_choice = w.Dropdown(description="Review", style={"description_width": "8em"}, layout=full_width())
-        self.target_room = w.Text(
-            description="To room", placeholder="another room's code", style={"description_width": "8em"}
+        self.commitment = w.Dropdown(
+            description=_("Commitment"), style={"description_width": "8em"}, layout=full_width()
         )
-        self.move_button = w.Button(description="Move to room")
-        self.withdraw_button = w.Button(description="Withdraw from room", tooltip="The review stays in the store")
-        self.delete_button = w.Button(description="Delete review", button_style="danger", tooltip="For good")
-        self.close_button = w.Button(description="Close room", button_style="warning")
+        self.evidence = w.HTML(layout=full_width())
+        self.export_button = w.Button(description=_("Prepare downloads"), icon="download")
+        self.downloads = w.HTML()
+        self.review_choice = w.Dropdown(
+            description=_("Review"), style={"description_width": "8em"}, layout=full_width()
+        )
+        self.target_room = w.Text(
+            description=_("To room"), placeholder=_("another room's code"), style={"description_width": "8em"}
+        )
+        self.move_button = w.Button(description=_("Move to room"))
+        self.withdraw_button = w.Button(description=_("Withdraw from room"), tooltip=_("The review stays in the store"))
+        self.delete_button = w.Button(description=_("Delete review"), button_style="danger", tooltip=_("For good"))
+        self.close_button = w.Button(description=_("Close room"), button_style="warning")
         self.confirm = w.HTML()
-        self.confirm_button = w.Button(description="Yes, do it", button_style="danger", layout=w.Layout(display="none"))
-        self.cancel_button = w.Button(description="Cancel", layout=w.Layout(display="none"))
+        self.confirm_button = w.Button(
+            description=_("Yes, do it"), button_style="danger", layout=w.Layout(display="none")
+        )
+        self.cancel_button = w.Button(description=_("Cancel"), layout=w.Layout(display="none"))
         self.manage_message = ErrorBox()
 
         self.room: Room | None = None
@@ -140,9 +149,14 @@ class RoomDashboard(LoadsOnFirstUse):
         self.cancel_button.on_click(lambda _b: self._ask(None))
 
         intro = w.HTML(
-            "<div class='idpc-prose'><h2>Room dashboard (for trainers)</h2><p>Type the room code and the trainer "
-            "key that <code>idpckit room create</code> showed you. Nothing of the room is shown without the key.</p>"
-            "</div>"
+            "<div class='idpc-prose'><h2>"
+            + _("Room dashboard (for trainers)")
+            + "</h2><p>"
+            + _(
+                "Type the room code and the trainer key that <code>idpckit room create</code> showed you. "
+                "Nothing of the room is shown without the key."
+            )
+            + "</p></div>"
         )
         self.login = w.VBox(
             [w.HBox([self.room_code], layout=wrap_row()), w.HBox([self.key, self.open_button], layout=wrap_row())]
@@ -152,13 +166,13 @@ class RoomDashboard(LoadsOnFirstUse):
                 w.HBox([self.refresh_button, self.auto, self.status], layout=wrap_row(align_items="center")),
                 self.people,
                 self.countries,
-                w.HTML("<h3 id='debrief'>Evidence behind the grades</h3>"),
+                w.HTML("<h3 id='debrief'>" + _("Evidence behind the grades") + "</h3>"),
                 self.commitment,
                 self.evidence,
-                w.HTML("<h3>Downloads</h3>"),
+                w.HTML("<h3>" + _("Downloads") + "</h3>"),
                 self.export_button,
                 self.downloads,
-                w.HTML("<h3>Manage the room</h3>"),
+                w.HTML("<h3>" + _("Manage the room") + "</h3>"),
                 self.review_choice,
                 w.HBox([self.target_room, self.move_button], layout=wrap_row()),
                 w.HBox([self.withdraw_button, self.delete_button, self.close_button], layout=wrap_row()),
@@ -207,7 +221,7 @@ class RoomDashboard(LoadsOnFirstUse):
 
         self.errors.clear()
         if not self.room_code.value.strip() or not self.key.value.strip():
-            self.errors.show("Type both the room code and the trainer key.", "warning")
+            self.errors.show(_("Type both the room code and the trainer key."), "warning")
             return False
         try:
             room = self.rooms.open(self.room_code.value, self.key.value, client=visitor(self))
@@ -256,13 +270,20 @@ class RoomDashboard(LoadsOnFirstUse):
 
     def _show_status(self) -> None:
         assert self.room is not None
-        state = "open to new reviews" if self.room.is_open else "<strong>closed</strong> to new reviews"
-        auto = f"checks every {self.refresh_seconds:g} s" if self.auto.value else "refreshes when you press the button"
-        self.status.value = (
-            f"<p role='status' class='idpc-small'>Room <strong>{esc(self.room.code)}</strong> "
-            f"({esc(self.room.name)}), {state}. Last updated {_time(self.last_checked)} "
-            f"(last change {_time(self.last_changed)}); it {auto}.</p>"
+        state = _("open to new reviews") if self.room.is_open else _("<strong>closed</strong> to new reviews")
+        if self.auto.value:
+            auto = _("it checks every {seconds} s").format(seconds=f"{self.refresh_seconds:g}")
+        else:
+            auto = _("it refreshes when you press the button")
+        said = _("Room {code} ({name}), {state}. Last updated {checked} (last change {changed}); {auto}.").format(
+            code=f"<strong>{esc(self.room.code)}</strong>",
+            name=esc(self.room.name),
+            state=state,
+            checked=_time(self.last_checked),
+            changed=_time(self.last_changed),
+            auto=auto,
         )
+        self.status.value = f"<p role='status' class='idpc-small'>{said}</p>"
 
     def _schedule(self) -> None:
         """Check again in a few seconds, on the kernel's event loop (Voilà keeps it running)."""
@@ -282,7 +303,10 @@ class RoomDashboard(LoadsOnFirstUse):
         try:
             self.refresh()
         except Exception as exc:  # a store hiccup: say so, keep trying
-            self.errors.show(f"The room could not be read just now ({type(exc).__name__}); trying again.", "warning")
+            self.errors.show(
+                _("The room could not be read just now ({problem}); trying again.").format(problem=type(exc).__name__),
+                "warning",
+            )
         self._schedule()
 
     def stop(self) -> None:
@@ -296,8 +320,12 @@ class RoomDashboard(LoadsOnFirstUse):
         res = self.results
         self.people.value = self._people_html()
         self.countries.value = "".join(self._country_html(i, g) for i, g in enumerate(res.countries)) or (
-            "<p>No review has been submitted yet. Trainees join from the index page's <em>Join a workshop</em> "
-            f"box with the room code {esc(res.room.code)}, then press Submit on the summary step.</p>"
+            "<p>"
+            + _(
+                "No review has been submitted yet. Trainees join from the index page's <em>Join a workshop</em> box "
+                "with the room code {code}, then press Submit on the summary step."
+            ).format(code=esc(res.room.code))
+            + "</p>"
         )
         options: list[tuple[str, tuple[int, str]]] = []
         for i, g in enumerate(res.countries):
@@ -342,15 +370,26 @@ class RoomDashboard(LoadsOnFirstUse):
                 for s in items
             )
 
-        head = "<tr><th scope='col'>Organisation</th><th scope='col'>Assessor</th><th scope='col'>Country</th>"
+        head = "".join(f"<th scope='col'>{h}</th>" for h in (_("Organisation"), _("Assessor"), _("Country")))
+        head = "<tr>" + head
         return (
-            f"<p><strong>{len(submitted)}</strong> submitted, <strong>{len(drafts)}</strong> started but not "
-            "submitted (drafts are named here, their grades are never shown).</p>"
-            "<details open><summary>Who has submitted, who has started</summary>"
-            f"<table class='idpc-table'><caption>Submitted</caption><thead>{head}<th scope='col'>Submitted at</th>"
-            f"</tr></thead><tbody>{rows(submitted, lambda s: s.submitted_at)}</tbody></table>"
-            f"<table class='idpc-table'><caption>Started (drafts)</caption><thead>{head}<th scope='col'>Last saved"
-            f"</th></tr></thead><tbody>{rows(drafts, lambda s: s.updated_at)}</tbody></table></details>"
+            "<p>"
+            + _(
+                "{submitted} submitted, {drafts} started but not submitted (drafts are named here, their grades are "
+                "never shown)."
+            ).format(submitted=f"<strong>{len(submitted)}</strong>", drafts=f"<strong>{len(drafts)}</strong>")
+            + "</p><details open><summary>"
+            + _("Who has submitted, who has started")
+            + "</summary><table class='idpc-table'><caption>"
+            + _("Submitted")
+            + f"</caption><thead>{head}<th scope='col'>"
+            + _("Submitted at")
+            + f"</th></tr></thead><tbody>{rows(submitted, lambda s: s.submitted_at)}</tbody></table>"
+            + "<table class='idpc-table'><caption>"
+            + _("Started (drafts)")
+            + f"</caption><thead>{head}<th scope='col'>"
+            + _("Last saved")
+            + f"</th></tr></thead><tbody>{rows(drafts, lambda s: s.updated_at)}</tbody></table></details>"
         )
 
     def _country_html(self, index: int, g: CountryResults) -> str:
