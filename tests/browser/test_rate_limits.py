@@ -152,4 +152,7 @@ def test_unknown_room_codes_in_the_app_are_limited_per_visitor_across_reloads(se
     join(trainee, code.lower())
     expect(trainee.get_by_role("status").filter(has_text="Your resume code")).to_be_visible()
     expect(trainee.locator(".idpc-setup-message")).not_to_contain_text("room")
+    deadline = time.monotonic() + 30  # the save with the room follows the keystroke through the kernel
+    while not Store(server.store_path).room(code, submitted_only=False) and time.monotonic() < deadline:
+        time.sleep(0.25)
     assert len(Store(server.store_path).room(code, submitted_only=False)) == 1
