@@ -248,7 +248,8 @@ class MultipleChoice(Check):
             )
             for o in self.spec.options
         )
-        return f"<h5>{esc(_('Solution'))}</h5><ul>{rows}</ul>{self._explanation()}"
+        heading = esc(_("Solution"))
+        return f"<h5>{heading}</h5><ul>{rows}</ul>{self._explanation()}"
 
 
 class _PerItem(Check):
