@@ -28,6 +28,8 @@ pytestmark = pytest.mark.browser
 
 DASHBOARD = "room-dashboard.ipynb"
 APP = "self-assessment.ipynb"
+#: A busy machine: a try goes through the page's kernel and the store.
+WAIT_MS = 30_000
 TOO_MANY = re.compile(r"Too many wrong tries in the last minute\. Wait (\d+ seconds?|a minute)")
 
 
@@ -92,25 +94,29 @@ def test_wrong_trainer_keys_are_limited_per_visitor_across_reloads(server: Serve
     wrong = [new_key() for _ in range(MAX_FAILURES)]
     for key in wrong:
         try_key(guesser, first, key)
-        expect(guesser.get_by_role("alert")).to_contain_text(f"This trainer key does not open room {first}")
+        expect(guesser.get_by_role("alert")).to_contain_text(
+            f"This trainer key does not open room {first}", timeout=WAIT_MS
+        )
 
     after = open_page(guesser, server.base + f"voila/render/{DASHBOARD}")  # reload: a new kernel
     assert after != before
     # The sixth try is refused before any key is checked, even the right key of another room:
     # the count belongs to this visitor's address, not to the page's kernel.
     try_key(guesser, second, second_key)
-    expect(guesser.get_by_role("alert")).to_contain_text(TOO_MANY)
+    expect(guesser.get_by_role("alert")).to_contain_text(TOO_MANY, timeout=WAIT_MS)
     assert "Last updated" not in guesser.inner_text("body")
 
     # Another visitor is not blocked by the guesser; the guessed room is, for a minute.
     trainer = visitor("198.51.100.20")
     open_page(trainer, server.base + f"voila/render/{DASHBOARD}")
     try_key(trainer, second, second_key)
-    expect(trainer.get_by_role("status").filter(has_text="Last updated")).to_contain_text("Limits room 1")
+    expect(trainer.get_by_role("status").filter(has_text="Last updated")).to_contain_text(
+        "Limits room 1", timeout=WAIT_MS
+    )
     colleague = visitor("198.51.100.30")
     open_page(colleague, server.base + f"voila/render/{DASHBOARD}")
     try_key(colleague, first, first_key)
-    expect(colleague.get_by_role("alert")).to_contain_text(TOO_MANY)
+    expect(colleague.get_by_role("alert")).to_contain_text(TOO_MANY, timeout=WAIT_MS)
 
     # The keys travel only in the typed field: never in an address the browser asked for, nor in the log.
     log = server.log()
@@ -123,7 +129,7 @@ def join(page: Page, code: str) -> None:
     """The set-up of a new review, complete, with ``code`` typed in the room box."""
     page.get_by_role("button", name="Start a new review").click()
     page.get_by_label("Country").press_sequentially("Keny")
-    expect(page.get_by_text(re.compile(r"✔ Kenya \("))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"✔ Kenya \("))).to_be_visible(timeout=WAIT_MS)
     page.get_by_label("Organisation(s)").fill("Kenya Harm Reduction Alliance")
     page.get_by_label("Room code").fill(code)
 
@@ -138,20 +144,20 @@ def test_unknown_room_codes_in_the_app_are_limited_per_visitor_across_reloads(se
             join(guesser, guess)
         else:
             guesser.get_by_label("Room code").fill(guess)
-        expect(message).to_contain_text(f"There is no room {guess}")
-    expect(message).to_contain_text("Your review is not saved until the room code is right")
+        expect(message).to_contain_text(f"There is no room {guess}", timeout=WAIT_MS)
+    expect(message).to_contain_text("Your review is not saved until the room code is right", timeout=WAIT_MS)
 
     after = open_page(guesser, server.base + f"voila/render/{APP}")  # reload: a new kernel, a new review
     assert after != before
     join(guesser, code)  # the real code, but this address has guessed too often
-    expect(guesser.locator(".idpc-setup-message")).to_contain_text(TOO_MANY)
+    expect(guesser.locator(".idpc-setup-message")).to_contain_text(TOO_MANY, timeout=WAIT_MS)
     assert not Store(server.store_path).room(code, submitted_only=False)  # nothing was saved into the room
 
     trainee = visitor("198.51.100.21")
     open_page(trainee, server.base + f"voila/render/{APP}")
     join(trainee, code.lower())
-    expect(trainee.get_by_role("status").filter(has_text="Your resume code")).to_be_visible()
-    expect(trainee.locator(".idpc-setup-message")).not_to_contain_text("room")
+    expect(trainee.get_by_role("status").filter(has_text="Your resume code")).to_be_visible(timeout=WAIT_MS)
+    expect(trainee.locator(".idpc-setup-message")).not_to_contain_text("room", timeout=WAIT_MS)
     deadline = time.monotonic() + 30  # the save with the room follows the keystroke through the kernel
     while not Store(server.store_path).room(code, submitted_only=False) and time.monotonic() < deadline:
         time.sleep(0.25)
