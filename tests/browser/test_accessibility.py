@@ -59,6 +59,19 @@ def test_each_lesson_and_tool(notebook: str, open_notebook) -> None:
     assert violations(page) == []
 
 
+@pytest.mark.parametrize("notebook", ["es/06-grading-your-government.ipynb", "fr/04-table1.ipynb"])
+def test_translated_lessons(notebook: str, open_notebook) -> None:
+    """A translated lesson is the same page in other words: still no violation (its ``lang`` included)."""
+    page = open_notebook(notebook)
+    assert violations(page) == []
+
+
+def test_the_index_page_in_russian_with_its_notice(kit_server, page: Page) -> None:
+    page.goto(kit_server.base + "?lang=ru")
+    expect(page.get_by_role("note")).to_be_visible()
+    assert violations(page) == []
+
+
 def test_every_step_of_the_self_assessment(kit_server, page: Page) -> None:
     page.goto(kit_server.url("self-assessment.ipynb"))
     wait_rendered(page)

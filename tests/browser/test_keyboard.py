@@ -202,12 +202,14 @@ def test_lessons_show_the_same_ring(notebook: str, open_notebook) -> None:
 
 # --------------------------------------------------------------------------- a whole review, keyboard only
 
-#: The focused element's visible text (or its field's label), to steer by.
+#: The focused element's visible text (or its field's label), to steer by, with its spaces made plain
+#: (the step list's options use no-break spaces, which a pattern with " " would never match).
 FOCUSED_JS = """() => { const e = document.activeElement; if (!e || e === document.body) return '';
   if (e.type === 'radio') return 'radio ' + e.parentElement.textContent.trim();
   const label = e.id && document.querySelector('label[for="' + e.id + '"]');
   const own = e.getAttribute('role') === 'radio' ? 'radio ' + e.textContent.trim() : e.textContent.trim();
-  return (label ? label.textContent.trim() + ' ' : '') + (own || e.placeholder || e.value || '').slice(0, 80); }"""
+  const text = (label ? label.textContent.trim() + ' ' : '') + (own || e.placeholder || e.value || '');
+  return text.replace(/\\s+/g, ' ').slice(0, 120); }"""
 ON_SCREEN_JS = """() => { const r = document.activeElement.getBoundingClientRect();
   return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth; }"""
 
@@ -295,6 +297,8 @@ def test_a_whole_review_with_the_keyboard_only(kit_server, page: Page) -> None:
     expect(page.get_by_text("2 of 13 graded", exact=True)).to_be_visible()
 
     # The summary's files: the web page report downloads with Enter; the PDF is made with Enter and gets focus.
+    # The files arrive just after the summary (the app marks them ready); a keyboard user tabs once they show.
+    page.wait_for_selector(".idpc-files-ready", timeout=30_000)
     keys.tab_to(r"^Report \(web page, HTML\)")
     with page.expect_download() as info:
         keys.press("Enter")
