@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,26 @@ def seed_note() -> str:
         if files:
             return "\n".join(f.read_text(encoding="utf-8") for f in files)
     pytest.fail(f"IDPC's note is missing: no .txt file in {REPO.parent / 'shared' / 'seed'} (beside the repository)")
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_asks() -> Iterator[None]:
+    """Every test starts in the kit's default language and leaves no language behind.
+
+    A lesson's first cell and an app built for a visitor make their language the process's
+    (``i18n.use_in_process``), and ``set_language`` holds it in this thread's context; in a
+    kernel that is right, in one pytest process it leaks into the next test (a Spanish app
+    test then found an English app).
+    """
+    from idpckit import i18n
+
+    before = os.environ.get(i18n.ENV_VAR)
+    token = i18n._current.set(None)
+    i18n.use_in_process(None)
+    yield
+    i18n.use_in_process(None)
+    i18n._current.reset(token)
+    if before is None:
+        os.environ.pop(i18n.ENV_VAR, None)
+    else:
+        os.environ[i18n.ENV_VAR] = before

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from idpckit import i18n
 from idpckit.serve import guards
 from idpckit.style import css
 
@@ -34,9 +35,13 @@ def test_an_unknown_page_is_a_404_in_the_kits_words(kit_server, path: str) -> No
     r = httpx.get(kit_server.base + path, timeout=60)
     assert r.status_code == 404, (path, r.status_code, r.text[:300])
     page = r.text
-    title, _advice = guards.ERROR_WORDS[404]
+    # The page speaks the language asked for (?lang=es), like every page of the kit; English otherwise.
+    lang = "es" if "lang=es" in path else "en"
+    with i18n.language(lang):
+        title, back = i18n._(guards.ERROR_WORDS[404][0]), i18n._("The lessons and apps")
+    assert f'<html lang="{lang}">' in page
     assert f"<h1>{title}</h1>" in page and f"<title>{title}</title>" in page
     assert css("message.css").strip()[:80] in page  # the kit's own look
-    assert re.search(r'<a href="/">The lessons and apps</a>', page)
+    assert re.search(rf'<a href="/(\?lang=es)?">{re.escape(back)}</a>', page), page[-600:]
     for leak in ("Traceback", "tornado", "Voil", "jupyter", "site-packages", str(REPO), "/root", "/tmp", "500"):
         assert leak.lower() not in page.lower(), (path, leak)
