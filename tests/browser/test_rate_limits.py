@@ -138,7 +138,7 @@ def test_unknown_room_codes_in_the_app_are_limited_per_visitor_across_reloads(se
     ((code, _key),) = rooms(server, 1)
     guesser = visitor("203.0.113.77")
     before = open_page(guesser, server.base + f"voila/render/{APP}")
-    message = guesser.locator(".idpc-setup-message")
+    message = guesser.locator(".idpc-room-message")
     for i, guess in enumerate(new_room_code() for _ in range(MAX_FAILURES)):
         if i == 0:
             join(guesser, guess)
@@ -150,14 +150,14 @@ def test_unknown_room_codes_in_the_app_are_limited_per_visitor_across_reloads(se
     after = open_page(guesser, server.base + f"voila/render/{APP}")  # reload: a new kernel, a new review
     assert after != before
     join(guesser, code)  # the real code, but this address has guessed too often
-    expect(guesser.locator(".idpc-setup-message")).to_contain_text(TOO_MANY, timeout=WAIT_MS)
+    expect(guesser.locator(".idpc-room-message")).to_contain_text(TOO_MANY, timeout=WAIT_MS)
     assert not Store(server.store_path).room(code, submitted_only=False)  # nothing was saved into the room
 
     trainee = visitor("198.51.100.21")
     open_page(trainee, server.base + f"voila/render/{APP}")
     join(trainee, code.lower())
     expect(trainee.get_by_role("status").filter(has_text="Your resume code")).to_be_visible(timeout=WAIT_MS)
-    expect(trainee.locator(".idpc-setup-message")).not_to_contain_text("room", timeout=WAIT_MS)
+    expect(trainee.locator(".idpc-room-message")).not_to_contain_text("room", timeout=WAIT_MS)
     deadline = time.monotonic() + 30  # the save with the room follows the keystroke through the kernel
     while not Store(server.store_path).room(code, submitted_only=False) and time.monotonic() < deadline:
         time.sleep(0.25)
