@@ -144,15 +144,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     path = catalog_path(lang)
     if lang == "en" or not path.is_file():
         return gettext.NullTranslations()
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=lang, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return compiled(read_catalog(path, lang, DOMAIN))
 
 
 def _(message: str) -> str:
@@ -184,13 +176,10 @@ def coverage(lang: str, domain: str = DOMAIN) -> Coverage:
 
     ``domain`` is ``idpckit`` (the interface) or ``lessons`` (the lessons' paragraphs).
     """
-    from babel.messages.pofile import read_po
-
     path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     if not path.is_file():
         return Coverage(lang, 0, 0, 0)
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=lang, domain=domain)
+    catalog = read_catalog(path, lang, domain)
     messages = [m for m in catalog if m.id]
     done = [m for m in messages if not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])]
     return Coverage(lang, len(messages), len(done), sum(1 for m in messages if m.fuzzy))
@@ -215,20 +204,10 @@ POT = LOCALE_DIR / f"{DOMAIN}.pot"
 
 def extract() -> Catalog:
     """Every marked message in the package, as a Babel catalogue (the ``.pot`` template)."""
-    from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
 
-    from . import __version__
-
     root = Path(__file__).resolve().parent
-    catalog = Catalog(
-        project="idpckit",
-        version=__version__,
-        copyright_holder="the idpckit developers",
-        msgid_bugs_address="the idpckit issue tracker",
-        charset="utf-8",
-        fuzzy=False,
-    )
+    catalog = new_template("idpckit")
     method_map = [(pattern, method) for pattern, method in SOURCES]
     options = {pattern: {"extensions": "jinja2.ext.i18n", "trimmed": "true"} for pattern, m in SOURCES if m == "jinja2"}
     for filename, lineno, message, comments, context in extract_from_dir(
@@ -255,31 +234,90 @@ def _searched(dirpath: str | os.PathLike[str]) -> bool:
     return not name.startswith(".") and name not in ("__pycache__", "_vendor", "_notebooks")
 
 
-def _catalog_text(catalog: Catalog) -> bytes:
+def new_template(project: str, domain: str = DOMAIN) -> Catalog:
+    """An empty ``.pot`` template with the kit's header; the interface's and the lessons' catalogues both start here."""
+    from babel.messages.catalog import Catalog
+
+    from . import __version__
+
+    return Catalog(
+        project=project,
+        version=__version__,
+        copyright_holder="the idpckit developers",
+        msgid_bugs_address="the idpckit issue tracker",
+        charset="utf-8",
+        domain=domain,
+        fuzzy=False,
+    )
+
+
+def read_catalog(path: Path, lang: str, domain: str = DOMAIN) -> Catalog:
+    """The ``.po`` file at ``path`` as a Babel catalogue of ``lang``."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        return read_po(f, locale=lang, domain=domain)
+
+
+def compiled(catalog: Catalog) -> gettext.GNUTranslations:
+    """``catalog`` compiled in memory (no ``.mo`` build step); fuzzy entries, not yet checked, are left out."""
+    from babel.messages.mofile import write_mo
+
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def in_step(template: Catalog, path: Path, lang: str, *, domain: str = DOMAIN, fuzzy_matching: bool = False) -> Catalog:
+    """``lang``'s catalogue at ``path`` (or a new one) brought in step with ``template``.
+
+    New messages arrive untranslated and removed ones are dropped (Babel would keep them
+    as obsolete entries, which translators rarely need).  With ``fuzzy_matching`` a
+    message whose English changed a little keeps its old translation marked fuzzy (the
+    lessons' paragraphs); without it, it starts empty (the interface's short labels,
+    where a near match is usually a different message).
+    """
+    from babel.messages.catalog import Catalog
+
+    if path.is_file():
+        catalog = read_catalog(path, lang, domain)
+    else:
+        catalog = Catalog(locale=lang, domain=domain, project=template.project, fuzzy=False)
+    catalog.last_translator = "the idpckit team"
+    catalog.language_team = f"idpckit {NAMES[lang]}"
+    catalog.copyright_holder = "the idpckit developers"
+    catalog.update(template, no_fuzzy_matching=not fuzzy_matching, update_header_comment=fuzzy_matching)
+    catalog.obsolete.clear()
+    catalog.fuzzy = False
+    return catalog
+
+
+def po_bytes(catalog: Catalog, *, sort: bool = True, line_numbers: bool = False) -> bytes:
+    """``catalog`` as the text of a ``.po``/``.pot`` file, without the dates that change on every run.
+
+    A stable file keeps diffs (and the ``.po`` merge driver) to real changes.
+    """
     from babel.messages.pofile import write_po
 
     out = io.BytesIO()
-    write_po(out, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False)
-    # The header's creation date changes on every run; a stable file keeps diffs to real changes.
+    write_po(out, catalog, width=100, omit_header=False, sort_output=sort, include_lineno=line_numbers)
     return re.sub(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', b"", out.getvalue())
 
 
 def stale_catalogues() -> list[str]:
     """Which catalogue files do not match the messages in the code (empty when all are up to date)."""
-    from babel.messages.pofile import read_po
-
     template = extract()
     wanted = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in template if m.id}
     stale = []
-    if not POT.is_file() or POT.read_bytes() != _catalog_text(template):
+    if not POT.is_file() or POT.read_bytes() != po_bytes(template):
         stale.append(str(POT.relative_to(LOCALE_DIR.parent.parent)))
     for lang in LANGUAGES[1:]:
         path = catalog_path(lang)
         if not path.is_file():
             stale.append(str(path.relative_to(LOCALE_DIR.parent.parent)))
             continue
-        with path.open("rb") as f:
-            have = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in read_po(f) if m.id}
+        have = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in read_catalog(path, lang) if m.id}
         if have != wanted:
             stale.append(str(path.relative_to(LOCALE_DIR.parent.parent)))
     return stale
@@ -288,34 +326,19 @@ def stale_catalogues() -> list[str]:
 def update_catalogues() -> list[Path]:
     """Write the ``.pot`` from the code and bring every language's ``.po`` in step with it.
 
-    New messages arrive untranslated, removed ones are dropped (Babel keeps them as
-    obsolete entries, which translators rarely need), and a message whose English changed
-    keeps its old translation marked fuzzy, so it is not shown until a translator checks it.
+    New messages arrive untranslated and removed ones are dropped (:func:`in_step`); a
+    message whose English changed is a new message, shown in English until translated.
     """
-    from babel.messages.pofile import read_po
-
-    template = extract()
     from .files import write_atomic
 
+    template = extract()
     written = [POT]
-    write_atomic(POT, _catalog_text(template))
+    write_atomic(POT, po_bytes(template))
     for lang in LANGUAGES[1:]:
         path = catalog_path(lang)
-        if path.is_file():
-            with path.open("rb") as f:
-                catalog = read_po(f, locale=lang, domain=DOMAIN)
-        else:
-            from babel.messages.catalog import Catalog
-
-            catalog = Catalog(locale=lang, domain=DOMAIN, project="idpckit", fuzzy=False)
-        catalog.last_translator = "the idpckit team"
-        catalog.language_team = f"idpckit {NAMES[lang]}"
-        catalog.copyright_holder = "the idpckit developers"
-        catalog.update(template, no_fuzzy_matching=True)
-        catalog.obsolete.clear()
-        catalog.fuzzy = False
+        catalog = in_step(template, path, lang)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, _catalog_text(catalog))
+        write_atomic(path, po_bytes(catalog))
         written.append(path)
     translations.cache_clear()
     return written

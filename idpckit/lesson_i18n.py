@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import copy
 import gettext
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -47,7 +46,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .i18n import LOCALE_DIR, NAMES
+from .i18n import LOCALE_DIR, compiled, in_step, new_template, po_bytes, read_catalog
 
 if TYPE_CHECKING:  # pragma: no cover
     from babel.messages.catalog import Catalog
@@ -181,19 +180,7 @@ def _metadata_messages(meta: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 def extract(paths: list[Path]) -> Catalog:
     """Every message of the English lessons, as the ``.pot`` template (locations: notebook and cell number)."""
-    from babel.messages.catalog import Catalog
-
-    from . import __version__
-
-    catalog = Catalog(
-        project="idpckit lessons",
-        version=__version__,
-        copyright_holder="the idpckit developers",
-        msgid_bugs_address="the idpckit issue tracker",
-        charset="utf-8",
-        domain=DOMAIN,
-        fuzzy=False,
-    )
+    catalog = new_template("idpckit lessons", DOMAIN)
     for path in paths:
         nb = _read(path)
         for key, text in _metadata_messages(nb.get("metadata", {}).get("idpckit", {})):
@@ -238,38 +225,11 @@ def _source(cell: dict[str, Any]) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def _po_text(catalog: Catalog) -> bytes:
-    from babel.messages.pofile import write_po
-
-    out = io.BytesIO()
-    write_po(out, catalog, width=100, omit_header=False, sort_output=False, include_lineno=True)
-    # The header's dates change on every run; a stable file keeps diffs to real changes.
-    return re.sub(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', b"", out.getvalue())
-
-
-def _read_po(path: Path, lang: str) -> Catalog:
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as f:
-        return read_po(f, locale=lang, domain=DOMAIN)
-
-
 def merged(template: Catalog, lang: str, locale: Path = LOCALE_DIR) -> Catalog:
     """``lang``'s catalogue brought in step with ``template``: new messages empty, changed ones fuzzy, gone ones dropped."""
-    from babel.messages.catalog import Catalog
-
-    path = po_path(lang, locale)
-    catalog = _read_po(path, lang) if path.is_file() else Catalog(locale=lang, domain=DOMAIN, project="idpckit lessons")
-    from . import __version__
-
-    catalog.project = "idpckit lessons"
-    catalog.version = __version__
-    catalog.last_translator = "the idpckit team"
-    catalog.language_team = f"idpckit {NAMES[lang]}"
-    catalog.copyright_holder = "the idpckit developers"
-    catalog.update(template, no_fuzzy_matching=False, update_header_comment=True)
-    catalog.obsolete.clear()
-    catalog.fuzzy = False
+    catalog = in_step(template, po_path(lang, locale), lang, domain=DOMAIN, fuzzy_matching=True)
+    catalog.project = template.project
+    catalog.version = template.version
     return catalog
 
 
@@ -278,12 +238,7 @@ def _compiled(lang: str) -> gettext.NullTranslations:
     path = po_path(lang)
     if lang not in LESSON_LANGUAGES or not path.is_file():
         return gettext.NullTranslations()
-    from babel.messages.mofile import write_mo
-
-    buffer = io.BytesIO()
-    write_mo(buffer, _read_po(path, lang), use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return compiled(read_catalog(path, lang, DOMAIN))
 
 
 def text(message: str) -> str:
@@ -438,10 +393,10 @@ def generate(root: Path | None = None, locale: Path = LOCALE_DIR) -> Generated:
     paths = english_lessons(folder)
     template = extract(paths)
     result = Generated()
-    result.files[locale / f"{DOMAIN}.pot"] = _po_text(template)
+    result.files[locale / f"{DOMAIN}.pot"] = po_bytes(template, sort=False, line_numbers=True)
     for lang in LESSON_LANGUAGES:
         catalog = merged(template, lang, locale)
-        result.files[po_path(lang, locale)] = _po_text(catalog)
+        result.files[po_path(lang, locale)] = po_bytes(catalog, sort=False, line_numbers=True)
         made = []
         for path in paths:
             status = LessonStatus(lang, path.stem)

@@ -78,8 +78,13 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{esc(url)}" target="_blank" rel="noopener">{esc(text)}</a>'
 
 
-def _source(files: str) -> str:
-    return "<p><small>" + _("Source file: {files}.").format(files=files) + "</small></p>"
+def _source(files: str, note: str = "") -> str:
+    """The small print under a lesson's table or cards: ``note`` (translated plain text) and the data file(s) it reads.
+
+    ``files`` is trusted HTML (``<code>data/….csv</code>``), written by the lesson helpers.
+    """
+    said = esc(note) + " " if note else ""
+    return "<p><small>" + said + _("Source file: {files}.").format(files=files) + "</small></p>"
 
 
 def _content(content: data.Content | None) -> data.Content:
@@ -246,19 +251,11 @@ def asks(content: data.Content | None = None, numbers: Iterable[int] | None = No
             f"<ul>{challenges}</ul></details>"
             f"<p><b>{symbol} {esc(verdict)}</b> {esc(a.verdict)}</p></div>"
         )
-    note = (
-        "<p><small>"
-        + esc(
-            _(
-                "Wins and challenges summarise IDPC's advocacy note of September 2019 in our words; "
-                "the verdicts are this kit's reading of it."
-            )
-        )
-        + " "
-        + _("Source file: {files}.").format(files="<code>data/asks.yaml</code>")
-        + "</small></p>"
+    note = _(
+        "Wins and challenges summarise IDPC's advocacy note of September 2019 in our words; "
+        "the verdicts are this kit's reading of it."
     )
-    return Html("".join(parts) + note)
+    return Html("".join(parts) + _source("<code>data/asks.yaml</code>", note))
 
 
 # --------------------------------------------------------------------------- lesson 3
@@ -285,19 +282,11 @@ def goals(content: data.Content | None = None) -> Html:
             f"<p><b>{esc(key_phrase)}</b> “{esc(g.key_phrase)}”</p>"
             f"<p>{commitments_of}{table1}</p></div>"
         )
-    note = (
-        "<p><small>"
-        + esc(
-            _(
-                "Goals in plain words. Key phrases are quoted from the list of goals in IDPC's advocacy note "
-                "(September 2019), which follows the Declaration's wording."
-            )
-        )
-        + " "
-        + _("Source file: {files}.").format(files="<code>data/goals.csv</code>")
-        + "</small></p>"
+    note = _(
+        "Goals in plain words. Key phrases are quoted from the list of goals in IDPC's advocacy note "
+        "(September 2019), which follows the Declaration's wording."
     )
-    return Html("".join(parts) + note)
+    return Html("".join(parts) + _source("<code>data/goals.csv</code>", note))
 
 
 def workplan(content: data.Content | None = None) -> Html:

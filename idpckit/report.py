@@ -27,7 +27,7 @@ import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -640,14 +640,11 @@ def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
         pdf.set_font("DejaVu", "", 10)
         pdf.multi_cell(0, 6, _clean(value), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    for label, count in n["by_status"]:
-        _status_badge(pdf, label, size=9)
-        pdf.set_font("DejaVu", "", 10)
-        words = i18n.ngettext("%(num)d commitment", "%(num)d commitments", count) % {"num": count}
-        pdf.cell(0, 9 * 0.62, f"  {words}", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
-    for level, count in n["by_level"]:
-        _badge(pdf, level, size=9)
+    # One line a status, then one a grade: its badge (symbol and words, never colour alone) and how many.
+    badges = [(partial(_status_badge, pdf, label, size=9), count) for label, count in n["by_status"]]
+    badges += [(partial(_badge, pdf, level, size=9), count) for level, count in n["by_level"]]
+    for draw_badge, count in badges:
+        draw_badge()
         pdf.set_font("DejaVu", "", 10)
         words = i18n.ngettext("%(num)d commitment", "%(num)d commitments", count) % {"num": count}
         pdf.cell(0, 9 * 0.62, f"  {words}", new_x="LMARGIN", new_y="NEXT")

@@ -325,7 +325,7 @@ def test_a_translated_key_point_too_long_to_list_is_reported(tmp_path: Path) -> 
         po = read_po(f, locale="fr")
     key = "Every lesson gives its objectives and time at the top and its key points at the end."
     po[key].string = "Chaque leçon " + "très " * 50 + "longue."
-    path.write_bytes(lesson_i18n._po_text(po))
+    path.write_bytes(i18n.po_bytes(po, sort=False, line_numbers=True))
     status = next(s for s in lesson_i18n.generate(root, locale).status if s.lang == "fr")
     assert status.problems and "keypoints.3" in status.problems[0] and "200" in status.problems[0]
 
