@@ -11,6 +11,9 @@
   for an unknown room and a wrong key.
 
 Nothing here is cached by browsers or proxies when it is behind the key.
+
+Every page and handout is in the visitor's language (:func:`idpckit.serve.page_language`:
+``?lang=``, else ``Accept-Language``), with its ``<html lang>`` set.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import os
 import threading
 from typing import Any
 
+from .. import i18n
+from ..i18n import _
 from . import guards
 from . import request as page_request
 
@@ -30,22 +35,24 @@ _cached_for: list[Any] = [None]  # the Content the cache was built from (data.lo
 _lock = threading.Lock()
 
 
-def _handout_pdf(name: str, paper: str, answers_allowed: bool = False) -> bytes | None:
-    """The PDF of handout ``name`` on ``paper`` from the content in use (cached per content version)."""
+def _handout_pdf(name: str, paper: str, answers_allowed: bool = False, lang: str = "en") -> bytes | None:
+    """The PDF of handout ``name`` on ``paper`` in ``lang`` from the content in use (cached per content version)."""
     from .. import data, handouts
+    from ..localise import localised
 
     content = data.load()
     chosen = next((h for h in handouts.available(content) if h.name == name), None)
     if chosen is None or (chosen.audience != PUBLIC_AUDIENCE and not answers_allowed):
         return None
-    key = (name, paper, _extra_stamp(content.root))
+    key = (name, paper, lang, _extra_stamp(content.root))
     with _lock:
         if _cached_for[0] is not content:
             _cache.clear()
             _cached_for[0] = content
         if key in _cache:
             return _cache[key]
-    pdf = handouts.render(chosen, paper, content)
+    with i18n.language(lang) as used:
+        pdf = handouts.render(chosen, paper, localised(content, used))
     with _lock:
         if len(_cache) > 32:
             _cache.clear()
@@ -79,8 +86,24 @@ def handlers(server_url: str) -> list[tuple[Any, ...]]:
 
     from .. import handouts, trainer
     from ..errors import FileProblems
+    from . import page_language
 
     class TrainerHandler(JupyterHandler):
+        @property
+        def lang(self) -> str:
+            """The visitor's language (``?lang=``, else ``Accept-Language``); the page and its links keep it."""
+            if not hasattr(self, "_lang"):
+                self._lang = page_language(self)
+            return self._lang
+
+        @property
+        def asked(self) -> bool:
+            return "lang" in self.request.query_arguments
+
+        def _wrap(self, title: str, body: str) -> str:
+            with i18n.language(self.lang) as used:
+                return trainer.wrap(title, body, self.base_url, q=trainer.query(used, self.asked))
+
         def _page(self, html: str, status: int = 200, private: bool = False) -> None:
             self.set_status(status)
             self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -92,25 +115,31 @@ def handlers(server_url: str) -> list[tuple[Any, ...]]:
             self.finish(html)
 
         def _missing(self) -> None:
-            body = (
-                "<h1>Not here</h1><p>There is no trainer page at this address. "
-                f'<a href="{self.base_url}trainer/">See what there is</a>.</p>'
-            )
-            self._page(trainer.wrap("Not found", body, self.base_url), status=404)
+            with i18n.language(self.lang) as used:
+                see, heading = _("See what there is"), _("Not here")
+                link = f'<a href="{self.base_url}trainer/{trainer.query(used, self.asked)}">{trainer.esc(see)}</a>'
+                words = _("There is no trainer page at this address. {link}.").format(link=link)
+                body = f"<h1>{trainer.esc(heading)}</h1><p>{words}</p>"
+                self._page(self._wrap(_("Not found"), body), status=404)
 
         def write_error(self, status_code: int, **kwargs: Any) -> None:
-            body = f"<h1>Sorry</h1><p>The page could not be made (error {status_code}). Try again in a moment.</p>"
-            self._page(trainer.wrap("Sorry", body, self.base_url), status=status_code)
+            with i18n.language(self.lang):
+                words = _("The page could not be made (error {status}). Try again in a moment.").format(
+                    status=status_code
+                )
+                heading = _("Sorry")
+                body = f"<h1>{trainer.esc(heading)}</h1><p>{trainer.esc(words)}</p>"
+                self._page(self._wrap(heading, body), status=status_code)
 
     class IndexHandler(TrainerHandler):
         @web.authenticated
         def get(self) -> None:
-            self._page(trainer.index_page(self.base_url))
+            self._page(trainer.index_page(self.base_url, lang=self.lang, asked=self.asked))
 
     class PageHandler(TrainerHandler):
         @web.authenticated
         def get(self, name: str) -> None:
-            html = trainer.markdown_page(name, self.base_url)
+            html = trainer.markdown_page(name, self.base_url, lang=self.lang, asked=self.asked)
             if html is None:
                 self._missing()
             else:
@@ -121,15 +150,20 @@ def handlers(server_url: str) -> list[tuple[Any, ...]]:
         async def get(self, name: str) -> None:
             paper = self.get_query_argument("paper", "a4").lower()
             if paper not in handouts.PAPERS:
-                self._page(
-                    trainer.wrap("Paper", "<h1>Paper size</h1><p>Choose a4 or letter.</p>", self.base_url), status=400
-                )
+                with i18n.language(self.lang):
+                    heading, words = _("Paper size"), _("Choose a4 or letter.")
+                    body = f"<h1>{trainer.esc(heading)}</h1><p>{trainer.esc(words)}</p>"
+                    self._page(self._wrap(heading, body), status=400)
                 return
             try:
-                pdf = await asyncio.get_running_loop().run_in_executor(None, _handout_pdf, name, paper)
+                pdf = await asyncio.get_running_loop().run_in_executor(
+                    None, lambda: _handout_pdf(name, paper, lang=self.lang)
+                )
             except (FileProblems, ValueError) as exc:  # DataError is a ValueError
-                body = f"<h1>This handout cannot be built</h1><pre>{trainer.esc(exc)}</pre>"
-                self._page(trainer.wrap("Handout", body, self.base_url), status=500)
+                with i18n.language(self.lang):
+                    heading = _("This handout cannot be built")
+                    body = f"<h1>{trainer.esc(heading)}</h1><pre>{trainer.esc(exc)}</pre>"
+                    self._page(self._wrap(_("Handout"), body), status=500)
                 return
             if pdf is None:
                 self._missing()
@@ -141,7 +175,9 @@ def handlers(server_url: str) -> list[tuple[Any, ...]]:
 
     class SolutionsHandler(TrainerHandler):
         def _form(self, message: str = "", room: str = "", status: int = 200) -> None:
-            html = trainer.key_form(self.base_url, self.xsrf_form_html(), message, room)
+            html = trainer.key_form(
+                self.base_url, self.xsrf_form_html(), message, room, lang=self.lang, asked=self.asked
+            )
             self._page(html, status=status, private=True)
 
         def _check(self) -> tuple[Any, str] | None:
@@ -151,7 +187,8 @@ def handlers(server_url: str) -> list[tuple[Any, ...]]:
             code = self.get_body_argument("room", "").strip()[:40]
             key = self.get_body_argument("key", "").strip()[:60]
             if not code or not key:
-                self._form("Type both the room code and the trainer key.", code, status=400)
+                with i18n.language(self.lang):
+                    self._form(_("Type both the room code and the trainer key."), code, status=400)
                 return None
             try:
                 # The address the server wrote (guards.set_client_header): the same count as the dashboard's.
@@ -178,12 +215,16 @@ def handlers(server_url: str) -> list[tuple[Any, ...]]:
             if found is None:
                 return
             room, key = found
-            self._page(trainer.solutions_page(self.base_url, room.code, self.xsrf_form_html(), key), private=True)
+            html = trainer.solutions_page(
+                self.base_url, room.code, self.xsrf_form_html(), key, lang=self.lang, asked=self.asked
+            )
+            self._page(html, private=True)
 
     class AnswersHandler(SolutionsHandler):
         @web.authenticated
         def get(self) -> None:
-            self.redirect(f"{self.base_url}trainer/solutions")
+            with i18n.language(self.lang) as used:
+                self.redirect(f"{self.base_url}trainer/solutions{trainer.query(used, self.asked)}")
 
         @web.authenticated
         async def post(self) -> None:
@@ -193,15 +234,20 @@ def handlers(server_url: str) -> list[tuple[Any, ...]]:
             paper = paper if paper in handouts.PAPERS else "a4"
             try:
                 pdf = await asyncio.get_running_loop().run_in_executor(
-                    None, lambda: _handout_pdf("calibration-answers", paper, answers_allowed=True)
+                    None, lambda: _handout_pdf("calibration-answers", paper, answers_allowed=True, lang=self.lang)
                 )
             except (FileProblems, ValueError) as exc:
-                body = f"<h1>The answer sheet cannot be built</h1><pre>{trainer.esc(exc)}</pre>"
-                self._page(trainer.wrap("Answers", body, self.base_url), status=500, private=True)
+                with i18n.language(self.lang):
+                    heading = _("The answer sheet cannot be built")
+                    body = f"<h1>{trainer.esc(heading)}</h1><pre>{trainer.esc(exc)}</pre>"
+                    self._page(self._wrap(_("Answers"), body), status=500, private=True)
                 return
             if pdf is None:
-                body = "<h1>No answer sheet</h1><p>This kit's content has no calibration vignettes yet.</p>"
-                self._page(trainer.wrap("Answers", body, self.base_url), status=404, private=True)
+                with i18n.language(self.lang):
+                    words = _("This kit's content has no calibration vignettes yet.")
+                    heading = _("No answer sheet")
+                    body = f"<h1>{trainer.esc(heading)}</h1><p>{trainer.esc(words)}</p>"
+                    self._page(self._wrap(_("Answers"), body), status=404, private=True)
                 return
             self.set_header("Content-Type", "application/pdf")
             self.set_header("Content-Disposition", 'attachment; filename="calibration-answers.pdf"')

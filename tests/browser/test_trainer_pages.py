@@ -34,6 +34,34 @@ def test_index_links_to_the_trainer_pages_and_they_link_on(kit_server: object) -
         assert client.get("/trainer/..%2F..%2Fetc%2Fpasswd").status_code == 404
 
 
+def test_trainer_pages_follow_lang_and_the_browsers_language(kit_server: object) -> None:
+    with httpx.Client(base_url=kit_server.base, timeout=60) as client:
+        fr = client.get("/trainer/", params={"lang": "fr"})
+        assert fr.status_code == 200 and '<html lang="fr">' in fr.text
+        assert "<h1>Pour les formateurs</h1>" in fr.text and "Handouts to print" not in fr.text
+        assert 'href="/trainer/agenda?lang=fr"' in fr.text
+        es = client.get("/trainer/agenda", headers={"Accept-Language": "es-CO,es;q=0.9,en;q=0.5"})
+        assert es.status_code == 200 and '<html lang="es">' in es.text
+        assert "Programas · idpckit para facilitadores" in es.text and "Todas las lecciones y aplicaciones" in es.text
+        missing = client.get("/trainer/nothing-here", params={"lang": "ru"})
+        assert missing.status_code == 404 and '<html lang="ru">' in missing.text and "Здесь ничего нет" in missing.text
+        # ?lang= wins over the browser's language; a language the kit does not speak falls back to English
+        asked = client.get("/trainer/solutions", params={"lang": "fr"}, headers={"Accept-Language": "es"})
+        assert "Code de salle" in asked.text and 'action="/trainer/solutions?lang=fr"' in asked.text
+        odd = client.get("/trainer/", params={"lang": "xx<script>"}, headers={"Accept-Language": "de"})
+        assert odd.status_code == 200 and '<html lang="en">' in odd.text and "<script>" not in odd.text
+        refused = client.post("/trainer/solutions?lang=es")  # no xsrf token: refused, never a traceback
+        assert refused.status_code == 403 and "Traceback" not in refused.text
+
+
+def test_a_handout_downloads_in_the_language_asked(kit_server: object) -> None:
+    with httpx.Client(base_url=kit_server.base, timeout=120) as client:
+        r = client.get("/trainer/handouts/table1.pdf", params={"paper": "a4", "lang": "es"})
+        assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+        text = " ".join((pypdf.PdfReader(io.BytesIO(r.content)).pages[0].extract_text() or "").split())
+        assert "La tabla 1 de la nota" in text and "Promoting alternatives to conviction" not in text, text[:300]
+
+
 def test_handouts_download_as_pdfs_on_the_paper_asked_for(kit_server: object) -> None:
     with httpx.Client(base_url=kit_server.base, timeout=120) as client:
         r = client.get("/trainer/handouts/table1.pdf", params={"paper": "letter"})
