@@ -97,9 +97,7 @@ def room_dashboard() -> ipywidgets.Widget:
 
 
 def table1_explorer() -> ipywidgets.Widget:
-    """The Table 1 explorer (it takes no parameters from the address)."""
+    """The Table 1 explorer; ``?lang=`` its language (it takes nothing else from the address)."""
     from .widgets.explorer import Table1Explorer
 
-    app = Table1Explorer()
-    built.append(app)
-    return app.widget
+    return _connect(Table1Explorer)

@@ -31,6 +31,24 @@ def heading(key: str) -> str:
     return _(HEADINGS[key])
 
 
+#: The documents' section names (:data:`idpckit.schema.SECTIONS`), marked for translation: the data keeps
+#: the English names as ids, pages show them in the reader's language (:func:`section_name`).
+SECTION_NAMES = (
+    N_("Preamble"),
+    N_("Operative"),
+    N_("Stocktaking"),
+    N_("Way forward"),
+    N_("Shared principles"),
+    N_("Directions for action"),
+    N_("Accountability and operationalisation"),
+)
+
+
+def section_name(section: str) -> str:
+    """A section's name in the language in use, e.g. "Way forward" -> "Camino a seguir"."""
+    return _(section)
+
+
 #: Sections whose name the note does not print before the paragraph numbers.
 _UNNAMED_SECTIONS = {("ungass2016", "Preamble"), ("ungass2016", "Operative"), ("md2019", "Preamble")}
 

@@ -148,3 +148,112 @@ def test_the_room_dashboard_in_russian(store: Store) -> None:
         assert "Панель группы (для тренеров)" in visible_text(dashboard.widget)
         dashboard.open()
         assert dashboard.errors.message == "Введите код группы и ключ тренера."
+
+
+# --------------------------------------------------------------------------- the lessons' and exercises' widgets
+
+
+def test_the_table1_explorer_in_french() -> None:
+    from idpckit.widgets.explorer import Table1Explorer
+
+    with i18n.language("fr"):
+        ui = Table1Explorer()
+    assert ui.language == "fr"
+    assert dict(ui.document.options)["Les trois documents"] == "all" and ui.reset.description == "Tout afficher"
+    assert "Affichage de <strong>13</strong> engagements sur 13" in ui.status.value
+    assert (
+        '<th scope="col">Engagement</th>' in ui.table.value
+        and "Les références, engagement par engagement" in ui.details.value
+    )
+    assert "Améliorer l&#x27;accès aux interventions de réduction des risques" in ui.table.value  # content in French
+    # Callbacks run later, outside the language's context (a Voilà kernel): the page stays French.
+    ui.document.value = "md2019"
+    assert "Voie à suivre" in dict(ui.section.options)
+    ui.section.value = "Way forward"
+    assert "pas dans cette section" in ui.table.value and "section « Voie à suivre »" in ui.status.value
+    assert "Seulement ceux qu'ancre cette section" in dict(ui.presence.options)
+    ui.search.value = "zzzz-nothing"
+    assert "Aucun engagement ne correspond à ces filtres" in ui.table.value and "Rien à télécharger" in ui.export.value
+    ui.reset.click()
+    with i18n.language("fr"):  # the download link's file, as the page made it
+        header = ui.csv_bytes().decode("utf-8").splitlines()[0]
+    assert "Tracking" not in header and "Ref in" not in header, header
+    shown = visible_text(ui.widget)
+    for english in (
+        "All three documents",
+        "Every commitment",
+        "Show everything",
+        "Showing",
+        "Download this view",
+        "The references",
+        "Search",
+        "</span>silent",
+        "<em>silent</em>",
+        "Commitment</th>",
+        "operative paragraph",
+    ):
+        assert english not in shown, f"English left in the French explorer: {english!r}"
+
+
+def test_the_timeline_in_spanish() -> None:
+    from idpckit.widgets.timeline import Timeline, alt_text, format_date
+
+    with i18n.language("es"):
+        t = Timeline()
+        assert format_date("2019-03-14", "2019-03-15") == "14–15 de marzo de 2019"
+        assert format_date("2017-03") == "marzo de 2017" and format_date("2029") == "2029"
+        assert alt_text().startswith("Cronología de ")
+        t.select("ministerial-segment")
+    # The lessons' prose names these buttons (board, i18n-lessons): Antes / Después / Mostrar.
+    assert (t.earlier.description, t.later.description, t.show.description) == ("Antes", "Después", "Mostrar")
+    assert "14–15 de marzo de 2019" in t.detail.value and "Recogido en la nota del IDPC" in t.detail.value
+    assert "Abrir el texto" in t.detail.value and t.position.value.startswith("<span>Hecho ")
+    later = next(e for e in t.events if e.origin == "later" and e.status)
+    t.picker.value = later.id  # as a trainee picks it: the callback speaks the page's language
+    assert "Hecho posterior a la redacción de la nota" in t.detail.value and "Fuente:" in t.detail.value
+    assert "Estado: " in t.detail.value
+    assert " March " not in t.detail.value.split("</h4>")[0]  # the date (its English source may say March)
+    t.show.value = "later"
+    assert all("■" in label for label, _ in t.picker.options)
+    shown = visible_text(t.widget)
+    for english in (
+        "Earlier",
+        "Later facts",
+        "All events",
+        "Reported in the IDPC note",
+        "Source:",
+        "Status:",
+        "Open the text",
+        "Event ",
+    ):
+        assert english not in shown, f"English left in the Spanish timeline: {english!r}"
+
+
+def test_the_table1_quiz_in_french() -> None:
+    from idpckit.widgets.table1_quiz import Table1Quiz
+
+    with i18n.language("fr"):
+        quiz = Table1Quiz()
+    first = quiz.checks[0]
+    assert first.submit.description == "Vérifier ma réponse"
+    assert "Déclaration ministérielle de 2019" in first.prompt.value
+    first.submit.click()
+    assert "Cochez d" in first.feedback.value  # nothing ticked, said in French
+    for box in first.boxes:
+        box.value = box.description in first.spec.solution()
+    first.submit.click()
+    first.solution_toggle.value = True
+    shown = visible_text(quiz.widget)
+    for english in ("Check my answer", "Show the solution", "Question 1:", "Which commitments", "Correct."):
+        assert english not in shown, f"English left in the French quiz: {english!r}"
+
+
+def test_the_explorer_page_follows_lang_in_the_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    from idpckit import apps
+
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "lang=es")
+    frame = apps.table1_explorer()
+    ui = apps.built[-1]
+    assert frame.children == (ui.widget,) and ui.language == "es"
+    assert ui.reset.description == "Mostrar todo" and "Se muestran <strong>13</strong> de 13" in ui.status.value

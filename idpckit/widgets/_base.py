@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import ipywidgets as w
 
 from .. import scales, style
-from ..i18n import N_, _, current, ngettext
+from ..i18n import N_, _, current, language, ngettext
 from ..text import esc
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -203,21 +203,27 @@ def guarded(
     else "Sorry, something went wrong (Kind: words). " and ``advice``, and the
     traceback goes to the log for the trainer.  ``before`` runs first on every call,
     e.g. to clear the last message.
+
+    The callback runs in the language in use when it was wrapped, i.e. when its widget was
+    built for the page: ipykernel runs each callback in a context of its own, where a
+    language set for the page's cell (``i18n.language``) would be gone by the first click.
     """
+    spoken = current()
 
     @functools.wraps(callback)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            if before is not None:
-                before()
-            return callback(*args, **kwargs)
-        except expected as exc:
-            report(str(exc))
-        except Exception as exc:
-            log.exception("error in widget callback %s", getattr(callback, "__qualname__", callback))
-            said = _("Sorry, something went wrong ({problem}).").format(problem=f"{type(exc).__name__}: {exc}")
-            report(f"{said} {_(advice)}")
-        return None
+        with language(spoken):
+            try:
+                if before is not None:
+                    before()
+                return callback(*args, **kwargs)
+            except expected as exc:
+                report(str(exc))
+            except Exception as exc:
+                log.exception("error in widget callback %s", getattr(callback, "__qualname__", callback))
+                said = _("Sorry, something went wrong ({problem}).").format(problem=f"{type(exc).__name__}: {exc}")
+                report(f"{said} {_(advice)}")
+            return None
 
     return wrapper
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import ipywidgets as w
 
 from .. import data, table1
+from ..i18n import _, current, ngettext
 from ..schema import SECTIONS, TABLE1_DOCUMENTS, Commitment, Reference
 from ..text import esc, neutralise_formula
 from ._base import ErrorBox, full_width, style_widget, wrap_row
@@ -70,23 +71,27 @@ class Table1Explorer:
     """
 
     def __init__(self, content: data.Content | None = None) -> None:
-        self.content = content or data.load()
+        from ..localise import load
+
+        #: The page's language (``?lang=`` or the browser's); the door rebuilds the explorer when it differs.
+        self.language = current()
+        self.content = content or load(self.language)
         self._docs = {d.id: d for d in self.content.documents}
         self._updating = False
         self.errors = ErrorBox()
 
         label_style = {"description_width": "6em"}
         self.document = w.Dropdown(
-            options=[("All three documents", ALL)] + [(self._doc_label(d), d) for d in TABLE1_DOCUMENTS],
+            options=[(_("All three documents"), ALL)] + [(self._doc_label(d), d) for d in TABLE1_DOCUMENTS],
             value=ALL,
-            description="Document",
+            description=_("Document"),
             style=label_style,
             layout=w.Layout(width="24em", max_width="100%"),
         )
         self.section = w.Dropdown(
-            options=[("All sections", ALL)],
+            options=[(_("All sections"), ALL)],
             value=ALL,
-            description="Section",
+            description=_("Section"),
             disabled=True,
             style=label_style,
             layout=w.Layout(width="24em", max_width="100%"),
@@ -94,19 +99,19 @@ class Table1Explorer:
         self.presence = w.Dropdown(
             options=self._presence_options(),
             value=ALL,
-            description="Show",
+            description=_("Show"),
             style=label_style,
             layout=w.Layout(width="24em", max_width="100%"),
         )
         self.search = w.Text(
             value="",
-            description="Search",
-            placeholder="a word or a reference, e.g. prison or 4.j",
+            description=_("Search"),
+            placeholder=_("a word or a reference, e.g. prison or 4.j"),
             continuous_update=True,
             style=label_style,
             layout=w.Layout(width="24em", max_width="100%"),
         )
-        self.reset = w.Button(description="Show everything", tooltip="Clear every filter and the search")
+        self.reset = w.Button(description=_("Show everything"), tooltip=_("Clear every filter and the search"))
         self.status = w.HTML(layout=full_width())
         self.table = w.HTML(layout=full_width())
         self.export = w.HTML(layout=full_width())
@@ -122,9 +127,14 @@ class Table1Explorer:
             layout=wrap_row(),
         )
         legend = w.HTML(
-            '<p class="idpc-small">OP = operative paragraph; PP = preambular paragraph. '
-            "<em>Silent</em> means the document has no reference for that commitment (a dash in the note). "
-            "Column headings link to the documents.</p>"
+            '<p class="idpc-small">'
+            + esc(
+                _(
+                    "OP = operative paragraph; PP = preambular paragraph. “Silent” means the document has no "
+                    "reference for that commitment (a dash in the note). Column headings link to the documents."
+                )
+            )
+            + "</p>"
         )
         self.widget = w.VBox(
             [
@@ -152,20 +162,20 @@ class Table1Explorer:
     def _presence_options(self, doc: str = ALL, section: str = ALL) -> list[tuple[str, str]]:
         if doc == ALL:
             return [
-                ("Every commitment", "all"),
-                ("Anchored in all three documents", "anchored"),
-                ("Silent in at least one document", "silent"),
+                (_("Every commitment"), "all"),
+                (_("Anchored in all three documents"), "anchored"),
+                (_("Silent in at least one document"), "silent"),
             ]
         if section == ALL:
             return [
-                ("Every commitment", "all"),
-                ("Only those it anchors", "anchored"),
-                ("Only those it is silent on", "silent"),
+                (_("Every commitment"), "all"),
+                (_("Only those it anchors"), "anchored"),
+                (_("Only those it is silent on"), "silent"),
             ]
         return [
-            ("Every commitment", "all"),
-            ("Only those anchored in this section", "anchored"),
-            ("Only those this section is silent on", "silent"),
+            (_("Every commitment"), "all"),
+            (_("Only those anchored in this section"), "anchored"),
+            (_("Only those this section is silent on"), "silent"),
         ]
 
     @contextmanager
@@ -185,10 +195,10 @@ class Table1Explorer:
         doc = self.document.value
         with self._quietly():
             if doc == ALL:
-                self.section.options = [("All sections", ALL)]
+                self.section.options = [(_("All sections"), ALL)]
                 self.section.disabled = True
             else:
-                self.section.options = [("All sections", ALL)] + [(s, s) for s in SECTIONS[doc]]
+                self.section.options = [(_("All sections"), ALL)] + [(table1.section_name(s), s) for s in SECTIONS[doc]]
                 self.section.disabled = False
             self.section.value = ALL
             self._refresh_presence()
@@ -210,7 +220,7 @@ class Table1Explorer:
     def _on_reset(self, _button: object = None) -> None:
         with self._quietly():
             self.document.value = ALL
-            self.section.options = [("All sections", ALL)]
+            self.section.options = [(_("All sections"), ALL)]
             self.section.value = ALL
             self.section.disabled = True
             self.presence.options = self._presence_options()
@@ -261,6 +271,9 @@ class Table1Explorer:
                 out.append(row)
         return out
 
+    def apply_query(self, params: object) -> None:
+        """The explorer takes nothing from the address but its language (read by the door)."""
+
     @property
     def visible_ids(self) -> list[str]:
         return [r.commitment.id for r in self.rows()]
@@ -270,12 +283,13 @@ class Table1Explorer:
         parts = []
         doc, section, presence = self.document.value, self.section.value, self.presence.value
         if doc != ALL:
-            parts.append(self._doc_label(doc) + (f", section “{section}”" if section != ALL else ""))
+            named = _(", section “{section}”").format(section=table1.section_name(section)) if section != ALL else ""
+            parts.append(self._doc_label(doc) + named)
         if presence != ALL:
             labels = {value: label for label, value in self.presence.options}
             parts.append(labels[presence].lower())
         if self.search.value.strip():
-            parts.append(f"matching “{self.search.value.strip()}”")
+            parts.append(_("matching “{words}”").format(words=self.search.value.strip()))
         return "; ".join(parts)
 
     def csv_bytes(self) -> bytes:
@@ -283,8 +297,9 @@ class Table1Explorer:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         section = self.section.value
-        heads = [table1.HEADINGS[d] + (f" ({section})" if section != ALL else "") for d in self.columns]
-        writer.writerow(["#", "id", table1.HEADINGS["commitment"], *heads])
+        named = f" ({table1.section_name(section)})" if section != ALL else ""
+        heads = [table1.heading(d) + named for d in self.columns]
+        writer.writerow(["#", "id", table1.heading("commitment"), *heads])
         for row in self.rows():
             c = row.commitment
             cells = [row.cell(d) or "-" for d in self.columns]
@@ -311,9 +326,13 @@ class Table1Explorer:
         return f'<a href="{esc(d.url)}" target="_blank" rel="noopener">{label}</a>' if d.url else label
 
     def _table_html(self, rows: list[Row]) -> str:
-        silent = "not in this section" if self.section.value != ALL else "silent"
+        silent = _("not in this section") if self.section.value != ALL else _("silent")
         described = self.describe()
-        caption = f"Table 1: where each commitment is anchored. Showing {len(rows)} of {len(self.content.commitments)}"
+        caption = esc(
+            _("Table 1: where each commitment is anchored. Showing {shown} of {total}").format(
+                shown=len(rows), total=len(self.content.commitments)
+            )
+        )
         caption += f" ({esc(described)})." if described else "."
         head = "".join(f'<th scope="col">{self._header(d)}</th>' for d in self.columns)
         body = []
@@ -325,20 +344,20 @@ class Table1Explorer:
                 if text:
                     cells.append(f"<td>{esc(text)}</td>")
                 else:
-                    cells.append(f'<td class="idpc-silent"><span aria-hidden="true">— </span>{silent}</td>')
+                    cells.append(f'<td class="idpc-silent"><span aria-hidden="true">— </span>{esc(silent)}</td>')
             body.append(
                 f'<tr data-commitment="{esc(c.id)}"><td class="idpc-num">{c.number}</td>'
                 f'<th scope="row">{esc(c.title)}</th>{"".join(cells)}</tr>'
             )
         if not rows:
-            body.append(
-                f'<tr><td colspan="{2 + len(self.columns)}">No commitment matches these filters. '
-                "Try another word, or press “Show everything”.</td></tr>"
+            none = _("No commitment matches these filters. Try another word, or press “{reset}”.").format(
+                reset=_("Show everything")
             )
+            body.append(f'<tr><td colspan="{2 + len(self.columns)}">{esc(none)}</td></tr>')
         return (
             '<div class="idpc-scroll"><table class="idpc-table idpc-t1">'
             f"<caption>{caption}</caption>"
-            f'<thead><tr><th scope="col">#</th><th scope="col">Commitment</th>{head}</tr></thead>'
+            f'<thead><tr><th scope="col">#</th><th scope="col">{esc(_("Commitment"))}</th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
 
@@ -356,18 +375,21 @@ class Table1Explorer:
                 if refs:
                     lines.append(f"<li>{name}: {esc(table1.render(refs))}</li>")
                 else:
-                    lines.append(f"<li>{name}: <em>silent</em>, no reference to this commitment.</li>")
+                    lines.append(f"<li>{name}: {esc(_('silent, no reference to this commitment.'))}</li>")
                 for r in refs:
                     if r.note:
-                        lines.append(
-                            f'<li class="idpc-small">Note on {esc(d.short_name)} {esc(r.ref)}: {esc(r.note)}</li>'
+                        note = _("Note on {document} {ref}: {note}").format(
+                            document=d.short_name, ref=r.ref, note=r.note
                         )
+                        lines.append(f'<li class="idpc-small">{esc(note)}</li>')
             items.append(
                 f'<details data-commitment="{esc(c.id)}"><summary>{c.number}. {esc(c.title)}</summary>'
                 f'<p class="idpc-prose">{esc(c.summary)}</p><ul>{"".join(lines)}</ul></details>'
             )
         return (
-            '<div class="idpc-t1-details"><h2 style="font-size:1.15em">The references, commitment by commitment</h2>'
+            '<div class="idpc-t1-details"><h2 style="font-size:1.15em">'
+            + esc(_("The references, commitment by commitment"))
+            + "</h2>"
             + "".join(items)
             + "</div>"
         )
@@ -377,15 +399,17 @@ class Table1Explorer:
         rows = self.rows()
         total = len(self.content.commitments)
         described = self.describe()
+        showing = ngettext(
+            "Showing {shown} of {total} commitment", "Showing {shown} of {total} commitments", total
+        ).format(shown=f"<strong>{len(rows)}</strong>", total=total)
         self.status.value = (
-            f'<p role="status" aria-live="polite">Showing <strong>{len(rows)}</strong> of {total} commitments'
-            + (f": {esc(described)}" if described else "")
-            + ".</p>"
+            f'<p role="status" aria-live="polite">{showing}' + (f": {esc(described)}" if described else "") + ".</p>"
         )
         self.table.value = self._table_html(rows)
         self.details.value = self._details_html(rows)
         if rows:
-            link = _download_link(self.csv_bytes(), self.csv_filename(), "text/csv", "Download this view (CSV)")
+            link = _download_link(self.csv_bytes(), self.csv_filename(), "text/csv", _("Download this view (CSV)"))
             self.export.value = f'<p class="idpc-downloads">{link}</p>'
         else:
-            self.export.value = '<p class="idpc-small">Nothing to download: no commitment is shown.</p>'
+            nothing = esc(_("Nothing to download: no commitment is shown."))
+            self.export.value = f'<p class="idpc-small">{nothing}</p>'

@@ -15,7 +15,8 @@ import os
 from typing import Any
 
 from .. import exercises
-from ..data import Content, load
+from ..data import Content
+from ..i18n import _
 from ..text import esc
 from .checks import Check, build
 
@@ -29,12 +30,16 @@ class Table1Quiz:
     def __init__(self, content: Content | None = None, path: str | os.PathLike[str] | None = None) -> None:
         import ipywidgets as w
 
+        from ..localise import load
+
         self.content = content or load()
         loaded = exercises.load(str(path) if path is not None else QUIZ, self.content)
         self.specs = list(loaded.specs.values())
         self.skipped = loaded.skipped
         self.checks: list[Check] = [build(spec) for spec in self.specs]
-        notes = [w.HTML(f"<p><em>Note for the trainer: {esc(s)}</em></p>") for s in self.skipped]
+        notes = [
+            w.HTML(f"<p><em>{esc(_('Note for the trainer: {note}').format(note=s))}</em></p>") for s in self.skipped
+        ]
         self.widget = w.VBox([*(c.widget for c in self.checks), *notes], layout=w.Layout(width="100%"))
 
     def check(self, question_id: str, answer: Any) -> exercises.Feedback:

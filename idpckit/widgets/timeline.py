@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import calendar
+import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import ipywidgets as w
 
 from .. import data
+from ..i18n import N_, _, current, ngettext
 from ..schema import Document, TimelineEvent
 from ..text import esc
 from ._base import guarded
@@ -45,15 +47,15 @@ Show = Literal["all", "note", "later"]
 #: How each origin is told apart: words, a symbol, a marker shape and an Okabe-Ito colour.
 ORIGINS: dict[str, dict[str, str]] = {
     "note": {
-        "label": "Reported in the IDPC note (September 2019)",
-        "short": "In the note",
+        "label": N_("Reported in the IDPC note (September 2019)"),
+        "short": N_("In the note"),
         "symbol": "●",
         "marker": "o",
         "colour": "#0072B2",
     },
     "later": {
-        "label": "Later fact, after the note was written",
-        "short": "Later",
+        "label": N_("Later fact, after the note was written"),
+        "short": N_("Later"),
         "symbol": "■",
         "marker": "s",
         "colour": "#D55E00",
@@ -61,16 +63,33 @@ ORIGINS: dict[str, dict[str, str]] = {
 }
 
 
+def _parts(d: str) -> tuple[int, int | None, int | None]:
+    bits = [int(b) for b in d.split("-")]
+    return bits[0], bits[1] if len(bits) > 1 else None, bits[2] if len(bits) > 2 else None
+
+
+def _cldr(y: int, m: int | None, d: int | None, skeleton: str) -> str:
+    """A partial date in the language in use, the way CLDR writes it ("14 de marzo de 2019", "mars 2019")."""
+    from babel.dates import format_skeleton
+
+    if m is None:
+        return str(y)
+    when = dt.date(y, m, d or 1)
+    return format_skeleton(skeleton + ("d" if d else ""), when, locale=current())
+
+
 def format_date(start: str, end: str = "") -> str:
-    """A partial ISO date (or span) in words: "11–12 March 2009", "March 2017", "2029"."""
+    """A partial ISO date (or span) in words: "11–12 March 2009", "March 2017", "2029".
 
-    def parts(d: str) -> tuple[int, int | None, int | None]:
-        bits = [int(b) for b in d.split("-")]
-        return bits[0], bits[1] if len(bits) > 1 else None, bits[2] if len(bits) > 2 else None
-
-    y, m, d = parts(start)
+    English keeps the note's day-month-year order; other languages take CLDR's (Babel), so a
+    Spanish page reads "14 de marzo de 2019" and a Russian one "14 марта 2019 г.".
+    """
+    y, m, d = _parts(start)
+    lang = current()
 
     def one(y: int, m: int | None, d: int | None) -> str:
+        if lang != "en":
+            return _cldr(y, m, d, "yMMMM")
         if m is None:
             return str(y)
         month = calendar.month_name[m]
@@ -78,19 +97,25 @@ def format_date(start: str, end: str = "") -> str:
 
     if not end:
         return one(y, m, d)
-    y2, m2, d2 = parts(end)
-    if (y, m) == (y2, m2) and d and d2:
-        return f"{d}–{d2} {calendar.month_name[m]} {y}"  # type: ignore[index]
+    y2, m2, d2 = _parts(end)
+    if (y, m) == (y2, m2) and m and d and d2:
+        if lang != "en":
+            from babel.dates import format_interval
+
+            return format_interval(dt.date(y, m, d), dt.date(y2, m, d2), "yMMMMd", locale=lang)
+        return f"{d}–{d2} {calendar.month_name[m]} {y}"
     return f"{one(y, m, d)} – {one(y2, m2, d2)}"
 
 
 def short_date(d: str) -> str:
-    """ "14 Mar 2019", "Mar 2017" or "2029": short enough to lead a list entry."""
-    bits = [int(b) for b in d.split("-")]
-    if len(bits) == 1:
-        return str(bits[0])
-    month = calendar.month_abbr[bits[1]]
-    return f"{bits[2]} {month} {bits[0]}" if len(bits) == 3 else f"{month} {bits[0]}"
+    """ "14 Mar 2019", "Mar 2017" or "2029": short enough to lead a list entry (CLDR's short form elsewhere)."""
+    y, m, day = _parts(d)
+    if current() != "en":
+        return _cldr(y, m, day, "yMMM")
+    if m is None:
+        return str(y)
+    month = calendar.month_abbr[m]
+    return f"{day} {month} {y}" if day else f"{month} {y}"
 
 
 def _linkify(source: str) -> str:
@@ -115,13 +140,16 @@ def describe(event: TimelineEvent, documents: dict[str, Document]) -> str:
     doc = documents.get(event.document_id) if event.document_id else None
     if doc is not None:
         symbol = f" ({esc(doc.symbol)})" if doc.symbol else ""
-        link = f' <a href="{esc(doc.url)}" target="_blank" rel="noopener">Open the text</a>' if doc.url else ""
-        parts.append(f"<p><b>Document:</b> {esc(doc.short_name)}: <i>{esc(doc.title)}</i>{symbol}.{link}</p>")
-    where = f"<b>{origin['symbol']} {esc(origin['label'])}.</b>"
+        opens = esc(_("Open the text"))
+        link = f' <a href="{esc(doc.url)}" target="_blank" rel="noopener">{opens}</a>' if doc.url else ""
+        named = esc(_("Document:"))
+        parts.append(f"<p><b>{named}</b> {esc(doc.short_name)}: <i>{esc(doc.title)}</i>{symbol}.{link}</p>")
+    where = f"<b>{origin['symbol']} {esc(_(origin['label']))}.</b>"
     if event.origin == "later":
-        where += f" Source: {_linkify(event.source)}"
+        where += " " + esc(_("Source:")) + f" {_linkify(event.source)}"
         if event.status:
-            where += f" <i>Status: {esc(event.status_label)} (checked {esc(event.checked)}).</i>"
+            status = _("Status: {status} (checked {date}).").format(status=_(event.status_label), date=event.checked)
+            where += f" <i>{esc(status)}</i>"
     parts.append(f"<p>{where}</p>")
     return "".join(parts)
 
@@ -130,18 +158,26 @@ class Timeline:
     """Step through the timeline: a list of events, Earlier/Later buttons, a filter and a detail panel."""
 
     def __init__(self, content: data.Content | None = None, *, start: str = "pd2009-adopted") -> None:
-        content = content or data.load()
+        from ..localise import load
+
+        #: The page's language: labels, dates and the content's texts follow it.
+        self.language = current()
+        content = content or load(self.language)
         self.events: list[TimelineEvent] = sorted(content.timeline, key=lambda e: e.date)
         self.documents = {d.id: d for d in content.documents}
         self.show = w.ToggleButtons(
             options=[
-                ("All events", "all"),
-                (f"{ORIGINS['note']['symbol']} In the 2019 note", "note"),
-                (f"{ORIGINS['later']['symbol']} Later facts", "later"),
+                (_("All events"), "all"),
+                (f"{ORIGINS['note']['symbol']} " + _("In the 2019 note"), "note"),
+                (f"{ORIGINS['later']['symbol']} " + _("Later facts"), "later"),
             ],
             value="all",
-            description="Show",
-            tooltips=["Every event", "Only what the 2019 IDPC note reports", "Only what happened after the note"],
+            description=_("Show"),
+            tooltips=[
+                _("Every event"),
+                _("Only what the 2019 IDPC note reports"),
+                _("Only what happened after the note"),
+            ],
             style={"button_width": "auto"},
         )
         # A drop-down list, not a slider: ipywidgets' slider handle has no accessible name
@@ -149,11 +185,11 @@ class Timeline:
         # keyboard and lets a screen reader hear every event's date and title.
         self.picker = w.Dropdown(
             options=self._options("all"),
-            description="Event",
+            description=_("Event"),
             layout=w.Layout(width="100%", max_width="48em"),
         )
-        self.earlier = w.Button(description="Earlier", icon="arrow-left", tooltip="Previous event")
-        self.later = w.Button(description="Later", icon="arrow-right", tooltip="Next event")
+        self.earlier = w.Button(description=_("Earlier"), icon="arrow-left", tooltip=_("Previous event"))
+        self.later = w.Button(description=_("Later"), icon="arrow-right", tooltip=_("Next event"))
         self.detail = w.HTML(layout=w.Layout(min_height="8em"))
         self.position = w.HTML()
         self.error = w.HTML()
@@ -184,7 +220,7 @@ class Timeline:
         return options
 
     def _guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        return guarded(fn, self._show_error, advice="The timeline was not updated.", before=self._clear_error)
+        return guarded(fn, self._show_error, advice=_("The timeline was not updated."), before=self._clear_error)
 
     def _show_error(self, message: str) -> None:
         self.error.value = f'<p role="alert">✖ {esc(message)}</p>'
@@ -213,7 +249,8 @@ class Timeline:
         ids = [v for _, v in self.picker.options]
         i = ids.index(self.picker.value)
         self.detail.value = describe(self.current, self.documents)
-        self.position.value = f"<span>Event {i + 1} of {len(ids)}</span>"
+        where = ngettext("Event {n} of {total}", "Event {n} of {total}", len(ids)).format(n=i + 1, total=len(ids))
+        self.position.value = f"<span>{esc(where)}</span>"
         self.earlier.disabled = i == 0
         self.later.disabled = i == len(ids) - 1
 
@@ -238,7 +275,7 @@ def chart(content: data.Content | None = None) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    content = content or data.load()
+    content = content or _localised()
     events = sorted(content.timeline, key=lambda e: e.date)
 
     def when(d: str) -> float:
@@ -266,19 +303,19 @@ def chart(content: data.Content | None = None) -> Figure:
         )
     ax.axvspan(when("2009-03-11"), when("2019-03-14"), color="0.93", zorder=0)
     ax.axvspan(when("2019-03-14"), when("2029"), color="0.97", zorder=0)
-    ax.text(when("2009-06"), 0.2, "First decade: 2009 targets", fontsize=8, color="0.3")
-    ax.text(when("2019-06"), 0.2, "Second decade: the 2019 Declaration", fontsize=8, color="0.3")
+    ax.text(when("2009-06"), 0.2, _("First decade: 2009 targets"), fontsize=8, color="0.3")
+    ax.text(when("2019-06"), 0.2, _("Second decade: the 2019 Declaration"), fontsize=8, color="0.3")
     ax.set_ylim(-0.3, len(events) + 0.8)
     ax.set_yticks([])
     ax.xaxis.set_major_locator(YearLocator(2))
     ax.xaxis.set_major_formatter(lambda x, _pos: str(int(_year(x))))
     ax.set_xlim(when("2008"), when("2030-06"))
-    ax.set_xlabel("Year")
-    ax.set_title("From the 2009 Political Declaration to the end of the 2019 Declaration's timeline")
+    ax.set_xlabel(_("Year"))
+    ax.set_title(_("From the 2009 Political Declaration to the end of the 2019 Declaration's timeline"))
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     handles = [
-        Line2D([], [], marker=s["marker"], color=s["colour"], linestyle="none", label=s["label"])
+        Line2D([], [], marker=s["marker"], color=s["colour"], linestyle="none", label=_(s["label"]))
         for s in ORIGINS.values()
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8.5, frameon=False)
@@ -293,12 +330,20 @@ def _year(x: float) -> int:
 
 def alt_text(content: data.Content | None = None) -> str:
     """A text alternative for the chart: every event in order, with its origin in words."""
-    content = content or data.load()
+    content = content or _localised()
     events = sorted(content.timeline, key=lambda e: e.date)
     items = "; ".join(
-        f"{format_date(e.date, e.date_end)}: {e.title} ({ORIGINS[e.origin]['short'].lower()})" for e in events
+        f"{format_date(e.date, e.date_end)}: {e.title} ({_(ORIGINS[e.origin]['short']).lower()})" for e in events
     )
-    return f"Timeline of {len(events)} events. {items}."
+    lead = ngettext("Timeline of {n} event.", "Timeline of {n} events.", len(events)).format(n=len(events))
+    return f"{lead} {items}."
+
+
+def _localised() -> data.Content:
+    """The content in the language in use (event titles and descriptions)."""
+    from ..localise import load
+
+    return load()
 
 
 def chart_html(content: data.Content | None = None) -> str:
