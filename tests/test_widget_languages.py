@@ -257,3 +257,56 @@ def test_the_explorer_page_follows_lang_in_the_address(monkeypatch: pytest.Monke
     ui = apps.built[-1]
     assert frame.children == (ui.widget,) and ui.language == "es"
     assert ui.reset.description == "Mostrar todo" and "Se muestran <strong>13</strong> de 13" in ui.status.value
+
+
+def test_an_opened_room_dashboard_in_russian_has_no_english_left(store: Store) -> None:
+    """Per-country tables, heatmap, evidence, exports and the manage questions, in Russian; only names stay Latin."""
+    import re
+
+    from idpckit.assessment import Assessment, Entry
+    from idpckit.rooms import Rooms
+    from idpckit.widgets.room_dashboard import RoomDashboard
+
+    made, key = Rooms(store).create("Группа в Алматы")
+    other, _key = Rooms(store).create("Другая группа")
+    for org, scale, grades in (
+        ("Alpha", "five-point", {"alternatives": 1, "stigma": 4, "data": None}),
+        ("Beta", "traffic-light", {"alternatives": "green", "stigma": "green"}),
+    ):
+        a = Assessment(
+            country="KAZ",
+            year=2025,
+            scale=scale,
+            room=made.code,
+            organisations=[org],
+            assessor=f"Assessor {org}",
+            entries=[
+                Entry(commitment_id=c, grade=g, evidence=f"{org}: доклад", recommendation="") for c, g in grades.items()
+            ],
+        )
+        store.submit(store.save_draft(a))
+    with i18n.language("ru"):
+        ui = RoomDashboard(store=store, auto_refresh=False)
+        ui.room_code.value, ui.key.value = made.code, key
+        ui.open_button.click()
+        assert ui.errors.message == ""
+        ui.export_button.click()
+        ui.review_choice.value = ui.review_choice.options[0][1]
+        ui.target_room.value = other.code
+        ui.move_button.click()
+        question = ui.confirm.value
+        countries = ui.countries.value
+        shown = " ".join(
+            [ui.people.value, countries, ui.evidence.value, ui.downloads.value, question, ui.status.value]
+            + [label for label, _v in ui.commitment.options + ui.review_choice.options]
+        )
+    assert "Казахстан, 2025: 2 обзора" in countries and "Расхождение</strong> (разница 4 балла)" in countries
+    assert "Тепловая карта" in countries and "(поставлено как «Зелёный»)" in countries
+    assert "Перенести Alpha (Казахстан, отправлено) в группу" in question
+    assert "Отчёт группы (PDF)" in ui.downloads.value
+    # What a reader sees, tags, attributes' code and data URLs aside: no English word is left but the names typed in.
+    text = re.sub(r'href="[^"]*"|download="[^"]*"|class=\S+|style=\S+|scope=\S+|<[^>]*>', " ", shown)
+    text = re.sub(r"\b(Alpha|Beta|Assessor|KAZ|idpckit|aggregate|PDF|HTML|CSV|JSON|zip)\b", " ", text)
+    text = text.replace(made.code, " ").replace(other.code, " ")
+    english = sorted(set(re.findall(r"\b[A-Za-z]{3,}\b", text)))
+    assert english == [], english

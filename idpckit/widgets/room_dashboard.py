@@ -38,16 +38,41 @@ import ipywidgets as w
 
 from .. import scales
 from ..coalition import labels
-from ..i18n import _, current
-from ._base import ErrorBox, LoadsOnFirstUse, download_link, esc, full_width, style_widget, visitor, wrap_row
+from ..i18n import N_, _, current, ngettext
+from ._base import (
+    ErrorBox,
+    LoadsOnFirstUse,
+    download_link,
+    esc,
+    full_width,
+    light_short,
+    style_widget,
+    visitor,
+    wrap_row,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..data import Content
     from ..rooms import CountryResults, Room, RoomResults, Rooms
     from ..store import Store, Stored
 
+#: A stored review's state in words (translated where shown).
+REVIEW_STATES: dict[str, str] = {"draft": N_("draft"), "submitted": N_("submitted")}
+
 #: Seconds between two checks of the store while the dashboard is open.
 REFRESH_SECONDS = 5.0
+
+
+def _state(status: str) -> str:
+    """A review's state (draft, submitted) in the language in use."""
+    return _(REVIEW_STATES[status]) if status in REVIEW_STATES else status
+
+
+def _country(g: CountryResults) -> str:
+    """The country's name in the language in use (the room's results carry the English one, for its exports)."""
+    from ..countries import name
+
+    return name(g.country, current())
 
 
 def _time(when: dt.datetime | None) -> str:
@@ -57,12 +82,16 @@ def _time(when: dt.datetime | None) -> str:
 def _score_cell(score: int | None, grade: Any) -> str:
     """One heatmap cell: the score, its symbol and its colour; "–" where the review gave none."""
     if score is None:
-        return "<td class='num' title='not graded'>–</td>"
+        not_graded = _("not graded")
+        return f"<td class='num' title='{esc(not_graded)}'>–</td>"
     level = scales.FIVE_POINT[score]
-    given = f" (given as {esc(grade)})" if isinstance(grade, str) else ""
+    title = _(level.label)
+    if isinstance(grade, str):  # a traffic light, counted on the common score
+        light = _(scales.LIGHT_WORDS.get(grade, grade))
+        title = _("{level} (given as {grade})").format(level=title, grade=light)
     return (
         f"<td class='num' style='background:{level.colour};color:{level.text_colour}' "
-        f"title='{esc(level.label)}{given}'><span aria-hidden='true'>{level.symbol}</span> {score}</td>"
+        f"title='{esc(title)}'><span aria-hidden='true'>{level.symbol}</span> {score}</td>"
     )
 
 
@@ -333,7 +362,7 @@ class RoomDashboard(LoadsOnFirstUse):
                 commitment = self._commitment(c.commitment_id)
                 mark = "⚠ " if c.disagree else ""
                 options.append(
-                    (f"{g.country_name} {g.year}: {mark}{commitment[0]}. {commitment[1]}", (i, c.commitment_id))
+                    (f"{_country(g)} {g.year}: {mark}{commitment[0]}. {commitment[1]}", (i, c.commitment_id))
                 )
         current = self.commitment.value
         self.commitment.options = options
@@ -342,9 +371,10 @@ class RoomDashboard(LoadsOnFirstUse):
         elif options:
             self.commitment.value = options[0][1]
         self._show_evidence()
+        nobody = _("no organisation")
         reviews = [
             (
-                f"{s.assessment.country} · {', '.join(s.assessment.organisations) or 'no organisation'} · {s.status}",
+                f"{s.assessment.country_name} · {', '.join(s.assessment.organisations) or nobody} · {_state(s.status)}",
                 s.code,
             )
             for s in self.every
@@ -408,29 +438,52 @@ class RoomDashboard(LoadsOnFirstUse):
         for c in g.most_disagreed():
             number, title = self._commitment(c.commitment_id)
             dist = " ".join(f"{scales.FIVE_POINT[s].symbol}{s}×{n}" for s, n in c.counts().items() if n) or "–"
-            flag = (
-                f"<strong>⚠ Disagree</strong> ({c.spread} points apart)"
-                if c.disagree
-                else ("Agree" if c.n > 1 else ("One review only" if c.n == 1 else "–"))
-            )
+            if c.disagree:
+                apart = ngettext("({n} point apart)", "({n} points apart)", c.spread or 0).format(n=c.spread)
+                disagree = _("Disagree")
+                flag = f"<strong>⚠ {esc(disagree)}</strong> {esc(apart)}"
+            else:
+                flag = esc(_("Agree")) if c.n > 1 else (esc(_("One review only")) if c.n == 1 else "–")
             result_rows.append(
                 f"<tr{' class=disagree' if c.disagree else ''}><th scope='row'>{number}. {esc(title)}</th>"
                 f"<td>{dist}</td><td class='num'>{c.not_assessed}</td><td class='num'>{c.median_text}</td>"
                 f"<td class='num'>{'–' if c.spread is None else c.spread}</td><td>{flag}</td></tr>"
             )
         disagreements = sum(c.disagree for c in g.consensus)
+        heading = ngettext("{country}, {year}: {n} review", "{country}, {year}: {n} reviews", len(g.reviews)).format(
+            country=_country(g), year=g.year, n=len(g.reviews)
+        )
+        agreement = _("Agreement")
+        shown = ngettext(
+            "{n} of {total} commitment shows a disagreement; they come first.",
+            "{n} of {total} commitments show a disagreement; they come first.",
+            len(g.consensus),
+        ).format(n=disagreements, total=len(g.consensus))
+        results_caption = _(
+            "Commitments, most disagreed first (scores on the common 1–5 scale; traffic lights count as red 1, "
+            "orange 3, green 5)"
+        )
+        result_heads = (
+            _("Commitment"),
+            _("Grades given (score × reviews)"),
+            _("Not assessed"),
+            _("Median"),
+            _("Spread"),
+            agreement,
+        )
+        heat_caption = _("Heatmap: each review's score per commitment (number, symbol and colour; – not graded)")
+        review = _("Review")
         return (
             f"<section class='idpc-room-country' aria-labelledby='room-c{index}'>"
-            f"<h3 id='room-c{index}'>{esc(g.country_name)}, {g.year}: {len(g.reviews)} review(s)</h3>"
-            f"<p class='idpc-agreement'><strong>Agreement:</strong> {esc(g.reading)}</p>"
-            f"<p>{disagreements} of {len(g.consensus)} commitments show a disagreement; they come first.</p>"
-            "<div class='idpc-scroll'><table class='idpc-table idpc-results'><caption>Commitments, most disagreed "
-            "first (scores on the common 1–5 scale; traffic lights count as red 1, orange 3, green 5)</caption><thead>"
-            "<tr><th scope='col'>Commitment</th><th scope='col'>Grades given (score × reviews)</th>"
-            "<th scope='col'>Not assessed</th><th scope='col'>Median</th><th scope='col'>Spread</th>"
-            f"<th scope='col'>Agreement</th></tr></thead><tbody>{''.join(result_rows)}</tbody></table></div>"
-            "<div class='idpc-scroll'><table class='idpc-table idpc-heatmap'><caption>Heatmap: each review's score "
-            "per commitment (number, symbol and colour; – not graded)</caption><thead><tr><th scope='col'>Review</th>"
+            f"<h3 id='room-c{index}'>{esc(heading)}</h3>"
+            f"<p class='idpc-agreement'><strong>{esc(agreement)}:</strong> {esc(g.reading)}</p>"
+            f"<p>{esc(shown)}</p>"
+            f"<div class='idpc-scroll'><table class='idpc-table idpc-results'><caption>{esc(results_caption)}"
+            "</caption><thead><tr>"
+            + "".join(f"<th scope='col'>{esc(h)}</th>" for h in result_heads)
+            + f"</tr></thead><tbody>{''.join(result_rows)}</tbody></table></div>"
+            f"<div class='idpc-scroll'><table class='idpc-table idpc-heatmap'><caption>{esc(heat_caption)}</caption>"
+            f"<thead><tr><th scope='col'>{esc(review)}</th>"
             f"{heat_head}</tr></thead><tbody>{''.join(heat_rows)}</tbody></table></div></section>"
         )
 
@@ -443,27 +496,33 @@ class RoomDashboard(LoadsOnFirstUse):
         number, title = self._commitment(cid)
         names = labels([s.assessment for s in g.reviews])
         rows = []
+        not_assessed = _("not assessed")
         for stored, name in zip(g.reviews, names, strict=True):
             a = stored.assessment
             entry = a.entry(cid)
             if entry is None:
                 continue
+            level = scales.level(entry.grade, a.scale)
             grade = (
-                "<span class='idpc-small'>not assessed</span>"
+                f"<span class='idpc-small'>{esc(not_assessed)}</span>"
                 if entry.grade is None
-                else f"{esc(scales.level(entry.grade, a.scale).short)} ({esc(scales.level(entry.grade, a.scale).label)})"
+                else f"{esc(light_short(level))} ({esc(_(level.label))})"
             )
             rows.append(
                 f"<tr><th scope='row'>{esc(name)}</th><td>{grade}</td>"
                 f"<td style='white-space:pre-wrap'>{esc(entry.evidence) or '–'}</td>"
                 f"<td style='white-space:pre-wrap'>{esc(entry.recommendation) or '–'}</td></tr>"
             )
+        region = _("Evidence for commitment {number}").format(number=number)
+        caption = _(
+            "{country} {year}, commitment {number}. {title}: grades with their evidence and recommendations"
+        ).format(country=_country(g), year=g.year, number=number, title=title)
+        heads = (_("Review"), _("Grade"), _("Evidence"), _("Recommendation"))
         self.evidence.value = (
-            f"<div class='idpc-scroll' role='region' aria-label='Evidence for commitment {number}'>"
-            f"<table class='idpc-table idpc-evidence'><caption>{esc(g.country_name)} {g.year}, commitment "
-            f"{number}. {esc(title)}: grades with their evidence and recommendations</caption><thead><tr>"
-            "<th scope='col'>Review</th><th scope='col'>Grade</th><th scope='col'>Evidence</th>"
-            f"<th scope='col'>Recommendation</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            f"<div class='idpc-scroll' role='region' aria-label='{esc(region)}'>"
+            f"<table class='idpc-table idpc-evidence'><caption>{esc(caption)}</caption><thead><tr>"
+            + "".join(f"<th scope='col'>{esc(h)}</th>" for h in heads)
+            + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
 
     # -- exports --------------------------------------------------------------------------
@@ -474,15 +533,24 @@ class RoomDashboard(LoadsOnFirstUse):
 
         assert self.results is not None
         res, code = self.results, self.results.room.code
+        lang = current()
         return {
-            f"room-{code}.html": (room_report.room_html(res, self.content).encode(), "text/html", "Room report (HTML)"),
-            f"room-{code}.pdf": (room_report.room_pdf(res, self.content), "application/pdf", "Room report (PDF)"),
-            f"room-{code}.csv": (rooms.results_csv(res, self.content).encode(), "text/csv", "Every grade (CSV)"),
-            f"room-{code}.json": (rooms.results_json(res).encode(), "application/json", "Results (JSON)"),
+            f"room-{code}.html": (
+                room_report.room_html(res, self.content, lang).encode(),
+                "text/html",
+                _("Room report (HTML)"),
+            ),
+            f"room-{code}.pdf": (
+                room_report.room_pdf(res, self.content, lang),
+                "application/pdf",
+                _("Room report (PDF)"),
+            ),
+            f"room-{code}.csv": (rooms.results_csv(res, self.content).encode(), "text/csv", _("Every grade (CSV)")),
+            f"room-{code}.json": (rooms.results_json(res).encode(), "application/json", _("Results (JSON)")),
             f"room-{code}-reviews.zip": (
                 rooms.results_bundle(res),
                 "application/zip",
-                "Reviews for idpckit aggregate (zip)",
+                _("Reviews for idpckit aggregate (zip)"),
             ),
         }
 
@@ -506,11 +574,15 @@ class RoomDashboard(LoadsOnFirstUse):
         code = self.review_choice.value
         found = next((s for s in self.every if s.code == code), None)
         if found is None:
-            raise ValueError("Choose a review first.")
+            raise ValueError(_("Choose a review first."))
         return found
 
     def _who(self, s: Stored) -> str:
-        return f"{', '.join(s.assessment.organisations) or 'a review'} ({s.assessment.country_name}, {s.status})"
+        return _("{who} ({country}, {state})").format(
+            who=", ".join(s.assessment.organisations) or _("a review"),
+            country=s.assessment.country_name,
+            state=_state(s.status),
+        )
 
     def ask_move(self) -> None:
         from ..rooms import normalise_room_code
@@ -522,8 +594,8 @@ class RoomDashboard(LoadsOnFirstUse):
         room = self.room
         self._ask(
             (
-                f"Move {self._who(s)} to room {target}?",
-                lambda: f"Moved to room {self.rooms.move(room, s.code, target).code}.",
+                _("Move {review} to room {room}?").format(review=self._who(s), room=target),
+                lambda: _("Moved to room {room}.").format(room=self.rooms.move(room, s.code, target).code),
             )
         )
 
@@ -534,9 +606,9 @@ class RoomDashboard(LoadsOnFirstUse):
 
         def do() -> str:
             self.rooms.withdraw(room, s.code)
-            return "Withdrawn from the room; the review stays in the store."
+            return _("Withdrawn from the room; the review stays in the store.")
 
-        self._ask((f"Withdraw {self._who(s)} from this room?", do))
+        self._ask((_("Withdraw {review} from this room?").format(review=self._who(s)), do))
 
     def ask_delete(self) -> None:
         s = self._chosen()
@@ -545,9 +617,9 @@ class RoomDashboard(LoadsOnFirstUse):
 
         def do() -> str:
             self.rooms.delete(room, s.code)
-            return "Deleted for good."
+            return _("Deleted for good.")
 
-        self._ask((f"Delete {self._who(s)} for good? This cannot be undone.", do))
+        self._ask((_("Delete {review} for good? This cannot be undone.").format(review=self._who(s)), do))
 
     def ask_close(self) -> None:
         room = self.room
@@ -555,9 +627,9 @@ class RoomDashboard(LoadsOnFirstUse):
 
         def do() -> str:
             self.rooms.close(room)
-            return f"Room {room.code} is closed: it no longer accepts reviews."
+            return _("Room {room} is closed: it no longer accepts reviews.").format(room=room.code)
 
-        self._ask((f"Close room {room.code} to new reviews? Reviews already in it stay.", do))
+        self._ask((_("Close room {room} to new reviews? Reviews already in it stay.").format(room=room.code), do))
 
     def confirm_action(self) -> None:
         if self._pending is None:
