@@ -82,9 +82,20 @@ def open_page(page: Page, url: str) -> str:
 
 
 def try_key(page: Page, code: str, key: str) -> None:
+    """Type ``code`` and ``key``, press Open room, and wait until the kernel has answered this try.
+
+    Five wrong keys for one room all get the same words, so the alert already on the page
+    would match at once: the try is answered only once that alert is replaced.  Without this
+    the reload below came while the old kernel still worked through queued tries, and the
+    sixth try, in the new kernel, was checked before the fifth was counted (CI, loaded box).
+    """
+    alerts = page.get_by_role("alert")
+    previous = alerts.first.element_handle() if alerts.count() else None
     page.get_by_label("Room code").fill(code)
     page.get_by_label("Trainer key").fill(key)
     page.get_by_role("button", name="Open room").click()
+    if previous is not None:
+        previous.wait_for_element_state("hidden", timeout=WAIT_MS)  # detached: the kernel wrote its answer
 
 
 def test_wrong_trainer_keys_are_limited_per_visitor_across_reloads(server: Server, visitor) -> None:
