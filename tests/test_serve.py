@@ -244,3 +244,40 @@ def test_a_rendered_voila_page_is_marked_and_worded_in_the_visitors_language() -
     assert '"Preparando su p\\u00e1gina\\u2026"' in page  # a JavaScript string, escaped
     assert "&larr; Todas las lecciones y ejercicios</a>" in page
     assert serve.localise_page(head, "en") == head
+
+
+def test_a_page_streamed_in_jinjas_pieces_still_declares_the_visitors_language() -> None:
+    """A fresh kernel's page reaches the handler in the pieces Jinja renders: the tag is split across three."""
+    import jinja2
+
+    template = jinja2.Template('<!DOCTYPE html>\n<html lang="{{ code }}">\n<head><title>x</title></head>')
+    pieces = list(template.generate(code="en"))
+    assert len(pieces) > 1 and not any('<html lang="en">' in p for p in pieces)  # what Voilà hands write()
+    page = serve.PageLocaliser("es")
+    sent = [page.feed(p) for p in pieces] + [page.release()]
+    assert "".join(sent).startswith('<!DOCTYPE html>\n<html lang="es">\n<head>')
+    assert page.feed("<p>more</p>") == "<p>more</p>"  # once the tag is out, nothing is held
+    nav = '<nav class="idpckit-nav" aria-label="Kit"><a href="/">&larr; All lessons and exercises</a></nav>'
+    assert "Todas las lecciones y ejercicios" in page.feed(nav)
+
+
+def test_a_page_without_its_tag_is_held_back_only_so_far() -> None:
+    page = serve.PageLocaliser("ru")
+    assert page.feed("x" * 10) == ""
+    assert page.feed("y" * serve.HOLD_CHARS) == "x" * 10 + "y" * serve.HOLD_CHARS
+    assert serve.PageLocaliser("ru").release() == ""
+
+
+def test_a_lesson_page_declares_the_language_of_its_prose_an_app_the_visitors() -> None:
+    root = catalog.notebooks_dir()
+    assert serve.content_language(root / "00-start-here.ipynb") == "en"
+    assert serve.content_language(root / "es" / "00-start-here.ipynb") == "es"
+    assert serve.content_language(root / "self-assessment.ipynb") is None
+    assert serve.content_language(root / "no-such.ipynb") is None
+    english_lesson = serve.PageLocaliser("ru", serve.content_language(root / "00-start-here.ipynb"))
+    sent = english_lesson.feed('<html lang="en"><nav class="idpckit-nav" aria-label="Kit">')
+    assert sent.startswith('<html lang="en">') and 'aria-label="Kit"' not in sent  # English prose, Russian frame
+    spanish_lesson = serve.PageLocaliser("en", "es")
+    assert spanish_lesson.feed('<html lang="en"><nav class="idpckit-nav" aria-label="Kit">') == (
+        '<html lang="es"><nav class="idpckit-nav" aria-label="Kit">'
+    )

@@ -241,20 +241,25 @@ def page_language(handler: Any) -> str:
 TEMPLATE_WORDS = (N_("Preparing your page…"), N_("All lessons and exercises"), N_("Kit"))
 
 
-def localise_page(chunk: str, lang: str) -> str:
+def localise_page(chunk: str, lang: str, html_lang: str | None = None) -> str:
     """A chunk of a rendered Voilà page with its ``<html lang>`` and the template's own words in ``lang``.
 
     Why here and not in the template: a preheated kernel's page is rendered before anyone
     asks for it, so the template cannot know the visitor's language; the handler that sends
     the page does.  Only the template's fixed words are replaced, so a notebook's text that
     happens to hold them is left alone unless it matches exactly, tag and all.
+    ``html_lang`` is the language the page's content is in, when it is not ``lang``: an
+    English lesson opened from a Russian index keeps ``<html lang="en">`` for its prose
+    (see :func:`content_language`).
     """
     from .. import i18n
 
+    html_lang = html_lang or lang
+    if html_lang != "en":
+        chunk = chunk.replace('<html lang="en">', f'<html lang="{html_lang}">', 1)
     if lang == "en":
         return chunk
     with i18n.language(lang):
-        chunk = chunk.replace('<html lang="en">', f'<html lang="{lang}">', 1)
         preparing, back, kit = (i18n._(words) for words in TEMPLATE_WORDS)
         chunk = chunk.replace('var words = "Preparing your page\\u2026";', f"var words = {json.dumps(preparing)};")
         chunk = chunk.replace("&larr; All lessons and exercises</a>", f"&larr; {esc(back)}</a>")
@@ -262,6 +267,69 @@ def localise_page(chunk: str, lang: str) -> str:
             '<nav class="idpckit-nav" aria-label="Kit">', f'<nav class="idpckit-nav" aria-label="{esc(kit)}">'
         )
     return chunk
+
+
+#: Most characters of a page's start held back while its ``<html>`` tag is not whole (see :class:`PageLocaliser`).
+HOLD_CHARS = 64 * 1024
+
+
+class PageLocaliser:
+    """Puts a Voilà page into the visitor's language as it is sent, chunk by chunk (:func:`localise_page`).
+
+    Why the start is held back: a page rendered for a fresh kernel is streamed in the pieces
+    Jinja renders, and the lab template's ``<html lang="{{ resources.language_code }}">``
+    comes as three of them (``<html lang="``, ``en``, ``">``), so no single chunk holds the
+    tag to replace.  A preheated kernel's page comes joined, so the page's language used to
+    depend on whether a pooled kernel was free (the browser tests in Spanish and Russian
+    failed by turns).  Nothing is held once the tag is whole, or after :data:`HOLD_CHARS`.
+    """
+
+    def __init__(self, lang: str, html_lang: str | None = None) -> None:
+        self.lang, self.html_lang = lang, html_lang or lang
+        self._held: list[str] = []
+        self._size = 0
+        self._open = self.lang == "en" and self.html_lang == "en"  # nothing to change: nothing held
+
+    @property
+    def needed(self) -> bool:
+        """Whether this page changes at all (an English page of English content is sent as it is)."""
+        return not (self.lang == "en" and self.html_lang == "en")
+
+    def feed(self, text: str) -> str:
+        """What to send now for ``text``: the chunk localised, or nothing while the page's start is held."""
+        if self._open:
+            return localise_page(text, self.lang, self.html_lang) if self.needed else text
+        self._held.append(text)
+        self._size += len(text)
+        head = "".join(self._held)
+        start = head.find("<html")
+        if (start >= 0 and head.find(">", start) >= 0) or self._size > HOLD_CHARS:
+            return self.release()
+        self._held, self._size = [head], len(head)
+        return ""
+
+    def release(self) -> str:
+        """Whatever is held, localised (at the end of the page, or once the tag is whole)."""
+        head = "".join(self._held)
+        self._held, self._size, self._open = [], 0, True
+        return localise_page(head, self.lang, self.html_lang) if head else ""
+
+    def drop(self) -> None:
+        """Forget what is held (the handler cleared its output to send an error page instead)."""
+        self._held, self._size, self._open = [], 0, True
+
+
+def content_language(notebook: Path) -> str | None:
+    """The language a lesson page's content is written in (its metadata ``idpckit.lang``, else English).
+
+    None for an app, and for a file that is no kit notebook: an app is built in its visitor's
+    language (:mod:`idpckit.apps`), so its page declares that one.
+    """
+    try:
+        entry = catalog.read_entry(notebook)
+    except (OSError, ValueError):
+        return None
+    return (entry.lang or "en") if entry.kind == "lesson" else None
 
 
 def absolute_store(url: str) -> str:
@@ -582,16 +650,31 @@ def _app_class(
                 self.finish(guards.message_page(title, words, self.base_url, head=refresh, lang=lang))
                 return
             self._pooled_kernel_ready(path)  # drops dead pooled kernels before Voilà hands one out
-            self._idpckit_lang = page_language(self)
+            root = getattr(self.contents_manager, "root_dir", None) or "."
+            content = content_language(Path(root) / (path or "")) if path else None
+            self._idpckit_page = PageLocaliser(page_language(self), content)
             await super().get(path=path)
 
         def write(self, chunk: Any) -> Any:
-            # The page's <html lang> and the template's words in the visitor's language (see localise_page).
-            lang = getattr(self, "_idpckit_lang", "en")
-            if lang != "en" and isinstance(chunk, str | bytes):
-                text = chunk.decode("utf-8") if isinstance(chunk, bytes) else chunk
-                chunk = localise_page(text, lang)
+            # The page's <html lang> and the template's words in the visitor's language (see PageLocaliser).
+            page = getattr(self, "_idpckit_page", None)
+            if page is not None and page.needed and isinstance(chunk, str | bytes):
+                chunk = page.feed(chunk.decode("utf-8") if isinstance(chunk, bytes) else chunk)
             return super().write(chunk)
+
+        def clear(self) -> None:
+            super().clear()
+            page = getattr(self, "_idpckit_page", None)
+            if page is not None:
+                page.drop()  # an error page replaces the output: the held start of the page is not sent
+
+        def finish(self, chunk: Any = None) -> Any:
+            page = getattr(self, "_idpckit_page", None)
+            if page is not None:
+                rest = page.release()
+                if rest:
+                    super().write(rest)
+            return super().finish(chunk)
 
         def _pooled_kernel_ready(self, path: str | None) -> bool:
             pools = getattr(self.kernel_manager, "_pools", None)

@@ -65,11 +65,23 @@ def test_error_pages_speak_the_visitors_language(kit_server) -> None:
     assert html_lang(page) == "es" and "No hay ninguna sesión que cerrar" in page
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="KNOWN BUG (closing note, CI): under some orders and loads the preheated app is not rebuilt in the "
-    "visitor's language in time, and the page or its report stays English; each test passes alone",
+@pytest.mark.parametrize(
+    ("notebook", "query", "header", "lang", "words"),
+    [
+        ("00-start-here.ipynb", "?lang=ru", None, "en", "&larr; Все уроки и упражнения</a>"),  # English prose
+        ("es/00-start-here.ipynb", "", "en-GB", "es", "&larr; All lessons and exercises</a>"),
+        ("es/00-start-here.ipynb", "?lang=es", None, "es", "&larr; Todas las lecciones y ejercicios</a>"),
+    ],
 )
+def test_a_page_streamed_from_a_fresh_kernel_declares_its_language(
+    kit_server, notebook: str, query: str, header: str | None, lang: str, words: str
+) -> None:
+    """Lessons always get a fresh kernel, whose page Voilà streams in Jinja's pieces (the app pages too,
+    whenever no pooled kernel is free): ``<html lang>`` is set on the server, before any script runs."""
+    status, page = get(kit_server.url(notebook) + query, header)
+    assert status == 200 and html_lang(page) == lang and words in page
+
+
 def test_a_trainee_does_the_self_assessment_in_spanish_from_the_language_switch_to_the_report(
     kit_server, page: Page
 ) -> None:
@@ -116,11 +128,6 @@ def test_a_trainee_does_the_self_assessment_in_spanish_from_the_language_switch_
     assert error_outputs(page) == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="KNOWN BUG (closing note, CI): under some orders and loads the preheated app is not rebuilt in the "
-    "visitor's language in time, and the page or its report stays English; each test passes alone",
-)
 def test_a_browser_set_to_russian_gets_the_app_in_russian(kit_server, chromium) -> None:
     context = chromium.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
     try:
