@@ -153,6 +153,13 @@ def test_the_room_dashboard_in_russian(store: Store) -> None:
 # --------------------------------------------------------------------------- the lessons' and exercises' widgets
 
 
+def shown_text(widget: object) -> str:
+    """What :func:`visible_text` finds, without the stylesheets (their comments are not read by anyone)."""
+    import re
+
+    return re.sub(r"<style>.*?</style>", "", visible_text(widget), flags=re.S)
+
+
 def test_the_table1_explorer_in_french() -> None:
     from idpckit.widgets.explorer import Table1Explorer
 
@@ -178,7 +185,7 @@ def test_the_table1_explorer_in_french() -> None:
     with i18n.language("fr"):  # the download link's file, as the page made it
         header = ui.csv_bytes().decode("utf-8").splitlines()[0]
     assert "Tracking" not in header and "Ref in" not in header, header
-    shown = visible_text(ui.widget)
+    shown = shown_text(ui.widget)
     for english in (
         "All three documents",
         "Every commitment",
@@ -215,7 +222,7 @@ def test_the_timeline_in_spanish() -> None:
     assert " March " not in t.detail.value.split("</h4>")[0]  # the date (its English source may say March)
     t.show.value = "later"
     assert all("■" in label for label, _ in t.picker.options)
-    shown = visible_text(t.widget)
+    shown = shown_text(t.widget)
     for english in (
         "Earlier",
         "Later facts",
@@ -243,7 +250,7 @@ def test_the_table1_quiz_in_french() -> None:
         box.value = box.description in first.spec.solution()
     first.submit.click()
     first.solution_toggle.value = True
-    shown = visible_text(quiz.widget)
+    shown = shown_text(quiz.widget)
     for english in ("Check my answer", "Show the solution", "Question 1:", "Which commitments", "Correct."):
         assert english not in shown, f"English left in the French quiz: {english!r}"
 
@@ -310,3 +317,53 @@ def test_an_opened_room_dashboard_in_russian_has_no_english_left(store: Store) -
     text = text.replace(made.code, " ").replace(other.code, " ")
     english = sorted(set(re.findall(r"\b[A-Za-z]{3,}\b", text)))
     assert english == [], english
+
+
+def test_the_advocacy_plan_builder_in_spanish() -> None:
+    from idpckit.widgets.advocacy_plan import AdvocacyPlanBuilder
+
+    with i18n.language("es"):
+        b = AdvocacyPlanBuilder(today=dt.date(2026, 1, 10))
+    assert b.language == "es" and b.start_month.description == "Primer mes"
+    assert dict(b.start_month.options)["enero"] == 1 and ("enero de 2026", (2026, 1)) in b.month.options
+    assert dict(b.city.options)["Viena"] == "Vienna" and dict(b.city.options)["En el país"] == "National"
+    assert b.add_button.description == "Añadir al plan" and "Oportunidades en enero de 2026" in b.suggestion_box.value
+    # The venues' texts come from data/translations/es.yaml.
+    assert "Comisión de Estupefacientes" in " ".join(label for label, _ in b.venue.options)
+    b.add_button.click()  # callbacks: in the page's language
+    assert b.status.value.startswith("<p>✔ Añadida") or "enero de 2026 · Viena" in b.status.value, b.status.value
+    assert "<th>Mes</th><th>Dónde</th>" in b.table.value and "<td>Viena</td>" in b.table.value
+    assert "Consejo:" in b.review_box.value or "Hecho:" in b.review_box.value
+    b.title.value = "x" * 500
+    b.csv_button.click()
+    assert "El título tiene 500 caracteres" in b.status.value  # the model's refusal, in words, in Spanish
+    b.title.value = ""
+    b.md_button.click()
+    assert "está listo" in b.status.value and "Descargar" in b.downloads.value
+    with i18n.language("es"):
+        markdown = b.plan.to_markdown()
+    assert (
+        markdown.startswith("# Plan de incidencia") and "## enero de 2026" in markdown and "## Review" not in markdown
+    )
+    b.example_toggle.value = True
+    assert b.example_toggle.description == "Ocultar el plan de ejemplo" and "<th>Por qué</th>" in b.example.value
+    from idpckit.exercises.plan import PlanError
+
+    with i18n.language("es"), pytest.raises(PlanError, match="fila 2: el mes «2026-13» debería tener la forma 2026-03"):
+        b.load_csv(b"month,avenue_id,action\n2026-13,vienna-cnd,x\n", name="plan.csv")
+    shown = shown_text(b.widget)
+    for english in (
+        "First month",
+        "January",
+        "Add to the plan",
+        "Openings in",
+        "Your plan",
+        "Take it with you",
+        "Nothing is saved",
+        "Prepare CSV",
+        "Show an example",
+        "Vienna</td>",
+        "<th>Month</th>",
+        "Tip:",
+    ):
+        assert english not in shown, f"English left in the Spanish plan builder: {english!r}"

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import calendar as _calendar
 import csv
+import datetime as _dt
 import io
 import re
 from dataclasses import dataclass
 
 from ..data import Content, load
+from ..i18n import N_, current
 from ..schema import CND_CALENDAR_URL, LATER_STATUSES
 from ..text import md, neutralise_formula, restore_formula
 from .feedback import _, ngettext
@@ -35,6 +37,8 @@ from .specs import ExerciseError, Moment, PlanSpec
 CALENDAR = ("05-calendar", "advocacy-plan")
 
 CITIES = ("Vienna", "Geneva", "New York", "National")
+#: The cities in words (the data keeps the English names as ids; pages show :func:`city_name`).
+CITY_NAMES = {"Vienna": N_("Vienna"), "Geneva": N_("Geneva"), "New York": N_("New York"), "National": N_("National")}
 MAX_ITEMS = 120
 MAX_ACTION = 300
 MAX_NOTE = 500
@@ -132,11 +136,30 @@ class Finding:
 
     @property
     def label(self) -> str:
-        return "Done" if self.ok else "Tip"
+        return _("Done") if self.ok else _("Tip")
 
 
 def month_label(year: int, month: int) -> str:
-    return f"{_calendar.month_name[month]} {year}"
+    """ "March 2026" in the language in use ("marzo de 2026", "mars 2026", "март 2026 г.")."""
+    if current() == "en":
+        return f"{_calendar.month_name[month]} {year}"
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", _dt.date(year, month, 1), locale=current())
+
+
+def month_name(month: int) -> str:
+    """A month's name on its own, in the language in use ("January", "enero", "janvier", "январь")."""
+    if current() == "en":
+        return _calendar.month_name[month]
+    from babel.dates import get_month_names
+
+    return get_month_names("wide", context="stand-alone", locale=current())[month]
+
+
+def city_name(city: str) -> str:
+    """A city of ``avenues.yaml`` ("Vienna", …, "National") in the language in use."""
+    return _(CITY_NAMES[city]) if city in CITY_NAMES else city
 
 
 def plan_spec(content: Content | None = None) -> PlanSpec:
@@ -222,13 +245,15 @@ class Plan:
     @property
     def period(self) -> str:
         first, last = self.months[0], self.months[-1]
-        return f"{month_label(*first)} to {month_label(*last)}"
+        return _("{first} to {last}").format(first=month_label(*first), last=month_label(*last))
 
     def set_title(self, title: str) -> None:
         """Name the plan (shown at the top of the Markdown); refused when longer than :data:`MAX_TITLE`."""
         title = " ".join((title or "").split())
         if len(title) > MAX_TITLE:
-            raise PlanError(f"The title is {len(title)} characters long; keep it under {MAX_TITLE}.")
+            raise PlanError(
+                _("The title is {n} characters long; keep it under {max}.").format(n=len(title), max=MAX_TITLE)
+            )
         self.title = title
 
     def set_start(self, year: int, month: int) -> None:
@@ -237,8 +262,10 @@ class Plan:
         outside = sorted({month_label(*i.key) for i in self.items if i.key not in probe.months})
         if outside:
             raise PlanError(
-                f"The plan already has actions in {', '.join(outside)}, which would fall outside "
-                f"{probe.period}. Remove them first, or choose another first month."
+                _(
+                    "The plan already has actions in {months}, which would fall outside {period}. "
+                    "Remove them first, or choose another first month."
+                ).format(months=", ".join(outside), period=probe.period)
             )
         self.start = (year, month)
 
@@ -302,22 +329,30 @@ class Plan:
     # -- editing
     def add(self, year: int, month: int, avenue_id: str, action: str, note: str = "") -> PlanItem:
         if (year, month) not in self.months:
-            raise PlanError(f"{month_label(year, month)} is not one of the 12 months of this plan ({self.period}).")
+            raise PlanError(
+                _("{month} is not one of the 12 months of this plan ({period}).").format(
+                    month=month_label(year, month), period=self.period
+                )
+            )
         if avenue_id not in self.avenues:
-            raise PlanError("Choose a venue first.")
+            raise PlanError(_("Choose a venue first."))
         action = " ".join((action or "").split())
         note = (note or "").strip()
         if not action:
-            raise PlanError("Choose an action, or write your own, before adding it.")
+            raise PlanError(_("Choose an action, or write your own, before adding it."))
         if len(action) > MAX_ACTION:
-            raise PlanError(f"The action is {len(action)} characters long; keep it under {MAX_ACTION}.")
+            raise PlanError(
+                _("The action is {n} characters long; keep it under {max}.").format(n=len(action), max=MAX_ACTION)
+            )
         if len(note) > MAX_NOTE:
-            raise PlanError(f"The note is {len(note)} characters long; keep it under {MAX_NOTE}.")
+            raise PlanError(
+                _("The note is {n} characters long; keep it under {max}.").format(n=len(note), max=MAX_NOTE)
+            )
         if len(self.items) >= MAX_ITEMS:
-            raise PlanError(f"The plan already has {MAX_ITEMS} actions; remove some before adding more.")
+            raise PlanError(_("The plan already has {n} actions; remove some before adding more.").format(n=MAX_ITEMS))
         item = PlanItem(year, month, avenue_id, action, note)
         if any((i.key, i.avenue_id, i.action) == (item.key, item.avenue_id, item.action) for i in self.items):
-            raise PlanError(f"That action is already in the plan for {month_label(year, month)}.")
+            raise PlanError(_("That action is already in the plan for {month}.").format(month=month_label(year, month)))
         self.items.append(item)
         order = {k: n for n, k in enumerate(self.months)}
         self.items.sort(key=lambda i: order[i.key])  # stable: same-month items keep the order they were added
@@ -325,7 +360,7 @@ class Plan:
 
     def remove(self, index: int) -> PlanItem:
         if not 0 <= index < len(self.items):
-            raise PlanError("Choose an action of the plan to remove.")
+            raise PlanError(_("Choose an action of the plan to remove."))
         return self.items.pop(index)
 
     def in_month(self, year: int, month: int) -> list[PlanItem]:
@@ -333,7 +368,7 @@ class Plan:
 
     def describe(self, item: PlanItem) -> str:
         a = self.avenues[item.avenue_id]
-        return f"{month_label(*item.key)} · {a.city} · {a.venue} · {item.action}"
+        return f"{month_label(*item.key)} · {city_name(a.city)} · {a.venue} · {item.action}"
 
     # -- review (the immediate feedback)
     def review(self) -> list[Finding]:
@@ -396,7 +431,7 @@ class Plan:
                 if city == "National"
                 else _("Nothing in {city} yet; for example: {examples}.")
             )
-            out.append(Finding(False, missing.format(city=city, examples="; ".join(examples))))
+            out.append(Finding(False, missing.format(city=city_name(city), examples="; ".join(examples))))
         busy = [k for k in self.months if len(self.in_month(*k)) > 4]
         for k in busy:
             out.append(
@@ -446,26 +481,28 @@ class Plan:
 
     def to_markdown(self) -> str:
         """The plan as a Markdown document: one section per month, then the review."""
-        title = self.title.strip() or "Advocacy plan"
-        lines = [f"# {md(title)}", "", f"12 months: {self.period}.", ""]
+        title = self.title.strip() or _("Advocacy plan")
+        lines = [f"# {md(title)}", "", _("12 months: {period}.").format(period=self.period), ""]
         for y, m in self.months:
             lines.append(f"## {month_label(y, m)}")
             lines.append("")
             items = self.in_month(y, m)
             if not items:
-                lines.append("Nothing planned.")
+                lines.append(_("Nothing planned."))
             for i in items:
                 a = self.avenues[i.avenue_id]
-                lines.append(f"- **{md(a.city)}, {md(a.venue)}:** {md(i.action)}")
+                lines.append(f"- **{md(city_name(a.city))}, {md(a.venue)}:** {md(i.action)}")
                 if i.note:
-                    lines.append(f"  *Note:* {md(i.note)}")
+                    lines.append(f"  *{_('Note:')}* {md(i.note)}")
             lines.append("")
-        lines += ["## Review", ""]
+        lines += [f"## {_('Review')}", ""]
         lines += [f"- {f.label}: {md(f.message)}" for f in self.review()]
         lines += [
             "",
-            "Made with idpckit, from the venues and actions in IDPC's advocacy note on the 2019 "
-            "Ministerial Segment (September 2019).",
+            _(
+                "Made with idpckit, from the venues and actions in IDPC's advocacy note on the 2019 "
+                "Ministerial Segment (September 2019)."
+            ),
             "",
         ]
         return "\n".join(lines)
@@ -485,11 +522,17 @@ class Plan:
         """
         if isinstance(payload, bytes):
             if len(payload) > MAX_UPLOAD_BYTES:
-                raise PlanError(f"{name} is larger than {MAX_UPLOAD_BYTES // 1000} kB; is it really a plan?")
+                raise PlanError(
+                    _("{name} is larger than {kb} kB; is it really a plan?").format(
+                        name=name, kb=MAX_UPLOAD_BYTES // 1000
+                    )
+                )
             try:
                 payload = payload.decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise PlanError(f"{name} is not UTF-8 text; export it again as 'CSV UTF-8'.") from None
+                raise PlanError(
+                    _("{name} is not UTF-8 text; export it again as “CSV UTF-8”.").format(name=name)
+                ) from None
         payload = payload.lstrip("\ufeff")
         reader = csv.DictReader(io.StringIO(payload, newline=""))
         missing = [c for c in ("month", "avenue_id", "action") if c not in (reader.fieldnames or [])]
@@ -511,11 +554,13 @@ class Plan:
             month = (row.get("month") or "").strip()
             match = re.fullmatch(r"(\d{4})-(\d{1,2})", month)
             if not match or not 1 <= int(match.group(2)) <= 12:
-                problems.append(f"row {n}: month '{month}' should look like 2026-03")
+                problems.append(_("row {n}: month '{month}' should look like 2026-03").format(n=n, month=month))
                 continue
             avenue_id = (row.get("avenue_id") or "").strip()
             if avenue_id not in known:
-                problems.append(f"row {n}: venue id '{avenue_id}' is not one of the venues in avenues.yaml")
+                problems.append(
+                    _("row {n}: venue id '{id}' is not one of the venues in avenues.yaml").format(n=n, id=avenue_id)
+                )
                 continue
             parsed.append(
                 (
@@ -527,18 +572,17 @@ class Plan:
                 )
             )
         if problems:
-            raise PlanError(
-                f"{name} could not be read: " + "; ".join(problems[:5]) + ("; ..." if len(problems) > 5 else "")
-            )
+            listed = "; ".join(problems[:5]) + ("; ..." if len(problems) > 5 else "")
+            raise PlanError(_("{name} could not be read: {problems}").format(name=name, problems=listed))
         if not parsed:
-            raise PlanError(f"{name} has no actions in it.")
+            raise PlanError(_("{name} has no actions in it.").format(name=name))
         start = min(p[1] for p in parsed)
         plan = cls(start[0], start[1], content, moments)
         for n, (y, m), avenue_id, action, note in parsed:
             try:
                 plan.add(y, m, avenue_id, action, note)
             except PlanError as exc:
-                raise PlanError(f"{name}, row {n}: {exc}") from None
+                raise PlanError(_("{name}, row {n}: {problem}").format(name=name, n=n, problem=exc)) from None
         return plan
 
 
@@ -550,7 +594,7 @@ def example_plan(
     It is one reasonable plan, not the answer: real plans are shorter and
     choose what the organisation can carry.
     """
-    plan = Plan(start_year, start_month, content, moments, title="Example plan (every moment of the calendar)")
+    plan = Plan(start_year, start_month, content, moments, title=_("Example plan (every moment of the calendar)"))
     done: set[str] = set()
     for y, m in plan.months:
         for s in plan.suggestions(y, m):

@@ -10,15 +10,24 @@ page as downloads and comes back as an uploaded CSV.
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..data import Content, load
-from ..exercises.feedback import ngettext
-from ..exercises.plan import CITIES, Plan, PlanError, example_plan, load_calendar, month_label
+from ..data import Content
+from ..exercises.feedback import _, ngettext
+from ..exercises.plan import (
+    CITIES,
+    Plan,
+    PlanError,
+    city_name,
+    example_plan,
+    load_calendar,
+    month_label,
+    month_name,
+)
+from ..i18n import current
 from ..text import esc
 from ._base import download_link, guarded, style_widget
 
@@ -33,7 +42,11 @@ class AdvocacyPlanBuilder:
     def __init__(self, content: Content | None = None, today: dt.date | None = None) -> None:
         import ipywidgets as w
 
-        self.content = content or load()
+        from ..localise import load
+
+        #: The page's language: labels, months, cities and the venues' texts follow it.
+        self.language = current()
+        self.content = content or load(self.language)
         self.today = today or dt.date.today()
         self.moments = load_calendar(self.content)
         self.plan = Plan(self.today.year, self.today.month, self.content, self.moments)
@@ -42,45 +55,55 @@ class AdvocacyPlanBuilder:
 
         years = list(range(min(2019, self.today.year), self.today.year + 4))
         self.start_month = w.Dropdown(
-            options=[(_calendar.month_name[i], i) for i in range(1, 13)],
+            options=[(month_name(i), i) for i in range(1, 13)],
             value=self.today.month,
-            description="First month",
+            description=_("First month"),
             style=style,
         )
         self.start_year = w.Dropdown(
-            options=years, value=self.today.year, description="Year", style={"description_width": "4em"}
+            options=years, value=self.today.year, description=_("Year"), style={"description_width": "4em"}
         )
-        self.month = w.Dropdown(description="Month", style=style, layout=w.Layout(width="22em"))
+        self.month = w.Dropdown(description=_("Month"), style=style, layout=w.Layout(width="22em"))
         self.suggestion_box = w.HTML()
-        self.city = w.ToggleButtons(options=list(CITIES), value=CITIES[0], description="Where", style=style)
-        self.venue = w.Dropdown(description="Venue", style=style, layout=wide)
+        self.city = w.ToggleButtons(
+            options=[(city_name(c), c) for c in CITIES], value=CITIES[0], description=_("Where"), style=style
+        )
+        self.venue = w.Dropdown(description=_("Venue"), style=style, layout=wide)
         self.venue_info = w.HTML()
-        self.action = w.RadioButtons(description="Action", style=style, layout=wide)
+        self.action = w.RadioButtons(description=_("Action"), style=style, layout=wide)
         self.own_action = w.Text(
-            description="Your own action",
-            placeholder="e.g. Brief the new diplomat at our Permanent Mission in Vienna",
+            description=_("Your own action"),
+            placeholder=_("e.g. Brief the new diplomat at our Permanent Mission in Vienna"),
             style=style,
             layout=w.Layout(width="100%", display="none"),
         )
         self.note = w.Text(
-            description="Note (optional)", placeholder="who does it, with whom, by when", style=style, layout=wide
+            description=_("Note (optional)"),
+            placeholder=_("who does it, with whom, by when"),
+            style=style,
+            layout=wide,
         )
         auto = w.Layout(width="auto")  # a fixed width cut the labels ("Prepare CSV do…")
-        self.add_button = w.Button(description="Add to the plan", button_style="primary", icon="plus", layout=auto)
+        self.add_button = w.Button(description=_("Add to the plan"), button_style="primary", icon="plus", layout=auto)
         self.status = w.HTML()
         self.table = w.HTML()
-        self.remove_choice = w.Dropdown(description="Remove", style=style, layout=wide)
-        self.remove_button = w.Button(description="Remove this action", icon="trash", layout=auto)
+        self.remove_choice = w.Dropdown(description=_("Remove"), style=style, layout=wide)
+        self.remove_button = w.Button(description=_("Remove this action"), icon="trash", layout=auto)
         self.review_box = w.HTML()
         self.title = w.Text(
-            description="Plan title", placeholder="e.g. Our 2026-27 plan (NGO name)", style=style, layout=wide
+            description=_("Plan title"),
+            placeholder=_("e.g. Our 2026-27 plan (NGO name)"),
+            style=style,
+            layout=wide,
         )
-        self.csv_button = w.Button(description="Prepare CSV download", icon="download", layout=auto)
-        self.md_button = w.Button(description="Prepare Markdown download", icon="download", layout=auto)
+        self.csv_button = w.Button(description=_("Prepare CSV download"), icon="download", layout=auto)
+        self.md_button = w.Button(description=_("Prepare Markdown download"), icon="download", layout=auto)
         self.downloads = w.HTML()
         self.links: dict[str, str] = {}  # prepared downloads by extension
-        self.upload = w.FileUpload(accept=".csv", multiple=False, description="Load a saved plan (CSV)")
-        self.example_toggle = w.ToggleButton(description="Show an example plan", icon="eye", tooltip="For trainers")
+        self.upload = w.FileUpload(accept=".csv", multiple=False, description=_("Load a saved plan (CSV)"))
+        self.example_toggle = w.ToggleButton(
+            description=_("Show an example plan"), icon="eye", tooltip=_("For trainers")
+        )
         self.example = w.HTML(layout=w.Layout(display="none"))
 
         self.start_month.observe(self._safe(self._on_start), names="value")
@@ -102,9 +125,9 @@ class AdvocacyPlanBuilder:
         self.widget = w.VBox(
             [
                 style_widget(),
-                section("1. Your 12 months"),
+                section(_("1. Your 12 months")),
                 w.HBox([self.start_month, self.start_year], layout=w.Layout(flex_flow="row wrap")),
-                section("2. Add actions, month by month"),
+                section(_("2. Add actions, month by month")),
                 self.month,
                 self.suggestion_box,
                 self.city,
@@ -115,15 +138,21 @@ class AdvocacyPlanBuilder:
                 self.note,
                 self.add_button,
                 self.status,
-                section("3. Your plan"),
+                section(_("3. Your plan")),
                 self.table,
                 w.HBox([self.remove_choice, self.remove_button], layout=w.Layout(flex_flow="row wrap")),
-                section("4. How the plan looks"),
+                section(_("4. How the plan looks")),
                 self.review_box,
-                section("5. Take it with you"),
+                section(_("5. Take it with you")),
                 w.HTML(
-                    "<p><i>Nothing is saved on the server: download the plan before you close the page. "
-                    "A saved CSV can be loaded back here.</i></p>"
+                    "<p><i>"
+                    + esc(
+                        _(
+                            "Nothing is saved on the server: download the plan before you close the page. "
+                            "A saved CSV can be loaded back here."
+                        )
+                    )
+                    + "</i></p>"
                 ),
                 self.title,
                 w.HBox([self.csv_button, self.md_button, self.upload], layout=w.Layout(flex_flow="row wrap")),
@@ -146,7 +175,7 @@ class AdvocacyPlanBuilder:
         def report(message: str) -> None:
             self.status.value = f'<p role="alert">✖ {esc(message)}</p>'
 
-        return guarded(fn, report, advice="Your plan is unchanged; please tell your trainer.", expected=(PlanError,))
+        return guarded(fn, report, advice=_("Your plan is unchanged; please tell your trainer."), expected=(PlanError,))
 
     def _refresh_months(self) -> None:
         current = self.month.value
@@ -158,18 +187,18 @@ class AdvocacyPlanBuilder:
     def _refresh_plan(self) -> None:
         if self.plan.items:
             rows = "".join(
-                f"<tr><td>{esc(month_label(*i.key))}</td><td>{esc(self.plan.avenues[i.avenue_id].city)}</td>"
+                f"<tr><td>{esc(month_label(*i.key))}</td><td>{esc(city_name(self.plan.avenues[i.avenue_id].city))}</td>"
                 f"<td>{esc(self.plan.avenues[i.avenue_id].venue)}</td><td>{esc(i.action)}</td>"
                 f"<td>{esc(i.note)}</td></tr>"
                 for i in self.plan.items
             )
             self.table.value = (
                 '<div class="idpc-scroll"><table class="idpckit-plan-table">'
-                "<thead><tr><th>Month</th><th>Where</th><th>Venue</th><th>Action</th><th>Note</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table></div>"
+                + _head(_("Month"), _("Where"), _("Venue"), _("Action"), _("Note"))
+                + f"<tbody>{rows}</tbody></table></div>"
             )
         else:
-            self.table.value = "<p>No actions yet.</p>"
+            self.table.value = f"<p>{esc(_('No actions yet.'))}</p>"
         self.remove_choice.options = [(self.plan.describe(i), n) for n, i in enumerate(self.plan.items)]
         self.remove_choice.value = None
         self.remove_button.disabled = not self.plan.items
@@ -188,7 +217,7 @@ class AdvocacyPlanBuilder:
             with self.start_year.hold_trait_notifications(), self.start_month.hold_trait_notifications():
                 self.start_year.value, self.start_month.value = y, m
             raise
-        self.status.value = f"<p>Your plan runs from {esc(self.plan.period)}.</p>"
+        self.status.value = f"<p>{esc(_('Your plan runs from {period}.').format(period=self.plan.period))}</p>"
         self._refresh_months()
         self._refresh_plan()
 
@@ -198,17 +227,17 @@ class AdvocacyPlanBuilder:
         y, m = change["new"]
         found = self.plan.suggestions(y, m)
         if not found:
-            self.suggestion_box.value = (
-                f"<p>No fixed UN moment in {esc(month_label(y, m))}: a good month for work at home or in Geneva.</p>"
-            )
+            none = _("No fixed UN moment in {month}: a good month for work at home or in Geneva.")
+            self.suggestion_box.value = f"<p>{esc(none.format(month=month_label(y, m)))}</p>"
             return
         items = "".join(
-            f"<li><b>{esc(s.title)}</b> ({esc(s.city)}): {esc(s.advice)}"
-            + (f" <i>When: {esc(s.timing)}</i>" if s.timing else "")
+            f"<li><b>{esc(s.title)}</b> ({esc(city_name(s.city))}): {esc(s.advice)}"
+            + (f" <i>{esc(_('When: {timing}').format(timing=s.timing))}</i>" if s.timing else "")
             + "</li>"
             for s in found
         )
-        self.suggestion_box.value = f"<p>Openings in {esc(month_label(y, m))}:</p><ul>{items}</ul>"
+        openings = esc(_("Openings in {month}:").format(month=month_label(y, m)))
+        self.suggestion_box.value = f"<p>{openings}</p><ul>{items}</ul>"
 
     def _on_city(self, change: Any) -> None:
         options = [(a.venue, a.id) for a in self.content.avenues if a.city == change["new"]]
@@ -221,9 +250,9 @@ class AdvocacyPlanBuilder:
         if avenue is None:
             self.action.options, self.venue_info.value = [], ""
             return
-        info = f"<p>{esc(avenue.why)}</p>" + (f"<p><i>When: {esc(avenue.timing)}</i></p>" if avenue.timing else "")
-        self.venue_info.value = info
-        self.action.options = [(a, a) for a in avenue.actions] + [("My own action…", _OWN)]
+        when = f"<p><i>{esc(_('When: {timing}').format(timing=avenue.timing))}</i></p>" if avenue.timing else ""
+        self.venue_info.value = f"<p>{esc(avenue.why)}</p>" + when
+        self.action.options = [(a, a) for a in avenue.actions] + [(_("My own action…"), _OWN)]
         self.action.value = avenue.actions[0]
 
     def _on_action(self, change: Any) -> None:
@@ -237,14 +266,14 @@ class AdvocacyPlanBuilder:
         item = self.plan.add(y, m, self.venue.value, self.chosen_action(), self.note.value)
         self.note.value = ""
         self.own_action.value = ""
-        self.status.value = f"<p>✔ Added: {esc(self.plan.describe(item))}</p>"
+        self.status.value = f"<p>✔ {esc(_('Added: {action}').format(action=self.plan.describe(item)))}</p>"
         self._refresh_plan()
 
     def _on_remove(self, _button: Any = None) -> None:
         if self.remove_choice.value is None:
-            raise PlanError("Choose the action to remove in the list first.")
+            raise PlanError(_("Choose the action to remove in the list first."))
         item = self.plan.remove(self.remove_choice.value)
-        self.status.value = f"<p>Removed: {esc(self.plan.describe(item))}</p>"
+        self.status.value = f"<p>{esc(_('Removed: {action}').format(action=self.plan.describe(item)))}</p>"
         self._refresh_plan()
 
     def _filename(self, ext: str) -> str:
@@ -259,18 +288,19 @@ class AdvocacyPlanBuilder:
 
     def _download(self, ext: str) -> None:
         if not self.plan.items:
-            raise PlanError("The plan is empty: add at least one action before downloading it.")
+            raise PlanError(_("The plan is empty: add at least one action before downloading it."))
         self.plan.set_title(self.title.value)
         if ext == "csv":
             payload, mime = self.plan.to_csv().encode("utf-8"), "text/csv;charset=utf-8"
         else:
             payload, mime = self.plan.to_markdown().encode("utf-8"), "text/markdown;charset=utf-8"
         filename = self._filename(ext)
-        self.links[ext] = download_link(payload, filename, mime, f"Download {filename}")
+        self.links[ext] = download_link(payload, filename, mime, _("Download {file}").format(file=filename))
         # Both files stay offered: preparing the Markdown must not take the CSV link away.
         shown = " ".join(f"⬇ {self.links[k]}" for k in ("csv", "md") if k in self.links)
         self.downloads.value = f'<p class="idpc-downloads">{shown}</p>'
-        self.status.value = f"<p>✔ {esc(filename)} is ready: click the link below to save it.</p>"
+        ready = _("{file} is ready: click the link below to save it.").format(file=filename)
+        self.status.value = f"<p>✔ {esc(ready)}</p>"
 
     def load_csv(self, payload: bytes, name: str = "the file") -> None:
         """Replace the plan by one read from a CSV (the upload calls this)."""
@@ -293,7 +323,8 @@ class AdvocacyPlanBuilder:
         files: Iterable[Any] = change["new"] or ()
         try:
             for f in files:
-                name = str(f.get("name") or "the file") if isinstance(f, dict) else str(getattr(f, "name", "the file"))
+                unnamed = _("the file")
+                name = str(f.get("name") or unnamed) if isinstance(f, dict) else str(getattr(f, "name", unnamed))
                 content = f.get("content") if isinstance(f, dict) else getattr(f, "content", b"")
                 self.load_csv(bytes(content), name=name)
         finally:
@@ -306,16 +337,24 @@ class AdvocacyPlanBuilder:
             y, m = self.plan.start
             ex = example_plan(y, m, self.content, self.moments)
             rows = "".join(
-                f"<tr><td>{esc(month_label(*i.key))}</td><td>{esc(ex.avenues[i.avenue_id].city)}</td>"
+                f"<tr><td>{esc(month_label(*i.key))}</td><td>{esc(city_name(ex.avenues[i.avenue_id].city))}</td>"
                 f"<td>{esc(i.action)}</td><td>{esc(i.note)}</td></tr>"
                 for i in ex.items
             )
+            lead = _(
+                "One way to use the calendar: every recurring moment in your 12 months. Real plans are "
+                "shorter and pick what the organisation can carry."
+            )
             self.example.value = (
-                "<p>One way to use the calendar: every recurring moment in your 12 months. Real plans are "
-                "shorter and pick what the organisation can carry.</p>"
+                f"<p>{esc(lead)}</p>"
                 '<div class="idpc-scroll"><table class="idpckit-plan-table">'
-                "<thead><tr><th>Month</th><th>Where</th><th>Action</th><th>Why</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table></div>"
+                + _head(_("Month"), _("Where"), _("Action"), _("Why"))
+                + f"<tbody>{rows}</tbody></table></div>"
             )
         self.example.layout.display = "" if shown else "none"
-        self.example_toggle.description = "Hide the example plan" if shown else "Show an example plan"
+        self.example_toggle.description = _("Hide the example plan") if shown else _("Show an example plan")
+
+
+def _head(*names: str) -> str:
+    """A table's header row, its names escaped."""
+    return "<thead><tr>" + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr></thead>"
