@@ -888,19 +888,20 @@ def test_summary_is_on_screen_before_the_chart_and_files_are_made(
     app = make_app(store, content)
     fill_setup(app)
     grade_all(app, store, content, FIVE)
-    seen: list[tuple[bool, str]] = []
-    original = sa_summary.SummaryStep._make_links
+    seen: list[tuple[bool, str, str]] = []
+    original = sa_summary.SummaryStep._prepare
 
-    def spy(self: sa_summary.SummaryStep, assessment: Assessment) -> None:
-        seen.append((app.body.children[0] is self.widget, self.links.value))
+    def spy(self: sa_summary.SummaryStep, review: Assessment, lang: str) -> sa_summary.Prepared:
+        seen.append((app.body.children[0] is self.widget, self.links.value, self.scorecard.value))
         # The page can tell: the app says the summary is shown, and not yet that its files are ready.
         assert "idpc-step-summary" in app.widget._dom_classes and "idpc-files-ready" not in self.widget._dom_classes
-        original(self, assessment)
+        return original(self, review, lang)
 
-    monkeypatch.setattr(sa_summary.SummaryStep, "_make_links", spy)
+    monkeypatch.setattr(sa_summary.SummaryStep, "_prepare", spy)
     app.go("summary")
     assert seen and seen[0][0], "the files were built before the summary was shown"
-    assert "Preparing your files" in seen[0][1]
+    assert "Preparing your files" in seen[0][1] and "Drawing the chart" in seen[0][2]
+    assert 'class="idpc-chart"' in app.summary.scorecard.value
     assert "Report (web page, HTML)" in app.summary.links.value  # and they do arrive
     assert "idpc-files-ready" in app.summary.widget._dom_classes
 
@@ -975,3 +976,76 @@ def test_no_evidence_found_is_marked_instead_of_a_grade_saved_and_shown_in_words
     fresh.steps[cid].grade.buttons.value = 2  # a grade given later clears the status
     entry = store.load(app.code).assessment.entry(cid)
     assert (entry.grade, entry.status) == (2, "")
+
+
+def test_slow_work_runs_beside_the_kernel_loop_and_shows_on_it(caplog: pytest.LogCaptureFixture) -> None:
+    """In a kernel the chart and files are made in a thread and shown on the loop that answers the page."""
+    import threading
+
+    from tornado.ioloop import IOLoop
+
+    loop = IOLoop()
+    main = threading.get_ident()
+    where: dict[str, int] = {}
+
+    def work() -> int:
+        where["work"] = threading.get_ident()
+        return 42
+
+    def then(result: int) -> None:
+        where["then"], where["result"] = threading.get_ident(), result
+        loop.stop()
+
+    def broken() -> int:
+        raise RuntimeError("no fonts")
+
+    try:
+        loop.add_callback(lambda: _base.in_background(work, then, loop=loop))
+        loop.call_later(30, loop.stop)  # a bound, should the callback never come
+        loop.start()
+        assert where == {"work": where["work"], "then": main, "result": 42} and where["work"] != main
+        where.clear()
+        thread_count = threading.active_count()
+        _base.in_background(broken, then, loop=loop)  # logged; ``then`` is not called
+        loop.call_later(0.5, loop.stop)
+        loop.start()
+        assert "then" not in where and "no fonts" in caplog.text
+        assert threading.active_count() <= thread_count
+    finally:
+        loop.close()
+
+
+def test_a_summary_ignores_files_made_for_a_version_it_no_longer_shows(store: Store, content: data.Content) -> None:
+    """Files made in the background for a review that changed meanwhile are not offered for the new one."""
+    from idpckit.widgets.self_assessment import summary as sa_summary
+
+    app = make_app(store, content)
+    fill_setup(app)
+    grade_all(app, store, content, FIVE)
+    app.go("summary")
+    summary = app.summary
+    old_key = summary._files_key
+    stale = summary._prepare(app.assessment.model_copy(deep=True), "en")
+    app.steps[content.commitments[0].id].grade.buttons.value = 3  # the review changes before that run is done
+    assert app.assessment.entries[0].grade == 3
+    summary.refresh(app.assessment, submitted=False, slow=False)
+    assert "Preparing your files" in summary.links.value and "idpc-files-ready" not in summary.widget._dom_classes
+    summary._show_prepared(old_key, stale)  # the old run finishes late
+    assert "Preparing your files" in summary.links.value and "idpc-files-ready" not in summary.widget._dom_classes
+    summary.refresh_slow()
+    assert "Report (web page, HTML)" in summary.links.value and "idpc-files-ready" in summary.widget._dom_classes
+    assert isinstance(stale, sa_summary.Prepared) and stale.files
+
+
+def test_a_resume_link_shows_its_step_without_building_the_set_up(store: Store, content: data.Content) -> None:
+    """The set-up of a resumed review is built when the trainee goes there, showing that review's set-up."""
+    app = make_app(store, content)
+    fill_setup(app, country="Colombia", scale="traffic-light")
+    grade_all(app, store, content, LIGHTS)
+    fresh = make_app(store, content, query={"code": app.code})
+    assert fresh.position == "summary" and "Summary: Colombia, 2025" in fresh.summary.heading.value
+    assert fresh._setup is None
+    fresh.jump.value = "setup"
+    assert fresh.position == "setup" and fresh.setup.country.value == "Colombia"
+    assert fresh.setup.scale.value == "traffic-light" and not fresh.setup.country.disabled
+    assert fresh.saves == 0  # showing the set-up saved nothing

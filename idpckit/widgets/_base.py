@@ -24,7 +24,7 @@ import functools
 import html
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import ipywidgets as w
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 Kind = Literal["error", "warning", "info", "ok"]
+T = TypeVar("T")
 
 #: Symbol and words before each kind of message, so its meaning does not rest on colour.
 _KIND_PREFIX: dict[str, tuple[str, str]] = {
@@ -226,6 +227,44 @@ def guarded(
             return None
 
     return wrapper
+
+
+def kernel_loop() -> Any:
+    """The event loop of the kernel this code runs in (where widget state may be touched), or None outside one."""
+    try:
+        from IPython import get_ipython
+
+        return getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
+    except Exception:  # pragma: no cover - no IPython at all
+        return None
+
+
+def in_background(work: Callable[[], T], then: Callable[[T], None], *, loop: Any = None) -> None:
+    """Run ``work()`` in a thread, then ``then(result)`` on the kernel's event loop; outside a kernel, both now.
+
+    Why: a Voilà kernel answers its page (the widget states a page fetches as it opens, every
+    click) on one thread.  Seconds of drawing and file-making there keep a page that has just
+    opened from drawing at all; in a thread they only share the processor, and the widgets are
+    still touched on the loop alone, since widget state is not thread-safe.  ``work`` must not
+    touch widgets and should catch its own errors (an escaped one is logged, and ``then`` is not
+    called).  ``loop`` (a Tornado IOLoop) defaults to the kernel's.
+    """
+    import threading
+
+    loop = loop if loop is not None else kernel_loop()
+    if loop is None:  # tests and scripts: no page to keep answering
+        then(work())
+        return
+
+    def run() -> None:
+        try:
+            result = work()
+        except Exception:
+            log.exception("background work %s failed", getattr(work, "__qualname__", work))
+            return
+        loop.add_callback(then, result)
+
+    threading.Thread(target=run, name="idpckit-background", daemon=True).start()
 
 
 def _strip_tags(markup: str) -> str:

@@ -140,7 +140,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         self._jump_quiet = False
         #: The grades as they were on each scale before the last switch away from it (lossless switching).
         self._grades_on: dict[str, dict[str, Any]] = {}
-        self.setup: SetupStep | None = None
+        self._setup: SetupStep | None = None  # built on first use: see the setup property
         self.steps: dict[str, CommitmentStep] = {}
         self.summary: SummaryStep | None = None
 
@@ -247,8 +247,8 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         """Act on the page's ``?code=...`` (resume) and ``?room=...`` (pre-fill the room code); other names are ignored."""
         if "room" in params:
             self._room_hint = params["room"]
-            if self.setup is not None and not self.setup.room.value:
-                self.setup.set_room(self._room_hint)
+            if self._setup is not None and not self._setup.room.value:
+                self._setup.set_room(self._room_hint)
         if "code" in params and self.position == WELCOME:
             self.welcome.code.value = params["code"]
             self.resume(params["code"])
@@ -261,16 +261,30 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         self._ensure_setup()
         self.go(SETUP)
 
+    @property
+    def setup(self) -> SetupStep:
+        """The set-up step (built on first use, see :meth:`_ensure_setup`)."""
+        return self._ensure_setup()
+
     def _ensure_setup(self) -> SetupStep:
-        if self.setup is None:
+        """The set-up step, built when first needed; for an opened review, showing that review's set-up.
+
+        A resumed review opens at its first open commitment or its summary, so its set-up (a
+        country list of some 250 names, a box per commitment: a third of a second on a busy
+        server, before the page can draw) waits until the trainee goes there.
+        """
+        if self._setup is None:
             from .setup import SetupStep
 
-            self.setup = SetupStep(
+            self._setup = SetupStep(
                 self.content, year=self.today().year, on_change=self._setup_changed, can_untrack=self._can_untrack
             )
             if self._room_hint:
-                self.setup.set_room(self._room_hint)
-        return self.setup
+                self._setup.set_room(self._room_hint)
+            if self.assessment is not None:
+                self._setup.load(self.assessment)
+                self._setup.set_read_only(self.status == "submitted")
+        return self._setup
 
     def resume(self, code: str) -> bool:
         """Open the review saved under ``code``; an unknown code gives a message and changes nothing."""
@@ -306,10 +320,10 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         self.revision = stored.revision
         self._base = stored.assessment.model_copy(deep=True)
         self.status = stored.status
-        setup = self._ensure_setup()
-        setup.load(self.assessment)
         read_only = self.status == "submitted"
-        setup.set_read_only(read_only)
+        if self._setup is not None:  # else built from the review when first visited (_ensure_setup)
+            self._setup.load(self.assessment)
+            self._setup.set_read_only(read_only)
         self._show_banner()
         self._show_save_status(resumed=True)
         if read_only:
@@ -321,9 +335,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
     def reset(self) -> None:
         """Back to the welcome screen for another review (the current one stays saved under its code)."""
         self._close_steps()
-        if self.setup is not None:
-            self.setup.widget.close()
-            self.setup = None
+        if self._setup is not None:
+            self._setup.widget.close()
+            self._setup = None
         if self.summary is not None:
             self.summary.widget.close()
             self.summary = None
@@ -834,8 +848,8 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         return True
 
     def _set_read_only(self) -> None:
-        if self.setup is not None:
-            self.setup.set_read_only(True)
+        if self._setup is not None:
+            self._setup.set_read_only(True)
         for step in self.steps.values():
             step.set_read_only(True)
         self._show_banner()

@@ -8,7 +8,9 @@ openpyxl, so it imports them when it is first shown, not when the app starts
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -17,12 +19,13 @@ from ... import bundle, countries
 from ...i18n import _, ngettext
 from ...i18n import current as current_language
 from ...text import esc
-from .._base import ErrorBox, download_link, entry_badge, full_width, grade_badge, wrap_row
+from .._base import ErrorBox, download_link, entry_badge, full_width, grade_badge, in_background, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...assessment import Assessment
     from ...data import Content
 
+log = logging.getLogger(__name__)
 EXCERPT = 160
 #: The summary's class once its chart and download links are made for the review shown.
 FILES_READY = "idpc-files-ready"
@@ -33,28 +36,46 @@ def _excerpt(text: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _draw(image: w.HTML, make: Callable[[], Any], alt: str, message: ErrorBox, failed: str) -> str | None:
-    """Show the chart ``make()`` draws in ``image`` with its text alternative; if it cannot be drawn, say so.
+def _chart_src(make: Callable[[], Any]) -> tuple[str | None, str | None]:
+    """The chart ``make()`` draws as a ``data:`` address of its SVG, or None and why it could not be drawn.
 
-    The chart is an ``<img>`` with ``alt`` text inside an HTML widget rather than an
-    ipywidgets Image, which has no alternative text for screen readers and shows a
-    broken-image icon until its bytes arrive. A chart only repeats a table beside it,
-    so a failure costs the picture, not the step.  SVG, because it is drawn in less than
-    half the time of a PNG and is the same picture the HTML report embeds: the ``data:``
-    address is returned so the report can reuse it.
+    SVG, because it is drawn in less than half the time of a PNG and is the same picture
+    the HTML report embeds, so the report reuses it.  Touches no widget (it may run in a thread).
     """
     from ... import report
 
     try:
-        src = report.svg_src(make())
-        image.value = f'<img class="idpc-chart" src="{src}" alt="{esc(alt)}">'
-        image.layout.display = None
-        return src
+        return report.svg_src(make()), None
     except Exception as exc:
+        log.warning("a chart could not be drawn", exc_info=True)
+        return None, str(exc)
+
+
+def _show_chart(image: w.HTML, src: str | None, alt: str, message: ErrorBox, failed: str, error: str | None) -> None:
+    """Show a chart in ``image`` with its text alternative; if it could not be drawn, say so.
+
+    The chart is an ``<img>`` with ``alt`` text inside an HTML widget rather than an
+    ipywidgets Image, which has no alternative text for screen readers and shows a
+    broken-image icon until its bytes arrive. A chart only repeats a table beside it,
+    so a failure costs the picture, not the step.
+    """
+    if src is None:
         image.value = ""
         image.layout.display = "none"
-        message.show(failed.format(exc))
-        return None
+        message.show(failed.format(error))
+        return
+    image.value = f'<img class="idpc-chart" src="{src}" alt="{esc(alt)}">'
+    image.layout.display = None
+
+
+@dataclass
+class Prepared:
+    """The summary's slow parts for one review: its scorecard chart and its download files."""
+
+    chart_src: str | None
+    chart_error: str | None = None
+    files: list[bundle.File] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 class SummaryStep:
@@ -72,13 +93,11 @@ class SummaryStep:
         self._on_go = on_go
         self._on_submit = on_submit
         self._on_focus = on_focus
-        self._files_key: str | None = None
-        self._scorecard_key: str | None = None
+        self._files_key: str | None = None  # the review the chart and links shown were made for
         self._pending_key: str | None = None  # the review the quick parts show; the slow parts catch up
+        self._making: str | None = None  # the review whose chart and files are being made now
         self.assessment: Assessment | None = None
         self.files: dict[str, bytes] = {}  # filename -> bytes, of the links last made
-        self._scorecard_src: str | None = None  # the chart drawn for the page, and its language
-        self._scorecard_lang = ""
 
         self.message = ErrorBox()
         self.heading = w.HTML(layout=full_width())
@@ -219,6 +238,9 @@ class SummaryStep:
         # slower parts (chart about 1 s, the five files 2-3 s on a busy 2-core server) follow.
         key = hashlib.sha256(assessment.to_json().encode()).hexdigest()
         if key != self._files_key:
+            # Not the chart and files of another version of the review beside this one's table.
+            self.scorecard.value = "<p class='idpc-small' role='status'>⏳ " + _("Drawing the chart…") + "</p>"
+            self.scorecard.layout.display = None
             self.links.value = "<p class='idpc-small' role='status'>⏳ " + _("Preparing your files…") + "</p>"
             self.widget.remove_class(FILES_READY)
         self.submit.disabled = submitted
@@ -236,16 +258,69 @@ class SummaryStep:
             self.refresh_slow()
 
     def refresh_slow(self) -> None:
-        """Draw the scorecard and build the downloads, if the review changed since they were made."""
+        """Draw the scorecard and make the downloads, if the review changed since they were made.
+
+        In a kernel they are made in a thread (:func:`~idpckit.widgets._base.in_background`) and
+        shown when ready, so the kernel keeps answering the page meanwhile: a page opened by a
+        ``?code=`` link fetches every widget's state from the kernel before it draws anything,
+        and would otherwise wait for the chart and the files too (seconds, on a busy server).
+        Outside a kernel (tests, scripts) they are made at once.
+        """
         assessment, key = self.assessment, self._pending_key
         if assessment is None or key is None:
             return
-        if key != self._scorecard_key:
-            self._show_scorecard(assessment)
-            self._scorecard_key = key
-        if key != self._files_key:
-            self._make_links(assessment)
-            self._files_key = key
+        if key == self._files_key:
+            self.widget.add_class(FILES_READY)
+            return
+        if key == self._making:
+            return
+        self._making = key
+        # The files come out in the page's language (a review opened here is reported as seen here),
+        # from a copy: the thread must not see the review change under it.
+        lang = current_language()
+        review = assessment.model_copy(deep=True, update={"language": lang})
+        in_background(
+            lambda: self._prepare(review, lang),
+            self.message.guard(lambda made: self._show_prepared(key, made)),
+        )
+
+    def _prepare(self, review: Assessment, lang: str) -> Prepared:
+        """The scorecard chart and the files of ``review``, in ``lang``; touches no widget (it runs in a thread)."""
+        from ... import i18n, plots
+
+        with i18n.language(lang):  # a thread starts in the process's language; say it
+            src, error = _chart_src(lambda: plots.scorecard(review, self.content))
+            try:  # the report reuses the chart drawn for the page
+                files, failed = bundle.review_files(review, self.content, pdf=False, scorecard_src=src)
+            except Exception as exc:
+                log.exception("the summary's files could not be made")
+                files, failed = [], [f"{type(exc).__name__}: {exc}"]
+        return Prepared(src, error, files, failed)
+
+    def _show_prepared(self, key: str, made: Prepared) -> None:
+        """Show the chart and links made for review ``key``, unless the summary shows another version by now."""
+        if self._making == key:
+            self._making = None
+        if key != self._pending_key:
+            return  # the review changed meanwhile: its own run shows its chart and files
+        _show_chart(
+            self.scorecard,
+            made.chart_src,
+            _("Scorecard chart of your grades; the same grades are listed in words below."),
+            self.message,
+            _("The scorecard chart could not be drawn ({}); the table below shows your grades."),
+            made.chart_error,
+        )
+        self.files = {f.filename: f.data for f in made.files}
+        links = "".join(download_link(f.data, f.filename, f.mime, f.label) for f in made.files)
+        self.links.value = f"<div class='idpc-downloads'>{links}</div>"
+        self.pdf_link.value = ""  # a PDF of the review as it was is not offered for the review as it is
+        self.pdf_button.description = _("Prepare the PDF report")
+        self.pdf_button.disabled = False
+        self.pdf_button.layout.display = None
+        if made.failed:
+            self.message.show(_("Some files could not be made: {problems}").format(problems="; ".join(made.failed)))
+        self._files_key = key
         self.widget.add_class(FILES_READY)  # the chart and the files are in the page (tests wait for this)
 
     def _title(self, cid: str) -> str:
@@ -314,37 +389,6 @@ class SummaryStep:
             + "".join(rows)
             + "</tbody></table></div>"
         )
-
-    def _show_scorecard(self, assessment: Assessment) -> None:
-        from ... import i18n, plots
-
-        self._scorecard_src = _draw(
-            self.scorecard,
-            lambda: plots.scorecard(assessment, self.content),
-            _("Scorecard chart of your grades; the same grades are listed in words below."),
-            self.message,
-            _("The scorecard chart could not be drawn ({}); the table below shows your grades."),
-        )
-        self._scorecard_lang = i18n.current()
-
-    def _make_links(self, assessment: Assessment) -> None:
-        # The files come out in the page's language (a review opened here is reported as seen here).
-        lang = current_language()
-        if assessment.language != lang:
-            assessment = assessment.model_copy(update={"language": lang})
-        # The report reuses the chart drawn for the page when it is for the same review and language.
-        same = self._scorecard_key == self._pending_key and self._scorecard_lang == assessment.language
-        src = self._scorecard_src if same else None
-        files, failed = bundle.review_files(assessment, self.content, pdf=False, scorecard_src=src)
-        self.files = {f.filename: f.data for f in files}
-        links = "".join(download_link(f.data, f.filename, f.mime, f.label) for f in files)
-        self.links.value = f"<div class='idpc-downloads'>{links}</div>"
-        self.pdf_link.value = ""  # a PDF of the review as it was is not offered for the review as it is
-        self.pdf_button.description = _("Prepare the PDF report")
-        self.pdf_button.disabled = False
-        self.pdf_button.layout.display = None
-        if failed:
-            self.message.show(_("Some files could not be made: {problems}").format(problems="; ".join(failed)))
 
     def make_pdf(self) -> None:
         """Lay out the review's PDF report and offer it as a link beside the other files (focus moves to it)."""
@@ -458,14 +502,16 @@ class SummaryStep:
             f"<th scope='col'>{new.year}</th><th scope='col'>{_('Change')}</th></tr></thead><tbody>{''.join(rows)}"
             f"</tbody></table></div><div class='idpc-downloads'>{link}</div>"
         )
-        _draw(
+        src, error = _chart_src(lambda: plots.year_on_year(comparison, self.content))
+        _show_chart(
             self.comparison_chart,
-            lambda: plots.year_on_year(comparison, self.content),
+            src,
             _("Chart of each commitment's grade in {old} and {new}; the table above lists the same changes.").format(
                 old=old.year, new=new.year
             ),
             self.upload_message,
             _("The comparison chart could not be drawn ({}); the table shows the changes."),
+            error,
         )
 
     # -- submit --------------------------------------------------------------------
