@@ -1047,6 +1047,33 @@ def cases() -> list[Hostile]:
     return out
 
 
+def family(case: Hostile) -> tuple[str, str]:
+    """The kind of hostility a case stands for: its format and the first word of its name.
+
+    Names are built that way: ``top-year-list.json`` (a wrong value at a top-level field),
+    ``entry-grade-object.json``, ``truncated-at-30.csv``, ``zip-bomb-declared.xlsx`` ...
+    """
+    return case.kind, case.name.split(".")[0].split("-")[0]
+
+
+def sample(every: list[Hostile] | None = None) -> list[Hostile]:
+    """The cases the slow doors read: the first of each :func:`family`, and every case that is
+    large (its memory is measured per door), accepted (each door's output is read back) or not a
+    regular file (each door opens paths its own way).  Deterministic: corpus order, no randomness.
+
+    Every command reads a file through the same function (``idpckit.cli.assess.read_any``), which
+    ``validate`` drives over the whole corpus; the sample proves each slower door keeps that
+    function's refusal in words, within time and memory, and writes nothing.
+    """
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for case in every if every is not None else cases():
+        if case.big or case.accepted or case.kind == "path" or family(case) not in seen:
+            out.append(case)
+        seen.add(family(case))
+    return out
+
+
 def write(case: Hostile, folder: Path) -> Path:
     """Write ``case`` into ``folder`` (once) and return its path."""
     path = folder / case.name
@@ -1055,4 +1082,4 @@ def write(case: Hostile, folder: Path) -> Path:
     return path
 
 
-__all__ = ["Hostile", "build_xlsx", "cases", "template_bytes", "write"]
+__all__ = ["Hostile", "build_xlsx", "cases", "family", "sample", "template_bytes", "write"]

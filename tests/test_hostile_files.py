@@ -1,8 +1,10 @@
-"""Every hostile file of ``hostile_files.py`` through every door that reads a review.
+"""The hostile files of ``hostile_files.py`` through every door that reads a review.
 
-The doors: ``idpckit validate``, ``import``, ``report``, ``compare``, ``aggregate``,
-``store add``, and the self-assessment app's upload widget (its class, driven as the
-browser drives it).  For each file and door a person must get what they can act on:
+The doors: ``idpckit validate`` (every file), ``import``, ``report``, ``compare``,
+``aggregate``, ``store add`` (a sample: one file of each kind of hostility, and every
+large, accepted or not-a-file case), and the self-assessment app's upload widget (its
+class, driven as the browser drives it; every file).  For each file and door a person must
+get what they can act on:
 
 * exit code 1 and one paragraph 'Could not read "FILE"...' naming what the case names
   (the field, the row, the column, the cell), never a traceback;
@@ -40,11 +42,15 @@ CASES = hostile_files.cases()
 BY_NAME = {c.name: c for c in CASES}
 #: A valid review under a sheet's name: the widget reads JSON by content, so it may compare with it.
 JSON_INSIDE = {"json-named-csv.csv", "json-named-xlsx.xlsx"}
-#: ``validate`` runs in the fast loop; the other doors read through the same function, so the
-#: whole corpus through them is marked slow (it runs in the full suite and in CI).
-CLI_DOORS = [
-    "validate",
-    *(pytest.param(d, marks=pytest.mark.slow) for d in ("import", "report", "compare", "aggregate", "store add")),
+#: The slower doors read through the same function as ``validate`` (``cli.assess.read_any``):
+#: ``validate`` reads the whole corpus (in the fast loop), each slower door a sample of it, one
+#: case of every kind of hostility plus every large, accepted and not-a-file case
+#: (``hostile_files.sample``; the full suite and CI run them, the fast loop leaves them out).
+SLOW_DOORS = ("import", "report", "compare", "aggregate", "store add")
+SAMPLE = [c.name for c in hostile_files.sample(CASES)]
+DOOR_CASES = [
+    *((c.name, "validate") for c in CASES),
+    *(pytest.param(name, door, marks=pytest.mark.slow) for door in SLOW_DOORS for name in SAMPLE),
 ]
 #: Seconds one door may take on one file (the worst measured is well under 2 s on a busy 2-core machine).
 TIME_LIMIT = 15.0
@@ -157,8 +163,14 @@ def _shown_name(case: hostile_files.Hostile, door: str) -> str:
     return case.name
 
 
-@pytest.mark.parametrize("door", CLI_DOORS)
-@pytest.mark.parametrize("name", [c.name for c in CASES])
+def test_the_slow_doors_sample_every_kind_of_hostility_and_every_large_accepted_or_odd_path_case() -> None:
+    sampled = set(SAMPLE)
+    assert {hostile_files.family(c) for c in CASES} == {hostile_files.family(BY_NAME[n]) for n in sampled}
+    assert {c.name for c in CASES if c.big or c.accepted or c.kind == "path"} <= sampled
+    assert 80 <= len(sampled) < len(CASES) / 2, len(sampled)
+
+
+@pytest.mark.parametrize(("name", "door"), DOOR_CASES)
 def test_every_door_refuses_in_words(
     name: str, door: str, folder: Path, good: Path, same_year: Path, store: Store, tmp_path: Path
 ) -> None:
