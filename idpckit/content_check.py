@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 
-from . import data, localise
+from . import data, localise, roleplay
 from .countries import alias_problems
+from .errors import FileProblems
 from .exercises import problems as exercise_problems
 from .i18n import LANGUAGES
 
@@ -28,10 +29,19 @@ def validate(root: str | os.PathLike[str] | None = None) -> data.Report:
     for lang in LANGUAGES[1:]:
         report.problems.extend(localise.problems(lang, parsed, path))
         report.problems.extend(localise.exercise_problems(lang, path))
+        report.problems.extend(localise.document_problems(lang, path))
     for p in exercise_problems(path):
         report.add(p.file, p.row, p.field, p.message)
     if report.ok:  # translated exercises are checked as exercises once the English ones are sound
         for lang in LANGUAGES[1:]:
             for p in exercise_problems(path, lang=lang):
                 report.add(f"{localise.FOLDER}/{lang}.yaml ({p.file})", p.row, p.field, p.message)
+    if report.ok and (path / roleplay.FILE).is_file():  # the role-play in each language is checked as a role-play
+        for lang in ("en", *localise.DOCUMENT_LANGUAGES):
+            try:
+                roleplay.load(path, lang)
+            except FileProblems as exc:
+                shown = roleplay.FILE if lang == "en" else f"{localise.FOLDER}/{lang}.yaml ({roleplay.FILE})"
+                for p in exc.problems:
+                    report.add(shown, p.row, p.field, p.message)
     return report

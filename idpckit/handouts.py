@@ -626,29 +626,40 @@ def _cards(s: Sheet, game: Any, roleplay: Any) -> None:
     for n, r in enumerate(game.roles):
         if n:
             s.new_page()
-        s.text(f"{game.title}: role card", size=9, grey=True)
+        s.text(_("{title}: role card").format(title=game.title), size=9, grey=True)
         s.title(r.name)
         if r.kind == "member-states":
-            s.text(f"You are a group of member states with {r.votes} of the {game.total_votes()} votes.", style="B")
+            s.text(
+                _("You are a group of member states with {votes} of the {total} votes.").format(
+                    votes=r.votes, total=game.total_votes()
+                ),
+                style="B",
+            )
         else:
-            s.text("You advise and persuade: you cannot vote and you cannot block consensus.", style="B")
+            s.text(_("You advise and persuade: you cannot vote and you cannot block consensus."), style="B")
         s.pdf.ln(2)
         s.text(r.who, size=10)
         s.pdf.ln(2)
-        for heading, items in (("What you want", r.wants), ("Your limits", r.limits), ("How to play it", r.tactics)):
+        for heading, items in (
+            (_("What you want"), r.wants),
+            (_("Your limits"), r.limits),
+            (_("How to play it"), r.tactics),
+        ):
             if items:
                 s.need(s.heading_height(heading, 11) + s.measure(items[0], 10, indent=9))
                 s.heading(heading, size=11)
                 s.bullets(items)
-        s.need(s.heading_height("Your instructions on the paragraph", 11) + 20)
-        s.heading("Your instructions on the paragraph", size=11)
+        instructions = _("Your instructions on the paragraph")
+        s.need(s.heading_height(instructions, 11) + 20)
+        s.heading(instructions, size=11)
         for st in roleplay.stances(game, r.id):
-            lines = [f"You want: {w}" for w in st.wants] + [f"You cannot accept: {x}" for x in st.refuses]
-            lines = lines or ["No instructions: decide in the room."]
+            lines = [_("You want: {option}").format(option=w) for w in st.wants]
+            lines += [_("You cannot accept: {option}").format(option=x) for x in st.refuses]
+            lines = lines or [_("No instructions: decide in the room.")]
             s.need(s.measure(st.bracket.label, 10, "B") + s.measure(lines[0], 9.5, indent=9) + 2)
             s.text(st.bracket.label, size=10, style="B")
             s.bullets(lines, size=9.5)
-        s.text("Do not show this card to other groups.", size=8.5, style="I", grey=True)
+        s.text(_("Do not show this card to other groups."), size=8.5, style="I", grey=True)
 
 
 def _rules(s: Sheet, game: Any) -> None:
@@ -656,29 +667,31 @@ def _rules(s: Sheet, game: Any) -> None:
     s.title(game.title, game.summary)
     s.text(game.setting, size=10)
     s.pdf.ln(2)
-    s.heading(f"The paragraph: {game.paragraph.title}", size=12)
+    s.heading(_("The paragraph: {title}").format(title=game.paragraph.title), size=12)
     s.text(game.paragraph.chapeau + " ...", size=10, style="B")
     for b in game.paragraph.brackets:
         first = f"[{b.options[0].text}]"
         s.need(s.measure(b.label, 10, "B") + s.measure(first, 10, indent=9) + 2)
         s.text(b.label, size=10, style="B")
-        s.bullets([f"[{o.text}]" for o in b.options], mark="or", size=10, indent=2)
-    s.heading("Who holds the votes", size=12)
+        s.bullets([f"[{o.text}]" for o in b.options], mark=_("or"), size=10, indent=2)
+    s.heading(_("Who holds the votes"), size=12)
     s.table(
-        ["Group", "Votes"],
-        [[r.name, str(r.votes) if r.votes else "no vote"] for r in game.roles],
+        [_("Group"), _("Votes")],
+        [[r.name, str(r.votes) if r.votes else _("no vote")] for r in game.roles],
         widths=[140, 38],
         size=9.5,
     )
-    s.need(s.heading_height("Timings and rules", 12) + 20)
-    s.heading(f"Timings and rules ({game.minutes} minutes)", size=12)
+    timings = _("Timings and rules ({minutes} minutes)").format(minutes=game.minutes)
+    s.need(s.heading_height(timings, 12) + 20)
+    s.heading(timings, size=12)
     for r in game.rounds:
         items = list(r.rules) + list(r.steps)
-        s.need(s.heading_height(r.title, 11) + (s.measure(items[0], 10, indent=9) if items else 0))
-        s.heading(f"{r.title} ({r.minutes} min)", size=11)
+        head = _("{title} ({minutes} min)").format(title=r.title, minutes=r.minutes)
+        s.need(s.heading_height(head, 11) + (s.measure(items[0], 10, indent=9) if items else 0))
+        s.heading(head, size=11)
         s.bullets(items)
     s.new_page()
-    s.title("For the chair: the debrief", "Put the two paragraphs side by side on the board first.")
+    s.title(_("For the chair: the debrief"), _("Put the two paragraphs side by side on the board first."))
     for n, q in enumerate(game.debrief, start=1):
         s.need(s.measure(q.question, 10.5, "B") + s.measure(q.notes, 9) + 4)
         s.text(f"{n}. {q.question}", size=10.5, style="B")
@@ -686,7 +699,7 @@ def _rules(s: Sheet, game: Any) -> None:
             s.text(q.notes, size=9, grey=True, indent=5)
         s.pdf.ln(2)
     if game.facts:
-        s.heading("What happened at the CND", size=11)
+        s.heading(_("What happened at the CND"), size=11)
         s.bullets(
             [f"{f.text} ({f.source}{', ' + f.date if f.date else ''})" if f.source else f.text for f in game.facts],
             size=8.5,
@@ -699,13 +712,13 @@ def _rules(s: Sheet, game: Any) -> None:
 def _roleplay_cards(s: Sheet, content: data.Content) -> None:
     from . import roleplay
 
-    _cards(s, roleplay.load(content.root), roleplay)
+    _cards(s, roleplay.load(content.root, i18n.current()), roleplay)
 
 
 def _roleplay_rules(s: Sheet, content: data.Content) -> None:
     from . import roleplay
 
-    _rules(s, roleplay.load(content.root))
+    _rules(s, roleplay.load(content.root, i18n.current()))
 
 
 def _vignette_sheet(s: Sheet, content: data.Content, answers: bool) -> None:
@@ -867,7 +880,7 @@ def build(
     """Write the handouts into ``out_dir`` as ``<name>.pdf`` (all available ones, or ``names``); returns the paths.
 
     In ``lang`` (default: the language in use): the handouts' words and the content's
-    translations (``data/translations/``); the role-play's file has no translation yet.
+    translations (``data/translations/``), the role-play's included.
 
     Raises :class:`HandoutError` for a bad paper size or an unknown or unavailable
     name, :class:`idpckit.data.DataError` when the content has problems and

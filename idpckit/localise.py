@@ -170,11 +170,19 @@ def text_fields(model: type[BaseModel]) -> list[str]:
 
 @dataclass(frozen=True)
 class Translations:
-    """One language's translations: content file -> record id -> field -> text; exercises by file name the same way."""
+    """One language's translations: content file -> record id -> field -> text; exercises and documents the same way."""
 
     lang: str
     entries: dict[str, dict[str, dict[str, Any]]]
     exercises: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: Documents of data/ translated whole (:data:`DOCUMENTS`, e.g. ``roleplay.yaml``), by file name.
+    documents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def given(self, label: str) -> dict[str, dict[str, Any]]:
+        """The translated records of an exercise file (``exercises/NN-name.yaml``) or a document, by record id."""
+        if label.startswith(EXERCISES):
+            return self.exercises.get(label[len(EXERCISES) :], {})
+        return self.documents.get(label, {})
 
 
 def _is_exercise_key(name: object) -> bool:
@@ -205,13 +213,14 @@ def _read_nested(where: Path, shown: str) -> tuple[dict[str, dict[str, dict[str,
     if not isinstance(raw, dict):
         return {}, [Problem(shown, "", "", "must map content file names to their records")]
     for file, records in raw.items():
-        if file not in FILES and not _is_exercise_key(file):
+        if file not in FILES and file not in DOCUMENTS and not _is_exercise_key(file):
             problems.append(
                 Problem(
                     shown,
                     str(file),
                     "",
-                    f"'{file}' is not a content file; use one of {', '.join(FILES)}, or exercises/NN-name.yaml",
+                    f"'{file}' is not a content file; use one of {', '.join([*FILES, *DOCUMENTS])}, "
+                    "or exercises/NN-name.yaml",
                 )
             )
             continue
@@ -268,7 +277,8 @@ def read(lang: str, root: str | os.PathLike[str] | None = None) -> tuple[Transla
     problems += _duplicate_keys(path(lang, root), f"{FOLDER}/{lang}.yaml")
     content = {k: v for k, v in entries.items() if k in FILES}
     exercises = {k[len(EXERCISES) :]: v for k, v in entries.items() if _is_exercise_key(k)}
-    return Translations(lang, content, exercises), problems
+    documents = {k: v for k, v in entries.items() if k in DOCUMENTS}
+    return Translations(lang, content, exercises, documents), problems
 
 
 def read_sources(lang: str, root: str | os.PathLike[str] | None = None) -> dict[str, dict[str, dict[str, Any]]]:
@@ -456,16 +466,13 @@ def stale(content: Content, lang: str) -> list[tuple[str, str, str, Any, Any]]:
                     now = _english(by_key[key], field_name)
                     if was != now:
                         out.append((file, key, field_name, was, now))
-    for name, records in translations.exercises.items():
-        words = {
-            str(e.get("id")): exercise_words(e) for e in _exercise_entries(data_dir(content.root) / "exercises" / name)
-        }
+    for label, words, records in _word_tables(translations, content.root):
         for key, fields in records.items():
             for field_name in fields:
                 now = words.get(key, {}).get(field_name)
-                was = sources.get(EXERCISES + name, {}).get(key, {}).get(field_name)
+                was = sources.get(label, {}).get(key, {}).get(field_name)
                 if now is not None and was is not None and was != now:
-                    out.append((EXERCISES + name, key, field_name, was, now))
+                    out.append((label, key, field_name, was, now))
     return out
 
 
@@ -561,7 +568,7 @@ class ContentCoverage:
 
 
 def content_coverage(content: Content, lang: str) -> ContentCoverage:
-    """The fields of ``lang``'s scope (:data:`SCOPE`, and the exercises for Spanish and French) translated, of all."""
+    """The fields of ``lang``'s scope (:data:`SCOPE`; the exercises and documents for Spanish and French) translated."""
     files = SCOPE.get(lang, tuple(FILES))
     total = sum(
         1
@@ -574,6 +581,9 @@ def content_coverage(content: Content, lang: str) -> ContentCoverage:
     if lang in EXERCISE_LANGUAGES:
         total += exercise_total(content.root)
         left += len(missing_exercises(lang, content.root))
+    if lang in DOCUMENT_LANGUAGES:
+        total += document_total(content.root)
+        left += len(missing_documents(lang, content.root))
     return ContentCoverage(lang, total, total - left)
 
 
@@ -608,7 +618,11 @@ def unstamped(content: Content, lang: str) -> list[tuple[str, str, str]]:
     """Translated fields whose English source is not recorded yet (``idpckit translations stamp`` records it)."""
     translations, _ = read(lang, content.root)
     sources = read_sources(lang, content.root)
-    named = [*translations.entries.items(), *((EXERCISES + n, r) for n, r in translations.exercises.items())]
+    named = [
+        *translations.entries.items(),
+        *((EXERCISES + n, r) for n, r in translations.exercises.items()),
+        *translations.documents.items(),
+    ]
     return [
         (file, key, field_name)
         for file, records in named
@@ -646,11 +660,7 @@ def stamp(content: Content, lang: str, refresh: Sequence[tuple[str, str]] = ()) 
                 if was is None or (file, key) in again:
                     was = _english(by_key[key], field_name)
                 out.setdefault(file, {}).setdefault(key, {})[field_name] = was
-    for name, records in translations.exercises.items():
-        file = EXERCISES + name
-        words = {
-            str(e.get("id")): exercise_words(e) for e in _exercise_entries(data_dir(content.root) / "exercises" / name)
-        }
+    for file, words, records in _word_tables(translations, content.root):
         for key, fields in records.items():
             for field_name in fields:
                 if field_name not in words.get(key, {}):
@@ -758,35 +768,59 @@ def exercise_problems(lang: str, root: str | os.PathLike[str] | None = None) -> 
             found.append(Problem(shown, EXERCISES + name, "", f"there is no file exercises/{name}"))
             continue
         known = {str(e.get("id")): exercise_words(e) for e in _exercise_entries(where)}
-        for key, fields in records.items():
-            row = f"{EXERCISES}{name} {key}"
-            if key not in known:
-                found.append(Problem(shown, row, "", f"'{key}' is not an exercise id in exercises/{name}"))
-                continue
-            official = fields.get(OFFICIAL, [])
-            for field_name, value in fields.items():
-                if field_name == OFFICIAL:
-                    continue
-                if field_name not in known[key]:
-                    found.append(
-                        Problem(
-                            shown,
-                            row,
-                            str(field_name),
-                            f"is not a field with words; translate one of {', '.join(known[key])}",
-                        )
-                    )
-                    continue
-                why = _exercise_fits(known[key][field_name], value)
-                if not why and field_name not in official:
-                    why = _unmarked_quotation(lang, known[key][field_name], value)
-                if why:
-                    found.append(Problem(shown, row, str(field_name), why))
+        found += _words_problems(lang, EXERCISES + name, known, records, "an exercise id")
     return found
 
 
-def _exercise_stale(name: str, key: str, field_name: str, english: Any, sources: dict[str, Any]) -> bool:
-    was = sources.get(EXERCISES + name, {}).get(key, {}).get(field_name)
+def _words_problems(
+    lang: str, label: str, known: dict[str, dict[str, Any]], records: dict[str, dict[str, Any]], what: str
+) -> list[Problem]:
+    """What is wrong in the translated records of one exercise file or document: unknown ids or fields, bad shapes."""
+    shown = f"{FOLDER}/{lang}.yaml"
+    found: list[Problem] = []
+    for key, fields in records.items():
+        row = f"{label} {key}"
+        if key not in known:
+            found.append(Problem(shown, row, "", f"'{key}' is not {what} in {label}"))
+            continue
+        official = fields.get(OFFICIAL, [])
+        for field_name, value in fields.items():
+            if field_name == OFFICIAL:
+                continue
+            if field_name not in known[key]:
+                found.append(
+                    Problem(
+                        shown,
+                        row,
+                        str(field_name),
+                        f"is not a field with words; translate one of {', '.join(known[key])}",
+                    )
+                )
+                continue
+            why = _exercise_fits(known[key][field_name], value)
+            if not why and field_name not in official:
+                why = _unmarked_quotation(lang, known[key][field_name], value)
+            if why:
+                found.append(Problem(shown, row, str(field_name), why))
+    return found
+
+
+def _words_missing(
+    label: str, known: dict[str, dict[str, Any]], done: dict[str, dict[str, Any]], sources: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """The fields of one exercise file or document with no translation that fits and is fresh."""
+    return [
+        (label, key, field_name)
+        for key, words in known.items()
+        for field_name, english in words.items()
+        if (given := done.get(key, {}).get(field_name)) is None
+        or _exercise_fits(english, given)
+        or _words_stale(label, key, field_name, english, sources)
+    ]
+
+
+def _words_stale(label: str, key: str, field_name: str, english: Any, sources: dict[str, Any]) -> bool:
+    was = sources.get(label, {}).get(key, {}).get(field_name)
     return was is not None and was != english
 
 
@@ -817,7 +851,7 @@ def translated_exercises(
         for field_name, value in given.items():
             if field_name not in english or _exercise_fits(english[field_name], value):
                 continue
-            if _exercise_stale(name, key, field_name, english[field_name], sources):
+            if _words_stale(EXERCISES + name, key, field_name, english[field_name], sources):
                 continue
             if field_name in EXERCISE_TEXTS:
                 new[field_name] = value
@@ -844,17 +878,8 @@ def missing_exercises(lang: str, root: str | os.PathLike[str] | None = None) -> 
     sources = read_sources(lang, root)
     out = []
     for where in sorted((data_dir(root) / "exercises").glob("[0-9][0-9]-*.yaml")):
-        done = translations.exercises.get(where.name, {})
-        for entry in _exercise_entries(where):
-            key = str(entry.get("id"))
-            for field_name, english in exercise_words(entry).items():
-                given = done.get(key, {}).get(field_name)
-                if (
-                    given is None
-                    or _exercise_fits(english, given)
-                    or _exercise_stale(where.name, key, field_name, english, sources)
-                ):
-                    out.append((EXERCISES + where.name, key, field_name))
+        known = {str(e.get("id")): exercise_words(e) for e in _exercise_entries(where)}
+        out += _words_missing(EXERCISES + where.name, known, translations.exercises.get(where.name, {}), sources)
     return out
 
 
@@ -865,3 +890,172 @@ def exercise_total(root: str | os.PathLike[str] | None = None) -> int:
         for where in (data_dir(root) / "exercises").glob("[0-9][0-9]-*.yaml")
         for e in _exercise_entries(where)
     )
+
+
+def _word_tables(
+    translations: Translations, root: str | os.PathLike[str] | None = None
+) -> list[tuple[str, dict[str, dict[str, Any]], dict[str, dict[str, Any]]]]:
+    """Each translated exercise file and document: (its name in a translation file, its English words, the translation)."""
+    out = []
+    for name, records in translations.exercises.items():
+        words = {str(e.get("id")): exercise_words(e) for e in _exercise_entries(data_dir(root) / "exercises" / name)}
+        out.append((EXERCISES + name, words, records))
+    for name, records in translations.documents.items():
+        out.append((name, document_words(name, root), records))
+    return out
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the words of a document translated whole are: which parts are records, keyed how.
+
+    A document (``data/roleplay.yaml``) is one nested mapping, not a table of records, so its
+    translation names records by where they are: the document itself by its ``id``, a part
+    by its name (``paragraph``), an item of a list with ids by a word and its id
+    (``role reformers``). Within a record, a field is a text, a list of texts, or a list of
+    items whose text fields are given by :attr:`items`.
+    """
+
+    fields: tuple[str, ...]
+    parts: dict[str, tuple[str, ...]]
+    lists: dict[str, tuple[str, tuple[str, ...]]]
+    items: dict[str, tuple[str, ...]]
+
+
+#: Documents of data/ that are translated whole, with where their words are. Ids, kinds, votes,
+#: minutes, who supports which option, and the facts' sources and dates stay as the English has them.
+DOCUMENTS: dict[str, Layout] = {
+    "roleplay.yaml": Layout(
+        fields=("title", "summary", "groups", "aims", "setting", "debrief", "facts"),
+        parts={"paragraph": ("title", "chapeau")},
+        lists={
+            "paragraph.brackets": ("bracket", ("label", "options")),
+            "roles": ("role", ("name", "who", "wants", "limits", "tactics")),
+            "rounds": ("round", ("title", "rules", "steps")),
+        },
+        items={"options": ("text",), "debrief": ("question", "notes"), "facts": ("text",)},
+    ),
+}
+#: The languages whose scope includes the documents (Russian keeps the workshop activities in English).
+DOCUMENT_LANGUAGES = ("es", "fr")
+
+
+def _document_records(name: str, raw: Any) -> list[tuple[str, dict[str, Any], tuple[str, ...]]]:
+    """The records of a document with words: (key, the raw mapping, its fields with words)."""
+    layout = DOCUMENTS[name]
+    if not isinstance(raw, dict):
+        return []
+    out = [(str(raw.get("id", "")), raw, layout.fields)]
+    for part, fields in layout.parts.items():
+        if isinstance(raw.get(part), dict):
+            out.append((part, raw[part], fields))
+    for where, (word, fields) in layout.lists.items():
+        node: Any = raw
+        for step in where.split("."):
+            node = node.get(step) if isinstance(node, dict) else None
+        for item in node if isinstance(node, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                out.append((f"{word} {item['id']}", item, fields))
+    return out
+
+
+def _record_words(record: dict[str, Any], fields: tuple[str, ...], items: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """A raw record's English words, by field: a text, a list of texts, or a list of items' text fields."""
+    out: dict[str, Any] = {}
+    for k in fields:
+        value = record.get(k)
+        if isinstance(value, str) and value.strip():
+            out[k] = value
+        elif isinstance(value, list) and value and k in items and all(isinstance(i, dict) for i in value):
+            out[k] = [{f: i[f] for f in items[k] if isinstance(i.get(f), str) and i[f].strip()} for i in value]
+        elif isinstance(value, list) and value and all(isinstance(i, str) for i in value):
+            out[k] = list(value)
+    return out
+
+
+def _read_document(name: str, root: str | os.PathLike[str] | None = None) -> Any:
+    from . import yamlfile
+
+    where = data_dir(root) / name
+    if not where.is_file():
+        return None
+    try:
+        return yamlfile.read(where, name)
+    except FileProblems:
+        return None
+
+
+def document_words(name: str, root: str | os.PathLike[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The English words of a document (:data:`DOCUMENTS`), by record key and field (what a translation mirrors)."""
+    layout = DOCUMENTS[name]
+    raw = _read_document(name, root)
+    return {
+        key: w for key, rec, fields in _document_records(name, raw) if (w := _record_words(rec, fields, layout.items))
+    }
+
+
+def translated_document(name: str, raw: Any, lang: str | None, root: str | os.PathLike[str] | None = None) -> Any:
+    """The raw document ``name`` with ``lang``'s words in place (English where none, or stale, or unfit).
+
+    Applied before the document is validated, so a translated role-play is checked like the
+    English one. ``raw`` is not changed: the words go into a copy.
+    """
+    import copy
+
+    if not lang or lang == "en" or lang not in LANGUAGES or name not in DOCUMENTS:
+        return raw
+    translations, _ = read(lang, root)
+    records = translations.documents.get(name)
+    if not records:
+        return raw
+    sources = read_sources(lang, root)
+    layout = DOCUMENTS[name]
+    out = copy.deepcopy(raw)
+    for key, record, fields in _document_records(name, out):
+        english = _record_words(record, fields, layout.items)
+        for field_name, value in records.get(key, {}).items():
+            if field_name not in english or _exercise_fits(english[field_name], value):
+                continue
+            if _words_stale(name, key, field_name, english[field_name], sources):
+                continue
+            if isinstance(english[field_name], str):
+                record[field_name] = value
+            elif field_name in layout.items:
+                record[field_name] = [{**i, **v} for i, v in zip(record[field_name], value, strict=True)]
+            else:
+                record[field_name] = list(value)
+    return out
+
+
+def missing_documents(lang: str, root: str | os.PathLike[str] | None = None) -> list[tuple[str, str, str]]:
+    """Document fields still shown in English in ``lang``: (file, record key, field); stale ones included."""
+    translations, _ = read(lang, root)
+    sources = read_sources(lang, root)
+    out = []
+    for name in DOCUMENTS:
+        out += _words_missing(name, document_words(name, root), translations.documents.get(name, {}), sources)
+    return out
+
+
+def document_total(root: str | os.PathLike[str] | None = None) -> int:
+    """How many fields of the documents have words to translate."""
+    return sum(len(words) for name in DOCUMENTS for words in document_words(name, root).values())
+
+
+def document_problems(lang: str, root: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """Everything wrong in one language's document translations: unknown records or fields, wrong shapes, unmarked quotes.
+
+    Whether the translated document is still valid (a role-play's texts not empty...) is
+    checked by loading it in that language (:func:`idpckit.roleplay.load`).
+    """
+    translations, _ = read(lang, root)
+    found: list[Problem] = []
+    for name, records in translations.documents.items():
+        if not (data_dir(root) / name).is_file():
+            found.append(Problem(f"{FOLDER}/{lang}.yaml", name, "", f"there is no file {name}"))
+            continue
+        found += _words_problems(lang, name, document_words(name, root), records, "a record of the document")
+    return found

@@ -275,25 +275,22 @@ def lesson_deck(entry: catalog.Entry, content: data.Content) -> Deck:
 
 
 def roleplay_deck(content: data.Content) -> Deck | None:
-    """The role-play's deck for the chair: setting, paragraph, votes, each round's rules, the debrief."""
+    """The role-play's deck for the chair, in the language in use: setting, paragraph, votes, rounds, the debrief."""
     from . import roleplay
-    from .errors import FileProblems
 
     if not (Path(content.root) / roleplay.FILE).is_file():
         return None
-    try:
-        game = roleplay.load(content.root)
-    except FileProblems:
-        raise
-    deck = Deck("roleplay.html", f"Role-play: {game.title}", game.summary)
+    game = roleplay.load(content.root, i18n.current())  # FileProblems: the CLI names the file, item and field
+    deck = Deck("roleplay.html", _("Role-play: {title}").format(title=game.title), game.summary)
+    kicker = _("Role-play, {minutes} minutes").format(minutes=game.minutes)
     deck.slides.append(
         Slide(
             game.title,
-            f'<p class="kicker">Role-play, {game.minutes} minutes</p><h1>{esc(game.title)}</h1><p>{esc(game.summary)}</p>',
+            f'<p class="kicker">{esc(kicker)}</p><h1>{esc(game.title)}</h1><p>{esc(game.summary)}</p>',
             kind="title",
         )
     )
-    deck.slides.append(Slide("The setting", f"<p>{esc(game.setting)}</p>"))
+    deck.slides.append(Slide(_("The setting"), f"<p>{esc(game.setting)}</p>"))
     brackets = "".join(
         f"<li><b>{esc(b.label)}</b>: " + " / ".join(f"[{esc(o.text)}]" for o in b.options) + "</li>"
         for b in game.paragraph.brackets
@@ -301,18 +298,23 @@ def roleplay_deck(content: data.Content) -> Deck | None:
     deck.slides.append(
         Slide(game.paragraph.title, f'<p><b>{esc(game.paragraph.chapeau)} …</b></p><ul class="small">{brackets}</ul>')
     )
-    votes = "".join(f"<tr><td>{esc(r.name)}</td><td>{r.votes if r.votes else 'no vote'}</td></tr>" for r in game.roles)
+    votes = "".join(
+        f"<tr><td>{esc(r.name)}</td><td>{r.votes if r.votes else esc(_('no vote'))}</td></tr>" for r in game.roles
+    )
     deck.slides.append(
         Slide(
-            "Who holds the votes",
-            f'<table><thead><tr><th scope="col">Group</th><th scope="col">Votes</th></tr></thead><tbody>{votes}</tbody></table>',
+            _("Who holds the votes"),
+            f'<table><thead><tr><th scope="col">{esc(_("Group"))}</th><th scope="col">{esc(_("Votes"))}</th></tr>'
+            f"</thead><tbody>{votes}</tbody></table>",
         )
     )
     for r in game.rounds:
         items = "".join(f"<li>{esc(x)}</li>" for x in [*r.rules, *r.steps])
-        deck.slides.append(Slide(f"{r.title} ({r.minutes} min)", f"<ul>{items}</ul>"))
+        deck.slides.append(
+            Slide(_("{title} ({minutes} min)").format(title=r.title, minutes=r.minutes), f"<ul>{items}</ul>")
+        )
     for n, q in enumerate(game.debrief, start=1):
-        deck.slides.append(Slide(f"Debrief {n}", f"<p>{esc(q.question)}</p>", notes=esc(q.notes)))
+        deck.slides.append(Slide(_("Debrief {n}").format(n=n), f"<p>{esc(q.question)}</p>", notes=esc(q.notes)))
     return deck
 
 

@@ -267,7 +267,11 @@ def test_the_shares_are_counted_from_the_files_not_written_down(copy: Path) -> N
     (after,) = [s for s in localise.shares(content) if s.lang == "es"]
     assert after.content.total == before.content.total
     assert after.content.translated < before.content.translated
-    left = localise.missing(content, "es", localise.SCOPE["es"]) + localise.missing_exercises("es", copy)
+    left = [
+        *localise.missing(content, "es", localise.SCOPE["es"]),
+        *localise.missing_exercises("es", copy),
+        *localise.missing_documents("es", copy),
+    ]
     assert after.content.translated == after.content.total - len(left)
 
 
@@ -371,3 +375,91 @@ def test_a_file_or_record_written_twice_is_reported_not_silently_dropped(copy: P
     es.write_text(es.read_text(encoding="utf-8") + "grading.yaml:\n  period:\n    title: Otra vez\n", encoding="utf-8")
     problems = [p for p in content_check.validate(copy).problems if p.file == "translations/es.yaml"]
     assert any(p.row == "grading.yaml" and "written twice" in p.message for p in problems), problems
+
+
+# --------------------------------------------------------------------------- the role-play (a document translated whole)
+
+
+@pytest.mark.parametrize("lang", localise.DOCUMENT_LANGUAGES)
+def test_the_roleplay_is_not_missing_or_stale_in_spanish_and_french(lang: str) -> None:
+    missing = localise.missing_documents(lang)
+    assert not missing, _report(lang, missing)
+    words = localise.document_words("roleplay.yaml")
+    assert {"vienna-consensus", "paragraph", "role eu", "bracket aim", "round vote"} <= set(words)
+    assert localise.document_total() == sum(len(w) for w in words.values()) > 50  # every card, round and question
+
+
+def test_a_roleplay_whose_english_changed_shows_the_english_until_refreshed(copy: Path) -> None:
+    from idpckit import roleplay
+
+    path = copy / "roleplay.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('name: "The European Union"', 'name: "The EU bloc"'), encoding="utf-8"
+    )
+    content = data.load(copy)
+    eu = roleplay.load(copy, "es").role("eu")
+    assert eu.name == "The EU bloc"  # the stale name is not shown...
+    assert eu.who.startswith("Los Estados miembros de la UE")  # ...the card's other fields stay Spanish
+    assert ("roleplay.yaml", "role eu", "name") in localise.missing_documents("es", copy)
+    assert ("roleplay.yaml", "role eu", "name", "The European Union", "The EU bloc") in localise.stale(content, "es")
+    assert localise.content_coverage(content, "es").share < 1
+
+    es = copy / "translations" / "es.yaml"
+    es.write_text(
+        es.read_text(encoding="utf-8").replace('name: "La Unión Europea"', 'name: "El bloque de la UE"'),
+        encoding="utf-8",
+    )
+    localise.stamp(content, "es", [("roleplay.yaml", "role eu")])
+    assert roleplay.load(copy, "es").role("eu").name == "El bloque de la UE"
+    assert not localise.stale(content, "es") and not localise.missing_documents("es", copy)
+    assert [s[:3] for s in localise.stale(content, "fr")] == [("roleplay.yaml", "role eu", "name")]
+
+
+@pytest.mark.parametrize(
+    ("bad", "row", "field", "message"),
+    [
+        ('role eu:\n    wants: ["Solo una"]\n', "roleplay.yaml role eu", "wants", "must be a list of 3"),
+        ("role the-usa:\n    name: Estados Unidos\n", "roleplay.yaml role the-usa", "", "is not a record"),
+        ("role eu:\n    votes: doce\n", "roleplay.yaml role eu", "votes", "is not a field with words"),
+        (
+            "bracket aim:\n    options: [{text: «una sociedad libre del uso indebido de drogas»}, {text: b}, {text: c}]\n",
+            "",
+            "",
+            "",
+        ),
+        (
+            "role conservative-front:\n    wants: [«Una sociedad libre» como objetivo, b, c]\n",
+            "roleplay.yaml role conservative-front",
+            "wants",
+            "(traducción nuestra)",
+        ),
+    ],
+)
+def test_a_broken_roleplay_translation_is_named_with_file_record_and_field(
+    copy: Path, bad: str, row: str, field: str, message: str
+) -> None:
+    _with_roleplay_translation(copy, bad)
+    problems = localise.document_problems("es", copy)
+    if not row:  # the English option is not a quotation: quotation marks in the translation need no mark
+        assert problems == [], problems
+        return
+    assert any(p.row == row and p.field == field and message in p.message for p in problems), problems
+    assert all(p.file == "translations/es.yaml" for p in problems)
+
+
+def _with_roleplay_translation(copy: Path, text: str) -> None:
+    """The Spanish file with ``text`` as the role-play's whole translation (it is the file's last section)."""
+    es = copy / "translations" / "es.yaml"
+    whole = es.read_text(encoding="utf-8")
+    es.write_text(whole[: whole.index("roleplay.yaml:\n")] + "roleplay.yaml:\n  " + text, encoding="utf-8")
+
+
+def test_data_check_names_a_broken_roleplay_translation(copy: Path) -> None:
+    _with_roleplay_translation(copy, 'role eu:\n    wants: ["Solo una"]\n')
+    result = CliRunner().invoke(main, ["data", "check", str(copy)])
+    assert result.exit_code == 1, result.output
+    assert (
+        "translations/es.yaml" in result.output
+        and "role eu" in result.output
+        and "must be a list of 3" in result.output
+    )

@@ -166,3 +166,103 @@ def test_role_cards_one_per_page_and_the_rules_sheet(tmp_path: Path, game: rolep
     for r in game.rounds:
         assert f"{r.title} ({r.minutes} min)" in rules
     assert "For the chair: the debrief" in rules
+
+
+# --------------------------------------------------------------------------- in Spanish and French
+
+#: The kit's own words on the cards, the rules sheet and the deck, which must not be left in English.
+FRAME = (
+    "role card",
+    "You are a group of member states",
+    "You advise and persuade",
+    "What you want",
+    "Your limits",
+    "How to play it",
+    "Your instructions on the paragraph",
+    "You want:",
+    "You cannot accept:",
+    "Do not show this card",
+    "Who holds the votes",
+    "Timings and rules",
+    "For the chair",
+    "What happened at the CND",
+    "no vote",
+)
+SPANISH = ("El consenso de Viena", "Lo que quieren", "No enseñen esta tarjeta", "Ronda 1: por consenso (25 min)")
+FRENCH = (
+    "Le consensus de Vienne",
+    "Ce que vous voulez",
+    "Ne montrez pas cette carte",
+    "Tour 1 : par consensus (25 min)",
+)
+
+
+def _english_texts(game: roleplay.RolePlay) -> list[str]:
+    """Every English sentence of the role-play's cards, rules and debrief (long enough not to occur by chance)."""
+    from idpckit import localise
+
+    def texts(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [t for v in value.values() for t in texts(v)]
+        if isinstance(value, list):
+            return [t for v in value for t in texts(v)]
+        return []
+
+    words = localise.document_words(roleplay.FILE)
+    return [" ".join(t.split()) for t in texts(words) if len(t) > 20]
+
+
+def _leftovers(text: str, english: list[str]) -> list[str]:
+    flat = " ".join(text.split())
+    return [e for e in [*english, *FRAME] if e in flat]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("es", SPANISH), ("fr", FRENCH)])
+def test_the_translated_guides_are_up_to_date_and_in_their_language(
+    lang: str, words: tuple[str, ...], game: roleplay.RolePlay
+) -> None:
+    guide = REPO / "workshop" / lang / "roleplay.md"
+    result = CliRunner().invoke(main, ["roleplay", "--lang", lang, "-o", str(guide), "--check"])
+    assert result.exit_code == 0, result.output
+    text = guide.read_text(encoding="utf-8")
+    assert words[0] in text and words[3] in text
+    translated = roleplay.load(lang=lang)
+    assert all(r.name in text for r in translated.roles)
+    english = [t for t in _english_texts(game) if "<!--" not in t]
+    assert not _leftovers(text.split("-->", 1)[1], english)  # (the header comment for editors stays English)
+    for heading in ("## Aims", "## The roles", "## Debrief", "*For the trainer:*"):
+        assert heading not in text
+
+
+@pytest.mark.parametrize(("lang", "words"), [("es", SPANISH), ("fr", FRENCH)])
+def test_role_cards_rules_and_deck_in_spanish_and_french_leave_no_english(
+    tmp_path: Path, lang: str, words: tuple[str, ...], game: roleplay.RolePlay
+) -> None:
+    from idpckit import i18n, slides
+
+    out = tmp_path / lang
+    result = CliRunner().invoke(
+        main, ["handouts", "--lang", lang, "--only", "role-cards", "--only", "roleplay-rules", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    translated = roleplay.load(lang=lang)
+    cards = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(out / "role-cards.pdf").pages]
+    for r in translated.roles:
+        assert any(r.name in page for page in cards), r.name
+    rules = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(out / "roleplay-rules.pdf").pages
+    )
+    for phrase in words:
+        assert phrase in " ".join(cards) + rules, phrase
+    assert translated.paragraph.chapeau in rules
+    english = _english_texts(game)
+    assert not _leftovers(" ".join(cards), english), "still in English on the cards"
+    assert not _leftovers(rules, english), "still in English on the rules sheet"
+
+    with i18n.language(lang):  # the deck `idpckit slides --lang` writes for the role-play
+        deck = slides.roleplay_deck(data.load())
+        page = slides.render(deck)
+    assert f'<html lang="{lang}">' in page and translated.title in page
+    assert not _leftovers(re.sub(r"<[^>]+>", " ", page), [e.replace("'", "&#x27;") for e in english] + english)

@@ -67,7 +67,13 @@ def handouts_command(
 @screen_output_option
 @check_option
 @data_option
-def roleplay_command(output: Path | None, check: bool, data_root: Path | None) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es", "fr"]),  # localise.DOCUMENT_LANGUAGES (not imported: the CLI starts fast)
+    default=None,
+    help="Language of the guide (its words and data/translations/); workshop/LANG/roleplay.md keeps it.",
+)
+def roleplay_command(output: Path | None, check: bool, data_root: Path | None, lang: str | None) -> None:
     """Write the trainer's guide to the "Vienna consensus" role-play, from data/roleplay.yaml.
 
     The role cards and the rules to print come from `idpckit handouts`; this writes
@@ -76,16 +82,26 @@ def roleplay_command(output: Path | None, check: bool, data_root: Path | None) -
     \b
     Example:
         idpckit roleplay -o workshop/roleplay.md
-        idpckit roleplay -o workshop/roleplay.md --check
+        idpckit roleplay --lang es -o workshop/es/roleplay.md --check
     """
-    from .. import roleplay
+    from .. import i18n, roleplay
     from ..errors import FileProblems
 
+    lang = lang or "en"
+    where = f"workshop/{lang}/roleplay.md" if lang != "en" else "workshop/roleplay.md"
+    command = "idpckit roleplay" + (f" --lang {lang}" if lang != "en" else "") + f" -o {where}"
     try:
-        text = roleplay.markdown(roleplay.load(data_root))
+        with i18n.language(lang):
+            text = roleplay.markdown(roleplay.load(data_root, lang), command=command)
     except FileProblems as exc:
         raise click.ClickException(f"The role-play cannot be built:\n{exc}") from None
-    emit_generated(text, output, check=check, command="roleplay", what="the role-play guide")
+    emit_generated(
+        text,
+        output,
+        check=check,
+        command="roleplay" + (f" --lang {lang}" if lang != "en" else ""),
+        what="the role-play guide",
+    )
 
 
 @main.command("slides")
