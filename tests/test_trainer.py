@@ -87,7 +87,7 @@ def test_a_translated_workshop_file_is_shown_instead_of_the_english(tmp_path, mo
 
     workshop = tmp_path / "workshop"
     shutil.copytree(trainer.workshop_dir(), workshop)
-    (workshop / "fr").mkdir()
+    (workshop / "fr").mkdir(exist_ok=True)  # workshop/fr/ holds the translated pages
     (workshop / "fr" / "agenda.md").write_text("# Programmes de l'atelier\n\nVoir [l'horaire](schedule.md).\n")
     monkeypatch.setattr(trainer, "workshop_dir", lambda: workshop)
     page = trainer.markdown_page("agenda", "/", lang="fr")
