@@ -132,9 +132,11 @@ def rewrite_links(html: str, base_url: str, q: str = "") -> str:
         href = m.group(1)
         target, _sep, fragment = href.partition("#")
         anchor = f"#{fragment}" if fragment else ""
-        nb = re.fullmatch(r"(?:\.\./)?notebooks/([\w.-]+\.ipynb)", target)
+        # A translated page (workshop/es/) links one folder further up, to notebooks/es/ or to the English pages.
+        nb = re.fullmatch(r"(?:\.\./)*notebooks/(?:(?:es|fr|ru)/)?([\w.-]+\.ipynb)", target)
         if nb:
             return f'href="{_notebook_href(base_url, nb.group(1), q)}{anchor}"'
+        target = re.sub(r"^(?:\.\./)+(?=[\w-]+\.md$)", "", target)
         if target in by_file:
             return f'href="{base_url}trainer/{by_file[target]}{q}{anchor}"'
         if target == SOLUTIONS_FILE:

@@ -71,7 +71,13 @@ def test_the_trainer_index_speaks_french_and_its_links_keep_the_language() -> No
     assert 'href="/trainer/solutions?lang=fr"' in page
 
 
-def test_an_untranslated_workshop_file_is_shown_in_english_and_says_so() -> None:
+def test_an_untranslated_workshop_file_is_shown_in_english_and_says_so(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    workshop = tmp_path / "workshop"
+    shutil.copytree(trainer.workshop_dir(), workshop)
+    (workshop / "es" / "agenda.md").unlink(missing_ok=True)  # as if the Spanish agenda were not written yet
+    monkeypatch.setattr(trainer, "workshop_dir", lambda: workshop)
     page = trainer.markdown_page("agenda", "/", lang="es")
     assert page is not None
     assert '<html lang="es">' in page and "<title>Programas · idpckit para facilitadores</title>" in page

@@ -101,3 +101,28 @@ def test_each_correction_on_the_corrections_page_names_a_source_and_a_test_that_
         for path, name in re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", cells[3]) or [("", "")]:
             assert path, f"no test named in: {row}"
             assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), f"{path}::{name} does not exist"
+
+
+TRANSLATED = sorted(p for lang in ("es", "fr") for p in (ROOT / "workshop" / lang).glob("*.md"))
+
+
+def test_every_translated_workshop_page_has_its_english_original_and_other_words():
+    """workshop/es/ and workshop/fr/ hold translations of workshop/*.md (same names), not copies or orphans."""
+    assert {p.name for p in TRANSLATED} >= {"roleplay.md", "agenda.md", "calibration.md"}
+    for path in TRANSLATED:
+        english = ROOT / "workshop" / path.name
+        assert english.is_file(), f"{path.relative_to(ROOT)} translates no English page"
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# ") and first != english.read_text(encoding="utf-8").splitlines()[0], path
+
+
+def test_a_translated_agenda_links_the_lessons_in_its_language_on_the_trainer_pages():
+    from idpckit import trainer
+
+    for lang, words, lesson in (("es", "Agendas del taller", "Lección 6"), ("fr", "Programmes de l", "Leçon 6")):
+        page = trainer.markdown_page("agenda", "/", lang=lang, asked=True) or ""
+        assert f'<html lang="{lang}">' in page and words in page and lesson in page
+        assert "Workshop agendas" not in page and "Lesson 6" not in page
+        assert f'href="/voila/render/{lang}/06-grading-your-government.ipynb?lang={lang}"' in page
+        assert f'href="/trainer/calibration?lang={lang}"' in page  # the calibration round, translated beside it
+        assert f'href="/trainer/guide?lang={lang}"' in page  # the English guide, reached from one folder up
