@@ -14,7 +14,7 @@ import json
 from itertools import groupby
 
 from .data import Content, load
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .schema import SECTIONS, TABLE1_DOCUMENTS, Reference
 
 #: Column headings, as the note labels them.
@@ -62,10 +62,13 @@ LEGEND = N_(
 _FOOTNOTE = {"OP": "*", "PP": "**"}
 
 
-def _label(unit: str, count: int) -> str:
+def _label(unit: str, count: int, printed: bool = False) -> str:
+    """The unit's word: the note's English when ``printed``, else in the language in use (OP and PP stay)."""
     if unit == "bullet":
-        return "bullet point" if count == 1 else "bullet points"
-    return "Chapter" if unit == "chapter" else unit
+        if printed:
+            return "bullet point" if count == 1 else "bullet points"
+        return ngettext("bullet point", "bullet points", count)
+    return unit
 
 
 def _unit_group(unit: str, refs: list[Reference], printed: bool) -> str:
@@ -75,8 +78,8 @@ def _unit_group(unit: str, refs: list[Reference], printed: bool) -> str:
     and its printed text for the references the kit corrects.
     """
     if unit == "chapter":
-        return ", ".join(f"Chapter {r.ref}" for r in refs)
-    label = _label(unit, len(refs))
+        return ", ".join((f"Chapter {r.ref}" if printed else _("Chapter {ref}").format(ref=r.ref)) for r in refs)
+    label = _label(unit, len(refs), printed)
     if printed and refs[0].printed_style == "footnote":
         label += _FOOTNOTE.get(unit, "")
     text = ""
@@ -88,7 +91,7 @@ def _unit_group(unit: str, refs: list[Reference], printed: bool) -> str:
         if i == 0:
             text = f"{label} {token}"
         elif r.printed_style == "and":
-            text += f" and {token}"
+            text += f" and {token}" if printed else " " + _("and {ref}").format(ref=token)
         elif r.printed_style == "repeat-unit":
             text += f", {unit} {token}"
         else:
@@ -114,7 +117,8 @@ def render(references: list[Reference], printed: bool = False) -> str:
     for section, in_section in groupby(ordered, key=lambda r: r.section):
         unnamed = (doc, section) in _UNNAMED_SECTIONS
         units = [_unit_group(u, list(g), printed) for u, g in groupby(in_section, key=lambda r: r.unit)]
-        text = ", ".join(units) if unnamed else f"{section}: " + ", ".join(units)
+        named = section if printed else section_name(section)
+        text = ", ".join(units) if unnamed else f"{named}: " + ", ".join(units)
         if out:
             out += ", " if unnamed else (" " if printed else "; ")
         out += text

@@ -173,6 +173,7 @@ def test_the_table1_explorer_in_french() -> None:
         and "Les références, engagement par engagement" in ui.details.value
     )
     assert "Améliorer l&#x27;accès aux interventions de réduction des risques" in ui.table.value  # content in French
+    assert "Orientations pour l&#x27;action: points 11 et 12" in ui.table.value  # cells: sections and units too
     # Callbacks run later, outside the language's context (a Voilà kernel): the page stays French.
     ui.document.value = "md2019"
     assert "Voie à suivre" in dict(ui.section.options)
@@ -250,6 +251,15 @@ def test_the_table1_quiz_in_french() -> None:
         box.value = box.description in first.spec.solution()
     first.submit.click()
     first.solution_toggle.value = True
+    # The computed options' reasons (exercises/rules.py) name the documents and sections in French too.
+    assert "La Déclaration ministérielle de 2019 le cite" in first.solution.value
+    second = quiz.checks[1]
+    second.solution_toggle.value = True
+    assert (
+        "Orientations pour l&#x27;action: point" in second.solution.value
+        or "Orientations pour l'action" in second.solution.value
+    )
+    assert "Directions for action" not in second.solution.value and "bullet point" not in second.solution.value
     shown = shown_text(quiz.widget)
     for english in ("Check my answer", "Show the solution", "Question 1:", "Which commitments", "Correct."):
         assert english not in shown, f"English left in the French quiz: {english!r}"

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from pydantic import Discriminator, Field, Tag
 
 from .. import scales
+from ..i18n import N_
 from ..schema import TABLE1_DOCUMENTS, Record, Reference
 from ..table1 import render
 from . import sentences
@@ -37,13 +38,13 @@ if TYPE_CHECKING:
     from ..data import Content
 
 #: Offered (and right) when a "tick all that apply" question has no right option in the data.
-NONE_OF_THEM = "None of them"
+NONE_OF_THEM = N_("None of them")
 
 #: Short names for the three Table 1 documents, used in prompts and feedback.
 DOC_NAMES = {
-    "ungass2016": "the UNGASS Outcome Document",
-    "md2019": "the 2019 Ministerial Declaration",
-    "cp2018": "the UN System Common Position",
+    "ungass2016": N_("the UNGASS Outcome Document"),
+    "md2019": N_("the 2019 Ministerial Declaration"),
+    "cp2018": N_("the UN System Common Position"),
 }
 
 Document = Literal["ungass2016", "md2019", "cp2018"]
@@ -88,7 +89,7 @@ def _common(entry: Base, explanation: str = "", **fields: Any) -> dict[str, Any]
 
 def _choice(entry: Base, options: list[Option], *, multiple: bool, explanation: str = "", **fields: Any) -> ChoiceSpec:
     if multiple and not any(o.correct for o in options):
-        options = [*options, Option(text=NONE_OF_THEM, correct=True, why=_("Nothing in the data matches."))]
+        options = [*options, Option(text=_(NONE_OF_THEM), correct=True, why=_("Nothing in the data matches."))]
     return ChoiceSpec(**_common(entry, explanation, kind="choice", multiple=multiple, options=options, **fields))
 
 
@@ -133,7 +134,7 @@ def _ref_key(r: Reference) -> str:
 
 
 def _doc(document: str) -> str:
-    name = DOC_NAMES[document]
+    name = _(DOC_NAMES[document])
     return name[0].upper() + name[1:]
 
 
@@ -156,14 +157,14 @@ class SilentIn(Rule):
                 "Table 1 shows a dash for this commitment in the column for {doc}.",
                 "Table 1 shows a dash for these {n} commitments in the column for {doc}.",
                 n,
-            ).format(n=n, doc=DOC_NAMES[doc])
+            ).format(n=n, doc=_(DOC_NAMES[doc]))
             + " "
             + _(
                 "A dash means that document is silent on the commitment; the government still made it in the "
                 "other documents, so you can still hold it to account."
             )
             if n
-            else _("Every commitment has at least one reference in {doc}.").format(doc=DOC_NAMES[doc])
+            else _("Every commitment has at least one reference in {doc}.").format(doc=_(DOC_NAMES[doc]))
         )
         code = (
             'refs = data.frame("references")\n'
@@ -174,7 +175,7 @@ class SilentIn(Rule):
         why = {
             cid: _("{doc} cites it: {cell}").format(doc=_doc(doc), cell=cell)
             if cell != "-"
-            else _("No reference in {doc}.").format(doc=DOC_NAMES[doc])
+            else _("No reference in {doc}.").format(doc=_(DOC_NAMES[doc]))
             for cid, cell in cells.items()
         }
         return _which_commitments(entry, content, answer, why, explanation=explanation, code=code)
@@ -196,9 +197,9 @@ class CitesUnit(Rule):
             for c in _in_order(content, answer)
         )
         explanation = (
-            _("In the column for {doc}: {cited}.").format(doc=DOC_NAMES[doc], cited=cited)
+            _("In the column for {doc}: {cited}.").format(doc=_(DOC_NAMES[doc]), cited=cited)
             if answer
-            else _("No commitment is cited that way in {doc}.").format(doc=DOC_NAMES[doc])
+            else _("No commitment is cited that way in {doc}.").format(doc=_(DOC_NAMES[doc]))
         )
         code = (
             'refs = data.frame("references")\n'
@@ -232,7 +233,7 @@ class CitedFor(Rule):
             "{shown} of {doc} is cited for {n} commitments. One paragraph can cover several issues, so the same "
             "reference can anchor more than one commitment.",
             len(answer),
-        ).format(shown=render(matches[:1]), doc=DOC_NAMES[doc], n=len(answer))
+        ).format(shown=render(matches[:1]), doc=_(DOC_NAMES[doc]), n=len(answer))
         code = (
             'refs = data.frame("references")\n'
             f'chosen = refs[(refs["document"] == "{doc}") & (refs["unit"] == "{unit}") & (refs["ref"] == "{ref}")]\n'
@@ -268,7 +269,7 @@ class MostReferences(Rule):
                 "They share the top place with {top} references each in {doc}.",
                 top,
             )
-        ).format(top=top, doc=DOC_NAMES[doc])
+        ).format(top=top, doc=_(DOC_NAMES[doc]))
         code = (
             'refs = data.frame("references")\n'
             f'refs[refs["document"] == "{doc}"]["commitment_id"].value_counts().head(3)'
@@ -452,7 +453,7 @@ class GradeForSituation(Rule):
                 why = _("{ref} fits better than {grade}: {why}").format(grade=grade, ref=self.grade, why=preferred)
             options.append(
                 Option(
-                    text=f"{grade} {lvl.symbol} {lvl.label}",
+                    text=f"{grade} {lvl.symbol} {_(lvl.label)}",
                     value=str(grade),
                     correct=grade == self.grade,
                     accepted=near,
@@ -510,12 +511,12 @@ class LightForGrade(Rule):
         def becomes(light: str) -> str:
             gs = groups.get(light, [])
             return ngettext("Grade {grades} becomes {light}.", "Grades {grades} become {light}.", len(gs)).format(
-                grades=and_list(map(str, gs)), light=light
+                grades=and_list(map(str, gs)), light=_(scales.LIGHT_WORDS[light]).lower()
             )
 
         options = [
             Option(
-                text=f"{lvl.symbol} {light.capitalize()} ({lvl.label.lower()})",
+                text=f"{lvl.symbol} {_(scales.LIGHT_WORDS[light])} ({_(lvl.label).lower()})",
                 value=light,
                 correct=light == right,
                 why=becomes(light) if groups.get(light) else "",
