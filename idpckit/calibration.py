@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import yamlfile
 from .agreement import alpha
 from .data import Content
 from .errors import FileProblems, Problem
@@ -78,6 +79,7 @@ def read_rounds(text: str, content: Content, shown: str = "rounds.csv") -> list[
     return [Round(n, rounds[n]) for n in sorted(rounds)]
 
 
-def load_rounds(path: Path, content: Content) -> list[Round]:
-    """:func:`read_rounds` on a file."""
-    return read_rounds(path.read_text(encoding="utf-8"), content, shown=path.name)
+def load_rounds(path: Path, content: Content, shown: str | None = None) -> list[Round]:
+    """:func:`read_rounds` on a file (one not UTF-8, or too large, is refused in words too)."""
+    name = shown or path.name
+    return read_rounds(yamlfile.read_text(path, name), content, shown=name)

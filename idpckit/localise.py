@@ -243,7 +243,7 @@ def _duplicate_keys(where: Path, shown: str) -> list[Problem]:
     if not where.is_file():
         return []
     try:
-        root = yaml.compose(where.read_text(encoding="utf-8-sig"))
+        root = yaml.compose(where.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, UnicodeDecodeError, OSError):
         return []  # the loader reports what is wrong with the file itself
     found: list[Problem] = []
@@ -271,10 +271,34 @@ def _duplicate_keys(where: Path, shown: str) -> list[Problem]:
     return found
 
 
+#: What each translation file held when last read, by (path, modification time, size): the exercises of one
+#: language ask for the same file once per exercise file, and reading it (twice, for duplicate keys) is slow.
+_files: dict[tuple[str, int, int], tuple[dict[str, dict[str, dict[str, Any]]], list[Problem]]] = {}
+
+
+def _read_file(where: Path, shown: str) -> tuple[dict[str, dict[str, dict[str, Any]]], list[Problem]]:
+    """A translation or sources file's records and its problems, read again only when the file changed.
+
+    The records are shared between callers, who only read them; the problems are a fresh list.
+    """
+    try:
+        st = where.stat()
+    except OSError:
+        return {}, []
+    key = (str(where), st.st_mtime_ns, st.st_size)
+    if key not in _files:
+        entries, problems = _read_nested(where, shown)
+        problems += _duplicate_keys(where, shown)
+        if len(_files) > 16:
+            _files.clear()
+        _files[key] = (entries, problems)
+    entries, problems = _files[key]
+    return entries, list(problems)
+
+
 def read(lang: str, root: str | os.PathLike[str] | None = None) -> tuple[Translations, list[Problem]]:
     """Read ``data/translations/<lang>.yaml`` (a missing file is an empty translation, not an error)."""
-    entries, problems = _read_nested(path(lang, root), f"{FOLDER}/{lang}.yaml")
-    problems += _duplicate_keys(path(lang, root), f"{FOLDER}/{lang}.yaml")
+    entries, problems = _read_file(path(lang, root), f"{FOLDER}/{lang}.yaml")
     content = {k: v for k, v in entries.items() if k in FILES}
     exercises = {k[len(EXERCISES) :]: v for k, v in entries.items() if _is_exercise_key(k)}
     documents = {k: v for k, v in entries.items() if k in DOCUMENTS}
@@ -282,8 +306,37 @@ def read(lang: str, root: str | os.PathLike[str] | None = None) -> tuple[Transla
 
 
 def read_sources(lang: str, root: str | os.PathLike[str] | None = None) -> dict[str, dict[str, dict[str, Any]]]:
-    """The English each translated field was made from (``<lang>.sources.yaml``; unreadable: none)."""
-    return _read_nested(sources_path(lang, root), f"{FOLDER}/{lang}.sources.yaml")[0]
+    """The English each translated field was made from (``<lang>.sources.yaml``; unreadable: none).
+
+    What is wrong with the file is reported by :func:`sources_problems` (``idpckit data check``).
+    """
+    return _read_file(sources_path(lang, root), f"{FOLDER}/{lang}.sources.yaml")[0]
+
+
+def sources_problems(lang: str, root: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """Everything wrong in ``<lang>.sources.yaml``: not YAML, unknown content files, fields that hold no words.
+
+    ``idpckit translations stamp`` writes the file; someone who edits it by hand anyway (the
+    header asks not to) must hear where, or a stale translation would be shown as current.
+    """
+    shown = f"{FOLDER}/{lang}.sources.yaml"
+    entries, found = _read_file(sources_path(lang, root), shown)
+    for file, records in entries.items():
+        if file not in FILES:
+            continue  # an exercise file's stamps: checked against the exercises when stamping
+        allowed = shapes(FILES[file])
+        for key, fields in records.items():
+            for field_name in fields:
+                if field_name not in allowed:
+                    found.append(
+                        Problem(
+                            shown,
+                            f"{file} {key}",
+                            str(field_name),
+                            f"is not a text field of {file}; a stamp records one of {', '.join(allowed)}",
+                        )
+                    )
+    return found
 
 
 def _english(record: BaseModel, field_name: str) -> Any:

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from .. import scales
 from ..assessment import Assessment, SchemaVersionError, upgrade
-from ..errors import plain, show
+from ..errors import Problem, plain, show
 from ..files import write_atomic
 
 #: An assessment file larger than this is refused before it is read.  A full review of all
@@ -55,6 +55,16 @@ class AssessmentError(ValueError):
         self.name, self.field, self.problem = name, field, problem
         where = f", {field}" if field else ""
         super().__init__(f'Could not read "{name}"{where}: {problem}')
+
+    def as_problem(self, file: str | None = None) -> Problem:
+        """This error as a row of a problems table (file, row, field), as ``idpckit data check`` lists them.
+
+        ``field`` reads "entry 2 ('legal-guarantees'), field 'grade'": the part before the field is the row.
+        """
+        row, _, named = self.field.rpartition("field '")
+        if not named.endswith("'"):
+            return Problem(file or self.name, self.field, "", self.problem)
+        return Problem(file or self.name, row.rstrip(", "), named[:-1], self.problem)
 
 
 # --------------------------------------------------------------------------- JSON
