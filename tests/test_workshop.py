@@ -126,3 +126,16 @@ def test_a_translated_agenda_links_the_lessons_in_its_language_on_the_trainer_pa
         assert f'href="/voila/render/{lang}/06-grading-your-government.ipynb?lang={lang}"' in page
         assert f'href="/trainer/calibration?lang={lang}"' in page  # the calibration round, translated beside it
         assert f'href="/trainer/guide?lang={lang}"' in page  # the English guide, reached from one folder up
+
+
+def test_the_translated_guides_say_when_to_print_every_handout_in_their_language():
+    from idpckit import handouts
+
+    for lang, heading in (("es", "## Qué imprimir"), ("fr", "## Quoi imprimer")):
+        guide = (ROOT / "workshop" / lang / "README.md").read_text(encoding="utf-8")
+        section = guide[guide.index(heading) :]
+        for h in handouts.HANDOUTS:
+            assert f"`{h.name}.pdf`" in section, (lang, h.name)
+        for command in (f"idpckit handouts --lang {lang} -o", f"idpckit slides --lang {lang} -o"):
+            assert command in section, (lang, command)
+        assert f"idpckit roleplay --lang {lang} -o workshop/{lang}/roleplay.md" in guide
