@@ -568,6 +568,12 @@ def _xlsx_cases() -> list[Hostile]:
     date_row = next(i for i, row in enumerate(about_rows, start=1) if row[0] == "date")
     year_row = next(i for i, row in enumerate(about_rows, start=1) if row[0] == "year")
     date_cell, year_cell = f"B{date_row}", f"B{year_row}"
+
+    def cell(name: str, sheet: str, ref: str, rest: str, *expect: str, shared: list[str] | None = None) -> Hostile:
+        """A workbook whose cell ``ref`` of the ``sheet`` ("about" or "grades") is ``<c r="REF"`` + ``rest``."""
+        more = {} if shared is None else {"shared": shared}
+        return _xlsx_case(name, lambda: bx(**{sheet: {ref: f'<c r="{ref}"{rest}'}}, **more), *expect)
+
     out = [
         # the sheet XML itself
         _xlsx_case(
@@ -585,9 +591,11 @@ def _xlsx_cases() -> list[Hostile]:
         _xlsx_case(
             "sheet-xml-entity-bomb.xlsx", lambda: bx(replace={"xl/worksheets/sheet2.xml": _entity_bomb()}), "Grades"
         ),
-        _xlsx_case(
+        cell(
             "sheet-xml-nul.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="inlineStr"><is><t>3&#0;</t></is></c>'}),
+            "grades",
+            grade_cell,
+            ' t="inlineStr"><is><t>3&#0;</t></is></c>',
             "sheet 'Grades'",
             "damaged",
         ),
@@ -669,115 +677,139 @@ def _xlsx_cases() -> list[Hostile]:
             "row-number-words.xlsx", lambda: bx(grades_extra_rows='<row r="abc"><c t="n"><v>3</v></c></row>'), "Grades"
         ),
         # non-dates and non-numbers
-        _xlsx_case(
+        cell(
             "date-cell-words.xlsx",
-            lambda: bx(about={date_cell: f'<c r="{date_cell}" s="1"><v>yesterday</v></c>'}),
+            "about",
+            date_cell,
+            ' s="1"><v>yesterday</v></c>',
             date_cell,
             "date",
         ),
-        _xlsx_case(
+        cell(
             "date-cell-iso-words.xlsx",
-            lambda: bx(about={date_cell: f'<c r="{date_cell}" t="d"><v>not-a-date</v></c>'}),
+            "about",
+            date_cell,
+            ' t="d"><v>not-a-date</v></c>',
             date_cell,
             "date",
         ),
-        _xlsx_case(
+        cell(
             "date-cell-out-of-range.xlsx",
-            lambda: bx(about={date_cell: f'<c r="{date_cell}" s="1"><v>1e300</v></c>'}),
+            "about",
+            date_cell,
+            ' s="1"><v>1e300</v></c>',
             date_cell,
             "date",
         ),
-        _xlsx_case(
+        cell(
             "date-cell-negative.xlsx",
-            lambda: bx(about={date_cell: f'<c r="{date_cell}" s="1"><v>-99999999</v></c>'}),
+            "about",
+            date_cell,
+            ' s="1"><v>-99999999</v></c>',
             date_cell,
         ),
-        _xlsx_case(
-            "date-cell-nan.xlsx", lambda: bx(about={date_cell: f'<c r="{date_cell}" s="1"><v>nan</v></c>'}), date_cell
-        ),
-        _xlsx_case(
+        cell("date-cell-nan.xlsx", "about", date_cell, ' s="1"><v>nan</v></c>', date_cell),
+        cell(
             "number-cell-words.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="n"><v>three</v></c>'}),
+            "grades",
+            grade_cell,
+            ' t="n"><v>three</v></c>',
             grade_cell,
             "number",
         ),
-        _xlsx_case(
+        cell(
             "number-cell-comma.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}"><v>3,5</v></c>'}),
+            "grades",
+            grade_cell,
+            "><v>3,5</v></c>",
             grade_cell,
             "number",
         ),
-        _xlsx_case(
+        cell(
             "number-cell-5000-digits.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}"><v>{"9" * 5_000}</v></c>'}),
+            "grades",
+            grade_cell,
+            f"><v>{'9' * 5_000}</v></c>",
             grade_cell,
         ),
-        _xlsx_case(
-            "number-cell-1e400.xlsx", lambda: bx(grades={grade_cell: f'<c r="{grade_cell}"><v>1e400</v></c>'}), "grade"
-        ),
-        _xlsx_case(
-            "year-cell-words.xlsx", lambda: bx(about={year_cell: f'<c r="{year_cell}"><v>twenty</v></c>'}), year_cell
-        ),
-        _xlsx_case(
+        cell("number-cell-1e400.xlsx", "grades", grade_cell, "><v>1e400</v></c>", "grade"),
+        cell("year-cell-words.xlsx", "about", year_cell, "><v>twenty</v></c>", year_cell),
+        cell(
             "year-cell-5000-digits.xlsx",
-            lambda: bx(about={year_cell: f'<c r="{year_cell}"><v>{"2" * 5_000}</v></c>'}),
+            "about",
+            year_cell,
+            f"><v>{'2' * 5_000}</v></c>",
             year_cell,
         ),
-        _xlsx_case(
-            "year-cell-fraction.xlsx", lambda: bx(about={year_cell: f'<c r="{year_cell}"><v>2024.5</v></c>'}), "year"
-        ),
-        _xlsx_case(
+        cell("year-cell-fraction.xlsx", "about", year_cell, "><v>2024.5</v></c>", "year"),
+        cell(
             "bool-cell-maybe.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="b"><v>maybe</v></c>'}),
+            "grades",
+            grade_cell,
+            ' t="b"><v>maybe</v></c>',
             grade_cell,
         ),
-        _xlsx_case(
-            "bool-grade.xlsx", lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="b"><v>1</v></c>'}), "grade"
-        ),
-        _xlsx_case(
+        cell("bool-grade.xlsx", "grades", grade_cell, ' t="b"><v>1</v></c>', "grade"),
+        cell(
             "error-cell.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="e"><v>#DIV/0!</v></c>'}),
+            "grades",
+            grade_cell,
+            ' t="e"><v>#DIV/0!</v></c>',
             grade_cell,
             "#DIV/0!",
         ),
         _accepted(
-            _xlsx_case(
+            cell(
                 "inline-string-without-text.xlsx",
-                lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="inlineStr"/>'}),
+                "grades",
+                grade_cell,
+                ' t="inlineStr"/>',
             )
         ),
         _accepted(
-            _xlsx_case(
-                "unknown-cell-type.xlsx", lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="zz"><v>3</v></c>'})
+            cell(
+                "unknown-cell-type.xlsx",
+                "grades",
+                grade_cell,
+                ' t="zz"><v>3</v></c>',
             )
         ),
         # shared texts
-        _xlsx_case(
+        cell(
             "shared-index-out-of-range.xlsx",
-            lambda: bx(shared=["a", "b"], grades={grade_cell: f'<c r="{grade_cell}" t="s"><v>99999</v></c>'}),
+            "grades",
+            grade_cell,
+            ' t="s"><v>99999</v></c>',
             grade_cell,
             "shared text",
+            shared=["a", "b"],
         ),
-        _xlsx_case(
+        cell(
             "shared-index-negative.xlsx",
-            lambda: bx(shared=["a", "b"], grades={grade_cell: f'<c r="{grade_cell}" t="s"><v>-1</v></c>'}),
+            "grades",
+            grade_cell,
+            ' t="s"><v>-1</v></c>',
             grade_cell,
             "shared text",
+            shared=["a", "b"],
         ),
-        _xlsx_case(
+        cell(
             "shared-index-words.xlsx",
-            lambda: bx(shared=["a"], grades={grade_cell: f'<c r="{grade_cell}" t="s"><v>one</v></c>'}),
+            "grades",
+            grade_cell,
+            ' t="s"><v>one</v></c>',
             grade_cell,
             "shared text",
+            shared=["a"],
         ),
-        _xlsx_case(
-            "shared-index-huge.xlsx",
-            lambda: bx(shared=["a"], grades={grade_cell: f'<c r="{grade_cell}" t="s"><v>{"9" * 5_000}</v></c>'}),
-            grade_cell,
+        cell(
+            "shared-index-huge.xlsx", "grades", grade_cell, f' t="s"><v>{"9" * 5_000}</v></c>', grade_cell, shared=["a"]
         ),
-        _xlsx_case(
+        cell(
             "shared-part-missing.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="s"><v>0</v></c>'}),
+            "grades",
+            grade_cell,
+            ' t="s"><v>0</v></c>',
             grade_cell,
             "shared text",
         ),
@@ -873,9 +905,11 @@ def _xlsx_cases() -> list[Hostile]:
             big=True,
         ),
         # formulas
-        _xlsx_case(
+        cell(
             "formula-grade.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}"><f>1+2</f><v>3</v></c>'}),
+            "grades",
+            grade_cell,
+            "><f>1+2</f><v>3</v></c>",
             "row 2",
             "grade",
         ),
@@ -953,15 +987,19 @@ def _xlsx_cases() -> list[Hostile]:
             lambda: bx(about={"B1": f'<c r="B1" t="inlineStr"><is><t>version {"9" * 5_000}</t></is></c>'}),
             "version",
         ),
-        _xlsx_case(
+        cell(
             "grade-list-text.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="inlineStr"><is><t>[1]</t></is></c>'}),
+            "grades",
+            grade_cell,
+            ' t="inlineStr"><is><t>[1]</t></is></c>',
             grade_cell.replace("E", "row "),
             "grade",
         ),
-        _xlsx_case(
+        cell(
             "grade-control-text.xlsx",
-            lambda: bx(grades={grade_cell: f'<c r="{grade_cell}" t="inlineStr"><is><t>\x1b3</t></is></c>'}),
+            "grades",
+            grade_cell,
+            ' t="inlineStr"><is><t>\x1b3</t></is></c>',
             "sheet 'Grades'",
             "damaged",
         ),

@@ -69,6 +69,14 @@ def fill_setup(
     s.room.value = room
 
 
+def at_first_commitment(store: Store, content: data.Content) -> SelfAssessmentApp:
+    """An app past a filled set-up, showing the first commitment's step (where most tests begin)."""
+    app = make_app(store, content)
+    fill_setup(app)
+    app.next.click()
+    return app
+
+
 def stored(store: Store, app: SelfAssessmentApp) -> Assessment:
     assert app.code is not None
     return store.load(app.code).assessment
@@ -281,9 +289,7 @@ def test_trainee_grades_all_commitments_on_the_traffic_light(store: Store, conte
 
 
 def test_grade_buttons_have_words_symbols_and_tooltips(store: Store, content: data.Content) -> None:
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     picker = app.steps[app.position].grade
     labels = [label for label, _ in picker.buttons.options]
     assert labels == [
@@ -318,9 +324,7 @@ def test_commitment_step_shows_summary_references_and_rubric(store: Store, conte
 
 
 def test_sources_can_be_added_and_removed(store: Store, content: data.Content) -> None:
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     cid = app.position
     editor = app.steps[cid].sources
     editor.add.click()
@@ -374,9 +378,7 @@ def test_back_next_and_the_step_list(store: Store, content: data.Content) -> Non
 def test_evidence_and_recommendation_and_confidence_are_saved_on_every_change(
     store: Store, content: data.Content
 ) -> None:
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     cid = app.position
     step = app.steps[cid]
     typed = ""
@@ -396,9 +398,7 @@ def test_evidence_and_recommendation_and_confidence_are_saved_on_every_change(
 def test_too_long_text_is_refused_with_a_message_and_the_last_good_version_kept(
     store: Store, content: data.Content
 ) -> None:
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     cid = app.position
     step = app.steps[cid]
     step.evidence.value = "short and good"
@@ -411,9 +411,7 @@ def test_too_long_text_is_refused_with_a_message_and_the_last_good_version_kept(
 
 
 def test_changing_scale_converts_grades_and_says_so(store: Store, content: data.Content) -> None:
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     first = app.position
     app.steps[first].grade.buttons.value = 2
     app.jump.value = "setup"
@@ -429,9 +427,7 @@ def test_changing_scale_converts_grades_and_says_so(store: Store, content: data.
 
 
 def test_untracking(store: Store, content: data.Content) -> None:
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     graded = app.position
     app.steps[graded].grade.buttons.value = 5
     app.jump.value = "setup"
@@ -576,9 +572,7 @@ def test_downloads_hold_the_review(finished: SelfAssessmentApp, content: data.Co
 
 
 def test_summary_lists_what_is_missing(store: Store, content: data.Content) -> None:
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     app.steps[app.position].grade.buttons.value = 1  # graded, no evidence, no recommendation
     app.next.click()
     step = app.steps[app.position]
@@ -806,9 +800,7 @@ def test_next_years_review_starts_from_the_submitted_one(finished: SelfAssessmen
 
 
 def test_a_failed_save_is_reported_in_the_page(store: Store, content: data.Content) -> None:
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     store.delete_draft(app.code)  # e.g. a trainer cleared the store while the page was open
     app.steps[app.position].evidence.value = "typed after the draft vanished"
     assert "could not be saved" in app.errors.message
@@ -929,9 +921,7 @@ def test_a_paste_over_the_text_limit_is_refused_in_words_and_the_saved_text_kept
     from idpckit.assessment import MAX_TEXT
     from idpckit.widgets._base import text_limit_class
 
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     step = app.steps[app.position]
     assert f"up to {MAX_TEXT:,} characters" in step.evidence.placeholder  # the limit is shown before typing
     assert text_limit_class(MAX_TEXT) in step.evidence._dom_classes  # and the page enforces it too
@@ -951,9 +941,7 @@ def test_no_evidence_found_is_marked_instead_of_a_grade_saved_and_shown_in_words
     store: Store, content: data.Content
 ) -> None:
     """A status replaces the grade (and a grade replaces the status); it is saved, restored and shown in words."""
-    app = make_app(store, content)
-    fill_setup(app)
-    app.next.click()
+    app = at_first_commitment(store, content)
     cid = app.position
     step = app.steps[cid]
     step.grade.buttons.value = 3
