@@ -207,7 +207,14 @@ def _read_rows(path: Path, report: Report) -> list[tuple[str, dict[str, Any]]] |
     return rows
 
 
-def _parse(name: str, model: type[BaseModel], rows: list[tuple[str, dict[str, Any]]], report: Report) -> list[Any]:
+def _parse(
+    name: str, model: type[BaseModel], rows: list[tuple[str, dict[str, Any]]], report: Report
+) -> tuple[list[Any], list[str]]:
+    """The valid records of one file, and the row label of each ("row 7 (id 'x')", "item 3"), in step.
+
+    A row that failed on its own is not among the records, so a later check must name a
+    record by its label, never by its position in the list.
+    """
     lists = _list_fields(model) if name.endswith(".csv") else set()
     prepared = []
     for label, raw in rows:
@@ -221,15 +228,23 @@ def _parse(name: str, model: type[BaseModel], rows: list[tuple[str, dict[str, An
         prepared.append((label, values))
     records, problems = yamlfile.validate_rows(name, model, prepared)
     report.problems.extend(problems)
-    return records
+    failed = {p.row for p in problems}
+    labels = [label for label, _ in prepared if label not in failed]
+    return records, labels
 
 
-def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: Report) -> None:
+def _check_links(
+    c: dict[str, list[Any]], raw_ids: dict[str, set[str]], labels: dict[str, list[str]], report: Report
+) -> None:
     """Cross-file rules: the foreign keys and orderings a single row cannot see.
 
     Keys are taken from the *raw* rows, so one bad row is reported once, not
-    again as a broken link from every row that points at it.
+    again as a broken link from every row that points at it.  Each record is
+    named by its own row label (``labels``, in step with ``c``).
     """
+
+    def rows(file: str) -> list[tuple[str, Any]]:
+        return list(zip(labels[file], c[file], strict=True))
 
     def unique(file: str, key: str, values: list[Any]) -> None:
         for value, n in Counter(values).items():
@@ -250,26 +265,15 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
     unique("grading.yaml", "id", [g.id for g in c["grading.yaml"]])
     unique("calibration.yaml", "id", [v.id for v in c["calibration.yaml"]])
     unique("dossier.yaml", "commitment_id", [d.commitment_id for d in c["dossier.yaml"]])
-    # Items are named by id, not position: an item that failed on its own is not in the parsed list.
-    for v in c["calibration.yaml"]:
+    for row, v in rows("calibration.yaml"):
         if v.commitment_id not in raw_ids["commitments.csv"]:
-            report.add(
-                "calibration.yaml",
-                f"item (id '{v.id}')",
-                "commitment_id",
-                f"'{v.commitment_id}' is not an id in commitments.csv",
-            )
+            report.add("calibration.yaml", row, "commitment_id", f"'{v.commitment_id}' is not an id in commitments.csv")
         for rule in v.rules:
             if rule not in raw_ids["grading.yaml"]:
-                report.add("calibration.yaml", f"item (id '{v.id}')", "rules", f"'{rule}' is not an id in grading.yaml")
-    for d in c["dossier.yaml"]:
+                report.add("calibration.yaml", row, "rules", f"'{rule}' is not an id in grading.yaml")
+    for row, d in rows("dossier.yaml"):
         if d.commitment_id not in raw_ids["commitments.csv"]:
-            report.add(
-                "dossier.yaml",
-                f"item for '{d.commitment_id}'",
-                "commitment_id",
-                f"'{d.commitment_id}' is not an id in commitments.csv",
-            )
+            report.add("dossier.yaml", row, "commitment_id", f"'{d.commitment_id}' is not an id in commitments.csv")
     if c["grading.yaml"] or raw_ids.get("grading.yaml"):
         for needed in ("period", "law-and-practice", "combining", "not-applicable", "no-evidence"):
             if needed not in raw_ids["grading.yaml"]:
@@ -282,11 +286,10 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
 
     doc_ids = raw_ids["documents.csv"]
     commitment_ids = raw_ids["commitments.csv"]
-    for i, d in enumerate(c["documents.csv"], start=2):
+    for row, d in rows("documents.csv"):
         if d.origin == "later" and not d.source:
-            report.add("documents.csv", f"row {i} (id '{d.id}')", "source", "a later fact must name its source")
-    for i, e in enumerate(c["timeline.csv"], start=2):
-        row = f"row {i} (id '{e.id}')"
+            report.add("documents.csv", row, "source", "a later fact must name its source")
+    for row, e in rows("timeline.csv"):
         if e.document_id and e.document_id not in doc_ids:
             report.add("timeline.csv", row, "document_id", f"'{e.document_id}' is not an id in documents.csv")
         if e.origin == "later" and not e.source:
@@ -299,8 +302,7 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
             report.add("timeline.csv", row, "status", "facts from the note have no status; leave it empty")
         if e.date_end and e.date_end < e.date:
             report.add("timeline.csv", row, "date_end", "ends before it starts")
-    for i, r in enumerate(c["references.csv"], start=2):
-        row = f"row {i}"
+    for row, r in rows("references.csv"):
         if r.commitment_id not in commitment_ids:
             report.add("references.csv", row, "commitment_id", f"'{r.commitment_id}' is not an id in commitments.csv")
         if r.section not in SECTIONS[r.document]:
@@ -314,15 +316,13 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
             report.add(
                 "references.csv", row, "status_source", f"a reference marked '{r.status}' must say where it was checked"
             )
-    for i, g in enumerate(c["goals.csv"], start=2):
+    for row, g in rows("goals.csv"):
         for cid in g.commitment_ids:
             if cid not in commitment_ids:
-                report.add("goals.csv", f"row {i}", "commitment_ids", f"'{cid}' is not an id in commitments.csv")
-    for i, r in enumerate(c["rubric.yaml"], start=1):
+                report.add("goals.csv", row, "commitment_ids", f"'{cid}' is not an id in commitments.csv")
+    for row, r in rows("rubric.yaml"):
         if r.commitment_id not in commitment_ids:
-            report.add(
-                "rubric.yaml", f"item {i}", "commitment_id", f"'{r.commitment_id}' is not an id in commitments.csv"
-            )
+            report.add("rubric.yaml", row, "commitment_id", f"'{r.commitment_id}' is not an id in commitments.csv")
     graded = raw_ids["rubric.yaml"]
     for x in c["commitments.csv"]:
         if graded and x.id not in graded:
@@ -336,15 +336,16 @@ def _check_links(c: dict[str, list[Any]], raw_ids: dict[str, set[str]], report: 
 def _read_all(root: Path) -> tuple[dict[str, list[Any]], Report]:
     report = Report(root)
     parsed: dict[str, list[Any]] = {}
+    labels: dict[str, list[str]] = {}
     raw_ids: dict[str, set[str]] = {}
     if not root.is_dir():
         report.add(str(root), "", "", "is not a folder")
         return {name: [] for name in FILES}, report
     for name, model in FILES.items():
         rows = _read_rows(root / name, report)
-        parsed[name] = _parse(name, model, rows, report) if rows is not None else []
+        parsed[name], labels[name] = _parse(name, model, rows, report) if rows is not None else ([], [])
         raw_ids[name] = {str(raw.get("id") or raw.get("commitment_id") or "") for _, raw in rows or []}
-    _check_links(parsed, raw_ids, report)
+    _check_links(parsed, raw_ids, labels, report)
     return parsed, report
 
 

@@ -232,3 +232,25 @@ def test_data_check_lists_a_broken_roleplay_and_a_broken_csv_at_once(copy_of_dat
     lines = result.output.splitlines()
     assert any("roleplay.yaml" in x and "roles item 1" in x and "votes" in x for x in lines), result.output
     assert any("intersessionals.csv" in x and "row 3" in x and "status" in x for x in lines), result.output
+
+
+def test_a_link_problem_names_its_own_row_after_a_broken_row_and_a_blank_line(
+    copy_of_data: Path, tmp_path: Path
+) -> None:
+    """A row that failed on its own, or a blank line, must not shift the row named by a later cross-file check."""
+    root = tmp_path / "data"
+    shutil.copytree(copy_of_data, root)
+    refs = root / "references.csv"
+    _set_csv_cell(refs, 3, "unit", "verse")  # row 3 fails on its own: not among the parsed records
+    _set_csv_cell(refs, 6, "commitment_id", "no-such-commitment")  # row 6 points nowhere
+    lines = refs.read_text(encoding="utf-8").splitlines(keepends=True)
+    refs.write_text("".join([*lines, ",,,,,,,,,,,\n"]), encoding="utf-8")  # a blank row a spreadsheet left behind
+    _edit_yaml(root / "rubric.yaml", lambda items: items[0].pop("questions"))  # item 1 fails on its own
+    _edit_yaml(root / "rubric.yaml", lambda items: items[2].__setitem__("commitment_id", "no-such-commitment"))
+
+    problems = data.validate(root).problems
+    assert any(p.file == "references.csv" and p.row == "row 3" and p.field == "unit" for p in problems)
+    link = [p for p in problems if p.file == "references.csv" and p.field == "commitment_id"]
+    assert [p.row for p in link] == ["row 6"], link
+    rubric = [p for p in problems if p.file == "rubric.yaml" and "no-such-commitment" in p.message]
+    assert [p.row for p in rubric] == ["item 3 (id 'no-such-commitment')"], rubric
