@@ -29,7 +29,7 @@ import gettext
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -97,6 +97,36 @@ def choose(asked: str | None, accept_language: str | None) -> str:
     for the apps' kernels (:mod:`idpckit.serve.request`); hostile values fall back quietly.
     """
     return normalise(asked) or negotiate(accept_language[:1000] if accept_language else None)
+
+
+#: Where a command line finds its user's language after ``IDPCKIT_LANG``, in the order gettext reads them.
+LOCALE_VARS: tuple[str, ...] = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def environment_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language a command line speaks to its user: ``IDPCKIT_LANG``, else the locale (``LANGUAGE``,
+    ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, as gettext reads them), else English.
+
+    Why the locale too: a trainer whose terminal is set to French (``LANG=fr_FR.UTF-8``)
+    should get the CLI's messages in French without learning a kit-specific variable.
+    ``LANGUAGE`` may list several (``es:fr``): the first the kit speaks wins.  ``C`` and
+    ``POSIX`` mean English.  Only the first set variable of the locale counts, as in gettext.
+    """
+    env = os.environ if environ is None else environ
+    chosen = normalise(env.get(ENV_VAR))
+    if chosen:
+        return chosen
+    for var in LOCALE_VARS:
+        value = env.get(var, "")
+        if not value:
+            continue
+        for tag in value.split(":")[:10]:
+            lang = normalise(tag.split("@")[0])
+            if lang:
+                return lang
+        if var != "LANGUAGE":  # LANGUAGE is a preference list that may name only languages the kit lacks
+            return "en"
+    return "en"
 
 
 def current() -> str:

@@ -51,7 +51,7 @@ import sqlalchemy as sa
 from . import scales
 from .agreement import reading, review_alpha
 from .coalition import Consensus, merge
-from .i18n import _
+from .i18n import _, ngettext
 from .store import _ALPHABET, _READ_AS, Store, Stored, StoreError, room_attempts, rooms_table
 from .store import reviews as reviews_table
 from .text import neutralise_formula
@@ -148,8 +148,10 @@ def normalise_room_code(text: str) -> str:
         shown = str(text).strip()
         shown = shown if len(shown) <= 20 else shown[:17] + "..."
         raise UnknownRoom(
-            f"'{shown}' is not a room code. A room code has 8 letters and digits in two groups of four, "
-            "like K7QD-M2XP; ask your trainer for it."
+            _(
+                "'{text}' is not a room code. A room code has 8 letters and digits in two groups of four, "
+                "like K7QD-M2XP; ask your trainer for it."
+            ).format(text=shown)
         )
     return code
 
@@ -190,9 +192,11 @@ def clean_name(name: str) -> str:
     """A room name as shown: control characters dropped, spaces collapsed, at most 200 characters."""
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in str(name)).split())
     if not text:
-        raise RoomError("Give the room a name, e.g. 'Nairobi workshop, May 2026'.")
+        raise RoomError(_("Give the room a name, e.g. 'Nairobi workshop, May 2026'."))
     if len(text) > NAME_MAX:
-        raise RoomError(f"A room name has at most {NAME_MAX} characters; this one has {len(text)}.")
+        raise RoomError(
+            _("A room name has at most {limit} characters; this one has {n}.").format(limit=NAME_MAX, n=len(text))
+        )
     return text
 
 
@@ -214,7 +218,10 @@ def _room(row: Any) -> Room:
 
 def _wait_words(seconds: float) -> str:
     seconds = max(1, round(seconds))
-    return f"{seconds} seconds" if seconds < 90 else f"{round(seconds / 60)} minutes"
+    if seconds < 90:
+        return ngettext("{n} second", "{n} seconds", seconds).format(n=seconds)
+    minutes = round(seconds / 60)
+    return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
 
 
 class NotReady(RoomError):
@@ -257,8 +264,10 @@ class Rooms:
                 if len(times) >= MAX_FAILURES:
                     wait = times[-MAX_FAILURES] + WINDOW_SECONDS - now
                     raise TooManyTries(
-                        f"Too many wrong tries in the last minute. Wait {_wait_words(wait)}, "
-                        "then type the code (and key) again carefully.",
+                        _(
+                            "Too many wrong tries in the last minute. Wait {wait}, "
+                            "then type the code (and key) again carefully."
+                        ).format(wait=_wait_words(wait)),
                         wait,
                     )
 
@@ -283,7 +292,7 @@ class Rooms:
                 return self.get(code), key
             except sa.exc.IntegrityError:
                 continue
-        raise StoreError("Could not create a room (room code clash); try again.")
+        raise StoreError(_("Could not create a room (room code clash); try again."))
 
     def get(self, code: str) -> Room:
         """The room with this code, open or closed (no key needed: it says nothing of the reviews).
@@ -295,8 +304,10 @@ class Rooms:
             row = conn.execute(sa.select(rooms_table).where(rooms_table.c.code == code)).first()
         if row is None:
             raise UnknownRoom(
-                f"There is no room {code}. Check the code with your trainer (letters and digits; "
-                "case and dashes do not matter)."
+                _(
+                    "There is no room {code}. Check the code with your trainer (letters and digits; "
+                    "case and dashes do not matter)."
+                ).format(code=code)
             )
         return _room(row)
 
@@ -324,8 +335,10 @@ class Rooms:
             raise
         if not room.is_open:
             raise RoomClosed(
-                f"Room {room.code} ({room.name}) is closed: it no longer accepts reviews. "
-                "Ask your trainer whether there is a new room."
+                _(
+                    "Room {code} ({name}) is closed: it no longer accepts reviews. "
+                    "Ask your trainer whether there is a new room."
+                ).format(code=room.code, name=room.name)
             )
         return room
 
@@ -345,15 +358,17 @@ class Rooms:
         self._blocked(scopes)
         if code == "?":
             self._failed(scopes[1:])
-            raise UnknownRoom("That is not a room code: a room code has 8 letters and digits, like K7QD-M2XP.")
+            raise UnknownRoom(_("That is not a room code: a room code has 8 letters and digits, like K7QD-M2XP."))
         with self.store._read() as conn:
             row = conn.execute(sa.select(rooms_table).where(rooms_table.c.code == code)).first()
         if row is None or not check_key(key, row.key_hash):
             self._failed(scopes)
             # The same words for both: a guesser learns nothing about which codes exist.
             raise WrongKey(
-                f"This trainer key does not open room {code}. Check both; the key was shown once, "
-                "when the room was made (it has five groups of four letters and digits)."
+                _(
+                    "This trainer key does not open room {code}. Check both; the key was shown once, "
+                    "when the room was made (it has five groups of four letters and digits)."
+                ).format(code=code)
             )
         return _room(row)
 
@@ -392,7 +407,7 @@ class Rooms:
     def _review_in(self, room: Room, review_code: str) -> Stored:
         stored = self.store.load(review_code)
         if stored.assessment.room.upper() != room.code:
-            raise RoomError(f"Review {stored.code} is not in room {room.code}.")
+            raise RoomError(_("Review {review} is not in room {room}.").format(review=stored.code, room=room.code))
         return stored
 
     def move(self, room: Room, review_code: str, target: str) -> Room:

@@ -187,7 +187,7 @@ def test_aggregate_stops_at_a_bad_file_unless_told_to_skip_it(tmp_path: Path) ->
     lenient = run("aggregate", folder, "--skip-invalid", "-o", out)
     assert lenient.exit_code == 0, lenient.output
     assert "Skipped:" in lenient.output and "review-999.json" in lenient.output
-    assert "3 reviews (1 file(s) skipped)" in lenient.output
+    assert "3 reviews (1 file skipped)" in lenient.output
 
 
 def test_aggregate_refuses_reviews_of_different_years(tmp_path: Path) -> None:

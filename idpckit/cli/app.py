@@ -18,16 +18,27 @@ from typing import Any
 
 import click
 
-from .. import __version__
+from .. import __version__, i18n
+from ..i18n import _
+
+#: Commands whose words are for the visitors of the pages they serve, not for the person at the terminal.
+SPEAKS_TO_VISITORS = frozenset({"serve"})
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="idpckit")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """idpckit: the 2019 CND Ministerial Segment, as lessons and exercises.
 
     Run a command with --help to see its options, e.g. `idpckit table1 --help`.
+    Messages come in the language of --lang where a command has it, else of
+    IDPCKIT_LANG, else of the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
     """
+    # For the whole run (undone when it ends, so in-process callers keep their own language).  Not for
+    # the server: each of its pages speaks its visitor's language (?lang=, Accept-Language).
+    if ctx.invoked_subcommand not in SPEAKS_TO_VISITORS:
+        ctx.with_resource(i18n.language(i18n.environment_language()))
 
 
 def emit_generated(text: str, output: Path | None, *, check: bool, command: str, what: str) -> None:
@@ -40,15 +51,16 @@ def emit_generated(text: str, output: Path | None, *, check: bool, command: str,
 
     if check:
         if output is None:
-            raise click.UsageError("--check needs -o/--output, the file to compare with.")
+            raise click.UsageError(_("--check needs -o/--output, the file to compare with."))
         current = output.read_text(encoding="utf-8") if output.is_file() else None
         if current != text:
-            click.echo(f"{output} is out of date; run: idpckit {command} -o {output}", err=True)
+            words = _("{output} is out of date; run: idpckit {command} -o {output}")
+            click.echo(words.format(output=output, command=command), err=True)
             sys.exit(1)
-        click.echo(f"{output} is up to date.", err=True)
+        click.echo(_("{output} is up to date.").format(output=output), err=True)
     elif output:
         write_atomic(output, text.encode("utf-8"))
-        click.echo(f"Wrote {what} to {output}", err=True)
+        click.echo(_("Wrote {what} to {output}").format(what=what, output=output), err=True)
     else:
         click.echo(text, nl=False)
 
@@ -91,14 +103,21 @@ def writing_into(out_dir: Path, *errors: type[Exception]) -> Iterator[None]:
     except errors as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"Cannot write into {out_dir}: {exc.strerror or exc}.") from None
+        raise click.ClickException(
+            _("Cannot write into {folder}: {problem}.").format(folder=out_dir, problem=exc.strerror or exc)
+        ) from None
 
 
 def lang_option(help_text: str = "Language of the output (English, Spanish, French or Russian).") -> Any:
-    """The ``--lang`` option every command that writes for people shares."""
+    """The ``--lang`` option every command that writes for people shares; the command's messages follow it too."""
     from ..i18n import LANGUAGES
 
-    return click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=help_text)
+    def use(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value:
+            ctx.with_resource(i18n.language(value))
+        return value
+
+    return click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=help_text, callback=use)
 
 
 @main.command("table1")
@@ -132,7 +151,7 @@ def table1_command(fmt: str, output: Path | None, data_root: Path | None, lang: 
         raise click.ClickException(str(exc)) from None
     if output:
         write_atomic(output, text.encode("utf-8"))
-        click.echo(f"Wrote Table 1 ({fmt}) to {output}", err=True)
+        click.echo(_("Wrote Table 1 ({format}) to {output}").format(format=fmt, output=output), err=True)
     else:
         click.echo(text, nl=False)
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from ..i18n import _, ngettext
 from .app import lang_option, main, output_option
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +29,21 @@ if TYPE_CHECKING:  # pragma: no cover
 PROGRESS_OVER = 20
 
 _SHEETS = (".csv", ".xlsx", ".xlsm")
+
+
+def _no_files() -> str:
+    return _("there are no assessment files (.json, .csv, .xlsx) in the folder(s) given")
+
+
+def _nothing_added() -> str:
+    return _("nothing was added: {problem}")
+
+
+def _error_line() -> str:
+    """The line of a file with a problem, in the list ``validate`` and ``store add`` print."""
+    return _("error  {problem}")
+
+
 T = TypeVar("T")
 
 
@@ -74,8 +90,12 @@ def write_or_fail(output: Path, payload: bytes, what: str) -> None:
     try:
         write_atomic(output, payload)
     except OSError as exc:
-        raise click.ClickException(f"could not write {what} to {output}: {exc.strerror or exc}") from None
-    click.echo(f"Wrote {what} to {output}", err=True)
+        raise click.ClickException(
+            _("could not write {what} to {output}: {problem}").format(
+                what=what, output=output, problem=exc.strerror or exc
+            )
+        ) from None
+    click.echo(_("Wrote {what} to {output}").format(what=what, output=output), err=True)
 
 
 @contextmanager
@@ -107,8 +127,12 @@ def progress_bar(
 
 def _summary(a: Assessment) -> str:
     tracked, graded = len(a.entries), a.graded_count
-    fictional = " (fictional example)" if a.fictional and "fictional" not in a.country_name else ""
-    return f"{a.country_name}{fictional}, {a.year}, {a.scale} scale, {tracked} commitments tracked, {graded} graded"
+    fictional = " (" + _("fictional example") + ")" if a.fictional and "fictional" not in a.country_name else ""
+    counts = ngettext(
+        "{tracked} commitment tracked, {graded} graded", "{tracked} commitments tracked, {graded} graded", tracked
+    ).format(tracked=tracked, graded=graded)
+    scale_words = _("{scale} scale").format(scale=a.scale)
+    return f"{a.country_name}{fictional}, {a.year}, {scale_words}, {counts}"
 
 
 progress_option = click.option(
@@ -140,22 +164,25 @@ def validate_command(files: tuple[Path, ...] | list[Path], progress: bool | None
 
     files = expand(files)
     if not files:
-        raise click.ClickException("there are no assessment files (.json, .csv, .xlsx) in the folder(s) given")
+        raise click.ClickException(_no_files())
     bad = 0
-    with progress_bar(files, "Checking", progress) as (items, say):
+    with progress_bar(files, _("Checking"), progress) as (items, say):
         for path in items:
             try:
                 a = read_any(path)
             except AssessmentError as exc:
                 bad += 1
-                say(f"error  {exc}")
+                say(_error_line().format(problem=exc))
             else:
-                say(f"ok     {path}: {_summary(a)}")
+                say(_("ok     {path}: {summary}").format(path=path, summary=_summary(a)))
     n = len(files)
     if bad:
-        click.echo(f"{bad} of {n} file{'s' if n != 1 else ''} {'has' if bad == 1 else 'have'} problems.", err=True)
+        # Translators: {bad} of the {n} files checked; the form follows {bad} (1 of 2 files has, 2 of 3 have).
+        words = ngettext("{bad} of {n} files has problems.", "{bad} of {n} files have problems.", bad)
+        click.echo(_("The file has problems.") if n == 1 else words.format(bad=bad, n=n), err=True)
         sys.exit(1)
-    click.echo(f"All {n} files are valid." if n != 1 else "The file is valid.", err=True)
+    valid = ngettext("All {n} file is valid.", "All {n} files are valid.", n).format(n=n)
+    click.echo(_("The file is valid.") if n == 1 else valid, err=True)
 
 
 def _fmt_from(output: Path | None, fmt: str | None, allowed: tuple[str, ...], default: str | None = None) -> str:
@@ -165,9 +192,11 @@ def _fmt_from(output: Path | None, fmt: str | None, allowed: tuple[str, ...], de
         return output.suffix.lower().lstrip(".")
     if default:
         return default
+    or_ = " " + _("or") + " "
     raise click.ClickException(
-        f"say which format to write with --format ({' or '.join(allowed)}), or end the output name with "
-        + " or ".join(f".{a}" for a in allowed)
+        _("say which format to write with --format ({formats}), or end the output name with {suffixes}").format(
+            formats=or_.join(allowed), suffixes=or_.join(f".{a}" for a in allowed)
+        )
     )
 
 
@@ -192,10 +221,12 @@ def export_command(file: Path, fmt: str | None, output: Path | None) -> None:
     fmt = _fmt_from(output, fmt, ("csv", "xlsx"))
     output = output or file.with_suffix(f".{fmt}")
     if output.resolve() == file.resolve():
-        raise click.ClickException(f"the output {output} is the input file; choose another name with -o")
+        raise click.ClickException(
+            _("the output {output} is the input file; choose another name with -o").format(output=output)
+        )
     a = read_or_fail(file)
     payload = to_csv_bytes(a) if fmt == "csv" else to_xlsx_bytes(a)
-    write_or_fail(output, payload, f"the {fmt.upper()} table")
+    write_or_fail(output, payload, _("the {format} table").format(format=fmt.upper()))
 
 
 @main.command("template")
@@ -228,9 +259,11 @@ def template_command(fmt: str | None, scale: str, output: Path | None, force: bo
     output = output or Path(f"grading-sheet.{fmt}")
     if output.exists() and not force:
         raise click.ClickException(
-            f"{output} already exists and may be a filled-in sheet; choose another name with -o, or add --force"
+            _(
+                "{output} already exists and may be a filled-in sheet; choose another name with -o, or add --force"
+            ).format(output=output)
         )
-    write_or_fail(output, template_bytes(fmt, scale, lang), f"a blank {scale} grading sheet")
+    write_or_fail(output, template_bytes(fmt, scale, lang), _("a blank {scale} grading sheet").format(scale=scale))
 
 
 @main.command("import")
@@ -248,10 +281,10 @@ def import_command(sheet: Path, output: Path) -> None:
     """
     if output.suffix.lower() in _SHEETS:
         raise click.ClickException(
-            f"the output {output.name} would be a sheet; name the JSON file, e.g. -o review.json"
+            _("the output {name} would be a sheet; name the JSON file, e.g. -o review.json").format(name=output.name)
         )
     a = read_or_fail(sheet)
-    write_or_fail(output, a.to_json().encode("utf-8"), f"the assessment ({_summary(a)})")
+    write_or_fail(output, a.to_json().encode("utf-8"), _("the assessment ({summary})").format(summary=_summary(a)))
 
 
 @main.command("schema")
@@ -305,12 +338,16 @@ def _open(store_url: str | None, *, read_only: bool = False) -> Store:
     try:
         store = Store(store_url, read_only=read_only)
         if store.read_only:
-            click.echo(f"(The store {store.shown} is read-only: it can be read, not changed.)", err=True)
+            click.echo(
+                _("(The store {store} is read-only: it can be read, not changed.)").format(store=store.shown), err=True
+            )
         return store
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # a malformed URL, a missing database driver
-        raise click.ClickException(f"cannot open the store {store_url or ''}: {exc}") from None
+        raise click.ClickException(
+            _("cannot open the store {store}: {problem}").format(store=store_url or "", problem=exc)
+        ) from None
 
 
 @main.group("store")
@@ -358,12 +395,14 @@ def store_list(store_url: str | None, room: str | None, country: str | None, sta
     if country:
         found = lookup(country)
         if found is None:
-            raise click.ClickException(f"'{country}' is not a country we know; use an ISO code such as COL")
+            raise click.ClickException(
+                _("'{country}' is not a country we know; use an ISO code such as COL").format(country=country)
+            )
         rows = [s for s in rows if s.assessment.country == found.alpha_3]
     if status:
         rows = [s for s in rows if s.status == status]
     if not rows:
-        click.echo("No reviews match.", err=True)
+        click.echo(_("No reviews match."), err=True)
         return
     for s in rows:
         a = s.assessment
@@ -393,7 +432,10 @@ def store_show(code: str, store_url: str | None, output: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
     text = stored.assessment.to_json()
     if output:
-        write_or_fail(output, text.encode("utf-8"), f"the {stored.status} review {stored.code}")
+        what = (
+            _("the submitted review {code}") if stored.status == "submitted" else _("the draft review {code}")
+        ).format(code=stored.code)
+        write_or_fail(output, text.encode("utf-8"), what)
     else:
         click.echo(text, nl=False)
 
@@ -427,11 +469,11 @@ def store_add(
         try:
             room = accept_room(store, room, client="cli")
         except RoomError as exc:
-            raise click.ClickException(f"nothing was added: {exc}") from None
+            raise click.ClickException(_nothing_added().format(problem=exc)) from None
     files = expand(files)
     checked: list[tuple[Path, Assessment]] = []
     problems: list[str] = []
-    with progress_bar(files, "Checking", progress) as (items, say):
+    with progress_bar(files, _("Checking"), progress) as (items, say):
         for path in items:
             try:
                 a = read_any(path)
@@ -439,25 +481,35 @@ def store_add(
                     a.room = room  # checked on assignment
             except AssessmentError as exc:
                 problems.append(str(exc))
-                say(f"error  {exc}")
+                say(_error_line().format(problem=exc))
             except ValidationError:
                 raise click.ClickException(
-                    f"'{room}' is not a room code: use up to 32 letters, digits and dashes"
+                    _("'{room}' is not a room code: use up to 32 letters, digits and dashes").format(room=room)
                 ) from None
             else:
                 checked.append((path, a))
     if problems:
-        raise click.ClickException(f"nothing was added: {len(problems)} of {len(files)} files have problems (above)")
+        raise click.ClickException(
+            ngettext(
+                "nothing was added: {bad} of {n} file has problems (above)",
+                "nothing was added: {bad} of {n} files have problems (above)",
+                len(files),
+            ).format(bad=len(problems), n=len(files))
+        )
     from ..store import StoreError
 
     if not checked:
-        raise click.ClickException("there are no assessment files (.json, .csv, .xlsx) in the folder(s) given")
+        raise click.ClickException(_no_files())
     try:
-        codes = store.add_reviews([a for _, a in checked], submit=submit)  # all or none
+        codes = store.add_reviews([a for _path, a in checked], submit=submit)  # all or none
     except StoreError as exc:
-        raise click.ClickException(f"nothing was added: {exc}") from None
+        raise click.ClickException(_nothing_added().format(problem=exc)) from None
     for code, (path, _a) in zip(codes, checked, strict=True):
         click.echo(f"{code}  {path}")
-    click.echo(
-        f"Added {len(checked)} {'submitted review' if submit else 'draft'}{'s' if len(checked) != 1 else ''}.", err=True
+    n = len(checked)
+    added = (
+        ngettext("Added {n} submitted review.", "Added {n} submitted reviews.", n)
+        if submit
+        else ngettext("Added {n} draft.", "Added {n} drafts.", n)
     )
+    click.echo(added.format(n=n), err=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _, ngettext
 from .app import lang_option, main, output_option
 from .assess import progress_bar, progress_option, read_any, read_or_fail, write_or_fail
 
@@ -27,25 +28,36 @@ def _format(output: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
         return fmt
     found = _SUFFIXES.get(output.suffix.lower())
     if found not in allowed:
-        names = " or ".join(f".{a}" for a in allowed)
-        raise click.ClickException(f"cannot tell the format of '{output.name}' from its name; end it with {names}.")
+        names = (" " + _("or") + " ").join(f".{a}" for a in allowed)
+        raise click.ClickException(
+            _("cannot tell the format of '{name}' from its name; end it with {suffixes}.").format(
+                name=output.name, suffixes=names
+            )
+        )
     return found
 
 
 def _build(what: str, make: Callable[[], bytes]) -> bytes:
-    """Run a report builder, turning the errors a user can cause into plain messages."""
+    """Run a report builder, turning the errors a user can cause into plain messages.
+
+    ``what`` is the document in words, already in the language in use ("the report").
+    """
     from ..data import DataError
 
     try:
         return make()
     except DataError as exc:
-        raise click.ClickException(f"the kit's content has problems, so no {what} was made:\n{exc}") from None
+        raise click.ClickException(
+            _("the kit's content has problems, so {what} was not made:\n{problem}").format(what=what, problem=exc)
+        ) from None
     except ValueError as exc:
-        raise click.ClickException(f"could not make the {what}: {exc}.") from None
+        raise click.ClickException(_("could not make {what}: {problem}.").format(what=what, problem=exc)) from None
     except Exception as exc:  # a bug, not the user's doing: still a message, not a traceback
         raise click.ClickException(
-            f"could not make the {what} because of an unexpected error ({type(exc).__name__}: {exc}). "
-            "Nothing was written. Please report this to the kit's maintainers."
+            _(
+                "could not make {what} because of an unexpected error ({problem}). "
+                "Nothing was written. Please report this to the kit's maintainers."
+            ).format(what=what, problem=f"{type(exc).__name__}: {exc}")
         ) from None
 
 
@@ -77,7 +89,7 @@ def report_command(file: Path, output: Path, fmt: str | None, lang: str | None) 
             return report.pdf_report(assessment, lang=lang)
         return report.html_report(assessment, lang=lang).encode("utf-8")
 
-    write_or_fail(output, _build("report", make), f"the {kind.upper()} report")
+    write_or_fail(output, _build(_("the report"), make), _("the {format} report").format(format=kind.upper()))
 
 
 @main.command("compare")
@@ -104,7 +116,7 @@ def compare_command(old: Path, new: Path, output: Path, lang: str | None) -> Non
 
         return report.compare_html(compare.between(earlier, later), lang=lang).encode("utf-8")
 
-    write_or_fail(output, _build("comparison", make), "the year-on-year comparison")
+    write_or_fail(output, _build(_("the comparison"), make), _("the year-on-year comparison"))
 
 
 def _expand(files: tuple[Path, ...]) -> list[Path]:
@@ -114,7 +126,9 @@ def _expand(files: tuple[Path, ...]) -> list[Path]:
         if f.is_dir():
             found = sorted(f.glob("*.json"))
             if not found:
-                raise click.ClickException(f"the folder {f} has no .json assessment files in it.")
+                raise click.ClickException(
+                    _("the folder {folder} has no .json assessment files in it.").format(folder=f)
+                )
             out.extend(found)
         else:
             out.append(f)
@@ -151,17 +165,19 @@ def aggregate_command(
     kind = _format(output, None, ("html", "csv"))
     paths = _expand(files)
     assessments, skipped = [], 0
-    with progress_bar(paths, "Reading reviews", progress) as (bar, _):
+    with progress_bar(paths, _("Reading reviews"), progress) as (bar, _say):
         for path in bar:
             try:
                 assessments.append(read_any(path))
             except AssessmentError as exc:
                 if not skip_invalid:
-                    raise click.ClickException(f"{exc} (use --skip-invalid to leave such files out)") from None
+                    raise click.ClickException(
+                        _("{problem} (use --skip-invalid to leave such files out)").format(problem=exc)
+                    ) from None
                 skipped += 1
-                click.echo(f"Skipped: {exc}", err=True)
+                click.echo(_("Skipped: {problem}").format(problem=exc), err=True)
     if not assessments:
-        raise click.ClickException("none of the files could be read, so there is nothing to merge.")
+        raise click.ClickException(_("none of the files could be read, so there is nothing to merge."))
 
     def make() -> bytes:
         from .. import report
@@ -170,6 +186,9 @@ def aggregate_command(
             return report.coalition_csv(assessments, lang=lang).encode("utf-8")
         return report.coalition_html(assessments, lang=lang).encode("utf-8")
 
-    payload = _build("coalition view", make)
-    note = f" ({skipped} file(s) skipped)" if skipped else ""
-    write_or_fail(output, payload, f"the coalition view of {len(assessments)} reviews{note}")
+    payload = _build(_("the coalition view"), make)
+    n = len(assessments)
+    what = ngettext("the coalition view of {n} review", "the coalition view of {n} reviews", n).format(n=n)
+    if skipped:
+        what += " (" + ngettext("{n} file skipped", "{n} files skipped", skipped).format(n=skipped) + ")"
+    write_or_fail(output, payload, what)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..i18n import N_, _, ngettext
 from .app import lang_option, main
 from .assess import _open, store_option, write_or_fail
 
@@ -27,6 +28,8 @@ key_option = click.option(
     help="The room's trainer key (shown once by 'room create'); asked for if not given.",
 )
 
+#: A room's state in words (as ``room list`` prints it; the room report's words are the same).
+STATES = {"open": N_("open"), "closed": N_("closed")}
 _FORMATS = {".json": "json", ".csv": "csv", ".html": "html", ".htm": "html", ".pdf": "pdf", ".zip": "zip"}
 
 
@@ -68,11 +71,13 @@ def room_create(name: str, store_url: str | None) -> None:
         room, key = _rooms(store_url).create(name)
     except RoomError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"room code: {room.code}")
-    click.echo(f"trainer key: {key}")
+    click.echo(_("room code: {code}").format(code=room.code))
+    click.echo(_("trainer key: {key}").format(key=key))
     click.echo(
-        "Give trainees the room code. Keep the trainer key like a password: it opens the results, "
-        "it is shown only now and cannot be recovered.",
+        _(
+            "Give trainees the room code. Keep the trainer key like a password: it opens the results, "
+            "it is shown only now and cannot be recovered."
+        ),
         err=True,
     )
 
@@ -88,10 +93,11 @@ def room_list(store_url: str | None) -> None:
     """
     found = _rooms(store_url).list()
     if not found:
-        click.echo("No rooms yet; make one with: idpckit room create NAME", err=True)
+        click.echo(_("No rooms yet; make one with: idpckit room create NAME"), err=True)
         return
     for room in found:
-        click.echo(f"{room.code}  {room.state:<6}  {room.created_at:%Y-%m-%d %H:%M}  {room.name}")
+        state = _(STATES.get(room.state, room.state))
+        click.echo(f"{room.code}  {state:<6}  {room.created_at:%Y-%m-%d %H:%M}  {room.name}")
 
 
 @room_group.command("close")
@@ -107,7 +113,7 @@ def room_close(code: str, key: str, store_url: str | None) -> None:
     """
     rooms, room = _opened(store_url, code, key)
     rooms.close(room)
-    click.echo(f"Room {room.code} is closed: it no longer accepts reviews.", err=True)
+    click.echo(_("Room {room} is closed: it no longer accepts reviews.").format(room=room.code), err=True)
 
 
 @room_group.command("results")
@@ -138,7 +144,9 @@ def room_results(code: str, key: str, output: Path, store_url: str | None, lang:
     kind = _FORMATS.get(output.suffix.lower())
     if kind is None:
         raise click.ClickException(
-            f"cannot tell the format of '{output.name}' from its name; end it with .json, .csv, .html, .pdf or .zip."
+            _("cannot tell the format of '{name}' from its name; end it with {suffixes}.").format(
+                name=output.name, suffixes=_(".json, .csv, .html, .pdf or .zip")
+            )
         )
     rooms, room = _opened(store_url, code, key)
     content = load()
@@ -153,4 +161,8 @@ def room_results(code: str, key: str, output: Path, store_url: str | None, lang:
         payload = room_report.room_pdf(res, content, lang)
     else:
         payload = rooms_mod.results_bundle(res)
-    write_or_fail(output, payload, f"the results of room {room.code} ({len(res.submitted)} submitted reviews)")
+    n = len(res.submitted)
+    what = ngettext(
+        "the results of room {room} ({n} submitted review)", "the results of room {room} ({n} submitted reviews)", n
+    ).format(room=room.code, n=n)
+    write_or_fail(output, payload, what)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import N_, _, ngettext
 from .app import (
     check_option,
     data_option,
@@ -21,6 +22,9 @@ from .app import (
     screen_output_option,
     writing_into,
 )
+
+#: Who a handout is for, in words (translated where shown).
+AUDIENCES = {"trainees": N_("trainees"), "trainer": N_("the trainer")}
 
 
 @main.command("handouts")
@@ -59,8 +63,14 @@ def handouts_command(
     by_name = {h.name: h for h in handouts.HANDOUTS}
     for path in paths:
         h = by_name[path.stem]
-        click.echo(f"{path}  ({h.title}; for {h.audience}: {h.activity})")
-    click.echo(f"Wrote {len(paths)} handout(s) on {handouts.paper_format(paper)} paper into {out_dir}", err=True)
+        audience = _(AUDIENCES.get(h.audience, h.audience))
+        line = _("{path}  ({title}; for {audience}: {activity})")
+        click.echo(line.format(path=path, title=_(h.title), audience=audience, activity=_(h.activity)))
+    n, size = len(paths), handouts.paper_format(paper)
+    wrote = ngettext(
+        "Wrote {n} handout on {paper} paper into {folder}", "Wrote {n} handouts on {paper} paper into {folder}", n
+    )
+    click.echo(wrote.format(n=n, paper=size, folder=out_dir), err=True)
 
 
 @main.command("roleplay")
@@ -94,7 +104,7 @@ def roleplay_command(output: Path | None, check: bool, data_root: Path | None, l
         with i18n.language(lang):
             text = roleplay.markdown(roleplay.load(data_root, lang), command=command)
     except FileProblems as exc:
-        raise click.ClickException(f"The role-play cannot be built:\n{exc}") from None
+        raise click.ClickException(_("The role-play cannot be built:\n{problem}").format(problem=exc)) from None
     emit_generated(
         text,
         output,
@@ -132,7 +142,13 @@ def slides_command(out_dir: Path, data_root: Path | None, lang: str | None) -> N
         paths = slides.build(out_dir, root=data_root, lang=lang)
     for path in paths:
         click.echo(str(path))
-    click.echo(f"Wrote {len(paths) - 1} deck(s) into {out_dir}; open {paths[0]} in a browser.", err=True)
+    n = len(paths) - 1
+    wrote = ngettext(
+        "Wrote {n} deck into {folder}; open {index} in a browser.",
+        "Wrote {n} decks into {folder}; open {index} in a browser.",
+        n,
+    )
+    click.echo(wrote.format(n=n, folder=out_dir, index=paths[0]), err=True)
 
 
 @main.command("lessons")
@@ -160,4 +176,10 @@ def lessons_command(as_pdf: bool, out_dir: Path, paper: str, orders: tuple[int, 
         paths = printing.build(out_dir, paper=paper.lower(), orders=list(orders) or None)
     for path in paths:
         click.echo(str(path))
-    click.echo(f"Printed {len(paths)} lesson(s) into {out_dir}", err=True)
+    n = len(paths)
+    click.echo(
+        ngettext("Printed {n} lesson into {folder}", "Printed {n} lessons into {folder}", n).format(
+            n=n, folder=out_dir
+        ),
+        err=True,
+    )

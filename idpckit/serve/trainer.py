@@ -195,7 +195,8 @@ def handlers(server_url: str) -> list[tuple[Any, ...]]:
                 client = page_request.client(
                     {page_request.CLIENT_VARIABLE: self.request.headers.get(guards.CLIENT_HEADER, "")}
                 )
-                room = rooms.Rooms(_store()).open(code, key, client=client or "?")
+                with i18n.language(self.lang):  # its refusals are read by the visitor
+                    room = rooms.Rooms(_store()).open(code, key, client=client or "?")
             except rooms.TooManyTries as exc:
                 self.set_header("Retry-After", str(int(exc.wait) + 1))
                 self._form(str(exc), code, status=429)
