@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import i18n
+from .i18n import N_, _
 from .serve import request
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,8 +27,70 @@ if TYPE_CHECKING:  # pragma: no cover
 #: The app objects built in this kernel, newest last (a Voilà kernel shows one page; tests look at them).
 built: list[Any] = []
 
+#: Each app page's heading and introduction.  They were the app notebooks' Markdown, which Voilà shows
+#: as written (English) whatever the visitor asked for; the app shows them instead, in the page's language.
+#: ``{command}`` and ``{box}`` are filled in by :func:`intro_html` (code and the index's box name).
+INTROS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "self-assessment": (
+        N_("Self-assessment: grade your government on its drug policy commitments"),
+        (
+            N_(
+                "A guided self-assessment: choose a grade for each commitment (1 to 5 or a traffic light), note "
+                "the evidence and a recommendation, then download your report. Your work is saved after every "
+                "change."
+            ),
+        ),
+    ),
+    "table1-explorer": (
+        N_("Table 1 explorer"),
+        (
+            N_(
+                "Near its end, in the part on turning global commitments into national action, IDPC's advocacy "
+                "note of September 2019 prints Table 1: thirteen commitments, and where each one is anchored in "
+                "three UN texts. Two of them record what governments committed to: the UNGASS Outcome Document "
+                "(2016) and the 2019 Ministerial Declaration. The third, the UN System Common Position (2018), is "
+                "not a government commitment: it is what the heads of 31 UN entities agreed the UN system stands "
+                "for, which makes it a strong text to cite beside the other two. Where a text says nothing on a "
+                "commitment, the note prints a dash; here the cell reads “silent”."
+            ),
+            N_(
+                "Choose a document to see only its column, narrow it to one section, keep only the commitments it "
+                "anchors or those it is silent on, or search for a word. Open a commitment at the bottom of the "
+                "page to see all its references with links to the documents, and download what you see as a "
+                "spreadsheet (CSV). Many paragraph numbers are IDPC's own count: lesson 4 shows what each "
+                "reference is about and which numbers have been checked."
+            ),
+        ),
+    ),
+    "room-dashboard": (
+        N_("Room dashboard (for trainers)"),
+        (
+            N_(
+                "Your workshop room, live: who has started and who has submitted, how each country's reviews "
+                "graded each commitment, where they disagree most, and the evidence behind the grades for the "
+                "debrief. Make a room with {command}, give trainees its room code, and type the code and your "
+                "trainer key below. Trainees never see this page: the index page offers them a “{box}” box "
+                "instead."
+            ),
+        ),
+    ),
+}
 
-def _connect(make: Callable[[], Any], *, prefetch: bool = False) -> ipywidgets.Widget:
+
+def intro_html(page: str) -> str:
+    """The heading and introduction of app page ``page`` (a key of :data:`INTROS`) in the language in use."""
+    from .text import esc
+
+    title, paragraphs = INTROS[page]
+    filled = {"command": "\x00idpckit room create NAME\x01", "box": _("Join a workshop")}
+    body = "".join(
+        "<p>" + esc(_(p).format(**filled)).replace("\x00", "<code>").replace("\x01", "</code>") + "</p>"
+        for p in paragraphs
+    )
+    return f'<div class="idpc-prose idpc-intro"><h1>{esc(_(title))}</h1>{body}</div>'
+
+
+def _connect(make: Callable[[], Any], *, prefetch: bool = False, intro: str | None = None) -> ipywidgets.Widget:
     """Build an app with ``make`` in the visitor's language and hand it the request when it comes.
 
     The language (``?lang=``, else the browser's ``Accept-Language``) is the process's from the
@@ -35,7 +98,8 @@ def _connect(make: Callable[[], Any], *, prefetch: bool = False) -> ipywidgets.W
     visitor knows it before the app is built; a preheated one built the app (in the default
     language) before anyone asked, so when the visitor's language differs the app is built
     again in it, inside the same frame, before the visitor can have clicked anything.  Errors
-    in applying the query show in the app's own error box.
+    in applying the query show in the app's own error box.  ``intro`` names the page's heading
+    and introduction in :data:`INTROS`, shown above the app in the same language.
     """
     import ipywidgets as w
 
@@ -43,14 +107,18 @@ def _connect(make: Callable[[], Any], *, prefetch: bool = False) -> ipywidgets.W
     if early is not None:
         i18n.use_in_process(early.language)
     app = make()
-    frame = w.VBox([app.widget], layout=w.Layout(width="100%"))
+    heading = [w.HTML(intro_html(intro), layout=w.Layout(width="100%"))] if intro else []
+    frame = w.VBox([*heading, app.widget], layout=w.Layout(width="100%"))
 
     def deliver(req: request.Request) -> None:
         nonlocal app
         i18n.use_in_process(req.language)
         if getattr(app, "language", req.language) != req.language:
             old, app = app, make()
-            frame.children = [app.widget]
+            if intro:
+                with i18n.language(req.language):
+                    heading[0].value = intro_html(intro)
+            frame.children = [*heading, app.widget]
             built[built.index(old)] = app
             old.widget.close()
             if "client" in seen:
@@ -86,18 +154,18 @@ def self_assessment() -> ipywidgets.Widget:
     """The self-assessment app; ``?code=`` reopens a review, ``?room=`` fills in the room code, ``?lang=`` its language."""
     from .widgets.self_assessment import SelfAssessmentApp
 
-    return _connect(SelfAssessmentApp, prefetch=True)
+    return _connect(SelfAssessmentApp, prefetch=True, intro="self-assessment")
 
 
 def room_dashboard() -> ipywidgets.Widget:
     """The trainer's room dashboard; ``?room=`` fills in the room code (the key is always typed)."""
     from .widgets.room_dashboard import RoomDashboard
 
-    return _connect(RoomDashboard, prefetch=True)
+    return _connect(RoomDashboard, prefetch=True, intro="room-dashboard")
 
 
 def table1_explorer() -> ipywidgets.Widget:
     """The Table 1 explorer; ``?lang=`` its language (it takes nothing else from the address)."""
     from .widgets.explorer import Table1Explorer
 
-    return _connect(Table1Explorer)
+    return _connect(Table1Explorer, intro="table1-explorer")

@@ -130,7 +130,8 @@ def test_a_fresh_kernel_builds_the_app_in_the_language_the_page_asks_for(
     monkeypatch.setenv("QUERY_STRING", "lang=es")
     widget = apps.self_assessment()
     app = apps.built[-1]
-    assert widget.children == (app.widget,) and app.language == "es"
+    assert widget.children[-1] is app.widget and app.language == "es"
+    assert "<h1>Autoevaluación: califique a su gobierno" in widget.children[0].value  # the page's heading too
     assert app.welcome.start.description == "Empezar una nueva evaluación"
     assert "En qué consiste este ejercicio" in app.welcome.widget.children[0].value
     # Widget callbacks run later, in contexts of their own: the language stays the page's.
@@ -160,7 +161,7 @@ def test_a_fresh_kernel_reads_the_query_string_from_its_environment(
     monkeypatch.setenv("VOILA_REQUEST_URL", f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={code}")
     widget = apps.self_assessment()
     app = apps.built[-1]
-    assert widget.children == (app.widget,)
+    assert widget.children[-1] is app.widget
     assert app.code == code and app.position != "welcome"  # resumed at once
     assert f"http://127.0.0.1:8866/voila/render/self-assessment.ipynb?code={code}" in app.save_status.value
 
@@ -278,13 +279,15 @@ def test_a_preheated_app_is_rebuilt_in_the_language_the_visitor_brings(
     frame = apps.self_assessment()
     english = apps.built[-1]
     assert english.welcome.start.description == "Start a new review"  # pre-rendered before anyone asked
+    assert "<h1>Self-assessment: grade your government" in frame.children[0].value
     visitor_arrives(
         "kernel-self-assessment-fr",
         {"QUERY_STRING": f"code={code}", "HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"},
     )
     the_waiting_thread_ends()
     app = apps.built[-1]
-    assert app is not english and frame.children == (app.widget,) and app.language == "fr"
+    assert app is not english and frame.children[-1] is app.widget and app.language == "fr"
+    assert "<h1>Auto-évaluation : notez votre gouvernement" in frame.children[0].value  # heading rebuilt too
     assert app.code == code and app.position != "welcome"  # the query still applies, to the new app
     assert "Code de reprise" not in app.save_status.value and "Votre code de reprise" in app.save_status.value
     assert app.next.description == "Suivant ▶"

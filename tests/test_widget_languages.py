@@ -272,7 +272,10 @@ def test_the_explorer_page_follows_lang_in_the_address(monkeypatch: pytest.Monke
     monkeypatch.setenv("QUERY_STRING", "lang=es")
     frame = apps.table1_explorer()
     ui = apps.built[-1]
-    assert frame.children == (ui.widget,) and ui.language == "es"
+    assert frame.children[-1] is ui.widget and ui.language == "es"
+    assert (
+        "<h1>Explorador de la Tabla 1</h1>" in frame.children[0].value and "guarda silencio" in frame.children[0].value
+    )
     assert ui.reset.description == "Mostrar todo" and "Se muestran <strong>13</strong> de 13" in ui.status.value
 
 
@@ -377,3 +380,26 @@ def test_the_advocacy_plan_builder_in_spanish() -> None:
         "Tip:",
     ):
         assert english not in shown, f"English left in the Spanish plan builder: {english!r}"
+
+
+def test_the_app_pages_headings_are_in_the_visitors_language(monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
+    """The app notebooks hold no prose of their own: Voilà would show it in English whatever ?lang= says."""
+    import nbformat
+
+    from idpckit import apps
+    from idpckit.catalog import notebooks_dir
+
+    for name in apps.INTROS:
+        nb = nbformat.read(notebooks_dir() / f"{name}.ipynb", as_version=4)
+        assert [c.cell_type for c in nb.cells] == ["code"], f"{name}: prose belongs in apps.INTROS"
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "lang=ru")
+    heading = apps.room_dashboard().children[0].value
+    assert "<h1>Панель группы (для тренеров)</h1>" in heading
+    assert "<code>idpckit room create NAME</code>" in heading and "«Присоединиться к семинару»" in heading
+    monkeypatch.setenv("QUERY_STRING", "lang=fr")
+    heading = apps.self_assessment().children[0].value
+    assert heading.startswith('<div class="idpc-prose idpc-intro"><h1>Auto-évaluation') and "téléchargez" in heading
+    monkeypatch.setenv("QUERY_STRING", "")
+    english = apps.table1_explorer().children[0].value
+    assert "<h1>Table 1 explorer</h1>" in english and "is not a government commitment" in english
