@@ -139,3 +139,24 @@ def test_the_translated_guides_say_when_to_print_every_handout_in_their_language
         for command in (f"idpckit handouts --lang {lang} -o", f"idpckit slides --lang {lang} -o"):
             assert command in section, (lang, command)
         assert f"idpckit roleplay --lang {lang} -o workshop/{lang}/roleplay.md" in guide
+
+
+def test_the_translated_schedules_are_up_to_date_and_come_from_the_translated_lessons():
+    from click.testing import CliRunner
+
+    from idpckit import catalog
+    from idpckit.cli import main
+
+    for lang, words, english in (
+        ("es", ("# Horario del taller", "| Inicio | Lección |", "Puntos clave:", "| Fin |"), "Key points:"),
+        ("fr", ("# Horaire de l'atelier", "| Début | Leçon |", "Points clés :", "| Fin |"), "Key points:"),
+    ):
+        path = ROOT / "workshop" / lang / "schedule.md"
+        result = CliRunner().invoke(main, ["schedule", "--lang", lang, "-o", str(path), "--check"])
+        assert result.exit_code == 0, result.output
+        text = path.read_text(encoding="utf-8")
+        assert all(w in text for w in words), lang
+        lessons = [e for e in catalog.catalog(ROOT / "notebooks" / lang) if e.kind == "lesson"]
+        assert len(lessons) == 8 and all(f"## {e.title}" in text for e in lessons)
+        assert all(k.replace("|", "\\|") in text for e in lessons for k in e.keypoints)
+        assert english not in text and "Objectives:" not in text and "Workshop schedule" not in text

@@ -151,7 +151,13 @@ def serve_command(
     type=click.Path(file_okay=False, path_type=Path),
     help="Read this folder of notebooks instead of the kit's own.",
 )
-def schedule_command(output: Path | None, check: bool, root: Path | None) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es", "fr"]),  # the languages the lessons are translated into (notebooks/es, notebooks/fr)
+    default=None,
+    help="Language of the schedule: the lessons of notebooks/LANG/; workshop/LANG/schedule.md keeps it.",
+)
+def schedule_command(output: Path | None, check: bool, root: Path | None, lang: str | None) -> None:
     """Write the workshop timetable from the lessons' metadata (never kept by hand).
 
     Each lesson notebook carries its title, times, objectives and key points in its
@@ -161,11 +167,22 @@ def schedule_command(output: Path | None, check: bool, root: Path | None) -> Non
     Example:
         idpckit schedule -o workshop/schedule.md
         idpckit schedule -o workshop/schedule.md --check
+        idpckit schedule --lang es -o workshop/es/schedule.md
     """
-    from .. import catalog
+    from .. import catalog, i18n
 
+    lang = lang or "en"
+    where = f"workshop/{lang}/schedule.md"
+    command = "idpckit schedule" if lang == "en" else f"idpckit schedule --lang {lang} -o {where}"
     try:
-        text = catalog.schedule_markdown(catalog.catalog(root))
+        with i18n.language(lang):
+            found = catalog.scan(catalog.notebooks_dir(root))
+            if found.problems:
+                raise catalog.CatalogError(found)
+            entries = catalog.in_language(found, lang)
+            text = catalog.schedule_markdown(entries, command=command)
     except catalog.CatalogError as exc:
         raise click.ClickException(str(exc)) from None
-    emit_generated(text, output, check=check, command="schedule", what="the schedule")
+    emit_generated(
+        text, output, check=check, command="schedule" + (f" --lang {lang}" if lang != "en" else ""), what="the schedule"
+    )
