@@ -246,6 +246,17 @@ def test_a_rendered_voila_page_is_marked_and_worded_in_the_visitors_language() -
     assert serve.localise_page(head, "en") == head
 
 
+def test_the_paste_limit_message_of_a_voila_page_is_in_the_visitors_language() -> None:
+    """Item 5 of the template: a paste over a box's limit is named in words, in the page's language."""
+    template = (serve.SHARE / "voila" / "templates" / "idpckit" / "index.html.j2").read_text(encoding="utf-8")
+    script = next(part.split("</script>")[0] for part in template.split("<script>")[1:] if "idpc-maxlen-" in part)
+    assert f"var words = {json.dumps(serve.MAXLEN_WORDS)};" in script  # what localise_page looks for
+    for lang, words in (("fr", "cette case en accepte au plus {max}"), ("ru", "в этом поле помещается не больше")):
+        page = serve.localise_page("<script>" + script + "</script>", lang)
+        assert "this box holds at most" not in page and json.dumps(words)[1:-1] in page, lang
+    assert "toLocaleString(lang)" in script  # 12 000 in French, 12 000 in Russian: the numbers too
+
+
 def test_a_page_streamed_in_jinjas_pieces_still_declares_the_visitors_language() -> None:
     """A fresh kernel's page reaches the handler in the pieces Jinja renders: the tag is split across three."""
     import jinja2

@@ -240,6 +240,13 @@ def page_language(handler: Any) -> str:
 #: The English words of the idpckit Voilà template, translated as each page is sent (see :func:`localise_page`).
 TEMPLATE_WORDS = (N_("Preparing your page…"), N_("All lessons and exercises"), N_("Kit"))
 
+#: What the template says next to a text box when a paste is over the box's limit (item 5 of index.html.j2);
+#: the page fills in ``{n}`` and ``{max}``, written the visitor's way (``toLocaleString`` in ``<html lang>``).
+MAXLEN_WORDS = N_(
+    "This text has {n} characters; this box holds at most {max}. Shorten it: until then, "
+    "this change is not saved (what was saved before is kept)."
+)
+
 
 def localise_page(chunk: str, lang: str, html_lang: str | None = None) -> str:
     """A chunk of a rendered Voilà page with its ``<html lang>`` and the template's own words in ``lang``.
@@ -265,6 +272,9 @@ def localise_page(chunk: str, lang: str, html_lang: str | None = None) -> str:
         chunk = chunk.replace("&larr; All lessons and exercises</a>", f"&larr; {esc(back)}</a>")
         chunk = chunk.replace(
             '<nav class="idpckit-nav" aria-label="Kit">', f'<nav class="idpckit-nav" aria-label="{esc(kit)}">'
+        )
+        chunk = chunk.replace(
+            f"var words = {json.dumps(MAXLEN_WORDS)};", f"var words = {json.dumps(i18n._(MAXLEN_WORDS))};"
         )
     return chunk
 
