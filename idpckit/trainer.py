@@ -121,10 +121,13 @@ def _notebook_href(base_url: str, name: str, q: str) -> str:
     return f"{base_url}voila/render/{name}{q}"
 
 
-def rewrite_links(html: str, base_url: str, q: str = "") -> str:
+def rewrite_links(html: str, base_url: str, q: str = "", translated: bool = False) -> str:
     """Links between the workshop files, to notebooks and to the handouts, made into links on the served site.
 
-    ``q`` is the ``?lang=`` the links carry (:func:`query`).
+    ``q`` is the ``?lang=`` the links carry (:func:`query`). A ``translated`` page lives one
+    folder down (``workshop/es/``), so its links climb one folder more: ``../agenda.md`` is
+    the English page, ``agenda.md`` the translation beside it (the same trainer page), and
+    ``../../notebooks/es/x.ipynb`` a translated lesson.
     """
     by_file = {file: name for name, (file, _t) in PAGES.items()} | {f: n for n, f in other_pages().items()}
 
@@ -132,11 +135,11 @@ def rewrite_links(html: str, base_url: str, q: str = "") -> str:
         href = m.group(1)
         target, _sep, fragment = href.partition("#")
         anchor = f"#{fragment}" if fragment else ""
-        # A translated page (workshop/es/) links one folder further up, to notebooks/es/ or to the English pages.
-        nb = re.fullmatch(r"(?:\.\./)*notebooks/(?:(?:es|fr|ru)/)?([\w.-]+\.ipynb)", target)
+        if translated and target.startswith("../"):
+            target = target[3:]  # from workshop/es/ to workshop/
+        nb = re.fullmatch(r"(?:\.\./)?notebooks/(?:(?:es|fr|ru)/)?([\w.-]+\.ipynb)", target)
         if nb:
             return f'href="{_notebook_href(base_url, nb.group(1), q)}{anchor}"'
-        target = re.sub(r"^(?:\.\./)+(?=[\w-]+\.md$)", "", target)
         if target in by_file:
             return f'href="{base_url}trainer/{by_file[target]}{q}{anchor}"'
         if target == SOLUTIONS_FILE:
@@ -199,7 +202,7 @@ def markdown_page(name: str, base_url: str = "/", lang: str | None = None, asked
         if not path.is_file():
             return None
         q = query(used, asked)
-        body = rewrite_links(_markdown(path.read_text(encoding="utf-8")), base_url, q)
+        body = rewrite_links(_markdown(path.read_text(encoding="utf-8")), base_url, q, translated=shown != "en")
         if shown != used:
             note = _("This page has not been translated yet; here it is in English.")
             body = f'<p class="message" role="note">{esc(note)}</p>\n<div lang="en">\n{body}</div>'

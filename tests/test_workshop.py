@@ -125,7 +125,12 @@ def test_a_translated_agenda_links_the_lessons_in_its_language_on_the_trainer_pa
         assert "Workshop agendas" not in page and "Lesson 6" not in page
         assert f'href="/voila/render/{lang}/06-grading-your-government.ipynb?lang={lang}"' in page
         assert f'href="/trainer/calibration?lang={lang}"' in page  # the calibration round, translated beside it
-        assert f'href="/trainer/guide?lang={lang}"' in page  # the English guide, reached from one folder up
+        assert f'href="/trainer/guide?lang={lang}"' in page  # the guide beside it
+    english = trainer.markdown_page("guide", "/", asked=False) or ""
+    assert 'data-was="../README.md"' in english  # the repository's README is not a trainer page
+    spanish = trainer.markdown_page("guide", "/", lang="es", asked=True) or ""
+    assert 'data-was="../../README.md"' in spanish and 'href="/trainer/facilitator-notes?lang=es"' in spanish
+    assert 'href="/trainer/solutions?lang=es"' in spanish  # ../solutions.md, one folder up
 
 
 def test_the_translated_guides_say_when_to_print_every_handout_in_their_language():
