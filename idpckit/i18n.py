@@ -187,18 +187,30 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
 
+class Counted:
+    """A count of translated texts out of ``total``: the one place that turns it into a share.
+
+    The interface's catalogues (:class:`Coverage`), the content (``localise.ContentCoverage``)
+    and each lesson (``lesson_i18n.LessonStatus``) are counted so.
+    """
+
+    total: int
+    translated: int
+
+    @property
+    def share(self) -> float:
+        """The share translated, 0 to 1; nothing to translate counts as all translated."""
+        return self.translated / self.total if self.total else 1.0
+
+
 @dataclass(frozen=True)
-class Coverage:
+class Coverage(Counted):
     """How much of a language's catalogue is translated (for the "who translated" page and the tests)."""
 
     lang: str
     total: int
     translated: int
     fuzzy: int
-
-    @property
-    def share(self) -> float:
-        return self.translated / self.total if self.total else 1.0
 
 
 def coverage(lang: str, domain: str = DOMAIN) -> Coverage:

@@ -46,7 +46,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .i18n import LOCALE_DIR, compiled, in_step, new_template, po_bytes, read_catalog
+from .i18n import LOCALE_DIR, Counted, compiled, in_step, new_template, po_bytes, read_catalog
 
 if TYPE_CHECKING:  # pragma: no cover
     from babel.messages.catalog import Catalog
@@ -252,7 +252,7 @@ def text(message: str) -> str:
 
 
 @dataclass
-class LessonStatus:
+class LessonStatus(Counted):
     """How much of one lesson one language translates (the command reports it, the tests read it)."""
 
     lang: str
@@ -263,10 +263,6 @@ class LessonStatus:
     missing: list[str] = field(default_factory=list)
     #: What is wrong with the translated lesson's metadata (a translated key point too long, say).
     problems: list[str] = field(default_factory=list)
-
-    @property
-    def share(self) -> float:
-        return self.translated / self.total if self.total else 1.0
 
     @property
     def published(self) -> bool:

@@ -44,7 +44,7 @@ from pydantic import BaseModel
 
 from .data import FILES, Content, data_dir
 from .errors import FileProblems, Problem
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, Counted
 
 FOLDER = "translations"
 #: How a translation file names an exercise file: ``exercises/02-four-asks.yaml``.
@@ -608,16 +608,12 @@ def missing(content: Content, lang: str, files: tuple[str, ...] | None = None) -
 
 
 @dataclass(frozen=True)
-class ContentCoverage:
+class ContentCoverage(Counted):
     """How many content fields of a language's scope are translated (and not stale)."""
 
     lang: str
     total: int
     translated: int
-
-    @property
-    def share(self) -> float:
-        return self.translated / self.total if self.total else 1.0
 
 
 def content_coverage(content: Content, lang: str) -> ContentCoverage:

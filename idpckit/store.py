@@ -253,7 +253,11 @@ _UPDATE_DRAFT_IF_REVISION = _UPDATE_DRAFT.where(reviews.c.revision == sa.bindpar
 
 
 def _m1_reviews(conn: Connection) -> None:
-    """Create the reviews table: one row per draft or submitted review, the assessment as JSON."""
+    """Create the reviews table: one row per draft or submitted review, the assessment as JSON.
+
+    The columns are written out again, not taken from :data:`reviews`: a migration must keep
+    the shape it had when a store was first made, whatever the current table becomes.
+    """
     md = sa.MetaData()
     table = sa.Table(
         "reviews",
