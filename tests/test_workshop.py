@@ -165,3 +165,16 @@ def test_the_translated_schedules_are_up_to_date_and_come_from_the_translated_le
         assert len(lessons) == 8 and all(f"## {e.title}" in text for e in lessons)
         assert all(k.replace("|", "\\|") in text for e in lessons for k in e.keypoints)
         assert english not in text and "Objectives:" not in text and "Workshop schedule" not in text
+
+
+def test_the_translated_facilitator_notes_cover_every_lesson_in_its_language():
+    from idpckit import catalog
+
+    for lang, word in (("es", "Lección"), ("fr", "Leçon")):
+        text = (ROOT / "workshop" / lang / "facilitator-notes.md").read_text(encoding="utf-8")
+        lessons = [e for e in catalog.catalog(ROOT / "notebooks" / lang) if e.kind == "lesson"]
+        sep = " : " if lang == "fr" else ": "
+        for e in lessons:
+            assert f"## {word} {e.order}{sep}{e.title}" in text, (lang, e.title)
+            assert f"../solutions.md#lesson-{e.order}-" in text  # the (English) solutions of that lesson
+        assert "**Frequently argued.**" not in text and "**Common questions.**" not in text
