@@ -7,15 +7,31 @@ as an integer").  :func:`plain` is the one translator of those errors; :class:`P
 is one located problem (file, row, field); :func:`dotted` writes a field's path the way
 a trainer counts (items from 1).
 
-Only the standard library is imported, so every layer may use this module.
+Only the standard library is imported, so every layer may use this module.  Its words
+are translated all the same: :mod:`idpckit.i18n` (a layer above) installs its translator
+with :func:`use_translator` when it is imported, so a message comes out in the language in
+use; until then (a script that never imports it) they stay English.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+_translate: Callable[[str], str] = str
+
+
+def use_translator(translate: Callable[[str], str]) -> None:
+    """Translate this module's messages with ``translate`` (called by :mod:`idpckit.i18n` on import)."""
+    global _translate
+    _translate = translate
+
+
+def _(message: str) -> str:
+    """``message`` in the language in use, once :mod:`idpckit.i18n` is loaded (marked for extraction like any other)."""
+    return _translate(message)
 
 
 @dataclass(frozen=True)
@@ -28,7 +44,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = ", ".join(p for p in (self.file, self.row, f"field '{self.field}'" if self.field else "") if p)
+        field = _("field '{field}'").format(field=self.field) if self.field else ""
+        where = ", ".join(p for p in (self.file, self.row, field) if p)
         return f"{where}: {self.message}" if where else self.message
 
 
@@ -46,6 +63,12 @@ PATTERNS: dict[str, str] = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "is not an id; use lower-case letters, digits and single dashes, e.g. 'harm-reduction'",
     r"^[A-Za-z0-9-]{0,32}$": "is not a room code; use up to 32 letters, digits and dashes",
 }
+# The same words, marked for translation (a dict's values are not extracted on their own).
+_PATTERN_WORDS = (
+    _("must be a single line"),
+    _("is not an id; use lower-case letters, digits and single dashes, e.g. 'harm-reduction'"),
+    _("is not a room code; use up to 32 letters, digits and dashes"),
+)
 
 
 def show(value: Any, limit: int = 60) -> str:
@@ -66,39 +89,49 @@ def plain(err: Mapping[str, Any], *, kind_of: str = "kind") -> str:
     message about a tag that is not one of the choices.
     """
     kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
+    value = show(given)
     if kind == "missing":
-        return "is missing"
+        return _("is missing")
     if kind == "extra_forbidden":
-        return "is not a known field; check its spelling or remove it"
+        return _("is not a known field; check its spelling or remove it")
     if kind in ("string_too_short", "too_short"):
-        return "must not be empty"
+        return _("must not be empty")
     if kind == "string_too_long":
-        return f"is too long ({len(given):,} characters; at most {ctx.get('max_length', 0):,}); shorten it"
+        return _("is too long ({n} characters; at most {limit}); shorten it").format(
+            n=f"{len(given):,}", limit=f"{ctx.get('max_length', 0):,}"
+        )
     if kind == "too_long":
-        return f"has too many items (at most {ctx.get('max_length')})"
+        return _("has too many items (at most {limit})").format(limit=ctx.get("max_length"))
     if kind == "string_pattern_mismatch":
         words = PATTERNS.get(str(ctx.get("pattern")))
-        return f"{show(given)} {words}" if words else f"{show(given)} is not in the expected form"
+        return f"{value} {_(words)}" if words else _("{value} is not in the expected form").format(value=value)
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{show(given)} is not a whole number"
+        return _("{value} is not a whole number").format(value=value)
     if kind in ("greater_than_equal", "greater_than"):
-        return f"{show(given)} is too small; it must be {ctx.get('ge', ctx.get('gt'))} or more"
+        return _("{value} is too small; it must be {limit} or more").format(
+            value=value, limit=ctx.get("ge", ctx.get("gt"))
+        )
     if kind in ("less_than_equal", "less_than"):
-        return f"{show(given)} is too large; it must be {ctx.get('le', ctx.get('lt'))} or less"
+        return _("{value} is too large; it must be {limit} or less").format(
+            value=value, limit=ctx.get("le", ctx.get("lt"))
+        )
     if kind == "literal_error":
-        return f"{show(given)} is not allowed; use {ctx.get('expected')}"
+        return _("{value} is not allowed; use {allowed}").format(value=value, allowed=ctx.get("expected"))
     if kind == "union_tag_invalid":
-        return f"{show(ctx.get('tag', ''))} is not a {kind_of}; use {ctx.get('expected_tags')}"
+        return _("{value} is not a {kind}; use {allowed}").format(
+            value=show(ctx.get("tag", "")), kind=kind_of, allowed=ctx.get("expected_tags")
+        )
     if kind == "union_tag_not_found":
-        return "needs a " + str(ctx.get("discriminator", "'kind'"))  # pydantic quotes the name already
+        # pydantic quotes the name already
+        return _("needs a {field}").format(field=ctx.get("discriminator", "'kind'"))
     if kind.startswith("date"):
-        return f"{show(given)} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-31"
+        return _("{value} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-31").format(value=value)
     if kind in ("bool_parsing", "bool_type"):
-        return f"{show(given)} is not true or false"
+        return _("{value} is not true or false").format(value=value)
     if kind in ("list_type", "tuple_type", "set_type"):
-        return f"{show(given)} must be a list"
+        return _("{value} must be a list").format(value=value)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"{show(given)} must be a set of fields (field: value)"
+        return _("{value} must be a set of fields (field: value)").format(value=value)
     if kind == "string_type":
-        return f"{show(given)} must be text"
+        return _("{value} must be text").format(value=value)
     return str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")

@@ -227,6 +227,16 @@ def coverage(lang: str, domain: str = DOMAIN) -> Coverage:
     return Coverage(lang, len(messages), len(done), sum(1 for m in messages if m.fuzzy))
 
 
+def _install() -> None:
+    """Let :mod:`idpckit.errors` (below this module, so it cannot import it) speak the language in use."""
+    from . import errors
+
+    errors.use_translator(_)
+
+
+_install()
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for translation where it is defined (a label in a table); translate it where shown."""
     return message

@@ -57,6 +57,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from .assessment import Assessment, upgrade
+from .i18n import N_, _
 
 #: Environment variable with the store's SQLAlchemy URL or SQLite file path.
 ENV_VAR = "IDPCKIT_STORE"
@@ -730,27 +731,27 @@ def _read_only_url(path: Path) -> str:
 
 
 def _read_only_message(shown: str) -> str:
-    return (
-        f"The store {shown} is read-only: this user may not write its file or its folder (or the disk is "
+    return _(
+        "The store {store} is read-only: this user may not write its file or its folder (or the disk is "
         "mounted read-only), so nothing can be saved in it; what it holds is kept and can still be listed and "
         "shown. To save, use a store you may write to (--store or IDPCKIT_STORE), or ask whoever runs the server "
         "to make it writable."
-    )
+    ).format(store=shown)
 
 
 #: What a database's error code means for the person using the kit (SQLite names, PostgreSQL SQLSTATEs).
 _PLAIN_REASONS = {
-    "SQLITE_FULL": "the disk it is on is full",
-    "SQLITE_READONLY": "it is read-only (this user may not write its file or its folder)",
-    "SQLITE_CANTOPEN": "its file cannot be opened (does the folder exist, and may this user read and write it?)",
-    "SQLITE_NOTADB": "the file is not an idpckit store (it is not an SQLite database)",
-    "SQLITE_CORRUPT": "the file is damaged",
-    "SQLITE_IOERR": "the disk could not be read or written (is it full, or was it removed?)",
-    "SQLITE_BUSY": f"another program kept it locked for more than {BUSY_TIMEOUT:.0f} seconds",
-    "SQLITE_PERM": "this user may not use its file",
-    "53100": "the disk the database server uses is full",
-    "25006": "the database server accepts only reading",
-    "53300": "the database server has too many connections",
+    "SQLITE_FULL": N_("the disk it is on is full"),
+    "SQLITE_READONLY": N_("it is read-only (this user may not write its file or its folder)"),
+    "SQLITE_CANTOPEN": N_("its file cannot be opened (does the folder exist, and may this user read and write it?)"),
+    "SQLITE_NOTADB": N_("the file is not an idpckit store (it is not an SQLite database)"),
+    "SQLITE_CORRUPT": N_("the file is damaged"),
+    "SQLITE_IOERR": N_("the disk could not be read or written (is it full, or was it removed?)"),
+    "SQLITE_BUSY": N_("another program kept it locked for more than {seconds} seconds"),
+    "SQLITE_PERM": N_("this user may not use its file"),
+    "53100": N_("the disk the database server uses is full"),
+    "25006": N_("the database server accepts only reading"),
+    "53300": N_("the database server has too many connections"),
 }
 
 
@@ -773,13 +774,18 @@ def _failure(shown: str, action: str, exc: sa.exc.DBAPIError) -> str:
     plain = _plain_reason(exc)
     if plain == _PLAIN_REASONS["SQLITE_READONLY"]:
         return _read_only_message(shown)
+    words = _(plain).format(seconds=f"{BUSY_TIMEOUT:.0f}") if plain else None
     if action == "save" and plain in (_PLAIN_REASONS["SQLITE_FULL"], _PLAIN_REASONS["53100"]):
-        return (
-            f"The store {shown} could not save because {plain}; nothing was changed in it, and what was saved "
+        return _(
+            "The store {store} could not save because {reason}; nothing was changed in it, and what was saved "
             "before is kept. Free some space on that disk (or tell whoever runs the server), then try again."
-        )
-    doing = {"open": "could not be opened", "save": "could not save", "read": "could not be read"}[action]
-    return f"The store {shown} {doing}: {plain or _reason(exc)}."
+        ).format(store=shown, reason=words)
+    doing = {
+        "open": _("The store {store} could not be opened: {reason}."),
+        "save": _("The store {store} could not save: {reason}."),
+        "read": _("The store {store} could not be read: {reason}."),
+    }[action]
+    return doing.format(store=shown, reason=words or _reason(exc))
 
 
 def _reason(exc: sa.exc.DBAPIError) -> str:
@@ -789,18 +795,22 @@ def _reason(exc: sa.exc.DBAPIError) -> str:
 
 
 def _unknown(code: str) -> str:
-    return (
-        f"No review has the resume code {code}. Check it for typos (letters and digits are both used; "
+    return _(
+        "No review has the resume code {code}. Check it for typos (letters and digits are both used; "
         "case and dashes do not matter), or ask your trainer which store your group uses."
-    )
+    ).format(code=code)
 
 
 def _submitted(code: str, when: str | None) -> str:
-    day = f" on {when[:10]}" if when else ""
-    return (
-        f"The review {code} was submitted{day}, so it is kept as it is and can no longer be changed. "
+    if when:
+        return _(
+            "The review {code} was submitted on {day}, so it is kept as it is and can no longer be changed. "
+            "To revise it, start a new draft from it."
+        ).format(code=code, day=when[:10])
+    return _(
+        "The review {code} was submitted, so it is kept as it is and can no longer be changed. "
         "To revise it, start a new draft from it."
-    )
+    ).format(code=code)
 
 
 def _stored(row: Any) -> Stored:

@@ -121,3 +121,20 @@ def test_the_installed_command_reads_lang_from_a_french_terminal(tmp_path: Path)
 )
 def test_which_language_a_command_line_speaks(environ: dict[str, str], expected: str) -> None:
     assert i18n.environment_language(environ) == expected
+
+
+def test_a_bad_file_is_explained_in_the_language_chosen(tmp_path: Path) -> None:
+    broken = tmp_path / "roto.json"
+    broken.write_text('{"country": "COL", "year": ', encoding="utf-8")
+    cut = run("validate", broken, IDPCKIT_LANG="es")
+    assert cut.exit_code == 1 and "error  No se pudo leer «roto.json»" in cut.output
+    assert "el JSON termina demasiado pronto" in cut.output and "Could not read" not in cut.output
+    year = tmp_path / "annee.json"
+    year.write_text('{"schema_version": 1, "country": "COL", "year": "deux mille"}', encoding="utf-8")
+    wrong = run("import", year, "-o", tmp_path / "out.json", "--", LANG="fr_FR.UTF-8")
+    assert wrong.exit_code == 1 and "Impossible de lire « annee.json », champ « year » :" in wrong.output
+    assert "'deux mille' n'est pas un nombre entier" in wrong.output and not (tmp_path / "out.json").exists()
+    folder = run("report", tmp_path, "-o", tmp_path / "r.pdf", "--lang", "ru")
+    assert folder.exit_code == 1 and "это папка, а не файл" in folder.output
+    english = run("validate", broken)
+    assert "the JSON ends too early" in english.output

@@ -33,6 +33,7 @@ from .. import scales
 from ..assessment import Assessment, SchemaVersionError, upgrade
 from ..errors import Problem, plain, show
 from ..files import write_atomic
+from ..i18n import _
 
 #: An assessment file larger than this is refused before it is read.  A full review of all
 #: 13 commitments with long evidence is well under 200 kB; 2 MB leaves room and stops accidents.
@@ -54,14 +55,14 @@ class AssessmentError(ValueError):
     def __init__(self, name: str, field: str, problem: str) -> None:
         self.name, self.field, self.problem = name, field, problem
         where = f", {field}" if field else ""
-        super().__init__(f'Could not read "{name}"{where}: {problem}')
+        super().__init__(_('Could not read "{name}"{where}: {problem}').format(name=name, where=where, problem=problem))
 
     def as_problem(self, file: str | None = None) -> Problem:
         """This error as a row of a problems table (file, row, field), as ``idpckit data check`` lists them.
 
         ``field`` reads "entry 2 ('legal-guarantees'), field 'grade'": the part before the field is the row.
         """
-        row, _, named = self.field.rpartition("field '")
+        row, _sep, named = self.field.rpartition("field '")
         if not named.endswith("'"):
             return Problem(file or self.name, self.field, "", self.problem)
         return Problem(file or self.name, row.rstrip(", "), named[:-1], self.problem)
@@ -82,7 +83,7 @@ def parse_assessment(payload: bytes, name: str = "upload", *, known_ids: Iterabl
         raise AssessmentError(name, "", too_large(len(payload)))
     text = decode_text(payload, name)
     if not text.strip():
-        raise AssessmentError(name, "", "the file is empty; an assessment file is JSON text starting with '{'")
+        raise AssessmentError(name, "", _("the file is empty; an assessment file is JSON text starting with '{'"))
     _check_depth(text, name)
     record = _load_json(text, name)
     return validate_record(record, name, known_ids=known_ids)
@@ -110,22 +111,28 @@ def read_limited(path: Path) -> bytes:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise AssessmentError(name, "", f"there is no file at {path}") from None
+        raise AssessmentError(name, "", _("there is no file at {path}").format(path=path)) from None
     except OSError as exc:
-        raise AssessmentError(name, "", f"the file cannot be opened ({exc.strerror or exc})") from None
+        raise AssessmentError(
+            name, "", _("the file cannot be opened ({problem})").format(problem=exc.strerror or exc)
+        ) from None
     _check_regular(info.st_mode, name)
     if info.st_size > MAX_BYTES:
         raise AssessmentError(name, "", too_large(info.st_size))
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise AssessmentError(name, "", f"the file cannot be read ({exc.strerror or exc})") from None
+        raise AssessmentError(
+            name, "", _("the file cannot be read ({problem})").format(problem=exc.strerror or exc)
+        ) from None
     try:
         _check_regular(os.fstat(fd).st_mode, name)  # what was opened, not what stat() saw
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
-        raise AssessmentError(name, "", f"the file cannot be read ({exc.strerror or exc})") from None
+        raise AssessmentError(
+            name, "", _("the file cannot be read ({problem})").format(problem=exc.strerror or exc)
+        ) from None
     finally:
         os.close(fd)
     if len(data) > MAX_BYTES:
@@ -137,16 +144,17 @@ def _check_regular(mode: int, name: str) -> None:
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        raise AssessmentError(name, "", "this is a folder, not a file")
-    kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
-    raise AssessmentError(name, "", f"this is {kind}, not a file; give the path of an assessment file")
+        raise AssessmentError(name, "", _("this is a folder, not a file"))
+    kind = _("a named pipe (FIFO)") if stat.S_ISFIFO(mode) else _("a device or socket")
+    raise AssessmentError(
+        name, "", _("this is {kind}, not a file; give the path of an assessment file").format(kind=kind)
+    )
 
 
 def too_large(size: int) -> str:
     """The message for a file of ``size`` bytes that is over the limit."""
-    return (
-        f"the file is {size / 1_000_000:.1f} MB, more than the {MAX_BYTES // 1_000_000} MB an assessment may be; "
-        "is it the right file?"
+    return _("the file is {size} MB, more than the {limit} MB an assessment may be; is it the right file?").format(
+        size=f"{size / 1_000_000:.1f}", limit=MAX_BYTES // 1_000_000
     )
 
 
@@ -184,15 +192,17 @@ def decode_text(payload: bytes, name: str) -> str:
     """
     if payload and not payload.strip(b"\0"):
         raise AssessmentError(
-            name, "", "the file holds only NUL bytes (zeros), no text: it is damaged; use another copy"
+            name, "", _("the file holds only NUL bytes (zeros), no text: it is damaged; use another copy")
         )
     wide = _wide_encoding(payload)
     if wide:
         raise AssessmentError(
             name,
             "",
-            f"the file is saved as {wide} text, not UTF-8; save it again with the encoding 'UTF-8' "
-            "(in Excel: 'CSV UTF-8'; in a text editor: 'Save with encoding UTF-8')",
+            _(
+                "the file is saved as {encoding} text, not UTF-8; save it again with the encoding 'UTF-8' "
+                "(in Excel: 'CSV UTF-8'; in a text editor: 'Save with encoding UTF-8')"
+            ).format(encoding=wide),
         )
     try:
         return payload.decode("utf-8-sig")  # accepts and drops a byte-order mark
@@ -201,9 +211,11 @@ def decode_text(payload: bytes, name: str) -> str:
         bad = payload[exc.start : exc.start + 1].hex()
         raise AssessmentError(
             name,
-            f"line {line}",
-            f"byte 0x{bad} is not UTF-8 text; save the file again with the encoding 'UTF-8' "
-            "(in Excel: 'CSV UTF-8'; in a text editor: 'Save with encoding UTF-8')",
+            _("line {line}").format(line=line),
+            _(
+                "byte 0x{byte} is not UTF-8 text; save the file again with the encoding 'UTF-8' "
+                "(in Excel: 'CSV UTF-8'; in a text editor: 'Save with encoding UTF-8')"
+            ).format(byte=bad),
         ) from None
 
 
@@ -259,20 +271,28 @@ def _load_json(text: str, name: str) -> dict[str, Any]:
         record = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         end = len(text.rstrip())
-        where = f"line {exc.lineno}, column {exc.colno}"
+        where = _("line {line}, column {column}").format(line=exc.lineno, column=exc.colno)
         if exc.pos >= end or exc.msg.startswith("Unterminated string"):
             raise AssessmentError(
                 name,
                 where,
-                "the JSON ends too early, so the file is cut short (an interrupted download, copy or save?); "
-                "use a complete copy of the file",
+                _(
+                    "the JSON ends too early, so the file is cut short (an interrupted download, copy or save?); "
+                    "use a complete copy of the file"
+                ),
             ) from None
         raise AssessmentError(
-            name, where, f"this is not valid JSON ({exc.msg.lower()}); assessment files are JSON written by idpckit"
+            name,
+            where,
+            _("this is not valid JSON ({problem}); assessment files are JSON written by idpckit").format(
+                problem=exc.msg.lower()
+            ),
         ) from None
     except _DuplicateKey as exc:
         raise AssessmentError(
-            name, f"field '{exc.key}'", "appears twice in the same object; keep one of them"
+            name,
+            _("field '{field}'").format(field=exc.key),
+            _("appears twice in the same object; keep one of them"),
         ) from None
     except RecursionError:  # belt and braces: _check_depth should have caught it
         raise AssessmentError(name, "", "the JSON is nested too deeply to be an assessment") from None
@@ -288,8 +308,12 @@ def _load_json(text: str, name: str) -> dict[str, Any]:
             ) from None
         raise AssessmentError(name, "", f"this is not usable JSON ({exc})") from None
     if not isinstance(record, dict):
-        kind = {list: "a list", str: "a string"}.get(type(record), "a single value")
-        raise AssessmentError(name, "", f"the file holds {kind}, but an assessment is a JSON object starting with '{{'")
+        kind = {list: _("a list"), str: _("a string")}.get(type(record), _("a single value"))
+        raise AssessmentError(
+            name,
+            "",
+            _("the file holds {kind}, but an assessment is a JSON object starting with '{{'").format(kind=kind),
+        )
     return record
 
 
@@ -330,40 +354,49 @@ def validate_record(
     except SchemaVersionError as exc:
         raise fail(("schema_version",), str(exc)) from None
 
-    for key, what in (
-        ("country", "the country under review (an ISO code such as 'COL', or its name)"),
-        ("year", "the year of the review, e.g. 2024"),
+    for key, missing in (
+        (
+            "country",
+            _("the country is missing; give the country under review (an ISO code such as 'COL', or its name)"),
+        ),
+        ("year", _("the year is missing; give the year of the review, e.g. 2024")),
     ):
         value = record.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            raise fail((key,), f"the {key} is missing; give {what}")
+            raise fail((key,), missing)
 
     scale = record.get("scale", "five-point")
     if scale not in scales.SCALES:
-        raise fail(("scale",), f'{show(scale)} is not a scale; use "five-point" or "traffic-light"')
+        raise fail(
+            ("scale",), _('{value} is not a scale; use "five-point" or "traffic-light"').format(value=show(scale))
+        )
 
     entries = record.get("entries", [])
     if not isinstance(entries, list):
-        raise fail(("entries",), "must be a list of commitments, [ {...}, {...} ]")
+        raise fail(("entries",), _("must be a list of commitments, [ {...}, {...} ]"))
     seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
-            raise fail(("entries", i), "must be an object with a commitment_id, a grade, evidence, ...")
+            raise fail(("entries", i), _("must be an object with a commitment_id, a grade, evidence, ..."))
         cid = entry.get("commitment_id")
         if not isinstance(cid, str) or not cid.strip():
             raise fail(
-                ("entries", i, "commitment_id"), "the commitment id is missing; say which Table 1 commitment this is"
+                ("entries", i, "commitment_id"),
+                _("the commitment id is missing; say which Table 1 commitment this is"),
             )
         if cid not in known:
             raise fail(
                 ("entries", i, "commitment_id"),
-                f"{show(cid)} is not a Table 1 commitment; use one of: {', '.join(known)}",
+                _("{value} is not a Table 1 commitment; use one of: {known}").format(
+                    value=show(cid), known=", ".join(known)
+                ),
             )
         if cid in seen:
             raise fail(
                 ("entries", i, "commitment_id"),
-                f"commitment '{cid}' is already assessed in entry {seen[cid] + 1}; "
-                "each commitment may appear once, so merge the two",
+                _(
+                    "commitment '{id}' is already assessed in entry {n}; each commitment may appear once, so merge the two"
+                ).format(id=cid, n=seen[cid] + 1),
             )
         seen[cid] = i
         grade = entry.get("grade")
@@ -379,18 +412,21 @@ def validate_record(
         first, rest = errors[0], errors[1:]
         problem = plain(first)
         if rest:
-            more = "; ".join(f"{where(tuple(e['loc'])) or 'the file'}: {plain(e)}" for e in rest[:3])
-            extra = f" and {len(rest) - 3} more" if len(rest) > 3 else ""
-            problem += f". Also: {more}{extra}"
+            whole = _("the file")
+            more = "; ".join(f"{where(tuple(e['loc'])) or whole}: {plain(e)}" for e in rest[:3])
+            extra = _(" and {n} more").format(n=len(rest) - 3) if len(rest) > 3 else ""
+            problem += _(". Also: {more}{extra}").format(more=more, extra=extra)
         raise fail(tuple(first["loc"]), problem) from None
 
 
 def _off_scale(grade: Any, scale: str) -> str:
     if scale == "five-point":
-        allowed = "a whole number 1, 2, 3, 4 or 5 (1 = requires urgent attention, 5 = good situation)"
+        allowed = _("a whole number 1, 2, 3, 4 or 5 (1 = requires urgent attention, 5 = good situation)")
     else:
-        allowed = '"red", "orange" or "green"'
-    return f'{show(grade)} is not a grade on the {scale} scale; use {allowed}, or leave it empty for "not assessed"'
+        allowed = _('"red", "orange" or "green"')
+    return _('{value} is not a grade on the {scale} scale; use {allowed}, or leave it empty for "not assessed"').format(
+        value=show(grade), scale=scale, allowed=allowed
+    )
 
 
 def _json_where(record: dict[str, Any]) -> Where:
@@ -404,17 +440,17 @@ def _json_where(record: dict[str, Any]) -> Where:
             entries = record.get("entries")
             entry = entries[i] if isinstance(entries, list) and i < len(entries) else None
             cid = entry.get("commitment_id") if isinstance(entry, dict) else None
-            text = f"entry {i + 1}" + (f" ({show(cid, 40)})" if isinstance(cid, str) and cid else "")
+            text = _("entry {n}").format(n=i + 1) + (f" ({show(cid, 40)})" if isinstance(cid, str) and cid else "")
             rest = list(loc[2:])
             if len(rest) >= 2 and rest[0] == "sources" and isinstance(rest[1], int):
-                text += f", source {rest[1] + 1}"
+                text += ", " + _("source {n}").format(n=rest[1] + 1)
                 rest = rest[2:]
             if rest:
-                text += f", field '{'.'.join(str(p) for p in rest)}'"
+                text += ", " + _("field '{field}'").format(field=".".join(str(p) for p in rest))
             return text
         if loc[0] == "organisations" and len(loc) == 2 and isinstance(loc[1], int):
-            return f"organisation {loc[1] + 1}"
-        return f"field '{'.'.join(str(p) for p in loc)}'"
+            return _("organisation {n}").format(n=loc[1] + 1)
+        return _("field '{field}'").format(field=".".join(str(p) for p in loc))
 
     return where
 
