@@ -176,5 +176,35 @@ def test_the_translated_facilitator_notes_cover_every_lesson_in_its_language():
         sep = " : " if lang == "fr" else ": "
         for e in lessons:
             assert f"## {word} {e.order}{sep}{e.title}" in text, (lang, e.title)
-            assert f"../solutions.md#lesson-{e.order}-" in text  # the (English) solutions of that lesson
         assert "**Frequently argued.**" not in text and "**Common questions.**" not in text
+        # each lesson's "Solutions" link lands on that lesson's heading in the translated solution sheet
+        from idpckit import trainer
+
+        solutions = (ROOT / "workshop" / lang / "solutions.md").read_text(encoding="utf-8")
+        anchors = {trainer._slug(line[3:]) for line in solutions.splitlines() if line.startswith("## ")}
+        linked = re.findall(r"\]\(solutions\.md#([^)]+)\)", text)
+        assert len(linked) == len(lessons) and set(linked) <= anchors, (lang, set(linked) - anchors)
+
+
+def test_the_translated_solution_sheets_are_up_to_date_and_in_their_language():
+    from click.testing import CliRunner
+
+    from idpckit import exercises, i18n
+    from idpckit.cli import main
+
+    for lang, words in (
+        ("es", ("# Soluciones de los ejercicios", "✔ **Correcta**", "## Lección 6: Evaluar a su gobierno")),
+        ("fr", ("# Solutions des exercices", "✔ **Juste**", "## Leçon 6 : Évaluer votre gouvernement")),
+    ):
+        path = ROOT / "workshop" / lang / "solutions.md"
+        result = CliRunner().invoke(main, ["solutions", "--lang", lang, "-o", str(path), "--check"])
+        assert result.exit_code == 0, result.output
+        text = path.read_text(encoding="utf-8")
+        assert all(w in text for w in words), lang
+        with i18n.language(lang):
+            spec = exercises.load("02-four-asks").get("wins-and-challenges")
+        assert f"### {spec.title}" in text and all(b in text for b in spec.bins)
+        english = exercises.load("02-four-asks", lang="en").get("wins-and-challenges")
+        assert english.title not in text
+        for frame in ("✔ **Right**", "✖ Wrong", "No single right answer", "## Lesson ", "For trainers."):
+            assert frame not in text, (lang, frame)
