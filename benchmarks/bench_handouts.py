@@ -17,20 +17,8 @@ Prints wall and CPU milliseconds and the ratio to the baseline; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 
-
-def once(fn: Callable[[], object]) -> tuple[float, float]:
-    w0, c0 = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - w0, time.process_time() - c0
-
-
-def median(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
-    runs = [once(fn) for _ in range(repeats)]
-    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+from timing import median  # this folder: wall and CPU time of a call
 
 
 def venues_with_trial_rendering(content: object) -> bytes:

@@ -21,21 +21,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
-import time
-from collections.abc import Callable
 
-
-def once(fn: Callable[[], object]) -> tuple[float, float]:
-    """(wall, CPU) seconds of one call; CPU time is far less disturbed by other processes' load."""
-    w0, c0 = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - w0, time.process_time() - c0
-
-
-def median(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
-    runs = [once(fn) for _ in range(repeats)]
-    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+from timing import median, once  # this folder: wall and CPU time of a call
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_voila import (  # noqa: E402  (the shared server and browser helpers)
+from voila_server import (  # noqa: E402  (the shared server and browser helpers)
     CHROMIUM,
     CHROMIUM_ARGS,
     FLOOR,

@@ -40,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_voila import (  # noqa: E402 - the benchmarks' shared server and browser helpers
+from voila_server import (  # noqa: E402 - the benchmarks' shared server and browser helpers
     CHROMIUM,
     CHROMIUM_ARGS,
     FLOOR,
@@ -49,10 +49,10 @@ from bench_voila import (  # noqa: E402 - the benchmarks' shared server and brow
     RESULTS,
     VISIBLE_JS,
     Server,
-    _versions,
     shutdown_kernels,
     start_server,
     stop_server,
+    versions,
 )
 
 APP = "self-assessment.ipynb"
@@ -182,7 +182,7 @@ def main() -> None:
 
     RESULTS.mkdir(exist_ok=True)
     lessons = args.lessons or sorted(p.name for p in (REPO / "notebooks").glob("0*.ipynb"))
-    result: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "versions": _versions()}
+    result: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "versions": versions()}
     with tempfile.TemporaryDirectory(prefix="idpckit-bench-trainee-") as tmp_name:
         tmp = Path(tmp_name)
         root = tmp / "notebooks"
