@@ -78,6 +78,14 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{esc(url)}" target="_blank" rel="noopener">{esc(text)}</a>'
 
 
+def _card(title: str, body: str) -> str:
+    """One card of a lesson (an ask, a goal, a venue, a rubric): ``title`` is plain text, ``body`` trusted HTML.
+
+    Cards, not tables, where the text is long: five columns of sentences do not fit a phone.
+    """
+    return f'<div class="idpckit-card"><h4>{esc(title)}</h4>{body}</div>'
+
+
 def _source(files: str, note: str = "") -> str:
     """The small print under a lesson's table or cards: ``note`` (translated plain text) and the data file(s) it reads.
 
@@ -244,12 +252,14 @@ def asks(content: data.Content | None = None, numbers: Iterable[int] | None = No
         title = _("Ask {number}: {title}").format(number=a.number, title=a.title)
         verdict = _("Verdict: {level}.").format(level=_(VERDICT_WORDS[a.verdict_level]))
         parts.append(
-            f'<div class="idpckit-card"><h4>{esc(title)}</h4>'
-            f"<p>{esc(a.asked)}</p>"
-            f"<details><summary><b>{won}</b> ({len(a.wins)})</summary><ul>{wins}</ul></details>"
-            f"<details><summary><b>{not_won}</b> ({len(a.challenges)})</summary>"
-            f"<ul>{challenges}</ul></details>"
-            f"<p><b>{symbol} {esc(verdict)}</b> {esc(a.verdict)}</p></div>"
+            _card(
+                title,
+                f"<p>{esc(a.asked)}</p>"
+                f"<details><summary><b>{won}</b> ({len(a.wins)})</summary><ul>{wins}</ul></details>"
+                f"<details><summary><b>{not_won}</b> ({len(a.challenges)})</summary>"
+                f"<ul>{challenges}</ul></details>"
+                f"<p><b>{symbol} {esc(verdict)}</b> {esc(a.verdict)}</p>",
+            )
         )
     note = _(
         "Wins and challenges summarise IDPC's advocacy note of September 2019 in our words; "
@@ -277,10 +287,12 @@ def goals(content: data.Content | None = None) -> Html:
         key_phrase = _("Key phrase:")
         commitments_of = _("<b>Table 1 commitments</b> (lesson 4):")
         parts.append(
-            f'<div class="idpckit-card"><h4>{esc(title)}</h4>'
-            f"<p>{esc(g.goal)}</p>"
-            f"<p><b>{esc(key_phrase)}</b> “{esc(g.key_phrase)}”</p>"
-            f"<p>{commitments_of}{table1}</p></div>"
+            _card(
+                title,
+                f"<p>{esc(g.goal)}</p>"
+                f"<p><b>{esc(key_phrase)}</b> “{esc(g.key_phrase)}”</p>"
+                f"<p>{commitments_of}{table1}</p>",
+            )
         )
     note = _(
         "Goals in plain words. Key phrases are quoted from the list of goals in IDPC's advocacy note "
@@ -418,19 +430,16 @@ def venue_card(avenue_id: str, content: data.Content | None = None) -> Html:
     a = next((x for x in content.avenues if x.id == avenue_id), None)
     if a is None:
         raise KeyError(f"no venue with id '{avenue_id}' in avenues.yaml")
-    return Html(_card(a))
+    return Html(_venue_card(a))
 
 
-def _card(a: Any) -> str:
+def _venue_card(a: Any) -> str:
     actions = "".join(f"<li>{esc(x)}</li>" for x in a.actions)
     links = "".join(f"<li>{_link(link.url, link.title)}</li>" for link in a.links)
     when_word, links_word, what = esc(_("When:")), esc(_("Links")), esc(_("What you can do:"))
     when = f"<p><b>{when_word}</b> {esc(a.timing)}</p>" if a.timing else ""
     more = f"<details><summary>{links_word}</summary><ul>{links}</ul></details>" if links else ""
-    return (
-        f'<div class="idpckit-card"><h4>{esc(a.venue)}</h4><p>{esc(a.why)}</p>'
-        f"<p><b>{what}</b></p><ul>{actions}</ul>{when}{more}</div>"
-    )
+    return _card(a.venue, f"<p>{esc(a.why)}</p><p><b>{what}</b></p><ul>{actions}</ul>{when}{more}")
 
 
 def venues(city: str, content: data.Content | None = None) -> Html:
@@ -439,7 +448,7 @@ def venues(city: str, content: data.Content | None = None) -> Html:
     found = [a for a in content.avenues if a.city == city]
     if not found:
         raise KeyError(f"no venues for '{city}'; use Vienna, Geneva, New York or National")
-    return Html("".join(_card(a) for a in found) + _source("<code>data/avenues.yaml</code>"))
+    return Html("".join(_venue_card(a) for a in found) + _source("<code>data/avenues.yaml</code>"))
 
 
 def later_events(content: data.Content | None = None) -> Html:
@@ -523,16 +532,15 @@ def rubric(commitment_id: str, content: data.Content | None = None) -> Html:
         _("Facts to look up, and where"),
         _("Sources"),
     )
-    return Html(
-        f'<div class="idpckit-card"><h4>{c.number}. {esc(c.title)}</h4>'
+    body = (
         f"<p><b>{esc(questions_head)}</b></p><ul>{questions}</ul>"
         f"<p><b>{esc(facts_head)}</b></p><ul>{indicators}</ul>"
         + (f"<p><b>{esc(sources_head)}</b></p><ul>{sources}</ul>" if sources else "")
         + "<p>"
         + _("<b>What grades 1, 3 and 5 look like</b> (use 2 or 4 in between)")
-        + f"</p>{levels}</div>"
-        + _source("<code>data/rubric.yaml</code>")
+        + f"</p>{levels}"
     )
+    return Html(_card(f"{c.number}. {c.title}", body) + _source("<code>data/rubric.yaml</code>"))
 
 
 class RubricBrowser:
