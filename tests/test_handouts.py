@@ -228,7 +228,7 @@ def test_a_vignette_with_a_bad_grade_is_reported_with_file_item_and_field(tmp_pa
     message = str(info.value)
     assert "calibration.yaml, item 1 (id 'veridia-syringes'), field 'grade': 7 is too large" in message
     assert (
-        "calibration.yaml, item (id 'veridia-morphine'), field 'commitment_id': 'morphine' is not an id in commitments.csv"
+        "calibration.yaml, item 2 (id 'veridia-morphine'), field 'commitment_id': 'morphine' is not an id in commitments.csv"
         in message
     )
     assert not (tmp_path / "out").exists()
