@@ -206,5 +206,11 @@ def test_the_translated_solution_sheets_are_up_to_date_and_in_their_language():
         assert f"### {spec.title}" in text and all(b in text for b in spec.bins)
         english = exercises.load("02-four-asks", lang="en").get("wins-and-challenges")
         assert english.title not in text
-        for frame in ("✔ **Right**", "✖ Wrong", "No single right answer", "## Lesson ", "For trainers."):
+        computed = (
+            " improved.",
+            "stayed the same",
+            "graded for the first time",
+            "1 and 2",
+        )  # computed exercises' words
+        for frame in ("✔ **Right**", "✖ Wrong", "No single right answer", "## Lesson ", "For trainers.", *computed):
             assert frame not in text, (lang, frame)

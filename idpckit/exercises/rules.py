@@ -66,9 +66,11 @@ class RuleError(ValueError):
 
 
 def and_list(items: Iterable[str]) -> str:
-    """ "1", "1 and 2", "1, 2 and 3"."""
+    """ "1", "1 and 2", "1, 2 and 3", in the language in use ("1 y 2", "1 et 2")."""
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 class Rule(Record):
@@ -597,13 +599,23 @@ class CoalitionDisagreements(Rule):
         return _which_commitments(entry, content, answer, why, ids, explanation=explanation)
 
 
-_MOVED = {
-    "improved": ("One improved.", "{n} improved."),
-    "worsened": ("One worsened.", "{n} worsened."),
-    "unchanged": ("One stayed the same.", "{n} stayed the same."),
-    "new": ("One was graded for the first time.", "{n} were graded for the first time."),
-    "dropped": ("One was no longer graded.", "{n} were no longer graded."),
-}
+#: The directions a commitment can move in, in the order the explanation counts them.
+_DIRECTIONS = ("improved", "worsened", "unchanged", "new", "dropped")
+
+
+def _moved(direction: str, n: int) -> str:
+    """How many commitments moved one way, as a sentence ("One improved.", "3 worsened.") in the language in use."""
+    if direction == "improved":
+        text = ngettext("One improved.", "{n} improved.", n)
+    elif direction == "worsened":
+        text = ngettext("One worsened.", "{n} worsened.", n)
+    elif direction == "unchanged":
+        text = ngettext("One stayed the same.", "{n} stayed the same.", n)
+    elif direction == "new":
+        text = ngettext("One was graded for the first time.", "{n} were graded for the first time.", n)
+    else:
+        text = ngettext("One was no longer graded.", "{n} were no longer graded.", n)
+    return text.format(n=n)
 
 
 class YearOnYear(Rule):
@@ -629,7 +641,7 @@ class YearOnYear(Rule):
             for ch in changes
         }
         counts = Counter(ch.direction for ch in changes)
-        moved = " ".join(ngettext(*_MOVED[d], counts[d]).format(n=counts[d]) for d in _MOVED if counts[d])
+        moved = " ".join(_moved(d, counts[d]) for d in _DIRECTIONS if counts[d])
         explanation = _(
             "Between {old} and {new}: {moved} Before you report an improvement, check that the evidence changed, "
             "not just the assessor."
