@@ -138,3 +138,15 @@ def test_a_bad_file_is_explained_in_the_language_chosen(tmp_path: Path) -> None:
     assert folder.exit_code == 1 and "это папка, а не файл" in folder.output
     english = run("validate", broken)
     assert "the JSON ends too early" in english.output
+
+
+def test_a_grading_sheet_that_cannot_be_read_is_explained_in_french_and_russian(tmp_path: Path) -> None:
+    other = tmp_path / "budget.csv"
+    other.write_text("poste,montant\nloyer,300\n", encoding="utf-8")
+    fr = run("import", other, "-o", tmp_path / "out.json", IDPCKIT_LANG="fr")
+    assert fr.exit_code == 1 and "Impossible de lire « budget.csv » : aucun tableau Grades n'a été trouvé" in fr.output
+    old = tmp_path / "old.xlsx"  # an .xls saved under the new name
+    old.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)
+    ru = run("validate", old, "--no-progress", LANG="ru_RU.UTF-8")
+    assert ru.exit_code == 1 and "это файл Excel старого формата (.xls)" in ru.output and "Traceback" not in ru.output
+    assert not (tmp_path / "out.json").exists()

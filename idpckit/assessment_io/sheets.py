@@ -403,7 +403,7 @@ def from_table(
         table = _read_xlsx(data, name)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise AssessmentError(
-            name, "", "this is an old-style Excel file (.xls); save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8'"
+            name, "", _("this is an old-style Excel file (.xls); save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8'")
         )
     else:
         table = _read_csv(data, name)
@@ -421,10 +421,15 @@ class _Table:
     kind: str  # "csv" | "xlsx"
 
 
+def _sheet_row(sheet: str, row: int) -> str:
+    """Where a row of a workbook is, in words (the sheets keep their English names, as the template makes them)."""
+    return _("sheet '{sheet}', row {row}").format(sheet=sheet, row=row)
+
+
 def _read_csv(data: bytes, name: str) -> _Table:
     text = decode_text(data, name)
     if not text.strip():
-        raise AssessmentError(name, "", "the file is empty")
+        raise AssessmentError(name, "", _("the file is empty"))
     first = text.split("\n", 1)[0]
     delimiter = ","
     if first.startswith(SHEET_MARK) and len(first) > len(SHEET_MARK) and first[len(SHEET_MARK)] in ",;\t":
@@ -437,10 +442,12 @@ def _read_csv(data: bytes, name: str) -> _Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for number, row in enumerate(reader, start=1):
-            _check_bounds(row, number, name, lambda c, n=number: f"row {n}, column {c}")
+            _check_bounds(
+                row, number, name, lambda c, n=number: _("row {row}, column {column}").format(row=n, column=c)
+            )
             lines.append(row if number <= MAX_SHEET_ROWS else [])
     except csv.Error as exc:
-        where = f"row {len(lines) + 1}"
+        where = _("row {row}").format(row=len(lines) + 1)
         if "field larger" in str(exc):
             raise AssessmentError(
                 name,
@@ -448,10 +455,13 @@ def _read_csv(data: bytes, name: str) -> _Table:
                 f"a cell holds more than {csv.field_size_limit():,} characters, far more than the "
                 f"{MAX_TEXT:,} a text of a review may have; is it the right file?",
             ) from None
-        raise AssessmentError(name, where, f"this is not a readable CSV file ({exc})") from None
+        raise AssessmentError(
+            name, where, _("this is not a readable CSV file ({problem})").format(problem=exc)
+        ) from None
     while lines and not any(cell.strip() for cell in lines[-1]):
         lines.pop()  # blank lines at the end, as spreadsheet programs add them
-    return _split(lines, name, "csv", lambda i: f"row {i}")  # rows, as a spreadsheet program numbers them
+    # rows, as a spreadsheet program numbers them
+    return _split(lines, name, "csv", lambda i: _("row {row}").format(row=i))
 
 
 def _check_bounds(row: Sequence[Any], number: int, name: str, where: Callable[[int], str]) -> None:
@@ -483,7 +493,9 @@ def _read_xlsx(data: bytes, name: str) -> _Table:
     except AssessmentError:
         raise
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error):
-        raise AssessmentError(name, "", "the file looks like a zip or Excel file but is damaged or cut short") from None
+        raise AssessmentError(
+            name, "", _("the file looks like a zip or Excel file but is damaged or cut short")
+        ) from None
     from openpyxl import load_workbook
 
     with warnings.catch_warnings():
@@ -498,34 +510,42 @@ def _read_xlsx(data: bytes, name: str) -> _Table:
                 raise AssessmentError(
                     name,
                     part,
-                    "the XML inside the workbook is damaged and cannot be read; open the file in Excel or "
-                    "LibreOffice and save it again",
+                    _(
+                        "the XML inside the workbook is damaged and cannot be read; open the file in Excel or "
+                        "LibreOffice and save it again"
+                    ),
                 ) from None
             raise AssessmentError(
-                name, "", f"this is not an Excel workbook (.xlsx) that can be read ({type(exc).__name__})"
+                name,
+                "",
+                _("this is not an Excel workbook (.xlsx) that can be read ({problem})").format(
+                    problem=type(exc).__name__
+                ),
             ) from None
         try:
             missing = [s for s in ("About", "Grades") if s not in wb.sheetnames]
             if missing:
                 raise AssessmentError(
                     name,
-                    f"sheet '{missing[0]}'",
-                    f"the workbook has no sheet called '{missing[0]}'; start from a template made with "
-                    "`idpckit template --format xlsx` and do not rename its sheets",
+                    _("sheet '{sheet}'").format(sheet=missing[0]),
+                    _(
+                        "the workbook has no sheet called '{sheet}'; start from a template made with "
+                        "`idpckit template --format xlsx` and do not rename its sheets"
+                    ).format(sheet=missing[0]),
                 )
             about = _sheet_rows(wb, "About", name)
             grades = _sheet_rows(wb, "Grades", name)
         finally:
             wb.close()
-    table = _split(about, name, "xlsx", lambda i: f"sheet 'About', row {i}", header_needed=False)
+    table = _split(about, name, "xlsx", lambda i: _sheet_row("About", i), header_needed=False)
     start = next((i for i, row in enumerate(grades) if _is_header(row)), None)
     if start is None:
         raise AssessmentError(
-            name, "sheet 'Grades', row 1", "the header row (number, commitment_id, ..., grade, ...) is missing"
+            name, _sheet_row("Grades", 1), _("the header row (number, commitment_id, ..., grade, ...) is missing")
         )
     table.header = grades[start]
-    table.header_where = f"sheet 'Grades', row {start + 1}"
-    table.rows = [(f"sheet 'Grades', row {i}", row) for i, row in enumerate(grades[start + 1 :], start=start + 2)]
+    table.header_where = _sheet_row("Grades", start + 1)
+    table.rows = [(_sheet_row("Grades", i), row) for i, row in enumerate(grades[start + 1 :], start=start + 2)]
     return table
 
 
@@ -735,8 +755,10 @@ def _split(
         raise AssessmentError(
             name,
             "",
-            "no Grades table was found (a header row with number, commitment_id, ..., grade); "
-            "start from a sheet made with `idpckit template`",
+            _(
+                "no Grades table was found (a header row with number, commitment_id, ..., grade); "
+                "start from a sheet made with `idpckit template`"
+            ),
         )
     about_end = start if start is not None else len(lines)
     about = [(loc(i), row) for i, row in enumerate(lines[:about_end], start=1)]
@@ -793,7 +815,11 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
             continue
         if key not in _ABOUT_KEYS:
             raise AssessmentError(
-                name, where, f"'{cells[0]}' is not a field of the About block; use {', '.join(_ABOUT_KEYS)}"
+                name,
+                where,
+                _("'{field}' is not a field of the About block; use {fields}").format(
+                    field=cells[0], fields=", ".join(_ABOUT_KEYS)
+                ),
             )
         value = cells[1]
         raw = row[1] if len(row) > 1 else None
@@ -804,7 +830,11 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
             continue
         if (key,) in places:
             raise AssessmentError(
-                name, where, f"the field '{key}' is given twice (also at {places[(key,)]}); keep one of them"
+                name,
+                where,
+                _("the field '{field}' is given twice (also at {other}); keep one of them").format(
+                    field=key, other=places[(key,)]
+                ),
             )
         places[(key,)] = where
         if key == "year":
@@ -821,7 +851,7 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
         else:
             record[key] = value
     if not marked and not table.header:
-        raise AssessmentError(name, "", "this is not an idpckit grading sheet; make one with `idpckit template`")
+        raise AssessmentError(name, "", _("this is not an idpckit grading sheet; make one with `idpckit template`"))
 
     columns = _norm_cells(table.header)
     known_cols = {c.key for c in _grade_columns(MAX_SOURCES_IN_SHEET)}
@@ -829,20 +859,24 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
         if col and col not in known_cols:
             raise AssessmentError(
                 name,
-                f"{table.header_where}, column {i + 1}",
-                f"'{table.header[i]}' is not a column idpckit knows, so its content would be lost; "
-                "remove or rename it (see the template's headers)",
+                _("{where}, column {column}").format(where=table.header_where, column=i + 1),
+                _(
+                    "'{header}' is not a column idpckit knows, so its content would be lost; "
+                    "remove or rename it (see the template's headers)"
+                ).format(header=table.header[i]),
             )
     if "commitment_id" not in columns:
-        raise AssessmentError(name, table.header_where, "the column 'commitment_id' is missing")
+        raise AssessmentError(name, table.header_where, _("the column 'commitment_id' is missing"))
     index: dict[str, int] = {}
     for i, col in enumerate(columns):
         if col in index:
             raise AssessmentError(
                 name,
-                f"{table.header_where}, column {i + 1}",
-                f"the column '{col}' appears twice (columns {index[col] + 1} and {i + 1}), so one of them "
-                "would be lost; keep one and move its content there",
+                _("{where}, column {column}").format(where=table.header_where, column=i + 1),
+                _(
+                    "the column '{column}' appears twice (columns {first} and {second}), so one of them "
+                    "would be lost; keep one and move its content there"
+                ).format(column=col, first=index[col] + 1, second=i + 1),
             )
         if col:
             index[col] = i
@@ -861,7 +895,11 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
         graded = text.get("grade", "").strip().lower() not in ("", "not assessed")
         has_content = graded or any(text[c].strip() for c in written)
         if tracked not in ("", "yes", "no", "y", "n"):
-            raise AssessmentError(name, f"{where}, column 'tracked'", f"'{text['tracked']}' must be yes or no")
+            raise AssessmentError(
+                name,
+                _("{where}, column '{column}'").format(where=where, column="tracked"),
+                _("'{value}' must be yes or no").format(value=text["tracked"]),
+            )
         if not (tracked in ("yes", "y") or has_content):
             continue
         i = len(record["entries"])
@@ -885,7 +923,10 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
         entry["sources"] = sources
         record["entries"].append(entry)
 
-    about_label = "sheet 'About'" if table.kind == "xlsx" else "the About lines"
+    about_label = _("sheet '{sheet}'").format(sheet="About") if table.kind == "xlsx" else _("the About lines")
+
+    def column(base: str, name: str) -> str:
+        return _("{where}, column '{column}'").format(where=base, column=name)
 
     def where(loc: tuple[Any, ...]) -> str:
         if not loc:
@@ -894,15 +935,15 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
             base = places[("entries", loc[1])]
             if len(loc) >= 4 and loc[2] == "sources" and (loc[1], loc[3]) in source_cols:
                 field = loc[4] if len(loc) > 4 else "title"
-                return f"{base}, column 'source {source_cols[(loc[1], loc[3])]} {field}'"
-            return f"{base}, column '{loc[2]}'" if len(loc) >= 3 else base
+                return column(base, f"source {source_cols[(loc[1], loc[3])]} {field}")
+            return column(base, str(loc[2])) if len(loc) >= 3 else base
         if len(loc) >= 2 and loc[:2] in places:  # an organisation line
             return places[loc[:2]]
         if loc[:1] in places:
             return f"{places[loc[:1]]} ('{loc[0]}')"
         if loc[0] in (*_ABOUT_KEYS, "organisations"):
-            return f"{about_label}, field '{loc[0]}'"
-        return f"field '{'.'.join(str(p) for p in loc)}'"
+            return f"{about_label}, " + _("field '{field}'").format(field=loc[0])
+        return _("field '{field}'").format(field=".".join(str(p) for p in loc))
 
     return validate_record(record, name, known_ids=known_ids, where=where)
 
@@ -926,7 +967,7 @@ def _yes_no(text: str, name: str, where: str) -> bool:
         return True
     if value in ("", "no", "n", "false", "0"):
         return False
-    raise AssessmentError(name, where, f"'{text}' must be yes or no")
+    raise AssessmentError(name, where, _("'{value}' must be yes or no").format(value=text))
 
 
 def _read_grade(raw: Any, text: str, scale: str) -> Any:
