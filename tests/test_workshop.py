@@ -89,18 +89,31 @@ def test_agenda_times_add_up_and_match_the_lessons():
                 assert length == minutes[lesson.group(1)], f"{lesson.group(1)} takes {minutes[lesson.group(1)]} min"
 
 
+def _correction_rows(path: Path, header: str) -> list[list[str]]:
+    rows = [line for line in path.read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if r.startswith("| ") and not r.startswith((header, "|---"))]
+    return [[c.strip() for c in row.strip("|").split("|")] for row in rows]
+
+
 def test_each_correction_on_the_corrections_page_names_a_source_and_a_test_that_exists():
     """workshop/corrections.md is the closing note of issue 11: every row's test must exist, so a row cannot
     claim a protection the suite does not give."""
-    rows = [line for line in (ROOT / "workshop" / "corrections.md").read_text(encoding="utf-8").splitlines()]
-    rows = [r for r in rows if r.startswith("| ") and not r.startswith(("| What was wrong", "|---"))]
+    rows = _correction_rows(ROOT / "workshop" / "corrections.md", "| What was wrong")
     assert len(rows) >= 15
-    for row in rows:
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        assert len(cells) == 4 and all(cells), row
+    for cells in rows:
+        assert len(cells) == 4 and all(cells), cells
         for path, name in re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", cells[3]) or [("", "")]:
-            assert path, f"no test named in: {row}"
+            assert path, f"no test named in: {cells}"
             assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), f"{path}::{name} does not exist"
+
+
+def test_the_translated_corrections_pages_list_the_same_corrections_and_tests():
+    english = _correction_rows(ROOT / "workshop" / "corrections.md", "| What was wrong")
+    for lang, header in (("es", "| Lo que estaba mal"), ("fr", "| Ce qui était faux")):
+        rows = _correction_rows(ROOT / "workshop" / lang / "corrections.md", header)
+        assert [r[3] for r in rows] == [r[3] for r in english], lang  # row by row, the same tests hold them
+        assert all(len(r) == 4 and all(r) for r in rows)
+        assert [r[0] for r in rows if r[0] in {e[0] for e in english}] == [], lang  # and in other words
 
 
 TRANSLATED = sorted(p for lang in ("es", "fr") for p in (ROOT / "workshop" / lang).glob("*.md"))
