@@ -277,7 +277,9 @@ def paper_format(paper: str) -> str:
     try:
         return PAPERS[paper.lower()][0]
     except (KeyError, AttributeError):
-        raise HandoutError(f"'{paper}' is not a paper size we print on; use a4 or letter.") from None
+        raise HandoutError(
+            _("'{paper}' is not a paper size we print on; use a4 or letter.").format(paper=paper)
+        ) from None
 
 
 # --------------------------------------------------------------------------- Table 1
@@ -897,15 +899,23 @@ def build(
         known = {h.name: h for h in HANDOUTS}
         for name in wanted:
             if name not in known:
-                raise HandoutError(f"There is no handout called '{name}'; choose from {', '.join(known)}.")
+                raise HandoutError(
+                    _("There is no handout called '{name}'; choose from {names}.").format(
+                        name=name, names=", ".join(known)
+                    )
+                )
             if known[name] not in chosen:
                 raise HandoutError(
-                    f"The handout '{name}' needs data/{known[name].needs}, which this content folder does not have."
+                    _("The handout '{name}' needs data/{file}, which this content folder does not have.").format(
+                        name=name, file=known[name].needs
+                    )
                 )
         chosen = [h for h in chosen if h.name in wanted]
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise HandoutError(f"{out} is a file, not a folder; choose a folder to write the handouts into.")
+        raise HandoutError(
+            _("{path} is a file, not a folder; choose a folder to write the handouts into.").format(path=out)
+        )
     with i18n.language(lang or i18n.current()) as used:
         shown = localised(content, used)
         rendered = [(h, render(h, paper, shown)) for h in chosen]  # all or nothing

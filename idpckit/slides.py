@@ -474,7 +474,9 @@ def build(
 
 def _build(out: Path, root: str | os.PathLike[str] | None, notebooks: str | os.PathLike[str] | None) -> list[Path]:
     if out.exists() and not out.is_dir():
-        raise SlidesError(f"{out} is a file, not a folder; choose a folder to write the slides into.")
+        raise SlidesError(
+            _("{path} is a file, not a folder; choose a folder to write the slides into.").format(path=out)
+        )
     all_decks = decks(data.load(root), notebooks)  # everything is built before anything is written
     pages = [(d, render(d)) for d in all_decks]
     out.mkdir(parents=True, exist_ok=True)

@@ -150,3 +150,12 @@ def test_a_grading_sheet_that_cannot_be_read_is_explained_in_french_and_russian(
     ru = run("validate", old, "--no-progress", LANG="ru_RU.UTF-8")
     assert ru.exit_code == 1 and "это файл Excel старого формата (.xls)" in ru.output and "Traceback" not in ru.output
     assert not (tmp_path / "out.json").exists()
+
+
+def test_handouts_refuse_an_unknown_name_in_the_language_asked(tmp_path: Path) -> None:
+    unknown = run("handouts", "-o", tmp_path / "docs", "--only", "nope", "--lang", "fr")
+    assert (
+        unknown.exit_code == 1
+        and "Il n'y a pas de document appelé « nope » ; choisissez parmi table1" in unknown.output
+    )
+    assert not (tmp_path / "docs").exists()
