@@ -248,7 +248,7 @@ def test_the_who_translated_page_shows_the_shares_translations_status_counts() -
         messages = re.search(r"(\d+) of (\d+) messages translated \((\d+)%\)", line)
         fields = re.search(r"content (\d+) of (\d+) fields translated \((\d+)%\)", line)
         assert messages and fields, line
-        row = re.search(rf"<tr><th scope=\"row\">{name} \({lang}\)</th>(.*?)</tr>", page)
+        row = re.search(rf"<tr><th scope=\"row\" lang=\"{lang}\">{name} \({lang}\)</th>(.*?)</tr>", page)
         assert row, page[-2000:]
         cells = re.findall(r"<td>(.*?)</td>", row.group(1))
         assert cells[0] == "{} of {} ({}%)".format(*messages.groups())
