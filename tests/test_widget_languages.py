@@ -403,3 +403,16 @@ def test_the_app_pages_headings_are_in_the_visitors_language(monkeypatch: pytest
     monkeypatch.setenv("QUERY_STRING", "")
     english = apps.table1_explorer().children[0].value
     assert "<h1>Table 1 explorer</h1>" in english and "is not a government commitment" in english
+
+
+def test_computed_checks_count_and_list_in_spanish() -> None:
+    """Lessons 6 and 7's computed checks: lists joined the Spanish way, counts of changes in Spanish words."""
+    from idpckit.widgets import computed_checks
+
+    with i18n.language("es"):
+        light = computed_checks.from_data("06-checks", "light-for-two")
+        moved = computed_checks.from_data("07-checks", "veridia-improved")
+    assert "Las calificaciones 1 y 2 pasan a rojo." in light.spec.explanation
+    assert "mejoraron" in moved.spec.explanation and "improved" not in moved.spec.explanation
+    moved.solution_toggle.value = True  # the solution, shown in the page's language
+    assert "stayed the same" not in moved.solution.value and "Solución" in moved.solution.value
