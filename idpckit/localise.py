@@ -626,14 +626,21 @@ def content_coverage(content: Content, lang: str) -> ContentCoverage:
         for field_name in shapes(FILES[file])
         if getattr(record, field_name) not in ("", [], {})
     )
-    left = len(missing(content, lang, files))
     if lang in EXERCISE_LANGUAGES:
         total += exercise_total(content.root)
-        left += len(missing_exercises(lang, content.root))
     if lang in DOCUMENT_LANGUAGES:
         total += document_total(content.root)
-        left += len(missing_documents(lang, content.root))
-    return ContentCoverage(lang, total, total - left)
+    return ContentCoverage(lang, total, total - len(missing_in_scope(content, lang)))
+
+
+def missing_in_scope(content: Content, lang: str) -> list[tuple[str, str, str]]:
+    """Everything of ``lang``'s scope still shown in English: content fields, exercises and documents (file, id, field)."""
+    out = missing(content, lang, SCOPE.get(lang, tuple(FILES)))
+    if lang in EXERCISE_LANGUAGES:
+        out += missing_exercises(lang, content.root)
+    if lang in DOCUMENT_LANGUAGES:
+        out += missing_documents(lang, content.root)
+    return out
 
 
 @dataclass(frozen=True)

@@ -463,3 +463,18 @@ def test_data_check_names_a_broken_roleplay_translation(copy: Path) -> None:
         and "role eu" in result.output
         and "must be a list of 3" in result.output
     )
+
+
+def test_status_lists_what_is_left_of_the_roleplay_and_the_exercises(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_roleplay_translation(copy, 'role eu:\n    name: "La Unión Europea"\n')  # one field of the role-play left
+    monkeypatch.setenv(data.ENV_VAR, str(copy))
+    result = CliRunner().invoke(main, ["translations", "status", "--missing"])
+    assert result.exit_code == 0, result.output
+    spanish = result.output.split("fr (")[0]
+    assert "missing: roleplay.yaml role eu who" in spanish and "missing: roleplay.yaml role eu name" not in spanish
+    assert "missing: roleplay.yaml bracket aim options" in spanish
+    content = data.load(copy)
+    cov = localise.content_coverage(content, "es")
+    assert cov.total - cov.translated == len(localise.missing_in_scope(content, "es")) == spanish.count("missing: ")

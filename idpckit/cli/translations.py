@@ -62,7 +62,7 @@ def status_command(check: bool, show_missing: bool) -> None:
         )
         if show_missing:
             old = localise.stale(content, lang)
-            for file, key, field_name in localise.missing(content, lang, localise.SCOPE[lang]):
+            for file, key, field_name in localise.missing_in_scope(content, lang):
                 click.echo(f"  missing: {file} {key} {field_name}")
             for file, key, field_name, was, now in old:
                 click.echo(f"  stale: {file} {key} {field_name}: the English was {was!r}, it is now {now!r}")
