@@ -57,7 +57,18 @@ def validate(root: str | os.PathLike[str] | None = None) -> data.Report:
                 shown = f"{localise.FOLDER}/{lang}.yaml ({roleplay.FILE})"
                 for p in exc.problems:
                     report.add(shown, p.row, p.field, p.message)
+    report.files = _files_checked(path)
     return report
+
+
+def _files_checked(path: Path) -> int:
+    """How many files the checks above read: the content files, the role-play, the examples, translations, exercises."""
+    from .exercises.loading import files as exercise_files
+
+    others = [path / roleplay.FILE, *(path / localise.FOLDER / f"{lang}.yaml" for lang in LANGUAGES[1:])]
+    others += [path / localise.FOLDER / f"{lang}.sources.yaml" for lang in LANGUAGES[1:]]
+    examples = [*(path / "examples").glob("*.json"), *(path / "examples").glob("*.csv")]
+    return len(data.FILES) + sum(p.is_file() for p in others) + len(examples) + len(exercise_files(path))
 
 
 def _example_problems(path: Path, parsed: dict[str, list[object]]) -> list[Problem]:

@@ -107,6 +107,8 @@ class Report:
 
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    #: How many files were checked (0: the content files of :data:`FILES`); the whole-folder check counts all.
+    files: int = 0
 
     @property
     def ok(self) -> bool:
@@ -118,7 +120,7 @@ class Report:
     def table(self) -> str:
         """A plain-text table (File, Row, Field, Message) for the terminal."""
         if self.ok:
-            return f"{self.root}: all {len(FILES)} files are valid."
+            return f"{self.root}: all {self.files or len(FILES)} files are valid."
         rows = [("File", "Row", "Field", "Message")] + [(p.file, p.row, p.field, p.message) for p in self.problems]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
