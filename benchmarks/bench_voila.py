@@ -349,6 +349,11 @@ async def _browser_rooms(
             server = start_server(root, tmp / f"store-{pool}.sqlite", RESULTS / f"voila-room-{pool}.log", True, extra)
             try:
                 server.wait_quiet(size, timeout=300)
+                at_start = {  # what the ready kernels cost before anyone comes
+                    "kernels": len(server.kernels()),
+                    "kernels_rss_mb": round(sum(_rss(k) for k in server.kernels().values()) / MB),
+                    "server_rss_mb": round(server.rss() / MB),
+                }
                 warm = await _chromium_room(browser, server, 1)  # warm-up, not measured
                 shutdown_kernels(server, [p["kernel"] for p in warm["pages"] if p["kernel"]])
                 server.wait_quiet(size, timeout=300)
@@ -365,12 +370,18 @@ async def _browser_rooms(
                         if hog != hog_modes[-1]:  # the next measurement needs the pool refilled
                             shutdown_kernels(server, [p["kernel"] for p in room["pages"] if p["kernel"]])
                             server.wait_quiet(size, timeout=300)
-                    out[label] = {"pool": pool, "hog": hog, "lone": lone, "room": room}
+                    out[label] = {"pool": pool, "hog": hog, "lone": lone, "room": room, "at_start": at_start}
                     print(f"  {label}: room {room['wall']:.1f}s", file=sys.stderr)
             finally:
                 stop_server(server)
         await browser.close()
     return out
+
+
+def _rss(proc: psutil.Process) -> int:
+    with contextlib.suppress(psutil.Error):
+        return proc.memory_info().rss
+    return 0
 
 
 def _median(values: list[float | None]) -> float | None:
@@ -395,9 +406,20 @@ def summarise_browser_rooms(rooms: dict) -> dict:
         def ratio(x: float | None, lone: float | None = lone_rendered) -> float | None:
             return round(x / lone, 2) if x is not None and lone else None
 
+        drawn_each = [p["rendered_s"] for p in pages if p["rendered_s"] is not None]
+        room_pool = r["pool"] == "room"
+        targets = {"0 blank pages": not blank}
+        if room_pool:  # issue 9: with --room-size N, each page within 3x a lone visitor's
+            targets["each page drawn <= 3 x lone"] = bool(
+                not blank and lone_rendered and max(drawn_each) <= 3 * lone_rendered
+            )
+            targets["room served <= 3 x lone"] = (ratio(served) or 99) <= 3.0
         out[label] = {
             "pages": len(pages),
             "blank": len(blank),
+            "at_start": r.get("at_start", {}),
+            "room_rendered_max_s": _round(max(drawn_each) if drawn_each else None),
+            "targets": targets,
             "blank_reasons": sorted({e for p in blank for e in (p["errors"] or ["no widget view drawn"])}),
             "lone_rendered_s": round(lone_rendered, 2) if lone_rendered else None,
             "lone_html_s": _round(_median([p["html_s"] for p in r["lone"]])),
@@ -408,7 +430,7 @@ def summarise_browser_rooms(rooms: dict) -> dict:
             "served_ratio": ratio(served),
             "rendered_ratio": ratio(drawn),
             "cpu": r["room"]["cpu"],
-            "meets_targets": not blank and (r["pool"] != "room" or (ratio(served) or 99) <= 3.0),
+            "meets_targets": all(targets.values()),
         }
     return out
 
@@ -578,6 +600,14 @@ def main() -> None:
                 )
                 if row["blank_reasons"]:
                     print(f"    blank: {'; '.join(row['blank_reasons'])}")
+                start = row["at_start"]
+                print(
+                    f"    per page drawn: median {_fmt(row['room_rendered_median_s'], 0)} s, max "
+                    f"{_fmt(row['room_rendered_max_s'], 0)} s; at start {start.get('kernels', '?')} kernels ready, "
+                    f"{start.get('kernels_rss_mb', '?')} MB RSS (server {start.get('server_rss_mb', '?')} MB)"
+                )
+                for target, met in row["targets"].items():
+                    print(f"    {'PASS' if met else 'MISS'}  {target}")
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = RESULTS / f"bench-voila-{stamp}.json"

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sys
 from dataclasses import dataclass
@@ -75,6 +76,10 @@ TITLE = N_("The 2019 Ministerial Segment: lessons and exercises")
 
 #: How often the watchdog looks at the kernels (unclaimed ones, memory).
 WATCH_INTERVAL_S = 5
+#: A pool refill waits at most this long for the pages being loaded to connect to their kernels.
+REFILL_WAIT_S = 120
+#: The page's kernel id, as Voilà writes it into the page's configuration (jupyter-config-data).
+KERNEL_IN_PAGE = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 
 
 class ServeError(RuntimeError):
@@ -437,7 +442,13 @@ class Limits:
     * ``max_kernels``: live kernels at most; a visitor beyond it gets the "server is full"
       page that retries by itself (a pooled kernel that is ready is always handed out);
     * kernels whose page never connected (a bare GET, a tab closed while loading) are
-      stopped after ``unclaimed_s`` idle seconds instead of Voilà's five minutes;
+      stopped after ``unclaimed_s`` idle seconds instead of Voilà's five minutes.  While
+      the visitor's browser is still fetching the page's files, the page is loading, not
+      abandoned: the clock starts again at each request from the address the kernel was
+      handed to (:meth:`saw`).  A room of 30 pages booting Voilà's front end at once on
+      two cores takes minutes to connect, and a fixed 60 s stopped every one of their
+      kernels before their page asked for it: 30 blank pages.  A bare GET fetches nothing
+      more, so its kernel is still stopped ``unclaimed_s`` later;
     * a kernel whose memory grows past ``kernel_memory_mb`` is stopped (the log says which).
     """
 
@@ -453,6 +464,68 @@ class Limits:
         self.kernel_manager: Any = None
         self.connected: set[str] = set()  # kernels a page has connected to, ever
         self._handed_out: dict[str, float] = {}  # kernel -> when first seen outside the pool
+        self.visitor_of: dict[str, str] = {}  # kernel -> the address its page was sent to
+        self._last_seen: dict[str, float] = {}  # address -> its last request that was not a page render
+
+    def handed(self, kernel_id: str, address: str) -> None:
+        """The page carrying ``kernel_id`` was sent to ``address`` (its later requests keep the kernel)."""
+        self.visitor_of[kernel_id] = address
+
+    def saw(self, address: str, path: str) -> None:
+        """A request from ``address``: the page's files, its kernel's API, anything but a new page render.
+
+        A render does not count: a visitor opening page after page without loading any
+        must not keep their earlier, abandoned kernels alive by doing so.
+        """
+        import time
+
+        if "/voila/render/" not in path:
+            self._last_seen[address] = time.monotonic()
+
+    def loading(self) -> int:
+        """Pages sent with a kernel that have not connected to it yet (their browsers are still booting)."""
+        ids = set(self.kernel_manager.list_kernel_ids()) if self.kernel_manager is not None else set()
+        return sum(1 for kid in self.visitor_of if kid in ids and kid not in self.connected)
+
+    def pace(self, initialize: Any) -> Any:
+        """Voilà's ``_initialize`` (start a pool kernel, run its notebook), one at a time, after the room has loaded.
+
+        Voilà refills a pool ``fill_delay`` after each kernel is taken, all at once: a room
+        of 30 taking 30 kernels started 30 more ten seconds later, each importing pandas,
+        matplotlib and the app (about 3 CPU seconds), on the cores the 30 pages were booting
+        on.  Here a refill first waits (up to :data:`REFILL_WAIT_S`) while pages that were
+        sent are still to connect, then runs alone: the next starts when this one's
+        notebook has run.  On two cores one refill uses one core at most.
+        """
+        import asyncio
+        import os
+        import time
+
+        gate = asyncio.Semaphore(max(1, (os.cpu_count() or 2) - 1))
+
+        async def paced(*args: Any, **kwargs: Any) -> Any:
+            km = self.kernel_manager
+            deadline = time.monotonic() + REFILL_WAIT_S
+            while self.loading() and time.monotonic() < deadline:
+                await asyncio.sleep(1)
+            await gate.acquire()
+            if km is not None and not getattr(km, "_pools", True):  # shutting down: start nothing
+                gate.release()
+                raise RuntimeError("the server is stopping")
+            try:
+                content = await initialize(*args, **kwargs)
+            except BaseException:
+                gate.release()
+                raise
+            content["task"].add_done_callback(lambda _task: gate.release())
+            return content
+
+        return paced
+
+    def quiet_for(self, kernel_id: str, since: float, now: float) -> float:
+        """Seconds since the kernel was handed out, or since its visitor's last request if later."""
+        seen = self._last_seen.get(self.visitor_of.get(kernel_id, ""))
+        return now - max(since, seen) if seen is not None else now - since
 
     def live(self) -> int:
         return len(self.kernel_manager.list_kernel_ids()) if self.kernel_manager is not None else 0
@@ -490,6 +563,9 @@ class Limits:
         for kid in [k for k in self._handed_out if k not in ids]:
             self._handed_out.pop(kid, None)
             self.connected.discard(kid)
+            self.visitor_of.pop(kid, None)
+        for address in [a for a, t in self._last_seen.items() if now - t > self.unclaimed_s]:
+            del self._last_seen[address]  # too long ago to matter: the table stays small
         for kid in ids:
             if kid in pooled:
                 continue
@@ -500,7 +576,7 @@ class Limits:
             except KeyError:
                 continue
             if kid not in self.connected and getattr(kernel, "execution_state", "") == "idle":
-                idle = now - since
+                idle = self.quiet_for(kid, since, now)
                 last = getattr(kernel, "last_activity", None)
                 if last is not None:
                     import datetime as dt
@@ -666,6 +742,12 @@ def _app_class(
             await super().get(path=path)
 
         def write(self, chunk: Any) -> Any:
+            if not getattr(self, "_idpckit_kernel", None) and isinstance(chunk, str | bytes):
+                text = chunk.decode("utf-8", "replace") if isinstance(chunk, bytes) else chunk
+                found = KERNEL_IN_PAGE.search(text)
+                if found:  # the page's kernel, fresh or preheated: its visitor's requests keep it while loading
+                    self._idpckit_kernel = found.group(1)
+                    limits.handed(found.group(1), self.request.headers.get(guards.CLIENT_HEADER, ""))
             # The page's <html lang> and the template's words in the visitor's language (see PageLocaliser).
             page = getattr(self, "_idpckit_page", None)
             if page is not None and page.needed and isinstance(chunk, str | bytes):
@@ -811,11 +893,14 @@ def _app_class(
                 if not guards.host_allowed(request.headers.get("Host"), allowed, listen_host):
                     return self.app.get_handler_delegate(request, RefusedHost)
                 guards.set_client_header(request, trusted)
+                limits.saw(request.headers[guards.CLIENT_HEADER], request.path)
                 return find_handler(request, **kwargs)
 
             self.app.find_handler = checked
             self.app.settings["default_handler_class"] = NotFound
             limits.kernel_manager = self.kernel_manager
+            if hasattr(self.kernel_manager, "_initialize"):  # preheating: refills paced (Limits.pace)
+                self.kernel_manager._initialize = limits.pace(self.kernel_manager._initialize)
             from tornado.ioloop import PeriodicCallback
 
             self._idpckit_watchdog = PeriodicCallback(limits.watch, WATCH_INTERVAL_S * 1000)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 from pathlib import Path
 
 import httpx
-from test_hostile_server import _run, start_server, stop_server
+from test_hostile_server import REPO, _run, start_server, stop_server
 
 LATE_SOURCE = """\
 import threading, time
@@ -126,6 +127,78 @@ def test_kernels_whose_page_never_connects_are_stopped_soon(tmp_path: Path) -> N
             time.sleep(0.5)
         assert kid not in _live_kernels(server)
         assert f"Stopping kernel {kid}: no page connected to it" in server.log()
+    finally:
+        stop_server(server)
+
+
+def test_a_page_still_loading_its_files_keeps_its_kernel(tmp_path: Path) -> None:
+    """A browser that takes longer than the unclaimed timeout to connect, still fetching the page's files, keeps its kernel.
+
+    Thirty pages booting Voilà's front end at once on two cores connect minutes after they
+    were sent; the watchdog stopped every kernel 60 s after it was handed out, and the room
+    got 30 blank pages.  Here the page's visitor keeps asking for the page's own scripts
+    for 15 s (five times the timeout) before going away without connecting.
+    """
+    server = start_server(tmp_path, "--no-preheat", "--unclaimed-kernel-timeout", "3")
+    try:
+        with httpx.Client(base_url=server.base, timeout=120) as browser:
+            html = browser.get("voila/render/table1-explorer.ipynb").text
+            kid = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+            scripts = re.findall(r'<script[^>]+src="([^"]+\.js)', html)
+            assert scripts, "the page loads no scripts of its own"
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                for script in scripts:
+                    assert browser.get(script).status_code == 200
+                    time.sleep(1)
+                    assert kid in _live_kernels(server), "the kernel of a page still loading was stopped"
+        deadline = time.monotonic() + 30  # it stopped loading and never connected: stopped soon
+        while time.monotonic() < deadline and kid in _live_kernels(server):
+            time.sleep(0.5)
+        assert kid not in _live_kernels(server)
+        assert f"Stopping kernel {kid}: no page connected to it" in server.log()
+    finally:
+        stop_server(server)
+
+
+def test_the_pool_is_refilled_once_the_page_sent_has_connected(tmp_path: Path) -> None:
+    """A preheated kernel taken is replaced only after its page connects: the refill does not compete with it.
+
+    Voilà refills ``fill_delay`` (10 s) after a kernel is taken, whatever the pages are
+    doing; in a room of 30 that started 30 kernels on the cores the 30 pages were booting on.
+    """
+    import asyncio
+
+    from tornado.websocket import websocket_connect
+
+    from idpckit.serve.guards import V1_PROTOCOL
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(REPO / "notebooks" / "table1-explorer.ipynb", notebooks)
+    server = start_server(tmp_path, "--preheat", "--notebooks", str(notebooks))
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "Kernel pool of table1-explorer.ipynb is filled" not in server.log():
+            time.sleep(0.5)
+        pooled = _live_kernels(server)
+        assert len(pooled) == 1
+        kid = server.kernel_id()  # a page sent: its browser is still booting
+        assert kid == pooled[0], "the page did not get the preheated kernel"
+        time.sleep(20)  # twice the fill delay
+        assert _live_kernels(server) == [kid], "the pool was refilled while the page sent had not connected"
+
+        async def connect() -> None:
+            url = server.base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
+            ws = await websocket_connect(url, subprotocols=[V1_PROTOCOL])
+            await asyncio.sleep(1)
+            ws.close()
+
+        asyncio.run(connect())
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(_live_kernels(server)) < 2:
+            time.sleep(0.5)
+        assert len(_live_kernels(server)) == 2, "the pool was not refilled after the page connected"
     finally:
         stop_server(server)
 
