@@ -508,6 +508,8 @@ def main() -> None:
     parser.add_argument("--lone-rounds", type=int, default=3, help="(c): lone visitors per configuration")
     parser.add_argument("--hogs", type=int, default=os.cpu_count() or 2, help="(c): spinning processes of the hog")
     args = parser.parse_args()
+    # `timeout` (the heavy lock's time limit) sends SIGTERM: unwind, so every server and kernel is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench_voila: stopped (SIGTERM); servers shut down"))
     if args.only_browser_room:
         args.skip_browser = args.skip_room = True
 
