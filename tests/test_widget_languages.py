@@ -178,7 +178,10 @@ def test_the_table1_explorer_in_french() -> None:
     ui.document.value = "md2019"
     assert "Voie à suivre" in dict(ui.section.options)
     ui.section.value = "Way forward"
-    assert "pas dans cette section" in ui.table.value and "section « Voie à suivre »" in ui.status.value
+    assert (
+        "pas dans cette section" in ui.table.value
+        and "sur 13 : Déclaration ministérielle de 2019, section « Voie à suivre »." in ui.status.value
+    )
     assert "Seulement ceux qu'ancre cette section" in dict(ui.presence.options)
     ui.search.value = "zzzz-nothing"
     assert "Aucun engagement ne correspond à ces filtres" in ui.table.value and "Rien à télécharger" in ui.export.value

@@ -402,9 +402,9 @@ class Table1Explorer:
         showing = ngettext(
             "Showing {shown} of {total} commitment", "Showing {shown} of {total} commitments", total
         ).format(shown=f"<strong>{len(rows)}</strong>", total=total)
-        self.status.value = (
-            f'<p role="status" aria-live="polite">{showing}' + (f": {esc(described)}" if described else "") + ".</p>"
-        )
+        if described:  # French puts a space before the colon: the whole line is one message
+            showing = _("{showing}: {filters}").format(showing=showing, filters=esc(described))
+        self.status.value = f'<p role="status" aria-live="polite">{showing}.</p>'
         self.table.value = self._table_html(rows)
         self.details.value = self._details_html(rows)
         if rows:

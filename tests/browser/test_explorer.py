@@ -55,6 +55,27 @@ def test_explorer_filters_searches_and_exports(open_notebook) -> None:
     assert page.locator("table.idpc-t1 tbody td.idpc-silent").inner_text() == "— silent"  # the Common Position
 
 
+def test_the_explorer_in_french(open_notebook) -> None:
+    """?lang=fr: the page's heading, the controls, the table and its silences, all in French (issue 15)."""
+    from playwright.sync_api import expect
+
+    page = open_notebook("table1-explorer.ipynb", "lang=fr")
+    assert error_outputs(page) == []
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    expect(page.get_by_role("heading", level=1, name="Explorateur du tableau 1")).to_be_visible()
+    table = page.locator("table.idpc-t1")
+    assert table.locator("caption").inner_text().startswith("Tableau 1 : où chaque engagement est ancré")
+    page.get_by_label("Document").select_option(label="Déclaration ministérielle de 2019")
+    page.get_by_label("Afficher").select_option(label="Seulement ceux sur lesquels il est silencieux")
+    page.wait_for_function("() => document.querySelectorAll('table.idpc-t1 tbody tr').length === 2")
+    assert table.locator("tbody td.idpc-silent").all_inner_texts() == ["— silencieux", "— silencieux"]
+    assert "Affichage de 2 engagements sur 13" in page.inner_text("[role=status]")
+    expect(page.get_by_role("link", name="Télécharger cette vue (CSV)")).to_be_visible()
+    text = page.inner_text("body")
+    for english in ("Table 1 explorer", "Show everything", "Every commitment", "Showing", "silent on"):
+        assert english not in text, english
+
+
 def test_explorer_fits_a_phone_screen(make_page, kit_server) -> None:
     from voila_helpers import wait_rendered
 
