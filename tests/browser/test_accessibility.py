@@ -2,7 +2,8 @@
 
 axe-core (bundled by the ``axe-playwright-python`` package) runs inside the real page that
 Voilà served, after the widgets are drawn: the index, every lesson, the Table 1 explorer,
-the room dashboard, each step of the self-assessment app (welcome, set-up, a commitment,
+the room dashboard (these in tests/browser/test_lesson_pages.py, in the one visit that also
+checks each renders without errors), each step of the self-assessment app (welcome, set-up, a commitment,
 the summary) and the HTML report a trainee downloads. A violation fails the test with the
 rule, the element and axe's own advice, so the fix is clear from the failure alone.
 """
@@ -13,9 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
-from voila_helpers import wait_rendered
+from voila_helpers import violations, wait_rendered
 
 from idpckit import report
 from idpckit.assessment import Assessment, Entry
@@ -28,34 +28,23 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LESSONS = sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb"))
-#: The standard a public-interest web page is held to: WCAG 2.1, levels A and AA.
-RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def violations(page: Page) -> list[str]:
-    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line per element."""
-    results = Axe().run(page, options={**RULES, "resultTypes": ["violations"]})
-    lines = []
-    for rule in results.response["violations"]:
-        for node in rule["nodes"]:
-            advice = " ".join(node.get("failureSummary", "").split())
-            lines.append(f"{rule['id']} ({rule['impact']}): {rule['help']} at {node['target']}: {advice}")
-    return lines
 
 
 def test_there_are_lessons_to_check() -> None:
     assert len(LESSONS) >= 8, LESSONS
 
 
+def test_every_lesson_and_tool_is_checked_where_it_is_opened() -> None:
+    """Each lesson and app page is checked by axe-core in the one visit test_lesson_pages.py makes to it
+    (``test_notebook_renders_without_errors_or_code``), not in a second visit of its own here."""
+    from test_lesson_pages import NOTEBOOKS as OPENED
+
+    assert {*LESSONS, "table1-explorer.ipynb", "room-dashboard.ipynb", "self-assessment.ipynb"} <= set(OPENED)
+
+
 def test_the_index_page(kit_server, page: Page) -> None:
     page.goto(kit_server.base)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    assert violations(page) == []
-
-
-@pytest.mark.parametrize("notebook", [*LESSONS, "table1-explorer.ipynb", "room-dashboard.ipynb"])
-def test_each_lesson_and_tool(notebook: str, open_notebook) -> None:
-    page = open_notebook(notebook)
     assert violations(page) == []
 
 

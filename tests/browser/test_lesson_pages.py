@@ -1,5 +1,5 @@
-"""Every lesson and app in a real browser, as a trainee uses them: each opens rendered, with no code and
-no error; the Table 1 quiz gives feedback, the advocacy plan downloads, and the grading lesson fits a phone."""
+"""Every lesson and app in a real browser, as a trainee uses them: each opens rendered, with no code, no
+error and no axe-core violation; the Table 1 quiz gives feedback, the advocacy plan downloads, and the grading lesson fits a phone."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from voila_helpers import error_outputs
+from voila_helpers import error_outputs, violations
 
 from idpckit import catalog, data, exercises
 
@@ -23,11 +23,14 @@ NOTEBOOKS = [e.name for e in _scan.entries] + [p.file for p in _scan.problems if
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_renders_without_errors_or_code(name: str, open_notebook) -> None:
+    """One visit a page (a lesson runs in a kernel of its own each time): rendered, no code, no error, and
+    no axe-core WCAG 2.1 A/AA violation (tests/browser/test_accessibility.py checks the other pages)."""
     page = open_notebook(name)
     assert error_outputs(page) == []
     # Sources are stripped: no code cell inputs reach the page.
     assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor, .cm-editor").count() == 0
     assert page.locator("#rendered_cells").inner_text().strip()  # something is shown
+    assert violations(page) == []
 
 
 def test_table1_quiz_gives_feedback_in_the_page(open_notebook) -> None:

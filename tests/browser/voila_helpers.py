@@ -44,3 +44,23 @@ def error_outputs(page: object) -> list[str]:
     text = page.inner_text("body")
     found += [t for t in ERROR_TEXTS if t in text]
     return found
+
+
+#: The standard a public-interest web page is held to: WCAG 2.1, levels A and AA.
+AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page: object) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line per element.
+
+    With the rule, the element and axe's own advice, so the fix is clear from the failure alone.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={**AXE_RULES, "resultTypes": ["violations"]})
+    lines = []
+    for rule in results.response["violations"]:
+        for node in rule["nodes"]:
+            advice = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"{rule['id']} ({rule['impact']}): {rule['help']} at {node['target']}: {advice}")
+    return lines
