@@ -112,8 +112,11 @@ def figure_floor() -> dict:
     }
 
 
-def make_reviews(store_path: Path) -> tuple[str, str]:
-    """Two saved reviews: one finished (its link opens the summary), one with its last commitment open."""
+def make_reviews(store_path: Path, opened: int) -> tuple[str, list[str]]:
+    """Saved reviews: one finished (its link opens the summary), and ``opened`` with their last commitment open.
+
+    One of the latter per visit of the summary, since each visit grades that commitment.
+    """
     from idpckit.assessment_io import read_assessment
     from idpckit.data import data_dir
     from idpckit.store import Store
@@ -123,7 +126,7 @@ def make_reviews(store_path: Path) -> tuple[str, str]:
     done = store.save_draft(review)
     open_one = review.model_copy(deep=True)
     open_one.entries[-1].grade = None
-    return done, store.save_draft(open_one)
+    return done, [store.save_draft(open_one) for _ in range(opened)]
 
 
 def kernel_of(page) -> str:
@@ -218,7 +221,7 @@ def main() -> None:
         (root / FIGURE_FLOOR).write_text(json.dumps(figure_floor()), encoding="utf-8")
         os.environ["IDPCKIT_CACHE_DIR"] = str(tmp / "figures")  # the server's kernels start with an empty cache
         store = tmp / "store.sqlite"
-        done, open_one = make_reviews(store)
+        done, open_ones = make_reviews(store, args.rounds)
         server = start_server(root, store, RESULTS / "trainee-server.log", preheat=True)
         pool = 2  # the app and the floor (both apps by their metadata)
         try:
@@ -226,7 +229,7 @@ def main() -> None:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
                 if not args.skip_app:
-                    app_rounds(browser, server, pool, args.rounds, done, open_one, result)
+                    app_rounds(browser, server, pool, args.rounds, done, open_ones, result)
                 if not args.skip_lessons:
                     lesson_rounds(browser, server, pool, args.rounds, lessons, result)
                 browser.close()
@@ -240,7 +243,7 @@ def main() -> None:
     print(f"\nSaved {path.relative_to(REPO)}")
 
 
-def app_rounds(browser, server: Server, pool: int, rounds: int, done: str, open_one: str, result: dict) -> None:
+def app_rounds(browser, server: Server, pool: int, rounds: int, done: str, open_ones: list[str], result: dict) -> None:
     plain, linked, summary = [], [], []
     visit(browser, server, APP, "", VISIBLE_JS, INTERACTIVE)  # warm-up: OS caches, .pyc, fonts
     server.wait_quiet(pool)
@@ -249,7 +252,7 @@ def app_rounds(browser, server: Server, pool: int, rounds: int, done: str, open_
         server.wait_quiet(pool)
         linked.append(visit(browser, server, APP, f"code={done}", SUMMARY_HEADING_JS))
         server.wait_quiet(pool)
-        summary.append(summary_arrival(browser, server, open_one))
+        summary.append(summary_arrival(browser, server, open_ones[r]))
         server.wait_quiet(pool)
         print(f"  app: round {r + 1}/{rounds} done", file=sys.stderr)
     arrival, files, step, files_changed = (
