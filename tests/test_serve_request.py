@@ -293,6 +293,53 @@ def test_a_preheated_app_is_rebuilt_in_the_language_the_visitor_brings(
     assert app.next.description == "Suivant ▶"
 
 
+class ControlComm:
+    """Stands for the page's ``jupyter.widget.control`` comm: what ipywidgets sends it is kept."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def send(self, data: dict[str, Any], buffers: Any = None) -> None:
+        self.sent.append(data)
+
+
+def test_the_page_gets_the_widgets_states_only_after_the_visitors_request_is_applied(
+    store: Store, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
+) -> None:
+    """The race behind an English page for a Spanish visitor: the page fetched the states first.
+
+    A preheated page reaches the browser while its kernel is still applying the visitor's
+    request; a change made after the page fetched the widgets' states was dropped by the
+    browser.  Here the kernel's loop is busy (the rebuild is queued, not run) when the page
+    asks for the states: the answer must already be the rebuilt, French app, resumed.
+    """
+    import ipywidgets
+
+    port, visitor_arrives = voila_request_socket
+    code = saved_review(store)
+    queued: list[Callable[[], None]] = []
+    monkeypatch.setattr(request, "run_on_kernel_loop", queued.append)  # a busy loop: nothing runs yet
+    preheated_kernel(monkeypatch, port, "kernel-states")
+    frame = apps.self_assessment()
+    english = apps.built[-1]
+    english_id = english.widget.model_id
+    visitor_arrives("kernel-states", {"QUERY_STRING": f"code={code}&lang=fr"})
+    the_waiting_thread_ends()
+    assert apps.built[-1] is english and queued  # read, but not yet applied
+
+    comm = ControlComm()
+    monkeypatch.setattr(ipywidgets.Widget, "_control_comm", comm)
+    ipywidgets.Widget._handle_control_comm_msg({"content": {"data": {"method": "request_states"}}})
+    app = apps.built[-1]
+    assert app is not english and app.language == "fr" and app.code == code
+    states = comm.sent[-1]["states"]
+    shown = states[frame.model_id]["state"]["children"]
+    assert f"IPY_MODEL_{app.widget.model_id}" in shown and f"IPY_MODEL_{english_id}" not in shown
+    assert any(s["state"].get("description") == "Suivant ▶" for s in states.values())
+    queued.pop()()  # the loop gets to the queued delivery later: nothing is applied twice
+    assert apps.built[-1] is app
+
+
 def test_a_preheated_room_dashboard_opens_the_room_the_visitor_asks_for(
     store: Store, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
 ) -> None:

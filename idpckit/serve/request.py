@@ -19,8 +19,9 @@ this module.  So widgets stay testable with a plain dict, and a preheated kernel
 ``?room=`` as surely as a fresh one.
 
 Only the standard library and the ``websockets`` package Voilà already depends on are
-imported: ``voila.utils`` would drag Voilà's server side into every kernel (about 48 MB
-and 2 s each).
+imported (and ipywidgets, which the app has already loaded, to apply the request before the
+page reads the widgets' states: :func:`before_widget_states`): ``voila.utils`` would drag
+Voilà's server side into every kernel (about 48 MB and 2 s each).
 """
 
 from __future__ import annotations
@@ -235,6 +236,16 @@ def on_request(
         except Exception:  # a failed prefetch only makes the first click slower
             log.exception("preparing for the visitor failed")
 
+    got: list[Request] = []  # the request, once read and the prefetch is over
+    read = threading.Event()
+    delivered = False
+
+    def deliver_once() -> None:  # on the kernel's thread only: from the loop, or before the page's states
+        nonlocal delivered
+        if got and not delivered:
+            delivered = True
+            deliver(got[0])
+
     def wait() -> None:
         ready = None
         if while_waiting is not None:
@@ -250,8 +261,58 @@ def on_request(
         if ready is not None:
             ready.join()
         if req is not None:
-            run_on_kernel_loop(lambda: deliver(req))
+            got.append(req)
+        read.set()
+        if req is not None:
+            run_on_kernel_loop(deliver_once)
 
+    def before_states() -> None:
+        if read.wait(BEFORE_STATES_WAIT_S):
+            deliver_once()
+
+    before_widget_states(before_states)
     thread = threading.Thread(target=wait, name="idpckit-wait-for-request", daemon=True)
     thread.start()
     return thread
+
+
+#: How long the page's first request for the widgets' states may wait for the visitor's
+#: request to be applied.  Voilà's page gives the kernel 4 s before it asks model by model
+#: instead (which then waits behind this one), so a little longer is still safe.
+BEFORE_STATES_WAIT_S = 10.0
+
+_before_states: list[Callable[[], None]] = []
+
+
+def before_widget_states(hook: Callable[[], None]) -> None:
+    """Run ``hook`` on the kernel's thread just before the page is sent the widgets' states.
+
+    Why: a preheated page is sent to the browser while its kernel is still applying the
+    visitor's request (rebuilding the app in the visitor's language, reopening a review).
+    A change made after the page fetched the widgets' states but before it had made their
+    models is dropped by the browser ("No such comm"), and the page stayed English or on
+    the welcome.  Applying the request first, then answering, leaves nothing to drop: every
+    later change is a visitor's own.  ipywidgets reads the states in
+    ``Widget._handle_control_comm_msg`` (``request_states``); it is wrapped once per kernel.
+    """
+    try:
+        from ipywidgets import Widget
+    except ImportError:  # no widgets, no page to answer
+        return
+    _before_states.append(hook)
+    if getattr(Widget._handle_control_comm_msg, "_idpckit_wrapped", False):
+        return
+    original = Widget._handle_control_comm_msg.__func__
+
+    def handle(cls: type, msg: dict) -> None:
+        data = (msg.get("content") or {}).get("data") or {}
+        if isinstance(data, dict) and data.get("method") == "request_states":
+            for run in list(_before_states):
+                try:
+                    run()
+                except Exception:  # the app shows its own errors; the page must still get its states
+                    log.exception("applying the visitor's request before the page's states failed")
+        original(cls, msg)
+
+    handle._idpckit_wrapped = True  # type: ignore[attr-defined]
+    Widget._handle_control_comm_msg = classmethod(handle)  # type: ignore[method-assign]
