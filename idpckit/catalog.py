@@ -99,8 +99,9 @@ class Entry:
         """Where Voilà renders it, relative to the server's base URL."""
         from urllib.parse import quote
 
-        # A translated lesson lives in notebooks/<lang>/ (idpckit translations notebooks writes it there).
-        folder = f"{quote(self.lang)}/" if self.lang != "en" else ""
+        # A translated lesson lives in notebooks/<lang>/ (idpckit translations notebooks writes it there);
+        # an app is one notebook for every language, whatever language its entry is written in.
+        folder = f"{quote(self.lang)}/" if self.lang != "en" and self.kind == "lesson" else ""
         return f"voila/render/{folder}{quote(self.name)}"
 
 
@@ -223,12 +224,35 @@ def in_language(found: Scan, lang: str) -> list[Entry]:
     """The entries of ``found`` as a visitor reading ``lang`` meets them: each lesson in ``lang`` where
     ``notebooks/<lang>/`` has it (same file name, translated title and objectives), else in English.
 
-    Apps are the same notebook in every language (they take ``?lang=``), so they are returned as they are.
+    Apps are the same notebook in every language (they take ``?lang=``): their title, summary,
+    objectives and key points are translated with the interface's messages
+    (:func:`idpckit.i18n.app_metadata_messages` extracts them), and stay English where a
+    translation is missing.
     """
     if lang == "en":
         return list(found.entries)
     translated = {e.name: e for e in scan(found.root / lang).entries if e.kind == "lesson" and e.lang == lang}
-    return [translated.get(e.name, e) if e.kind == "lesson" else e for e in found.entries]
+    return [translated.get(e.name, e) if e.kind == "lesson" else _app_in(e, lang) for e in found.entries]
+
+
+def _app_in(entry: Entry, lang: str) -> Entry:
+    """An app's index entry in ``lang``, marked as in that language only when its title is translated."""
+    import dataclasses
+
+    from .i18n import _, language
+
+    with language(lang):
+        title = _(entry.title)
+        if title == entry.title:
+            return entry
+        return dataclasses.replace(
+            entry,
+            title=title,
+            summary=_(entry.summary),
+            objectives=tuple(_(o) for o in entry.objectives),
+            keypoints=tuple(_(k) for k in entry.keypoints),
+            lang=lang,
+        )
 
 
 def catalog(root: str | os.PathLike[str] | None = None) -> list[Entry]:

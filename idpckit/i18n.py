@@ -273,7 +273,34 @@ def extract() -> Catalog:
         if "_vendor" in Path(filename).parts:
             continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for location, text in app_metadata_messages(root):
+        catalog.add(
+            text, None, [(location, 0)], auto_comments=["The index page's and the schedule's words for an app."]
+        )
     return catalog
+
+
+def app_metadata_messages(root: Path) -> list[tuple[str, str]]:
+    """The title, summary, objectives and key points of each app notebook, with where they come from.
+
+    Why here: apps are one notebook for every language (they take ``?lang=``), so no
+    translated notebook carries their index entry; their metadata is translated with the
+    interface instead (:func:`idpckit.catalog.in_language`).  Lessons are not listed: their
+    translated notebooks carry their own metadata.
+    """
+    import json
+
+    folder = root.parent / "notebooks"
+    if not folder.is_dir():
+        folder = root / "_notebooks"
+    found: list[tuple[str, str]] = []
+    for path in sorted(folder.glob("*.ipynb")):
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("idpckit", {})
+        if meta.get("kind") != "app":
+            continue
+        texts = [meta.get("title"), meta.get("summary"), *meta.get("objectives", []), *meta.get("keypoints", [])]
+        found += [(f"notebooks/{path.name}", t) for t in texts if isinstance(t, str) and t]
+    return found
 
 
 def _searched(dirpath: str | os.PathLike[str]) -> bool:

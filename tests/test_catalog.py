@@ -160,3 +160,41 @@ def test_a_wheel_carries_the_notebooks_and_the_voila_templates(built_wheel: Buil
     where, count = run_from_wheel(built_wheel, code, tmp_path).split()
     assert where.endswith("idpckit/_notebooks")
     assert int(count) == len(list((REPO / "notebooks").glob("*.ipynb")))
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "summary_word"),
+    [
+        ("es", "Autoevaluación: califique a su gobierno", "descargue el informe"),
+        ("fr", "Auto-évaluation : notez votre gouvernement", "téléchargez le rapport"),
+        ("ru", "Самооценка: оцените своё правительство", "скачайте отчёт"),
+    ],
+)
+def test_the_apps_index_entries_speak_the_visitors_language(lang: str, title: str, summary_word: str) -> None:
+    """Apps are one notebook for every language, so their title, summary and objectives come from the catalogue."""
+    found = catalog.scan(catalog.notebooks_dir())
+    apps = {e.name: e for e in catalog.in_language(found, lang) if e.kind == "app"}
+    app = apps["self-assessment.ipynb"]
+    assert app.title == title and summary_word in app.summary and app.lang == lang
+    assert app.url == "voila/render/self-assessment.ipynb"  # one notebook for every language (it takes ?lang=)
+    english = {e.name: e for e in found.entries}["self-assessment.ipynb"]
+    assert len(app.objectives) == len(english.objectives) and not set(app.objectives) & set(english.objectives)
+    assert all(e.title != {x.name: x for x in found.entries}[e.name].title for e in apps.values())
+
+
+def test_an_app_whose_title_is_not_translated_stays_english_and_says_so(tmp_path: Path) -> None:
+    write_nb(tmp_path, "tool.ipynb", lesson_meta(kind="app", title="A tool nobody translated"))
+    found = catalog.scan(tmp_path)
+    (entry,) = catalog.in_language(found, "es")
+    assert entry.title == "A tool nobody translated" and entry.lang == "en"
+
+
+def test_the_catalogue_template_carries_every_apps_metadata() -> None:
+    """`idpckit translations update` must offer a new app's words to translators (tests/test_i18n.py keeps the .pot current)."""
+    from idpckit import i18n
+
+    template = i18n.extract()
+    for entry in catalog.scan(catalog.notebooks_dir()).entries:
+        if entry.kind == "app":
+            for text in (entry.title, entry.summary, *entry.objectives, *entry.keypoints):
+                assert template.get(text) is not None, text
