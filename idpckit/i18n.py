@@ -237,6 +237,16 @@ def _install() -> None:
 _install()
 
 
+def colon(label: str) -> str:
+    """``label`` followed by a colon the way the language in use writes it ("Conseil :" in French).
+
+    Why one helper: labels joined to their text in code ("<b>{label}:</b> ...") would
+    otherwise print French without the space its typography asks for before a colon.
+    """
+    # Translators: a label before its text; French puts a no-break space before the colon.
+    return _("{label}:").format(label=label)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for translation where it is defined (a label in a table); translate it where shown."""
     return message

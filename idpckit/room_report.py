@@ -115,10 +115,16 @@ def _room_pdf(res: RoomResults, content: Content, lang: str) -> bytes:
     para(_("{name} (room {code})").format(name=res.room.name, code=res.room.code), 16, "B")
     para(
         _(
-            "{submitted} submitted review(s), {drafts} draft(s) not submitted; the room is {state}. "
+            "{submitted}, {drafts}; the room is {state}. "
             "Results per country and year, never mixed; grades on the common 1-5 score. "
             "No organisation or assessor is named."
-        ).format(submitted=len(res.submitted), drafts=res.drafts, state=_state(res))
+        ).format(
+            submitted=ngettext("{n} submitted review", "{n} submitted reviews", len(res.submitted)).format(
+                n=len(res.submitted)
+            ),
+            drafts=ngettext("{n} draft not submitted", "{n} drafts not submitted", res.drafts).format(n=res.drafts),
+            state=_state(res),
+        )
     )
     headings = (
         _("Commitment"),

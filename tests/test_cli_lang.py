@@ -107,8 +107,8 @@ def test_room_results_report_in_russian_html_and_pdf(tmp_path: Path) -> None:
     run("room", "results", code, "--key", key, "--lang", "ru", "-o", page_path, "--store", db)
     page = page_path.read_text(encoding="utf-8")
     assert html_lang(page) == "ru"
-    assert f"Nairobi (комната {code})" in page and "Кения, 2025: обзоров — 2" in page
-    assert "Расхождение" in page and "Отправлено обзоров: 2" in page
+    assert f"Nairobi (комната {code})" in page and "Кения, 2025: 2 обзора" in page
+    assert "Расхождение" in page and "2 отправленных обзора, 0 неотправленных черновиков" in page
     assert title("alternatives", "ru") in page
     absent(page, "submitted review", "Disagree", "Agreement", "Commitment<", "Kenya")
 

@@ -70,7 +70,13 @@ def test_a_trainer_runs_a_room_from_the_command_line(tmp_path: Path) -> None:
         assert made.exit_code == 0, made.output
     assert len(list(csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text(encoding="utf-8"))))) == 5
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "Kenya, 2025: 2 review(s)" in html and "⚠ Disagree" in html and ">a<" not in html  # no names
+    assert "3 submitted reviews, 0 drafts not submitted" in html  # counted in words, not "review(s)"
+    assert (
+        "Kenya, 2025: 2 reviews" in html
+        and "Uganda, 2025: 1 review<" in html
+        and "⚠ Disagree" in html
+        and ">a<" not in html
+    )  # no names
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert "KEN-2025/001-a.json" in zipfile.ZipFile(tmp_path / "r.zip").namelist()
 

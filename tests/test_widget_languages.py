@@ -434,3 +434,23 @@ def test_computed_checks_count_and_list_in_spanish() -> None:
     assert "mejoraron" in moved.spec.explanation and "improved" not in moved.spec.explanation
     moved.solution_toggle.value = True  # the solution, shown in the page's language
     assert "stayed the same" not in moved.solution.value and "Solución" in moved.solution.value
+
+
+def test_french_labels_take_a_space_before_their_colon() -> None:
+    """French typography: "Conseil :" in the plan builder's review and in its Markdown, never "Conseil:"."""
+    import re
+
+    from idpckit.widgets.advocacy_plan import AdvocacyPlanBuilder
+
+    with i18n.language("fr"):
+        b = AdvocacyPlanBuilder(today=dt.date(2026, 1, 10))
+    b.add_button.click()
+    labels = re.findall(r"<b>[^<]*</b>", b.review_box.value)
+    assert labels and all(label.endswith("\u00a0:</b>") for label in labels), labels
+    with i18n.language("fr"):
+        markdown = b.plan.to_markdown()
+    assert "- Conseil\u00a0: " in markdown and "- Fait\u00a0: " in markdown
+    with i18n.language("es"):
+        assert i18n.colon("Consejo") == "Consejo:"  # Spanish writes it straight after the word
+    with i18n.language("fr"):
+        assert i18n.colon("Conseil") == "Conseil\u00a0:"

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from ..data import Content, load
-from ..i18n import N_, current
+from ..i18n import N_, colon, current
 from ..schema import CND_CALENDAR_URL, LATER_STATUSES
 from ..text import md, neutralise_formula, restore_formula
 from .feedback import _, ngettext
@@ -496,7 +496,7 @@ class Plan:
                     lines.append(f"  *{_('Note:')}* {md(i.note)}")
             lines.append("")
         lines += [f"## {_('Review')}", ""]
-        lines += [f"- {f.label}: {md(f.message)}" for f in self.review()]
+        lines += [f"- {colon(f.label)} {md(f.message)}" for f in self.review()]
         lines += [
             "",
             _(

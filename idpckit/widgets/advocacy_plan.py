@@ -27,7 +27,7 @@ from ..exercises.plan import (
     month_label,
     month_name,
 )
-from ..i18n import current
+from ..i18n import colon, current
 from ..text import esc
 from ._base import download_link, guarded, style_widget
 
@@ -202,7 +202,9 @@ class AdvocacyPlanBuilder:
         self.remove_choice.options = [(self.plan.describe(i), n) for n, i in enumerate(self.plan.items)]
         self.remove_choice.value = None
         self.remove_button.disabled = not self.plan.items
-        findings = "".join(f"<li><b>{f.symbol} {f.label}:</b> {esc(f.message)}</li>" for f in self.plan.review())
+        findings = "".join(
+            f"<li><b>{f.symbol} {esc(colon(f.label))}</b> {esc(f.message)}</li>" for f in self.plan.review()
+        )
         # The live region wraps the list: role="status" on the <ul> itself would hide its items' list semantics.
         self.review_box.value = f'<div role="status" aria-live="polite"><ul>{findings}</ul></div>'
         self.links.clear()  # a changed plan makes prepared files stale

@@ -35,7 +35,7 @@ from .. import exercises
 from ..exercises.feedback import CLOSE, RIGHT, WRONG, Feedback, ItemFeedback
 from ..exercises.grading import words
 from ..exercises.specs import ReflectionSpec
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, colon, ngettext
 from ..text import esc
 from ._base import download_link, guarded, style_widget
 
@@ -240,14 +240,13 @@ class MultipleChoice(Check):
             "accepted": (CLOSE, _("Accepted")),
             "wrong": (WRONG, _("Does not apply")),
         }
-        rows = "".join(
-            "<li>{} <b>{}:</b> {}{}</li>".format(
-                *marks["right" if o.correct else "accepted" if o.accepted else "wrong"],
-                esc(o.text),
-                f" — {esc(o.why)}" if o.why else "",
-            )
-            for o in self.spec.options
-        )
+
+        def row(o: Any) -> str:
+            symbol, word = marks["right" if o.correct else "accepted" if o.accepted else "wrong"]
+            why = f" — {esc(o.why)}" if o.why else ""
+            return f"<li>{symbol} <b>{esc(colon(word))}</b> {esc(o.text)}{why}</li>"
+
+        rows = "".join(row(o) for o in self.spec.options)
         heading = esc(_("Solution"))
         return f"<h5>{heading}</h5><ul>{rows}</ul>{self._explanation()}"
 
@@ -342,7 +341,7 @@ class MatchPairs(_PerItem):
                 style={"description_width": "initial"},
                 layout=w.Layout(width="auto", max_width="100%"),
             )
-            row, mark = self._row(f"<p><b>{esc(self.spec.left_label)}:</b> {esc(p.left)}</p>", dd)
+            row, mark = self._row(f"<p><b>{esc(colon(self.spec.left_label))}</b> {esc(p.left)}</p>", dd)
             self.dropdowns.append(dd)
             self.marks.append(mark)
             rows.append(row)
