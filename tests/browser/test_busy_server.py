@@ -167,9 +167,7 @@ def test_the_pool_is_refilled_once_the_page_sent_has_connected(tmp_path: Path) -
     Voilà refills ``fill_delay`` (10 s) after a kernel is taken, whatever the pages are
     doing; in a room of 30 that started 30 kernels on the cores the 30 pages were booting on.
     """
-    import asyncio
-
-    from tornado.websocket import websocket_connect
+    from websockets.sync.client import connect as websocket_connect
 
     from idpckit.serve.guards import V1_PROTOCOL
 
@@ -188,13 +186,10 @@ def test_the_pool_is_refilled_once_the_page_sent_has_connected(tmp_path: Path) -
         time.sleep(20)  # twice the fill delay
         assert _live_kernels(server) == [kid], "the pool was refilled while the page sent had not connected"
 
-        async def connect() -> None:
-            url = server.base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
-            ws = await websocket_connect(url, subprotocols=[V1_PROTOCOL])
-            await asyncio.sleep(1)
-            ws.close()
-
-        asyncio.run(connect())
+        # The page connects (a plain synchronous client: the browser tests' event loop may be running here).
+        url = server.base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
+        with websocket_connect(url, subprotocols=[V1_PROTOCOL], open_timeout=60):
+            time.sleep(1)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(_live_kernels(server)) < 2:
             time.sleep(0.5)
