@@ -10,6 +10,7 @@ rules without a browser, on SQLite and PostgreSQL: tests/test_app_two_tabs.py.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 import pytest
@@ -18,6 +19,17 @@ from test_self_assessment import COMMITMENTS, commitment_heading, go_to_step, la
 from voila_helpers import kernel_id, wait_rendered
 
 from idpckit.store import Store
+
+
+def saved_when(kit_server, code: str, done: Callable[..., bool], within_s: float = 30.0):
+    """The review as stored, once ``done(review)`` holds (autosave follows typing by a moment), or as it is then."""
+    deadline = time.monotonic() + within_s
+    saved = Store(kit_server.store_path).load(code).assessment
+    while not done(saved) and time.monotonic() < deadline:
+        time.sleep(0.25)
+        saved = Store(kit_server.store_path).load(code).assessment
+    return saved
+
 
 pytestmark = pytest.mark.browser
 
@@ -57,14 +69,15 @@ def test_two_tabs_on_one_review_keep_both_changes(kit_server, make_page: Callabl
     grade(tab_b, second.number, 2, "Tab B: the ombudsman's report")
     expect(tab_b.get_by_role("status").filter(has_text=BOTH_SAVED)).to_be_visible()
 
-    saved = Store(kit_server.store_path).load(code).assessment
+    # The merge message comes with the grade's save; the evidence typed after it is saved a moment later.
+    saved = saved_when(kit_server, code, lambda a: a.entry(second.id).evidence == "Tab B: the ombudsman's report")
     assert (saved.entry(first.id).grade, saved.entry(first.id).evidence) == (4, "Tab A: the 2023 census of services")
     assert (saved.entry(second.id).grade, saved.entry(second.id).evidence) == (2, "Tab B: the ombudsman's report")
 
     # Tab A is stale now in its turn: its next change is merged the same way, and says so.
     tab_a.get_by_label("Evidence", exact=True).fill("Tab A: the 2023 census, page 12")
     expect(tab_a.get_by_role("status").filter(has_text=BOTH_SAVED)).to_be_visible()
-    saved = Store(kit_server.store_path).load(code).assessment
+    saved = saved_when(kit_server, code, lambda a: a.entry(first.id).evidence == "Tab A: the 2023 census, page 12")
     assert saved.entry(first.id).evidence == "Tab A: the 2023 census, page 12"
     assert saved.entry(second.id).evidence == "Tab B: the ombudsman's report"
 
