@@ -277,12 +277,14 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def schedule_markdown(entries: list[Entry] | None = None, command: str = "idpckit schedule") -> str:
+def schedule_markdown(
+    entries: list[Entry] | None = None, command: str = "idpckit schedule -o workshop/schedule.md"
+) -> str:
     """The workshop timetable as Markdown in the language in use, generated from the notebooks' metadata.
 
     Start times are counted from the beginning of the workshop (0:00); trainers add
     breaks where their day needs them. ``command`` is the one that regenerates the file
-    (``idpckit schedule --lang es`` for ``workshop/es/schedule.md``, from ``notebooks/es/``).
+    (``idpckit schedule --lang es -o workshop/es/schedule.md``, from ``notebooks/es/``).
     """
     from .i18n import _
 

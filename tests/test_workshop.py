@@ -57,6 +57,31 @@ def test_solutions_check_fails_on_a_stale_file(tmp_path):
     assert result.exit_code == 1 and "out of date" in result.output
 
 
+def test_each_generated_workshop_file_names_the_command_that_writes_it_again(monkeypatch):
+    """The header of a generated file names a command that, copied as it stands, rewrites that file.
+
+    A trainer who changes the data runs what the header says; it must name the file's
+    language and path (``idpckit schedule`` alone printed the English schedule to the screen).
+    """
+    import shlex
+
+    from click.testing import CliRunner
+
+    from idpckit.cli import main
+
+    monkeypatch.chdir(ROOT)  # the commands name paths from the repository's root
+    for name, lang in itertools.product(("schedule", "solutions", "roleplay"), ("en", "es", "fr")):
+        path = Path("workshop", *([] if lang == "en" else [lang]), f"{name}.md")
+        header = re.search(r"run `(idpckit [^`]+)` again", path.read_text(encoding="utf-8"))
+        assert header, f"{path} does not say how to make it again"
+        words = shlex.split(header.group(1))[1:]
+        assert "-o" in words, f"{path}: `{header.group(1)}` prints to the screen, it does not write the file"
+        assert words[words.index("-o") + 1] == path.as_posix(), header.group(1)
+        assert ("--lang" in words) == (lang != "en") and (lang == "en" or words[words.index("--lang") + 1] == lang)
+        result = CliRunner().invoke(main, [*words, "--check"])
+        assert result.exit_code == 0 and "up to date" in result.output, (header.group(1), result.output)
+
+
 def _agenda_tables() -> list[list[tuple[int, str, int | None]]]:
     """Each agenda table as rows of (start in minutes, session cell, minutes or None for the end row)."""
     tables, current = [], []

@@ -41,6 +41,19 @@ def main(ctx: click.Context) -> None:
         ctx.with_resource(i18n.language(i18n.environment_language()))
 
 
+def regenerate_command(name: str, lang: str, file: str) -> tuple[str, str]:
+    """How a workshop file that command ``name`` generates in ``lang`` is made again: (command line, arguments).
+
+    The English file is kept as ``workshop/FILE``, another language's as ``workshop/LANG/FILE``.
+    The command line goes into the file's header and names the language and the file, so a
+    trainer who copies it writes that file again (not the screen); the arguments are what
+    :func:`emit_generated` names when ``--check`` finds the file out of date.
+    """
+    args = name if lang == "en" else f"{name} --lang {lang}"
+    where = f"workshop/{file}" if lang == "en" else f"workshop/{lang}/{file}"
+    return f"idpckit {args} -o {where}", args
+
+
 def emit_generated(text: str, output: Path | None, *, check: bool, command: str, what: str) -> None:
     """Print a generated document, write it atomically to ``output``, or (``check``) exit 1 if ``output`` is stale.
 

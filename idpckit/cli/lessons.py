@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .app import check_option, emit_generated, main, screen_output_option
+from .app import check_option, emit_generated, main, regenerate_command, screen_output_option
 
 
 @main.command("solutions")
@@ -31,17 +31,10 @@ def solutions_command(output: Path | None, check: bool, lang: str | None) -> Non
     from ..exercises import ExerciseError, solutions
 
     lang = lang or "en"
-    where = "workshop/solutions.md" if lang == "en" else f"workshop/{lang}/solutions.md"
-    command = "idpckit solutions" + (f" --lang {lang}" if lang != "en" else "") + f" -o {where}"
+    command, args = regenerate_command("solutions", lang, "solutions.md")
     try:
         with i18n.language(lang):
             text = solutions.markdown(command=command)
     except (data.DataError, ExerciseError) as exc:
         raise click.ClickException(str(exc)) from None
-    emit_generated(
-        text,
-        output,
-        check=check,
-        command="solutions" + (f" --lang {lang}" if lang != "en" else ""),
-        what="the solution sheet",
-    )
+    emit_generated(text, output, check=check, command=args, what="the solution sheet")

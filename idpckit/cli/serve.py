@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .app import emit_generated, main
+from .app import emit_generated, main, regenerate_command
 
 
 @main.command("serve")
@@ -172,8 +172,7 @@ def schedule_command(output: Path | None, check: bool, root: Path | None, lang: 
     from .. import catalog, i18n
 
     lang = lang or "en"
-    where = f"workshop/{lang}/schedule.md"
-    command = "idpckit schedule" if lang == "en" else f"idpckit schedule --lang {lang} -o {where}"
+    command, args = regenerate_command("schedule", lang, "schedule.md")
     try:
         with i18n.language(lang):
             found = catalog.scan(catalog.notebooks_dir(root))
@@ -183,6 +182,4 @@ def schedule_command(output: Path | None, check: bool, root: Path | None, lang: 
             text = catalog.schedule_markdown(entries, command=command)
     except catalog.CatalogError as exc:
         raise click.ClickException(str(exc)) from None
-    emit_generated(
-        text, output, check=check, command="schedule" + (f" --lang {lang}" if lang != "en" else ""), what="the schedule"
-    )
+    emit_generated(text, output, check=check, command=args, what="the schedule")

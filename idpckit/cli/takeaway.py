@@ -19,6 +19,7 @@ from .app import (
     main,
     output_option,
     paper_option,
+    regenerate_command,
     screen_output_option,
     writing_into,
 )
@@ -98,20 +99,13 @@ def roleplay_command(output: Path | None, check: bool, data_root: Path | None, l
     from ..errors import FileProblems
 
     lang = lang or "en"
-    where = f"workshop/{lang}/roleplay.md" if lang != "en" else "workshop/roleplay.md"
-    command = "idpckit roleplay" + (f" --lang {lang}" if lang != "en" else "") + f" -o {where}"
+    command, args = regenerate_command("roleplay", lang, "roleplay.md")
     try:
         with i18n.language(lang):
             text = roleplay.markdown(roleplay.load(data_root, lang), command=command)
     except FileProblems as exc:
         raise click.ClickException(_("The role-play cannot be built:\n{problem}").format(problem=exc)) from None
-    emit_generated(
-        text,
-        output,
-        check=check,
-        command="roleplay" + (f" --lang {lang}" if lang != "en" else ""),
-        what="the role-play guide",
-    )
+    emit_generated(text, output, check=check, command=args, what="the role-play guide")
 
 
 @main.command("slides")
