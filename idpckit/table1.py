@@ -14,7 +14,7 @@ import json
 from itertools import groupby
 
 from .data import Content, load
-from .i18n import N_, _, ngettext
+from .i18n import N_, _, colon, ngettext
 from .schema import SECTIONS, TABLE1_DOCUMENTS, Reference
 
 #: Column headings, as the note labels them.
@@ -117,8 +117,9 @@ def render(references: list[Reference], printed: bool = False) -> str:
     for section, in_section in groupby(ordered, key=lambda r: r.section):
         unnamed = (doc, section) in _UNNAMED_SECTIONS
         units = [_unit_group(u, list(g), printed) for u, g in groupby(in_section, key=lambda r: r.unit)]
-        named = section if printed else section_name(section)
-        text = ", ".join(units) if unnamed else f"{named}: " + ", ".join(units)
+        # French writes "Orientations pour l'action : points 11 et 12" (i18n.colon); the note's print stays as it is
+        named = f"{section}:" if printed else colon(section_name(section))
+        text = ", ".join(units) if unnamed else f"{named} " + ", ".join(units)
         if out:
             out += ", " if unnamed else (" " if printed else "; ")
         out += text

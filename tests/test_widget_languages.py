@@ -178,7 +178,8 @@ def test_the_table1_explorer_in_french() -> None:
         and "Les références, engagement par engagement" in ui.details.value
     )
     assert "Améliorer l&#x27;accès aux interventions de réduction des risques" in ui.table.value  # content in French
-    assert "Orientations pour l&#x27;action: points 11 et 12" in ui.table.value  # cells: sections and units too
+    # cells: sections and units too, with French's no-break space before the colon
+    assert "Orientations pour l&#x27;action\u00a0: points 11 et 12" in ui.table.value
     # Callbacks run later, outside the language's context (a Voilà kernel): the page stays French.
     ui.document.value = "md2019"
     assert "Voie à suivre" in dict(ui.section.options)
@@ -270,7 +271,7 @@ def test_the_table1_quiz_in_french() -> None:
     second = quiz.checks[1]
     second.solution_toggle.value = True
     assert (
-        "Orientations pour l&#x27;action: point" in second.solution.value
+        "Orientations pour l&#x27;action\u00a0: point" in second.solution.value
         or "Orientations pour l'action" in second.solution.value
     )
     assert "Directions for action" not in second.solution.value and "bullet point" not in second.solution.value

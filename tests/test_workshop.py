@@ -29,6 +29,37 @@ def test_table1_handout_is_up_to_date():
     assert handout == result.output, "regenerate: idpckit table1 --format markdown -o workshop/handouts/table1.md"
 
 
+def test_the_translated_table1_handouts_are_up_to_date_and_in_their_language():
+    from click.testing import CliRunner
+
+    from idpckit import data, localise
+    from idpckit.cli import main
+
+    english = (ROOT / "workshop" / "handouts" / "table1.md").read_text(encoding="utf-8")
+    for lang, words in (
+        (
+            "es",
+            ("| Seguimiento del avance en los siguientes compromisos |", "Orientaciones para la acción: punto 11 |"),
+        ),
+        ("fr", ("| Suivi des progrès sur les engagements suivants |", "Orientations pour l'action\u00a0: point 11 |")),
+    ):
+        result = CliRunner().invoke(main, ["table1", "--format", "markdown", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        path = ROOT / "workshop" / lang / "handouts" / "table1.md"
+        handout = path.read_text(encoding="utf-8")
+        command = f"idpckit table1 --format markdown --lang {lang} -o workshop/{lang}/handouts/table1.md"
+        assert handout == result.output, f"regenerate: {command}"
+        assert all(w in handout for w in words), lang
+        titles = [c.title for c in localise.localised(data.load(), lang).commitments]
+        assert len(titles) == 13 and all(f"| {t} |" in handout for t in titles), lang
+        leftover = [
+            line for line in english.splitlines() if line and line in handout.splitlines() and "---" not in line
+        ]
+        assert not leftover, (lang, leftover)
+        # the translated trainers' guide tells how to regenerate it
+        assert command in (ROOT / "workshop" / lang / "README.md").read_text(encoding="utf-8"), lang
+
+
 def test_workshop_links_point_to_files_that_exist():
     for path in (ROOT / "workshop").rglob("*.md"):
         if "node_modules" in path.parts:  # the hub's proxy, installed by npm (workshop/hosting/jupyterhub/proxy)
