@@ -140,14 +140,63 @@ def test_binder_opens_the_app_with_voila() -> None:
     assert not (REPO / "binder").exists() and not (REPO / ".binder").exists()
 
 
+TRANSLATED = {lang: REPO / "workshop" / lang / "hosting" / "README.md" for lang in ("es", "fr")}
+
+
 def test_the_capacity_table_matches_the_model_and_the_measurements() -> None:
-    out = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "capacity_model.py"), "--check", str(HOSTING / "README.md")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    guides = [HOSTING / "README.md", *TRANSLATED.values()]
+    model = [sys.executable, str(REPO / "benchmarks" / "capacity_model.py")]
+    out = subprocess.run([*model, "--check", *map(str, guides)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
-    readme = (HOSTING / "README.md").read_text()
-    for n in ("| 30 |", "| 300 |", "| 3,000 |"):
-        assert n in readme
+    for guide, rooms, words in (
+        (guides[0], ("| 30 |", "| 300 |", "| 3,000 |"), "trainees at once"),
+        (guides[1], ("| 30 |", "| 300 |", "| 3.000 |"), "participantes a la vez"),
+        (guides[2], ("| 30 |", "| 300 |", "| 3\u202f000 |"), "participant·es en même temps"),
+    ):
+        readme = guide.read_text()
+        assert all(n in readme for n in rooms) and words in readme, guide
+
+
+def test_the_capacity_check_fails_on_a_translated_table_left_behind(tmp_path: Path) -> None:
+    stale = tmp_path / "workshop" / "es" / "hosting" / "README.md"
+    stale.parent.mkdir(parents=True)
+    stale.write_text(TRANSLATED["es"].read_text().replace("| 3.000 |", "| 2.000 |"))
+    model = [sys.executable, str(REPO / "benchmarks" / "capacity_model.py")]
+    out = subprocess.run([*model, "--check", str(stale)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1 and "out of date" in out.stdout
+    english = (HOSTING / "README.md").read_text()
+    start, end = english.index("<!-- capacity-table:start -->"), english.index("<!-- capacity-table:end -->")
+    assert english[start:end] not in stale.read_text()  # a Spanish guide is not given the English table
+
+
+def _fenced(text: str) -> list[str]:
+    return re.findall(r"```\n(.*?)```", text, flags=re.S)
+
+
+def _urls(text: str) -> list[str]:
+    return sorted(re.findall(r"\]\((https?://[^)]+)\)", text))
+
+
+def _headings(text: str) -> set[str]:
+    from idpckit import trainer
+
+    return {trainer._slug(line.lstrip("#").strip()) for line in text.splitlines() if line.startswith("## ")}
+
+
+def test_the_translated_hosting_guides_keep_every_command_path_and_link() -> None:
+    english = (HOSTING / "README.md").read_text()
+    for lang, path in TRANSLATED.items():
+        text = path.read_text()
+        assert _fenced(text) == _fenced(english), f"{lang}: a command differs from the English guide's"
+        inline = set(re.findall(r"`([^`\n]+)`", text))
+        assert set(re.findall(r"`([^`\n]+)`", english)) <= inline, (
+            lang,
+            set(re.findall(r"`([^`\n]+)`", english)) - inline,
+        )
+        assert _urls(text) == _urls(english), lang
+        anchors = re.findall(r"\]\(#([^)]+)\)", text)
+        assert len(anchors) == 4 and set(anchors) <= _headings(text), (lang, set(anchors) - _headings(text))
+        for sentence in ("## How many machines", "**No isolation.**", "What this means", "The figures come from"):
+            assert sentence not in text, (lang, sentence)
+        guide = (REPO / "workshop" / lang / "README.md").read_text()
+        assert "](hosting/README.md)" in guide, f"workshop/{lang}/README.md does not link its translated hosting guide"
