@@ -47,6 +47,12 @@ IMPROVED, WORSENED, NEUTRAL = "#0072B2", "#D55E00", "#555555"
 FONT = "DejaVu Sans"  # ships with matplotlib and has every symbol the scales use
 TITLE_WIDTH = 46  # characters per line of a commitment title
 ROW_INCHES = 0.62
+COMPACT_MIN_ROW_INCHES = 0.32  # a compact chart's title, two lines of 8.5 pt, still fits its row
+COMPACT_TITLE_WIDTH = 62  # characters per line of a compact chart's titles...
+COMPACT_LEFT_SHARE = 0.45  # ...in a wider column on the left
+FRAME_INCHES = 1.9  # a rows chart's title, subtitle and score axis
+BOTTOM_INCHES = 0.85  # the score axis, its ticks' words and its label
+BARE_FRAME_INCHES = 1.1  # a chart without title and subtitle: the axis and a little air above the first row
 LEFT_INCHES = 3.5  # commitment titles
 RIGHT_INCHES = 2.6  # grade words / direction / agreement
 WIDTH = 10.0  # default figure width in inches; reports pass a narrower one for A4
@@ -61,14 +67,15 @@ def _content(content: Content | None) -> Content:
     return content
 
 
-def _row_label(cid: str, content: Content) -> str:
+def _row_label(cid: str, content: Content, width: int = TITLE_WIDTH, most: int = 3) -> str:
+    """A commitment's number and title in at most ``most`` lines of ``width`` characters (the last one shortened)."""
     try:
         c = content.commitment(cid)
     except KeyError:
         return cid
-    lines = textwrap.wrap(f"{c.number}. {c.title}", TITLE_WIDTH)
-    if len(lines) > 3:
-        lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), TITLE_WIDTH, placeholder=" …")]
+    lines = textwrap.wrap(f"{c.number}. {c.title}", width)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], textwrap.shorten(" ".join(lines[most - 1 :]), width, placeholder=" …")]
     return "\n".join(lines)
 
 
@@ -76,20 +83,32 @@ def _hatch_colour(level: scales.Level) -> str:
     return "#ffffff" if level.text_colour.lower() == "#ffffff" else "#000000"
 
 
-def _figure(rows: int, width: float = WIDTH, extra: float = 1.9) -> Figure:
-    fig = Figure(figsize=(width, max(2.6, rows * ROW_INCHES + extra)), layout=None)
+def figure_height(rows: int, row_inches: float = ROW_INCHES, extra: float = FRAME_INCHES) -> float:
+    """A chart's height in inches for ``rows`` rows: what a page must hold to place it."""
+    return max(2.6, rows * row_inches + extra)
+
+
+def _figure(rows: int, width: float = WIDTH, extra: float = FRAME_INCHES, row_inches: float = ROW_INCHES) -> Figure:
+    fig = Figure(figsize=(width, figure_height(rows, row_inches, extra)), layout=None)
     fig.set_facecolor("white")
     return fig
 
 
-def _rows_axes(fig: Figure, ids: list[str], content: Content, top: float, bottom: float) -> Axes:
-    """An axes with one row per commitment (first at the top) and the titles on the left."""
+def _rows_axes(
+    fig: Figure, ids: list[str], content: Content, top: float, bottom: float, *, compact: bool = False
+) -> Axes:
+    """An axes with one row per commitment (first at the top) and the titles on the left.
+
+    ``compact``: the titles in two wider lines instead of three, so rows can sit closer together.
+    """
     width = fig.get_figwidth()
-    left, right = min(LEFT_INCHES, 0.36 * width) / width, min(RIGHT_INCHES, 0.26 * width) / width
+    share = COMPACT_LEFT_SHARE if compact else 0.36
+    left, right = min(LEFT_INCHES / 0.36 * share, share * width) / width, min(RIGHT_INCHES, 0.26 * width) / width
     ax = fig.add_axes((left, bottom, 1 - left - right, top - bottom))
     n = len(ids)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks(range(n), [_row_label(cid, content) for cid in ids], fontsize=8.5, fontfamily=FONT)
+    labels = [_row_label(cid, content, COMPACT_TITLE_WIDTH, 2) if compact else _row_label(cid, content) for cid in ids]
+    ax.set_yticks(range(n), labels, fontsize=8.5, fontfamily=FONT)
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -144,7 +163,7 @@ def _top(fig: Figure) -> float:
 
 
 def _bottom(fig: Figure) -> float:
-    return 0.85 / fig.get_figheight()
+    return BOTTOM_INCHES / fig.get_figheight()
 
 
 def _not_assessed_box(ax: Axes, y: float) -> None:
@@ -154,27 +173,41 @@ def _not_assessed_box(ax: Axes, y: float) -> None:
 # --------------------------------------------------------------------------- scorecard
 
 
-def scorecard(assessment: Assessment, content: Content | None = None, *, width: float = WIDTH) -> Figure:
+def scorecard(
+    assessment: Assessment,
+    content: Content | None = None,
+    *,
+    width: float = WIDTH,
+    row_inches: float = ROW_INCHES,
+    compact: bool = False,
+) -> Figure:
     """Every tracked commitment with its grade: bar length = score, label and symbol beside it.
 
     Rows follow Table 1's order.  Commitments tracked but not graded show an
-    empty dashed box and the words "Not assessed".
+    empty dashed box and the words "Not assessed".  ``compact`` is for the PDF
+    report, which places the chart under its summary on the first page: no
+    title of its own (the page's heading and summary say it), titles in two
+    lines, and rows ``row_inches`` apart (at least :data:`COMPACT_MIN_ROW_INCHES`).
     """
     content = _content(content)
     ids = order_ids([e.commitment_id for e in assessment.entries], content)
-    fig = _figure(max(1, len(ids)), width)
-    name = assessment.country_name
-    scale_words = _(scales.SCALE_LABELS[assessment.scale])
-    graded = ngettext(
-        "{graded} of {n} tracked commitment graded", "{graded} of {n} tracked commitments graded", len(ids)
-    ).format(graded=assessment.graded_count, n=len(ids))
-    _header(
-        fig,
-        _("{country}: review of {year}").format(country=name, year=assessment.year),
-        f"{graded} · {scale_words}",
-        assessment.fictional,
-    )
-    ax = _rows_axes(fig, ids or ["(none)"], content, _top(fig), _bottom(fig))
+    if compact:
+        fig = _figure(max(1, len(ids)), width, BARE_FRAME_INCHES, max(COMPACT_MIN_ROW_INCHES, row_inches))
+        top = 1 - (BARE_FRAME_INCHES - BOTTOM_INCHES) / fig.get_figheight()
+    else:
+        fig = _figure(max(1, len(ids)), width)
+        top = _top(fig)
+        scale_words = _(scales.SCALE_LABELS[assessment.scale])
+        graded = ngettext(
+            "{graded} of {n} tracked commitment graded", "{graded} of {n} tracked commitments graded", len(ids)
+        ).format(graded=assessment.graded_count, n=len(ids))
+        _header(
+            fig,
+            _("{country}: review of {year}").format(country=assessment.country_name, year=assessment.year),
+            f"{graded} · {scale_words}",
+            assessment.fictional,
+        )
+    ax = _rows_axes(fig, ids or ["(none)"], content, top, _bottom(fig), compact=compact)
     _score_axis(ax, assessment.scale)
     if not ids:
         _text(ax, 2.5, 0, _("No commitments tracked yet"), ha="center", va="center", fontsize=10, style="italic")

@@ -24,7 +24,6 @@ import csv
 import datetime as dt
 import io
 import re
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -59,6 +58,8 @@ SHOWN_WORDS = (
 MATRIX_LIMIT = 12
 #: Chart width for the PDF: narrower than on screen so its words stay legible on A4.
 PDF_FIGURE_INCHES = 9.0
+CHART_FRAME_MM = 20.0  # the scorecard's heading above it and its caption below
+KEEP_COMMITMENT_MM = 40.0  # a commitment's rule, heading, summary and grade line: never split from each other
 
 
 def _content(content: Content | None) -> Content:
@@ -564,7 +565,27 @@ def _status_badge(pdf: Any, label: str, size: float = 10) -> None:
     pdf.cell(pdf.get_string_width(text) + 6, size * 0.62, text, border=1, fill=True, new_x="RIGHT", new_y="TOP")
 
 
+def _keep(pdf: Any, height_mm: float) -> None:
+    """Start a new page unless ``height_mm`` more fits on this one: a heading stays with what it heads."""
+    if pdf.get_y() + height_mm > pdf.page_break_trigger:
+        pdf.add_page()
+
+
+def _fitting_row(pdf: Any, rows: int) -> float | None:
+    """The scorecard's row height (inches) that fits its heading, chart and caption in what is left of the
+    page, at most the usual one; ``None`` when even the closest rows leave it too long for this page."""
+    from .plots import BARE_FRAME_INCHES, COMPACT_MIN_ROW_INCHES, ROW_INCHES, figure_height
+
+    mm_per_inch = pdf.epw / PDF_FIGURE_INCHES  # the chart is drawn the page's width across
+    room = (pdf.page_break_trigger - pdf.get_y() - CHART_FRAME_MM) / mm_per_inch
+    if figure_height(rows, ROW_INCHES, BARE_FRAME_INCHES) <= room:
+        return ROW_INCHES
+    row = (room - BARE_FRAME_INCHES) / rows
+    return row if row >= COMPACT_MIN_ROW_INCHES else None
+
+
 def _field(pdf: Any, label: str, text: str) -> None:
+    _keep(pdf, 6 + 10)  # the label with the first two lines of its text
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
     if text:
@@ -586,6 +607,7 @@ def pdf_report(assessment: Assessment, content: Content | None = None, *, lang: 
 
 
 def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
+    from . import plots
     from .countries import name as country_name
     from .plots import scorecard, to_png
 
@@ -594,12 +616,12 @@ def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
     pdf = _make_pdf(assessment)
     pdf.add_page()
     if assessment.fictional:
-        pdf.set_font("DejaVu", "B", 13)
+        pdf.set_font("DejaVu", "B", 12)
         pdf.set_fill_color(255, 248, 214)
         pdf.set_line_width(0.8)
         pdf.multi_cell(
             0,
-            8,
+            6.5,
             _("FICTIONAL EXAMPLE")
             + ": "
             + _("a made-up review for training. It describes no real country or government."),
@@ -634,34 +656,47 @@ def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
             % {"tracked": n["tracked"], "graded": n["graded"], "open": n["not_assessed"]},
         ),
     ]
+    pdf.set_font("DejaVu", "B", 10)
+    label_width = max(pdf.get_string_width(key) for key, _value in rows) + 4  # long labels (Spanish) never overlap
     for key, value in rows:
         pdf.set_font("DejaVu", "B", 10)
-        pdf.cell(38, 6, key, new_x="RIGHT", new_y="TOP")
+        pdf.cell(label_width, 5.2, key, new_x="RIGHT", new_y="TOP")
         pdf.set_font("DejaVu", "", 10)
-        pdf.multi_cell(0, 6, _clean(value), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.2, _clean(value), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    # One line a status, then one a grade: its badge (symbol and words, never colour alone) and how many.
+    # A status, then a grade: its badge (symbol and words, never colour alone) and how many; two a line
+    # when two fit in half the page's width each, so the chart finds room below.
     badges = [(partial(_status_badge, pdf, label, size=9), count) for label, count in n["by_status"]]
     badges += [(partial(_badge, pdf, level, size=9), count) for level, count in n["by_level"]]
-    for draw_badge, count in badges:
+    half = pdf.epw / 2
+    for i, (draw_badge, count) in enumerate(badges):
+        words = "  " + i18n.ngettext("%(num)d commitment", "%(num)d commitments", count) % {"num": count}
+        start = pdf.get_x()
         draw_badge()
         pdf.set_font("DejaVu", "", 10)
-        words = i18n.ngettext("%(num)d commitment", "%(num)d commitments", count) % {"num": count}
-        pdf.cell(0, 9 * 0.62, f"  {words}", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
+        end = pdf.get_x() + pdf.get_string_width(words)
+        left_column = start < pdf.l_margin + 1
+        follows = i + 1 < len(badges) and left_column and end - start < half - 2
+        if follows:
+            pdf.cell(pdf.get_string_width(words), 9 * 0.62, words, new_x="RIGHT", new_y="TOP")
+            pdf.set_x(pdf.l_margin + half)
+        else:
+            pdf.cell(0, 9 * 0.62, words, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
 
-    fig = scorecard(assessment, content, width=PDF_FIGURE_INCHES)
+    # The chart goes under the summary on the first page, its rows closer together if that makes it fit
+    # (a first page two-thirds empty, then the chart alone on the second, read badly); only a chart too
+    # long for that starts a page of its own, full size.
+    pdf.ln(3)
+    row = _fitting_row(pdf, max(1, len(assessment.entries)))
+    if row is None:
+        pdf.add_page()
+        row = plots.ROW_INCHES
+    fig = scorecard(assessment, content, width=PDF_FIGURE_INCHES, row_inches=row, compact=True)
     png = to_png(fig, dpi=150)
     fig.clear()
-    px_width, px_height = struct.unpack(">II", png[16:24])  # the PNG header's image size
-    width = pdf.epw
-    height = width * px_height / px_width
-    if pdf.get_y() + height + 12 > pdf.page_break_trigger:
-        pdf.add_page()
-    else:
-        pdf.ln(3)
     _heading(pdf, _("Scorecard"))
-    pdf.image(io.BytesIO(png), w=width, alt_text=_("Scorecard chart; every grade is also listed in words below."))
+    pdf.image(io.BytesIO(png), w=pdf.epw, alt_text=_("Scorecard chart; every grade is also listed in words below."))
     _para(
         pdf,
         _("Bar length is the grade on the common 1-5 score; each grade also has its own symbol, words and hatching."),
@@ -669,15 +704,13 @@ def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
         grey=True,
     )
 
-    # The commitments follow on the same page when there is room for the heading and the first of
-    # them; a heading is never left alone at the foot of a page.
+    # The commitments follow on the same page when there is room for the heading and the start of the
+    # first of them; a heading is never left alone at the foot of a page.
     pdf.ln(4)
-    if pdf.get_y() + 55 > pdf.page_break_trigger:
-        pdf.add_page()
+    _keep(pdf, KEEP_COMMITMENT_MM + 8)
     _heading(pdf, _("Commitment by commitment"))
     for view in commitment_views(assessment, content):
-        if pdf.get_y() + 40 > pdf.page_break_trigger:
-            pdf.add_page()
+        _keep(pdf, KEEP_COMMITMENT_MM)
         pdf.set_draw_color(0, 0, 0)
         pdf.set_line_width(0.6)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.epw, pdf.get_y())
@@ -703,6 +736,7 @@ def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
             _para(pdf, view.status_meaning, size=9)
         pdf.ln(2)
         _field(pdf, _("Evidence"), view.evidence)
+        _keep(pdf, 6 + 5.5 * min(2, max(1, len(view.sources))))  # the label with its first sources
         pdf.set_font("DejaVu", "B", 10)
         pdf.cell(0, 6, _("Sources"), new_x="LMARGIN", new_y="NEXT")
         if not view.sources:
@@ -724,11 +758,14 @@ def _pdf_report(assessment: Assessment, content: Content, lang: str) -> bytes:
             pdf.ln(5.5)
         pdf.ln(1)
         _field(pdf, _("Recommendation"), view.recommendation)
+        _keep(pdf, 6 + 5 * len(view.refs))  # the label and its few references, together
         pdf.set_font("DejaVu", "B", 10)
         pdf.cell(0, 6, _("Where the commitment is made"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "B", 9)
+        name_width = max([pdf.get_string_width(ref.name) + 3 for ref in view.refs] + [45])  # no name runs over
         for ref in view.refs:
             pdf.set_font("DejaVu", "B", 9)
-            pdf.cell(60, 5, ref.name, link=ref.url or "", new_x="RIGHT", new_y="TOP")
+            pdf.cell(name_width, 5, ref.name, link=ref.url or "", new_x="RIGHT", new_y="TOP")
             pdf.set_font("DejaVu", "", 9)
             pdf.multi_cell(0, 5, ref.cell, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)

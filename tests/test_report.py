@@ -421,3 +421,100 @@ def test_a_status_instead_of_a_grade_is_shown_in_words_in_html_and_pdf() -> None
     assert "a finding in itself, not a low grade" in text and "4 tracked, 1 graded, 1 not assessed" in text
     spanish = squash(report.html_report(a, lang="es"))
     assert "No evidence found" not in spanish, "the status is translated with the report"
+
+
+# --------------------------------------------------------------------------- PDF layout
+
+#: The labels that head something in a commitment's section; none may be the last line of a page.
+PDF_LABELS = {
+    "en": ("Commitment by commitment", "Evidence", "Sources", "Recommendation", "Where the commitment is made"),
+    "es": ("Compromiso por compromiso", "Evidencia", "Fuentes", "Recomendación", "Dónde se asume el compromiso"),
+}
+
+
+def pdf_pages(pdf: bytes) -> list[list[str]]:
+    """Each page's lines as drawn, without the running head (first line) and the page number (last)."""
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        lines = [line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
+        assert re.match(r"^(Page|Página|Страница) \d+ (of|de|из) \d+", lines[-1]), lines[-1]
+        pages.append(lines[1:-1])
+    return pages
+
+
+def veridia(**changes) -> Assessment:
+    from idpckit.assessment_io import read_assessment
+
+    example = read_assessment(data.data_dir() / "examples" / "veridia-2024.json")
+    return example.model_copy(update=changes)
+
+
+@pytest.mark.parametrize(("lang", "fictional"), [("en", True), ("en", False), ("es", True), ("ru", True)])
+def test_pdf_first_page_holds_the_summary_and_the_chart_and_the_commitments_follow(lang: str, fictional: bool) -> None:
+    """The first page was a third full, then the chart stood alone on the second: now the 13-commitment
+    example's summary and scorecard share page 1 (its title three lines long in Russian, with the
+    fictional notice), and the commitments start at the top of page 2."""
+    pdf = report.pdf_report(veridia(fictional=fictional), lang=lang)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages[0].images) == 1, "the scorecard is not on the first page"
+    assert all(len(page.images) == 0 for page in reader.pages[1:])
+    heading = {"en": "Commitment by commitment", "es": "Compromiso por compromiso", "ru": "По каждому обязательству"}
+    pages = pdf_pages(pdf)
+    assert pages[1][0] == heading[lang], pages[1][:2]
+    assert pages[1][1].startswith("1. ")
+
+
+def long_and_short_review(seed: int) -> Assessment:
+    """Evidence, sources and recommendations of many lengths, so section labels fall at every height of a page."""
+    import random
+
+    rng = random.Random(seed)
+    words = ("the", "ministry", "funds", "needle", "and", "syringe", "programmes", "in", "few", "provinces")
+
+    def text(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n))
+
+    entries = []
+    for c in data.load().commitments:
+        entries.append(
+            Entry(
+                commitment_id=c.id,
+                grade=rng.randint(1, 5),
+                evidence=text(rng.randint(0, 160)),
+                sources=[
+                    Source(title=text(rng.randint(2, 9)), link=f"https://example.org/{i}", kind="report")
+                    for i in range(rng.randint(0, 3))
+                ],
+                recommendation=text(rng.randint(0, 90)),
+            )
+        )
+    return review(entries=entries)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_pdf_never_leaves_a_heading_or_label_alone_at_the_foot_of_a_page(seed: int, lang: str) -> None:
+    pdf = report.pdf_report(long_and_short_review(seed), lang=lang)
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 4
+    for number, lines in enumerate(pages[:-1], start=1):
+        last = lines[-1]
+        assert last not in PDF_LABELS[lang], f"page {number} ends with the label {last!r}"
+        assert not re.match(r"^\d+\. ", last), f"page {number} ends with the commitment heading {last!r}"
+
+
+def test_pdf_counts_commitments_in_words_with_plurals() -> None:
+    text = pdf_text(report.pdf_report(veridia()))
+    assert "1 commitment " in text + " " and "6 commitments" in text and "5 commitments" in text
+    assert "1 commitments" not in text
+    spanish = pdf_text(report.pdf_report(veridia(), lang="es"))
+    assert "1 compromiso " in spanish + " " and "6 compromisos" in spanish
+
+
+def test_pdf_labels_longer_in_spanish_never_run_into_their_values() -> None:
+    """ "Año de la evaluación" and "Posición común del sistema de la ONU" are wider than the English labels'
+    column was: the value printed over the label's last letters ("evaluación2024")."""
+    text = pdf_text(report.pdf_report(veridia(), lang="es"))
+    assert "Año de la evaluación 2024" in text
+    after = re.findall(r"Posición común del sistema de la ONU(.)", text)
+    assert after and set(after) == {" "}, after
