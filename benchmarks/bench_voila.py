@@ -13,11 +13,10 @@ apps' settings (including a preheated kernel).
       * "cold":   --no-preheat, so the page pays the kernel start and the notebook run,
                   which is where an app's own weight shows.
     Targets: time <= 1.3 x floor, memory <= floor + 50 MB.
-(b) A room: N simultaneous page loads server-side (httpx GETs of /voila/render/... that read
-    the whole streamed page, i.e. until every cell has run), against one server in the
-    "served" configuration, for the floor and for the self-assessment app: errors, wall
-    time, their ratio, and the memory of all kernels plus the server.
-    Targets: 0 errors, wall time <= 1.5 x floor.
+(b) A room: N scripted trainees (see (d)) opening a page at the same moment, against one
+    server in the "served" configuration, for the floor and for the self-assessment app: pages
+    not served (blank), wall time, their ratio, and the memory of all kernels plus the server.
+    Targets: 0 blank, wall time <= 1.5 x floor.
 
 (c) A room in Chromium (issue 9): N pages of the self-assessment app opened at the same
     moment in headless Chromium, each in its own browser context (its own cache, as on a
@@ -41,11 +40,27 @@ apps' settings (including a preheated kernel).
     Run one configuration per call (``--pools room --hog without``): a room of 30 takes about
     six minutes, the heavy lock's limit.
 
+(d) A room of scripted trainees (issue 9): N clients that do on the network what a trainee's
+    page does to be served (``voila_server.scripted_visit``): GET the page and read it whole,
+    check it carries its widget view (the application/vnd.jupyter.widget-view+json output and
+    its model id), open the kernel's websocket with the v1.kernel.websocket.jupyter.org
+    subprotocol, ask kernel_info, then request_states on the widget control comm; a client is
+    **served** when update_states holding the view's model arrives, otherwise blank (target:
+    0).  No browser runs, so the figures are the server's and its kernels' alone (the clients'
+    own CPU seconds are printed beside them).  Configurations, lone trainees (median of
+    ``--lone-rounds``, same server, same hog, before the room) and the CPU hog as in (c).
+    Target with ``--room-size N``, printed PASS or MISS: the whole room served (the last
+    trainee's states) <= 3 x a lone trainee's.  Also printed: the last page's HTML, the longest
+    request_states -> update_states wait and how many exceeded the 4 s after which a real page
+    gives up on the control comm and asks model by model, the peak memory of server and
+    kernels during the room, and the load average before and after it.
+
 Kernels are shut down after every page and every room.  Figures are printed and saved
 as JSON in benchmarks/results/ (git-ignored).
 
     python benchmarks/bench_voila.py [--rounds 5] [--room 30] [--skip-browser] [--skip-room]
     python benchmarks/bench_voila.py --only-browser-room [--pools default,room] [--hog without,with]
+    python benchmarks/bench_voila.py --only-served-room [--pools default,room] [--hog without,with]
 """
 
 from __future__ import annotations
@@ -66,7 +81,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import psutil
 
 HERE = Path(__file__).resolve().parent
@@ -74,12 +88,16 @@ sys.path.insert(0, str(HERE))
 from voila_server import (  # noqa: E402  (the benchmarks' shared server and browser helpers)
     CHROMIUM,
     CHROMIUM_ARGS,
+    CONTROL_COMM_TIMEOUT_S,
+    ERROR_TEXTS,
     FLOOR,
     INTERACTIVE,
     REPO,
     RESULTS,
     VISIBLE_JS,
+    WIDGET_VIEW,
     Server,
+    scripted_visit,
     settle,
     shutdown_kernels,
     start_server,
@@ -88,7 +106,6 @@ from voila_server import (  # noqa: E402  (the benchmarks' shared server and bro
 )
 
 APPS = ("self-assessment.ipynb", "table1-explorer.ipynb")
-ERROR_TEXTS = ("There was an error when executing cell", "Traceback", "Cell execution timed out")
 MB = 1024 * 1024
 
 
@@ -147,28 +164,11 @@ def visitor_benchmark(root: Path, tmp: Path, rounds: int, notebooks: list[str]) 
 # ----------------------------------------------------------------------------- (b) a room
 
 
-async def _room(server: Server, notebook: str, n: int) -> dict:
-    async def load(client: httpx.AsyncClient) -> dict:
-        start = time.perf_counter()
-        try:
-            async with client.stream("GET", server.url(notebook)) as response:
-                body = (await response.aread()).decode("utf-8", errors="replace")
-            m = re.search(r'"kernelId": "([0-9a-f-]{36})"', body)
-            problems = [t for t in ERROR_TEXTS if t in body]
-            if response.status_code != 200:
-                problems.append(f"HTTP {response.status_code}")
-            if "voila_finish" not in body:
-                problems.append("page incomplete")
-            return {"seconds": time.perf_counter() - start, "kernel": m.group(1) if m else None, "errors": problems}
-        except Exception as exc:
-            return {"seconds": time.perf_counter() - start, "kernel": None, "errors": [f"{type(exc).__name__}: {exc}"]}
-
-    limits = httpx.Limits(max_connections=n + 5, max_keepalive_connections=n + 5)
-    async with httpx.AsyncClient(timeout=600, limits=limits) as client:
-        start = time.perf_counter()
-        pages = await asyncio.gather(*(load(client) for _ in range(n)))
-        wall = time.perf_counter() - start
-    return {"wall": wall, "pages": pages}
+async def _room(server: Server, notebook: str, n: int, timeout: float = 600) -> dict:
+    """``n`` scripted trainees opening ``notebook`` at the same moment (see :func:`scripted_visit`)."""
+    start = time.perf_counter()
+    pages = await asyncio.gather(*(scripted_visit(server.url(notebook), start, timeout) for _ in range(n)))
+    return {"wall": time.perf_counter() - start, "pages": pages}
 
 
 def room_benchmark(root: Path, tmp: Path, n: int, notebooks: list[str], pool: int) -> dict:
@@ -209,7 +209,6 @@ def room_benchmark(root: Path, tmp: Path, n: int, notebooks: list[str], pool: in
 
 #: The app a workshop room opens at once.
 ROOM_APP = "self-assessment.ipynb"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: A page whose widget view is not drawn within this many seconds counts as blank (--blank-after).
 #: Generous: 30 Chromium pages booting Voilà's front end on the server's own 2 cores take minutes.
 BLANK_AFTER_S = 300
@@ -336,6 +335,119 @@ async def _chromium_room(browser, server: Server, n: int, blank_after: float = B
     return {"wall": wall, "pages": pages, "cpu": cpu}
 
 
+async def _scripted_room(server: Server, n: int, timeout: float = BLANK_AFTER_S) -> dict:
+    """``n`` scripted trainees (:func:`scripted_visit`) opening :data:`ROOM_APP` at the same moment.
+
+    CPU seconds: the server and its kernels, and this process (the ``n`` clients), which runs
+    on the same cores; the clients' share is small (they parse the widget states, no more).
+    """
+    cpu_before = _tree_cpu(server.proc.pid), time.process_time()
+    start = time.perf_counter()
+    pages = await asyncio.gather(*(scripted_visit(server.url(ROOM_APP), start, timeout) for _ in range(n)))
+    wall = time.perf_counter() - start
+    cpu = {
+        "server_and_kernels_s": round(_tree_cpu(server.proc.pid) - cpu_before[0], 1),
+        "clients_s": round(time.process_time() - cpu_before[1], 1),
+    }
+    return {"wall": wall, "pages": pages, "cpu": cpu}
+
+
+class PeakMemory:
+    """The largest RSS of the server and all its kernels together, sampled twice a second in a thread."""
+
+    def __init__(self, server: Server, every: float = 0.5) -> None:
+        import threading
+
+        self.server, self.every, self.peak_mb = server, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(psutil.Error):
+                total = self.server.rss() + sum(_rss(k) for k in self.server.kernels().values())
+                self.peak_mb = max(self.peak_mb, round(total / MB))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+async def _rooms(
+    root: Path,
+    tmp: Path,
+    n: int,
+    lone_rounds: int,
+    pools: list[str],
+    hogs: int,
+    hog_modes: tuple[bool, ...],
+    open_room,
+    tag: str,
+) -> dict:
+    """For each pool configuration, with and without a CPU hog: lone visitors, then a room of ``n``.
+
+    ``open_room(server, k)`` opens ``k`` pages at the same moment and returns their results
+    (``{"wall", "pages", "cpu"}``, each page with its ``kernel``): Chromium pages (c) or
+    scripted trainees (d).  The lone visitors come first, on the same server with the same
+    hog, each after the pool has refilled; the room's peak memory (server and kernels) is sampled.
+    """
+    out: dict = {}
+    for pool in pools:
+        size = n if pool == "room" else 1
+        extra = ("--room-size", str(n)) if pool == "room" else ()
+        log = RESULTS / f"voila-{tag}-{pool}.log"
+        server = start_server(root, tmp / f"store-{tag}-{pool}.sqlite", log, True, extra)
+        try:
+            server.wait_quiet(size, timeout=300)
+            at_start = {  # what the ready kernels cost before anyone comes
+                "kernels": len(server.kernels()),
+                "kernels_rss_mb": round(sum(_rss(k) for k in server.kernels().values()) / MB),
+                "server_rss_mb": round(server.rss() / MB),
+            }
+            warm = await open_room(server, 1)  # warm-up, not measured
+            shutdown_kernels(server, [p["kernel"] for p in warm["pages"] if p["kernel"]])
+            server.wait_quiet(size, timeout=300)
+            for hog in hog_modes:
+                label = f"{pool}{' + CPU hog' if hog else ''}"
+                with cpu_hog(hogs if hog else 0):
+                    lone = []
+                    for _ in range(lone_rounds):
+                        one = await open_room(server, 1)
+                        lone.append(one["pages"][0])
+                        shutdown_kernels(server, [p["kernel"] for p in one["pages"] if p["kernel"]])
+                        server.wait_quiet(size, timeout=300)
+                    load_before = os.getloadavg()
+                    with PeakMemory(server) as peak:
+                        room = await open_room(server, n)
+                    room["peak_mb"] = peak.peak_mb
+                    room["load_before_after"] = [round(load_before[0], 1), round(os.getloadavg()[0], 1)]
+                    if hog != hog_modes[-1]:  # the next measurement needs the pool refilled
+                        shutdown_kernels(server, [p["kernel"] for p in room["pages"] if p["kernel"]])
+                        server.wait_quiet(size, timeout=300)
+                room["log_warnings"] = _log_warnings(log)
+                out[label] = {"pool": pool, "hog": hog, "lone": lone, "room": room, "at_start": at_start}
+                print(f"  {tag} {label}: room {room['wall']:.1f}s", file=sys.stderr)
+        finally:
+            stop_server(server)
+    return out
+
+
+def _log_warnings(log: Path) -> dict[str, int]:
+    """The server log's warnings so far, counted by kind (kernel ids and figures blanked out)."""
+    counts: dict[str, int] = {}
+    with contextlib.suppress(OSError):
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("[W") or "WARNING" in line[:40] or "Timeout waiting" in line:
+                kind = re.sub(r"[0-9a-f-]{36}|\d+(\.\d+)?", "#", line.split("]", 1)[-1].strip())[:120]
+                counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
 async def _browser_rooms(
     root: Path,
     tmp: Path,
@@ -346,45 +458,18 @@ async def _browser_rooms(
     hog_modes: tuple[bool, ...],
     blank_after: float = BLANK_AFTER_S,
 ) -> dict:
-    """For each pool configuration, with and without a CPU hog: a lone visitor, then a room of ``n``."""
+    """(c): the rooms of :func:`_rooms` in Chromium, each page in its own browser context."""
     from playwright.async_api import async_playwright
 
-    out: dict = {}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + ROOM_ARGS)
-        for pool in pools:
-            size = n if pool == "room" else 1
-            extra = ("--room-size", str(n)) if pool == "room" else ()
-            server = start_server(root, tmp / f"store-{pool}.sqlite", RESULTS / f"voila-room-{pool}.log", True, extra)
-            try:
-                server.wait_quiet(size, timeout=300)
-                at_start = {  # what the ready kernels cost before anyone comes
-                    "kernels": len(server.kernels()),
-                    "kernels_rss_mb": round(sum(_rss(k) for k in server.kernels().values()) / MB),
-                    "server_rss_mb": round(server.rss() / MB),
-                }
-                warm = await _chromium_room(browser, server, 1)  # warm-up, not measured
-                shutdown_kernels(server, [p["kernel"] for p in warm["pages"] if p["kernel"]])
-                server.wait_quiet(size, timeout=300)
-                for hog in hog_modes:
-                    label = f"{pool}{' + CPU hog' if hog else ''}"
-                    with cpu_hog(hogs if hog else 0):
-                        lone = []
-                        for _ in range(lone_rounds):
-                            one = await _chromium_room(browser, server, 1)
-                            lone.append(one["pages"][0])
-                            shutdown_kernels(server, [p["kernel"] for p in one["pages"] if p["kernel"]])
-                            server.wait_quiet(size, timeout=300)
-                        room = await _chromium_room(browser, server, n, blank_after)
-                        if hog != hog_modes[-1]:  # the next measurement needs the pool refilled
-                            shutdown_kernels(server, [p["kernel"] for p in room["pages"] if p["kernel"]])
-                            server.wait_quiet(size, timeout=300)
-                    out[label] = {"pool": pool, "hog": hog, "lone": lone, "room": room, "at_start": at_start}
-                    print(f"  {label}: room {room['wall']:.1f}s", file=sys.stderr)
-            finally:
-                stop_server(server)
-        await browser.close()
-    return out
+        try:
+            return await _rooms(
+                root, tmp, n, lone_rounds, pools, hogs, hog_modes,
+                lambda server, k: _chromium_room(browser, server, k, blank_after), "browser-room",
+            )  # fmt: skip
+        finally:
+            await browser.close()
 
 
 def _rss(proc: psutil.Process) -> int:
@@ -439,6 +524,52 @@ def summarise_browser_rooms(rooms: dict) -> dict:
             "served_ratio": ratio(served),
             "rendered_ratio": ratio(drawn),
             "cpu": r["room"]["cpu"],
+            "peak_mb": r["room"].get("peak_mb"),
+            "load_before_after": r["room"].get("load_before_after"),
+            "meets_targets": all(targets.values()),
+        }
+    return out
+
+
+def summarise_served_rooms(rooms: dict) -> dict:
+    """(d): blank pages, and the room served (the last trainee's widget states) against a lone trainee's."""
+    out = {}
+    for label, r in rooms.items():
+        pages, room = r["room"]["pages"], r["room"]
+        blank = [p for p in pages if p["served_s"] is None or p["errors"]]
+        lone_served = _median([p["served_s"] for p in r["lone"]])
+        served = None if blank else max(p["served_s"] for p in pages)
+        ratio = round(served / lone_served, 2) if served is not None and lone_served else None
+        targets = {"0 blank pages": not blank}
+        if r["pool"] == "room":  # issue 9: with --room-size N, the whole room within 3x a lone trainee
+            targets["room served <= 3 x lone"] = ratio is not None and ratio <= 3.0
+
+        def last(key: str, pages: list[dict] = pages) -> float | None:
+            got = [p[key] for p in pages if p[key] is not None]
+            return _round(max(got)) if got else None
+
+        waits = [p["state_wait_s"] for p in pages if p["state_wait_s"] is not None]
+        out[label] = {
+            "pages": len(pages),
+            "blank": len(blank),
+            "blank_reasons": sorted({e for p in blank for e in (p["errors"] or ["no widget states"])}),
+            "lone_blank": sum(p["served_s"] is None or bool(p["errors"]) for p in r["lone"]),
+            "lone_served_samples_s": [_round(p["served_s"]) for p in r["lone"]],
+            "lone_served_s": _round(lone_served),
+            "lone_state_wait_s": _round(_median([p["state_wait_s"] for p in r["lone"]])),
+            "room_html_s": last("html_s"),
+            "room_connected_s": last("connected_s"),
+            "room_served_s": _round(served),
+            "room_served_median_s": _round(_median([p["served_s"] for p in pages])),
+            "room_state_wait_max_s": _round(max(waits)) if waits else None,
+            "over_control_comm_timeout": sum(w > CONTROL_COMM_TIMEOUT_S for w in waits),
+            "served_ratio": ratio,
+            "cpu": room["cpu"],
+            "peak_mb": room.get("peak_mb"),
+            "load_before_after": room.get("load_before_after"),
+            "at_start": r.get("at_start", {}),
+            "log_warnings": room.get("log_warnings", {}),
+            "targets": targets,
             "meets_targets": all(targets.values()),
         }
     return out
@@ -479,7 +610,7 @@ def summarise_room(room: dict) -> dict:
     floor_wall = room[FLOOR]["wall"]
     out = {}
     for nb, r in room.items():
-        per_page = [p["seconds"] for p in r["pages"]]
+        per_page = [p["served_s"] for p in r["pages"] if p["served_s"] is not None] or [r["wall"]]
         out[nb] = {
             "pages": len(r["pages"]),
             "errors": r["errors"],
@@ -501,6 +632,36 @@ def _fmt(x: float | None, width: int = 7) -> str:
     return f"{'-':>{width}}" if x is None else f"{x:{width}.2f}"
 
 
+def print_served_rooms(summary: dict, args: argparse.Namespace) -> None:
+    print(
+        f"\n(d) A room of scripted trainees: {args.room} clients open {ROOM_APP} at once and do what its page does"
+        "\n    on the network (GET the page whole with its widget view; the kernel's websocket, v1 protocol;"
+        "\n    request_states on the widget control comm). Served = update_states with the view's model arrived;"
+        f"\n    anything else within {args.blank_after:.0f} s is blank. Times from the common start to the LAST trainee;"
+        "\n    lone = median of lone trainees on the same server with the same hog."
+        f"\n    CPU hog = {args.hogs} processes spinning beside the server."
+    )
+    print(f"{'configuration':22} {'blank':>5} {'lone s':>7} {'html s':>7} {'served s':>9} {'x lone':>7} "
+          f"{'state s':>8} {'>4 s':>4} {'CPU s srv/cli':>14} {'peak MB':>8}  load")  # fmt: skip
+    for label, row in summary.items():
+        cpu = row["cpu"]
+        print(
+            f"{label:22} {row['blank']:5d} {_fmt(row['lone_served_s'])} {_fmt(row['room_html_s'])} "
+            f"{_fmt(row['room_served_s'], 9)} {_fmt(row['served_ratio'])} {_fmt(row['room_state_wait_max_s'], 8)} "
+            f"{row['over_control_comm_timeout']:4d} {cpu['server_and_kernels_s']:>7.1f}/{cpu['clients_s']:<6.1f} "
+            f"{row['peak_mb']:8d}  {row['load_before_after']}"
+        )
+        print(
+            f"    lone samples {row['lone_served_samples_s']} s; served median {_fmt(row['room_served_median_s'], 0)} s; "
+            f"at start {row['at_start'].get('kernels', '?')} kernels ready, "
+            f"{row['at_start'].get('kernels_rss_mb', '?')} MB (server {row['at_start'].get('server_rss_mb', '?')} MB)"
+        )
+        if row["blank_reasons"]:
+            print(f"    blank: {'; '.join(row['blank_reasons'])}")
+        for target, met in row["targets"].items():
+            print(f"    {'PASS' if met else 'MISS'}  {target}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="page loads per notebook and mode (a)")
@@ -509,18 +670,24 @@ def main() -> None:
     parser.add_argument("--skip-room", action="store_true", help="skip (b)")
     parser.add_argument("--skip-browser-room", action="store_true", help="skip (c)")
     parser.add_argument("--only-browser-room", action="store_true", help="run (c) only")
+    parser.add_argument("--skip-served-room", action="store_true", help="skip (d)")
+    parser.add_argument("--only-served-room", action="store_true", help="run (d) only")
     parser.add_argument(
-        "--pools", default="default,room", help="(c): 'default' (one ready kernel), 'room' (--room-size N), or both"
+        "--pools", default="default,room", help="(c, d): 'default' (one ready kernel), 'room' (--room-size N), or both"
     )
-    parser.add_argument("--hog", default="without,with", help="(c): run 'without' the CPU hog, 'with' it, or both")
-    parser.add_argument("--blank-after", type=float, default=BLANK_AFTER_S, help="(c): seconds before a page is blank")
-    parser.add_argument("--lone-rounds", type=int, default=3, help="(c): lone visitors per configuration")
-    parser.add_argument("--hogs", type=int, default=os.cpu_count() or 2, help="(c): spinning processes of the hog")
+    parser.add_argument("--hog", default="without,with", help="(c, d): 'without' the CPU hog, 'with' it, or both")
+    parser.add_argument("--blank-after", type=float, default=BLANK_AFTER_S, help="(c, d): seconds before blank")
+    parser.add_argument("--lone-rounds", type=int, default=5, help="(c, d): lone visitors per configuration")
+    parser.add_argument("--hogs", type=int, default=os.cpu_count() or 2, help="(c, d): spinning processes of the hog")
     args = parser.parse_args()
     # `timeout` (the heavy lock's time limit) sends SIGTERM: unwind, so every server and kernel is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench_voila: stopped (SIGTERM); servers shut down"))
     if args.only_browser_room:
-        args.skip_browser = args.skip_room = True
+        args.skip_browser = args.skip_room = args.skip_served_room = True
+    if args.only_served_room:
+        args.skip_browser = args.skip_room = args.skip_browser_room = True
+    pools = [p.strip() for p in args.pools.split(",") if p.strip() in ("default", "room")]
+    hog_modes = tuple(m == "with" for m in ("without", "with") if m in args.hog.split(","))
 
     RESULTS.mkdir(exist_ok=True)
     notebooks_src = REPO / "notebooks"
@@ -537,6 +704,9 @@ def main() -> None:
         for app in apps:
             shutil.copy(notebooks_src / app, root / app)
         notebooks = [FLOOR, *apps]
+        room_root = tmp / "room-notebooks"  # the app alone: --room-size N keeps N kernels for each app
+        room_root.mkdir()
+        shutil.copy(notebooks_src / ROOM_APP, room_root / ROOM_APP)
 
         if not args.skip_browser:
             if not Path(CHROMIUM).exists():
@@ -576,11 +746,6 @@ def main() -> None:
                     print(f"    errors: {'; '.join(row['error_kinds'])}")
 
         if not args.skip_browser_room:
-            pools = [p.strip() for p in args.pools.split(",") if p.strip() in ("default", "room")]
-            hog_modes = tuple(m == "with" for m in ("without", "with") if m in args.hog.split(","))
-            room_root = tmp / "room-notebooks"  # the app alone: --room-size N keeps N kernels for each app
-            room_root.mkdir()
-            shutil.copy(notebooks_src / ROOM_APP, room_root / ROOM_APP)
             print(f"(c) a room of {args.room} in Chromium, pools {pools} ...", file=sys.stderr)
             rooms = asyncio.run(
                 _browser_rooms(
@@ -615,10 +780,25 @@ def main() -> None:
                 print(
                     f"    per page drawn: median {_fmt(row['room_rendered_median_s'], 0)} s, max "
                     f"{_fmt(row['room_rendered_max_s'], 0)} s; at start {start.get('kernels', '?')} kernels ready, "
-                    f"{start.get('kernels_rss_mb', '?')} MB RSS (server {start.get('server_rss_mb', '?')} MB)"
+                    f"{start.get('kernels_rss_mb', '?')} MB RSS (server {start.get('server_rss_mb', '?')} MB); "
+                    f"peak {row['peak_mb']} MB server and kernels; load average {row['load_before_after']}"
                 )
                 for target, met in row["targets"].items():
                     print(f"    {'PASS' if met else 'MISS'}  {target}")
+
+        if not args.skip_served_room:
+            print(f"(d) a room of {args.room} scripted trainees, pools {pools} ...", file=sys.stderr)
+            rooms = asyncio.run(
+                _rooms(
+                    room_root, tmp, args.room, args.lone_rounds, pools, args.hogs, hog_modes,
+                    lambda server, k: _scripted_room(server, k, args.blank_after), "served-room",
+                )
+            )  # fmt: skip
+            result["served_room_pages"] = {
+                label: {"lone": r["lone"], "room": r["room"]["pages"]} for label, r in rooms.items()
+            }
+            result["served_room"] = summarise_served_rooms(rooms)
+            print_served_rooms(result["served_room"], args)
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = RESULTS / f"bench-voila-{stamp}.json"
