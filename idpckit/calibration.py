@@ -19,8 +19,9 @@ from pathlib import Path
 
 from . import yamlfile
 from .agreement import alpha
-from .data import Content
+from .data import Content, not_an_id, row_label
 from .errors import FileProblems, Problem
+from .i18n import _
 
 #: The columns a rounds file must have, in any order.
 COLUMNS = ("round", "trainee", "vignette", "grade")
@@ -49,29 +50,32 @@ def read_rounds(text: str, content: Content, shown: str = "rounds.csv") -> list[
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise FileProblems([Problem(shown, "row 1", c, "this column is missing") for c in missing])
+        raise FileProblems([Problem(shown, row_label(1), c, _("this column is missing")) for c in missing])
     known = {v.id for v in content.calibration}
     rounds: dict[int, dict[str, dict[str, int]]] = {}
     for i, row in enumerate(reader, start=2):
-        where = f"row {i}"
+        where = row_label(i)
         try:
             number = int(row["round"])
         except (TypeError, ValueError):
-            problems.append(Problem(shown, where, "round", f"'{row['round']}' is not a round number such as 1 or 2"))
+            words = _("'{value}' is not a round number such as 1 or 2").format(value=row["round"])
+            problems.append(Problem(shown, where, "round", words))
             continue
         trainee = (row["trainee"] or "").strip()
         if not trainee:
-            problems.append(Problem(shown, where, "trainee", "must not be empty"))
+            problems.append(Problem(shown, where, "trainee", _("must not be empty")))
             continue
         if row["vignette"] not in known:
-            problems.append(Problem(shown, where, "vignette", f"'{row['vignette']}' is not an id in calibration.yaml"))
+            problems.append(Problem(shown, where, "vignette", not_an_id(row["vignette"], "calibration.yaml")))
             continue
         try:
             grade = int(row["grade"])
         except (TypeError, ValueError):
             grade = 0
         if not 1 <= grade <= 5:
-            problems.append(Problem(shown, where, "grade", f"'{row['grade']}' is not a grade from 1 to 5"))
+            problems.append(
+                Problem(shown, where, "grade", _("'{value}' is not a grade from 1 to 5").format(value=row["grade"]))
+            )
             continue
         rounds.setdefault(number, {}).setdefault(trainee, {})[row["vignette"]] = grade
     if problems:

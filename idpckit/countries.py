@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .i18n import LANGUAGES, N_, translations
+from .i18n import LANGUAGES, N_, _, translations
 
 if TYPE_CHECKING:  # pragma: no cover
     from .schema import CountryAlias
@@ -288,21 +288,25 @@ def alias_problems(aliases: Iterable[CountryAlias]) -> list[tuple[str, str, str]
         standard.setdefault(fold(name_), set()).add(code)
     shown: set[tuple[str, str]] = set()
     for i, a in enumerate(aliases, start=2):
-        row = f"row {i}"
+        row = _("row {n}").format(n=i)
         if _record(a.code) is None:
-            problems.append((row, "code", f"'{a.code}' is not an ISO 3166-1 alpha-3 code"))
+            problems.append((row, "code", _("'{code}' is not an ISO 3166-1 alpha-3 code").format(code=a.code)))
             continue
         other = _code_of(a.name)
         if other and other != a.code:
-            problems.append((row, "name", f"'{a.name}' is the code of {_label(other)}; an alias cannot reuse it"))
+            words = _("'{name}' is the code of {country}; an alias cannot reuse it")
+            problems.append((row, "name", words.format(name=a.name, country=_label(other))))
         named = standard.get(fold(a.name), set())
         if a.kind == "alias" and a.code in named:
-            problems.append((row, "name", f"'{a.name}' is already a name of {_label(a.code)}; this row is not needed"))
+            words = _("'{name}' is already a name of {country}; this row is not needed")
+            problems.append((row, "name", words.format(name=a.name, country=_label(a.code))))
         clash = named - {a.code}
         if clash:
-            problems.append((row, "name", f"'{a.name}' is already a name of {_label(sorted(clash)[0])}"))
+            words = _("'{name}' is already a name of {country}")
+            problems.append((row, "name", words.format(name=a.name, country=_label(sorted(clash)[0]))))
         if a.kind == "display":
             if (a.code, a.lang) in shown:
-                problems.append((row, "kind", f"{a.code} already has a display label in '{a.lang}'"))
+                words = _("{code} already has a display label in '{lang}'")
+                problems.append((row, "kind", words.format(code=a.code, lang=a.lang)))
             shown.add((a.code, a.lang))
     return problems

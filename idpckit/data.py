@@ -34,6 +34,7 @@ from pydantic import BaseModel
 
 from . import yamlfile
 from .errors import FileProblems, Problem
+from .i18n import _, ngettext
 from .schema import (
     SECTIONS,
     Ask,
@@ -118,14 +119,19 @@ class Report:
         self.problems.append(Problem(file, row, field, message))
 
     def table(self) -> str:
-        """A plain-text table (File, Row, Field, Message) for the terminal."""
+        """A plain-text table (File, Row, Field, Message) for the terminal, in the language in use."""
         if self.ok:
-            return f"{self.root}: all {self.files or len(FILES)} files are valid."
-        rows = [("File", "Row", "Field", "Message")] + [(p.file, p.row, p.field, p.message) for p in self.problems]
+            n = self.files or len(FILES)
+            return ngettext("{root}: the {n} file is valid.", "{root}: all {n} files are valid.", n).format(
+                root=self.root, n=n
+            )
+        heads = (_("File"), _("Row"), _("Field"), _("Message"))
+        rows = [heads] + [(p.file, p.row, p.field, p.message) for p in self.problems]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
         lines.insert(1, "-" * min(100, sum(widths) + 6 + max(len(r[3]) for r in rows)))
-        lines.append(f"\n{len(self.problems)} problem(s) in {self.root}")
+        n = len(self.problems)
+        lines.append("\n" + ngettext("{n} problem in {root}", "{n} problems in {root}", n).format(n=n, root=self.root))
         return "\n".join(lines)
 
 
@@ -134,9 +140,11 @@ class DataError(ValueError):
 
     def __init__(self, report: Report) -> None:
         self.report = report
+        n = len(report.problems)
         shown = "\n".join(f"  - {p}" for p in report.problems[:20])
-        more = f"\n  ... and {len(report.problems) - 20} more" if len(report.problems) > 20 else ""
-        super().__init__(f"The content in {report.root} has {len(report.problems)} problem(s):\n{shown}{more}")
+        more = "\n  " + _("... and {n} more").format(n=n - 20) if n > 20 else ""
+        head = ngettext("The content in {root} has {n} problem:", "The content in {root} has {n} problems:", n)
+        super().__init__(head.format(root=report.root, n=n) + f"\n{shown}{more}")
 
 
 @dataclass(frozen=True)
@@ -201,12 +209,22 @@ def _read_rows(path: Path, report: Report) -> list[tuple[str, dict[str, Any]]] |
     rows = []
     for i, raw in enumerate(reader, start=2):  # spreadsheet numbering: the header is row 1
         if None in raw:
-            report.add(name, f"row {i}", "", "has more cells than the header has columns")
+            report.add(name, row_label(i), "", _("has more cells than the header has columns"))
             continue
         if not any((v or "").strip() for v in raw.values()):
             continue  # a blank line a spreadsheet left behind
-        rows.append((f"row {i}", {k: (v if v is not None else "") for k, v in raw.items()}))
+        rows.append((row_label(i), {k: (v if v is not None else "") for k, v in raw.items()}))
     return rows
+
+
+def row_label(n: int) -> str:
+    """A CSV row as a spreadsheet numbers it ("row 7"), in the language in use, like the messages beside it."""
+    return _("row {n}").format(n=n)
+
+
+def not_an_id(value: object, file: str) -> str:
+    """The message for a link to a record that does not exist ("'x' is not an id in commitments.csv")."""
+    return _("'{value}' is not an id in {file}").format(value=value, file=file)
 
 
 def _parse(
@@ -226,7 +244,7 @@ def _parse(
             values[key] = [p.strip() for p in cell.split(";") if p.strip()] if isinstance(cell, str) else cell
         row_id = values.get("id") or values.get("commitment_id")
         if name.endswith(".csv") and row_id and "id" in values:
-            label = f"{label} (id '{row_id}')"
+            label = yamlfile.with_id(label, row_id)
         prepared.append((label, values))
     records, problems = yamlfile.validate_rows(name, model, prepared)
     report.problems.extend(problems)
@@ -251,7 +269,9 @@ def _check_links(
     def unique(file: str, key: str, values: list[Any]) -> None:
         for value, n in Counter(values).items():
             if n > 1:
-                report.add(file, "", key, f"'{value}' appears {n} times; each must be unique")
+                report.add(
+                    file, "", key, _("'{value}' appears {n} times; each must be unique").format(value=value, n=n)
+                )
 
     unique("documents.csv", "id", [d.id for d in c["documents.csv"]])
     unique("timeline.csv", "id", [e.id for e in c["timeline.csv"]])
@@ -269,17 +289,18 @@ def _check_links(
     unique("dossier.yaml", "commitment_id", [d.commitment_id for d in c["dossier.yaml"]])
     for row, v in rows("calibration.yaml"):
         if v.commitment_id not in raw_ids["commitments.csv"]:
-            report.add("calibration.yaml", row, "commitment_id", f"'{v.commitment_id}' is not an id in commitments.csv")
+            report.add("calibration.yaml", row, "commitment_id", not_an_id(v.commitment_id, "commitments.csv"))
         for rule in v.rules:
             if rule not in raw_ids["grading.yaml"]:
-                report.add("calibration.yaml", row, "rules", f"'{rule}' is not an id in grading.yaml")
+                report.add("calibration.yaml", row, "rules", not_an_id(rule, "grading.yaml"))
     for row, d in rows("dossier.yaml"):
         if d.commitment_id not in raw_ids["commitments.csv"]:
-            report.add("dossier.yaml", row, "commitment_id", f"'{d.commitment_id}' is not an id in commitments.csv")
+            report.add("dossier.yaml", row, "commitment_id", not_an_id(d.commitment_id, "commitments.csv"))
     if c["grading.yaml"] or raw_ids.get("grading.yaml"):
         for needed in ("period", "law-and-practice", "combining", "not-applicable", "no-evidence"):
             if needed not in raw_ids["grading.yaml"]:
-                report.add("grading.yaml", "", "id", f"the rule '{needed}' is missing; every review depends on it")
+                words = _("the rule '{rule}' is missing; every review depends on it").format(rule=needed)
+                report.add("grading.yaml", "", "id", words)
     unique(
         "references.csv",
         "commitment_id+document+section+unit+ref",
@@ -290,49 +311,49 @@ def _check_links(
     commitment_ids = raw_ids["commitments.csv"]
     for row, d in rows("documents.csv"):
         if d.origin == "later" and not d.source:
-            report.add("documents.csv", row, "source", "a later fact must name its source")
+            report.add("documents.csv", row, "source", _("a later fact must name its source"))
     for row, e in rows("timeline.csv"):
         if e.document_id and e.document_id not in doc_ids:
-            report.add("timeline.csv", row, "document_id", f"'{e.document_id}' is not an id in documents.csv")
+            report.add("timeline.csv", row, "document_id", not_an_id(e.document_id, "documents.csv"))
         if e.origin == "later" and not e.source:
-            report.add("timeline.csv", row, "source", "a later fact must name its source")
+            report.add("timeline.csv", row, "source", _("a later fact must name its source"))
         if e.origin == "later" and not e.status:
-            report.add("timeline.csv", row, "status", "a later fact must say how far it is confirmed")
+            report.add("timeline.csv", row, "status", _("a later fact must say how far it is confirmed"))
         if e.origin == "later" and not e.checked:
-            report.add("timeline.csv", row, "checked", "a later fact must say when it was checked")
+            report.add("timeline.csv", row, "checked", _("a later fact must say when it was checked"))
         if e.origin == "note" and e.status:
-            report.add("timeline.csv", row, "status", "facts from the note have no status; leave it empty")
+            report.add("timeline.csv", row, "status", _("facts from the note have no status; leave it empty"))
         if e.date_end and e.date_end < e.date:
-            report.add("timeline.csv", row, "date_end", "ends before it starts")
+            report.add("timeline.csv", row, "date_end", _("ends before it starts"))
     for row, r in rows("references.csv"):
         if r.commitment_id not in commitment_ids:
-            report.add("references.csv", row, "commitment_id", f"'{r.commitment_id}' is not an id in commitments.csv")
+            report.add("references.csv", row, "commitment_id", not_an_id(r.commitment_id, "commitments.csv"))
         if r.section not in SECTIONS[r.document]:
             allowed = ", ".join(f"'{s}'" for s in SECTIONS[r.document])
+            words = _("'{section}' is not a section of {document}; use {allowed}")
             report.add(
-                "references.csv", row, "section", f"'{r.section}' is not a section of {r.document}; use {allowed}"
+                "references.csv", row, "section", words.format(section=r.section, document=r.document, allowed=allowed)
             )
         if r.unit == "chapter" and "." in r.ref:
-            report.add("references.csv", row, "ref", "a chapter is cited by its number alone, e.g. 2")
+            report.add("references.csv", row, "ref", _("a chapter is cited by its number alone, e.g. 2"))
         if r.status != "unchecked" and not r.status_source:
-            report.add(
-                "references.csv", row, "status_source", f"a reference marked '{r.status}' must say where it was checked"
-            )
+            words = _("a reference marked '{status}' must say where it was checked").format(status=r.status)
+            report.add("references.csv", row, "status_source", words)
     for row, g in rows("goals.csv"):
         for cid in g.commitment_ids:
             if cid not in commitment_ids:
-                report.add("goals.csv", row, "commitment_ids", f"'{cid}' is not an id in commitments.csv")
+                report.add("goals.csv", row, "commitment_ids", not_an_id(cid, "commitments.csv"))
     for row, r in rows("rubric.yaml"):
         if r.commitment_id not in commitment_ids:
-            report.add("rubric.yaml", row, "commitment_id", f"'{r.commitment_id}' is not an id in commitments.csv")
+            report.add("rubric.yaml", row, "commitment_id", not_an_id(r.commitment_id, "commitments.csv"))
     graded = raw_ids["rubric.yaml"]
     for x in c["commitments.csv"]:
         if graded and x.id not in graded:
-            report.add("rubric.yaml", "", "commitment_id", f"commitment '{x.id}' has no rubric")
+            report.add("rubric.yaml", "", "commitment_id", _("commitment '{id}' has no rubric").format(id=x.id))
     numbers = sorted(x.number for x in c["commitments.csv"])
     complete = len(numbers) == len(commitment_ids)  # a row that failed on its own is already reported
     if complete and numbers != list(range(1, len(numbers) + 1)):
-        report.add("commitments.csv", "", "number", "numbers must run 1, 2, 3, ... without gaps")
+        report.add("commitments.csv", "", "number", _("numbers must run 1, 2, 3, ... without gaps"))
 
 
 def _read_all(root: Path) -> tuple[dict[str, list[Any]], Report]:
@@ -341,7 +362,7 @@ def _read_all(root: Path) -> tuple[dict[str, list[Any]], Report]:
     labels: dict[str, list[str]] = {}
     raw_ids: dict[str, set[str]] = {}
     if not root.is_dir():
-        report.add(str(root), "", "", "is not a folder")
+        report.add(str(root), "", "", _("is not a folder"))
         return {name: [] for name in FILES}, report
     for name, model in FILES.items():
         rows = _read_rows(root / name, report)

@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .data import FILES, Content, data_dir
+from .data import FILES, Content, data_dir, not_an_id
 from .errors import FileProblems, Problem
 from .i18n import LANGUAGES, Counted
 
@@ -396,7 +396,7 @@ def problems(
         allowed = shapes(FILES[file])
         for key, fields in records.items():
             if key not in known:
-                found.append(Problem(shown, f"{file} {key}", "", f"'{key}' is not an id in {file}"))
+                found.append(Problem(shown, f"{file} {key}", "", not_an_id(key, file)))
                 continue
             official = fields.get(OFFICIAL, [])
             if not isinstance(official, list) or not all(f in fields for f in official):

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from .errors import FileProblems, Problem, dotted, plain
+from .errors import FileProblems, Problem, _, dotted, plain
 
 #: Largest file we will read; a bigger one is a mistake (a wrong file copied in).
 MAX_BYTES = 2_000_000
@@ -45,15 +45,15 @@ def read_text(path: str | os.PathLike[str], shown: str | None = None, *, max_byt
         return FileProblems([Problem(name, where, "", message)])
 
     if not p.is_file():
-        raise fail("", "the file is missing")
+        raise fail("", _("the file is missing"))
     if p.stat().st_size > max_bytes:
-        raise fail("", f"the file is larger than {max_bytes // 1_000_000} MB; is it the right file?")
+        raise fail("", _("the file is larger than {n} MB; is it the right file?").format(n=max_bytes // 1_000_000))
     raw = p.read_bytes()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise fail(f"line {line}", "is not UTF-8 text; save it again as 'CSV UTF-8' or UTF-8") from None
+        raise fail(line_label(line), _("is not UTF-8 text; save it again as 'CSV UTF-8' or UTF-8")) from None
 
 
 def read(path: str | os.PathLike[str], shown: str | None = None, *, max_bytes: int = MAX_BYTES) -> Any:
@@ -69,23 +69,42 @@ def read(path: str | os.PathLike[str], shown: str | None = None, *, max_bytes: i
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = f"is not valid YAML ({getattr(exc, 'problem', None) or exc})"
+        where = line_label(mark.line + 1) if mark is not None else ""
+        problem = _("is not valid YAML ({problem})").format(problem=getattr(exc, "problem", None) or exc)
         raise FileProblems([Problem(name, where, "", problem)]) from None
 
 
-def item_rows(name: str, items: Any, *, what: str = "a list of items, each starting with '- '") -> list[Row]:
-    """The items of a top-level list, labelled "item N (id 'x')"; raises if it is not a list of mappings."""
+def line_label(n: int) -> str:
+    """Where in a file: "line 7", in the language in use (the file, row and field columns speak it too)."""
+    return _("line {n}").format(n=n)
+
+
+def item_label(n: int) -> str:
+    """A list item as a trainer counts it, from 1: "item 3"."""
+    return _("item {n}").format(n=n)
+
+
+def with_id(label: str, ident: object) -> str:
+    """A row or item label with the record's id, so the trainer finds it: "row 7 (id 'harm-reduction')"."""
+    return _("{label} (id '{id}')").format(label=label, id=ident)
+
+
+def item_rows(name: str, items: Any, *, what: str = "") -> list[Row]:
+    """The items of a top-level list, labelled "item N (id 'x')"; raises if it is not a list of mappings.
+
+    ``what`` says what the file must be (default: "a list of items, each starting with '- '").
+    """
     if not isinstance(items, list):
-        raise FileProblems([Problem(name, "", "", f"must be {what}")])
+        what = what or _("a list of items, each starting with '- '")
+        raise FileProblems([Problem(name, "", "", _("must be {what}").format(what=what))])
     rows: list[Row] = []
     problems: list[Problem] = []
     for i, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            problems.append(Problem(name, f"item {i}", "", "must be a mapping of field: value"))
+            problems.append(Problem(name, item_label(i), "", _("must be a mapping of field: value")))
             continue
         ident = item.get("id") or item.get("commitment_id")
-        rows.append((f"item {i}" + (f" (id '{ident}')" if ident else ""), item))
+        rows.append((with_id(item_label(i), ident) if ident else item_label(i), item))
     if problems:
         raise FileProblems(problems)
     return rows

@@ -254,3 +254,49 @@ def test_a_link_problem_names_its_own_row_after_a_broken_row_and_a_blank_line(
     assert [p.row for p in link] == ["row 6"], link
     rubric = [p for p in problems if p.file == "rubric.yaml" and "no-such-commitment" in p.message]
     assert [p.row for p in rubric] == ["item 3 (id 'no-such-commitment')"], rubric
+
+
+@pytest.mark.parametrize(
+    ("lang", "heads", "row", "link", "count"),
+    [
+        (
+            "es",
+            ("Archivo", "Fila", "Campo", "Mensaje"),
+            "fila 6",
+            "no es un identificador de commitments.csv",
+            "problemas en",
+        ),
+        (
+            "fr",
+            ("Fichier", "Ligne", "Champ", "Message"),
+            "ligne 6",
+            "n'est pas un identifiant de commitments.csv",
+            "problèmes dans",
+        ),
+        (
+            "ru",
+            ("Файл", "Строка", "Поле", "Сообщение"),
+            "строка 6",
+            "— не идентификатор из commitments.csv",
+            " в папке ",
+        ),
+    ],
+)
+def test_data_check_speaks_the_language_in_use_in_every_column(
+    lang: str, heads: tuple[str, ...], row: str, link: str, count: str, copy_of_data: Path, tmp_path: Path
+) -> None:
+    """A Spanish, French or Russian trainer reads the whole table in their language, not only pydantic's words."""
+    root = tmp_path / "data"
+    shutil.copytree(copy_of_data, root)
+    _set_csv_cell(root / "references.csv", 6, "commitment_id", "no-such-commitment")  # a link (data.py's own check)
+    _set_csv_cell(root / "commitments.csv", 3, "number", "x")  # a field pydantic refuses
+    result = CliRunner().invoke(main, ["data", "check", str(root)], env={"IDPCKIT_LANG": lang})
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == list(heads), lines[0]
+    assert any(x.startswith("references.csv") and row in x and "commitment_id" in x and link in x for x in lines)
+    commitments = [x for x in lines if x.startswith("commitments.csv") and "number" in x]
+    assert commitments and "(id" in commitments[0] and "row 3" not in commitments[0], commitments
+    assert count in lines[-1], lines[-1]
+    for english in ("File ", "Row ", "row ", "is not an id in", "problem(s)", " problems in "):
+        assert english not in result.output, (lang, english)
