@@ -522,7 +522,7 @@ def _make_pdf(assessment: Assessment) -> Any:
     pdf.set_title(_clean(running_head))
     pdf.set_author(_clean("; ".join(assessment.organisations) or assessment.assessor or "idpckit"))
     pdf.set_creator(f"idpckit {__version__}")
-    pdf.set_lang("en")
+    pdf.set_lang(i18n.current())  # the report's language, so a screen reader reads it in its own voice
     return pdf
 
 
