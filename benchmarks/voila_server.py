@@ -36,17 +36,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results"
 FLOOR = "floor.ipynb"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
+sys.path.insert(0, str(REPO / "tests"))
+# The one Chromium of the tests and the benchmarks, and its flags (re-exported to the bench_*.py scripts).
+from chromium_helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402, F401
+
 #: The first control a visitor can use: a button, field or list that is not disabled.
 INTERACTIVE = ", ".join(
     f"{tag}.jupyter-widgets:not([disabled]), .jupyter-widgets {tag}:not([disabled])"

@@ -9,6 +9,7 @@ import io
 import re
 from html.parser import HTMLParser
 
+import chromium_helpers  # this folder: the one Chromium of the tests and its flags
 import pytest
 from pypdf import PdfReader
 
@@ -363,19 +364,7 @@ def test_report_in_chromium_runs_no_user_script_and_prints(tmp_path) -> None:
     page_file.write_text(report.html_report(review()), encoding="utf-8")
     dialogs: list[str] = []
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = chromium_helpers.launch(p.chromium)
         try:
             page = browser.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

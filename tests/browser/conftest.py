@@ -46,22 +46,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from chromium_helpers import CHROMIUM, launch  # tests/: the one Chromium and its flags
 from voila_helpers import wait_rendered
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Hermetic: nothing on the page may depend on the internet (the kit's template has no CDN links).
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
 SERVER_START_TIMEOUT_S = 90
 
 
@@ -206,7 +195,7 @@ def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch(pw.chromium)
         try:
             yield browser
         finally:
