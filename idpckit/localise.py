@@ -35,7 +35,7 @@ import re
 import threading
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -870,14 +870,42 @@ def _words_missing(
         for key, words in known.items()
         for field_name, english in words.items()
         if (given := done.get(key, {}).get(field_name)) is None
-        or _exercise_fits(english, given)
-        or _words_stale(label, key, field_name, english, sources)
+        or not _words_usable(label, key, field_name, english, given, sources)
     ]
 
 
 def _words_stale(label: str, key: str, field_name: str, english: Any, sources: dict[str, Any]) -> bool:
     was = sources.get(label, {}).get(key, {}).get(field_name)
     return was is not None and was != english
+
+
+def _words_usable(label: str, key: str, field_name: str, english: Any, given: Any, sources: dict[str, Any]) -> bool:
+    """Whether a translated field may stand for its English: it fits the English's shape and was made from it.
+
+    The one rule of the exercises and documents: the pages show what passes it
+    (:func:`_usable_words`) and ``translations status`` counts what fails it (:func:`_words_missing`).
+    """
+    return not _exercise_fits(english, given) and not _words_stale(label, key, field_name, english, sources)
+
+
+def _usable_words(
+    label: str, key: str, english: dict[str, Any], given: dict[str, Any], sources: dict[str, Any]
+) -> Iterator[tuple[str, Any]]:
+    """The fields of one record's translation that replace its English words (``english``, by field)."""
+    for field_name, value in given.items():
+        if field_name in english and _words_usable(label, key, field_name, english[field_name], value, sources):
+            yield field_name, value
+
+
+def _words_to_use(
+    kind: Literal["exercises", "documents"], name: str, lang: str | None, root: str | os.PathLike[str] | None
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]] | None:
+    """``lang``'s records for exercise file or document ``name`` and its stamps, or None where English is shown."""
+    if not lang or lang == "en" or lang not in LANGUAGES:
+        return None
+    translations, _ = read(lang, root)
+    records = getattr(translations, kind).get(name)
+    return (records, read_sources(lang, root)) if records else None
 
 
 def translated_exercises(
@@ -888,27 +916,18 @@ def translated_exercises(
     Applied before the exercises are validated, so a translated exercise is checked like an
     English one. A sort's item groups follow its translated ``bins`` (matched by position).
     """
-    if not lang or lang == "en" or lang not in LANGUAGES:
+    found = _words_to_use("exercises", name, lang, root)
+    if found is None:
         return items
-    translations, _ = read(lang, root)
-    records = translations.exercises.get(name)
-    if not records:
-        return items
-    sources = read_sources(lang, root)
+    records, sources = found
     out = []
     for entry in items:
         if not isinstance(entry, dict) or str(entry.get("id")) not in records:
             out.append(entry)
             continue
         key = str(entry["id"])
-        english = exercise_words(entry)
-        given = records[key]
         new = dict(entry)
-        for field_name, value in given.items():
-            if field_name not in english or _exercise_fits(english[field_name], value):
-                continue
-            if _words_stale(EXERCISES + name, key, field_name, english[field_name], sources):
-                continue
+        for field_name, value in _usable_words(EXERCISES + name, key, exercise_words(entry), records[key], sources):
             if field_name in EXERCISE_TEXTS:
                 new[field_name] = value
             elif field_name in EXERCISE_LISTS:
@@ -1061,22 +1080,14 @@ def translated_document(name: str, raw: Any, lang: str | None, root: str | os.Pa
     """
     import copy
 
-    if not lang or lang == "en" or lang not in LANGUAGES or name not in DOCUMENTS:
+    if name not in DOCUMENTS or (found := _words_to_use("documents", name, lang, root)) is None:
         return raw
-    translations, _ = read(lang, root)
-    records = translations.documents.get(name)
-    if not records:
-        return raw
-    sources = read_sources(lang, root)
+    records, sources = found
     layout = DOCUMENTS[name]
     out = copy.deepcopy(raw)
     for key, record, fields in _document_records(name, out):
         english = _record_words(record, fields, layout.items)
-        for field_name, value in records.get(key, {}).items():
-            if field_name not in english or _exercise_fits(english[field_name], value):
-                continue
-            if _words_stale(name, key, field_name, english[field_name], sources):
-                continue
+        for field_name, value in _usable_words(name, key, english, records.get(key, {}), sources):
             if isinstance(english[field_name], str):
                 record[field_name] = value
             elif field_name in layout.items:
