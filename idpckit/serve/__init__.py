@@ -37,6 +37,7 @@ import os
 import re
 import socket
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,9 @@ TITLE = N_("The 2019 Ministerial Segment: lessons and exercises")
 WATCH_INTERVAL_S = 5
 #: A pool refill waits at most this long for the pages being loaded to connect to their kernels.
 REFILL_WAIT_S = 120
+#: A page sent with a kernel counts as loading while its browser made a request this recently
+#: (a page booting fetches its scripts, styles and widget modules one after another).
+LOADING_QUIET_S = 10.0
 #: The page's kernel id, as Voilà writes it into the page's configuration (jupyter-config-data).
 KERNEL_IN_PAGE = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 
@@ -449,7 +453,10 @@ class Limits:
       two cores takes minutes to connect, and a fixed 60 s stopped every one of their
       kernels before their page asked for it: 30 blank pages.  A bare GET fetches nothing
       more, so its kernel is still stopped ``unclaimed_s`` later;
+    * a pool refill waits while pages are loading (:meth:`loading`, :meth:`pace`);
     * a kernel whose memory grows past ``kernel_memory_mb`` is stopped (the log says which).
+
+    ``clock`` is the monotonic clock all the bookkeeping reads (a test can pass its own).
     """
 
     def __init__(
@@ -457,19 +464,25 @@ class Limits:
         max_kernels: int = 10_000,
         kernel_memory_mb: int = capacity.KERNEL_MEMORY_CAP_MB,
         unclaimed_s: float = capacity.UNCLAIMED_KERNEL_S,
+        loading_quiet_s: float = LOADING_QUIET_S,
+        clock: Any = time.monotonic,
     ) -> None:
         self.max_kernels = max_kernels
         self.kernel_memory_mb = kernel_memory_mb
         self.unclaimed_s = unclaimed_s
+        self.loading_quiet_s = loading_quiet_s
+        self.clock = clock
         self.kernel_manager: Any = None
         self.connected: set[str] = set()  # kernels a page has connected to, ever
         self._handed_out: dict[str, float] = {}  # kernel -> when first seen outside the pool
         self.visitor_of: dict[str, str] = {}  # kernel -> the address its page was sent to
         self._last_seen: dict[str, float] = {}  # address -> its last request that was not a page render
+        self._sent: dict[str, float] = {}  # kernel -> when the last part of its page was sent
 
     def handed(self, kernel_id: str, address: str) -> None:
-        """The page carrying ``kernel_id`` was sent to ``address`` (its later requests keep the kernel)."""
+        """A part of the page carrying ``kernel_id`` was sent to ``address`` (its later requests keep the kernel)."""
         self.visitor_of[kernel_id] = address
+        self._sent[kernel_id] = self.clock()
 
     def saw(self, address: str, path: str) -> None:
         """A request from ``address``: the page's files, its kernel's API, anything but a new page render.
@@ -477,15 +490,26 @@ class Limits:
         A render does not count: a visitor opening page after page without loading any
         must not keep their earlier, abandoned kernels alive by doing so.
         """
-        import time
-
         if "/voila/render/" not in path:
-            self._last_seen[address] = time.monotonic()
+            self._last_seen[address] = self.clock()
 
     def loading(self) -> int:
-        """Pages sent with a kernel that have not connected to it yet (their browsers are still booting)."""
+        """Pages sent with a kernel, not connected to it yet, whose browser is still fetching for them.
+
+        A page counts while its page or a request from its visitor's address came less than
+        ``loading_quiet_s`` ago: a page booting asks for file after file until it connects.
+        A bare GET, or a tab closed while loading, asks for nothing more; counting it until
+        the watchdog stopped its kernel (a minute) or for the refill's whole
+        :data:`REFILL_WAIT_S` gave the visitors after it fresh, slow kernels instead of
+        preheated ones.
+        """
         ids = set(self.kernel_manager.list_kernel_ids()) if self.kernel_manager is not None else set()
-        return sum(1 for kid in self.visitor_of if kid in ids and kid not in self.connected)
+        now = self.clock()
+        return sum(
+            1
+            for kid, sent in self._sent.items()
+            if kid in ids and kid not in self.connected and self.quiet_for(kid, sent, now) < self.loading_quiet_s
+        )
 
     def pace(self, initialize: Any) -> Any:
         """Voilà's ``_initialize`` (start a pool kernel, run its notebook), one at a time, after the room has loaded.
@@ -494,19 +518,18 @@ class Limits:
         of 30 taking 30 kernels started 30 more ten seconds later, each importing pandas,
         matplotlib and the app (about 3 CPU seconds), on the cores the 30 pages were booting
         on.  Here a refill first waits (up to :data:`REFILL_WAIT_S`) while pages that were
-        sent are still to connect, then runs alone: the next starts when this one's
+        sent are still loading (:meth:`loading`), then runs alone: the next starts when this one's
         notebook has run.  On two cores one refill uses one core at most.
         """
         import asyncio
         import os
-        import time
 
         gate = asyncio.Semaphore(max(1, (os.cpu_count() or 2) - 1))
 
         async def paced(*args: Any, **kwargs: Any) -> Any:
             km = self.kernel_manager
-            deadline = time.monotonic() + REFILL_WAIT_S
-            while self.loading() and time.monotonic() < deadline:
+            deadline = self.clock() + REFILL_WAIT_S
+            while self.loading() and self.clock() < deadline:
                 await asyncio.sleep(1)
             await gate.acquire()
             if km is not None and not getattr(km, "_pools", True):  # shutting down: start nothing
@@ -545,13 +568,12 @@ class Limits:
     async def watch(self) -> None:
         """One round of the watchdog (a tornado PeriodicCallback runs it)."""
         import logging
-        import time
 
         log = logging.getLogger("idpckit.serve")
         km = self.kernel_manager
         if km is None:
             return
-        now = time.monotonic()
+        now = self.clock()
         pools = getattr(km, "_pools", None)
         if isinstance(pools, dict):  # a pooled kernel that died is replaced before a visitor gets it
             for notebook in list(pools):
@@ -564,6 +586,7 @@ class Limits:
             self._handed_out.pop(kid, None)
             self.connected.discard(kid)
             self.visitor_of.pop(kid, None)
+            self._sent.pop(kid, None)
         for address in [a for a, t in self._last_seen.items() if now - t > self.unclaimed_s]:
             del self._last_seen[address]  # too long ago to matter: the table stays small
         for kid in ids:
@@ -747,7 +770,8 @@ def _app_class(
                 found = KERNEL_IN_PAGE.search(text)
                 if found:  # the page's kernel, fresh or preheated: its visitor's requests keep it while loading
                     self._idpckit_kernel = found.group(1)
-                    limits.handed(found.group(1), self.request.headers.get(guards.CLIENT_HEADER, ""))
+            if getattr(self, "_idpckit_kernel", None):  # each part of the page sent: still loading
+                limits.handed(self._idpckit_kernel, self.request.headers.get(guards.CLIENT_HEADER, ""))
             # The page's <html lang> and the template's words in the visitor's language (see PageLocaliser).
             page = getattr(self, "_idpckit_page", None)
             if page is not None and page.needed and isinstance(chunk, str | bytes):

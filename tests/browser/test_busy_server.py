@@ -15,10 +15,12 @@ import json
 import re
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
-from test_hostile_server import REPO, _run, start_server, stop_server
+import pytest
+from test_hostile_server import REPO, Server, _run, start_server, stop_server
 
 LATE_SOURCE = """\
 import threading, time
@@ -74,18 +76,47 @@ LATE_OUTPUT_NB = {
 }
 
 
-def test_a_widget_whose_output_arrives_late_is_still_on_the_page(tmp_path: Path) -> None:
-    notebooks = tmp_path / "notebooks"
+@pytest.fixture(scope="module")
+def busy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the tests of a page's kernel: no pool, kernels never claimed stopped after 3 s, 300 MB each.
+
+    Each test leaves no kernel it needs behind, so they share it (a server start is seconds of CPU).
+    """
+    tmp = tmp_path_factory.mktemp("busy")
+    notebooks = tmp / "notebooks"
     notebooks.mkdir()
     (notebooks / "late.ipynb").write_text(json.dumps(LATE_OUTPUT_NB), encoding="utf-8")
-    server = start_server(tmp_path, "--no-preheat", "--notebooks", str(notebooks))
+    shutil.copy(REPO / "notebooks" / "table1-explorer.ipynb", notebooks)
+    server = start_server(tmp, "--no-preheat", "--notebooks", str(notebooks), "--unclaimed-kernel-timeout", "3",
+                          "--kernel-memory-mb", "300")  # fmt: skip
     try:
-        html = httpx.get(server.base + "voila/render/late.ipynb", timeout=120).text
-        assert "jupyter-config-data" in html
-        assert "application/vnd.jupyter.widget-view+json" in html, "the page was served without its widget"
-        assert "Timeout waiting for IOPub output" not in server.log()
+        yield server
     finally:
         stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def pooled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server preheating one app, whose watchdog leaves unclaimed kernels alone for 5 minutes.
+
+    So what the refill tests see is the refill's own rule, never the watchdog stopping a kernel.
+    """
+    tmp = tmp_path_factory.mktemp("pooled")
+    notebooks = tmp / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(REPO / "notebooks" / "table1-explorer.ipynb", notebooks)
+    server = start_server(tmp, "--preheat", "--notebooks", str(notebooks), "--unclaimed-kernel-timeout", "300")
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+def test_a_widget_whose_output_arrives_late_is_still_on_the_page(busy: Server) -> None:
+    html = httpx.get(busy.base + "voila/render/late.ipynb", timeout=120).text
+    assert "jupyter-config-data" in html
+    assert "application/vnd.jupyter.widget-view+json" in html, "the page was served without its widget"
+    assert "Timeout waiting for IOPub output" not in busy.log()
 
 
 def _live_kernels(server) -> list[str]:
@@ -99,6 +130,30 @@ def _live_kernels(server) -> list[str]:
         except psutil.NoSuchProcess:
             continue
     return ids
+
+
+def _kernel_of(html: str) -> str:
+    return re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+
+
+def _wait_stopped(server: Server, kid: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and kid in _live_kernels(server):
+        time.sleep(0.5)
+    assert kid not in _live_kernels(server)
+    assert f"Stopping kernel {kid}: no page connected to it" in server.log()
+
+
+def _keep_loading(browser: httpx.Client, html: str, seconds: float, check: Callable[[], None]) -> None:
+    """Do what a browser booting the page does for ``seconds``: ask for its scripts, one a second; ``check()`` after each."""
+    scripts = re.findall(r'<script[^>]+src="([^"]+\.js)', html)
+    assert scripts, "the page loads no scripts of its own"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for script in scripts:
+            assert browser.get(script).status_code == 200
+            time.sleep(1)
+            check()
 
 
 def test_a_full_server_says_so_and_the_page_retries_by_itself(tmp_path: Path) -> None:
@@ -117,21 +172,12 @@ def test_a_full_server_says_so_and_the_page_retries_by_itself(tmp_path: Path) ->
         stop_server(server)
 
 
-def test_kernels_whose_page_never_connects_are_stopped_soon(tmp_path: Path) -> None:
-    server = start_server(tmp_path, "--no-preheat", "--unclaimed-kernel-timeout", "3")
-    try:
-        html = httpx.get(server.base + "voila/render/table1-explorer.ipynb", timeout=120).text  # a bare GET
-        kid = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and kid in _live_kernels(server):
-            time.sleep(0.5)
-        assert kid not in _live_kernels(server)
-        assert f"Stopping kernel {kid}: no page connected to it" in server.log()
-    finally:
-        stop_server(server)
+def test_kernels_whose_page_never_connects_are_stopped_soon(busy: Server) -> None:
+    kid = _kernel_of(httpx.get(busy.base + "voila/render/table1-explorer.ipynb", timeout=120).text)  # a bare GET
+    _wait_stopped(busy, kid)
 
 
-def test_a_page_still_loading_its_files_keeps_its_kernel(tmp_path: Path) -> None:
+def test_a_page_still_loading_its_files_keeps_its_kernel(busy: Server) -> None:
     """A browser that takes longer than the unclaimed timeout to connect, still fetching the page's files, keeps its kernel.
 
     Thirty pages booting Voilà's front end at once on two cores connect minutes after they
@@ -139,78 +185,92 @@ def test_a_page_still_loading_its_files_keeps_its_kernel(tmp_path: Path) -> None
     got 30 blank pages.  Here the page's visitor keeps asking for the page's own scripts
     for 15 s (five times the timeout) before going away without connecting.
     """
-    server = start_server(tmp_path, "--no-preheat", "--unclaimed-kernel-timeout", "3")
-    try:
-        with httpx.Client(base_url=server.base, timeout=120) as browser:
-            html = browser.get("voila/render/table1-explorer.ipynb").text
-            kid = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
-            scripts = re.findall(r'<script[^>]+src="([^"]+\.js)', html)
-            assert scripts, "the page loads no scripts of its own"
-            deadline = time.monotonic() + 15
-            while time.monotonic() < deadline:
-                for script in scripts:
-                    assert browser.get(script).status_code == 200
-                    time.sleep(1)
-                    assert kid in _live_kernels(server), "the kernel of a page still loading was stopped"
-        deadline = time.monotonic() + 30  # it stopped loading and never connected: stopped soon
-        while time.monotonic() < deadline and kid in _live_kernels(server):
-            time.sleep(0.5)
-        assert kid not in _live_kernels(server)
-        assert f"Stopping kernel {kid}: no page connected to it" in server.log()
-    finally:
-        stop_server(server)
+    with httpx.Client(base_url=busy.base, timeout=120) as browser:
+        html = browser.get("voila/render/table1-explorer.ipynb").text
+        kid = _kernel_of(html)
+
+        def still_running() -> None:
+            assert kid in _live_kernels(busy), "the kernel of a page still loading was stopped"
+
+        _keep_loading(browser, html, 15, still_running)
+    _wait_stopped(busy, kid)  # it stopped loading and never connected: stopped soon
 
 
-def test_the_pool_is_refilled_once_the_page_sent_has_connected(tmp_path: Path) -> None:
+def _take_preheated(server: Server, browser: httpx.Client) -> tuple[str, str]:
+    """Wait for the pool's kernel, then open the page on it; returns the page and its kernel id."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        log = server.log()
+        if log.count("Kernel pool of table1-explorer.ipynb is filled") > log.count("Using pre-heated kernel"):
+            break
+        time.sleep(0.5)
+    html = browser.get("voila/render/table1-explorer.ipynb").text
+    kid = _kernel_of(html)
+    assert f"Using pre-heated kernel: {kid}" in server.log(), "the page did not get the preheated kernel"
+    return html, kid
+
+
+def test_the_pool_is_refilled_once_the_page_sent_has_connected(pooled: Server) -> None:
     """A preheated kernel taken is replaced only after its page connects: the refill does not compete with it.
 
     Voilà refills ``fill_delay`` (10 s) after a kernel is taken, whatever the pages are
     doing; in a room of 30 that started 30 kernels on the cores the 30 pages were booting on.
+    Here the page's browser keeps fetching its files for 20 s (the fill delay and the
+    refill's quiet limit, 10 s each) before it connects.
     """
     from websockets.sync.client import connect as websocket_connect
 
     from idpckit.serve.guards import V1_PROTOCOL
 
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    shutil.copy(REPO / "notebooks" / "table1-explorer.ipynb", notebooks)
-    server = start_server(tmp_path, "--preheat", "--notebooks", str(notebooks))
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and "Kernel pool of table1-explorer.ipynb is filled" not in server.log():
-            time.sleep(0.5)
-        pooled = _live_kernels(server)
-        assert len(pooled) == 1
-        kid = server.kernel_id()  # a page sent: its browser is still booting
-        assert kid == pooled[0], "the page did not get the preheated kernel"
-        time.sleep(20)  # twice the fill delay
-        assert _live_kernels(server) == [kid], "the pool was refilled while the page sent had not connected"
+    with httpx.Client(base_url=pooled.base, timeout=120) as browser:
+        html, kid = _take_preheated(pooled, browser)
+        before = set(_live_kernels(pooled))
 
-        # The page connects (a plain synchronous client: the browser tests' event loop may be running here).
-        url = server.base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
-        with websocket_connect(url, subprotocols=[V1_PROTOCOL], open_timeout=60):
-            time.sleep(1)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(_live_kernels(server)) < 2:
-            time.sleep(0.5)
-        assert len(_live_kernels(server)) == 2, "the pool was not refilled after the page connected"
-    finally:
-        stop_server(server)
+        def not_refilled() -> None:
+            assert set(_live_kernels(pooled)) == before, "the pool was refilled while the page was still loading"
+
+        _keep_loading(browser, html, 20, not_refilled)
+
+    # The page connects (a plain synchronous client: the browser tests' event loop may be running here).
+    url = pooled.base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
+    with websocket_connect(url, subprotocols=[V1_PROTOCOL], open_timeout=60):
+        time.sleep(1)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not set(_live_kernels(pooled)) - before:
+        time.sleep(0.5)
+    assert set(_live_kernels(pooled)) - before, "the pool was not refilled after the page connected"
 
 
-def test_a_kernel_grown_past_the_memory_cap_is_stopped(tmp_path: Path) -> None:
-    server = start_server(tmp_path, "--no-preheat", "--kernel-memory-mb", "300")
-    try:
-        kid = server.kernel_id()
-        rss = _run(_grow_kernel(server.base, kid, megabytes=7, times=45))  # 45 widgets of 7 MB each
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and kid in _live_kernels(server):
-            time.sleep(0.5)
-        assert kid not in _live_kernels(server), f"kernel still runs at {rss:.0f} MB"
-        assert re.search(rf"Stopping kernel {kid}: it grew to \d+ MB \(the limit is 300 MB\)", server.log())
-        assert server.answers()
-    finally:
-        stop_server(server)
+def test_an_abandoned_page_holds_the_refill_back_only_until_its_browser_is_quiet(pooled: Server) -> None:
+    """A bare GET (or a tab closed while loading) takes the preheated kernel and asks for nothing more.
+
+    It used to count as loading until its kernel was stopped or for the refill's whole
+    2 minutes, and every visitor meanwhile got a fresh, slow kernel.  Now the refill starts
+    once the page's browser has been quiet for 10 s: the fill delay, 10 s, then at once.
+    """
+    from idpckit import serve
+
+    with httpx.Client(base_url=pooled.base, timeout=120) as browser:
+        _html, kid = _take_preheated(pooled, browser)
+    taken = time.monotonic()
+    before = set(_live_kernels(pooled))
+    limit = serve.FILL_DELAY_S + serve.LOADING_QUIET_S + 25  # 45 s: well before the old 120 s
+    while time.monotonic() < taken + limit and not set(_live_kernels(pooled)) - before:
+        time.sleep(0.5)
+    refilled = set(_live_kernels(pooled)) - before
+    assert refilled, f"no refill {limit:.0f} s after the page was abandoned"
+    assert kid in _live_kernels(pooled), "the abandoned page's kernel was stopped (the watchdog, not the refill rule)"
+
+
+def test_a_kernel_grown_past_the_memory_cap_is_stopped(busy: Server) -> None:
+    kid = busy.kernel_id()
+    rss = _run(_grow_kernel(busy.base, kid, megabytes=7, times=45))  # 45 widgets of 7 MB each
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and kid in _live_kernels(busy):
+        time.sleep(0.5)
+    assert kid not in _live_kernels(busy), f"kernel still runs at {rss:.0f} MB"
+    assert re.search(rf"Stopping kernel {kid}: it grew to \d+ MB \(the limit is 300 MB\)", busy.log())
+    assert busy.answers()
 
 
 async def _grow_kernel(base: str, kid: str, megabytes: int, times: int) -> float:
