@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import gettext
+import inspect
 import io
 import os
 import re
@@ -34,7 +35,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from babel.messages.catalog import Catalog
@@ -164,6 +165,20 @@ def language(lang: str | None) -> Iterator[str]:
         _current.reset(token)
 
 
+@contextlib.contextmanager
+def default_language() -> Iterator[str]:
+    """Inside the ``with`` block, forget the language set for this context: the process's default again.
+
+    Why: ``idpckit serve`` is started in its user's language, but the server it runs must not
+    inherit it; each of its pages speaks its visitor's (``?lang=``, ``Accept-Language``).
+    """
+    token = _current.set(None)
+    try:
+        yield current()
+    finally:
+        _current.reset(token)
+
+
 def catalog_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -247,21 +262,119 @@ def colon(label: str) -> str:
     return _("{label}:").format(label=label)
 
 
-def N_(message: str) -> str:
-    """Mark ``message`` for translation where it is defined (a label in a table); translate it where shown."""
+def N_(message: str, plural: str | None = None) -> str:
+    """Mark ``message`` for translation where it is defined (a label in a table); translate it where shown.
+
+    With ``plural``, marks a counted message, translated where shown with :func:`ngettext`
+    (Click's own counted words, listed in :mod:`idpckit.cli.words`).
+    """
     return message
+
+
+# --------------------------------------------------------------------------- command-line help
+
+
+def help_texts(text: str) -> list[str]:
+    """The messages of a command's or option's ``--help`` text, one per paragraph, in order.
+
+    Why paragraphs: a translator gets one sentence or two at a time, as in the lessons, and a
+    changed paragraph leaves the others translated.  Click rewraps a plain paragraph, so its
+    message is the paragraph on one line.  A paragraph Click keeps as written (``\\b`` on its
+    first line, the examples) gives one message per line of words, e.g. ``Example:``; a
+    command line (``idpckit ...``) is kept, and only the comment after its ``#`` is a message.
+    Click's ``\\f`` ends the text it shows.
+    """
+    found: list[str] = []
+    for kind, piece in _help_pieces(text):
+        if kind == "words" and piece not in found:
+            found.append(piece)
+    return found
+
+
+def translate_help(text: str) -> str:
+    """A ``--help`` text in the language in use, paragraph by paragraph (:func:`help_texts`), in Click's layout."""
+    return "".join(_(piece) if kind == "words" else piece for kind, piece in _help_pieces(text))
+
+
+def _help_pieces(text: str) -> list[tuple[str, str]]:
+    """``text`` cut into ("words", a message) and ("as-is", layout or a command) pieces that join back into it."""
+    body = inspect.cleandoc(text).partition("\f")[0]
+    pieces: list[tuple[str, str]] = []
+    for i, paragraph in enumerate(re.split(r"\n\s*\n", body)):
+        if i:
+            pieces.append(("as-is", "\n\n"))
+        lines = paragraph.split("\n")
+        if lines[0].strip() != "\b":
+            pieces.append(("words", " ".join(paragraph.split())))
+            continue
+        pieces.append(("as-is", "\b"))
+        for line in lines[1:]:
+            indent, words = re.fullmatch(r"(\s*)(.*?)\s*", line).groups()
+            pieces.append(("as-is", "\n" + indent))
+            command = re.fullmatch(r"((?:idpckit\b)?.*?)(?:((?:^|\s+)#\s*)(.+))?", words)
+            if command and (command.group(1).startswith("idpckit") or not command.group(1)):
+                pieces.append(("as-is", command.group(1) + (command.group(2) or "")))
+                if command.group(3):
+                    pieces.append(("words", command.group(3)))
+            elif words:
+                pieces.append(("words", words))
+    return pieces
+
+
+def extract_cli(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
+    """Babel's extraction for the command modules: their marked messages, and their ``--help`` texts.
+
+    Every command's and group's docstring (Click shows it as the command's help) and every
+    literal ``help=`` of an option are messages, paragraph by paragraph (:func:`help_texts`),
+    so a new command or option is translated without marking; :mod:`idpckit.cli.words`
+    shows them in the user's language.
+    """
+    import ast
+
+    from babel.messages.extract import extract_python
+
+    source = fileobj.read()
+    fileobj.seek(0)
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    note = ["--help text. Keep command lines, option names (--lang) and placeholders in capitals (FILE) as they are."]
+    for node in ast.walk(ast.parse(source)):
+        texts: list[str] = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in ("command", "group")
+            for d in node.decorator_list
+        ):
+            texts = help_texts(ast.get_docstring(node, clean=True) or "")
+        elif isinstance(node, ast.Call):
+            texts = [
+                t
+                for kw in node.keywords
+                if kw.arg == "help" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)
+                for t in help_texts(kw.value.value)
+            ]
+        for message in texts:
+            yield node.lineno, "_", message, note
 
 
 # --------------------------------------------------------------------------- catalogues
 
 #: Which files hold messages, and how to read them (Babel's method names).
 SOURCES: tuple[tuple[str, str], ...] = (
+    ("cli/**.py", "idpckit.i18n:extract_cli"),
     ("**.py", "python"),
     ("templates/**.html", "jinja2"),
     ("serve/_voila/**.html", "jinja2"),
     ("serve/_voila/**.j2", "jinja2"),
 )
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
+
+
+def _keywords() -> dict[str, Any]:
+    """Babel's marking functions, with :func:`N_` also marking a counted message (two strings)."""
+    from babel.messages.extract import DEFAULT_KEYWORDS
+
+    return {**DEFAULT_KEYWORDS, "N_": {1: None, 2: (1, 2)}}
 
 
 def extract() -> Catalog:
@@ -276,6 +389,7 @@ def extract() -> Catalog:
         root,
         method_map=method_map,
         options_map=options,
+        keywords=_keywords(),
         comment_tags=("Translators:",),
         strip_comment_tags=True,
         directory_filter=_searched,

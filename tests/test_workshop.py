@@ -98,6 +98,7 @@ def test_each_generated_workshop_file_names_the_command_that_writes_it_again(mon
 
     from click.testing import CliRunner
 
+    from idpckit import i18n
     from idpckit.cli import main
 
     monkeypatch.chdir(ROOT)  # the commands name paths from the repository's root
@@ -110,7 +111,9 @@ def test_each_generated_workshop_file_names_the_command_that_writes_it_again(mon
         assert words[words.index("-o") + 1] == path.as_posix(), header.group(1)
         assert ("--lang" in words) == (lang != "en") and (lang == "en" or words[words.index("--lang") + 1] == lang)
         result = CliRunner().invoke(main, [*words, "--check"])
-        assert result.exit_code == 0 and "up to date" in result.output, (header.group(1), result.output)
+        with i18n.language(lang):  # --lang is the language of the command's messages too
+            up_to_date = i18n._("{output} is up to date.").format(output=path)
+        assert result.exit_code == 0 and up_to_date in result.output, (header.group(1), result.output)
 
 
 def _agenda_tables() -> list[list[tuple[int, str, int | None]]]:

@@ -19,26 +19,20 @@ from typing import Any
 import click
 
 from .. import __version__, i18n
-from ..i18n import _
-
-#: Commands whose words are for the visitors of the pages they serve, not for the person at the terminal.
-SPEAKS_TO_VISITORS = frozenset({"serve"})
+from ..i18n import N_, _
+from .words import Group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="idpckit")
-@click.pass_context
-def main(ctx: click.Context) -> None:
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="idpckit", help="Show the version and exit.")
+def main() -> None:
     """idpckit: the 2019 CND Ministerial Segment, as lessons and exercises.
 
     Run a command with --help to see its options, e.g. `idpckit table1 --help`.
     Messages come in the language of --lang where a command has it, else of
     IDPCKIT_LANG, else of the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
     """
-    # For the whole run (undone when it ends, so in-process callers keep their own language).  Not for
-    # the server: each of its pages speaks its visitor's language (?lang=, Accept-Language).
-    if ctx.invoked_subcommand not in SPEAKS_TO_VISITORS:
-        ctx.with_resource(i18n.language(i18n.environment_language()))
+    # The whole run speaks its user's language (words.Group.main), help and Click's errors included.
 
 
 def regenerate_command(name: str, lang: str, file: str) -> tuple[str, str]:
@@ -88,7 +82,7 @@ def output_option(help_text: str, *, required: bool = False, folder: bool = Fals
 
 
 #: ``-o`` of the commands that print a generated document unless told where to write it.
-screen_output_option = output_option("Write to this file instead of the screen.")
+screen_output_option = output_option(N_("Write to this file instead of the screen."))
 #: ``--check`` of those commands: compare with OUTPUT instead of writing it (their tests and CI run it).
 check_option = click.option("--check", is_flag=True, help="Only check that OUTPUT is up to date (exit 1 if not).")
 #: ``--data``: build from a trainer's own copy of the data folder.
@@ -97,7 +91,7 @@ data_option = click.option(
 )
 
 
-def paper_option(help_text: str = "Paper size: A4, or US Letter.") -> Any:
+def paper_option(help_text: str = N_("Paper size: A4, or US Letter.")) -> Any:
     """The ``--paper`` option of the commands that print (A4 by default)."""
     return click.option(
         "--paper",
@@ -121,7 +115,7 @@ def writing_into(out_dir: Path, *errors: type[Exception]) -> Iterator[None]:
         ) from None
 
 
-def lang_option(help_text: str = "Language of the output (English, Spanish, French or Russian).") -> Any:
+def lang_option(help_text: str = N_("Language of the output (English, Spanish, French or Russian).")) -> Any:
     """The ``--lang`` option every command that writes for people shares; the command's messages follow it too."""
     from ..i18n import LANGUAGES
 
@@ -144,7 +138,7 @@ def lang_option(help_text: str = "Language of the output (English, Spanish, Fren
 )
 @screen_output_option
 @data_option
-@lang_option("Language of the titles and headings (English by default).")
+@lang_option(N_("Language of the titles and headings (English by default)."))
 def table1_command(fmt: str, output: Path | None, data_root: Path | None, lang: str | None) -> None:
     """Write Table 1: the 13 commitments and their references in the three UN documents.
 

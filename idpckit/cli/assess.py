@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from .app import lang_option, main, output_option
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -138,7 +138,7 @@ def _summary(a: Assessment) -> str:
 progress_option = click.option(
     "--progress/--no-progress",
     default=None,
-    help=f"Show a progress bar on stderr (default: for more than {PROGRESS_OVER} files, on a terminal).",
+    help="Show a progress bar on stderr (default: for more than 20 files, on a terminal).",  # PROGRESS_OVER
 )
 
 
@@ -205,7 +205,7 @@ def _fmt_from(output: Path | None, fmt: str | None, allowed: tuple[str, ...], de
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="Table format (default: from -o's extension)."
 )
-@output_option("Output file (default: FILE with .csv/.xlsx).")
+@output_option(N_("Output file (default: FILE with .csv/.xlsx)."))
 def export_command(file: Path, fmt: str | None, output: Path | None) -> None:
     """Write an assessment as a spreadsheet: one row per commitment, ready to edit and import again.
 
@@ -238,9 +238,9 @@ def export_command(file: Path, fmt: str | None, output: Path | None) -> None:
     show_default=True,
     help="Grading scale of the drop-down lists.",
 )
-@output_option("Output file (default: grading-sheet.xlsx or .csv).")
+@output_option(N_("Output file (default: grading-sheet.xlsx or .csv)."))
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (it may be a filled-in sheet).")
-@lang_option("Language of the instructions, the help and the commitments' titles (headers stay English).")
+@lang_option(N_("Language of the instructions, the help and the commitments' titles (headers stay English)."))
 def template_command(fmt: str | None, scale: str, output: Path | None, force: bool, lang: str | None) -> None:
     """Make a blank grading sheet of the 13 Table 1 commitments, for offline or paper work.
 
@@ -268,7 +268,7 @@ def template_command(fmt: str | None, scale: str, output: Path | None, force: bo
 
 @main.command("import")
 @click.argument("sheet", type=click.Path(path_type=Path))
-@output_option("The assessment JSON file to write.", required=True)
+@output_option(N_("The assessment JSON file to write."), required=True)
 def import_command(sheet: Path, output: Path) -> None:
     """Read a filled grading sheet (XLSX or CSV) and write the assessment as JSON.
 
@@ -288,7 +288,7 @@ def import_command(sheet: Path, output: Path) -> None:
 
 
 @main.command("schema")
-@output_option("Write the schema here instead of printing it.")
+@output_option(N_("Write the schema here instead of printing it."))
 @click.option("--write", "write_shipped", is_flag=True, help="Regenerate the schema file shipped in the package.")
 @click.option("--check", is_flag=True, help="Exit 1 if the shipped schema file is out of date.")
 def schema_command(output: Path | None, write_shipped: bool, check: bool) -> None:
@@ -416,7 +416,7 @@ def store_list(store_url: str | None, room: str | None, country: str | None, sta
 @store_group.command("show")
 @click.argument("code")
 @store_option
-@output_option("Write the JSON to this file.")
+@output_option(N_("Write the JSON to this file."))
 def store_show(code: str, store_url: str | None, output: Path | None) -> None:
     """Print (or save) one review as assessment JSON, by its resume code.
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from .app import lang_option, main, output_option
 from .assess import progress_bar, progress_option, read_any, read_or_fail, write_or_fail
 
@@ -63,9 +63,9 @@ def _build(what: str, make: Callable[[], bytes]) -> bytes:
 
 @main.command("report")
 @click.argument("file", type=click.Path(path_type=Path))  # a folder gets our own message, and exit 1
-@output_option("The report to write: OUT.html (one self-contained page) or OUT.pdf.", required=True)
+@output_option(N_("The report to write: OUT.html (one self-contained page) or OUT.pdf."), required=True)
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), help="Override the format the name suggests.")
-@lang_option("Language of the report (by default the one the review was made in).")
+@lang_option(N_("Language of the report (by default the one the review was made in)."))
 def report_command(file: Path, output: Path, fmt: str | None, lang: str | None) -> None:
     """Write a report of one review for a meeting with the government (HTML or PDF).
 
@@ -95,8 +95,8 @@ def report_command(file: Path, output: Path, fmt: str | None, lang: str | None) 
 @main.command("compare")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@output_option("The page to write (OUT.html).", required=True)
-@lang_option("Language of the page (by default the one the later review was made in).")
+@output_option(N_("The page to write (OUT.html)."), required=True)
+@lang_option(N_("Language of the page (by default the one the later review was made in)."))
 def compare_command(old: Path, new: Path, output: Path, lang: str | None) -> None:
     """Show what improved and what worsened between two reviews of one country (HTML).
 
@@ -137,14 +137,16 @@ def _expand(files: tuple[Path, ...]) -> list[Path]:
 
 @main.command("aggregate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@output_option("OUT.html (coalition page) or OUT.csv (one row per commitment, one column per review).", required=True)
+@output_option(
+    N_("OUT.html (coalition page) or OUT.csv (one row per commitment, one column per review)."), required=True
+)
 @click.option(
     "--skip-invalid",
     is_flag=True,
     help="Leave out files that cannot be read (each is named on the screen) instead of stopping.",
 )
 @progress_option
-@lang_option("Language of the page and of the commitment titles (by default the first review's language).")
+@lang_option(N_("Language of the page and of the commitment titles (by default the first review's language)."))
 def aggregate_command(
     files: tuple[Path, ...], output: Path, skip_invalid: bool, progress: bool | None, lang: str | None
 ) -> None:

@@ -128,7 +128,7 @@ def room_close(code: str, key: str, store_url: str | None) -> None:
     "OUT.zip (review files for 'idpckit aggregate').",
 )
 @store_option
-@lang_option("Language of the room report (OUT.html or OUT.pdf); English by default.")
+@lang_option(N_("Language of the room report (OUT.html or OUT.pdf); English by default."))
 def room_results(code: str, key: str, output: Path, store_url: str | None, lang: str | None) -> None:
     """Write room CODE's results: per country and year, medians, spread, disagreements and alpha.
 

@@ -115,6 +115,7 @@ def serve_command(
     """
     import os
 
+    from .. import i18n
     from ..rooms import HIDE_SOLUTIONS_ENV
     from ..serve import Options, ServeError, serve
 
@@ -135,7 +136,8 @@ def serve_command(
             unclaimed_kernel_s=unclaimed_s,
             trusted_proxies=trusted_proxies,
         )
-        serve(opts)
+        with i18n.default_language():  # its pages speak their visitors' languages, not the terminal's
+            serve(opts)
     except ServeError as exc:
         raise click.ClickException(str(exc)) from None
 

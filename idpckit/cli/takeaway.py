@@ -29,7 +29,7 @@ AUDIENCES = {"trainees": N_("trainees"), "trainer": N_("the trainer")}
 
 
 @main.command("handouts")
-@output_option("Folder to write the PDFs into (created if missing).", required=True, folder=True, dest="out_dir")
+@output_option(N_("Folder to write the PDFs into (created if missing)."), required=True, folder=True, dest="out_dir")
 @paper_option()
 @click.option(
     "--only",
@@ -39,7 +39,7 @@ AUDIENCES = {"trainees": N_("trainees"), "trainer": N_("the trainer")}
     help="Build only this handout (repeat for several), e.g. --only table1.",
 )
 @data_option
-@lang_option("Language of the handouts (their words and the content's translations).")
+@lang_option(N_("Language of the handouts (their words and the content's translations)."))
 def handouts_command(
     out_dir: Path, paper: str, names: tuple[str, ...], data_root: Path | None, lang: str | None
 ) -> None:
@@ -110,13 +110,13 @@ def roleplay_command(output: Path | None, check: bool, data_root: Path | None, l
 
 @main.command("slides")
 @output_option(
-    "Folder to write the decks into (created if missing); copy it whole to a USB stick.",
+    N_("Folder to write the decks into (created if missing); copy it whole to a USB stick."),
     required=True,
     folder=True,
     dest="out_dir",
 )
 @data_option
-@lang_option("Language of the decks: the translated lessons (notebooks/es, notebooks/fr) and content.")
+@lang_option(N_("Language of the decks: the translated lessons (notebooks/es, notebooks/fr) and content."))
 def slides_command(out_dir: Path, data_root: Path | None, lang: str | None) -> None:
     """Write a slide deck per lesson, and one for the role-play, that open with no network.
 
@@ -149,8 +149,8 @@ def slides_command(out_dir: Path, data_root: Path | None, lang: str | None) -> N
 @click.option(
     "--pdf", "as_pdf", is_flag=True, required=True, help="Print each lesson as a PDF (the only format for now)."
 )
-@output_option("Folder to write the PDFs into (created if missing).", required=True, folder=True, dest="out_dir")
-@paper_option("Paper size.")
+@output_option(N_("Folder to write the PDFs into (created if missing)."), required=True, folder=True, dest="out_dir")
+@paper_option(N_("Paper size."))
 @click.option("--lesson", "orders", multiple=True, type=int, metavar="N", help="Only lesson N (repeat for several).")
 def lessons_command(as_pdf: bool, out_dir: Path, paper: str, orders: tuple[int, ...]) -> None:
     """Print each lesson as a PDF, for trainees without a laptop.
