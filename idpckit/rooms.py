@@ -272,6 +272,8 @@ class Rooms:
                     )
 
     def _failed(self, scopes: Iterable[str]) -> None:
+        if self.store.read_only:  # nowhere to count it (a trainer reading an archived store's results)
+            return
         now = self.clock()
         with self.store._write() as conn:
             conn.execute(room_attempts.insert(), [{"scope": s, "at": now} for s in scopes])

@@ -11,6 +11,7 @@ folder this (non-root) user may not write.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -27,6 +28,7 @@ from idpckit import data
 from idpckit.assessment import MAX_TEXT
 from idpckit.assessment_io import load_example
 from idpckit.cli import main
+from idpckit.rooms import Rooms
 from idpckit.store import Store
 
 EXAMPLE = data.data_dir() / "examples" / "veridia-2024.json"
@@ -181,9 +183,19 @@ def test_autosave_on_a_full_disk_says_so_and_saves_once_there_is_room(tiny_disk:
     assert "Not saved" not in app.save_status.value
 
 
+@dataclass
+class ReadOnlyStore:
+    """A store on a read-only disk: its file, a draft's code, a room with one submitted review and its key."""
+
+    path: Path
+    code: str
+    room: str
+    key: str
+
+
 @pytest.fixture
-def read_only_store(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A store holding one review, on a read-only disk (or, for a non-root user, in a read-only folder)."""
+def read_only_store(tmp_path: Path) -> Iterator[ReadOnlyStore]:
+    """A store holding a draft and a room, on a read-only disk (or, for a non-root user, in a read-only folder)."""
     folder = tmp_path / "ro"
     folder.mkdir()
     mounted = _mount(folder, "size=2m")
@@ -191,6 +203,11 @@ def read_only_store(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         pytest.skip("running as root without the right to mount: root may write any file, so no read-only disk")
     store = Store(folder / "store.sqlite3")
     code = store.save_draft(load_example("veridia-2024"))
+    room, key = Rooms(store).create("Archived workshop")
+    added = CliRunner().invoke(
+        main, ["store", "add", str(EXAMPLE), "--store", store.url, "--room", room.code, "--submit"]
+    )
+    assert added.exit_code == 0, added.output
     store.engine.dispose()  # close the file, as a finished server would
     try:
         if mounted:
@@ -198,7 +215,7 @@ def read_only_store(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         else:
             (folder / "store.sqlite3").chmod(0o444)
             folder.chmod(0o555)
-        yield folder / "store.sqlite3", code
+        yield ReadOnlyStore(folder / "store.sqlite3", code, room.code, key)
     finally:
         if mounted:
             _umount(folder)
@@ -206,8 +223,8 @@ def read_only_store(tmp_path: Path) -> Iterator[tuple[Path, str]]:
             folder.chmod(0o755)
 
 
-def test_a_read_only_store_is_read_and_refuses_changes_in_words(read_only_store: tuple[Path, str]) -> None:
-    path, code = read_only_store
+def test_a_read_only_store_is_read_and_refuses_changes_in_words(read_only_store: ReadOnlyStore) -> None:
+    path, code = read_only_store.path, read_only_store.code
     runner = CliRunner()
     listed = runner.invoke(main, ["store", "list", "--store", str(path)])
     assert listed.exit_code == 0, listed.output
@@ -222,11 +239,35 @@ def test_a_read_only_store_is_read_and_refuses_changes_in_words(read_only_store:
     assert "Traceback" not in added.output and not isinstance(added.exception, Exception)
     assert f"The store {path} is read-only" in added.output and "nothing can be saved in it" in added.output
     assert "attempt to write" not in added.output  # SQLite's words are not shown
-    assert len(snapshot(path)) == 1
+    assert len(snapshot(path)) == 2  # the draft and the room's review, as they were
 
 
-def test_the_server_refuses_to_start_on_a_read_only_store_in_words(read_only_store: tuple[Path, str]) -> None:
-    path, _code = read_only_store
+def test_a_read_only_stores_rooms_are_listed_and_their_results_written(
+    read_only_store: ReadOnlyStore, tmp_path: Path
+) -> None:
+    """A trainer reads an archived workshop's rooms and results from a store they may not write."""
+    ro, runner = read_only_store, CliRunner()
+    listed = runner.invoke(main, ["room", "list", "--store", str(ro.path)])
+    assert listed.exit_code == 0, listed.output
+    assert ro.room in listed.output and "Archived workshop" in listed.output
+    assert "read-only: it can be read, not changed" in listed.output
+    out = tmp_path / "results.json"
+    written = runner.invoke(
+        main, ["room", "results", ro.room, "--key", ro.key, "-o", str(out), "--store", str(ro.path)]
+    )
+    assert written.exit_code == 0, written.output
+    assert json.loads(out.read_text(encoding="utf-8"))["submitted"] == 1
+    wrong = runner.invoke(
+        main, ["room", "results", ro.room, "--key", "X" * 24, "-o", str(out), "--store", str(ro.path)]
+    )
+    assert wrong.exit_code == 1 and "This trainer key does not open room" in wrong.output, wrong.output
+    assert "Traceback" not in wrong.output and "nothing can be saved" not in wrong.output
+    closed = runner.invoke(main, ["room", "close", ro.room, "--key", ro.key, "--store", str(ro.path)])
+    assert closed.exit_code == 1 and "is read-only" in closed.output, closed.output
+
+
+def test_the_server_refuses_to_start_on_a_read_only_store_in_words(read_only_store: ReadOnlyStore) -> None:
+    path = read_only_store.path
     exe = Path(sys.executable).parent / "idpckit"
     done = subprocess.run(
         [str(exe), "serve", "--no-browser", "--port", "18999", "--store", str(path)],

@@ -33,17 +33,18 @@ STATES = {"open": N_("open"), "closed": N_("closed")}
 _FORMATS = {".json": "json", ".csv": "csv", ".html": "html", ".htm": "html", ".pdf": "pdf", ".zip": "zip"}
 
 
-def _rooms(store_url: str | None) -> Rooms:
+def _rooms(store_url: str | None, *, read_only: bool = False) -> Rooms:
+    """The store's rooms; ``read_only``: the command only reads, so a store that cannot be written still serves."""
     from ..rooms import Rooms
 
-    return Rooms(_open(store_url))
+    return Rooms(_open(store_url, read_only=read_only))
 
 
-def _opened(store_url: str | None, code: str, key: str) -> tuple[Rooms, Room]:
+def _opened(store_url: str | None, code: str, key: str, *, read_only: bool = False) -> tuple[Rooms, Room]:
     """The rooms of the store and the room the key opens, or exit 1 with the reason."""
     from ..rooms import RoomError
 
-    rooms = _rooms(store_url)
+    rooms = _rooms(store_url, read_only=read_only)
     try:
         return rooms, rooms.open(code, key, client="cli")
     except RoomError as exc:
@@ -91,7 +92,7 @@ def room_list(store_url: str | None) -> None:
     Example:
         idpckit room list --store workshop.sqlite3
     """
-    found = _rooms(store_url).list()
+    found = _rooms(store_url, read_only=True).list()
     if not found:
         click.echo(_("No rooms yet; make one with: idpckit room create NAME"), err=True)
         return
@@ -148,7 +149,7 @@ def room_results(code: str, key: str, output: Path, store_url: str | None, lang:
                 name=output.name, suffixes=_(".json, .csv, .html, .pdf or .zip")
             )
         )
-    rooms, room = _opened(store_url, code, key)
+    rooms, room = _opened(store_url, code, key, read_only=True)
     content = load()
     res = rooms_mod.results(room, rooms.reviews(room), content)
     if kind == "json":
