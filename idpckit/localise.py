@@ -44,7 +44,7 @@ from pydantic import BaseModel
 
 from .data import FILES, Content, data_dir, not_an_id
 from .errors import FileProblems, Problem
-from .i18n import LANGUAGES, Counted
+from .i18n import LANGUAGES, Counted, _
 
 FOLDER = "translations"
 #: How a translation file names an exercise file: ``exercises/02-four-asks.yaml``.
@@ -211,7 +211,7 @@ def _read_nested(where: Path, shown: str) -> tuple[dict[str, dict[str, dict[str,
     if raw is None:
         return {}, []
     if not isinstance(raw, dict):
-        return {}, [Problem(shown, "", "", "must map content file names to their records")]
+        return {}, [Problem(shown, "", "", _("must map content file names to their records"))]
     for file, records in raw.items():
         if file not in FILES and file not in DOCUMENTS and not _is_exercise_key(file):
             problems.append(
@@ -219,18 +219,19 @@ def _read_nested(where: Path, shown: str) -> tuple[dict[str, dict[str, dict[str,
                     shown,
                     str(file),
                     "",
-                    f"'{file}' is not a content file; use one of {', '.join([*FILES, *DOCUMENTS])}, "
-                    "or exercises/NN-name.yaml",
+                    _("'{file}' is not a content file; use one of {files}, or exercises/NN-name.yaml").format(
+                        file=file, files=", ".join([*FILES, *DOCUMENTS])
+                    ),
                 )
             )
             continue
         if not isinstance(records, dict):
-            problems.append(Problem(shown, file, "", "must map record ids to their translated fields"))
+            problems.append(Problem(shown, file, "", _("must map record ids to their translated fields")))
             continue
         entries[file] = {}
         for key, fields in records.items():
             if not isinstance(fields, dict):
-                problems.append(Problem(shown, f"{file} {key}", "", "must map field names to translated text"))
+                problems.append(Problem(shown, f"{file} {key}", "", _("must map field names to translated text")))
                 continue
             entries[file][str(key)] = fields
     return entries, problems
@@ -259,8 +260,9 @@ def _duplicate_keys(where: Path, shown: str) -> list[Problem]:
                             shown,
                             f"{row} {name}".strip(),
                             "",
-                            f"'{name}' is written twice (lines {seen[name] + 1} and {key.start_mark.line + 1}); "
-                            "only the last would count: merge them",
+                            _(
+                                "'{name}' is written twice (lines {first} and {second}); only the last would count: merge them"
+                            ).format(name=name, first=seen[name] + 1, second=key.start_mark.line + 1),
                         )
                     )
                 seen.setdefault(name, key.start_mark.line)
@@ -333,7 +335,9 @@ def sources_problems(lang: str, root: str | os.PathLike[str] | None = None) -> l
                             shown,
                             f"{file} {key}",
                             str(field_name),
-                            f"is not a text field of {file}; a stamp records one of {', '.join(allowed)}",
+                            _("is not a text field of {file}; a stamp records one of {fields}").format(
+                                file=file, fields=", ".join(allowed)
+                            ),
                         )
                     )
     return found
@@ -352,14 +356,14 @@ def _english(record: BaseModel, field_name: str) -> Any:
 def _fits(shape: Shape, original: Any, value: Any) -> str:
     """Why ``value`` cannot stand for ``original`` ("" when it can)."""
     if shape == "text":
-        return "" if isinstance(value, str) and value.strip() else "must be a text that is not empty"
+        return "" if isinstance(value, str) and value.strip() else _("must be a text that is not empty")
     if shape == "texts":
         ok = (
             isinstance(value, list)
             and len(value) == len(original)
             and all(isinstance(v, str) and v.strip() for v in value)
         )
-        return "" if ok else f"must be a list of {len(original)} texts, like the English"
+        return "" if ok else _("must be a list of {n} texts, like the English").format(n=len(original))
     if shape == "levels":
         keys = ", ".join(str(k) for k in original)
         ok = (
@@ -367,18 +371,18 @@ def _fits(shape: Shape, original: Any, value: Any) -> str:
             and {str(k) for k in value} == set(original)
             and all(isinstance(v, str) and v.strip() for v in value.values())
         )
-        return "" if ok else f"must give a text for each of {keys}, like the English"
+        return "" if ok else _("must give a text for each of {keys}, like the English").format(keys=keys)
     allowed = [f for f in text_fields(shape) if any(getattr(o, f) for o in original)]
     if not isinstance(value, list) or len(value) != len(original):
-        return f"must be a list of {len(original)} items, like the English"
+        return _("must be a list of {n} items, like the English").format(n=len(original))
     for n, (item, english) in enumerate(zip(value, original, strict=True), start=1):
         wanted = {f for f in allowed if getattr(english, f)}
         if not isinstance(item, dict) or set(item) != wanted:
             if not wanted:
-                return f"item {n} has no text to translate; write {{}} for it"
-            return f"item {n} must give exactly {', '.join(sorted(wanted))}"
+                return _("item {n} has no text to translate; write {{}} for it").format(n=n)
+            return _("item {n} must give exactly {fields}").format(n=n, fields=", ".join(sorted(wanted)))
         if not all(isinstance(v, str) and v.strip() for v in item.values()):
-            return f"item {n}: every text must not be empty"
+            return _("item {n}: every text must not be empty").format(n=n)
     return ""
 
 
@@ -400,7 +404,7 @@ def problems(
                 continue
             official = fields.get(OFFICIAL, [])
             if not isinstance(official, list) or not all(f in fields for f in official):
-                found.append(Problem(shown, f"{file} {key}", OFFICIAL, "must list fields translated in this record"))
+                found.append(Problem(shown, f"{file} {key}", OFFICIAL, _("must list fields translated in this record")))
                 official = []
             for field_name, value in fields.items():
                 row = f"{file} {key}"
@@ -412,7 +416,9 @@ def problems(
                             shown,
                             row,
                             str(field_name),
-                            f"is not a text field of {file}; translate one of {', '.join(allowed)}",
+                            _("is not a text field of {file}; translate one of {fields}").format(
+                                file=file, fields=", ".join(allowed)
+                            ),
                         )
                     )
                     continue
@@ -421,7 +427,9 @@ def problems(
                     why = _unmarked_quotation(lang, _english(known[key], field_name), value)
                     mark = OUR_TRANSLATION.get(lang, "")
                     if (file, field_name) in WHOLE_QUOTATIONS and mark and mark not in value:
-                        why = f"is a quotation: write {mark} at its end, or list the field under {OFFICIAL}"
+                        why = _("is a quotation: write {mark} at its end, or list the field under {official}").format(
+                            mark=mark, official=OFFICIAL
+                        )
                 if why:
                     found.append(Problem(shown, row, str(field_name), why))
             found += _record_rules(shown, f"{file} {key}", known[key], fields, allowed)
@@ -480,11 +488,18 @@ def _unmarked_quotation(lang: str, english: Any, value: Any) -> str:
         quoted = [q for q in _QUOTE.findall(source) if q not in text]  # a title kept in English needs no mark
         quoting = bool(_QUOTES_IN.search(text) or _QUOTE.search(text))  # paraphrased, not quoted: no mark
         if quoted and quoting and mark not in text:
-            where = f" (text {n})" if len(_texts(english)) > 1 else ""
-            return (
-                f"translates the quotation '{quoted[0]}'{where}: write {mark} after it, "
-                f"or list the field under {OFFICIAL} if it is the UN's official wording"
+            words = (
+                _(
+                    "translates the quotation '{quote}' (text {n}): write {mark} after it, or list the field under "
+                    "{official} if it is the UN's official wording"
+                )
+                if len(_texts(english)) > 1
+                else _(
+                    "translates the quotation '{quote}': write {mark} after it, or list the field under {official} "
+                    "if it is the UN's official wording"
+                )
             )
+            return words.format(quote=quoted[0], n=n, mark=mark, official=OFFICIAL)
     return ""
 
 
@@ -505,7 +520,7 @@ def _translated(shape: Shape, original: Any, value: Any) -> Any:
 
 def stale(content: Content, lang: str) -> list[tuple[str, str, str, Any, Any]]:
     """Translations made from an English that has changed since: (file, id, field, old English, new English)."""
-    translations, _ = read(lang, content.root)
+    translations = read(lang, content.root)[0]
     sources = read_sources(lang, content.root)
     out = []
     for file, records in translations.entries.items():
@@ -538,7 +553,7 @@ def localised(content: Content, lang: str | None) -> Content:
     """
     if not lang or lang == "en" or lang not in LANGUAGES:
         return content
-    translations, _ = read(lang, content.root)
+    translations = read(lang, content.root)[0]
     old = {(f, k, n) for f, k, n, *_ in stale(content, lang)}
     changes: dict[str, list[Any]] = {}
     for file, records in translations.entries.items():
@@ -590,7 +605,7 @@ def missing(content: Content, lang: str, files: tuple[str, ...] | None = None) -
     A field counts as missing when it has no translation, when its translation does not fit
     the English (wrong number of items), or when it is stale.
     """
-    translations, _ = read(lang, content.root)
+    translations = read(lang, content.root)[0]
     old = {(f, k, n) for f, k, n, *_ in stale(content, lang)}
     out = []
     for file in files or tuple(FILES):
@@ -672,7 +687,7 @@ def shares(content: Content) -> list[Share]:
 
 def unstamped(content: Content, lang: str) -> list[tuple[str, str, str]]:
     """Translated fields whose English source is not recorded yet (``idpckit translations stamp`` records it)."""
-    translations, _ = read(lang, content.root)
+    translations = read(lang, content.root)[0]
     sources = read_sources(lang, content.root)
     named = [
         *translations.entries.items(),
@@ -699,7 +714,7 @@ def stamp(content: Content, lang: str, refresh: Sequence[tuple[str, str]] = ()) 
 
     from .files import write_atomic
 
-    translations, _ = read(lang, content.root)
+    translations = read(lang, content.root)[0]
     sources = read_sources(lang, content.root)
     again = set(refresh)
     out: dict[str, dict[str, dict[str, Any]]] = {}
@@ -779,22 +794,22 @@ def exercise_words(entry: dict[str, Any]) -> dict[str, Any]:
 def _exercise_fits(english: Any, value: Any) -> str:
     """Why ``value`` cannot stand for an exercise field's ``english`` ("" when it can)."""
     if isinstance(english, str):
-        return "" if isinstance(value, str) and value.strip() else "must be a text that is not empty"
+        return "" if isinstance(value, str) and value.strip() else _("must be a text that is not empty")
     if isinstance(english, dict):
         keys = ", ".join(english)
         ok = isinstance(value, dict) and set(value) == set(english)
         ok = ok and all(isinstance(v, str) and v.strip() for v in value.values())
-        return "" if ok else f"must give {keys}, like the English"
+        return "" if ok else _("must give {keys}, like the English").format(keys=keys)
     if not isinstance(value, list) or len(value) != len(english):
-        return f"must be a list of {len(english)}, like the English"
+        return _("must be a list of {n}, like the English").format(n=len(english))
     for n, (e, v) in enumerate(zip(english, value, strict=True), start=1):
         if isinstance(e, str):
             if not (isinstance(v, str) and v.strip()):
-                return f"item {n} must be a text that is not empty"
+                return _("item {n} must be a text that is not empty").format(n=n)
         elif not (
             isinstance(v, dict) and set(v) == set(e) and all(isinstance(x, str) and x.strip() for x in v.values())
         ):
-            return f"item {n} must give exactly {', '.join(e) or '{}'}"
+            return _("item {n} must give exactly {fields}").format(n=n, fields=", ".join(e) or "{}")
     return ""
 
 
@@ -814,30 +829,35 @@ def exercise_problems(lang: str, root: str | os.PathLike[str] | None = None) -> 
     Whether a translated exercise is still a valid exercise (its options unique...) is checked by
     :func:`idpckit.exercises.problems` with ``lang``.
     """
-    translations, _ = read(lang, root)
+    translations = read(lang, root)[0]
     shown = f"{FOLDER}/{lang}.yaml"
     found: list[Problem] = []
     folder = data_dir(root) / "exercises"
     for name, records in translations.exercises.items():
         where = folder / name
         if not where.is_file():
-            found.append(Problem(shown, EXERCISES + name, "", f"there is no file exercises/{name}"))
+            found.append(
+                Problem(shown, EXERCISES + name, "", _("there is no file {file}").format(file=f"exercises/{name}"))
+            )
             continue
         known = {str(e.get("id")): exercise_words(e) for e in _exercise_entries(where)}
-        found += _words_problems(lang, EXERCISES + name, known, records, "an exercise id")
+        found += _words_problems(lang, EXERCISES + name, known, records, _("'{key}' is not an exercise id in {label}"))
     return found
 
 
 def _words_problems(
     lang: str, label: str, known: dict[str, dict[str, Any]], records: dict[str, dict[str, Any]], what: str
 ) -> list[Problem]:
-    """What is wrong in the translated records of one exercise file or document: unknown ids or fields, bad shapes."""
+    """What is wrong in the translated records of one exercise file or document: unknown ids or fields, bad shapes.
+
+    ``what`` is the message for an id the file does not have, with ``{key}`` and ``{label}`` (already translated).
+    """
     shown = f"{FOLDER}/{lang}.yaml"
     found: list[Problem] = []
     for key, fields in records.items():
         row = f"{label} {key}"
         if key not in known:
-            found.append(Problem(shown, row, "", f"'{key}' is not {what} in {label}"))
+            found.append(Problem(shown, row, "", what.format(key=key, label=label)))
             continue
         official = fields.get(OFFICIAL, [])
         for field_name, value in fields.items():
@@ -849,7 +869,7 @@ def _words_problems(
                         shown,
                         row,
                         str(field_name),
-                        f"is not a field with words; translate one of {', '.join(known[key])}",
+                        _("is not a field with words; translate one of {fields}").format(fields=", ".join(known[key])),
                     )
                 )
                 continue
@@ -949,7 +969,7 @@ def translated_exercises(
 
 def missing_exercises(lang: str, root: str | os.PathLike[str] | None = None) -> list[tuple[str, str, str]]:
     """Exercise fields still shown in English in ``lang``: (exercises/file, id, field); stale ones included."""
-    translations, _ = read(lang, root)
+    translations = read(lang, root)[0]
     sources = read_sources(lang, root)
     out = []
     for where in sorted((data_dir(root) / "exercises").glob("[0-9][0-9]-*.yaml")):
@@ -1099,7 +1119,7 @@ def translated_document(name: str, raw: Any, lang: str | None, root: str | os.Pa
 
 def missing_documents(lang: str, root: str | os.PathLike[str] | None = None) -> list[tuple[str, str, str]]:
     """Document fields still shown in English in ``lang``: (file, record key, field); stale ones included."""
-    translations, _ = read(lang, root)
+    translations = read(lang, root)[0]
     sources = read_sources(lang, root)
     out = []
     for name in DOCUMENTS:
@@ -1118,11 +1138,13 @@ def document_problems(lang: str, root: str | os.PathLike[str] | None = None) -> 
     Whether the translated document is still valid (a role-play's texts not empty...) is
     checked by loading it in that language (:func:`idpckit.roleplay.load`).
     """
-    translations, _ = read(lang, root)
+    translations = read(lang, root)[0]
     found: list[Problem] = []
     for name, records in translations.documents.items():
         if not (data_dir(root) / name).is_file():
-            found.append(Problem(f"{FOLDER}/{lang}.yaml", name, "", f"there is no file {name}"))
+            found.append(Problem(f"{FOLDER}/{lang}.yaml", name, "", _("there is no file {file}").format(file=name)))
             continue
-        found += _words_problems(lang, name, document_words(name, root), records, "a record of the document")
+        found += _words_problems(
+            lang, name, document_words(name, root), records, _("'{key}' is not a record of the document in {label}")
+        )
     return found

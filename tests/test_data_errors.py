@@ -256,6 +256,13 @@ def test_a_link_problem_names_its_own_row_after_a_broken_row_and_a_blank_line(
     assert [p.row for p in rubric] == ["item 3 (id 'no-such-commitment')"], rubric
 
 
+NOT_EMPTY = {
+    "es": "debe ser un texto no vacío",
+    "fr": "doit être un texte non vide",
+    "ru": "должен быть непустым текстом",
+}
+
+
 @pytest.mark.parametrize(
     ("lang", "heads", "row", "link", "count"),
     [
@@ -290,6 +297,8 @@ def test_data_check_speaks_the_language_in_use_in_every_column(
     shutil.copytree(copy_of_data, root)
     _set_csv_cell(root / "references.csv", 6, "commitment_id", "no-such-commitment")  # a link (data.py's own check)
     _set_csv_cell(root / "commitments.csv", 3, "number", "x")  # a field pydantic refuses
+    # a translator's slip in the language's own file (localise's checks)
+    _edit_yaml(root / "translations" / f"{lang}.yaml", lambda t: t["commitments.csv"]["alternatives"].update(title=[]))
     result = CliRunner().invoke(main, ["data", "check", str(root)], env={"IDPCKIT_LANG": lang})
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
@@ -298,5 +307,7 @@ def test_data_check_speaks_the_language_in_use_in_every_column(
     commitments = [x for x in lines if x.startswith("commitments.csv") and "number" in x]
     assert commitments and "(id" in commitments[0] and "row 3" not in commitments[0], commitments
     assert count in lines[-1], lines[-1]
-    for english in ("File ", "Row ", "row ", "is not an id in", "problem(s)", " problems in "):
+    slip = [x for x in lines if x.startswith(f"translations/{lang}.yaml") and "alternatives" in x and "title" in x]
+    assert slip and NOT_EMPTY[lang] in slip[0], slip
+    for english in ("File ", "Row ", "row ", "is not an id in", "problem(s)", " problems in ", "must be a text"):
         assert english not in result.output, (lang, english)
