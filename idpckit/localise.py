@@ -923,7 +923,7 @@ def _words_to_use(
     """``lang``'s records for exercise file or document ``name`` and its stamps, or None where English is shown."""
     if not lang or lang == "en" or lang not in LANGUAGES:
         return None
-    translations, _ = read(lang, root)
+    translations = read(lang, root)[0]
     records = getattr(translations, kind).get(name)
     return (records, read_sources(lang, root)) if records else None
 
