@@ -16,9 +16,6 @@ import json
 import os
 import platform
 import re
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +36,7 @@ FLOOR = "floor.ipynb"
 sys.path.insert(0, str(REPO / "tests"))
 # The one Chromium of the tests and the benchmarks, and its flags (re-exported to the bench_*.py scripts).
 from chromium_helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402, F401
+from serve_helpers import free_port, start_serve, stop_serve  # noqa: E402  (one way to run idpckit serve)
 
 #: The first control a visitor can use: a button, field or list that is not disabled.
 INTERACTIVE = ", ".join(
@@ -108,43 +106,15 @@ class Server:
         print(f"  (warning: server not quiet after {timeout}s: {len(self.kernels())} kernels)", file=sys.stderr)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(root: Path, store: Path, log: Path, preheat: bool, extra: tuple[str, ...] = ()) -> Server:
-    exe = shutil.which("idpckit", path=str(Path(sys.executable).parent)) or "idpckit"
-    port = _free_port()
-    cmd = [exe, "serve", "--notebooks", str(root), "--no-browser", "--port", str(port), "--store", str(store)]
-    cmd.append("--preheat" if preheat else "--no-preheat")
-    cmd.extend(extra)
-    with open(log, "w", encoding="utf-8") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO)
-    server = Server(port, proc, log, preheat)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"idpckit serve exited:\n{log.read_text()[-2000:]}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            return server
-        time.sleep(0.2)
-    raise RuntimeError("idpckit serve did not start")
+    """``idpckit serve`` of the notebooks in ``root``, started as the tests start it (tests/serve_helpers.py)."""
+    port = free_port()
+    args = ["--notebooks", str(root), "--store", str(store), "--preheat" if preheat else "--no-preheat", *extra]
+    return Server(port, start_serve(args, port, log, timeout_s=60), log, preheat)
 
 
 def stop_server(server: Server) -> None:
-    kernels = list(server.kernels().values())
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(server.proc.pid, signal.SIGTERM)
-    try:
-        server.proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.proc.pid, signal.SIGKILL)
-        server.proc.wait()
-    for k in kernels:
-        with contextlib.suppress(psutil.Error):
-            k.kill()
+    stop_serve(server.proc, grace_s=30)
 
 
 def shutdown_kernels(server: Server, ids: list[str]) -> None:

@@ -305,6 +305,17 @@ def test_the_idpckit_rows_of_what_is_where_name_only_what_exists() -> None:
     assert named - _package_parts() - widgets == set()
 
 
+def test_the_tests_and_benchmarks_rows_name_helpers_that_exist() -> None:
+    """Whoever looks for the one way to start a server or Chromium in a test finds the file the README names."""
+    import re
+
+    rows = [line for line in _what_is_where().splitlines() if line.startswith(("| `tests/`", "| `benchmarks/`"))]
+    named = set(re.findall(r"`([a-z_/]+\.py)`", "\n".join(rows)))
+    assert {"serve_helpers.py", "chromium_helpers.py", "voila_server.py"} <= named
+    missing = [n for n in named if not any((ROOT / folder / n).is_file() for folder in ("tests", "benchmarks", "."))]
+    assert not missing, f"README.md (What is where) names helpers that are not there: {missing}"
+
+
 def _architecture() -> str:
     return (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
 

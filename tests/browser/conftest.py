@@ -31,15 +31,9 @@ only need the server (plain HTTP) run even where Chromium is missing.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +41,7 @@ from urllib.parse import quote
 
 import pytest
 from chromium_helpers import CHROMIUM, launch  # tests/: the one Chromium and its flags
+from serve_helpers import free_port, start_serve, stop_serve  # tests/: the one way to run idpckit serve
 from voila_helpers import wait_rendered
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,12 +71,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _slug(text: str) -> str:
@@ -129,60 +118,19 @@ class KitServer:
         return out
 
 
-def _wait_for_tcp(server: KitServer) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            raise RuntimeError(f"idpckit serve exited with {server.proc.returncode}:\n{server.log()[-3000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", server.port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"idpckit serve did not listen within {SERVER_START_TIMEOUT_S}s:\n{server.log()[-3000:]}")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM the process group (Voilà then shuts its kernels down), SIGKILL what is left."""
-    import psutil
-
-    try:
-        kernels = psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        kernels = []
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    # Kernels run in sessions of their own: make sure none outlives the server.
-    for k in kernels:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            k.kill()
-
-
 @pytest.fixture(scope="session")
 def kit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KitServer]:
     ARTIFACTS.mkdir(exist_ok=True)
     worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
     store_path = tmp_path_factory.mktemp("store") / "reviews.sqlite"
-    port = _free_port()
+    port = free_port()
     log_path = ARTIFACTS / f"voila-server-{worker_id}-{port}.log"  # the port keeps two sessions' logs apart
-    exe = shutil.which("idpckit", path=str(Path(sys.executable).parent)) or "idpckit"
-    cmd = [exe, "serve", "--no-browser", "--port", str(port), "--host", "127.0.0.1", "--store", str(store_path)]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("IDPCKIT_STORE", None)
-    env.pop("IDPCKIT_HIDE_SOLUTIONS", None)  # the server shows the lessons as trainees see them by default
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env, start_new_session=True)
-    server = KitServer(port=port, proc=proc, store_path=store_path, log_path=log_path, store_url=str(store_path))
+    # the lessons as trainees see them by default: the runner's IDPCKIT_HIDE_SOLUTIONS is not passed on
+    proc = start_serve(["--host", "127.0.0.1", "--store", str(store_path)], port, log_path)
     try:
-        _wait_for_tcp(server)
-        yield server
+        yield KitServer(port=port, proc=proc, store_path=store_path, log_path=log_path, store_url=str(store_path))
     finally:
-        _stop(proc)
+        stop_serve(proc)
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,10 @@ Each test that could take the server down runs against a private server of its o
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
 import re
-import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,12 +20,12 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from serve_helpers import REPO, free_port, start_serve, stop_serve  # tests/: the one way to run idpckit serve
 
 from idpckit.serve import guards as serve_guards
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 IMAGE_BYTES = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
@@ -57,42 +52,15 @@ class Server:
 
 
 def start_server(tmp_path: Path, *args: str) -> Server:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    """A private ``idpckit serve`` with its own store in ``tmp_path``, for a test that may take it down."""
+    port = free_port()
     log = tmp_path / f"server-{port}.log"
-    exe = shutil.which("idpckit", path=str(Path(sys.executable).parent)) or "idpckit"
-    cmd = [exe, "serve", "--no-browser", "--port", str(port), "--store", str(tmp_path / "r.sqlite"), *args]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO, env=env, start_new_session=True)
-    server = Server(proc, port, log)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, server.log()[-3000:]
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            return server
-        time.sleep(0.2)
-    raise AssertionError("the server did not listen in 90 s")
+    return Server(start_serve(["--store", str(tmp_path / "r.sqlite"), *args], port, log), port, log)
 
 
 def stop_server(server: Server) -> None:
-    try:
-        family = psutil.Process(server.proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        family = []
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(
-            server.proc.pid, signal.SIGKILL if server.proc.poll() is None and not server.answers(2) else signal.SIGTERM
-        )
-    try:
-        server.proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.proc.pid, signal.SIGKILL)
-        server.proc.wait(timeout=10)
-    for p in family:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            p.kill()
+    """Stop it; at once (SIGKILL) if it no longer answers, as a frozen server would not heed SIGTERM."""
+    stop_serve(server.proc, at_once=server.proc.poll() is None and not server.answers(2))
 
 
 @pytest.fixture
