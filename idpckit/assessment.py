@@ -339,20 +339,30 @@ def upgrade(record: dict[str, Any]) -> dict[str, Any]:
     """
     if "schema_version" not in record:
         raise SchemaVersionError(
-            f'is missing; an assessment file must say which format it uses, e.g. "schema_version": {SCHEMA_VERSION}'
+            # Translators: said of the field schema_version, named before it ('field "schema_version": is missing').
+            _('is missing; an assessment file must say which format it uses, e.g. "schema_version": {version}').format(
+                version=SCHEMA_VERSION
+            )
         )
     version = record["schema_version"]
     if isinstance(version, bool) or not isinstance(version, int):
-        raise SchemaVersionError(f"must be a whole number such as {SCHEMA_VERSION}, not {json.dumps(version)[:40]}")
+        raise SchemaVersionError(
+            _("must be a whole number such as {version}, not {value}").format(
+                version=SCHEMA_VERSION, value=json.dumps(version)[:40]
+            )
+        )
     if version > SCHEMA_VERSION:
         raise SchemaVersionError(
-            f"is {version}, a newer format than this idpckit can read (up to {SCHEMA_VERSION}); "
-            "update idpckit (pip install -U idpckit) and try again"
+            _(
+                "is {version}, a newer format than this idpckit can read (up to {newest}); "
+                "update idpckit (pip install -U idpckit) and try again"
+            ).format(version=version, newest=SCHEMA_VERSION)
         )
     if version < MIN_SCHEMA_VERSION:
         raise SchemaVersionError(
-            f"is {version}, which is not a version of the assessment format "
-            f"(versions {MIN_SCHEMA_VERSION} to {SCHEMA_VERSION} exist)"
+            _(
+                "is {version}, which is not a version of the assessment format (versions {oldest} to {newest} exist)"
+            ).format(version=version, oldest=MIN_SCHEMA_VERSION, newest=SCHEMA_VERSION)
         )
     out = dict(record)
     while version < SCHEMA_VERSION:

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import __version__, catalog, data
 from .files import write_atomic
+from .i18n import _, ngettext
 from .slides import _call, _markdown
 from .style import css
 from .text import esc
@@ -47,8 +48,10 @@ def find_chromium() -> str:
             if found:
                 return found
     raise PrintError(
-        "Printing lessons needs the Chromium browser. Install it (Debian or Ubuntu: sudo apt install chromium), "
-        "or set IDPCKIT_CHROMIUM to the path of a Chromium or Chrome program."
+        _(
+            "Printing lessons needs the Chromium browser. Install it (Debian or Ubuntu: sudo apt install chromium), "
+            "or set IDPCKIT_CHROMIUM to the path of a Chromium or Chrome program."
+        )
     )
 
 
@@ -178,7 +181,11 @@ def execute(entry: catalog.Entry) -> Any:
         client.execute()
     except CellExecutionError as exc:
         first = str(exc).strip().splitlines()[-1:] or ["a cell failed"]
-        raise PrintError(f"Lesson {entry.order} ({entry.path.name}) could not be run: {first[0]}") from None
+        raise PrintError(
+            _("Lesson {number} ({file}) could not be run: {problem}").format(
+                number=entry.order, file=entry.path.name, problem=first[0]
+            )
+        ) from None
     return nb
 
 
@@ -206,10 +213,16 @@ def print_pdf(html: str, target: Path, chromium: str | None = None) -> None:
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S, check=False)
         except subprocess.TimeoutExpired:
-            raise PrintError(f"Chromium did not finish printing within {PRINT_TIMEOUT_S} seconds.") from None
+            raise PrintError(
+                ngettext(
+                    "Chromium did not finish printing within {n} second.",
+                    "Chromium did not finish printing within {n} seconds.",
+                    PRINT_TIMEOUT_S,
+                ).format(n=PRINT_TIMEOUT_S)
+            ) from None
         if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
             tail = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
-            raise PrintError(f"Chromium could not print the lesson ({tail[0]}).")
+            raise PrintError(_("Chromium could not print the lesson ({problem}).").format(problem=tail[0]))
         write_atomic(target, out.read_bytes())
 
 
@@ -221,17 +234,25 @@ def build(
 ) -> list[Path]:
     """Print the lessons (all, or those numbered ``orders``) into ``out_dir`` as ``NN-name.pdf``."""
     if paper not in PAGE_SIZES:
-        raise PrintError(f"'{paper}' is not a paper size we print on; use a4 or letter.")
+        raise PrintError(_("'{paper}' is not a paper size we print on; use a4 or letter.").format(paper=paper))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise PrintError(f"{out} is a file, not a folder; choose a folder to write the lessons into.")
+        raise PrintError(
+            _("{path} is a file, not a folder; choose a folder to write the lessons into.").format(path=out)
+        )
     lessons = [e for e in catalog.catalog(notebooks) if e.kind == "lesson"]
     if orders is not None:
         wanted = set(orders)
         unknown = sorted(wanted - {e.order for e in lessons})
         if unknown:
             known = ", ".join(str(e.order) for e in lessons)
-            raise PrintError(f"There is no lesson {', '.join(map(str, unknown))}; the lessons are {known}.")
+            raise PrintError(
+                ngettext(
+                    "There is no lesson {unknown}; the lessons are {known}.",
+                    "There are no lessons {unknown}; the lessons are {known}.",
+                    len(unknown),
+                ).format(unknown=", ".join(map(str, unknown)), known=known)
+            )
         lessons = [e for e in lessons if e.order in wanted]
     chromium = find_chromium()
     content = data.load()

@@ -432,7 +432,13 @@ def _assets(out: Path) -> list[Path]:
     written = []
     missing = [f for f in REVEAL_FILES if not (VENDOR / f).is_file()]
     if missing:
-        raise SlidesError(f"The kit's copy of reveal.js is incomplete ({', '.join(missing)} missing in {VENDOR}).")
+        raise SlidesError(
+            ngettext(
+                "The kit's copy of reveal.js is incomplete ({files} is missing in {folder}); reinstall idpckit.",
+                "The kit's copy of reveal.js is incomplete ({files} are missing in {folder}); reinstall idpckit.",
+                len(missing),
+            ).format(files=", ".join(missing), folder=VENDOR)
+        )
     for f in REVEAL_FILES:
         target = out / "assets" / "reveal" / f
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -239,8 +239,10 @@ def _check_depth(text: str, name: str) -> None:
         raise AssessmentError(
             name,
             "",
-            f"the JSON is nested {deepest} levels deep (lists or objects inside each other); an assessment "
-            f"is at most 5 levels deep and files over {MAX_DEPTH} are refused. Is it the right file?",
+            _(
+                "the JSON is nested {depth} levels deep (lists or objects inside each other); an assessment "
+                "is at most 5 levels deep and files over {limit} are refused. Is it the right file?"
+            ).format(depth=deepest, limit=MAX_DEPTH),
         )
 
 

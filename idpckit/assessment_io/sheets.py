@@ -30,7 +30,7 @@ from typing import Any
 from .. import i18n, scales
 from ..assessment import MAX_TEXT, SCHEMA_VERSION, SOURCE_KINDS, Assessment
 from ..errors import show
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..text import neutralise_formula, restore_formula
 from .records import MAX_BYTES, AssessmentError, decode_text, read_limited, too_large, validate_record
 
@@ -426,6 +426,23 @@ def _sheet_row(sheet: str, row: int) -> str:
     return _("sheet '{sheet}', row {row}").format(sheet=sheet, row=row)
 
 
+def _sheet(title: str) -> str:
+    """A sheet of a workbook, in words (its English name, as the template makes it)."""
+    return _("sheet '{sheet}'").format(sheet=title)
+
+
+def _cell(sheet: str, ref: str) -> str:
+    """A cell of a sheet (``sheet`` already in words, :func:`_sheet`), in words."""
+    return _("{sheet}, cell {cell}").format(sheet=sheet, cell=ref)
+
+
+def _outside() -> str:
+    """The problem of content beyond the grading sheet's bounds (rows or columns)."""
+    return _("has content outside the grading sheet (at most {rows} rows and {columns} columns); delete it").format(
+        rows=MAX_SHEET_ROWS, columns=MAX_SHEET_COLUMNS
+    )
+
+
 def _read_csv(data: bytes, name: str) -> _Table:
     text = decode_text(data, name)
     if not text.strip():
@@ -452,8 +469,10 @@ def _read_csv(data: bytes, name: str) -> _Table:
             raise AssessmentError(
                 name,
                 where,
-                f"a cell holds more than {csv.field_size_limit():,} characters, far more than the "
-                f"{MAX_TEXT:,} a text of a review may have; is it the right file?",
+                _(
+                    "a cell holds more than {size} characters, far more than the {limit} a text of a review "
+                    "may have; is it the right file?"
+                ).format(size=f"{csv.field_size_limit():,}", limit=f"{MAX_TEXT:,}"),
             ) from None
         raise AssessmentError(
             name, where, _("this is not a readable CSV file ({problem})").format(problem=exc)
@@ -474,8 +493,7 @@ def _check_bounds(row: Sequence[Any], number: int, name: str, where: Callable[[i
         raise AssessmentError(
             name,
             where(filled + 1),
-            f"has content outside the grading sheet (at most {MAX_SHEET_ROWS} rows and "
-            f"{MAX_SHEET_COLUMNS} columns); delete it",
+            _outside(),
         )
     del row[MAX_SHEET_COLUMNS:]
 
@@ -487,7 +505,9 @@ def _read_xlsx(data: bytes, name: str) -> _Table:
                 raise AssessmentError(
                     name,
                     "",
-                    f"the workbook expands to more than {MAX_UNZIPPED // 1_000_000} MB; it cannot be a grading sheet",
+                    _("the workbook expands to more than {limit} MB; it cannot be a grading sheet").format(
+                        limit=MAX_UNZIPPED // 1_000_000
+                    ),
                 )
             _check_parts(zf, name)
     except AssessmentError:
@@ -558,7 +578,14 @@ class _BadCell(ValueError):
 
 
 _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
-_CELL_KINDS = {"n": "a number", "d": "a date", "b": "TRUE or FALSE (1 or 0)", "s": "a text", "e": "an error code"}
+_CELL_KINDS = {
+    "n": N_("a number"),
+    "d": N_("a date"),
+    "b": N_("TRUE or FALSE (1 or 0)"),
+    "s": N_("a text"),
+    "e": N_("an error code"),
+}
+_ANY_KIND = N_("a value")
 
 
 def _cell_parser(base: type) -> type:
@@ -568,7 +595,7 @@ def _cell_parser(base: type) -> type:
         def parse_cell(self, element: Any) -> dict[str, Any]:
             ref = element.get("r")
             if ref is not None and not _CELL_REF.fullmatch(ref):
-                raise _BadCell(show(ref), f"{show(ref)} is not a cell reference (like B7)")
+                raise _BadCell(show(ref), _("{ref} is not a cell reference (like B7)").format(ref=show(ref)))
             kind = element.get("t", "n")
             raw = element.findtext("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}v")
             where = ref or "a cell"
@@ -577,9 +604,13 @@ def _cell_parser(base: type) -> type:
                 if not 0 <= index < len(self.shared_strings):
                     raise _BadCell(
                         where,
-                        f"refers to shared text number {show(raw)}, but the workbook holds "
-                        f"{len(self.shared_strings)} shared texts: the file is damaged; save it again in Excel "
-                        "or LibreOffice",
+                        ngettext(
+                            "refers to shared text number {number}, but the workbook holds {count} shared text: "
+                            "the file is damaged; save it again in Excel or LibreOffice",
+                            "refers to shared text number {number}, but the workbook holds {count} shared texts: "
+                            "the file is damaged; save it again in Excel or LibreOffice",
+                            len(self.shared_strings),
+                        ).format(number=show(raw), count=len(self.shared_strings)),
                     )
             try:
                 with warnings.catch_warnings():
@@ -587,9 +618,12 @@ def _cell_parser(base: type) -> type:
                     return super().parse_cell(element)
             except (ValueError, TypeError, OverflowError, KeyError, IndexError, UserWarning):
                 dated = kind == "n" and int(element.get("s", 0) or 0) in self.date_formats
-                expected = "a date" if dated else _CELL_KINDS.get(kind, "a value")
+                expected = _(_CELL_KINDS["d"] if dated else _CELL_KINDS.get(kind, _ANY_KIND))
                 raise _BadCell(
-                    where, f"is marked as holding {expected} but holds {show(raw)}; type the value again"
+                    where,
+                    _("is marked as holding {kind} but holds {value}; type the value again").format(
+                        kind=expected, value=show(raw)
+                    ),
                 ) from None
 
     return CellParser
@@ -622,7 +656,7 @@ def _damaged_part(data: bytes) -> str:
                 pass
             for part in sorted(members, key=lambda p: (p not in titles, p)):
                 if part.endswith((".xml", ".rels")) and not parses(zf.read(part)):
-                    return f"sheet '{titles[part]}'" if part in titles else f"part {part}"
+                    return _sheet(titles[part]) if part in titles else _("part {part}").format(part=part)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
         return ""
     return ""
@@ -645,9 +679,11 @@ def _check_parts(zf: zipfile.ZipFile, name: str) -> None:
         if raw.count(b"<") > MAX_XML_TAGS:
             raise AssessmentError(
                 name,
-                f"part {info.filename}",
-                f"the workbook's XML has more than {MAX_XML_TAGS:,} elements here, far more than a grading "
-                "sheet could need; is it the right file?",
+                _("part {part}").format(part=info.filename),
+                _(
+                    "the workbook's XML has more than {limit} elements here, far more than a grading sheet "
+                    "could need; is it the right file?"
+                ).format(limit=f"{MAX_XML_TAGS:,}"),
             )
         if info.filename.lower().endswith("sharedstrings.xml"):
             count = sum(1 for _ in _SHARED_ITEM.finditer(raw))
@@ -655,8 +691,10 @@ def _check_parts(zf: zipfile.ZipFile, name: str) -> None:
                 raise AssessmentError(
                     name,
                     "",
-                    f"the workbook holds {count:,} texts, more than the {MAX_SHARED_TEXTS:,} a grading sheet "
-                    "could need; is it the right file?",
+                    _(
+                        "the workbook holds {count} texts, more than the {limit} a grading sheet could need; "
+                        "is it the right file?"
+                    ).format(count=f"{count:,}", limit=f"{MAX_SHARED_TEXTS:,}"),
                 )
 
 
@@ -672,10 +710,10 @@ def _sheet_rows(wb: Any, title: str, name: str) -> list[list[Any]]:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    sheet = f"sheet '{title}'"
+    sheet = _sheet(title)
     ws = wb[title]
     if not isinstance(ws, ReadOnlyWorksheet):
-        raise AssessmentError(name, sheet, "is a chart, not a sheet of cells; start from `idpckit template`")
+        raise AssessmentError(name, sheet, _("is a chart, not a sheet of cells; start from `idpckit template`"))
     rows: list[list[Any]] = []
     last = 0
     try:
@@ -694,33 +732,42 @@ def _sheet_rows(wb: Any, title: str, name: str) -> list[list[Any]]:
                     raise AssessmentError(
                         name,
                         sheet,
-                        f"the sheet has more than {MAX_ROW_ELEMENTS:,} rows; a grading sheet has one per "
-                        "commitment: delete the rows below the table",
+                        _(
+                            "the sheet has more than {limit} rows; a grading sheet has one per commitment: "
+                            "delete the rows below the table"
+                        ).format(limit=f"{MAX_ROW_ELEMENTS:,}"),
                     )
                 for cell in cells:
                     value, r, c = cell["value"], cell["row"], cell["column"]
                     if value is None or value == "":
                         continue
-                    ref = f"{get_column_letter(c)}{r}" if c <= 18_278 else f"row {r}, column {c}"
+                    ref = (
+                        f"{get_column_letter(c)}{r}"
+                        if c <= 18_278
+                        else _("row {row}, column {column}").format(row=r, column=c)
+                    )
                     if r > MAX_SHEET_ROWS or c > MAX_SHEET_COLUMNS:
                         raise AssessmentError(
                             name,
-                            f"{sheet}, cell {ref}",
-                            f"has content outside the grading sheet (at most {MAX_SHEET_ROWS} rows and "
-                            f"{MAX_SHEET_COLUMNS} columns); delete it",
+                            _cell(sheet, ref),
+                            _outside(),
                         )
                     if cell["data_type"] == "f" and not isinstance(value, str):
                         value = getattr(value, "text", None)  # an array formula: its text, like any other
                         if not isinstance(value, str):
                             raise AssessmentError(
                                 name,
-                                f"{sheet}, cell {ref}",
-                                "holds a data table formula; idpckit reads what is typed, not what a formula "
-                                "computes: type the value itself",
+                                _cell(sheet, ref),
+                                _(
+                                    "holds a data table formula; idpckit reads what is typed, not what a formula "
+                                    "computes: type the value itself"
+                                ),
                             )
                     if cell["data_type"] == "e":
                         raise AssessmentError(
-                            name, f"{sheet}, cell {ref}", f"shows the error {show(value)}; type the value itself"
+                            name,
+                            _cell(sheet, ref),
+                            _("shows the error {value}; type the value itself").format(value=show(value)),
                         )
                     while len(rows) < r:
                         rows.append([])
@@ -730,15 +777,20 @@ def _sheet_rows(wb: Any, title: str, name: str) -> list[list[Any]]:
     except AssessmentError:
         raise
     except _BadCell as exc:
-        raise AssessmentError(name, f"{sheet}, cell {exc.ref}", exc.problem) from None
+        raise AssessmentError(name, _cell(sheet, exc.ref), exc.problem) from None
     except Exception as exc:  # damaged XML or zip member: openpyxl and expat raise many kinds
-        after = f" after row {last}" if last else ""
-        raise AssessmentError(
-            name,
-            sheet,
-            f"the sheet's content is damaged{after} ({type(exc).__name__}) and cannot be read; "
-            "open the file in Excel or LibreOffice and save it again",
-        ) from None
+        words = (
+            _(
+                "the sheet's content is damaged after row {row} ({problem}) and cannot be read; "
+                "open the file in Excel or LibreOffice and save it again"
+            )
+            if last
+            else _(
+                "the sheet's content is damaged ({problem}) and cannot be read; "
+                "open the file in Excel or LibreOffice and save it again"
+            )
+        )
+        raise AssessmentError(name, sheet, words.format(row=last, problem=type(exc).__name__)) from None
     return rows
 
 
@@ -809,8 +861,10 @@ def _table_to_assessment(table: _Table, name: str, known_ids: Iterable[str] | No
                 raise AssessmentError(
                     name,
                     where,
-                    f"the sheet is in format version {show(version.group(1), 20)}, newer than this idpckit "
-                    f"can read ({SHEET_VERSION}); update idpckit",
+                    _(
+                        "the sheet is in format version {version}, newer than this idpckit can read ({newest}); "
+                        "update idpckit"
+                    ).format(version=show(version.group(1), 20), newest=SHEET_VERSION),
                 )
             continue
         if key not in _ABOUT_KEYS:

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..i18n import _, ngettext
 from .app import main
 
 
@@ -28,7 +29,7 @@ def update_command() -> None:
     from .. import i18n
 
     for path in i18n.update_catalogues():
-        click.echo(f"Wrote {path}", err=True)
+        click.echo(_("Wrote {path}").format(path=path), err=True)
 
 
 @translations_group.command("status")
@@ -51,29 +52,47 @@ def status_command(check: bool, show_missing: bool) -> None:
     for share_ in localise.shares(content):
         lang, cov, share, lessons = share_.lang, share_.messages, share_.content, share_.lessons
         lessons_words = (
-            f"lessons {lessons.translated} of {lessons.total} texts translated ({lessons.share:.0%})"
+            ngettext(
+                "lessons {done} of {n} text translated ({share})",
+                "lessons {done} of {n} texts translated ({share})",
+                lessons.total,
+            ).format(done=lessons.translated, n=lessons.total, share=f"{lessons.share:.0%}")
             if lessons.total
-            else "lessons in English"
+            else _("lessons in English")
         )
-        click.echo(
-            f"{lang} ({i18n.NAMES[lang]}): {cov.translated} of {cov.total} messages translated "
-            f"({cov.share:.0%}), {cov.fuzzy} fuzzy; content {share.translated} of {share.total} fields "
-            f"translated ({share.share:.0%}), {share_.stale} stale; {lessons_words}"
-        )
+        messages = ngettext(
+            "{done} of {n} message translated ({share}), {fuzzy} fuzzy",
+            "{done} of {n} messages translated ({share}), {fuzzy} fuzzy",
+            cov.total,
+        ).format(done=cov.translated, n=cov.total, share=f"{cov.share:.0%}", fuzzy=cov.fuzzy)
+        fields = ngettext(
+            "content {done} of {n} field translated ({share}), {stale} stale",
+            "content {done} of {n} fields translated ({share}), {stale} stale",
+            share.total,
+        ).format(done=share.translated, n=share.total, share=f"{share.share:.0%}", stale=share_.stale)
+        click.echo(f"{lang} ({i18n.NAMES[lang]}): {messages}; {fields}; {lessons_words}")
         if show_missing:
             old = localise.stale(content, lang)
             for file, key, field_name in localise.missing_in_scope(content, lang):
-                click.echo(f"  missing: {file} {key} {field_name}")
+                click.echo("  " + _("missing: {file} {key} {field}").format(file=file, key=key, field=field_name))
             for file, key, field_name, was, now in old:
-                click.echo(f"  stale: {file} {key} {field_name}: the English was {was!r}, it is now {now!r}")
+                click.echo(
+                    "  "
+                    + _("stale: {file} {key} {field}: the English was {was}, it is now {now}").format(
+                        file=file, key=key, field=field_name, was=repr(was), now=repr(now)
+                    )
+                )
     if check:
         stale = i18n.stale_catalogues()
         if stale:
             click.echo(
-                "Out of step with the code: " + ", ".join(stale) + "; run: idpckit translations update", err=True
+                _("Out of step with the code: {files}; run: idpckit translations update").format(
+                    files=", ".join(stale)
+                ),
+                err=True,
             )
             sys.exit(1)
-        click.echo("The catalogues are in step with the code.", err=True)
+        click.echo(_("The catalogues are in step with the code."), err=True)
 
 
 @translations_group.command("stamp")
@@ -101,16 +120,21 @@ def stamp_command(langs: tuple[str, ...], refresh: tuple[str, ...]) -> None:
     chosen = langs or i18n.LANGUAGES[1:]
     unknown = [lang for lang in chosen if lang not in i18n.LANGUAGES[1:]]
     if unknown:
-        raise click.BadParameter(f"{', '.join(unknown)}: use {', '.join(i18n.LANGUAGES[1:])}", param_hint="LANGS")
+        raise click.BadParameter(
+            _("{unknown}: use {languages}").format(unknown=", ".join(unknown), languages=", ".join(i18n.LANGUAGES[1:])),
+            param_hint="LANGS",
+        )
     pairs = []
     for item in refresh:
         file, sep, key = item.partition(":")
         if not sep or not key:
-            raise click.BadParameter(f"'{item}' should be FILE:ID, e.g. rubric.yaml:gender", param_hint="--refresh")
+            raise click.BadParameter(
+                _("'{item}' should be FILE:ID, e.g. rubric.yaml:gender").format(item=item), param_hint="--refresh"
+            )
         pairs.append((file, key))
     content = data.load()
     for lang in chosen:
-        click.echo(f"Wrote {localise.stamp(content, lang, pairs)}", err=True)
+        click.echo(_("Wrote {path}").format(path=localise.stamp(content, lang, pairs)), err=True)
 
 
 @translations_group.command("notebooks")
@@ -135,28 +159,58 @@ def notebooks_command(check: bool) -> None:
     for lang in lesson_i18n.LESSON_LANGUAGES:
         rows = [s for s in result.status if s.lang == lang]
         total, done = sum(s.total for s in rows), sum(s.translated for s in rows)
-        click.echo(f"{lang}: {done} of {total} paragraphs translated ({done / total if total else 1:.0%})")
+        counted = ngettext(
+            "{lang}: {done} of {n} paragraph translated ({share})",
+            "{lang}: {done} of {n} paragraphs translated ({share})",
+            total,
+        )
+        click.echo(counted.format(lang=lang, done=done, n=total, share=f"{done / total if total else 1:.0%}"))
         for s in rows:
-            flags = f", {len(s.fuzzy)} changed in English since translated (English shown)" if s.fuzzy else ""
-            flags += "" if s.published else f"; not published (below {lesson_i18n.PUBLISH_SHARE:.0%})"
-            click.echo(f"  {s.lesson}: {s.translated} of {s.total} ({s.share:.0%}){flags}")
+            flags = (
+                ngettext(
+                    ", {n} changed in English since translated (English shown)",
+                    ", {n} changed in English since translated (English shown)",
+                    len(s.fuzzy),
+                ).format(n=len(s.fuzzy))
+                if s.fuzzy
+                else ""
+            )
+            if not s.published:
+                flags += _("; not published (below {share})").format(share=f"{lesson_i18n.PUBLISH_SHARE:.0%}")
+            share = f"{s.share:.0%}"
+            click.echo(
+                f"  {s.lesson}: "
+                + _("{done} of {n} ({share})").format(done=s.translated, n=s.total, share=share)
+                + flags
+            )
             for problem in s.problems:
-                click.echo(f"  {s.lesson} ({lang}) cannot be listed: {problem}", err=True)
+                click.echo(
+                    "  "
+                    + _("{lesson} ({lang}) cannot be listed: {problem}").format(
+                        lesson=s.lesson, lang=lang, problem=problem
+                    ),
+                    err=True,
+                )
     root = lesson_i18n.english_lessons()[0].parent.parent if lesson_i18n.english_lessons() else None
     broken = any(s.problems for s in result.status)
     if check:
         stale = lesson_i18n.stale_files(result)
         if broken:
-            click.echo("Fix the translations named above in idpckit/locale/*/LC_MESSAGES/lessons.po.", err=True)
+            click.echo(_fix_lessons_words(), err=True)
             sys.exit(1)
         if stale:
             names = ", ".join(str(p.relative_to(root) if root else p) for p in stale)
-            click.echo(f"Out of date: {names}; run: idpckit translations notebooks", err=True)
+            click.echo(_("Out of date: {files}; run: idpckit translations notebooks").format(files=names), err=True)
             sys.exit(1)
-        click.echo("The translated lessons are up to date.", err=True)
+        click.echo(_("The translated lessons are up to date."), err=True)
         return
     for path in lesson_i18n.write(result):
-        click.echo(f"Wrote {path.relative_to(root) if root else path}", err=True)
+        click.echo(_("Wrote {path}").format(path=path.relative_to(root) if root else path), err=True)
     if broken:
-        click.echo("Fix the translations named above in idpckit/locale/*/LC_MESSAGES/lessons.po.", err=True)
+        click.echo(_fix_lessons_words(), err=True)
         sys.exit(1)
+
+
+def _fix_lessons_words() -> str:
+    """What to do when a lesson translation is broken (two places print it)."""
+    return _("Fix the translations named above in idpckit/locale/*/LC_MESSAGES/lessons.po.")

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__, catalog
-from ..i18n import N_
+from ..i18n import N_, _, ngettext
 from ..text import esc
 from . import capacity, guards
 
@@ -939,18 +939,36 @@ def _app_class(
 
 
 def serve(opts: Options) -> None:
-    """Start Voilà and block until Ctrl+C (or SIGTERM), then shut every kernel down."""
+    """Start Voilà and block until Ctrl+C (or SIGTERM), then shut every kernel down.
+
+    The checks and the start-up lines speak the terminal's language
+    (:func:`idpckit.i18n.environment_language`); the server does not keep it: each page
+    speaks its visitor's.
+    """
+    from .. import i18n
+
+    with i18n.language(i18n.environment_language()):
+        app, config = _ready(opts)
+    app.launch_instance(argv=[], config=config)
+
+
+def _ready(opts: Options) -> tuple[Any, Config]:
+    """Check ``opts``, print what the server will do, and make the Voilà application and its configuration."""
     scan = catalog.scan(opts.root)
     if not scan.root.is_dir():
-        raise ServeError(f"There is no notebooks folder at {scan.root}.")
+        raise ServeError(_("There is no notebooks folder at {folder}.").format(folder=scan.root))
     for problem in scan.problems:
-        print(f"idpckit: warning: {problem}", file=sys.stderr)
+        print(_("idpckit: warning: {problem}").format(problem=problem), file=sys.stderr)
     if not 0 < opts.port < 65536:
-        raise ServeError(f"{opts.port} is not a port number; use one between 1024 and 65535, e.g. --port 8866.")
+        raise ServeError(
+            _("{port} is not a port number; use one between 1024 and 65535, e.g. --port 8866.").format(port=opts.port)
+        )
     if not port_is_free(opts.host, opts.port):
         raise ServeError(
-            f"Port {opts.port} on {opts.host} is already in use (is the kit already running?). "
-            f"Stop the other server or choose another port, e.g. --port {opts.port + 1}."
+            _(
+                "Port {port} on {host} is already in use (is the kit already running?). "
+                "Stop the other server or choose another port, e.g. --port {other}."
+            ).format(port=opts.port, host=opts.host, other=opts.port + 1)
         )
     if opts.store:
         url = absolute_store(opts.store)
@@ -961,7 +979,9 @@ def serve(opts: Options) -> None:
         except ImportError:
             pass
         except Exception as exc:
-            raise ServeError(f"Cannot open the store {display_store(url)}: {exc}") from None
+            raise ServeError(
+                _("Cannot open the store {store}: {problem}").format(store=display_store(url), problem=exc)
+            ) from None
         os.environ["IDPCKIT_STORE"] = url
     elif os.environ.get("IDPCKIT_STORE", "").strip():
         os.environ["IDPCKIT_STORE"] = absolute_store(os.environ["IDPCKIT_STORE"].strip())
@@ -972,7 +992,10 @@ def serve(opts: Options) -> None:
     report = content_check.validate()
     if not report.ok:  # the pages would fail one by one; say why once, here
         print(
-            f"idpckit: warning: the content in {report.root} has problems (run `idpckit data check`):", file=sys.stderr
+            _("idpckit: warning: the content in {folder} has problems (run `idpckit data check`):").format(
+                folder=report.root
+            ),
+            file=sys.stderr,
         )
         for problem in report.problems[:10]:
             print(f"idpckit:   {problem}", file=sys.stderr)
@@ -987,10 +1010,13 @@ def serve(opts: Options) -> None:
     try:
         trusted = guards.trusted_networks(opts.trusted_proxies)
     except ValueError as exc:
-        from ..i18n import _
-
         raise ServeError(_("--trusted-proxy: {problem}.").format(problem=exc)) from None
-    print(f"idpckit: serving {lessons} lessons and {apps} apps from {scan.root}", file=sys.stderr)
+    serving = _("idpckit: serving {lessons} and {apps} from {folder}").format(
+        lessons=ngettext("{n} lesson", "{n} lessons", lessons).format(n=lessons),
+        apps=ngettext("{n} app", "{n} apps", apps).format(n=apps),
+        folder=scan.root,
+    )
+    print(serving, file=sys.stderr)
     print(f"idpckit: {room.describe()}", file=sys.stderr)
     store_url = os.environ.get("IDPCKIT_STORE")
     if not store_url:
@@ -1001,11 +1027,11 @@ def serve(opts: Options) -> None:
         except ImportError:
             store_url = None
     if store_url:
-        print(f"idpckit: reviews are saved in {display_store(store_url)}", file=sys.stderr)
+        print(_("idpckit: reviews are saved in {store}").format(store=display_store(store_url)), file=sys.stderr)
     for i, url in enumerate(urls(opts.host, opts.port)):
-        lead = "open" if i == 0 else "or, from other devices on this network,"
-        print(f"idpckit: {lead} {url}", flush=True)
-    print("idpckit: press Ctrl+C to stop the server.", file=sys.stderr, flush=True)
+        words = _("idpckit: open {url}") if i == 0 else _("idpckit: or, from other devices on this network, {url}")
+        print(words.format(url=url), flush=True)
+    print(_("idpckit: press Ctrl+C to stop the server."), file=sys.stderr, flush=True)
 
     app = _app_class(guards.allowed_hosts(opts.host, opts.allow_hosts), opts.host, limits, trusted)
-    app.launch_instance(argv=[], config=voila_config(opts, scan.entries))
+    return app, voila_config(opts, scan.entries)

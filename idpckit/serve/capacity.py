@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import _, ngettext
+
 #: Memory one app kernel takes (MB); see the module docstring.
 KERNEL_MB = 150
 #: Share of the available memory the kernels may use; the rest is for the server, the OS, a browser.
@@ -58,11 +60,23 @@ class Plan:
         return self.ready * KERNEL_MB
 
     def describe(self) -> str:
-        gb = self.ready_mb / 1000
-        return (
-            f"keeping {self.room_size} kernel(s) ready for each of {self.apps} app(s): {self.ready} kernels, "
-            f"about {gb:.1f} GB of memory ({KERNEL_MB} MB each); at most {self.max_kernels} pages at once "
-            f"(this machine has {self.available_mb / 1000:.1f} GB available)"
+        """The start-up line of ``idpckit serve`` about memory, in the language in use (counted words)."""
+        # Translators: the parts are the next messages, e.g. "keeping 2 kernels ready", "for each of 3 apps".
+        return _(
+            "{keeping} {for_each}: {kernels}, about {gb} GB of memory ({mb} MB each); {at_most} "
+            "(this machine has {available} GB available)"
+        ).format(
+            keeping=ngettext("keeping {n} kernel ready", "keeping {n} kernels ready", self.room_size).format(
+                n=self.room_size
+            ),
+            for_each=ngettext("for each of {n} app", "for each of {n} apps", self.apps).format(n=self.apps),
+            kernels=ngettext("{n} kernel", "{n} kernels", self.ready).format(n=self.ready),
+            gb=f"{self.ready_mb / 1000:.1f}",
+            mb=KERNEL_MB,
+            at_most=ngettext("at most {n} page at once", "at most {n} pages at once", self.max_kernels).format(
+                n=self.max_kernels
+            ),
+            available=f"{self.available_mb / 1000:.1f}",
         )
 
 
@@ -73,23 +87,39 @@ def plan(room_size: int, apps: int, max_kernels: int | None = None, available: i
         the cap is below what is kept ready.
     """
     if room_size < 0:
-        raise CapacityError(f"--room-size must be 0 or more, not {room_size}.")
+        raise CapacityError(_("--room-size must be 0 or more, not {n}.").format(n=room_size))
     available = available_mb() if available is None else available
     usable = int(available * USABLE_SHARE)
     need = room_size * apps * KERNEL_MB
     if need > usable:
         fits = max(0, usable // (KERNEL_MB * max(apps, 1)))
         raise CapacityError(
-            f"--room-size {room_size} would keep {room_size * apps} kernels ready ({room_size} for each of "
-            f"{apps} apps), about {need / 1000:.1f} GB of memory, but this machine has only "
-            f"{available / 1000:.1f} GB available. Use --room-size {fits} or less, or a machine with more memory."
+            _(
+                "--room-size {room_size} would keep {kernels} ready ({room_size} {for_each}), about {need} GB of "
+                "memory, but this machine has only {available} GB available. Use --room-size {fits} or less, "
+                "or a machine with more memory."
+            ).format(
+                room_size=room_size,
+                kernels=ngettext("{n} kernel", "{n} kernels", room_size * apps).format(n=room_size * apps),
+                for_each=ngettext("for each of {n} app", "for each of {n} apps", apps).format(n=apps),
+                need=f"{need / 1000:.1f}",
+                available=f"{available / 1000:.1f}",
+                fits=fits,
+            )
         )
     cap = default_max_kernels(available) if max_kernels is None else max_kernels
     if max_kernels is None:
         cap = max(cap, room_size * apps + 2)
     if cap < room_size * apps + 1:
         raise CapacityError(
-            f"--max-kernels {cap} leaves no room for visitors: --room-size {room_size} already keeps "
-            f"{room_size * apps} kernels ready. Use --max-kernels {room_size * apps + 10} or more."
+            _(
+                "--max-kernels {cap} leaves no room for visitors: --room-size {room_size} already keeps "
+                "{kernels} ready. Use --max-kernels {enough} or more."
+            ).format(
+                cap=cap,
+                room_size=room_size,
+                kernels=ngettext("{n} kernel", "{n} kernels", room_size * apps).format(n=room_size * apps),
+                enough=room_size * apps + 10,
+            )
         )
     return Plan(room_size=room_size, apps=apps, max_kernels=cap, available_mb=available)
