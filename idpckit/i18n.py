@@ -197,6 +197,11 @@ def _(message: str) -> str:
     return translations(current()).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the language in use, as meant in ``context`` (a word that reads differently elsewhere)."""
+    return translations(current()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a counted message that fits ``n`` in the language in use (Russian: one of three)."""
     return translations(current()).ngettext(singular, plural, n)

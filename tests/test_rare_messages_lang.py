@@ -8,22 +8,18 @@ lines ``idpckit serve`` prints when it starts: Spanish, French and Russian, no E
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import hostile_files  # a helper module of this folder (pytest puts the folder on the path), not a test
 import pytest
 from click.testing import CliRunner
+from serve_helpers import free_port, start_serve, stop_serve
 
 from idpckit import i18n, printing, slides
 from idpckit.assessment_io.sheets import MAX_SHEET_COLUMNS
 from idpckit.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
 NO_LANGUAGE: dict[str, str | None] = {"IDPCKIT_LANG": None, "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None}
 
 
@@ -177,12 +173,6 @@ def test_slides_without_reveal_js_say_so_in_the_users_language(
     assert "is incomplete" not in out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 BUSY = {
     "es": "Error: El puerto {port} de 127.0.0.1 ya está en uso (¿ya está funcionando el kit?).",
     "fr": "Erreur : Le port {port} de 127.0.0.1 est déjà utilisé (le kit tourne-t-il déjà ?).",
@@ -215,30 +205,17 @@ RUSSIAN_START = [
 ENGLISH_START = ["serving", "keeping", "reviews are saved", "idpckit: open", "press Ctrl+C"]
 
 
-def test_serve_prints_its_start_up_lines_in_russian(tmp_path: Path) -> None:
-    """The real `python -m idpckit serve` in a Russian terminal, stopped once it has said where to go."""
-    port = free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "LANG": "ru_RU.UTF-8", "HOME": str(tmp_path)}
-    store = tmp_path / "reviews.sqlite"
-    cmd = [sys.executable, "-m", "idpckit", "serve", "--port", str(port), "--no-browser", "--no-preheat"]
-    with subprocess.Popen(
-        [*cmd, "--store", str(store)], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    ) as server:
-        lines: list[str] = []
-        deadline = time.monotonic() + 60
-        try:
-            assert server.stdout is not None
-            while time.monotonic() < deadline:
-                line = server.stdout.readline()
-                if not line:
-                    break
-                lines.append(line)
-                if "Ctrl+C" in line:
-                    break
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    out = " ".join("".join(lines).split())
+def test_serve_prints_its_start_up_lines_in_russian(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real `idpckit serve` started from a Russian terminal (only LANG set), read once it listens."""
+    for var in ("IDPCKIT_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    port, log = free_port(), tmp_path / "serve.log"
+    server = start_serve(["--no-preheat", "--store", str(tmp_path / "reviews.sqlite")], port, log)
+    try:
+        out = " ".join(log.read_text(encoding="utf-8").split())
+    finally:
+        stop_serve(server)
     missing = [w.format(port=port) for w in RUSSIAN_START if w.format(port=port) not in out]
     assert not missing, f"not shown: {missing}\n{out}"
     assert not [w for w in ENGLISH_START if w in out], out
@@ -252,3 +229,14 @@ def test_translations_status_and_update_speak_french() -> None:
     assert "messages sur" in out and "traduits" in out and "approximatifs" in out and "champs sur" in out
     assert "Les catalogues sont à jour avec le code." in out
     assert "messages translated" not in out and "in step with the code" not in out
+
+
+def test_store_info_labels_its_lines_in_russian_and_keeps_them_aligned(tmp_path: Path) -> None:
+    store = tmp_path / "reviews.sqlite3"
+    env = {**NO_LANGUAGE, "LANG": "ru_RU.UTF-8"}
+    result = CliRunner().invoke(main, ["store", "info", "--store", str(store)], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["хранилище", "версия", "черновики", "отправлено", "группы"]
+    assert len({len(line) - len(line[line.index(":") + 1 :].lstrip()) for line in lines}) == 1  # one column
+    assert "черновики:   0" in result.output and "drafts" not in result.output

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, colon, ngettext, pgettext
 from .app import lang_option, main, output_option
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -308,8 +308,10 @@ def schema_command(output: Path | None, write_shipped: bool, check: bool) -> Non
     if check:
         shipped = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.is_file() else ""
         if shipped != text:
-            raise click.ClickException(f"{SCHEMA_FILE} is out of date; run `idpckit schema --write`")
-        click.echo(f"{SCHEMA_FILE} is up to date.", err=True)
+            raise click.ClickException(
+                _("{output} is out of date; run `idpckit schema --write`").format(output=SCHEMA_FILE)
+            )
+        click.echo(_("{output} is up to date.").format(output=SCHEMA_FILE), err=True)
         return
     if write_shipped:
         write_or_fail(SCHEMA_FILE, text.encode("utf-8"), "the JSON Schema")
@@ -369,11 +371,16 @@ def store_info(store_url: str | None) -> None:
     rooms = sorted({s.assessment.room.upper() for s in store.reviews() if s.assessment.room})
     from sqlalchemy.engine import make_url
 
-    click.echo(f"store:      {make_url(store.url).render_as_string(hide_password=True)}")
-    click.echo(f"version:    {store.schema_version()}")
-    click.echo(f"drafts:     {counts['draft']}")
-    click.echo(f"submitted:  {counts['submitted']}")
-    click.echo(f"rooms:      {', '.join(rooms) if rooms else '-'}")
+    lines = [
+        (pgettext("store info", "store"), make_url(store.url).render_as_string(hide_password=True)),
+        (pgettext("store info", "version"), store.schema_version()),
+        (pgettext("store info", "drafts"), counts["draft"]),
+        (pgettext("store info", "submitted"), counts["submitted"]),
+        (pgettext("store info", "rooms"), ", ".join(rooms) if rooms else "-"),
+    ]
+    width = max(len(colon(label)) for label, _value in lines) + 2
+    for label, value in lines:
+        click.echo(f"{colon(label).ljust(width)}{value}")
 
 
 @store_group.command("list")

@@ -147,8 +147,23 @@ def _translated(command: click.Command, ctx: click.Context) -> Iterator[None]:
             setattr(thing, attr, text)
 
 
+class Formatter(click.HelpFormatter):
+    """Click's help layout, with section headings followed by a colon as the language writes it ("Options :")."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{i18n.colon(heading)}\n")
+
+
+class Context(click.Context):
+    """The context of the kit's commands: their help is laid out by :class:`Formatter`."""
+
+    formatter_class = Formatter
+
+
 class TranslatedHelp(click.Command):
     """A command whose ``--help`` is rendered in the language in use (its texts stay English in the code)."""
+
+    context_class = Context
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self, ctx):
