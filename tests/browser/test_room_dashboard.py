@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from test_self_assessment import expect_summary, go_to_step, open_app, open_on_fresh_kernel, open_on_preheated_kernel
-from voila_helpers import error_outputs
+from voila_helpers import error_outputs, wait_rendered
 
 from idpckit.agreement import alpha, reading
 from idpckit.assessment import Assessment, Entry
@@ -58,7 +58,10 @@ def join_and_submit(page: Page, kit_server, code: str, org: str, typed: str, cou
     page.goto(kit_server.base)
     page.get_by_label("Room code from your trainer").fill(code.lower())
     page.get_by_role("button", name="Join").click()
-    open_app(page, page.url)
+    # The Join form itself opens the app: wait for that page (a second goto would abandon it while it
+    # loads, leaving a kernel no page connects to).
+    page.wait_for_url(re.compile(r"/voila/render/self-assessment\.ipynb\?room="))
+    wait_rendered(page)
     page.get_by_role("button", name="Start a new review").click()
     expect(page.get_by_label("Room code")).to_have_value(code)  # carried over from the Join box
     page.get_by_label("Country").press_sequentially(typed)
