@@ -183,7 +183,8 @@ def test_a_page_still_loading_its_files_keeps_its_kernel(busy: Server) -> None:
     Thirty pages booting Voilà's front end at once on two cores connect minutes after they
     were sent; the watchdog stopped every kernel 60 s after it was handed out, and the room
     got 30 blank pages.  Here the page's visitor keeps asking for the page's own scripts
-    for 15 s (five times the timeout) before going away without connecting.
+    for 12 s (four times the timeout, two of the watchdog's rounds at least) before going
+    away without connecting.
     """
     with httpx.Client(base_url=busy.base, timeout=120) as browser:
         html = browser.get("voila/render/table1-explorer.ipynb").text
@@ -192,7 +193,7 @@ def test_a_page_still_loading_its_files_keeps_its_kernel(busy: Server) -> None:
         def still_running() -> None:
             assert kid in _live_kernels(busy), "the kernel of a page still loading was stopped"
 
-        _keep_loading(browser, html, 15, still_running)
+        _keep_loading(browser, html, 12, still_running)
     _wait_stopped(busy, kid)  # it stopped loading and never connected: stopped soon
 
 
@@ -215,11 +216,12 @@ def test_the_pool_is_refilled_once_the_page_sent_has_connected(pooled: Server) -
 
     Voilà refills ``fill_delay`` (10 s) after a kernel is taken, whatever the pages are
     doing; in a room of 30 that started 30 kernels on the cores the 30 pages were booting on.
-    Here the page's browser keeps fetching its files for 20 s (the fill delay and the
-    refill's quiet limit, 10 s each) before it connects.
+    Here the page's browser keeps fetching its files for 15 s (the fill delay is 10 s; a
+    refill started shows as a kernel process at once) before it connects.
     """
     from websockets.sync.client import connect as websocket_connect
 
+    from idpckit import serve
     from idpckit.serve.guards import V1_PROTOCOL
 
     with httpx.Client(base_url=pooled.base, timeout=120) as browser:
@@ -229,7 +231,7 @@ def test_the_pool_is_refilled_once_the_page_sent_has_connected(pooled: Server) -
         def not_refilled() -> None:
             assert set(_live_kernels(pooled)) == before, "the pool was refilled while the page was still loading"
 
-        _keep_loading(browser, html, 20, not_refilled)
+        _keep_loading(browser, html, serve.FILL_DELAY_S + 5, not_refilled)
 
     # The page connects (a plain synchronous client: the browser tests' event loop may be running here).
     url = pooled.base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
