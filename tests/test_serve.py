@@ -292,3 +292,22 @@ def test_a_lesson_page_declares_the_language_of_its_prose_an_app_the_visitors() 
     assert spanish_lesson.feed('<html lang="en"><nav class="idpckit-nav" aria-label="Kit">') == (
         '<html lang="es"><nav class="idpckit-nav" aria-label="Kit">'
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "start", "then"), [("en", "Start here", "Exercises"), ("es", "Empiece aquí", "Ejercicios")]
+)
+def test_a_newcomer_sees_start_here_first_then_the_exercises_then_the_box_to_join_a_workshop(
+    lang: str, start: str, then: str
+) -> None:
+    page = serve.index_html(catalog.scan(), base_url="/", lang=lang)
+    body = page.split("</h1>", 1)[1]
+    sections = re.findall(r'<section[^>]*aria-labelledby="([\w-]+)"', body)
+    assert sections[:4] == ["start-heading", "apps-heading", "join-heading", "lessons-heading"]
+    first = body.split('aria-labelledby="start-heading"')[1].split("</section>")[0]
+    link = re.search(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', first)
+    assert link is not None
+    lesson = "00-start-here.ipynb" if lang == "en" else f"{lang}/00-start-here.ipynb"
+    assert link.group(1).split("?")[0] == f"/voila/render/{lesson}" and link.group(2) == start
+    assert re.search(r"\b15 min", first)
+    assert f">{then}</h2>" in body.split('aria-labelledby="apps-heading"')[1][:200]

@@ -179,7 +179,8 @@ JOIN_APP = "self-assessment.ipynb"
 
 
 def index_html(scan: catalog.Scan, base_url: str = "/", lang: str = "en", asked: bool = False) -> str:
-    """The index page in ``lang``: a language switch, then apps, then lessons with summaries, objectives and times.
+    """The index page in ``lang``: a language switch, "Start here" (the first lesson), the apps, a box to join a
+    workshop's room, then the lessons with summaries, objectives and times.
 
     In ``lang`` each lesson links its translation where ``notebooks/<lang>/`` has one
     (:func:`idpckit.catalog.in_language`), and a language whose lessons are not translated
@@ -224,6 +225,7 @@ def index_html(scan: catalog.Scan, base_url: str = "/", lang: str = "en", asked:
             apps=[e for e in entries if e.kind == "app" and e.audience == "everyone"],
             join_url=next((e.url for e in scan.entries if e.name == JOIN_APP), None),
             lessons=lessons,
+            start=next((e for e in lessons if e.order == 0 and e.audience == "everyone"), None),
             lessons_note=lessons_note,
             problems=scan.problems,
             total=f"{total // 60} h {total % 60:02d} min" if total >= 60 else f"{total} min",
