@@ -257,6 +257,17 @@ def _install() -> None:
 _install()
 
 
+def number(value: float, pattern: str | None = None) -> str:
+    """``value`` written as the language in use writes numbers: 20,000 and 13.5 in English, 20 000 and 13,5 in French.
+
+    ``pattern`` is a CLDR pattern such as ``"0.0"`` (one decimal); by default, whole numbers
+    with the language's thousands separator.  Why: "1,000,000" reads as one in Spanish.
+    """
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format=pattern, locale=current())
+
+
 def colon(label: str) -> str:
     """``label`` followed by a colon the way the language in use writes it ("Conseil :" in French).
 

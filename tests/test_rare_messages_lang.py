@@ -197,7 +197,7 @@ RUSSIAN_START = [
     "приложени",
     "наготове 1 ядро для каждого из",
     "МБ); не больше",
-    "страниц одновременно (на этой машине доступно",
+    "одновременно (на этой машине доступно",  # "страницы" or "страниц": the cap follows free memory
     "idpckit: оценки сохраняются в",
     "idpckit: откройте http://127.0.0.1:{port}/",
     "idpckit: нажмите Ctrl+C, чтобы остановить сервер.",
@@ -240,3 +240,26 @@ def test_store_info_labels_its_lines_in_russian_and_keeps_them_aligned(tmp_path:
     assert [line.split(":")[0] for line in lines] == ["хранилище", "версия", "черновики", "отправлено", "группы"]
     assert len({len(line) - len(line[line.index(":") + 1 :].lstrip()) for line in lines}) == 1  # one column
     assert "черновики:   0" in result.output and "drafts" not in result.output
+
+
+def test_the_rooms_memory_is_counted_and_written_as_each_language_writes_numbers() -> None:
+    from idpckit.serve import capacity
+
+    room = capacity.plan(30, 3, available=24_000)
+    with i18n.language("fr"):
+        assert room.describe().startswith("30 noyaux gardés prêts pour chacune des 3 applications : 90 noyaux")
+        assert "environ 13,5 Go de mémoire" in room.describe() and "24,0 Go disponibles" in room.describe()
+    with i18n.language("ru"):
+        one = capacity.plan(1, 1, available=24_000).describe()
+        assert one.startswith("наготове 1 ядро для 1 приложения: 1 ядро, около 0,2 ГБ памяти"), one
+        assert room.describe().startswith("наготове 30 ядер для каждого из 3 приложений: 90 ядер")
+        with pytest.raises(capacity.CapacityError) as refused:
+            capacity.plan(30, 3, available=4_000)
+        assert "около 13,5 ГБ памяти, а на этой машине доступно только 4,0 ГБ" in str(refused.value)
+
+
+def test_a_number_too_long_for_any_field_is_counted_in_spanish_digits(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"schema_version": 1, "year": ' + "9" * 5000 + "}", encoding="utf-8")
+    out = run("validate", huge, lang="es")
+    assert "línea 1" in out and "aquí un número tiene 5.000 cifras; ningún campo" in out

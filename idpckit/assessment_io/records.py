@@ -33,7 +33,7 @@ from .. import scales
 from ..assessment import Assessment, SchemaVersionError, upgrade
 from ..errors import Problem, plain, show
 from ..files import write_atomic
-from ..i18n import _
+from ..i18n import _, ngettext, number
 
 #: An assessment file larger than this is refused before it is read.  A full review of all
 #: 13 commitments with long evidence is well under 200 kB; 2 MB leaves room and stops accidents.
@@ -154,7 +154,7 @@ def _check_regular(mode: int, name: str) -> None:
 def too_large(size: int) -> str:
     """The message for a file of ``size`` bytes that is over the limit."""
     return _("the file is {size} MB, more than the {limit} MB an assessment may be; is it the right file?").format(
-        size=f"{size / 1_000_000:.1f}", limit=MAX_BYTES // 1_000_000
+        size=number(size / 1_000_000, "0.0"), limit=MAX_BYTES // 1_000_000
     )
 
 
@@ -297,18 +297,23 @@ def _load_json(text: str, name: str) -> dict[str, Any]:
             _("appears twice in the same object; keep one of them"),
         ) from None
     except RecursionError:  # belt and braces: _check_depth should have caught it
-        raise AssessmentError(name, "", "the JSON is nested too deeply to be an assessment") from None
+        raise AssessmentError(name, "", _("the JSON is nested too deeply to be an assessment")) from None
     except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
         digits = _LONG_NUMBER.search(text)
         if digits:
             line = text.count("\n", 0, digits.start()) + 1
             raise AssessmentError(
                 name,
-                f"line {line}",
-                f"a number here has {digits.end() - digits.start():,} digits; no field of an assessment holds "
-                "such a number (a grade is 1 to 5, a year has four digits)",
+                _("line {line}").format(line=line),
+                ngettext(
+                    "a number here has {digits} digit; no field of an assessment holds such a number "
+                    "(a grade is 1 to 5, a year has four digits)",
+                    "a number here has {digits} digits; no field of an assessment holds such a number "
+                    "(a grade is 1 to 5, a year has four digits)",
+                    digits.end() - digits.start(),
+                ).format(digits=number(digits.end() - digits.start())),
             ) from None
-        raise AssessmentError(name, "", f"this is not usable JSON ({exc})") from None
+        raise AssessmentError(name, "", _("this is not usable JSON ({problem})").format(problem=exc)) from None
     if not isinstance(record, dict):
         kind = {list: _("a list"), str: _("a string")}.get(type(record), _("a single value"))
         raise AssessmentError(

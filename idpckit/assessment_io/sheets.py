@@ -472,7 +472,7 @@ def _read_csv(data: bytes, name: str) -> _Table:
                 _(
                     "a cell holds more than {size} characters, far more than the {limit} a text of a review "
                     "may have; is it the right file?"
-                ).format(size=f"{csv.field_size_limit():,}", limit=f"{MAX_TEXT:,}"),
+                ).format(size=i18n.number(csv.field_size_limit()), limit=i18n.number(MAX_TEXT)),
             ) from None
         raise AssessmentError(
             name, where, _("this is not a readable CSV file ({problem})").format(problem=exc)
@@ -683,7 +683,7 @@ def _check_parts(zf: zipfile.ZipFile, name: str) -> None:
                 _(
                     "the workbook's XML has more than {limit} elements here, far more than a grading sheet "
                     "could need; is it the right file?"
-                ).format(limit=f"{MAX_XML_TAGS:,}"),
+                ).format(limit=i18n.number(MAX_XML_TAGS)),
             )
         if info.filename.lower().endswith("sharedstrings.xml"):
             count = sum(1 for _ in _SHARED_ITEM.finditer(raw))
@@ -694,7 +694,7 @@ def _check_parts(zf: zipfile.ZipFile, name: str) -> None:
                     _(
                         "the workbook holds {count} texts, more than the {limit} a grading sheet could need; "
                         "is it the right file?"
-                    ).format(count=f"{count:,}", limit=f"{MAX_SHARED_TEXTS:,}"),
+                    ).format(count=i18n.number(count), limit=i18n.number(MAX_SHARED_TEXTS)),
                 )
 
 
@@ -735,7 +735,7 @@ def _sheet_rows(wb: Any, title: str, name: str) -> list[list[Any]]:
                         _(
                             "the sheet has more than {limit} rows; a grading sheet has one per commitment: "
                             "delete the rows below the table"
-                        ).format(limit=f"{MAX_ROW_ELEMENTS:,}"),
+                        ).format(limit=i18n.number(MAX_ROW_ELEMENTS)),
                     )
                 for cell in cells:
                     value, r, c = cell["value"], cell["row"], cell["column"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, number
 
 #: Memory one app kernel takes (MB); see the module docstring.
 KERNEL_MB = 150
@@ -71,12 +71,12 @@ class Plan:
             ),
             for_each=ngettext("for each of {n} app", "for each of {n} apps", self.apps).format(n=self.apps),
             kernels=ngettext("{n} kernel", "{n} kernels", self.ready).format(n=self.ready),
-            gb=f"{self.ready_mb / 1000:.1f}",
+            gb=number(self.ready_mb / 1000, "0.0"),
             mb=KERNEL_MB,
             at_most=ngettext("at most {n} page at once", "at most {n} pages at once", self.max_kernels).format(
                 n=self.max_kernels
             ),
-            available=f"{self.available_mb / 1000:.1f}",
+            available=number(self.available_mb / 1000, "0.0"),
         )
 
 
@@ -102,8 +102,8 @@ def plan(room_size: int, apps: int, max_kernels: int | None = None, available: i
                 room_size=room_size,
                 kernels=ngettext("{n} kernel", "{n} kernels", room_size * apps).format(n=room_size * apps),
                 for_each=ngettext("for each of {n} app", "for each of {n} apps", apps).format(n=apps),
-                need=f"{need / 1000:.1f}",
-                available=f"{available / 1000:.1f}",
+                need=number(need / 1000, "0.0"),
+                available=number(available / 1000, "0.0"),
                 fits=fits,
             )
         )
