@@ -397,6 +397,20 @@ def test_closing_the_page_and_resuming_with_the_code_restores_everything(
     code = journey.code
     journey.page.close()  # Voilà ends this kernel: only the store remembers the review now
 
+    # The link with the code, opened in another browser, on a kernel Voilà started before anyone
+    # asked for it (the query string reaches such a kernel only after the page is requested).
+    # First, while the pool still holds the kernel it refilled during the journey: a page opened
+    # before would take it, and this one would wait for the next refill.
+    linked = journey.resumed = open_on_preheated_kernel(kit_server, journey.new_page, APP, f"code={code}")
+    expect_summary(linked)
+    expect(linked.get_by_role("heading", name=f"Summary: Colombia, {YEAR}")).to_be_visible()
+    progress(linked, 13)
+    expect(linked.get_by_role("status").filter(has_text="Opened at")).to_contain_text(code)
+    for n in (1, 5, 13):
+        expect(summary_row(linked, n)).to_contain_text(evidence(n))
+        expect(summary_row(linked, n)).to_contain_text(label(GRADES[n - 1]))
+
+    # The code typed into the app, in yet another browser.
     page = open_app(make_page(), kit_server.url(APP))
     # A mistyped code says so and opens nothing.
     page.get_by_label("Resume code").fill("ZZZZ-ZZZZ-ZZZZ-ZZZZ")
@@ -445,17 +459,6 @@ def test_closing_the_page_and_resuming_with_the_code_restores_everything(
     expect(page.get_by_label("Organisation(s)")).to_have_value("Elementa DDHH; Acción Técnica Social")
     expect(page.get_by_label("Room code")).to_have_value(ROOM)
     page.close()
-
-    # The link with the code, opened in yet another browser, on a kernel Voilà started before anyone
-    # asked for it (the query string reaches such a kernel only after the page is requested).
-    linked = journey.resumed = open_on_preheated_kernel(kit_server, journey.new_page, APP, f"code={code}")
-    expect_summary(linked)
-    expect(linked.get_by_role("heading", name=f"Summary: Colombia, {YEAR}")).to_be_visible()
-    progress(linked, 13)
-    expect(linked.get_by_role("status").filter(has_text="Opened at")).to_contain_text(code)
-    for n in (1, 5, 13):
-        expect(summary_row(linked, n)).to_contain_text(evidence(n))
-        expect(summary_row(linked, n)).to_contain_text(label(GRADES[n - 1]))
 
 
 def test_the_reports_download_from_the_page_and_hold_the_grades(
