@@ -81,6 +81,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import psutil
 
 HERE = Path(__file__).resolve().parent
@@ -166,9 +167,11 @@ def visitor_benchmark(root: Path, tmp: Path, rounds: int, notebooks: list[str]) 
 
 async def _room(server: Server, notebook: str, n: int, timeout: float = 600) -> dict:
     """``n`` scripted trainees opening ``notebook`` at the same moment (see :func:`scripted_visit`)."""
-    start = time.perf_counter()
-    pages = await asyncio.gather(*(scripted_visit(server.url(notebook), start, timeout) for _ in range(n)))
-    return {"wall": time.perf_counter() - start, "pages": pages}
+    limits = httpx.Limits(max_connections=n + 5, max_keepalive_connections=0)
+    async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+        start = time.perf_counter()
+        pages = await asyncio.gather(*(scripted_visit(server.url(notebook), start, timeout, client) for _ in range(n)))
+        return {"wall": time.perf_counter() - start, "pages": pages}
 
 
 def room_benchmark(root: Path, tmp: Path, n: int, notebooks: list[str], pool: int) -> dict:
@@ -341,10 +344,12 @@ async def _scripted_room(server: Server, n: int, timeout: float = BLANK_AFTER_S)
     CPU seconds: the server and its kernels, and this process (the ``n`` clients), which runs
     on the same cores; the clients' share is small (they parse the widget states, no more).
     """
-    cpu_before = _tree_cpu(server.proc.pid), time.process_time()
-    start = time.perf_counter()
-    pages = await asyncio.gather(*(scripted_visit(server.url(ROOM_APP), start, timeout) for _ in range(n)))
-    wall = time.perf_counter() - start
+    limits = httpx.Limits(max_connections=n + 5, max_keepalive_connections=0)
+    async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+        cpu_before = _tree_cpu(server.proc.pid), time.process_time()
+        start = time.perf_counter()
+        pages = await asyncio.gather(*(scripted_visit(server.url(ROOM_APP), start, timeout, client) for _ in range(n)))
+        wall = time.perf_counter() - start
     cpu = {
         "server_and_kernels_s": round(_tree_cpu(server.proc.pid) - cpu_before[0], 1),
         "clients_s": round(time.process_time() - cpu_before[1], 1),
@@ -388,6 +393,7 @@ async def _rooms(
     hog_modes: tuple[bool, ...],
     open_room,
     tag: str,
+    open_lone_page=None,
 ) -> dict:
     """For each pool configuration, with and without a CPU hog: lone visitors, then a room of ``n``.
 
@@ -395,6 +401,8 @@ async def _rooms(
     (``{"wall", "pages", "cpu"}``, each page with its ``kernel``): Chromium pages (c) or
     scripted trainees (d).  The lone visitors come first, on the same server with the same
     hog, each after the pool has refilled; the room's peak memory (server and kernels) is sampled.
+    ``open_lone_page``, if given, is a second kind of lone visitor measured the same way
+    (for (d): a page in Chromium, the page time a lone trainee sees).
     """
     out: dict = {}
     for pool in pools:
@@ -415,12 +423,13 @@ async def _rooms(
             for hog in hog_modes:
                 label = f"{pool}{' + CPU hog' if hog else ''}"
                 with cpu_hog(hogs if hog else 0):
-                    lone = []
-                    for _ in range(lone_rounds):
-                        one = await open_room(server, 1)
-                        lone.append(one["pages"][0])
-                        shutdown_kernels(server, [p["kernel"] for p in one["pages"] if p["kernel"]])
-                        server.wait_quiet(size, timeout=300)
+                    lone, lone_page = [], []
+                    for opener, samples in ((open_room, lone), (open_lone_page, lone_page)):
+                        for _ in range(lone_rounds if opener else 0):
+                            one = await opener(server, 1)
+                            samples.append(one["pages"][0])
+                            shutdown_kernels(server, [p["kernel"] for p in one["pages"] if p["kernel"]])
+                            server.wait_quiet(size, timeout=300)
                     load_before = os.getloadavg()
                     with PeakMemory(server) as peak:
                         room = await open_room(server, n)
@@ -431,10 +440,35 @@ async def _rooms(
                         server.wait_quiet(size, timeout=300)
                 room["log_warnings"] = _log_warnings(log)
                 out[label] = {"pool": pool, "hog": hog, "lone": lone, "room": room, "at_start": at_start}
+                if lone_page:
+                    out[label]["lone_page"] = lone_page
                 print(f"  {tag} {label}: room {room['wall']:.1f}s", file=sys.stderr)
         finally:
             stop_server(server)
     return out
+
+
+async def _served_rooms(
+    root: Path, tmp: Path, n: int, lone_rounds: int, pools: list[str], hogs: int, hog_modes: tuple[bool, ...],
+    blank_after: float = BLANK_AFTER_S, lone_browser: bool = True,
+) -> dict:  # fmt: skip
+    """(d): the rooms of :func:`_rooms` of scripted trainees; beside each lone scripted trainee, a lone page in Chromium."""
+    from playwright.async_api import async_playwright
+
+    def scripted(server: Server, k: int):
+        return _scripted_room(server, k, blank_after)
+
+    if not lone_browser:
+        return await _rooms(root, tmp, n, lone_rounds, pools, hogs, hog_modes, scripted, "served-room")
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + ROOM_ARGS)
+        try:
+            return await _rooms(
+                root, tmp, n, lone_rounds, pools, hogs, hog_modes, scripted, "served-room",
+                lambda server, k: _chromium_room(browser, server, k, blank_after),
+            )  # fmt: skip
+        finally:
+            await browser.close()
 
 
 def _log_warnings(log: Path) -> dict[str, int]:
@@ -540,9 +574,13 @@ def summarise_served_rooms(rooms: dict) -> dict:
         lone_served = _median([p["served_s"] for p in r["lone"]])
         served = None if blank else max(p["served_s"] for p in pages)
         ratio = round(served / lone_served, 2) if served is not None and lone_served else None
+        lone_drawn = _median([p["rendered_s"] for p in r.get("lone_page", [])])
+        page_ratio = round(served / lone_drawn, 2) if served is not None and lone_drawn else None
         targets = {"0 blank pages": not blank}
         if r["pool"] == "room":  # issue 9: with --room-size N, the whole room within 3x a lone trainee
             targets["room served <= 3 x lone"] = ratio is not None and ratio <= 3.0
+            if lone_drawn:  # the page time a lone trainee sees: their page drawn in Chromium
+                targets["room served <= 3 x a lone page drawn in Chromium"] = page_ratio is not None and page_ratio <= 3
 
         def last(key: str, pages: list[dict] = pages) -> float | None:
             got = [p[key] for p in pages if p[key] is not None]
@@ -564,6 +602,9 @@ def summarise_served_rooms(rooms: dict) -> dict:
             "room_state_wait_max_s": _round(max(waits)) if waits else None,
             "over_control_comm_timeout": sum(w > CONTROL_COMM_TIMEOUT_S for w in waits),
             "served_ratio": ratio,
+            "lone_page_drawn_s": _round(lone_drawn),
+            "lone_page_drawn_samples_s": [_round(p["rendered_s"]) for p in r.get("lone_page", [])],
+            "served_page_ratio": page_ratio,
             "cpu": room["cpu"],
             "peak_mb": room.get("peak_mb"),
             "load_before_after": room.get("load_before_after"),
@@ -651,6 +692,11 @@ def print_served_rooms(summary: dict, args: argparse.Namespace) -> None:
             f"{row['over_control_comm_timeout']:4d} {cpu['server_and_kernels_s']:>7.1f}/{cpu['clients_s']:<6.1f} "
             f"{row['peak_mb']:8d}  {row['load_before_after']}"
         )
+        if row["lone_page_drawn_s"]:
+            print(
+                f"    lone page drawn in Chromium {row['lone_page_drawn_s']} s {row['lone_page_drawn_samples_s']}: "
+                f"room served {_fmt(row['served_page_ratio'], 0)} x it"
+            )
         print(
             f"    lone samples {row['lone_served_samples_s']} s; served median {_fmt(row['room_served_median_s'], 0)} s; "
             f"at start {row['at_start'].get('kernels', '?')} kernels ready, "
@@ -672,6 +718,9 @@ def main() -> None:
     parser.add_argument("--only-browser-room", action="store_true", help="run (c) only")
     parser.add_argument("--skip-served-room", action="store_true", help="skip (d)")
     parser.add_argument("--only-served-room", action="store_true", help="run (d) only")
+    parser.add_argument(
+        "--no-lone-browser", action="store_true", help="(d): no lone page in Chromium beside the lone scripted trainee"
+    )
     parser.add_argument(
         "--pools", default="default,room", help="(c, d): 'default' (one ready kernel), 'room' (--room-size N), or both"
     )
@@ -789,13 +838,14 @@ def main() -> None:
         if not args.skip_served_room:
             print(f"(d) a room of {args.room} scripted trainees, pools {pools} ...", file=sys.stderr)
             rooms = asyncio.run(
-                _rooms(
+                _served_rooms(
                     room_root, tmp, args.room, args.lone_rounds, pools, args.hogs, hog_modes,
-                    lambda server, k: _scripted_room(server, k, args.blank_after), "served-room",
+                    args.blank_after, not args.no_lone_browser,
                 )
             )  # fmt: skip
             result["served_room_pages"] = {
-                label: {"lone": r["lone"], "room": r["room"]["pages"]} for label, r in rooms.items()
+                label: {"lone": r["lone"], "lone_page": r.get("lone_page", []), "room": r["room"]["pages"]}
+                for label, r in rooms.items()
             }
             result["served_room"] = summarise_served_rooms(rooms)
             print_served_rooms(result["served_room"], args)

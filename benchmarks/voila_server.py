@@ -163,7 +163,9 @@ def _shell_frame(session: str, msg_type: str, content: dict, metadata: dict | No
     return msg_id, v1_frame(parts)
 
 
-async def scripted_visit(url: str, start: float, timeout: float = 300.0) -> dict:
+async def scripted_visit(
+    url: str, start: float, timeout: float = 300.0, client: httpx.AsyncClient | None = None
+) -> dict:
     """One trainee's page on the network, as Voilà 0.5's page does it, timed from ``start``.
 
     GET the page and read it whole (the server streams it while the notebook runs, or sends
@@ -178,7 +180,9 @@ async def scripted_visit(url: str, start: float, timeout: float = 300.0) -> dict
     Times (seconds from ``start``): ``html_s`` the page read whole, ``connected_s`` the
     kernel's ``kernel_info_reply``, ``served_s`` the states; ``state_wait_s`` from
     ``request_states`` to ``update_states`` (over :data:`CONTROL_COMM_TIMEOUT_S`, a real page
-    would have given up on the control comm and asked model by model).
+    would have given up on the control comm and asked model by model).  ``client``: one
+    shared by a room (each page still gets its own connection; a client of its own per trainee
+    costs this process tens of CPU milliseconds on the cores the server runs on).
     """
     import websockets
 
@@ -189,7 +193,9 @@ async def scripted_visit(url: str, start: float, timeout: float = 300.0) -> dict
         return time.perf_counter() - start
 
     async def visit() -> None:
-        async with httpx.AsyncClient(timeout=timeout) as client, client.stream("GET", url) as response:
+        async with contextlib.AsyncExitStack() as stack:
+            http = client or await stack.enter_async_context(httpx.AsyncClient(timeout=timeout))
+            response = await stack.enter_async_context(http.stream("GET", url))
             body = (await response.aread()).decode("utf-8", errors="replace")
         out["html_s"] = now()
         kernel, model = KERNEL_ID.search(body), VIEW_MODEL.search(body)
