@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import polib
+from babel.messages.pofile import read_po
 
 from idpckit import i18n
 
@@ -25,11 +25,14 @@ PREPOSITIONS = "в во к ко о об обо из по на для с со о�
 
 def _russian() -> list[tuple[str, str]]:
     out = []
-    for entry in polib.pofile(str(RU)):
-        if entry.obsolete:
-            continue
-        texts = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
-        out += [(entry.msgid, t) for t in texts if t]
+    with RU.open("rb") as handle:
+        catalog = read_po(handle)  # obsolete entries are kept apart, in catalog.obsolete
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        texts = list(message.string) if isinstance(message.string, tuple) else [message.string]
+        out += [(msgid, t) for t in texts if t]
     return out
 
 
