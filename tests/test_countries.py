@@ -24,7 +24,9 @@ TYPED = [
     ("Cabo Verde", "CPV"),
     ("Burma", "MMR"),
     ("The Netherlands", "NLD"),
-    ("Korea", "KOR"),
+    ("South Korea", "KOR"),
+    ("Republic of Korea", "KOR"),
+    ("UAE", "ARE"),
     ("USA", "USA"),
     ("US", "USA"),
     ("CO", "COL"),
@@ -39,6 +41,18 @@ TYPED = [
     ("Великобритания", "GBR"),
     ("Турция", "TUR"),
     ("Колумбия", "COL"),
+    ("Allemagne", "DEU"),
+    ("Alemania", "DEU"),
+    ("Германия", "DEU"),
+    ("Costa de Marfil", "CIV"),
+    ("Holanda", "NLD"),
+    ("EAU", "ARE"),
+    ("Estados Unidos", "USA"),
+    ("États-Unis", "USA"),
+    # As people paste or type them: spaces around, any case, direction marks from a right-to-left page.
+    ("  uk  ", "GBR"),
+    ("uk", "GBR"),
+    ("\u200fUK\u200f", "GBR"),
 ]
 
 
@@ -49,9 +63,19 @@ def test_a_name_people_use_finds_its_country_and_is_offered_first(typed: str, co
     assert countries.search(typed)[0][1] == code, countries.search(typed)
 
 
-@pytest.mark.parametrize("typed", ["EU", "eu", "ZZ", "Atlantis", "", "   ", "X", "UK Ukraine"])
+@pytest.mark.parametrize(
+    "typed", ["EU", "eu", "ZZ", "Atlantis", "", "   ", "X", "UK Ukraine", "😀", "🇬🇧", "\u202e", "x" * 10_000]
+)
 def test_what_is_no_country_finds_none(typed: str) -> None:
     assert countries.lookup(typed) is None
+    assert countries.search(typed) == []
+
+
+@pytest.mark.parametrize("typed", ["Korea", "korea", "Corea", "Corée", "Корея"])
+def test_a_name_two_countries_share_offers_both_and_chooses_neither(typed: str) -> None:
+    """Korea is North or South: both are offered, and neither is taken for the trainee."""
+    assert countries.lookup(typed) is None
+    assert {code for _, code in countries.search(typed)[:2]} == {"KOR", "PRK"}
 
 
 def test_two_letters_are_a_code_only_when_they_are_one() -> None:
