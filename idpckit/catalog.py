@@ -157,10 +157,40 @@ def notebooks_dir(root: str | os.PathLike[str] | None = None) -> Path:
     return Path(str(resources.files("idpckit") / "_notebooks"))
 
 
+#: What :func:`read_entry` found per notebook file, with the file's stamp when it was read: the
+#: Entry, or the ValueError's message.  One item per path (replaced when the file changes).
+_read: dict[str, tuple[tuple[int, int, int, int], Entry | str]] = {}
+
+
 def read_entry(path: Path) -> Entry:
-    """Read one notebook's metadata; raises ``ValueError`` with a plain message if it is unusable."""
+    """Read one notebook's metadata; raises ``ValueError`` with a plain message if it is unusable.
+
+    Cached per file until the file changes (its size, inode, modification or change time):
+    the server reads every notebook's metadata for each visit to the index page and each
+    page it renders, and parsing the notebooks' JSON cost ~2-3 ms of the server's one core
+    per request.  A trainer who edits a notebook while serving sees the edit at the next visit.
+    """
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+    key = str(path)
+    cached = _read.get(key)
+    if cached is not None and cached[0] == stamp:
+        if isinstance(cached[1], str):
+            raise ValueError(cached[1])
+        return cached[1]
     try:
-        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        entry = _read_entry(path, st.st_size)
+    except ValueError as exc:
+        _read[key] = (stamp, str(exc))
+        raise
+    _read[key] = (stamp, entry)
+    return entry
+
+
+def _read_entry(path: Path, size: int) -> Entry:
+    """:func:`read_entry` without its cache: the notebook's JSON parsed and its metadata checked."""
+    try:
+        if size > MAX_NOTEBOOK_BYTES:
             raise ValueError(f"is larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB; commit notebooks without outputs")
         nb = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError:

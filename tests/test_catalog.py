@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,28 @@ def test_malformed_metadata_is_named_in_plain_words(tmp_path: Path, meta: dict |
     assert "01-fine.ipynb" not in message
     scan = catalog.scan(tmp_path)  # the index page still lists the good ones
     assert [e.name for e in scan.entries] == ["01-fine.ipynb"] and len(scan.problems) == 1
+
+
+def test_a_notebook_edited_while_serving_is_read_again(tmp_path: Path) -> None:
+    """Metadata is cached per file for the server's sake; a trainer's edit shows at the next read."""
+    path = write_nb(tmp_path, "01-road.ipynb", lesson_meta(title="The road to 2019"))
+    assert catalog.read_entry(path).title == "The road to 2019"
+    assert catalog.read_entry(path) is catalog.read_entry(path)  # unchanged: not parsed again
+    time.sleep(0.02)  # past the file system's clock tick, as any edit by hand is
+    write_nb(tmp_path, "01-road.ipynb", lesson_meta(title="The road to 2020"))  # the same size: a typo fixed
+    assert catalog.read_entry(path).title == "The road to 2020"
+    write_nb(tmp_path, "01-road.ipynb", lesson_meta(title="The road to 2019 and after", teaching=30))
+    assert [(e.title, e.teaching) for e in catalog.scan(tmp_path).entries] == [("The road to 2019 and after", 30)]
+
+
+def test_a_broken_notebook_is_named_again_each_time_and_listed_once_mended(tmp_path: Path) -> None:
+    path = write_nb(tmp_path, "01-road.ipynb", None, raw='{"cells": [')
+    for _ in range(2):  # a cached failure is still a failure, with the same words
+        with pytest.raises(ValueError, match="is not a valid notebook"):
+            catalog.read_entry(path)
+    write_nb(tmp_path, "01-road.ipynb", lesson_meta())
+    scan = catalog.scan(tmp_path)
+    assert [e.name for e in scan.entries] == ["01-road.ipynb"] and not scan.problems
 
 
 def test_two_lessons_with_the_same_order_are_a_problem(tmp_path: Path) -> None:

@@ -166,6 +166,24 @@ def test_index_escapes_metadata_and_shows_broken_notebooks(tmp_path: Path) -> No
     assert "1 h 15 min in all" in page
 
 
+def test_the_index_shows_a_notebook_edited_or_added_while_serving(tmp_path: Path) -> None:
+    """The index's template and the notebooks' metadata are cached per process; edits still show at once."""
+    meta = {"kind": "lesson", "order": 0, "title": "Start", "summary": "First steps.", "teaching": 10,
+            "exercises": 5, "objectives": ["o"], "keypoints": ["k"]}  # fmt: skip
+    nb = {"cells": [], "metadata": {"idpckit": meta}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "00-start.ipynb").write_text(json.dumps(nb))
+    assert "First steps." in serve.index_html(catalog.scan(tmp_path), lang="es")
+    meta.update(summary="First steps, retimed.", teaching=20)
+    (tmp_path / "00-start.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "01-next.ipynb").write_text(
+        json.dumps({**nb, "metadata": {"idpckit": {**meta, "order": 1, "title": "Next"}}})
+    )
+    for lang in ("es", "en"):
+        page = serve.index_html(catalog.scan(tmp_path), lang=lang)
+        assert "First steps, retimed." in page and "First steps.<" not in page and "Next" in page
+    assert "50 min in all" in serve.index_html(catalog.scan(tmp_path), lang="en")
+
+
 def test_relative_store_paths_become_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert serve.absolute_store("reviews.sqlite") == str(tmp_path / "reviews.sqlite")
