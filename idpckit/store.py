@@ -715,6 +715,16 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(database)
 
 
+def may_only_read(url: str | os.PathLike[str]) -> bool:
+    """Whether the store at ``url`` is an SQLite file this process may read but not write (nothing is opened).
+
+    For ``idpckit serve``, which says so once at start-up; :attr:`Store.read_only` is the same answer
+    for a store already open.
+    """
+    path = _sqlite_file(to_url(url))
+    return path is not None and path.exists() and not _writable(path)
+
+
 def _writable(path: Path) -> bool:
     """Whether this process may write the SQLite file and its folder (the WAL files live beside it).
 

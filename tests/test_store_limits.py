@@ -15,7 +15,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from click.testing import CliRunner
 
 from idpckit import data
 from idpckit.assessment import MAX_TEXT
-from idpckit.assessment_io import load_example
+from idpckit.assessment_io import load_example, parse_assessment
 from idpckit.cli import main
 from idpckit.rooms import Rooms
 from idpckit.store import Store
@@ -266,16 +265,59 @@ def test_a_read_only_stores_rooms_are_listed_and_their_results_written(
     assert closed.exit_code == 1 and "is read-only" in closed.output, closed.output
 
 
-def test_the_server_refuses_to_start_on_a_read_only_store_in_words(read_only_store: ReadOnlyStore) -> None:
-    path = read_only_store.path
-    exe = Path(sys.executable).parent / "idpckit"
-    done = subprocess.run(
-        [str(exe), "serve", "--no-browser", "--port", "18999", "--store", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
-    )
-    assert done.returncode == 1, (done.stdout, done.stderr)
-    assert "read-only" in done.stderr and "nothing can be saved in it" in done.stderr, done.stderr
-    assert "Traceback" not in done.stderr
+def test_the_app_on_a_read_only_store_says_it_cannot_save_and_keeps_what_was_typed(
+    read_only_store: ReadOnlyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app as a server on a read-only store builds it (the store from IDPCKIT_STORE, opened on first use)."""
+    from idpckit.widgets.self_assessment import SelfAssessmentApp
+
+    monkeypatch.setenv("IDPCKIT_STORE", str(read_only_store.path))
+    before = snapshot(read_only_store.path)
+    content = data.load()
+    app = SelfAssessmentApp(content=content)
+    app.welcome.start.click()
+    app.setup.country.value = "Colombia"
+    app.setup.organisations.value = "Elementa"
+    app.next.click()
+    first = content.commitments[0]
+    step = app.steps[first.id]
+    step.grade.buttons.value = 4
+    step.evidence.value = "Typed on a server that cannot save"
+
+    assert app.store.read_only
+    status = app.save_status.value
+    assert "role='alert'" in status and "this server cannot save reviews (its store is read-only)" in status, status
+    assert "download a copy from the summary" in status
+    assert "Traceback" not in status and "StoreError" not in status and "attempt to write" not in status
+    assert app.code is None and snapshot(read_only_store.path) == before  # nothing written, the file sound
+    # What was typed stays in the page, and the summary's JSON download holds it.
+    app.jump.value = first.id
+    assert app.steps[first.id].evidence.value == "Typed on a server that cannot save"
+    app.jump.value = "summary"
+    assert "this server cannot save" in app.save_status.value  # still said on the summary
+    files = app.summary.files
+    json_name = next(name for name in files if name.endswith(".json"))
+    saved = parse_assessment(files[json_name], json_name)
+    assert saved.entry(first.id).grade == 4 and saved.entry(first.id).evidence == "Typed on a server that cannot save"
+    # Submitting is refused in words, not with a traceback; the review stays a draft in the page.
+    assert app.submit() is False
+    assert app.status != "submitted" and "cannot save reviews" in app.save_status.value
+    assert snapshot(read_only_store.path) == before
+
+
+def test_a_resumed_review_on_a_read_only_store_opens_and_cannot_be_submitted(
+    read_only_store: ReadOnlyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resume link on an archived workshop's store shows the review; a change or a submit says it cannot save."""
+    from idpckit.widgets.self_assessment import SelfAssessmentApp
+
+    monkeypatch.setenv("IDPCKIT_STORE", str(read_only_store.path))
+    before = snapshot(read_only_store.path)
+    app = SelfAssessmentApp(content=data.load())
+    app.apply_query({"code": read_only_store.code})
+    assert app.code == read_only_store.code and app.assessment is not None
+    assert app.assessment.country == "XVR"
+    assert app.submit() is False
+    assert "cannot submit this one" in app.errors.message, app.errors.message
+    assert "this server cannot save reviews" in app.save_status.value
+    assert snapshot(read_only_store.path) == before

@@ -978,6 +978,28 @@ def serve(opts: Options) -> None:
     app.launch_instance(argv=[], config=config)
 
 
+def _store_read_only(url: str, *, strict: bool = True) -> bool:
+    """Whether the store may only be read; ``strict`` (a ``--store`` given): open it once, here.
+
+    A store this user may not write (an archived workshop's file, a read-only disk) is still
+    served: the room dashboard and the trainer pages read it, and the apps refuse saves in words.
+    A ``--store`` that cannot be opened stops the server here, in words, rather than on every
+    page; a store from the environment is only looked at, not opened.
+    """
+    try:
+        from ..store import Store, may_only_read
+    except ImportError:
+        return False
+    if not strict:
+        return may_only_read(url)
+    try:
+        return Store(url, read_only=True).read_only
+    except Exception as exc:
+        raise ServeError(
+            _("Cannot open the store {store}: {problem}").format(store=display_store(url), problem=exc)
+        ) from None
+
+
 def _ready(opts: Options) -> tuple[Any, Config]:
     """Check ``opts``, print what the server will do, and make the Voilà application and its configuration."""
     scan = catalog.scan(opts.root)
@@ -996,18 +1018,10 @@ def _ready(opts: Options) -> tuple[Any, Config]:
                 "Stop the other server or choose another port, e.g. --port {other}."
             ).format(port=opts.port, host=opts.host, other=opts.port + 1)
         )
+    read_only = False
     if opts.store:
         url = absolute_store(opts.store)
-        try:
-            from ..store import Store
-
-            Store(url)
-        except ImportError:
-            pass
-        except Exception as exc:
-            raise ServeError(
-                _("Cannot open the store {store}: {problem}").format(store=display_store(url), problem=exc)
-            ) from None
+        read_only = _store_read_only(url)
         os.environ["IDPCKIT_STORE"] = url
     elif os.environ.get("IDPCKIT_STORE", "").strip():
         os.environ["IDPCKIT_STORE"] = absolute_store(os.environ["IDPCKIT_STORE"].strip())
@@ -1052,7 +1066,18 @@ def _ready(opts: Options) -> tuple[Any, Config]:
             store_url = default_url()
         except ImportError:
             store_url = None
-    if store_url:
+    if store_url and not opts.store:
+        read_only = _store_read_only(store_url, strict=False)
+    if store_url and read_only:
+        print(
+            _(
+                "idpckit: the store {store} is read-only: reviews in it can be viewed (the room dashboard, the "
+                "trainer pages, a review's resume link), not saved; the self-assessment app tells trainees that "
+                "this server cannot save, and they can still download what they typed."
+            ).format(store=display_store(store_url)),
+            file=sys.stderr,
+        )
+    elif store_url:
         print(_("idpckit: reviews are saved in {store}").format(store=display_store(store_url)), file=sys.stderr)
     for i, url in enumerate(urls(opts.host, opts.port)):
         words = _("idpckit: open {url}") if i == 0 else _("idpckit: or, from other devices on this network, {url}")

@@ -75,7 +75,8 @@ def _extra_stamp(root: Any) -> tuple[Any, ...]:
 def _store() -> Any:
     from ..store import Store, default_url
 
-    return Store(os.environ.get("IDPCKIT_STORE") or default_url())
+    # The trainer pages only read the rooms: a store this server may not write serves them too.
+    return Store(os.environ.get("IDPCKIT_STORE") or default_url(), read_only=True)
 
 
 def handlers(server_url: str) -> list[tuple[Any, ...]]:

@@ -130,7 +130,9 @@ class LoadsOnFirstUse:
         if self._store is None:
             from ..store import Store
 
-            self._store = Store()
+            # A store this server may only read (an archived workshop) still shows its reviews and rooms;
+            # a save is then refused by the store, and the apps say so in words (``store.read_only``).
+            self._store = Store(read_only=True)
         return self._store
 
 

@@ -680,6 +680,8 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         started = time.perf_counter()
         based_on = getattr(self, "revision", None) if self.code is not None else None
         try:
+            if self.store.read_only:
+                return self._cannot_save()
             if self.code is not None and based_on is None:  # opened some other way: check from now on
                 based_on = self.store.load(self.code).revision
             code = self.store.save_draft(self.assessment, self.code, based_on=based_on)
@@ -705,7 +707,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
                     "again, your next change saves everything. You can also download a JSON copy from the summary."
                 ).format(reason=exc)
             )
-            self.save_status.value = "<div class='idpc-msg idpc-msg-error' role='alert'>✖ Not saved</div>"
+            self.save_status.value = "<div class='idpc-msg idpc-msg-error' role='alert'>✖ " + _("Not saved") + "</div>"
             return False
         except Exception as exc:
             log.exception("saving the draft failed")
@@ -789,6 +791,20 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             return False
         return True
 
+    def _cannot_save(self) -> bool:
+        """This server's store may only be read (an archived workshop): say so by the save status.
+
+        The review stays in the page (every step keeps what was typed) and the summary's
+        downloads are made from it, so nothing typed is lost while the page is open.
+        """
+        words = _(
+            "Not saved: this server cannot save reviews (its store is read-only), so what you type is not kept "
+            "on the server. It stays on this page while the page is open; to keep it, download a copy from the "
+            "summary (JSON, to open again later, or the report)."
+        )
+        self.save_status.value = f"<div class='idpc-msg idpc-msg-error' role='alert'>✖ {esc(words)}</div>"
+        return False
+
     def _show_save_status(self, resumed: bool = False) -> None:
         if self.code is None:
             self.save_status.value = ""
@@ -830,6 +846,14 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         if self.code is None and not self._save():
             return False
         assert self.code is not None
+        if self.store.read_only:  # a review resumed from a store this server may only read
+            self.errors.show(
+                _(
+                    "This server cannot save reviews (its store is read-only), so it cannot submit "
+                    "this one. Download a copy from the summary and submit it where saving works."
+                )
+            )
+            return self._cannot_save()
         if self.assessment.room:
             from ...rooms import RoomError, accept_room
 
