@@ -67,7 +67,7 @@ _warming: list[object] = []  # the one thread that loads the summary's libraries
 
 
 def warm_summary() -> None:
-    """Load what the summary needs (matplotlib and a first drawing, the report templates, openpyxl) in the background.
+    """Load what the summary needs (matplotlib and a first drawing, the report's template, openpyxl) in the background.
 
     Called when a trainee opens a commitment: grading takes minutes, and the summary's chart and
     files then arrive within a second of the summary instead of after 1-2 s of imports.  A thread,
@@ -83,8 +83,9 @@ def warm_summary() -> None:
         try:
             import openpyxl  # noqa: F401
 
-            from ... import plots, report  # noqa: F401
+            from ... import bundle, plots, report  # noqa: F401
 
+            report.environment().get_template("report.html")  # jinja2, and the template compiled once
             fig = plots.Figure(figsize=(1, 1))
             fig.text(0.5, 0.5, "1 ✔")
             plots.to_png(fig, dpi=20)  # fonts and the Agg canvas, loaded once
@@ -235,6 +236,14 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         Only then: nobody is waiting yet, so the content files, the country list
         and SQLAlchemy cost nothing that anyone sees, and "Start" answers at once.  Without
         preheating the same work would compete with the browser drawing the first screen.
+
+        The summary's libraries (matplotlib, the report templates, openpyxl: about 0.7 s of
+        CPU) start loading too, in their own thread (:func:`warm_summary`, which the visitor's
+        request does not wait for): a ``?code=`` link that opens a summary then draws its chart
+        and makes its files (about 0.5 s) while its page loads, instead of also importing them
+        then, on the two cores the visitor's browser is loading the page with.  The memory is
+        what every trainee's kernel takes at the first commitment anyway (``serve.capacity``
+        counts a kernel with matplotlib).
         """
         from ... import countries
         from ... import store as _store  # noqa: F401 - SQLAlchemy, for the first save
@@ -242,6 +251,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
 
         self.content  # noqa: B018 - loads and caches the content
         countries.choices(self.language)
+        warm_summary()
 
     def apply_query(self, params: Mapping[str, str]) -> None:
         """Act on the page's ``?code=...`` (resume) and ``?room=...`` (pre-fill the room code); other names are ignored."""
