@@ -1066,3 +1066,44 @@ def test_a_resume_link_shows_its_step_without_building_the_set_up(store: Store, 
     assert fresh.position == "setup" and fresh.setup.country.value == "Colombia"
     assert fresh.setup.scale.value == "traffic-light" and not fresh.setup.country.disabled
     assert fresh.saves == 0  # showing the set-up saved nothing
+
+
+def models_of(widget: w.Widget) -> set[str]:
+    """Every model a page fetches and builds to draw ``widget``: itself, its layout and style, its children's."""
+    seen: set[str] = set()
+    todo = [widget]
+    while todo:
+        item = todo.pop()
+        if item.model_id in seen:
+            continue
+        seen.add(item.model_id)
+        todo += [getattr(item, name) for name in ("layout", "style") if isinstance(getattr(item, name, None), w.Widget)]
+        todo += [child for child in getattr(item, "children", ()) if isinstance(child, w.Widget)]
+    return seen
+
+
+def test_a_summary_opened_by_its_link_is_light_and_hiding_its_chart_hides_nothing_else(
+    store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``?code=`` page builds every widget's model before it draws the summary, so the summary is few models.
+
+    Its text parts share one layout and style, and the question before submitting is built when
+    "Submit" is pressed (under that button).  Shared layouts must not hide together: a chart
+    that cannot be drawn hides the chart alone, and the rest of the summary stays shown.
+    """
+    from idpckit.widgets.self_assessment import summary as sa_summary
+
+    app = make_app(store, content)
+    fill_setup(app)
+    grade_all(app, store, content, FIVE)
+    monkeypatch.setattr(sa_summary, "_chart_src", lambda _make: (None, "no fonts"))  # the page's chart fails
+    summary = make_app(store, content, query={"code": app.code}).summary
+    assert len(models_of(summary.widget)) <= 45  # 79 when each part had its own layout and style
+    assert summary.scorecard.layout.display == "none" and "could not be drawn (no fonts)" in summary.message.message
+    hidden = [c for c in summary.widget.children if c.layout.display == "none"]
+    assert hidden == [summary.scorecard, summary.comparison_chart]  # the comparison's chart: none uploaded
+    assert "Summary: Colombia" in summary.heading.value and "Report (web page, HTML)" in summary.links.value
+    summary.submit.click()
+    children = list(summary.widget.children)
+    assert children.index(summary.confirm_box) == children.index(summary.submit) + 1
+    assert summary.confirm_box.layout.display is None and "can no longer be changed" in summary.confirm_text.value

@@ -87,6 +87,26 @@ def full_width(**kwargs: Any) -> w.Layout:
     return w.Layout(**{"width": "100%", "max_width": "100%", **kwargs})
 
 
+class TextBlocks:
+    """Makes a step's HTML widgets sharing one layout and one style: one model each for the page, not three.
+
+    Why: a page opened on a step (a ``?code=`` link to a summary) fetches and builds every
+    widget's model before it draws anything, and each widget brings a layout and a style
+    model of its own.  ipywidgets lets widgets share them.  Only widgets whose layout is
+    never changed may share one (hiding one would hide them all): those that are shown and
+    hidden keep their own.
+    """
+
+    def __init__(self) -> None:
+        from ipywidgets.widgets.widget_string import HTMLStyle  # not exported by ipywidgets 8.1
+
+        self.layout = full_width()
+        self.style = HTMLStyle()
+
+    def __call__(self, value: str = "") -> w.HTML:
+        return w.HTML(value, layout=self.layout, style=self.style)
+
+
 def wrap_row(**kwargs: Any) -> w.Layout:
     """A row that wraps onto several lines on a narrow screen."""
     return w.Layout(**{"display": "flex", "flex_flow": "row wrap", "align_items": "center", "width": "100%", **kwargs})
@@ -158,11 +178,12 @@ class ErrorBox:
 
     Messages are plain text and are escaped, so a message that quotes what the
     user typed (a file name, a code) cannot inject markup.  ``role="alert"`` makes
-    screen readers announce errors; other kinds use ``role="status"``.
+    screen readers announce errors; other kinds use ``role="status"``.  Given ``blocks``, the
+    box shares their layout and style (:class:`TextBlocks`): nothing may hide it then.
     """
 
-    def __init__(self) -> None:
-        self.widget = w.HTML(value="", layout=full_width())
+    def __init__(self, blocks: TextBlocks | None = None) -> None:
+        self.widget = blocks() if blocks is not None else w.HTML(value="", layout=full_width())
         self.message: str = ""
         self.kind: Kind | None = None
 

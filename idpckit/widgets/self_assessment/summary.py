@@ -19,7 +19,7 @@ from ... import bundle, countries
 from ...i18n import _, ngettext
 from ...i18n import current as current_language
 from ...text import esc
-from .._base import ErrorBox, download_link, entry_badge, full_width, grade_badge, in_background, wrap_row
+from .._base import ErrorBox, TextBlocks, download_link, entry_badge, full_width, grade_badge, in_background, wrap_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...assessment import Assessment
@@ -99,13 +99,18 @@ class SummaryStep:
         self.assessment: Assessment | None = None
         self.files: dict[str, bytes] = {}  # filename -> bytes, of the links last made
 
-        self.message = ErrorBox()
-        self.heading = w.HTML(layout=full_width())
-        self.gaps = w.HTML(layout=full_width())
+        # A page opened on the summary builds every widget's model before it draws: the HTML parts
+        # that are never hidden share one layout and style (TextBlocks), the gap buttons theirs, and
+        # the confirmation is built when "Submit" is pressed.
+        text = TextBlocks()
+        self._gap_layout, self._gap_style = w.Layout(width="auto"), w.ButtonStyle()
+        self.message = ErrorBox(text)
+        self.heading = text()
+        self.gaps = text()
         self.gap_buttons = w.VBox(layout=full_width())
         self.scorecard = w.HTML(layout=full_width())
-        self.grades = w.HTML(layout=full_width())
-        self.links = w.HTML(layout=full_width())
+        self.grades = text()
+        self.links = text()
         self.links.add_class("idpc-downloads")
         # The PDF takes seconds to lay out (more than all else on the summary), so it is made when asked for.
         self.pdf_button = w.Button(
@@ -124,8 +129,8 @@ class SummaryStep:
             tooltip=_("Choose the JSON file you downloaded from an earlier review of the same country"),
             layout=w.Layout(width="auto", min_width="16em"),
         )
-        self.upload_message = ErrorBox()
-        self.comparison = w.HTML(layout=full_width())
+        self.upload_message = ErrorBox(text)
+        self.comparison = text()
         self.comparison_chart = w.HTML(layout=full_width())
         self.comparison_chart.layout.display = "none"
         self.upload.observe(self.upload_message.guard(self._uploaded), names="value")
@@ -136,29 +141,21 @@ class SummaryStep:
             tooltip=_("Mark the review as final; it can no longer be changed"),
             layout=w.Layout(width="auto", min_width="14em"),
         )
-        self.confirm = w.Button(
-            description=_("Yes, submit it now"), button_style="danger", layout=w.Layout(width="auto")
-        )
-        self.cancel = w.Button(description=_("Not yet"), layout=w.Layout(width="auto"))
-        self.confirm_text = w.HTML()
-        self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm, self.cancel], layout=wrap_row())])
-        self.confirm_box.layout.display = "none"
-        self.submit_message = ErrorBox()
+        self.confirm_box: w.VBox | None = None  # "Yes, submit it now" / "Not yet", built when first asked
+        self.submit_message = ErrorBox(text)
         self.submit.on_click(self.submit_message.guard(self._ask_confirmation))
-        self.confirm.on_click(self.submit_message.guard(self._confirmed))
-        self.cancel.on_click(self.submit_message.guard(self._cancelled))
 
         self.widget = w.VBox(
             [
                 self.heading,
                 self.message.widget,
-                w.HTML("<h3>" + _("Still to do") + "</h3>"),
+                text("<h3>" + _("Still to do") + "</h3>"),
                 self.gaps,
                 self.gap_buttons,
-                w.HTML("<h3>" + _("Scorecard") + "</h3>"),
+                text("<h3>" + _("Scorecard") + "</h3>"),
                 self.scorecard,
                 self.grades,
-                w.HTML(
+                text(
                     "<h3>"
                     + _("Download")
                     + "</h3><p class='idpc-prose'>"
@@ -170,7 +167,7 @@ class SummaryStep:
                 ),
                 self.links,
                 w.HBox([self.pdf_button, self.pdf_link], layout=wrap_row()),
-                w.HTML(
+                text(
                     "<h3>"
                     + _("Compare with an earlier review")
                     + "</h3><p class='idpc-prose'>"
@@ -181,7 +178,7 @@ class SummaryStep:
                     + "</p>"
                 ),
                 self.upload,
-                w.HTML(
+                text(
                     "<span class='idpc-small'>"
                     + _(
                         "A JSON file downloaded from this app, at most 2 MB. Files are read here only to compare; "
@@ -192,9 +189,8 @@ class SummaryStep:
                 self.upload_message.widget,
                 self.comparison_chart,
                 self.comparison,
-                w.HTML("<h3>" + _("Submit") + "</h3>"),
+                text("<h3>" + _("Submit") + "</h3>"),
                 self.submit,
-                self.confirm_box,
                 self.submit_message.widget,
             ],
             layout=full_width(),
@@ -245,7 +241,8 @@ class SummaryStep:
             self.widget.remove_class(FILES_READY)
         self.submit.disabled = submitted
         if submitted:
-            self.confirm_box.layout.display = "none"
+            if self.confirm_box is not None:
+                self.confirm_box.layout.display = "none"
             if assessment.room:
                 said = _("This review has been submitted to room {room}. It can no longer be changed.").format(
                     room=esc(assessment.room)
@@ -356,7 +353,8 @@ class SummaryStep:
                 button = w.Button(
                     description=_("Go to commitment {number}").format(number=number),
                     tooltip=self._title(cid),
-                    layout=w.Layout(width="auto"),
+                    layout=self._gap_layout,
+                    style=self._gap_style,
                 )
                 button.on_click(self.message.guard(lambda _b, cid=cid: self._on_go(cid)))
                 buttons.append(button)
@@ -537,16 +535,33 @@ class SummaryStep:
         if a.room:
             said.append(_("It will be shared with your trainer in room {room}.").format(room=a.room))
         said.append(_("Keep your downloads; next year you start a new review and compare."))
+        box = self._ensure_confirm_box()
         self.confirm_text.value = (
             "<div class='idpc-msg idpc-msg-warning' role='alert'>⚠ " + esc(" ".join(said)) + "</div>"
         )
-        self.confirm_box.layout.display = None
+        box.layout.display = None
         self.submit_message.clear()
 
+    def _ensure_confirm_box(self) -> w.VBox:
+        """The question before submitting, built the first time "Submit" is pressed, shown under that button."""
+        if self.confirm_box is None:
+            self.confirm = w.Button(
+                description=_("Yes, submit it now"), button_style="danger", layout=w.Layout(width="auto")
+            )
+            self.cancel = w.Button(description=_("Not yet"), layout=w.Layout(width="auto"))
+            self.confirm_text = w.HTML()
+            self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm, self.cancel], layout=wrap_row())])
+            self.confirm.on_click(self.submit_message.guard(self._confirmed))
+            self.cancel.on_click(self.submit_message.guard(self._cancelled))
+            children = list(self.widget.children)
+            children.insert(children.index(self.submit) + 1, self.confirm_box)
+            self.widget.children = children
+        return self.confirm_box
+
     def _confirmed(self, _button: object = None) -> None:
-        self.confirm_box.layout.display = "none"
+        self._ensure_confirm_box().layout.display = "none"
         self._on_submit()
 
     def _cancelled(self, _button: object = None) -> None:
-        self.confirm_box.layout.display = "none"
+        self._ensure_confirm_box().layout.display = "none"
         self.submit_message.show(_("Not submitted. You can keep working on your review."), "info")
