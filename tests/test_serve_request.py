@@ -423,3 +423,47 @@ def test_a_try_in_the_first_instant_waits_for_the_visitors_address(
     with store._read() as conn:
         scopes = {row.scope for row in conn.execute(room_attempts.select())}
     assert "client:ip:198.51.100.9" in scopes and "client:voila" not in scopes
+
+
+def page_text(widget: Any) -> str:
+    """Every text the page shows of ``widget`` and its children (HTML values, labels, descriptions)."""
+    parts = [str(getattr(widget, name, "") or "") for name in ("value", "description", "placeholder")]
+    return " ".join(parts + [page_text(child) for child in getattr(widget, "children", ())])
+
+
+@pytest.mark.parametrize("trouble", ["fails", "hangs"])
+def test_a_prefetch_that_fails_or_hangs_leaves_the_visitor_a_working_page(
+    trouble: str, store: Store, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
+) -> None:
+    """The prefetch is a preheated kernel's head start, never a condition of the page working.
+
+    An import error in it is not shown to the trainee, and a prefetch stuck on a slow disk holds
+    the visitor's ``?code=`` back at most ``PREFETCH_WAIT_S``: the review reopens, with no error
+    on the page, and the trainee goes on to the next commitment (it waited for ever before).
+    """
+    port, visitor_arrives = voila_request_socket
+    code = saved_review(store)
+    stuck = threading.Event()
+
+    def prefetch(self: SelfAssessmentApp) -> None:
+        if trouble == "fails":
+            raise ModuleNotFoundError("No module named 'openpyxl'")
+        stuck.wait(60)  # a disk that does not answer
+
+    monkeypatch.setattr(SelfAssessmentApp, "prefetch", prefetch)
+    monkeypatch.setattr(request, "PREFETCH_WAIT_S", 1.0)
+    preheated_kernel(monkeypatch, port, f"kernel-prefetch-{trouble}")
+    try:
+        apps.self_assessment()
+        app = apps.built[-1]
+        visitor_arrives(f"kernel-prefetch-{trouble}", {"QUERY_STRING": f"code={code}"})
+        started = time.monotonic()
+        the_waiting_thread_ends()
+        assert time.monotonic() - started < 10
+        assert app.code == code and app.position != "welcome"
+        assert app.errors.message == "" and "openpyxl" not in page_text(app.widget)
+        first = app.position
+        app.next.click()
+        assert app.position not in (first, "welcome") and app.errors.message == ""
+    finally:
+        stuck.set()

@@ -158,7 +158,7 @@ def test_a_waiting_kernel_loads_the_summarys_libraries_without_holding_up_its_vi
         "        if name == 'openpyxl':\n"
         "            gate.wait(20)\n"
         "sys.meta_path.insert(0, Gate())\n"
-        "from idpckit.widgets.self_assessment import SelfAssessmentApp, app as module\n"
+        "from idpckit.widgets.self_assessment import SelfAssessmentApp, warm as module\n"
         "app = SelfAssessmentApp()\n"
         "started = time.perf_counter()\n"
         "app.prefetch()\n"
@@ -1107,3 +1107,44 @@ def test_a_summary_opened_by_its_link_is_light_and_hiding_its_chart_hides_nothin
     children = list(summary.widget.children)
     assert children.index(summary.confirm_box) == children.index(summary.submit) + 1
     assert summary.confirm_box.layout.display is None and "can no longer be changed" in summary.confirm_text.value
+
+
+@pytest.mark.parametrize("trouble", ["fails", "hangs"])
+def test_a_warm_up_that_fails_or_hangs_leaves_the_summary_whole(
+    trouble: str, store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary's warm-up (started at the first commitment) is a head start, never a condition.
+
+    Its error is not shown to the trainee, and a warm-up stuck on a slow disk holds the summary
+    back ``WARM_WAIT_S`` at most: the chart, the files and no message, as without a warm-up.
+    """
+    import threading
+    import time
+
+    from idpckit import plots
+    from idpckit.widgets.self_assessment import warm as module
+
+    stuck = threading.Event()
+
+    def first_drawing(*_args: Any, **_kwargs: Any) -> bytes:  # the warm-up's own small PNG
+        if trouble == "hangs":
+            stuck.wait(60)
+        raise OSError("Input/output error")
+
+    monkeypatch.setattr(module, "_warming", [])
+    monkeypatch.setattr(module, "WARM_WAIT_S", 0.5)
+    monkeypatch.setattr(plots, "to_png", first_drawing)
+    try:
+        app = make_app(store, content)
+        fill_setup(app)
+        grade_all(app, store, content, FIVE)
+        assert module._warming  # the first commitment started it
+        started = time.monotonic()
+        app.next.click()  # the summary (its chart and files are made at once outside a kernel)
+        assert time.monotonic() - started < 5
+        summary = app.summary
+        assert app.position == "summary" and summary.message.message == "" and app.errors.message == ""
+        assert '<img class="idpc-chart" src="data:image/svg+xml' in summary.scorecard.value
+        assert "Table (Excel, XLSX)" in summary.links.value and "Input/output" not in summary.links.value
+    finally:
+        stuck.set()

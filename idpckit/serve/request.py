@@ -216,7 +216,9 @@ def on_request(
         kernel's event loop, after the notebook has finished running and ``while_waiting``
         has returned.  Outside Voilà it is called with an empty request.
     :param while_waiting: run in a thread of its own in a preheated kernel, where nobody
-        is waiting yet: the place to load what the first click needs.
+        is waiting yet: the place to load what the first click needs.  Its errors are logged,
+        never shown (the app loads what it needs itself, and says so if that fails), and the
+        visitor's request waits for it at most :data:`PREFETCH_WAIT_S`.
     :param on_client: called with :attr:`Request.client` the moment the request is read,
         from the waiting thread and before ``deliver`` (which may wait for the prefetch):
         the limits on wrong codes must know who is typing from the first click.
@@ -259,7 +261,7 @@ def on_request(
         if on_client is not None:
             on_client(req.client if req is not None else None)
         if ready is not None:
-            ready.join()
+            ready.join(PREFETCH_WAIT_S)  # a prefetch stuck on a slow disk must not hold the visitor back
         if req is not None:
             got.append(req)
         read.set()
@@ -275,6 +277,13 @@ def on_request(
     thread.start()
     return thread
 
+
+#: Longest the visitor's request waits for the prefetch to finish.  Waiting usually costs nothing (a
+#: ``?code=`` link needs the content the prefetch is reading, and two threads would share one core's
+#: worth of Python), but a prefetch stuck on a slow disk or a hung import must not hold the page back:
+#: past this the request is applied anyway, well before the page's states are sent
+#: (:data:`BEFORE_STATES_WAIT_S`), and what it needs is loaded by the kernel's thread.
+PREFETCH_WAIT_S = 3.0
 
 #: How long the page's first request for the widgets' states may wait for the visitor's
 #: request to be applied.  Voilà's page gives the kernel 4 s before it asks model by model

@@ -23,6 +23,7 @@ import base64
 import functools
 import html
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -123,6 +124,10 @@ KEEP_ADVICE = N_(
 )
 
 
+#: Held while an app's content is read, by the kernel's thread or the prefetch's (one kernel, one visitor).
+_loading_content = threading.Lock()
+
+
 class LoadsOnFirstUse:
     """The content and the store of an app, loaded when first needed, not when the app is built.
 
@@ -138,11 +143,15 @@ class LoadsOnFirstUse:
     @property
     def content(self) -> Content:
         if self._content is None:
-            from ..data import load
-            from ..localise import localised
+            # The prefetch thread may be loading it now: wait for that load rather than make a second
+            # Content (steps would hold two copies, and the two cores would read data/ twice).
+            with _loading_content:
+                if self._content is None:
+                    from ..data import load
+                    from ..localise import localised
 
-            # In the page's language (the app's, else the one in use): titles, rubric, help texts.
-            self._content = localised(load(), getattr(self, "language", None) or current())
+                    # In the page's language (the app's, else the one in use): titles, rubric, help texts.
+                    self._content = localised(load(), getattr(self, "language", None) or current())
         return self._content
 
     @property

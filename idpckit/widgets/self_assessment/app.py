@@ -52,6 +52,7 @@ from ... import i18n
 from ...i18n import _, ngettext
 from ...text import esc
 from .._base import ErrorBox, LoadsOnFirstUse, PageFocus, full_width, style_widget, visitor, wrap_row
+from .warm import warm_summary
 from .welcome import WelcomeStep
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,40 +64,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .summary import SummaryStep
 
 log = logging.getLogger(__name__)
-_warming: list[object] = []  # the one thread that loads the summary's libraries, once per kernel
-
-
-def warm_summary() -> None:
-    """Load what the summary needs (matplotlib and a first drawing, the report's template, openpyxl) in the background.
-
-    Called when a trainee opens a commitment: grading takes minutes, and the summary's chart and
-    files then arrive within a second of the summary instead of after 1-2 s of imports.  A thread,
-    because the kernel must keep answering the page meanwhile; Python's import locks make a
-    summary that comes early simply wait for the half-done import.  Errors are the summary's to
-    report when it really needs the library, so here they are only logged.
-    """
-    if _warming:
-        return
-    import threading
-
-    def work() -> None:
-        try:
-            import openpyxl  # noqa: F401
-
-            from ... import bundle, plots, report  # noqa: F401
-
-            report.environment().get_template("report.html")  # jinja2, and the template compiled once
-            fig = plots.Figure(figsize=(1, 1))
-            fig.text(0.5, 0.5, "1 ✔")
-            plots.to_png(fig, dpi=20)  # fonts and the Agg canvas, loaded once
-        except Exception:  # pragma: no cover - reported by the summary itself if it matters
-            log.exception("warming up the summary's libraries failed")
-
-    thread = threading.Thread(target=work, name="idpckit-warm-summary", daemon=True)
-    _warming.append(thread)
-    thread.start()
-
-
 WELCOME, SETUP, SUMMARY = "welcome", "setup", "summary"
 #: Where focus goes to show a message: the welcome's (resume code) and the set-up's (what to fix).
 WELCOME_MESSAGE = ".idpc-welcome-message .idpc-msg"

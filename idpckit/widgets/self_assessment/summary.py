@@ -20,6 +20,7 @@ from ...i18n import _, ngettext
 from ...i18n import current as current_language
 from ...text import esc
 from .._base import ErrorBox, TextBlocks, download_link, entry_badge, full_width, grade_badge, in_background, wrap_row
+from .warm import summary_warmed
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...assessment import Assessment
@@ -283,6 +284,7 @@ class SummaryStep:
 
     def _prepare(self, review: Assessment, lang: str) -> Prepared:
         """The scorecard chart and the files of ``review``, in ``lang``; touches no widget (it runs in a thread)."""
+        summary_warmed()  # the libraries a waiting kernel started loading: finished, not imported twice at once
         from ... import i18n, plots
 
         with i18n.language(lang):  # a thread starts in the process's language; say it
