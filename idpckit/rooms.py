@@ -443,17 +443,6 @@ class Rooms:
             conn.execute(reviews_table.delete().where(reviews_table.c.code == stored.code))
 
 
-#: Set (to anything but 0/no/false) by ``idpckit serve --hide-solutions``; the lessons' kernels read it.
-HIDE_SOLUTIONS_ENV = "IDPCKIT_HIDE_SOLUTIONS"
-
-
-def solutions_hidden() -> bool:
-    """True while a trainer runs a workshop with the lessons' "Show solution" buttons hidden."""
-    import os
-
-    return os.environ.get(HIDE_SOLUTIONS_ENV, "").strip().lower() not in ("", "0", "no", "false", "off")
-
-
 def accept_room(store: Store, code: str, client: str = "local") -> str:
     """The canonical code of an open, existing room, for anything that saves a review into it.
 

@@ -189,7 +189,7 @@ def test_solutions_are_hidden_while_a_workshop_runs(specs, monkeypatch):
     from click.testing import CliRunner
 
     from idpckit.cli import main
-    from idpckit.rooms import HIDE_SOLUTIONS_ENV
+    from idpckit.exercises import HIDE_SOLUTIONS_ENV
 
     # setenv (not delenv) records that the variable was absent, so it is removed again after the test
     # even though the command below sets it behind monkeypatch's back; otherwise later servers inherit it.
@@ -207,3 +207,24 @@ def test_solutions_are_hidden_while_a_workshop_runs(specs, monkeypatch):
     monkeypatch.setenv(HIDE_SOLUTIONS_ENV, "0")
     shown = SortIntoBins(specs["bins"])
     assert shown.solution_toggle in list(_walk(shown.widget))
+
+
+def test_a_lessons_checks_do_not_load_the_database_library() -> None:
+    """A lesson kernel builds its checks without SQLAlchemy, the store or the rooms (about 0.9 s of its start).
+
+    The checks ask only whether a workshop hides the solutions; that must not import the rooms.
+    """
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from idpckit.widgets import checks, computed_checks\n"
+        "checks.from_data('06-grading-your-government', 'kinds-of-evidence').widget\n"
+        "computed_checks.from_data('06-checks', 'light-for-two').widget\n"
+        "print([m for m in ('sqlalchemy', 'idpckit.store', 'idpckit.rooms') if m in sys.modules])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "IDPCKIT_HIDE_SOLUTIONS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"

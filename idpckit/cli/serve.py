@@ -116,10 +116,10 @@ def serve_command(
     import os
 
     from .. import i18n
-    from ..rooms import HIDE_SOLUTIONS_ENV
+    from ..exercises import HIDE_SOLUTIONS_ENV
     from ..serve import Options, ServeError, serve
 
-    if hide_solutions:  # the kernels inherit the environment and read it (idpckit.rooms.solutions_hidden)
+    if hide_solutions:  # the kernels inherit the environment and read it (idpckit.exercises.solutions_hidden)
         os.environ[HIDE_SOLUTIONS_ENV] = "1"
     try:
         opts = Options(

@@ -33,6 +33,19 @@ if TYPE_CHECKING:
     from ..data import Content
 
 
+#: Set (to anything but 0/no/false) by ``idpckit serve --hide-solutions``; the lessons' kernels read it.
+HIDE_SOLUTIONS_ENV = "IDPCKIT_HIDE_SOLUTIONS"
+
+
+def solutions_hidden() -> bool:
+    """True while a trainer runs a workshop with the lessons' "Show solution" buttons hidden.
+
+    Here, beside the exercises, not with the rooms: every lesson's checks ask it, and the rooms
+    module brings SQLAlchemy and the store (about 0.9 s of a lesson kernel's start) for nothing.
+    """
+    return os.environ.get(HIDE_SOLUTIONS_ENV, "").strip().lower() not in ("", "0", "no", "false", "off")
+
+
 def get(
     name: str, exercise_id: str, content: Content | None = None, root: str | os.PathLike[str] | None = None
 ) -> Spec:

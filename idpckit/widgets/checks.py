@@ -93,9 +93,7 @@ class Check:
         self.retry.on_click(self._safe(self._on_retry))
         self.solution_toggle.observe(self._safe(self._on_toggle), names="value")
         if show_solution is None:  # hidden while a trainer runs a workshop (idpckit serve --hide-solutions)
-            from ..rooms import solutions_hidden
-
-            show_solution = not solutions_hidden()
+            show_solution = not exercises.solutions_hidden()
         buttons = [self.submit, self.retry] + ([self.solution_toggle] if show_solution else [])
         source_line = _("Source: {source}").format(source=spec.source) if spec.source else ""
         source = [w.HTML(f'<p class="idpc-small">{esc(source_line)}</p>')] if spec.source else []
