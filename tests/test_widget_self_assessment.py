@@ -274,6 +274,40 @@ def test_country_search_hints_and_codes(store: Store, content: data.Content) -> 
     assert stored(store, app).fictional is True
 
 
+def test_uk_typed_letter_by_letter_is_the_united_kingdom_and_a_guess_is_not_saved(
+    store: Store, content: data.Content, tmp_path: Path
+) -> None:
+    """The issue: "UK" was taken for Ukraine and saved as a draft at once."""
+    app = make_app(store, content)
+    app.welcome.start.click()
+    s = app.setup
+    for typed in ("U", "UK"):
+        s.country.value = typed
+    assert s.country_code == "GBR" and "✔ United Kingdom (GBR)" in s.country_hint.value
+    assert stored(store, app).country == "GBR"
+    # "Korea" is either Korea: both are offered, neither is chosen, nothing changes in the draft.
+    s.country.value = "Korea"
+    assert s.country_code is None
+    assert "South Korea" in s.country_hint.value and "North Korea" in s.country_hint.value
+    assert stored(store, app).country == "GBR"
+    # A few first letters that fit one country are shown as that country, but saved only once the
+    # trainee goes on ("Costa" on its way to "Costa de Marfil" is Costa Rica or Côte d'Ivoire).
+    fresh = make_app(Store(tmp_path / "other.sqlite3"), content)
+    fresh.welcome.start.click()
+    fresh.setup.country.value = "Ukr"
+    assert fresh.setup.country_code == "UKR" and "✔ Ukraine (UKR)" in fresh.setup.country_hint.value
+    assert fresh.code is None
+    fresh.setup.country.value = "Costa"
+    assert fresh.setup.country_code is None and fresh.code is None  # Costa Rica or Côte d'Ivoire
+    fresh.setup.country.value = "Costa de Marfil"
+    assert fresh.setup.country_code == "CIV" and fresh.code is not None
+    fresh.setup.country.value = "Bol"
+    assert stored(fresh.store, fresh).country == "CIV"  # not yet Bolivia
+    fresh.next.click()
+    assert fresh.position == content.commitments[0].id
+    assert stored(fresh.store, fresh).country == "BOL"  # going on confirms it
+
+
 def test_every_field_of_the_setup_is_saved(store: Store, content: data.Content) -> None:
     app = make_app(store, content)
     room = make_room(store)

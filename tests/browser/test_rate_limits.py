@@ -139,7 +139,7 @@ def test_wrong_trainer_keys_are_limited_per_visitor_across_reloads(server: Serve
 def join(page: Page, code: str) -> None:
     """The set-up of a new review, complete, with ``code`` typed in the room box."""
     page.get_by_role("button", name="Start a new review").click()
-    page.get_by_label("Country").press_sequentially("Keny")
+    page.get_by_label("Country").press_sequentially("Kenya")  # the whole name: saved at once, not a guess
     expect(page.get_by_text(re.compile(r"✔ Kenya \("))).to_be_visible(timeout=WAIT_MS)
     page.get_by_label("Organisation(s)").fill("Kenya Harm Reduction Alliance")
     page.get_by_label("Room code").fill(code)

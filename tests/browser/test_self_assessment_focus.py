@@ -80,7 +80,7 @@ def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_s
     nxt.click()
     expect_focus_on(page, "Please note:")
 
-    page.get_by_label("Country").press_sequentially("Colom")
+    page.get_by_label("Country").press_sequentially("Colombia")  # the whole name: saved at once
     expect(page.get_by_text("✔ Colombia (COL)")).to_be_visible()
     year = page.get_by_label("Review year")
     year.fill("2024")

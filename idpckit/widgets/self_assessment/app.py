@@ -405,15 +405,8 @@ class SelfAssessmentApp(LoadsOnFirstUse):
 
     def go_relative(self, delta: int) -> None:
         """Back (-1) or Next (+1).  Leaving the set-up forwards needs a complete set-up."""
-        if self.position == SETUP and delta > 0:
-            setup = self._ensure_setup()
-            if not setup.show_problems():
-                self.page.focus(SETUP_MESSAGE)
-                return
-            if self.assessment is None:
-                self._setup_changed()
-            if self.assessment is None:
-                return
+        if self.position == SETUP and delta > 0 and not self._leave_setup():
+            return
         order = self.order()
         index = order.index(self.position) if self.position in order else 0
         self.go(order[max(0, min(len(order) - 1, index + delta))])
@@ -421,11 +414,24 @@ class SelfAssessmentApp(LoadsOnFirstUse):
     def _jumped(self, change: dict[str, Any]) -> None:
         if self._jump_quiet or not change["new"] or change["new"] == self.position:
             return
-        if change["new"] != SETUP and self.position == SETUP and not self._ensure_setup().show_problems():
+        if change["new"] != SETUP and self.position == SETUP and not self._leave_setup():
             self._update_nav()
-            self.page.focus(SETUP_MESSAGE)
             return
         self.go(change["new"])
+
+    def _leave_setup(self) -> bool:
+        """Going on from the set-up: True once it is complete and saved; else its warning takes focus.
+
+        Leaving confirms a country typed by its first letters only ("Bol"): while typing, such a
+        guess is shown but not saved (see :meth:`_setup_changed`).
+        """
+        setup = self._ensure_setup()
+        if not setup.show_problems():
+            self.page.focus(SETUP_MESSAGE)
+            return False
+        if self.assessment is None or not setup.country_named:
+            self._setup_changed(confirmed=True)
+        return self.assessment is not None
 
     def _show_nav(self, flag: bool) -> None:
         if flag:
@@ -544,16 +550,21 @@ class SelfAssessmentApp(LoadsOnFirstUse):
             "first set it to 'Not assessed' and empty its evidence, sources and recommendation."
         ).format(number=number)
 
-    def _setup_changed(self) -> None:
-        """A set-up field changed: when the set-up is complete, update the review and save it."""
+    def _setup_changed(self, confirmed: bool = False) -> None:
+        """A set-up field changed: when the set-up is complete, update the review and save it.
+
+        A country found only by the first letters typed so far ("Ukr", "Bol") is a guess, so
+        nothing is saved on it until the trainee finishes the name, picks it from the list or
+        goes on (``confirmed``): a half-typed name must not create a draft for the wrong country.
+        """
         from ...assessment import grades_on, rebuild
 
         setup = self._ensure_setup()
         if self.status == "submitted" or setup.problems():
             return
         fields = setup.fields()
-        room = self._accepted_room(fields["room"])
-        if room is None:
+        room = self._accepted_room(fields["room"])  # a refused room code is said at once, guess or not
+        if room is None or not (confirmed or setup.country_named):
             return
         fields["room"] = room
         fields["language"] = self.language

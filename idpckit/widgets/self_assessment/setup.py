@@ -212,18 +212,32 @@ class SetupStep:
     @property
     def country_code(self) -> str | None:
         """The ISO alpha-3 code of the chosen country, or None while nothing matches."""
+        named = self._named_code()
+        if named is not None:
+            return named
+        text = self.country.value.strip()
+        if not text:
+            return None
+        # A few letters that fit one country only are enough: keyboard users need not finish the name.
+        matches = countries.search(text, limit=2, lang=self.lang)
+        return matches[0][1] if len(matches) == 1 else None
+
+    @property
+    def country_named(self) -> bool:
+        """True when the box names its country (a label from the list, a whole name or a code), not a guess
+        from a few letters; the app saves a draft on a guess only once the trainee goes on."""
+        return self._named_code() is not None
+
+    def _named_code(self) -> str | None:
         text = self.country.value.strip()
         if not text:
             return None
         code = self._by_label.get(text.casefold())
         if code is not None:
             return code
+        # Lower-case letters may still be the start of a name ("uk" of "Ukraine"); capitals are a code.
         found = countries.lookup(text) if len(text) > 3 or text.isupper() else None
-        if found is not None:
-            return found.alpha_3
-        # A few letters that fit one country only are enough: keyboard users need not finish the name.
-        matches = countries.search(text, limit=2, lang=self.lang)
-        return matches[0][1] if len(matches) == 1 else None
+        return found.alpha_3 if found is not None else None
 
     def organisation_list(self) -> list[str]:
         return [part.strip() for part in self.organisations.value.split(";") if part.strip()]
