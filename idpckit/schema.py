@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from .i18n import N_
+from .i18n import N_, _
 
 #: The three documents Table 1 cross-references, in the note's column order.
 TABLE1_DOCUMENTS: tuple[str, ...] = ("ungass2016", "md2019", "cp2018")
@@ -33,13 +33,13 @@ _SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 def _partial_date(value: str) -> str:
     if not _PARTIAL_DATE.match(value):
-        raise ValueError("must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(_("must be a date written YYYY, YYYY-MM or YYYY-MM-DD"))
     return value
 
 
 def _url(value: str) -> str:
     if value and not re.match(r"^https?://\S+$", value):
-        raise ValueError("must be a web address starting with http:// or https:// and without spaces")
+        raise ValueError(_("must be a web address starting with http:// or https:// and without spaces"))
     return value
 
 
@@ -261,13 +261,17 @@ class Intersessional(Record):
     @model_validator(mode="after")
     def _dates_fit_status(self) -> Intersessional:
         if self.status == "unknown" and (self.date or self.date_end):
-            raise ValueError("a meeting with status 'unknown' has no date; give the date a status instead")
+            raise ValueError(_("a meeting with status 'unknown' has no date; give the date a status instead"))
         if self.status != "unknown" and len(self.date) < 7:
-            raise ValueError("a dated meeting needs at least its month (YYYY-MM); write status 'unknown' if none")
+            raise ValueError(_("a dated meeting needs at least its month (YYYY-MM); write status 'unknown' if none"))
         if self.date and not self.date.startswith(str(self.year)):
-            raise ValueError(f"date {self.date} is not in {self.year}")
+            raise ValueError(_("date {date} is not in {year}").format(date=self.date, year=self.year))
         if self.date_end and not (self.date <= self.date_end and self.date_end.startswith(str(self.year))):
-            raise ValueError(f"date_end {self.date_end} must be after date {self.date}, in the same year")
+            raise ValueError(
+                _("date_end {end} must be after date {date}, in the same year").format(
+                    end=self.date_end, date=self.date
+                )
+            )
         return self
 
     @property
@@ -378,7 +382,9 @@ class Rubric(Record):
     def _all_anchors(cls, value: dict[str, str]) -> dict[str, str]:
         missing = [k for k in ("1", "3", "5") if k not in value]
         if missing:
-            raise ValueError(f"needs a description for grades 1, 3 and 5 (missing: {', '.join(missing)})")
+            raise ValueError(
+                _("needs a description for grades 1, 3 and 5 (missing: {grades})").format(grades=", ".join(missing))
+            )
         return value
 
     def level(self, grade: int) -> str:

@@ -232,14 +232,14 @@ def test_reflection_counts_words(specs):
         (
             "- id: x\n  kind: sort\n  title: t\n  prompt: p\n  bins: [Win, Challenge]\n  items:\n"
             "    - {text: a, bin: Win}\n    - {text: b, bin: Wins}\n",
-            "exercises/bad.yaml, exercise 1 (id 'x'): statement 2: bin 'Wins' is not one of the bins",
+            "exercises/bad.yaml, exercise 1 (id 'x'), field 'items.2.bin': statement 2: bin 'Wins' is not one of the bins",
         ),
         (
             "- id: x\n  kind: choice\n  title: t\n  prompt: p\n  options: [{text: a}, {text: b}]\n",
             "exactly one option with 'correct: true'",
         ),
         ("- id: x\n  kind: quiz\n  title: t\n  prompt: p\n", "'quiz' is not a kind of exercise"),
-        ("- id: x\n  title: t\n  prompt: p\n", "exercise 1 (id 'x'): needs a 'kind'"),
+        ("- id: x\n  title: t\n  prompt: p\n", "exercise 1 (id 'x'), field 'kind': needs a 'kind'"),
         (
             "- id: x\n  kind: match\n  title: t\n  prompt: p\n  pairs:\n    - {left: a, right: b}\n    - {left: c}\n",
             "exercise 1 (id 'x'), field 'pairs.2.right': is missing",
@@ -253,7 +253,7 @@ def test_reflection_counts_words(specs):
         ("- {kind: reflection, title: t, prompt: p}\n", "exercise 1, field 'id': is missing"),
         (
             "- {id: a, kind: choice, title: t, prompt: p, computed: {rule: guess}}\n",
-            "exercise 1 (id 'a'), field 'computed': rule 'guess' is unknown",
+            "exercise 1 (id 'a'), field 'computed.rule': rule 'guess' is unknown",
         ),
         (
             "- {id: a, kind: choice, title: t, prompt: p, computed: {rule: silent_in}}\n",
@@ -352,6 +352,77 @@ def test_data_check_lists_exercise_problems_with_file_exercise_and_field(data_co
     assert any("exercises/05-calendar.yaml" in ln and "'new-york' is not an id in avenues.yaml" in ln for ln in lines)
     assert any("exercises/02-four-asks.yaml" in ln and "not valid YAML" in ln for ln in lines)
     assert CliRunner().invoke(main, ["data", "check"]).exit_code == 0
+
+
+BROKEN_SPECS = """
+- id: two-right
+  kind: choice
+  title: t
+  prompt: p
+  options: [{text: a, correct: true}, {text: b, correct: true}]
+- id: bad-bin
+  kind: sort
+  title: t
+  prompt: p
+  bins: [Win, Challenge]
+  items: [{text: x, bin: Win}, {text: y, bin: Loss}]
+- {id: what, kind: quiz, title: t, prompt: p}
+- {id: guessed, kind: choice, title: t, prompt: p, computed: {rule: guess}}
+- {id: bad-year, kind: sort, title: t, prompt: p, computed: {rule: silent_in, document: md2019}}
+"""
+#: A computed exercise whose rule is checked against the data, once the file's shape is right.
+BROKEN_RULES = "- {id: no-example, kind: choice, title: t, prompt: p, computed: {rule: example_ungraded, example: atlantis-2030}}\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "es",
+            [
+                (
+                    "ejercicio 1 (id 'two-right')",
+                    "options",
+                    "necesita exactamente una opción con 'correct: true' (hay 2)",
+                ),
+                (
+                    "ejercicio 2 (id 'bad-bin')",
+                    "items.2.bin",
+                    "el grupo 'Loss' no es uno de los grupos (Win, Challenge)",
+                ),
+                ("ejercicio 3 (id 'what')", "kind", "'quiz' no es un tipo de ejercicio; use choice, sort"),
+                ("ejercicio 4 (id 'guessed')", "computed.rule", "la regla 'guess' no existe; use una de silent_in"),
+                ("ejercicio 5 (id 'bad-year')", "kind", "la regla 'silent_in' crea un ejercicio de tipo choice"),
+            ],
+        ),
+        (
+            "ru",
+            [
+                ("упражнение 1 (id 'two-right')", "options", "нужен ровно один вариант с 'correct: true' (найдено: 2)"),
+                ("упражнение 3 (id 'what')", "kind", "'quiz' — не тип упражнения"),
+                ("упражнение 1 (id 'no-example')", "computed.example", "в data/examples нет примера 'atlantis-2030'"),
+            ],
+        ),
+    ],
+)
+def test_data_check_says_a_broken_exercise_in_the_language_asked_naming_file_exercise_and_field(
+    data_copy: Path, lang: str, expected: list[tuple[str, str, str]]
+) -> None:
+    """A trainer who edits an exercise file reads what is wrong in their language; ids, keys and values stay as written."""
+    from idpckit.cli import main
+
+    (data_copy / "exercises" / "09-broken.yaml").write_text(BROKEN_SPECS, encoding="utf-8")
+    (data_copy / "exercises" / "10-rules.yaml").write_text(BROKEN_RULES, encoding="utf-8")
+    result = CliRunner().invoke(main, ["data", "check", str(data_copy), "--lang", lang])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    for row, field, words in expected:
+        found = [
+            ln for ln in lines if ln.startswith(("exercises/09-broken.yaml", "exercises/10-rules.yaml")) and row in ln
+        ]
+        assert len(found) == 1, (row, result.output)
+        assert f" {field} " in found[0] and words in found[0], (found[0], field, words)
+    assert "exercise 1" not in result.output and "is not a kind of exercise" not in result.output  # no English left
 
 
 def test_broken_content_does_not_hide_the_exercise_files_own_problems(data_copy):

@@ -338,7 +338,7 @@ def test_an_exercise_reads_in_the_language_and_its_answers_follow(copy: Path) ->
         (
             "exercises/02-four-asks.yaml:\n  wins-and-challenges:\n    bins: [Reto, Reto]\n",
             "exercise 1 (id 'wins-and-challenges')",
-            "",
+            "bins",
             "bins appear twice",
         ),
     ],

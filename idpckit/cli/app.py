@@ -170,14 +170,15 @@ def data_group() -> None:
 
 @data_group.command("check")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
-def data_check(directory: Path | None) -> None:
+@lang_option(N_("Language of the problems listed (else IDPCKIT_LANG, else your terminal's)."))
+def data_check(directory: Path | None, lang: str | None) -> None:
     """Validate a data folder and list every problem (file, row, field).
 
     Without DIRECTORY, checks the data the kit is using. Exits 1 if anything is wrong.
 
     \b
     Example:
-        idpckit data check my-edited-data/
+        idpckit data check my-edited-data/ --lang es
     """
     from .. import content_check
 

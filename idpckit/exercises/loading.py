@@ -18,8 +18,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from .. import yamlfile
 from ..errors import FileProblems, Problem, dotted, plain
+from ..i18n import _
 from .rules import AnyRule, NothingToAsk, RuleError
-from .specs import KINDS, ComputedEntry, ExerciseError, PlanSpec, Spec, duplicates, entry_type
+from .specs import KINDS, ComputedEntry, ExerciseError, PlanSpec, Spec, SpecError, duplicates, entry_type
 
 if TYPE_CHECKING:
     from ..data import Content
@@ -51,7 +52,9 @@ class ExerciseFile:
         if left_out:
             raise ExerciseError(left_out[0])
         raise ExerciseError(
-            f"{shown(self.path)}: no exercise with id '{exercise_id}'; the file has: {', '.join(self.specs)}"
+            _("{file}: no exercise with id '{id}'; the file has: {ids}").format(
+                file=shown(self.path), id=exercise_id, ids=", ".join(self.specs)
+            )
         )
 
 
@@ -82,10 +85,23 @@ def shown(path: Path) -> str:
 def _label(items: list[Any], i: int) -> str:
     raw = items[i] if 0 <= i < len(items) else None
     ident = raw.get("id") if isinstance(raw, dict) else None
-    return f"exercise {i + 1}" + (f" (id '{ident}')" if isinstance(ident, str) and ident else "")
+    return _label_of(i + 1, ident if isinstance(ident, str) else "")
 
 
-def _field(loc: tuple[Any, ...]) -> str:
+def _label_of(n: int, ident: str) -> str:
+    """Where in the file: "exercise 3 (id 'milestones')", in the language in use."""
+    if not ident:
+        return _("exercise {n}").format(n=n)
+    return _("exercise {n} (id '{id}')").format(n=n, id=ident)
+
+
+def _field(loc: tuple[Any, ...], err: Any = None) -> str:
+    """The field an error is about, as the trainer counts; a spec's own check (:class:`SpecError`) names its field."""
+    raised = ((err or {}).get("ctx") or {}).get("error")
+    if isinstance(raised, SpecError):
+        loc = (*loc, *raised.field.split("."))
+    elif err is not None and err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        loc = (*loc, "rule") if "computed" in [str(p) for p in loc] else (*loc, "kind")  # the tag that chose wrong
     rest = list(loc)
     if rest and rest[0] in _TAGS:
         rest = rest[1:]  # the kind of entry
@@ -106,11 +122,11 @@ def _message(err: Any) -> str:
         tag = (err.get("ctx") or {}).get("tag", "")
         if "computed" in [str(p) for p in err["loc"]]:
             if kind == "union_tag_not_found" or not tag:
-                return f"needs a 'rule': one of {', '.join(BY_NAME)}"
-            return f"rule '{tag}' is unknown; use one of {', '.join(BY_NAME)}"
+                return _("needs a 'rule': one of {rules}").format(rules=", ".join(BY_NAME))
+            return _("rule '{rule}' is unknown; use one of {rules}").format(rule=tag, rules=", ".join(BY_NAME))
         if kind == "union_tag_not_found" or not tag:
-            return f"needs a 'kind': {', '.join(KINDS)}"
-        return f"'{tag}' is not a kind of exercise; use {', '.join(KINDS)}"
+            return _("needs a 'kind': {kinds}").format(kinds=", ".join(KINDS))
+        return _("'{kind}' is not a kind of exercise; use {kinds}").format(kind=tag, kinds=", ".join(KINDS))
     return plain(err)
 
 
@@ -124,7 +140,7 @@ def _validate(path: Path, lang: str | None = None) -> tuple[list[Any], list[Prob
     except FileProblems as exc:
         return [], exc.problems
     if not isinstance(items, list) or not items:
-        return [], [Problem(name, "", "", "must be a list of exercises, each starting with '- id: ...'")]
+        return [], [Problem(name, "", "", _("must be a list of exercises, each starting with '- id: ...'"))]
     items = localise.translated_exercises(path.name, items, lang, path.parent.parent)
     try:
         entries = _ENTRIES.validate_python(items)
@@ -133,12 +149,13 @@ def _validate(path: Path, lang: str | None = None) -> tuple[list[Any], list[Prob
         for err in exc.errors():
             loc = tuple(err["loc"])
             if loc and isinstance(loc[0], int):
-                problems.append(Problem(name, _label(items, loc[0]), _field(loc[1:]), _message(err)))
+                problems.append(Problem(name, _label(items, loc[0]), _field(loc[1:], err), _message(err)))
             else:
-                problems.append(Problem(name, "", _field(loc), _message(err)))
+                problems.append(Problem(name, "", _field(loc, err), _message(err)))
         return [], problems
     if dup := duplicates(e.id for e in entries):
-        return [], [Problem(name, "", "id", f"exercise ids must be unique within a file; repeated: {', '.join(dup)}")]
+        repeated = _("exercise ids must be unique within a file; repeated: {ids}").format(ids=", ".join(dup))
+        return [], [Problem(name, "", "id", repeated)]
     return entries, []
 
 
@@ -151,7 +168,7 @@ def _build(
     skipped: list[str] = []
     problems: list[Problem] = []
     for i, entry in enumerate(items):
-        label = f"exercise {i + 1} (id '{entry.id}')"
+        label = _label_of(i + 1, entry.id)
         if not isinstance(entry, ComputedEntry | PlanSpec):
             specs[entry.id] = entry
             continue
@@ -161,7 +178,9 @@ def _build(
             avenues = {a.id for a in content.avenues}
             bad = [(n, m) for n, m in enumerate(entry.calendar, start=1) if m.avenue not in avenues]
             problems += [
-                Problem(name, label, f"calendar.{n}.avenue", f"'{m.avenue}' is not an id in avenues.yaml")
+                Problem(
+                    name, label, f"calendar.{n}.avenue", _("'{id}' is not an id in avenues.yaml").format(id=m.avenue)
+                )
                 for n, m in bad
             ]
             specs[entry.id] = entry
@@ -169,11 +188,12 @@ def _build(
         try:
             specs[entry.id] = entry.computed.build(entry, content)
         except NothingToAsk as exc:
-            skipped.append(f"Exercise '{entry.id}' was left out: {exc}.")
+            skipped.append(_("Exercise '{id}' was left out: {reason}.").format(id=entry.id, reason=exc))
         except RuleError as exc:
             problems.append(Problem(name, label, f"computed.{exc.field}", str(exc)))
         except (ValueError, LookupError) as exc:
-            problems.append(Problem(name, label, "computed", f"the rule cannot be computed from the data: {exc}"))
+            reason = _("the rule cannot be computed from the data: {problem}").format(problem=exc)
+            problems.append(Problem(name, label, "computed", reason))
     return specs, skipped, problems
 
 

@@ -401,7 +401,9 @@ class VenuesByCity(Rule):
         known = {a.id for a in content.avenues}
         for name in ("exclude", "at_home"):
             if unknown := sorted(set(getattr(self, name)) - known):
-                raise RuleError(name, f"names venues that are not in avenues.yaml: {', '.join(unknown)}")
+                raise RuleError(
+                    name, _("names venues that are not in avenues.yaml: {ids}").format(ids=", ".join(unknown))
+                )
         names = [a.venue for a in content.avenues]
         avenues = [a for a in content.avenues if a.id not in self.exclude]
         place = {a.id: "National" if a.id in self.at_home else a.city for a in avenues}
@@ -435,7 +437,7 @@ class GradeForSituation(Rule):
 
     def build(self, entry: Base, content: Content) -> Spec:
         if self.commitment not in {c.id for c in content.commitments}:
-            raise RuleError("commitment", f"'{self.commitment}' is not an id in commitments.csv")
+            raise RuleError("commitment", _("'{id}' is not an id in commitments.csv").format(id=self.commitment))
         c = content.commitment(self.commitment)
         rubric = content.rubric_for(self.commitment)
         preferred = self.why_preferred.strip() or _("The rubric describes {grade} as: {text}").format(
@@ -483,7 +485,7 @@ class GradeForVignette(Rule):
     def build(self, entry: Base, content: Content) -> Spec:
         found = {v.id: v for v in content.calibration}
         if self.vignette not in found:
-            raise RuleError("vignette", f"'{self.vignette}' is not an id in calibration.yaml")
+            raise RuleError("vignette", _("'{id}' is not an id in calibration.yaml").format(id=self.vignette))
         v = found[self.vignette]
         situation = GradeForSituation(
             rule="grade_for_situation",
@@ -537,13 +539,15 @@ def _example(field: str, stem: str) -> Any:
     from ..assessment_io import examples_dir, load_example
 
     if not (examples_dir() / f"{stem}.json").is_file():
-        raise RuleError(field, f"there is no example '{stem}' in data/examples")
+        raise RuleError(field, _("there is no example '{name}' in data/examples").format(name=stem))
     try:
         return load_example(stem)
     except FileNotFoundError:
-        raise RuleError(field, f"there is no example '{stem}' in data/examples") from None
+        raise RuleError(field, _("there is no example '{name}' in data/examples").format(name=stem)) from None
     except ValueError as exc:
-        raise RuleError(field, f"the example '{stem}' cannot be read: {exc}") from None
+        raise RuleError(
+            field, _("the example '{name}' cannot be read: {problem}").format(name=stem, problem=exc)
+        ) from None
 
 
 class ExampleUngraded(Rule):

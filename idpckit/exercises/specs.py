@@ -26,6 +26,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
 from ..errors import FileProblems, Problem
+from ..i18n import _
 from ..schema import OptionalText, Record, Slug, Text
 
 #: The kinds of exercise, in the words used in error messages.
@@ -37,6 +38,23 @@ class ExerciseError(FileProblems):
 
     def __init__(self, problems: str | Sequence[Problem]) -> None:
         super().__init__([Problem("", "", "", problems)] if isinstance(problems, str) else problems)
+
+
+class SpecError(ValueError):
+    """A spec's parts that do not fit together, and the field to fix (``items.2.bin``: items counted from 1).
+
+    Raised in the models' validators; pydantic keeps it in the error's context, and the
+    loader (:mod:`idpckit.exercises.loading`) adds ``field`` to the place it reports.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _quoted(texts: Iterable[str]) -> str:
+    """Texts a trainer wrote, each in quotes, for a message: 'Win', 'Loss'."""
+    return ", ".join(f"'{t}'" for t in texts)
 
 
 def duplicates(values: Iterable[str]) -> list[str]:
@@ -80,16 +98,19 @@ class ChoiceSpec(Base):
     @model_validator(mode="after")
     def _consistent(self) -> ChoiceSpec:
         if dup := duplicates(o.text for o in self.options):
-            raise ValueError(f"options appear twice: {dup}")
+            raise SpecError("options", _("options appear twice: {texts}").format(texts=_quoted(dup)))
         n = sum(o.correct for o in self.options)
         if not self.multiple and n != 1:
-            raise ValueError(f"a single-answer question needs exactly one option with 'correct: true' (found {n})")
+            raise SpecError(
+                "options",
+                _("a single-answer question needs exactly one option with 'correct: true' (found {n})").format(n=n),
+            )
         if self.multiple and n < 1:
-            raise ValueError("needs at least one option with 'correct: true'")
+            raise SpecError("options", _("needs at least one option with 'correct: true'"))
         if self.multiple and any(o.accepted for o in self.options):
-            raise ValueError("'accepted: true' is for single-answer questions only")
+            raise SpecError("options", _("'accepted: true' is for single-answer questions only"))
         if any(o.accepted and o.correct for o in self.options):
-            raise ValueError("an option is either 'correct' or 'accepted', not both")
+            raise SpecError("options", _("an option is either 'correct' or 'accepted', not both"))
         return self
 
     def solution(self) -> str | set[str]:
@@ -115,12 +136,17 @@ class SortSpec(Base):
     @model_validator(mode="after")
     def _consistent(self) -> SortSpec:
         if dup := duplicates(self.bins):
-            raise ValueError(f"bins appear twice: {dup}")
+            raise SpecError("bins", _("bins appear twice: {texts}").format(texts=_quoted(dup)))
         if dup := duplicates(i.text for i in self.items):
-            raise ValueError(f"statements appear twice: {dup}")
+            raise SpecError("items", _("statements appear twice: {texts}").format(texts=_quoted(dup)))
         for n, item in enumerate(self.items, start=1):
             if item.bin not in self.bins:
-                raise ValueError(f"statement {n}: bin '{item.bin}' is not one of the bins ({', '.join(self.bins)})")
+                raise SpecError(
+                    f"items.{n}.bin",
+                    _("statement {n}: bin '{bin}' is not one of the bins ({bins})").format(
+                        n=n, bin=item.bin, bins=", ".join(self.bins)
+                    ),
+                )
         return self
 
     def solution(self) -> dict[str, str]:
@@ -148,9 +174,11 @@ class MatchSpec(Base):
     @model_validator(mode="after")
     def _consistent(self) -> MatchSpec:
         if dup := duplicates(p.left for p in self.pairs):
-            raise ValueError(f"left-hand items appear twice: {dup}")
+            raise SpecError("pairs", _("left-hand items appear twice: {texts}").format(texts=_quoted(dup)))
         if clash := sorted(set(self.distractors) & {p.right for p in self.pairs}):
-            raise ValueError(f"distractors must not also be right answers: {clash}")
+            raise SpecError(
+                "distractors", _("distractors must not also be right answers: {texts}").format(texts=_quoted(clash))
+            )
         return self
 
     def choices(self) -> list[str]:
@@ -202,7 +230,7 @@ class PlanSpec(Base):
     @model_validator(mode="after")
     def _consistent(self) -> PlanSpec:
         if dup := duplicates(m.id for m in self.calendar):
-            raise ValueError(f"calendar ids appear twice: {dup}")
+            raise SpecError("calendar", _("calendar ids appear twice: {texts}").format(texts=_quoted(dup)))
         return self
 
 
@@ -237,7 +265,12 @@ def entry_type(computed: Any) -> Any:
         def _kind_fits_rule(self) -> Computed:
             makes = type(self.computed).makes
             if self.kind != makes:
-                raise ValueError(f"rule '{self.computed.rule}' makes a {makes} exercise; write 'kind: {makes}'")
+                raise SpecError(
+                    "kind",
+                    _("rule '{rule}' makes a {kind} exercise; write 'kind: {kind}'").format(
+                        rule=self.computed.rule, kind=makes
+                    ),
+                )
             return self
 
     Computed.__name__ = "ComputedEntry"
