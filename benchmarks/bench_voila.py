@@ -346,15 +346,26 @@ async def _scripted_room(server: Server, n: int, timeout: float = BLANK_AFTER_S)
     """
     limits = httpx.Limits(max_connections=n + 5, max_keepalive_connections=0)
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
-        cpu_before = _tree_cpu(server.proc.pid), time.process_time()
+        cpu_before = _tree_cpu(server.proc.pid), _own_cpu(server.proc.pid), time.process_time()
         start = time.perf_counter()
         pages = await asyncio.gather(*(scripted_visit(server.url(ROOM_APP), start, timeout, client) for _ in range(n)))
         wall = time.perf_counter() - start
+        tree, own, clients = _tree_cpu(server.proc.pid), _own_cpu(server.proc.pid), time.process_time()
     cpu = {
-        "server_and_kernels_s": round(_tree_cpu(server.proc.pid) - cpu_before[0], 1),
-        "clients_s": round(time.process_time() - cpu_before[1], 1),
+        "server_and_kernels_s": round(tree - cpu_before[0], 2),
+        "server_s": round(own - cpu_before[1], 2),  # the one server process (its event loop and zmq threads)
+        "kernels_s": round(tree - own - (cpu_before[0] - cpu_before[1]), 2),
+        "clients_s": round(clients - cpu_before[2], 2),
     }
     return {"wall": wall, "pages": pages, "cpu": cpu}
+
+
+def _own_cpu(pid: int) -> float:
+    """CPU seconds used so far by one process alone (all its threads, none of its children)."""
+    with contextlib.suppress(psutil.Error):
+        t = psutil.Process(pid).cpu_times()
+        return t.user + t.system
+    return 0.0
 
 
 class PeakMemory:
@@ -394,6 +405,7 @@ async def _rooms(
     open_room,
     tag: str,
     open_lone_page=None,
+    steps: list[int] | None = None,
 ) -> dict:
     """For each pool configuration, with and without a CPU hog: lone visitors, then a room of ``n``.
 
@@ -403,7 +415,10 @@ async def _rooms(
     hog, each after the pool has refilled; the room's peak memory (server and kernels) is sampled.
     ``open_lone_page``, if given, is a second kind of lone visitor measured the same way
     (for (d): a page in Chromium, the page time a lone trainee sees).
+    ``steps``: rooms of these sizes one after the other on the same server and lone baseline
+    (the pool refilled between them), each reported as its own configuration; default ``[n]``.
     """
+    steps = sorted(set(steps or [n]))
     out: dict = {}
     for pool in pools:
         size = n if pool == "room" else 1
@@ -421,7 +436,7 @@ async def _rooms(
             shutdown_kernels(server, [p["kernel"] for p in warm["pages"] if p["kernel"]])
             server.wait_quiet(size, timeout=300)
             for hog in hog_modes:
-                label = f"{pool}{' + CPU hog' if hog else ''}"
+                base_label = f"{pool}{' + CPU hog' if hog else ''}"
                 with cpu_hog(hogs if hog else 0):
                     lone, lone_page = [], []
                     for opener, samples in ((open_room, lone), (open_lone_page, lone_page)):
@@ -430,19 +445,21 @@ async def _rooms(
                             samples.append(one["pages"][0])
                             shutdown_kernels(server, [p["kernel"] for p in one["pages"] if p["kernel"]])
                             server.wait_quiet(size, timeout=300)
-                    load_before = os.getloadavg()
-                    with PeakMemory(server) as peak:
-                        room = await open_room(server, n)
-                    room["peak_mb"] = peak.peak_mb
-                    room["load_before_after"] = [round(load_before[0], 1), round(os.getloadavg()[0], 1)]
-                    if hog != hog_modes[-1]:  # the next measurement needs the pool refilled
-                        shutdown_kernels(server, [p["kernel"] for p in room["pages"] if p["kernel"]])
-                        server.wait_quiet(size, timeout=300)
-                room["log_warnings"] = _log_warnings(log)
-                out[label] = {"pool": pool, "hog": hog, "lone": lone, "room": room, "at_start": at_start}
-                if lone_page:
-                    out[label]["lone_page"] = lone_page
-                print(f"  {tag} {label}: room {room['wall']:.1f}s", file=sys.stderr)
+                    for k in steps:
+                        label = base_label + (f", {k} at once" if len(steps) > 1 else "")
+                        load_before = os.getloadavg()
+                        with PeakMemory(server) as peak:
+                            room = await open_room(server, k)
+                        room["peak_mb"] = peak.peak_mb
+                        room["load_before_after"] = [round(load_before[0], 1), round(os.getloadavg()[0], 1)]
+                        if hog != hog_modes[-1] or k != steps[-1]:  # the next measurement needs the pool refilled
+                            shutdown_kernels(server, [p["kernel"] for p in room["pages"] if p["kernel"]])
+                            server.wait_quiet(size, timeout=300)
+                        room["log_warnings"] = _log_warnings(log)
+                        out[label] = {"pool": pool, "hog": hog, "lone": lone, "room": room, "at_start": at_start}
+                        if lone_page:
+                            out[label]["lone_page"] = lone_page
+                        print(f"  {tag} {label}: room {room['wall']:.1f}s", file=sys.stderr)
         finally:
             stop_server(server)
     return out
@@ -450,7 +467,7 @@ async def _rooms(
 
 async def _served_rooms(
     root: Path, tmp: Path, n: int, lone_rounds: int, pools: list[str], hogs: int, hog_modes: tuple[bool, ...],
-    blank_after: float = BLANK_AFTER_S, lone_browser: bool = True,
+    blank_after: float = BLANK_AFTER_S, lone_browser: bool = True, steps: list[int] | None = None,
 ) -> dict:  # fmt: skip
     """(d): the rooms of :func:`_rooms` of scripted trainees; beside each lone scripted trainee, a lone page in Chromium."""
     from playwright.async_api import async_playwright
@@ -459,13 +476,13 @@ async def _served_rooms(
         return _scripted_room(server, k, blank_after)
 
     if not lone_browser:
-        return await _rooms(root, tmp, n, lone_rounds, pools, hogs, hog_modes, scripted, "served-room")
+        return await _rooms(root, tmp, n, lone_rounds, pools, hogs, hog_modes, scripted, "served-room", steps=steps)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + ROOM_ARGS)
         try:
             return await _rooms(
                 root, tmp, n, lone_rounds, pools, hogs, hog_modes, scripted, "served-room",
-                lambda server, k: _chromium_room(browser, server, k, blank_after),
+                lambda server, k: _chromium_room(browser, server, k, blank_after), steps,
             )  # fmt: skip
         finally:
             await browser.close()
@@ -589,6 +606,7 @@ def summarise_served_rooms(rooms: dict) -> dict:
         waits = [p["state_wait_s"] for p in pages if p["state_wait_s"] is not None]
         out[label] = {
             "pages": len(pages),
+            "cpu_floor": _cpu_floor(room["cpu"], len(pages), lone_served),
             "blank": len(blank),
             "blank_reasons": sorted({e for p in blank for e in (p["errors"] or ["no widget states"])}),
             "lone_blank": sum(p["served_s"] is None or bool(p["errors"]) for p in r["lone"]),
@@ -614,6 +632,32 @@ def summarise_served_rooms(rooms: dict) -> dict:
             "meets_targets": all(targets.values()),
         }
     return out
+
+
+def _cpu_floor(cpu: dict, n: int, lone_s: float | None, cores: int | None = None) -> dict:
+    """The shortest time this room could be served in, from the CPU it used, against a lone trainee's.
+
+    The one server process runs its event loop on one core at a time, so the room takes at
+    least its CPU seconds; and all the work (server, kernels, the scripted clients on the same
+    machine) shares ``cores``.  If ``ratio`` is over 3, no scheduling can meet the 3x target on
+    this machine: only less CPU per trainee (or more cores) can.
+    """
+    cores = cores or os.cpu_count() or 1
+    server, kernels, clients = cpu.get("server_s"), cpu.get("kernels_s"), cpu.get("clients_s", 0.0)
+    if server is None or kernels is None or not n:
+        return {}
+    floor = max(server, (server + kernels + clients) / cores)
+    floor_alone = max(server, (server + kernels) / cores)  # as if the clients ran on devices of their own
+    return {
+        "cores": cores,
+        "per_trainee_ms": {
+            k: round(v / n * 1000, 1) for k, v in (("server", server), ("kernel", kernels), ("client", clients))
+        },
+        "floor_s": round(floor, 2),
+        "floor_without_clients_s": round(floor_alone, 2),
+        "ratio": round(floor / lone_s, 1) if lone_s else None,
+        "ratio_without_clients": round(floor_alone / lone_s, 1) if lone_s else None,
+    }
 
 
 def _round(x: float | None) -> float | None:
@@ -682,12 +726,12 @@ def print_served_rooms(summary: dict, args: argparse.Namespace) -> None:
         "\n    lone = median of lone trainees on the same server with the same hog."
         f"\n    CPU hog = {args.hogs} processes spinning beside the server."
     )
-    print(f"{'configuration':22} {'blank':>5} {'lone s':>7} {'html s':>7} {'served s':>9} {'x lone':>7} "
+    print(f"{'configuration':28} {'blank':>5} {'lone s':>7} {'html s':>7} {'served s':>9} {'x lone':>7} "
           f"{'state s':>8} {'>4 s':>4} {'CPU s srv/cli':>14} {'peak MB':>8}  load")  # fmt: skip
     for label, row in summary.items():
         cpu = row["cpu"]
         print(
-            f"{label:22} {row['blank']:5d} {_fmt(row['lone_served_s'])} {_fmt(row['room_html_s'])} "
+            f"{label:28} {row['blank']:5d} {_fmt(row['lone_served_s'])} {_fmt(row['room_html_s'])} "
             f"{_fmt(row['room_served_s'], 9)} {_fmt(row['served_ratio'])} {_fmt(row['room_state_wait_max_s'], 8)} "
             f"{row['over_control_comm_timeout']:4d} {cpu['server_and_kernels_s']:>7.1f}/{cpu['clients_s']:<6.1f} "
             f"{row['peak_mb']:8d}  {row['load_before_after']}"
@@ -702,6 +746,14 @@ def print_served_rooms(summary: dict, args: argparse.Namespace) -> None:
             f"at start {row['at_start'].get('kernels', '?')} kernels ready, "
             f"{row['at_start'].get('kernels_rss_mb', '?')} MB (server {row['at_start'].get('server_rss_mb', '?')} MB)"
         )
+        floor = row.get("cpu_floor") or {}
+        if floor:
+            each = floor["per_trainee_ms"]
+            print(
+                f"    CPU per trainee: server {each['server']} ms, kernel {each['kernel']} ms, client {each['client']} ms;"
+                f" floor on {floor['cores']} cores {floor['floor_s']} s = {floor['ratio']} x lone"
+                f" ({floor['floor_without_clients_s']} s = {floor['ratio_without_clients']} x without the clients)"
+            )
         if row["blank_reasons"]:
             print(f"    blank: {'; '.join(row['blank_reasons'])}")
         for target, met in row["targets"].items():
@@ -727,6 +779,9 @@ def main() -> None:
     parser.add_argument("--hog", default="without,with", help="(c, d): 'without' the CPU hog, 'with' it, or both")
     parser.add_argument("--blank-after", type=float, default=BLANK_AFTER_S, help="(c, d): seconds before blank")
     parser.add_argument("--lone-rounds", type=int, default=5, help="(c, d): lone visitors per configuration")
+    parser.add_argument(
+        "--steps", default="", help="(d): rooms of these sizes in turn on one server, e.g. 10,20,30 (default: --room)"
+    )
     parser.add_argument("--hogs", type=int, default=os.cpu_count() or 2, help="(c, d): spinning processes of the hog")
     args = parser.parse_args()
     # `timeout` (the heavy lock's time limit) sends SIGTERM: unwind, so every server and kernel is stopped.
@@ -737,6 +792,8 @@ def main() -> None:
         args.skip_browser = args.skip_room = args.skip_browser_room = True
     pools = [p.strip() for p in args.pools.split(",") if p.strip() in ("default", "room")]
     hog_modes = tuple(m == "with" for m in ("without", "with") if m in args.hog.split(","))
+    steps = sorted({int(k) for k in args.steps.split(",") if k.strip()}) or [args.room]
+    args.room = max(steps)  # --room-size N holds the largest room
 
     RESULTS.mkdir(exist_ok=True)
     notebooks_src = REPO / "notebooks"
@@ -840,7 +897,7 @@ def main() -> None:
             rooms = asyncio.run(
                 _served_rooms(
                     room_root, tmp, args.room, args.lone_rounds, pools, args.hogs, hog_modes,
-                    args.blank_after, not args.no_lone_browser,
+                    args.blank_after, not args.no_lone_browser, steps,
                 )
             )  # fmt: skip
             result["served_room_pages"] = {
