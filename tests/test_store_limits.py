@@ -321,3 +321,29 @@ def test_a_resumed_review_on_a_read_only_store_opens_and_cannot_be_submitted(
     assert "cannot submit this one" in app.errors.message, app.errors.message
     assert "this server cannot save reviews" in app.save_status.value
     assert snapshot(read_only_store.path) == before
+
+
+def test_the_room_dashboard_on_a_read_only_store_shows_the_room_and_says_it_cannot_change_it(
+    read_only_store: ReadOnlyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archived workshop's room, opened by its trainer on a server that may only read the store."""
+    from idpckit.widgets.room_dashboard import RoomDashboard
+
+    monkeypatch.setenv("IDPCKIT_STORE", str(read_only_store.path))
+    before = snapshot(read_only_store.path)
+    ui = RoomDashboard(content=data.load(), auto_refresh=False)
+    ui.room_code.value, ui.key.value = read_only_store.room, read_only_store.key
+    ui.open_button.click()
+    assert ui.errors.message == "" and ui.body.layout.display == "flex", ui.errors.message
+    assert "<strong>1</strong> submitted" in ui.people.value and "Archived workshop" in ui.status.value
+    assert (
+        ui.manage_message.kind == "info" and "store is read-only: the room can be viewed" in ui.manage_message.message
+    )
+    assert all(b.disabled for b in (ui.move_button, ui.withdraw_button, ui.delete_button, ui.close_button))
+    ui.prepare_downloads()  # the results still download
+    assert "<a download=" in ui.downloads.value
+    # Asked anyway (a stale page, a script): refused in words, nothing changed.
+    ui.ask_close()
+    ui.confirm_button.click()
+    assert "is read-only" in ui.manage_message.message and "Traceback" not in ui.manage_message.message
+    assert snapshot(read_only_store.path) == before

@@ -264,9 +264,25 @@ class RoomDashboard(LoadsOnFirstUse):
         self.room_code.value = room.code
         self.login.layout.display = "none"
         self.body.layout.display = "flex"
+        self._only_viewing(self.store.read_only)
         self.refresh(force=True)
         self._schedule()
         return True
+
+    def _only_viewing(self, read_only: bool) -> None:
+        """On a store this server may only read (an archived workshop), the room is viewed, not changed:
+        the buttons that would change it are disabled and the section says why."""
+        for button in (self.move_button, self.withdraw_button, self.delete_button, self.close_button):
+            button.disabled = read_only
+        self.target_room.disabled = read_only
+        if read_only:
+            self.manage_message.show(
+                _(
+                    "This server's store is read-only: the room can be viewed and its results downloaded, "
+                    "but reviews cannot be moved, withdrawn or deleted, nor the room closed."
+                ),
+                "info",
+            )
 
     def _hide(self) -> None:
         self.room = self.results = None
