@@ -217,6 +217,10 @@ def test_a_wrong_resume_code_message_takes_focus(store: Store, content: data.Con
     app.welcome.code.value = "ZZZZ-ZZZZ-ZZZZ-ZZZZ"
     app.welcome.resume.click()
     assert app.page.requests == [(".idpc-welcome-message .idpc-msg", "")]
+    # Right under the code's box and its Resume button, not at the foot of the page.
+    parts = app.welcome.widget.children
+    row = next(i for i, part in enumerate(parts) if app.welcome.code in getattr(part, "children", ()))
+    assert parts.index(app.welcome.message.widget) == row + 1
 
 
 def test_unknown_resume_code_says_so_and_changes_nothing(store: Store, content: data.Content) -> None:
@@ -956,6 +960,7 @@ def test_summary_is_on_screen_before_the_chart_and_files_are_made(
     app.go("summary")
     assert seen and seen[0][0], "the files were built before the summary was shown"
     assert "Preparing your files" in seen[0][1] and "Drawing the chart" in seen[0][2]
+    assert "<img" not in seen[0][2], "an image with nothing to show yet is a broken image in the page"
     assert 'class="idpc-chart"' in app.summary.scorecard.value
     assert "Report (web page, HTML)" in app.summary.links.value  # and they do arrive
     assert "idpc-files-ready" in app.summary.widget._dom_classes

@@ -4,7 +4,8 @@ axe-core (bundled by the ``axe-playwright-python`` package) runs inside the real
 Voilà served, after the widgets are drawn: the index, every lesson, the Table 1 explorer,
 the room dashboard (these in tests/browser/test_lesson_pages.py, in the one visit that also
 checks each renders without errors), each step of the self-assessment app (welcome, set-up, a commitment,
-the summary) and the HTML report a trainee downloads. A violation fails the test with the
+the summary, and the messages met on the way) and the HTML report a trainee downloads. The index, the
+app's steps, the dashboard and the report are checked at a laptop's and a phone's size. A violation fails the test with the
 rule, the element and axe's own advice, so the fix is clear from the failure alone.
 """
 
@@ -42,7 +43,17 @@ def test_every_lesson_and_tool_is_checked_where_it_is_opened() -> None:
     assert {*LESSONS, "table1-explorer.ipynb", "room-dashboard.ipynb", "self-assessment.ipynb"} <= set(OPENED)
 
 
-def test_the_index_page(kit_server, page: Page) -> None:
+PHONE = {"width": 390, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENS = pytest.mark.parametrize("screen", [DESKTOP, PHONE], ids=["desktop", "phone"])
+
+#: Images the browser could not draw (a broken-image icon in the page), by their alternative text.
+BROKEN_IMAGES_JS = "() => [...document.images].filter(i => i.complete && i.naturalWidth === 0).map(i => i.alt || i.src)"
+
+
+@SCREENS
+def test_the_index_page(kit_server, make_page, screen: dict[str, int]) -> None:
+    page = make_page(**screen)
     page.goto(kit_server.base)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert violations(page) == []
@@ -61,15 +72,27 @@ def test_the_index_page_in_russian_with_its_notice(kit_server, page: Page) -> No
     assert violations(page) == []
 
 
-def test_every_step_of_the_self_assessment(kit_server, page: Page) -> None:
+@SCREENS
+def test_every_step_of_the_self_assessment(kit_server, make_page, screen: dict[str, int]) -> None:
+    """Each step, and the messages a trainee meets on the way (a wrong resume code, a set-up not complete)."""
+    page = make_page(**screen)
     page.goto(kit_server.url("self-assessment.ipynb"))
     wait_rendered(page)
     assert violations(page) == [], "welcome"
+
+    page.get_by_label("Resume code").fill("NOPE-NOPE")
+    page.get_by_role("button", name="Resume", exact=True).click()
+    expect(page.get_by_text(re.compile("No review is saved under the code"))).to_be_visible()
+    assert violations(page) == [], "welcome with a wrong code's message"
 
     page.get_by_role("button", name=re.compile(r"^Start a new review")).click()
     country = page.get_by_label("Country", exact=True)
     expect(country).to_be_visible()
     assert violations(page) == [], "set-up"
+
+    page.get_by_role("button", name="Next ▶").first.click()
+    expect(page.locator(".idpc-setup-message")).to_contain_text("Choose the country you are grading")
+    assert violations(page) == [], "set-up with its warning"
 
     country.fill("Colombia")
     page.get_by_label("Go to step").select_option(index=1)
@@ -79,10 +102,18 @@ def test_every_step_of_the_self_assessment(kit_server, page: Page) -> None:
     select = page.get_by_label("Go to step")
     select.select_option(index=select.locator("option").count() - 1)
     expect(page.get_by_role("heading", name=re.compile(r"^Summary: Colombia, \d{4}$"))).to_be_visible(timeout=30_000)
+    assert page.evaluate(BROKEN_IMAGES_JS) == [], "a broken image while the chart is drawn"
     assert violations(page) == [], "summary"
+    page.wait_for_selector(".idpc-files-ready", timeout=30_000)
+    expect(page.get_by_role("img", name=re.compile("."))).not_to_have_count(0)
+    assert page.evaluate(BROKEN_IMAGES_JS) == []
+    assert violations(page) == [], "summary with its chart and files"
 
 
-def test_the_room_dashboard_opened_on_a_room_with_reviews(kit_server, open_notebook) -> None:
+@SCREENS
+def test_the_room_dashboard_opened_on_a_room_with_reviews(
+    kit_server, open_notebook, make_page, screen: dict[str, int]
+) -> None:
     """What the trainer reads: submissions, the heatmap, results per country, the evidence side by side."""
     store = Store(kit_server.store_url)
     room, key = Rooms(store).create("Accessibility workshop")
@@ -95,7 +126,7 @@ def test_the_room_dashboard_opened_on_a_room_with_reviews(kit_server, open_noteb
         review = Assessment(country=country, year=2025, room=room.code, organisations=[org], entries=entries)
         store.submit(store.save_draft(review))
     store.save_draft(Assessment(country="KEN", year=2025, room=room.code, organisations=["Delta"]))  # a draft
-    page = open_notebook("room-dashboard.ipynb", f"room={room.code}")
+    page = open_notebook("room-dashboard.ipynb", f"room={room.code}", on=make_page(**screen))
     page.get_by_label("Trainer key").fill(key)
     page.get_by_role("button", name="Open room").click()
     expect(page.get_by_text(re.compile(r"^3 submitted, 1 started"))).to_be_visible()
@@ -119,7 +150,9 @@ def test_the_index_and_the_self_assessment_in_spanish(kit_server, page: Page) ->
     assert violations(page) == [], "set-up"
 
 
-def test_the_downloaded_html_report(tmp_path: Path, page: Page) -> None:
+@SCREENS
+def test_the_downloaded_html_report(tmp_path: Path, make_page, screen: dict[str, int]) -> None:
+    page = make_page(**screen)
     review = read_assessment(data_dir() / "examples" / "veridia-2024.json")
     path = tmp_path / "report.html"
     path.write_text(report.html_report(review), encoding="utf-8")

@@ -1,7 +1,7 @@
 """Never lost on the page: each step change brings its heading into view, focuses it and says it.
 
 On a phone the next step's heading used to be some 2,000 px above the screen and focus
-stayed on Next.  Here, in Chromium at a phone's size, every Next, Back and "Go to step"
+stayed on Next.  Here, in Chromium at a phone's and a laptop's size, every Next, Back and "Go to step"
 must scroll the new heading into view and focus it; a screen reader's live region says
 which step it is; the set-up's warning and a wrong resume code's message take focus
 where they appear.
@@ -22,18 +22,24 @@ pytestmark = pytest.mark.browser
 APP = "self-assessment.ipynb"
 COMMITMENTS = load().commitments
 PHONE = {"width": 390, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
 
 
-#: Contrast between the selected grade button's background and an unselected one's (WCAG formula).
+#: For each group of choice buttons (grade, confidence), the contrast between the selected button's
+#: background and an unselected one's (WCAG formula), by the group's accessible name.
 CONTRAST_JS = """() => {
   const lum = (e) => { const c = getComputedStyle(e).backgroundColor.match(/[\\d.]+/g).slice(0, 3).map(Number)
       .map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
     return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; };
-  const grade = document.querySelector('.idpc-grade');
-  const on = grade.querySelector('.widget-toggle-button.mod-active');
-  const off = grade.querySelector('.widget-toggle-button:not(.mod-active)');
-  const [a, b] = [lum(on), lum(off)].sort((x, y) => y - x);
-  return (a + 0.05) / (b + 0.05);
+  const out = {};
+  for (const group of document.querySelectorAll('.widget-toggle-buttons')) {
+    const on = group.querySelector('.widget-toggle-button.mod-active');
+    const off = group.querySelector('.widget-toggle-button:not(.mod-active)');
+    if (!on || !off) continue;
+    const [a, b] = [lum(on), lum(off)].sort((x, y) => y - x);
+    out[(group.querySelector('.widget-label') || group).textContent.trim().slice(0, 40)] = (a + 0.05) / (b + 0.05);
+  }
+  return out;
 }"""
 
 
@@ -59,8 +65,11 @@ def announced(page: Page, step: str) -> str:
     return page.evaluate("() => (document.getElementById('idpc-announce') || {}).textContent || ''")
 
 
-def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_server, make_page) -> None:
-    page = make_page(**PHONE)
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(
+    kit_server, make_page, screen: dict[str, int]
+) -> None:
+    page = make_page(**screen)
     page.goto(kit_server.url(APP))
     wait_rendered(page)
 
@@ -104,11 +113,13 @@ def test_next_back_and_go_to_step_bring_the_heading_into_view_and_focus_it(kit_s
     expect_focus_on(page, f"Commitment {first.number}:")
     assert announced(page, first.id).startswith(f"Step 2 of {len(COMMITMENTS) + 2}: {first.number}.")
 
-    # The selected grade stands out from the others by at least 3:1, not by a slightly darker grey.
+    # The selected grade and confidence stand out from the others by at least 3:1, not by a slightly darker grey.
     page.get_by_role("radio", name=re.compile(r"^3 ")).first.click()
     expect(page.get_by_text(re.compile(r"^Selected: 3"))).to_be_visible()
+    page.get_by_role("radiogroup", name="How sure are you?").get_by_role("radio", name="Medium").click()
+    expect(page.get_by_role("radio", name="Medium", checked=True)).to_be_visible()
     contrast = page.evaluate(CONTRAST_JS)
-    assert contrast >= 3, contrast
+    assert len(contrast) == 2 and all(ratio >= 3 for ratio in contrast.values()), contrast
 
     nxt.scroll_into_view_if_needed()
     nxt.click()
