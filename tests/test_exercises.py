@@ -676,3 +676,47 @@ def test_the_core_runs_and_prints_solutions_without_ipywidgets():
     assert "## Lesson 4" in result.stdout and "Support. Don't Punish is a global campaign" in result.stdout
     loaded = result.stdout.split("LOADED", 1)[1].splitlines()[0]
     assert "idpckit.widgets" not in loaded and "idpckit.serve" not in loaded
+
+
+@pytest.mark.parametrize(
+    ("lang", "found_three", "one_of_three", "five_extra", "one_extra"),
+    [
+        (
+            "es",
+            "Correcto: encontró las 3 opciones correctas.",
+            "Marcó 1 de las 3 opciones correctas.",
+            "También marcó 5 opciones que no corresponden.",
+            "También marcó una opción que no corresponde.",
+        ),
+        (
+            "fr",
+            "Juste : vous avez trouvé les 3 bonnes options.",
+            "Vous avez coché 1 des 3 bonnes options.",
+            "Vous avez aussi coché 5 options qui ne s'appliquent pas.",
+            "Vous avez aussi coché 1 option qui ne s'applique pas.",
+        ),
+        (
+            "ru",
+            "Верно: вы нашли все правильные варианты (3).",
+            "Вы отметили 1 из 3 правильных вариантов.",
+            "Вы также отметили 5 неподходящих вариантов.",
+            "Вы также отметили 1 неподходящий вариант.",
+        ),
+    ],
+)
+def test_multiple_choice_counts_read_right_in_spanish_french_and_russian(
+    lang: str, found_three: str, one_of_three: str, five_extra: str, one_extra: str
+) -> None:
+    """The issue's "all 2" and "1 of the 1" in the other languages: each count takes its own sentence or form."""
+    from idpckit import i18n
+    from idpckit.exercises import feedback
+
+    with i18n.language(lang):
+        assert feedback.found_sentence(3) == found_three
+        assert feedback.ticked_sentence(1, 3) == one_of_three
+        assert feedback.extra_sentence(5) == five_extra
+        assert feedback.extra_sentence(1) == one_extra
+        two = {feedback.found_sentence(2), feedback.ticked_sentence(2, 2), feedback.ticked_sentence(1, 2)}
+        lone = {feedback.found_sentence(1), feedback.ticked_sentence(1, 1), feedback.ticked_sentence(0, 1)}
+    assert not any("2" in s for s in two), two  # "both", never "all 2"
+    assert not any("1" in s for s in lone), lone  # "the right option", never "1 of the 1"

@@ -312,6 +312,33 @@ def test_uk_typed_letter_by_letter_is_the_united_kingdom_and_a_guess_is_not_save
     assert stored(fresh.store, fresh).country == "BOL"  # going on confirms it
 
 
+@pytest.mark.parametrize(
+    ("lang", "germany", "britain", "koreas"),
+    [
+        ("es", "Alemania", "Reino Unido", ("Corea del Sur", "Corea del Norte")),
+        ("fr", "Allemagne", "Royaume-Uni", ("Corée du Sud", "Corée du Nord")),
+        ("ru", "Германия", "Великобритания", ("Республика Корея", "КНДР")),
+    ],
+)
+def test_the_country_box_in_spanish_french_and_russian(
+    store: Store, content: data.Content, lang: str, germany: str, britain: str, koreas: tuple[str, str]
+) -> None:
+    """Names typed in the page's language or in English find the country, shown in the page's language."""
+    from idpckit import i18n
+
+    with i18n.language(lang):
+        app = make_app(store, content)
+        app.welcome.start.click()
+        s = app.setup
+        s.country.value = germany
+        assert s.country_code == "DEU" and f"✔ {germany} (DEU)" in s.country_hint.value
+        s.country.value = "UK"
+        assert s.country_code == "GBR" and f"✔ {britain} (GBR)" in s.country_hint.value
+        assert stored(store, app).country == "GBR"
+        s.country.value = "Korea"
+        assert s.country_code is None and all(k in s.country_hint.value for k in koreas)
+
+
 def test_every_field_of_the_setup_is_saved(store: Store, content: data.Content) -> None:
     app = make_app(store, content)
     room = make_room(store)
