@@ -14,13 +14,14 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import psutil
 import pytest
 from serve_helpers import REPO, free_port, start_serve, stop_serve  # tests/: the one way to run idpckit serve
+from voila_helpers import channels_url, frames
+from voila_helpers import run_async as _run  # also test_busy_server's
 
 from idpckit.serve import guards as serve_guards
 
@@ -115,7 +116,7 @@ async def _legacy_client(base: str, kid: str) -> str:
     from tornado.websocket import websocket_connect
 
     try:
-        ws = await websocket_connect(base.replace("http://", "ws://") + f"api/kernels/{kid}/channels")
+        ws = await websocket_connect(channels_url(base, kid))
     except HTTPClientError as exc:
         return f"refused {exc.code}"
     for m in _reproduction(uuid.uuid4().hex):
@@ -137,7 +138,7 @@ async def _v1_client(base: str, kid: str, extra: bytes | None = None) -> list[st
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import WebSocketClosedError, websocket_connect
 
-    url = base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
+    url = channels_url(base, kid)
     ws = await websocket_connect(HTTPRequest(url), subprotocols=[serve_guards.V1_PROTOCOL])
     try:
         if extra is not None:
@@ -147,12 +148,7 @@ async def _v1_client(base: str, kid: str, extra: bytes | None = None) -> list[st
     except WebSocketClosedError:
         return ["closed"]
     seen: list[str] = []
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            raw = await asyncio.wait_for(ws.read_message(), timeout=max(0.1, deadline - time.monotonic()))
-        except TimeoutError:
-            break
+    async for raw in frames(ws, 20):
         if raw is None:
             seen.append("closed")
             break
@@ -164,11 +160,6 @@ async def _v1_client(base: str, kid: str, extra: bytes | None = None) -> list[st
             break
     ws.close()
     return seen
-
-
-def _run(coro: object) -> object:
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may hold this thread's event loop
-        return pool.submit(asyncio.run, coro).result(timeout=120)
 
 
 def _watch(server: Server, seconds: float = 6.0) -> tuple[bool, float]:
@@ -285,7 +276,7 @@ async def _provoke_kernel_errors(base: str, kid: str) -> bytes:
     """Messages that make the kernel raise (a widget comm of the wrong protocol, a message to no comm)."""
     from tornado.websocket import websocket_connect
 
-    url = base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
+    url = channels_url(base, kid)
     ws = await websocket_connect(url, subprotocols=[serve_guards.V1_PROTOCOL])
     session = uuid.uuid4().hex
     bad = [
@@ -296,15 +287,9 @@ async def _provoke_kernel_errors(base: str, kid: str) -> bytes:
     for m in bad:
         await ws.write_message(_v1(m), binary=True)
     received = b""
-    deadline = time.monotonic() + 8
-    while time.monotonic() < deadline:
-        try:
-            raw = await asyncio.wait_for(ws.read_message(), timeout=max(0.1, deadline - time.monotonic()))
-        except TimeoutError:
-            break
-        if raw is None:
-            break
-        received += raw if isinstance(raw, bytes) else raw.encode()
+    async for raw in frames(ws, 8):
+        if raw is not None:
+            received += raw if isinstance(raw, bytes) else raw.encode()
     ws.close()
     return received
 

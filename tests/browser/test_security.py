@@ -8,12 +8,11 @@ import re
 import socket
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from voila_helpers import kernel_id, wait_rendered
+from voila_helpers import channels_url, kernel_id, run_async, wait_rendered
 
 from idpckit import catalog
 
@@ -51,7 +50,7 @@ async def _send_over_kernel_websocket(base: str, kid: str, marker: Path) -> list
 
     from idpckit.serve.guards import V1_PROTOCOL, v1_parts
 
-    url = base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
+    url = channels_url(base, kid)
     ws = await websocket_connect(url, subprotocols=[V1_PROTOCOL])  # as Voilà's page does
     session = uuid.uuid4().hex
 
@@ -83,9 +82,7 @@ def test_a_visitor_cannot_run_code_through_the_kernel_connection(kit_server, tmp
     html = httpx.get(kit_server.url("table1-explorer.ipynb"), timeout=120).text
     kid = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
     marker = tmp_path / "visitor-code-ran.txt"
-    # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
-    with ThreadPoolExecutor(1) as pool:
-        replies = pool.submit(asyncio.run, _send_over_kernel_websocket(kit_server.base, kid, marker)).result()
+    replies = run_async(_send_over_kernel_websocket(kit_server.base, kid, marker))
     assert "kernel_info_reply" in replies  # the connection works ...
     assert "execute_reply" not in replies and "execute_input" not in replies
     assert not marker.exists()  # ... but code sent over it never runs
@@ -115,7 +112,7 @@ async def _send_oversized(base: str, kid: str, size: int) -> str:
 
     from idpckit.serve.guards import V1_PROTOCOL
 
-    url = base.replace("http://", "ws://") + f"api/kernels/{kid}/channels"
+    url = channels_url(base, kid)
     ws = await websocket_connect(url, subprotocols=[V1_PROTOCOL])
     try:
         await ws.write_message(b"x" * size, binary=True)
@@ -132,10 +129,7 @@ def test_oversized_uploads_and_request_bodies_are_refused(kit_server) -> None:
 
     html = httpx.get(kit_server.url("table1-explorer.ipynb"), timeout=120).text
     kid = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
-    with ThreadPoolExecutor(1) as pool:
-        ending = pool.submit(
-            asyncio.run, _send_oversized(kit_server.base, kid, serve.WS_MAX_MESSAGE_BYTES + 1)
-        ).result()
+    ending = run_async(_send_oversized(kit_server.base, kid, serve.WS_MAX_MESSAGE_BYTES + 1))
     # "Message too big": the server drops the connection instead of buffering the message.
     assert ending in ("closed while sending", "closed with code 1009"), ending
     # A request announcing a body over the limit is answered 400 before any of it is read.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from typing import Any
 
 RENDER_TIMEOUT_MS = 120_000
 #: Texts that mean a cell or a widget failed, whatever Voilà shows instead of a traceback.
@@ -64,3 +66,40 @@ def violations(page: object) -> list[str]:
             advice = " ".join(node.get("failureSummary", "").split())
             lines.append(f"{rule['id']} ({rule['impact']}): {rule['help']} at {node['target']}: {advice}")
     return lines
+
+
+# --------------------------------------------------------------------------- a kernel's websocket, as a test client
+
+
+def channels_url(base: str, kernel: str) -> str:
+    """The websocket address of a kernel's channels on the server at ``base`` (``http://127.0.0.1:PORT/``)."""
+    return base.replace("http://", "ws://", 1) + f"api/kernels/{kernel}/channels"
+
+
+def run_async(coro: Any, timeout_s: float = 120) -> Any:
+    """Run a websocket client coroutine to its end, in a thread of its own.
+
+    Playwright's sync API keeps an event loop running in the test's thread for as long as
+    the session's browser lives, where ``asyncio.run()`` would refuse to start.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=timeout_s)
+
+
+async def frames(ws: Any, seconds: float) -> AsyncIterator[bytes | str | None]:
+    """What the server sends on ``ws`` for up to ``seconds``: each frame, then ``None`` if it closed the connection."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            raw = await asyncio.wait_for(ws.read_message(), timeout=max(0.1, deadline - time.monotonic()))
+        except TimeoutError:
+            return
+        yield raw
+        if raw is None:
+            return
