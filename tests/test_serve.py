@@ -264,6 +264,25 @@ def test_a_rendered_voila_page_is_marked_and_worded_in_the_visitors_language() -
     assert serve.localise_page(head, "en") == head
 
 
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("es", "Autoevaluación: califique a su gobierno"),
+        ("fr", "Auto-évaluation : notez votre gouvernement"),
+        ("ru", "Самооценка: оцените своё правительство"),
+    ],
+)
+def test_an_apps_browser_tab_is_titled_in_the_visitors_language(lang: str, title: str) -> None:
+    """The app is one notebook for every language: its tab's title (item 4 of the template) follows the visitor."""
+    template = (serve.SHARE / "voila" / "templates" / "idpckit" / "index.html.j2").read_text(encoding="utf-8")
+    assert '" · idpckit</title>"' in template  # what localise_page looks for
+    head = '<html lang="en"><head><title>Self-assessment: grade your government · idpckit</title>'
+    assert f"<title>{title} · idpckit</title>" in serve.localise_page(head, lang)
+    # A page whose content stays English (an English lesson from a Russian index) keeps its English title,
+    # like its <html lang="en">, even when the words have a translation.
+    assert "<title>Self-assessment: grade your government · idpckit</title>" in serve.localise_page(head, lang, "en")
+
+
 def test_the_paste_limit_message_of_a_voila_page_is_in_the_visitors_language() -> None:
     """Item 5 of the template: a paste over a box's limit is named in words, in the page's language."""
     template = (serve.SHARE / "voila" / "templates" / "idpckit" / "index.html.j2").read_text(encoding="utf-8")
@@ -313,7 +332,13 @@ def test_a_lesson_page_declares_the_language_of_its_prose_an_app_the_visitors() 
 
 
 @pytest.mark.parametrize(
-    ("lang", "start", "then"), [("en", "Start here", "Exercises"), ("es", "Empiece aquí", "Ejercicios")]
+    ("lang", "start", "then"),
+    [
+        ("en", "Start here", "Exercises"),
+        ("es", "Empiece aquí", "Ejercicios"),
+        ("fr", "Commencer ici", "Exercices"),
+        ("ru", "Start here", "Упражнения"),  # the lessons are in English for Russian readers, and marked so
+    ],
 )
 def test_a_newcomer_sees_start_here_first_then_the_exercises_then_the_box_to_join_a_workshop(
     lang: str, start: str, then: str
@@ -325,7 +350,12 @@ def test_a_newcomer_sees_start_here_first_then_the_exercises_then_the_box_to_joi
     first = body.split('aria-labelledby="start-heading"')[1].split("</section>")[0]
     link = re.search(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', first)
     assert link is not None
-    lesson = "00-start-here.ipynb" if lang == "en" else f"{lang}/00-start-here.ipynb"
+    lesson = f"{lang}/00-start-here.ipynb" if lang in ("es", "fr") else "00-start-here.ipynb"
     assert link.group(1).split("?")[0] == f"/voila/render/{lesson}" and link.group(2) == start
-    assert re.search(r"\b15 min", first)
+    assert re.search(r"\b15 (min|минут)", first)
     assert f">{then}</h2>" in body.split('aria-labelledby="apps-heading"')[1][:200]
+    # The box to join a workshop takes a room code and opens the app in the same language.
+    join = body.split('aria-labelledby="join-heading"')[1].split("</section>")[0]
+    assert 'action="/voila/render/self-assessment.ipynb"' in join and 'name="room"' in join
+    assert '<label for="join-room">' in join and 'id="join-room"' in join
+    assert lang == "en" or f'name="lang" value="{lang}"' in join

@@ -32,6 +32,7 @@ as files.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -311,7 +312,13 @@ def localise_page(chunk: str, lang: str, html_lang: str | None = None) -> str:
         chunk = chunk.replace(
             f"var words = {json.dumps(MAXLEN_WORDS)};", f"var words = {json.dumps(i18n._(MAXLEN_WORDS))};"
         )
+        if html_lang == lang:  # an app, or a lesson in the visitor's language: its tab says so too
+            chunk = TAB_TITLE.sub(lambda m: f"<title>{esc(i18n._(html.unescape(m.group(1))))} · idpckit</title>", chunk)
     return chunk
+
+
+#: The browser tab's title the kit's template writes (``index.html.j2``): the notebook's title, then the kit's name.
+TAB_TITLE = re.compile(r"<title>([^<]*) · idpckit</title>")
 
 
 #: Most characters of a page's start held back while its ``<html>`` tag is not whole (see :class:`PageLocaliser`).

@@ -40,3 +40,15 @@ def test_the_tab_title_is_the_notebooks_title(kit_server, notebook: str) -> None
     title = served_title(kit_server.url(notebook))
     assert title == f"{entry.title} · idpckit"
     assert notebook.removesuffix(".ipynb") not in title
+
+
+@pytest.mark.parametrize(
+    ("notebook", "query", "title"),
+    [
+        ("self-assessment.ipynb", "lang=es", "Autoevaluación: califique a su gobierno"),
+        ("self-assessment.ipynb", "lang=ru", "Самооценка: оцените своё правительство"),
+        ("fr/04-table1.ipynb", "", "Tableau 1 : les engagements et leurs ancrages"),
+    ],
+)
+def test_the_tab_title_is_in_the_pages_language(kit_server, notebook: str, query: str, title: str) -> None:
+    assert served_title(kit_server.url(notebook, query)) == f"{title} · idpckit"
