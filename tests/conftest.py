@@ -8,9 +8,13 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from wheel_helpers import BuiltWheel, build_wheel
+
+if TYPE_CHECKING:
+    from notebook_kernel import NotebookKernel
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -24,6 +28,22 @@ DATA = REPO / "data"
 def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> BuiltWheel:
     """The kit built as a wheel once per session (several tests check what it carries)."""
     return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def notebook_kernel() -> Iterator[NotebookKernel]:
+    """One real kernel for every notebook test of the session, each notebook run from a clean start.
+
+    Starting a kernel and importing the kit in it was half of each notebook's time (27 notebooks);
+    tests/notebook_kernel.py says what the clean start resets, and what it cannot.
+    """
+    from notebook_kernel import NotebookKernel  # here: the fast loop never starts a kernel
+
+    kernel = NotebookKernel()
+    try:
+        yield kernel
+    finally:
+        kernel.close()
 
 
 @pytest.fixture(scope="session")

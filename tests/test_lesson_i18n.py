@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from babel.messages.pofile import read_po
@@ -20,6 +21,9 @@ from click.testing import CliRunner
 
 from idpckit import catalog, i18n, lesson_i18n, lessons
 from idpckit.cli import main
+
+if TYPE_CHECKING:
+    from notebook_kernel import NotebookKernel
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -216,18 +220,14 @@ OVERVIEW_WORDS = {"es": "Las lecciones y su duración", "fr": "Les leçons et le
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", TRANSLATED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_a_translated_lesson_runs_and_its_helpers_speak_its_language(
-    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    path: Path, tmp_path: Path, notebook_kernel: NotebookKernel
 ) -> None:
-    """In a real kernel, from the lesson's own folder (as Voilà runs it): no error, no stderr, helpers translated."""
+    """In a real kernel, from the lesson's own folder (as Voilà runs it), from a clean start (no language
+    left by the lesson before): no error, no stderr, helpers translated."""
     import nbformat
-    from nbclient import NotebookClient
 
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    monkeypatch.setenv("IDPCKIT_STORE", str(tmp_path / "store.sqlite3"))
-    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    monkeypatch.delenv("IDPCKIT_LANG", raising=False)
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    notebook_kernel.run(nb, path.parent, str(tmp_path / "store.sqlite3"))
     outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
     problems = [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
     assert not problems, problems

@@ -10,7 +10,8 @@ the exercises in its own files.
 
 Execution runs with the notebook's folder as the working directory, as Voilà
 does, with a matplotlib backend that needs no display, and with a throw-away
-store so that apps which save drafts never touch a real per-user database.  A
+store so that apps which save drafts never touch a real per-user database; one
+kernel runs them all, each from a clean start (tests/notebook_kernel.py).  A
 notebook that fails is written, with its outputs, to ``test-artifacts/`` so the
 traceback can be read after the run.
 """
@@ -20,11 +21,15 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
 
 from idpckit import catalog, exercises, lessons
+
+if TYPE_CHECKING:
+    from notebook_kernel import NotebookKernel
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -250,22 +255,12 @@ def test_an_applied_check_comes_every_10_to_15_minutes_of_reading(stem):
 
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
-def test_executes_top_to_bottom(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from nbclient import NotebookClient
+def test_executes_top_to_bottom(path: Path, tmp_path: Path, notebook_kernel: NotebookKernel):
     from nbclient.exceptions import CellExecutionError
 
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    monkeypatch.setenv("IDPCKIT_STORE", str(tmp_path / "store.sqlite3"))
-    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
     try:
-        client.execute()
+        notebook_kernel.run(nb, path.parent, str(tmp_path / "store.sqlite3"))
     except CellExecutionError:
         _keep(nb, path)
         raise
