@@ -5,11 +5,14 @@ their own; starting one and importing the kit in it was about half of each noteb
 Here one ``python3`` kernel runs them all, and before each notebook a set-up cell gives it what
 a fresh kernel would give: an empty namespace (``%reset -f``: every name, import and result of
 the notebook before is gone, so a cell that relies on one fails with NameError as it would
-alone), the notebook's own folder as the working directory (as Voilà runs it), its own
-throw-away store, no language left by the notebook before (the process language and
-``IDPCKIT_LANG`` cleared: a translated lesson must set its own, or its helpers speak English)
-and no figure left open.  What it cannot reset is which modules are already imported; every
-English page is still opened in a kernel of its own by Voilà in tests/browser/test_lesson_pages.py.
+alone), the kit imported afresh (every ``idpckit`` module is dropped from ``sys.modules``, so
+module state such as the lesson language ``lessons.use_language`` keeps, or a store's engine,
+starts over; re-importing the kit costs about 0.2 s, the third-party libraries under it stay
+imported), the notebook's own folder as the working directory (as Voilà runs it), its own
+throw-away store, no ``IDPCKIT_LANG`` left by the notebook before, no figure open and no widget
+alive.  What it cannot reset is the state of those third-party libraries; every English page is
+still opened in a kernel of its own by Voilà in tests/browser/test_lesson_pages.py, and
+tests/test_notebook_kernel.py proves that what the notebook before left is gone.
 """
 
 from __future__ import annotations
@@ -18,38 +21,46 @@ import os
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
 #: The set-up cell run before each notebook (the ``{…}`` are filled in with reprs).
 _CLEAN_START = """\
 import os as _os
+import sys as _sys
+import ipywidgets as _widgets
 import matplotlib.pyplot as _plt
-from idpckit import i18n as _i18n
 _os.chdir({folder})
 _os.environ["IDPCKIT_STORE"] = {store}
 _os.environ.pop("IDPCKIT_LANG", None)
-_i18n.use_in_process(None)
-_i18n._current.set(None)
 _plt.close("all")
+_widgets.Widget.close_all()
+for _name in [_n for _n in _sys.modules if _n == "idpckit" or _n.startswith("idpckit.")]:
+    del _sys.modules[_name]
 get_ipython().run_line_magic("reset", "-f")
 """
 
 
 class NotebookKernel:
-    """A started kernel; :meth:`run` executes a notebook in it from a clean start (see the module docstring)."""
+    """A started kernel; :meth:`run` executes a notebook in it from a clean start (see the module docstring).
+
+    The kernel's manager is the asynchronous one, as nbclient's own: with a blocking one, nbclient's
+    wait for output blocks its event loop, and a kernel that died (or a cell past its timeout) was
+    noticed only minutes later instead of within a second.
+    """
 
     def __init__(self) -> None:
-        self.km: KernelManager | None = None
+        self.km: AsyncKernelManager | None = None
         self.started = 0  # kernels started so far (one, unless a notebook killed its kernel)
 
-    def _kernel(self) -> KernelManager:
-        if self.km is None or not self.km.is_alive():
+    def _kernel(self) -> AsyncKernelManager:
+        if self.km is None or not run_sync(self.km.is_alive)():
             self.close()
             env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
             env.pop("IDPCKIT_LANG", None)
-            self.km = KernelManager(kernel_name="python3")
-            self.km.start_kernel(env=env)
+            self.km = AsyncKernelManager(kernel_name="python3")
+            run_sync(self.km.start_kernel)(env=env)
             self.started += 1
         return self.km
 
@@ -71,5 +82,5 @@ class NotebookKernel:
 
     def close(self) -> None:
         if self.km is not None:
-            self.km.shutdown_kernel(now=True)
+            run_sync(self.km.shutdown_kernel)(now=True)
             self.km = None
