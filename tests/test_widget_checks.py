@@ -228,3 +228,35 @@ def test_a_lessons_checks_do_not_load_the_database_library() -> None:
     env = {k: v for k, v in os.environ.items() if k != "IDPCKIT_HIDE_SOLUTIONS"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("name", "exercise_id"),
+    [
+        ("00-start-here", "first-reflection"),
+        ("02-four-asks", "my-ask"),
+        ("03-ministerial-declaration", "gap-in-your-country"),
+        ("06-grading-your-government", "first-commitments"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_lessons_reflection_boxes_never_lock(name: str, exercise_id: str, lang: str) -> None:
+    """Lessons 0, 2, 3 and 6: after "Done: prepare my download", too short or long enough, the box stays open."""
+    from idpckit import i18n
+
+    with i18n.language(lang):
+        r = checks.from_data(name, exercise_id)
+        assert r.submit.description == i18n._("Done: prepare my download")
+        assert lang == "en" or r.submit.description != "Done: prepare my download"
+        r.text.value = "Too short."
+        r.submit.click()
+        assert not r.result.correct and r.download.value == ""
+        assert not r.text.disabled and not r.submit.disabled, "a short reflection shut the box"
+        r.text.value = " ".join(["word"] * r.spec.min_words)
+        assert r.feedback.value == checks._note("")  # the 'not yet' was about the shorter text
+        r.submit.click()
+        assert r.result.correct and "⬇" in r.download.value
+        assert not r.text.disabled and not r.submit.disabled, "the box locked after Done"
+        r.text.value += " and more"
+        r.submit.click()
+        assert "and more" in decode(r.download.value)

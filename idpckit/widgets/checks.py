@@ -399,7 +399,8 @@ class FreeTextReflection(Check):
 
     def _on_type(self, change: Mapping[str, Any]) -> None:
         self.count.value = self._count_html(change["new"] or "")
-        if self.download.value:  # the prepared file no longer matches the text: offer it again after "Done"
+        if self.download.value or self.result is not None:
+            # The prepared file (or "not yet: 5 words") no longer matches the text: "Done" again says anew.
             self.download.value = ""
             self.result = None
             self.feedback.value = _note("")
@@ -417,7 +418,9 @@ class FreeTextReflection(Check):
 
     def _on_submit(self, _button: Any = None) -> None:
         super()._on_submit(_button)
-        if self.result is not None and self.result.correct:
+        if self.result is None:
+            return
+        if self.result.correct:
             link = download_link(
                 self.document(self.text.value),
                 self.filename,
@@ -425,9 +428,11 @@ class FreeTextReflection(Check):
                 _("Download {file}").format(file=self.filename),
             )
             self.download.value = f"<p>⬇ {link}</p>"
-            # A reflection is never finished for good: the box stays open to go on writing.
-            self._lock(False)
-            self.submit.disabled = False
+        # A reflection is never finished for good, nor shut while it is too short: the box stays open to go
+        # on writing, and "Done" is there again (there is nothing to "Try again").
+        self._lock(False)
+        self.submit.disabled = False
+        self.retry.disabled = True
 
     def _lock(self, locked: bool) -> None:
         self.text.disabled = locked
