@@ -214,12 +214,26 @@ def read_only_store(tmp_path: Path) -> Iterator[ReadOnlyStore]:
         else:
             (folder / "store.sqlite3").chmod(0o444)
             folder.chmod(0o555)
+        _assert_refuses_writes(folder / "store.sqlite3")
         yield ReadOnlyStore(folder / "store.sqlite3", code, room.code, key)
     finally:
         if mounted:
             _umount(folder)
         else:
             folder.chmod(0o755)
+
+
+def _assert_refuses_writes(path: Path) -> None:
+    """The disk itself refuses this process (root too): SQLite cannot write the file, nor anything be made beside it.
+
+    So what the kit shows on it is what a read-only store really does, not our code's guess.
+    """
+    with pytest.raises(OSError):
+        (path.parent / "probe").write_bytes(b"x")
+    with contextlib.closing(sqlite3.connect(str(path))) as conn, pytest.raises(sqlite3.OperationalError) as err:
+        conn.execute("DELETE FROM reviews")
+        conn.commit()
+    assert "readonly" in str(err.value) or "unable to open" in str(err.value), err.value
 
 
 def test_a_read_only_store_is_read_and_refuses_changes_in_words(read_only_store: ReadOnlyStore) -> None:
@@ -317,6 +331,11 @@ def test_a_resumed_review_on_a_read_only_store_opens_and_cannot_be_submitted(
     app.apply_query({"code": read_only_store.code})
     assert app.code == read_only_store.code and app.assessment is not None
     assert app.assessment.country == "XVR"
+    first = app.assessment.entries[0].commitment_id
+    app.jump.value = first
+    app.steps[first].evidence.value = "Changed on a server that cannot save"
+    assert "this server cannot save reviews" in app.save_status.value
+    assert app.assessment.entry(first).evidence == "Changed on a server that cannot save"  # kept in the page
     assert app.submit() is False
     assert "cannot submit this one" in app.errors.message, app.errors.message
     assert "this server cannot save reviews" in app.save_status.value

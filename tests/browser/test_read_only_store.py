@@ -54,6 +54,12 @@ def test_a_read_only_store_is_served_viewed_and_saves_are_refused_in_words(
         expect(trainer.get_by_text(re.compile(r"^1 submitted, 0 started"))).to_be_visible()
         expect(trainer.get_by_role("status").filter(has_text="Last updated")).to_contain_text("Archived workshop")
         expect(trainer.locator("section.idpc-room-country table.idpc-results")).to_be_visible()
+        # What would change the room is disabled, and the page says why.
+        expect(trainer.get_by_role("status").filter(has_text="store is read-only")).to_contain_text(
+            "the room can be viewed and its results downloaded"
+        )
+        for name in ("Withdraw from room", "Delete review", "Close room"):
+            expect(trainer.get_by_role("button", name=name)).to_be_disabled()
         assert error_outputs(trainer) == []
 
         # The explorer needs no store, and works as anywhere.
