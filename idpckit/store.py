@@ -461,12 +461,15 @@ class Store:
         self.shown = display_url(self.url)
         #: True when the store was opened for reading only (``read_only`` asked, and its file cannot be written).
         self.read_only = False
+        self._asked_read_only = False  # read-only because the URL says so (mode=ro), not the file's permissions
         path = _sqlite_file(self.url)
-        if path is not None and path.exists() and not _writable(path):
+        asked = _asks_read_only(self.url)
+        if asked or (path is not None and path.exists() and not _writable(path)):
             if not read_only:
-                raise StoreError(_read_only_message(self.shown))
+                raise StoreError(_read_only_message(self.shown, asked=asked))
             self.read_only = True
-            self.engine = _engine(_read_only_url(path), read_only=True)
+            self._asked_read_only = asked
+            self.engine = _engine(self.url if asked or path is None else _read_only_url(path), read_only=True)
             try:
                 with self.engine.connect() as conn:
                     version = _db_version(conn)
@@ -499,7 +502,7 @@ class Store:
     def _write(self) -> Iterator[Connection]:
         """A write transaction that takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE)."""
         if self.read_only:
-            raise StoreError(_read_only_message(self.shown))
+            raise StoreError(_read_only_message(self.shown, asked=self._asked_read_only))
         try:
             with self.engine.connect() as conn:
                 conn.execution_options(idpckit_write=True)
@@ -721,8 +724,21 @@ def may_only_read(url: str | os.PathLike[str]) -> bool:
     For ``idpckit serve``, which says so once at start-up; :attr:`Store.read_only` is the same answer
     for a store already open.
     """
-    path = _sqlite_file(to_url(url))
-    return path is not None and path.exists() and not _writable(path)
+    url = to_url(url)
+    path = _sqlite_file(url)
+    return _asks_read_only(url) or (path is not None and path.exists() and not _writable(path))
+
+
+def _asks_read_only(url: str) -> bool:
+    """Whether an SQLite URL opens its file for reading only on purpose (``file:...?mode=ro&uri=true``,
+    or ``immutable=1``): SQLite itself then refuses every write, whoever runs the kit."""
+    if not url.startswith("sqlite:"):
+        return False
+    try:
+        query = sa.engine.make_url(url).query
+    except (sa.exc.ArgumentError, ValueError):
+        return False
+    return query.get("mode") == "ro" or query.get("immutable") == "1"
 
 
 def _writable(path: Path) -> bool:
@@ -740,7 +756,13 @@ def _read_only_url(path: Path) -> str:
     return f"sqlite:///file:{path}?{query}&uri=true"
 
 
-def _read_only_message(shown: str) -> str:
+def _read_only_message(shown: str, *, asked: bool = False) -> str:
+    if asked:
+        return _(
+            "The store {store} is opened for reading only (its address asks for mode=ro or immutable=1), so "
+            "nothing can be saved in it; what it holds can still be listed and shown. To save, give its address "
+            "without them."
+        ).format(store=shown)
     return _(
         "The store {store} is read-only: this user may not write its file or its folder (or the disk is "
         "mounted read-only), so nothing can be saved in it; what it holds is kept and can still be listed and "

@@ -366,3 +366,33 @@ def test_the_room_dashboard_on_a_read_only_store_shows_the_room_and_says_it_cann
     ui.confirm_button.click()
     assert "is read-only" in ui.manage_message.message and "Traceback" not in ui.manage_message.message
     assert snapshot(read_only_store.path) == before
+
+
+def test_a_store_opened_with_mode_ro_is_read_and_sqlite_refuses_changes(tmp_path: Path) -> None:
+    """A trainer shows an archived workshop without any risk to it: ``?mode=ro`` in the store's address.
+
+    SQLite itself refuses the writes (root too, on a disk anyone may write), and the kit says so in words.
+    """
+    from idpckit.serve import _store_read_only
+
+    path = tmp_path / "archive.sqlite3"
+    store = Store(path)
+    code = store.save_draft(load_example("veridia-2024"))
+    store.engine.dispose()
+    before = snapshot(path)
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    with (
+        contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn,
+        pytest.raises(sqlite3.OperationalError, match="readonly"),
+    ):
+        conn.execute("DELETE FROM reviews")
+    runner = CliRunner()
+    listed = runner.invoke(main, ["store", "list", "--store", url])
+    assert listed.exit_code == 0 and code in listed.output, listed.output
+    assert "read-only: it can be read, not changed" in listed.output
+    added = runner.invoke(main, ["store", "add", str(EXAMPLE), "--store", url])
+    assert added.exit_code == 1 and not isinstance(added.exception, Exception), added.output
+    assert "is opened for reading only (its address asks for mode=ro or immutable=1)" in added.output
+    assert "attempt to write" not in added.output and "Traceback" not in added.output
+    assert _store_read_only(url) is True and _store_read_only(str(path)) is False  # what serve says at start-up
+    assert snapshot(path) == before
