@@ -455,3 +455,46 @@ def test_french_labels_take_a_space_before_their_colon() -> None:
         assert i18n.colon("Consejo") == "Consejo:"  # Spanish writes it straight after the word
     with i18n.language("fr"):
         assert i18n.colon("Conseil") == "Conseil\u00a0:"
+
+
+@pytest.mark.parametrize(("lang", "step"), [("es", "Paso"), ("fr", "Étape"), ("ru", "Шаг")])
+def test_each_step_change_finds_its_heading_and_is_announced_in_the_pages_language(
+    store: Store, lang: str, step: str
+) -> None:
+    """The page finds the new step's heading by words: they must be the heading's words in that language too,
+    or focus would stay on Next in a Spanish page while an English one works."""
+    import html
+    import re
+
+    asked: list[tuple[str, str]] = []
+    with i18n.language(lang):
+        app = SelfAssessmentApp(store=store, today=TODAY)
+        focus = app.page.focus
+
+        def spy(selector: str, announce: str = "", text: str = "") -> None:
+            asked.append((announce, text))
+            focus(selector, announce, text)
+
+        app.page.focus = spy
+        app.welcome.start.click()
+        app.setup.country.value = "Colombia"
+        app.next.click()
+        app.jump.value = "summary"
+        first_commitment = next(iter(app.steps.values()))  # the one step Next showed
+        shown = [app.setup.widget, first_commitment.widget, app.summary.widget]
+
+    def headings(widget: object) -> str:
+        out = []
+        for part in [widget, *getattr(widget, "children", ())]:
+            value = getattr(part, "value", "")
+            if isinstance(value, str):
+                out += [html.unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<h2[^>]*>.*?</h2>", value, re.S)]
+            if part is not widget:
+                out.append(headings(part))
+        return "\n".join(out)
+
+    steps = [(announce, text) for announce, text in asked if text]
+    assert len(steps) == 3, asked
+    for (announce, text), widget in zip(steps, shown, strict=True):
+        assert announce.startswith(f"{step} "), announce
+        assert text in headings(widget), (text, headings(widget))
