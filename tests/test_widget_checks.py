@@ -260,3 +260,46 @@ def test_the_lessons_reflection_boxes_never_lock(name: str, exercise_id: str, la
         r.text.value += " and more"
         r.submit.click()
         assert "and more" in decode(r.download.value)
+
+
+def models_of(widgets) -> set[str]:
+    """Every model a page fetches and builds to draw ``widgets``: each, its layout and style, its children's."""
+    import ipywidgets as w
+
+    seen: set[str] = set()
+    todo = list(widgets)
+    while todo:
+        item = todo.pop()
+        if item.model_id in seen:
+            continue
+        seen.add(item.model_id)
+        todo += [getattr(item, name) for name in ("layout", "style") if isinstance(getattr(item, name, None), w.Widget)]
+        todo += [child for child in getattr(item, "children", ()) if isinstance(child, w.Widget)]
+    return seen
+
+
+def test_a_lessons_checks_are_light_and_showing_one_solution_shows_no_other(content: data.Content) -> None:
+    """Lesson 6's 13 checks, as its page builds them: one stylesheet for all, and shared layouts and styles.
+
+    A page fetches and builds every widget's model before it draws; each check brought its own copy
+    of the stylesheet and script (15 kB, six models) and a layout and style per text and button.
+    Each check still carries the stylesheet (shown alone, it is styled), and what one check shows or
+    hides stays its own: one solution shown, the others stay hidden.
+    """
+    import nbformat
+
+    lesson = Path(__file__).resolve().parents[1] / "notebooks" / "06-grading-your-government.ipynb"
+    calls = [c.source.splitlines()[-1] for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+    made = [
+        eval(call.removesuffix(".widget"), {"checks": checks, "computed_checks": computed_checks})
+        for call in calls
+        if "checks.from_data(" in call
+    ]
+    assert len(made) == 13
+    assert len(models_of(c.widget for c in made)) <= 330  # 582 when each check had its own
+    styles = {c.widget.children[0].model_id for c in made if "idpc-style" in c.widget.children[0]._dom_classes}
+    assert len(styles) == 1 and all("idpc-style" in c.widget.children[0]._dom_classes for c in made)
+    first, second = made[:2]
+    first.solution_toggle.value = True
+    assert first.solution.layout.display == "" and second.solution.layout.display == "none"
+    assert first.submit.layout.display is None and second.feedback.layout.display is None

@@ -57,13 +57,47 @@ STYLE = style.widget_style()
 SCRIPT = style.widget_script()
 
 
+_shared: dict[str, Any] = {}  # widgets every app and check of the kernel shows or shares (see shared)
+W = TypeVar("W", bound=w.Widget)
+
+
+def shared(name: str, make: Callable[[], W]) -> W:
+    """The kernel's one widget called ``name``, made by ``make`` the first time (and again if closed since).
+
+    Why: a lesson page fetches and builds every widget's model before it draws anything, and each
+    HTML widget and button brings a layout and a style model of its own, though nearly all are
+    the defaults and never change.  ipywidgets lets widgets share them.  Only a layout or style
+    nobody changes may be shared (hiding one widget through it would hide them all).
+    """
+    got = _shared.get(name)
+    if got is None or got.comm is None:
+        got = _shared[name] = make()
+    return got
+
+
+def plain_text(value: str = "") -> w.HTML:
+    """An HTML widget with ipywidgets' default layout and style, shared with the kernel's others: never hide or restyle it."""
+    from ipywidgets.widgets.widget_string import HTMLStyle  # not exported by ipywidgets 8.1
+
+    return w.HTML(value, layout=shared("plain-layout", w.Layout), style=shared("html-style", HTMLStyle))
+
+
 def style_widget() -> w.Box:
     """The shared stylesheet and script as an invisible box, to put first in an app.
 
     The stylesheet travels in an HTML widget; the script (:func:`idpckit.style.widget_script`,
     which makes choice buttons a real radio group) in an Output widget, because an HTML
     widget's ``<script>`` never runs (see :class:`PageFocus`).
+
+    One box per kernel, shown by each app and check that asks (a widget may be shown in many
+    places): a lesson has up to 17 checks, and each brought its own 15 kB of stylesheet and
+    script and six widget models, a quarter of what its page fetched before drawing (lesson 6).
+    A box closed since (a test closing every widget) is made again.
     """
+    return shared("style-box", _style_box)
+
+
+def _style_box() -> w.Box:
     hidden = w.Layout(height="0px", margin="0", overflow="hidden")
     script = w.Output(layout=hidden)
     script.outputs = ({"output_type": "display_data", "data": {"application/javascript": SCRIPT}, "metadata": {}},)

@@ -37,13 +37,18 @@ from ..exercises.grading import words
 from ..exercises.specs import ReflectionSpec
 from ..i18n import N_, _, colon, ngettext
 from ..text import esc
-from ._base import download_link, guarded, style_widget
+from ._base import download_link, guarded, plain_text, shared, style_widget
 
 log = logging.getLogger(__name__)
 
 _CHOOSE = N_("— choose —")
 #: The placeholder's value.  Not None: a Dropdown whose value is None shows an empty box, not the label.
 _UNSET = ""
+
+
+def _wrap() -> w.Layout:
+    """A row of controls that wraps on a narrow screen (shared by every check's rows: never changed)."""
+    return w.Layout(flex_flow="row wrap")
 
 
 def _note(text: str, kind: str = "") -> str:
@@ -64,30 +69,38 @@ class Check:
     def __init__(self, spec: Any, *, show_solution: bool | None = None) -> None:
         self.spec = spec
         self.result: Feedback | None = None
-        self.title = w.HTML(f"<h4>{esc(spec.title)}</h4>")
-        self.prompt = w.HTML(f"<p>{esc(spec.prompt)}</p>")
+        # The texts and buttons share the kernel's layouts and styles (none changes): a lesson's page
+        # builds every widget's model before it draws, and each check brought about 25 of its own.
+        auto, button_style = (
+            shared("auto-layout", lambda: w.Layout(width="auto")),
+            shared("button-style", w.ButtonStyle),
+        )
+        self.title = plain_text(f"<h4>{esc(spec.title)}</h4>")
+        self.prompt = plain_text(f"<p>{esc(spec.prompt)}</p>")
         self.submit = w.Button(
             description=_(self.check_label),
             button_style="primary",
             icon="check",
             tooltip=_("See what is right"),
-            layout=w.Layout(width="auto"),
+            layout=auto,
+            style=button_style,
         )
         self.retry = w.Button(
             description=_("Try again"),
             icon="undo",
             tooltip=_("Clear the wrong answers and try again"),
             disabled=True,
-            layout=w.Layout(width="auto"),
+            layout=auto,
+            style=button_style,
         )
         self.solution_toggle = w.ToggleButton(
             value=False,
             description=_("Show solution"),
             icon="eye",
             tooltip=_("For trainers: reveal the answers"),
-            layout=w.Layout(width="auto"),
+            layout=auto,
         )
-        self.feedback = w.HTML(_note(""))
+        self.feedback = plain_text(_note(""))
         self.solution = w.HTML("", layout=w.Layout(display="none"))
         self.submit.on_click(self._safe(self._on_submit))
         self.retry.on_click(self._safe(self._on_retry))
@@ -96,9 +109,9 @@ class Check:
             show_solution = not exercises.solutions_hidden()
         buttons = [self.submit, self.retry] + ([self.solution_toggle] if show_solution else [])
         source_line = _("Source: {source}").format(source=spec.source) if spec.source else ""
-        source = [w.HTML(f'<p class="idpc-small">{esc(source_line)}</p>')] if spec.source else []
+        source = [plain_text(f'<p class="idpc-small">{esc(source_line)}</p>')] if spec.source else []
         hint_line = _("Hint: {hint}").format(hint=spec.hint) if spec.hint else ""
-        hint = [w.HTML(f"<p><i>{esc(hint_line)}</i></p>")] if spec.hint else []
+        hint = [plain_text(f"<p><i>{esc(hint_line)}</i></p>")] if spec.hint else []
         self.widget = w.VBox(
             [
                 style_widget(),
@@ -106,7 +119,7 @@ class Check:
                 self.prompt,
                 *hint,
                 *self._build(),
-                w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")),
+                w.HBox(buttons, layout=shared("wrap-row", _wrap)),
                 self.feedback,
                 self.solution,
                 *source,
@@ -205,11 +218,11 @@ class MultipleChoice(Check):
         if self.spec.multiple:
             self.boxes = [w.Checkbox(value=False, description=t, indent=False) for t in texts]
             self.radio = None
-            hint = w.HTML("<p><i>Tick every option that applies.</i></p>")
+            hint = plain_text("<p><i>Tick every option that applies.</i></p>")
             return [hint, *self.boxes]
         self.boxes = []
         self.radio = w.RadioButtons(options=texts, value=None, description="", layout=w.Layout(width="auto"))
-        return [w.HTML("<p><i>Choose one option.</i></p>"), self.radio]
+        return [plain_text("<p><i>Choose one option.</i></p>"), self.radio]
 
     def answer(self) -> str | set[str] | None:
         if self.radio is not None:
@@ -253,10 +266,10 @@ class _PerItem(Check):
     """A check made of rows: text, a Dropdown, and a mark that appears after checking."""
 
     def _row(self, label_html: str, dropdown: w.Dropdown) -> tuple[w.Widget, w.HTML]:
-        mark = w.HTML("")
+        mark = plain_text("")
         # A mark describes the answer it was given for; changing the answer removes it.
         dropdown.observe(lambda _change: setattr(mark, "value", ""), names="value")
-        row = w.VBox([w.HTML(label_html), w.HBox([dropdown, mark], layout=w.Layout(flex_flow="row wrap"))])
+        row = w.VBox([plain_text(label_html), w.HBox([dropdown, mark], layout=shared("wrap-row", _wrap))])
         row.add_class("idpckit-item")
         return row, mark
 
