@@ -296,7 +296,7 @@ def test_a_lessons_checks_are_light_and_showing_one_solution_shows_no_other(cont
         if "checks.from_data(" in call
     ]
     assert len(made) == 13
-    assert len(models_of(c.widget for c in made)) <= 330  # 582 when each check had its own
+    assert len(models_of(c.widget for c in made)) <= 300  # 582 when each check had its own
     styles = {c.widget.children[0].model_id for c in made if "idpc-style" in c.widget.children[0]._dom_classes}
     assert len(styles) == 1 and all("idpc-style" in c.widget.children[0]._dom_classes for c in made)
     first, second = made[:2]

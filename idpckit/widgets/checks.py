@@ -30,6 +30,8 @@ from datetime import date
 from typing import Any, ClassVar
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported by ipywidgets 8.1
+from ipywidgets.widgets.widget_description import DescriptionStyle
 
 from .. import exercises
 from ..exercises.feedback import CLOSE, RIGHT, WRONG, Feedback, ItemFeedback
@@ -49,6 +51,11 @@ _UNSET = ""
 def _wrap() -> w.Layout:
     """A row of controls that wraps on a narrow screen (shared by every check's rows: never changed)."""
     return w.Layout(flex_flow="row wrap")
+
+
+def _initial_description() -> DescriptionStyle:
+    """A control's label as wide as its words (shared by the checks' drop-downs: never changed)."""
+    return DescriptionStyle(description_width="initial")
 
 
 def _note(text: str, kind: str = "") -> str:
@@ -216,7 +223,10 @@ class MultipleChoice(Check):
     def _build(self) -> list[w.Widget]:
         texts = [o.text for o in self.spec.options]
         if self.spec.multiple:
-            self.boxes = [w.Checkbox(value=False, description=t, indent=False) for t in texts]
+            box_style, plain = shared("checkbox-style", CheckboxStyle), shared("plain-layout", w.Layout)
+            self.boxes = [
+                w.Checkbox(value=False, description=t, indent=False, layout=plain, style=box_style) for t in texts
+            ]
             self.radio = None
             hint = plain_text("<p><i>Tick every option that applies.</i></p>")
             return [hint, *self.boxes]
@@ -310,7 +320,8 @@ class SortIntoBins(_PerItem):
                 value=_UNSET,
                 # not "Statement 1 is a Vienna"
                 description=_("{label} for statement {n}").format(label=self.spec.bin_label, n=n),
-                style={"description_width": "initial"},
+                style=shared("initial-description", _initial_description),
+                layout=shared("plain-layout", w.Layout),
             )
             row, mark = self._row(f"<p><b>{n}.</b> {esc(item.text)}</p>", dd)
             self.dropdowns.append(dd)
@@ -349,8 +360,8 @@ class MatchPairs(_PerItem):
                 options=options,
                 value=_UNSET,
                 description=self.spec.right_label,
-                style={"description_width": "initial"},
-                layout=w.Layout(width="auto", max_width="100%"),
+                style=shared("initial-description", _initial_description),
+                layout=shared("auto-full-layout", lambda: w.Layout(width="auto", max_width="100%")),
             )
             row, mark = self._row(f"<p><b>{esc(colon(self.spec.left_label))}</b> {esc(p.left)}</p>", dd)
             self.dropdowns.append(dd)
