@@ -301,3 +301,15 @@ def test_grade_turns_the_review_into_feedback(content):
     tips = sum(not f.ok for f in full.review())
     fb = grade(spec, full)
     assert fb.correct == (tips == 0) and len(fb.details) == len(full.review())
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "between 1 (January) and 12 (December)"), ("es", "entre 1 (enero) y 12 (diciembre)"),
+     ("ru", "от 1 (январь) до 12 (декабрь)")],
+)  # fmt: skip
+def test_a_first_month_outside_the_year_is_refused_in_the_language_in_use(lang: str, words: str) -> None:
+    from idpckit import i18n
+
+    with i18n.language(lang), pytest.raises(PlanError, match=re.escape(words)):
+        Plan(2026, 13, data.load())

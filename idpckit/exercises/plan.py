@@ -173,7 +173,9 @@ def plan_spec(content: Content | None = None) -> PlanSpec:
     name, exercise_id = CALENDAR
     spec = load_exercises(name, content or load()).get(exercise_id)
     if not isinstance(spec, PlanSpec):
-        raise ExerciseError(f"exercises/{name}.yaml: '{exercise_id}' must be an exercise of kind 'plan'")
+        raise ExerciseError(
+            _("exercises/{name}.yaml: '{id}' must be an exercise of kind 'plan'").format(name=name, id=exercise_id)
+        )
     return spec
 
 
@@ -223,7 +225,7 @@ class Plan:
         title: str = "",
     ) -> None:
         if not 1 <= start_month <= 12:
-            raise PlanError("The first month must be between 1 (January) and 12 (December).")
+            raise PlanError(_("The first month must be between 1 (January) and 12 (December)."))
         self.content = content or load()
         self.moments = moments if moments is not None else load_calendar(self.content)
         self.avenues = {a.id: a for a in self.content.avenues}
