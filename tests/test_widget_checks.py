@@ -303,3 +303,32 @@ def test_a_lessons_checks_are_light_and_showing_one_solution_shows_no_other(cont
     first.solution_toggle.value = True
     assert first.solution.layout.display == "" and second.solution.layout.display == "none"
     assert first.submit.layout.display is None and second.feedback.layout.display is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "tick", "choose", "solution", "why"),
+    [
+        ("es", "Marque todas las opciones que correspondan.", "Elija una opción.", "Solución", "Por qué"),
+        ("fr", "Cochez toutes les options qui s&#x27;appliquent.", "Choisissez une option.", "Solution", "Pourquoi"),
+        ("ru", "Отметьте все подходящие варианты.", "Выберите один вариант.", "Решение", "Почему"),
+    ],
+)
+def test_a_checks_own_words_are_in_the_lessons_language(specs, lang, tick, choose, solution, why):
+    """What the widgets write around a question (its hint, the solution's heading) in a translated lesson."""
+    import ipywidgets
+
+    from idpckit import i18n
+
+    with i18n.language(lang):
+        many, one = MultipleChoice(specs["many"]), MultipleChoice(specs["one"])
+        bins, pairs = SortIntoBins(specs["bins"]), MatchPairs(specs["pairs"])
+        bins.solution_toggle.value = pairs.solution_toggle.value = True
+
+    def shown(check: MultipleChoice) -> str:
+        return "".join(c.value for c in check.widget.children if isinstance(c, ipywidgets.HTML))
+
+    assert tick in shown(many) and choose in shown(one)
+    for text in (f"<h5>{solution}</h5>", f"<th>{why}</th>"):
+        assert text in bins.solution.value + pairs.solution.value, text
+    assert "Tick every option" not in shown(many) and "Choose one option" not in shown(one)
+    assert "<th>Why</th>" not in pairs.solution.value

@@ -228,11 +228,11 @@ class MultipleChoice(Check):
                 w.Checkbox(value=False, description=t, indent=False, layout=plain, style=box_style) for t in texts
             ]
             self.radio = None
-            hint = plain_text("<p><i>Tick every option that applies.</i></p>")
+            hint = plain_text("<p><i>" + esc(_("Tick every option that applies.")) + "</i></p>")
             return [hint, *self.boxes]
         self.boxes = []
         self.radio = w.RadioButtons(options=texts, value=None, description="", layout=w.Layout(width="auto"))
-        return [plain_text("<p><i>Choose one option.</i></p>"), self.radio]
+        return [plain_text("<p><i>" + esc(_("Choose one option.")) + "</i></p>"), self.radio]
 
     def answer(self) -> str | set[str] | None:
         if self.radio is not None:
@@ -341,7 +341,7 @@ class SortIntoBins(_PerItem):
                 if i.bin == b
             )
             parts.append(f"<p><b>{esc(b)}</b></p><ul>{items}</ul>")
-        return "<h5>Solution</h5>" + "".join(parts) + self._explanation()
+        return "<h5>" + esc(_("Solution")) + "</h5>" + "".join(parts) + self._explanation()
 
 
 class MatchPairs(_PerItem):
@@ -376,8 +376,9 @@ class MatchPairs(_PerItem):
         rows = "".join(
             f"<tr><td>{esc(p.left)}</td><td>{esc(p.right)}</td><td>{esc(p.why)}</td></tr>" for p in self.spec.pairs
         )
-        head = f"<tr><th>{esc(self.spec.left_label)}</th><th>{esc(self.spec.right_label)}</th><th>Why</th></tr>"
-        return f"<h5>Solution</h5><table>{head}{rows}</table>{self._explanation()}"
+        why = esc(_("Why"))
+        head = f"<tr><th>{esc(self.spec.left_label)}</th><th>{esc(self.spec.right_label)}</th><th>{why}</th></tr>"
+        return "<h5>" + esc(_("Solution")) + f"</h5><table>{head}{rows}</table>{self._explanation()}"
 
 
 class FreeTextReflection(Check):
