@@ -143,33 +143,36 @@ def test_first_screen_does_not_load_heavy_libraries() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_a_waiting_kernel_loads_the_summarys_libraries_without_holding_up_its_visitor() -> None:
+def test_a_waiting_kernel_loads_the_summarys_libraries_without_holding_up_its_visitor(tmp_path: Path) -> None:
     """The prefetch (a preheated kernel, nobody waiting) loads matplotlib, the report and openpyxl in a thread.
 
     So a ``?code=`` link that opens a summary does not import them on the cores its page is
     loading with; and the prefetch itself returns before they are loaded (the visitor's request
-    waits for the prefetch, not for them).
+    waits for the prefetch, not for them).  The store is opened too (its database driver loads
+    on the first connection), so the link's own work is reading the review.
     """
     code = (
         "import sys, threading, time\n"
-        "gate = threading.Event()\n"
-        "class Gate:  # holds up the import of openpyxl until the prefetch has returned\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'openpyxl':\n"
-        "            gate.wait(20)\n"
-        "sys.meta_path.insert(0, Gate())\n"
+        "from idpckit import report\n"
+        "gate, environment = threading.Event(), report.environment\n"
+        "def held_up():  # the warm-up's last step waits until the prefetch has returned\n"
+        "    gate.wait(20)\n"
+        "    return environment()\n"
+        "report.environment = held_up\n"
         "from idpckit.widgets.self_assessment import SelfAssessmentApp, warm as module\n"
         "app = SelfAssessmentApp()\n"
         "started = time.perf_counter()\n"
         "app.prefetch()\n"
-        "print('returned', time.perf_counter() - started < 10 and 'openpyxl' not in sys.modules)\n"
+        "print('returned', time.perf_counter() - started < 10 and module._warming[0].is_alive())\n"
+        "print('store', app._store is not None and 'sqlalchemy.dialects.sqlite.pysqlite' in sys.modules)\n"
         "gate.set()\n"
         "module._warming[0].join(60)\n"
         "print('loaded', all(m in sys.modules for m in ('matplotlib', 'openpyxl', 'jinja2', 'idpckit.bundle')))\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("QUERY_STRING", "VOILA_PREHEAT")}
+    env["IDPCKIT_STORE"] = str(tmp_path / "store.sqlite3")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.split("\n")[:2] == ["returned True", "loaded True"]
+    assert out.stdout.split("\n")[:3] == ["returned True", "store True", "loaded True"]
 
 
 def test_welcome_explains_the_exercise_and_hides_navigation(store: Store, content: data.Content) -> None:

@@ -158,8 +158,9 @@ KEEP_ADVICE = N_(
 )
 
 
-#: Held while an app's content is read, by the kernel's thread or the prefetch's (one kernel, one visitor).
+#: Held while an app's content is read or its store opened, by the kernel's thread or the prefetch's.
 _loading_content = threading.Lock()
+_opening_store = threading.Lock()
 
 
 class LoadsOnFirstUse:
@@ -191,11 +192,13 @@ class LoadsOnFirstUse:
     @property
     def store(self) -> Store:
         if self._store is None:
-            from ..store import Store
+            with _opening_store:  # the prefetch thread may be opening it now: one Store, not two
+                if self._store is None:
+                    from ..store import Store
 
-            # A store this server may only read (an archived workshop) still shows its reviews and rooms;
-            # a save is then refused by the store, and the apps say so in words (``store.read_only``).
-            self._store = Store(read_only=True)
+                    # A store this server may only read (an archived workshop) still shows its reviews and rooms;
+                    # a save is then refused by the store, and the apps say so in words (``store.read_only``).
+                    self._store = Store(read_only=True)
         return self._store
 
 

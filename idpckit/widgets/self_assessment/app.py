@@ -201,7 +201,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         """Load what the steps after the welcome need; the door calls it while a preheated kernel waits for its visitor.
 
         Only then: nobody is waiting yet, so the content files, the country list
-        and SQLAlchemy cost nothing that anyone sees, and "Start" answers at once.  Without
+        and the store (SQLAlchemy, and the database driver it loads when it first connects) cost
+        nothing that anyone sees, and "Start" answers at once.  A store that cannot be opened is
+        not said here: the app says so in words when it first needs it.  Without
         preheating the same work would compete with the browser drawing the first screen.
 
         The summary's libraries (matplotlib, the report templates, openpyxl: about 0.7 s of
@@ -213,12 +215,12 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         counts a kernel with matplotlib).
         """
         from ... import countries
-        from ... import store as _store  # noqa: F401 - SQLAlchemy, for the first save
         from . import commitment, setup  # noqa: F401
 
         self.content  # noqa: B018 - loads and caches the content
         countries.choices(self.language)
         warm_summary()
+        self.store  # noqa: B018 - the database's engine and driver, opened (0.1 s of a ?code= link's)
 
     def apply_query(self, params: Mapping[str, str]) -> None:
         """Act on the page's ``?code=...`` (resume) and ``?room=...`` (pre-fill the room code); other names are ignored."""
