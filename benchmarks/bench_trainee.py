@@ -277,6 +277,11 @@ def app_rounds(browser, server: Server, pool: int, rounds: int, done: str, open_
     print(f"  plain {t_plain:.2f} s (samples {_samples(plain, 'seconds')}),")
     print(f"  link {t_link:.2f} s (samples {_samples(linked, 'seconds')}), x{t_link / t_plain:.2f}")
     print(f"  target: link within 1.5 x the plain visit: {verdict(t_link / t_plain <= 1.5)}")
+    # Each round's link beside the plain visit just before it: a burst of load from outside (a shared
+    # machine) hits both alike, so the median of these says how steady the ratio of medians is.
+    paired = [link["seconds"] / base["seconds"] for base, link in zip(plain, linked, strict=True)]
+    result["resume_link"]["paired_ratios"] = [round(x, 2) for x in paired]
+    print(f"  round by round: x{', x'.join(f'{x:.2f}' for x in paired)} (median x{statistics.median(paired):.2f})")
 
 
 def verdict(ok: bool) -> str:
