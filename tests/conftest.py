@@ -24,6 +24,20 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 
 
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has put the browser tests last
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``last`` run after every other test of the session, in their own order.
+
+    Why: a check that waits for something slow to happen by itself (the hub's culler stopping a
+    room's idle servers, 90 s after their last request) then finds it done, and the suite spent
+    that time on other tests instead of waiting.  Run alone, such a test still waits as long as needed.
+    """
+    last = [item for item in items if item.get_closest_marker("last")]
+    if last:
+        mine = set(map(id, last))
+        items[:] = [item for item in items if id(item) not in mine] + last
+
+
 @pytest.fixture(scope="session")
 def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> BuiltWheel:
     """The kit built as a wheel once per session (several tests check what it carries)."""

@@ -32,6 +32,7 @@ from hub_helpers import (
     login,
     running_hub,
 )
+from pg_fixtures import fresh_database
 
 pytestmark = [pytest.mark.hub, pytest.mark.postgres]
 
@@ -43,18 +44,46 @@ ROOM_SIZE = 30
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-@pytest.fixture(scope="module")
-def hub(pg_module_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    """One hub for the module, its store a fresh PostgreSQL database; its log stays in its state folder.
+@pytest.fixture(scope="session")
+def hub(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """One hub for the session, its store a fresh PostgreSQL database; its log stays in its state folder.
 
+    For the session, not the module: the culler test runs last of all (``last`` marker), so the
+    culler stops the room's servers while the other tests run, instead of the suite waiting for it.
     ``hub.idle`` is its footprint before anyone logs in (the hub, the proxy and the culler alone),
-    which the room test compares with once the culler has stopped every server.
+    which the culler test compares with once the culler has stopped every server.
     """
-    with running_hub(pg_module_database, tmp_path_factory.mktemp("hub"), idle_timeout=IDLE_TIMEOUT) as running:
+    with (
+        fresh_database(pg_server) as store,
+        running_hub(store, tmp_path_factory.mktemp("hub"), IDLE_TIMEOUT) as running,
+    ):
         culler = lambda: any("jupyterhub_idle_culler" in " ".join(describe([p])) for p in running.processes())  # noqa: E731
         wait_until(culler, 60, "the culler starting")
         running.idle = footprint(running.processes())
         yield running
+
+
+@pytest.fixture(scope="session")
+def room(hub: Hub) -> dict[str, float | str]:
+    """The room of 30 logged in at once, once per session: each trainee's seconds to the page, or what went wrong.
+
+    First after the refused logins: no server runs yet, so the room starts on a hub alone (whose
+    footprint the fixture took).
+    """
+    assert hub.servers() == []
+
+    def one(n: int) -> tuple[str, float | str]:
+        name = f"trainee{n:02d}"
+        try:
+            visit = login(hub.base, name, TRAINEE_PASSWORD, timeout=300)
+        except (LoginError, httpx.HTTPError) as exc:
+            return name, f"{type(exc).__name__}: {exc}"
+        with contextlib.closing(visit.client):
+            problems = error_text(visit.page) or ([] if WIDGET_VIEW in visit.page else ["no widget in the page"])
+        return name, "; ".join(problems) if problems else visit.seconds
+
+    with ThreadPoolExecutor(max_workers=ROOM_SIZE) as pool:
+        return dict(pool.map(one, range(ROOM_SIZE)))
 
 
 def wait_until(condition, seconds: float, what: str) -> None:
@@ -74,34 +103,11 @@ def test_wrong_password_is_refused_and_starts_nothing(hub: Hub) -> None:
     assert hub.servers() == []
 
 
-@pytest.mark.timeout(900)  # 30 server and kernel starts on 2 cores, then the culler's rounds: minutes
-def test_a_room_of_30_logs_in_at_once_and_the_culler_gives_the_memory_back(hub: Hub) -> None:
-    # First after the refused logins: no server runs yet, so the room starts on a hub alone (whose
-    # footprint the fixture took) and nothing waits for the culler twice.
-    assert hub.servers() == []
-    idle = hub.idle
-
-    def one(n: int) -> tuple[str, float | str]:
-        name = f"trainee{n:02d}"
-        try:
-            visit = login(hub.base, name, TRAINEE_PASSWORD, timeout=300)
-        except (LoginError, httpx.HTTPError) as exc:
-            return name, f"{type(exc).__name__}: {exc}"
-        with contextlib.closing(visit.client):
-            problems = error_text(visit.page) or ([] if WIDGET_VIEW in visit.page else ["no widget in the page"])
-        return name, "; ".join(problems) if problems else visit.seconds
-
-    with ThreadPoolExecutor(max_workers=ROOM_SIZE) as pool:
-        results = dict(pool.map(one, range(ROOM_SIZE)))
-    errors = {name: r for name, r in results.items() if isinstance(r, str)}
+@pytest.mark.timeout(600)  # 30 server and kernel starts on 2 cores: minutes
+def test_a_room_of_30_logs_in_at_once(hub: Hub, room: dict[str, float | str]) -> None:
+    errors = {name: r for name, r in room.items() if isinstance(r, str)}
     assert errors == {}, f"{len(errors)} of {ROOM_SIZE} trainees could not log in: {errors}\n{hub.log()[-4000:]}"
-
-    # Every server is stopped by the culler once idle, and the hub is back to its idle footprint.
-    wait_until(lambda: not hub.servers() and not hub.kernels(), IDLE_TIMEOUT * 4 + 120, "culling the room's servers")
-    after = footprint(hub.processes())
-    left = describe(hub.processes())
-    assert after["processes"] == idle["processes"], left  # hub, proxy, culler: nothing left behind
-    assert after["pss_mb"] < idle["pss_mb"] + 40, (idle, after)  # the hub keeps a little per user, not a server
+    assert len(hub.servers()) >= ROOM_SIZE  # each trainee has a server of their own, running
 
 
 def test_a_trainee_lands_in_the_app_and_gets_nothing_else(hub: Hub) -> None:
@@ -128,3 +134,19 @@ def test_the_trainer_lands_on_the_room_dashboard_and_may_administer(hub: Hub) ->
     with contextlib.closing(visit.client) as client:
         assert WIDGET_VIEW in visit.page and not error_text(visit.page)
         assert client.get("/hub/admin").status_code == 200
+
+
+@pytest.mark.last  # after every other test of the session: the culler has done its work meanwhile
+@pytest.mark.timeout(900)  # alone (this file only), it waits for the culler's rounds: minutes
+def test_the_culler_stops_the_idle_rooms_servers_and_gives_the_memory_back(
+    hub: Hub, room: dict[str, float | str]
+) -> None:
+    # Every server is stopped by the culler once idle, and the hub is back to its idle footprint.
+    idle = hub.idle
+    wait_until(lambda: not hub.servers() and not hub.kernels(), IDLE_TIMEOUT * 4 + 120, "culling the room's servers")
+    culled = {name for name in room if f"Culling server {name} (inactive for" in hub.log()}
+    assert culled == set(room), f"stopped, but not by the culler: {sorted(set(room) - culled)}"
+    after = footprint(hub.processes())
+    left = describe(hub.processes())
+    assert after["processes"] == idle["processes"], left  # hub, proxy, culler: nothing left behind
+    assert after["pss_mb"] < idle["pss_mb"] + 40, (idle, after)  # the hub keeps a little per user, not a server
