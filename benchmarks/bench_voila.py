@@ -74,8 +74,10 @@ apps' settings (including a preheated kernel).
     * default pool, 30 (13:18, load 2.7 -> 8.6): 0 blank; lone 0.09 s (a ready kernel);
       served 19.6 s = 215 x; lone page in Chromium 2.32 s: 8.4 x; CPU floor 14.4 s = 159 x;
       peak 2,279 MB.
-    * default pool + CPU hog: not measured on 2026-12-02 (the heavy lock was queued by the
-      other developers' browser tests for the rest of the session).
+    * default pool + CPU hog, 30 (13:31, load 4.3 -> 10.1; main at 19a5843, with the shared
+      widget layouts of 1720254): 0 blank; lone 0.10 s; served 22.8 s = 239 x; lone page in
+      Chromium 2.11 s: 10.8 x; CPU floor 15.6 s = 163 x (server 225 ms, kernel 797 ms per
+      trainee); peak 2,226 MB.
 
     CPU per trainee in the room of 30 with --room-size 30: server 18 ms, kernel 30 ms, client
     7 ms (a room of 10: 13, 18, 5 ms: contention adds per trainee); with the default pool the
