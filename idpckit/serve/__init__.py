@@ -38,6 +38,7 @@ import os
 import re
 import socket
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__, catalog
 from ..i18n import N_, _, ngettext
 from ..text import esc
-from . import capacity, guards
+from . import capacity, guards, kernels
 
 if TYPE_CHECKING:  # pragma: no cover
     from traitlets.config import Config
@@ -161,6 +162,10 @@ def voila_config(opts: Options, entries: list[catalog.Entry]) -> Config:
     # free can be taken by another program before the kernel binds it (on a busy machine a pooled
     # kernel then died at start with "Address already in use", and its visitor got a blank page).
     c.KernelManager.transport = "ipc"
+    # Voilà makes their folder with mkdtemp("voila_") in TMPDIR; a deep TMPDIR would make the
+    # socket paths too long (idpckit.serve.kernels), and every page would fail.
+    if not kernels.ipc_fits(os.path.join(tempfile.gettempdir(), "voila_XXXXXXXX")):
+        c.Voila.connection_dir_root = str(kernels.RUNTIME_ROOT)
 
     c.MappingKernelManager.cull_interval = CULL_INTERVAL_S
     c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_S
@@ -694,6 +699,7 @@ def _app_class(
 
     from .. import i18n
 
+    kernels.install_renderer()  # a page whose kernel dies at start ends in words, not a hang
     log = logging.getLogger("idpckit.serve")
 
     def plain_write_error(self: web.RequestHandler, status_code: int, **kwargs: Any) -> None:

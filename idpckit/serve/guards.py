@@ -268,6 +268,9 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     """
     import os
 
+    from .kernels import install_renderer
+
+    install_renderer()  # a page whose kernel dies at start ends in words (idpckit.serve.kernels)
     trusted = trusted_networks(os.environ.get(TRUSTED_PROXIES_ENV, ""))
     app = serverapp.web_app
     find_handler = app.find_handler

@@ -12,11 +12,16 @@ CI, like the PostgreSQL tests.
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import stat
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 from hub_helpers import (
     APP_PATH,
@@ -127,6 +132,42 @@ def test_a_trainee_lands_in_the_app_and_gets_nothing_else(hub: Hub) -> None:
         theirs = client.get(f"/user/{TRAINER}/{DASHBOARD_PATH}")  # 404 while it is stopped, else 403
         assert theirs.status_code in (403, 404) and WIDGET_VIEW not in theirs.text
         assert client.get(f"/hub/api/users/{TRAINER}").status_code in (403, 404)
+
+
+def kernel_connection(proc) -> tuple[str, Path, dict] | None:
+    """A kernel's user, connection file (its ``-f``) and what the file says; None if it stopped meanwhile."""
+    try:
+        cmd, user = proc.cmdline(), proc.environ().get("JUPYTERHUB_USER", "")
+        file = Path(cmd[cmd.index("-f") + 1])
+        return user, file, json.loads(file.read_text())
+    except (psutil.Error, FileNotFoundError):  # a room's server being culled
+        return None
+
+
+def test_kernels_talk_over_unix_sockets_in_a_short_private_folder(hub: Hub) -> None:
+    """TCP ports picked "free" were taken twice when a room's servers started at once (CI: a kernel
+    died, its trainee waited 300 s); kernels use IPC in /tmp/ih-<hub>/<user>, short even for a long name.
+    Every kernel still running is checked (the room's too, when it runs first)."""
+    name = "a-trainee-whose-name-is-32-chars"  # the longest name the hub accepts
+    visit = login(hub.base, name, TRAINEE_PASSWORD)
+    with contextlib.closing(visit.client):
+        assert WIDGET_VIEW in visit.page and not error_text(visit.page)
+        found = [k for k in map(kernel_connection, hub.kernels()) if k is not None]
+    mine = [k for k in found if k[0] == name]
+    assert len(mine) == 1, found
+    for user, file, info in found:
+        assert info["transport"] == "ipc", info
+        folder = file.parent
+        assert folder.parent.name.startswith("ih-") and folder.parent.parent == Path("/tmp"), file
+        if user != name:
+            continue  # another server's folder may go while it is culled: its transport is what matters
+        for path in (folder, folder.parent):
+            st = path.lstat()
+            assert st.st_mode & 0o777 == 0o700 and st.st_uid == os.geteuid(), path  # (Jupyter adds the sticky bit)
+        sockets = [Path(f"{info['ip']}-{info[c]}") for c in ("shell_port", "iopub_port", "control_port", "hb_port")]
+        assert all(stat.S_ISSOCK(s.stat().st_mode) for s in sockets), sockets
+        assert max(len(str(s)) for s in sockets) <= 90, sockets  # Linux allows 107
+        assert len(folder.name) == 16 and folder.name != name, folder  # the long name became a digest
 
 
 def test_the_trainer_lands_on_the_room_dashboard_and_may_administer(hub: Hub) -> None:

@@ -29,6 +29,10 @@ explorer at ``/user/NAME/voila/tree``), never JupyterLab, the classic notebook o
 (the room dashboard) are not in the trainees' folder at all; trainers (hub admins) land on
 the dashboard, and only they can open ``/hub/admin``.
 
+Each server's kernels talk to it over Unix sockets in a short private folder,
+``/tmp/ih-<hub>/<user>`` (0700; a digest for names over 16 characters), removed when the
+server stops: TCP ports picked "free" were taken twice when a room logged in at once.
+
 NO ISOLATION: the ``simple`` spawner runs every trainee's server as the hub's own unix user
 (root on a throwaway workshop VM, hence ``--allow-root``).  A trainee who knows Jupyter's
 REST API can run code there, read others' files and the store's URL.  Use it only on a
@@ -150,13 +154,31 @@ c.Spawner.http_timeout = 180
 
 
 def _per_role(spawner) -> None:
-    """Trainers get every page and land on the room dashboard; trainees get their folder."""
+    """Trainers get every page and land on the room dashboard; trainees get their folder.
+
+    Every server also gets a short private runtime folder (``/tmp/ih-<hub>/<user>``, see
+    ``idpckit.serve.kernels``): its kernels talk to it over Unix sockets there, because two
+    of 30 servers started at once picked the same "free" TCP port for their kernels and the
+    second kernel died.  The home folder's own runtime folder is too deep for a socket path.
+    """
+    from idpckit.serve import kernels
+
     if spawner.user.admin:
         spawner.notebook_dir = str(_notebooks())
         spawner.default_url = TRAINER_LANDING
+    runtime = kernels.short_runtime_dir(state, spawner.user.name)
+    spawner.environment = {**spawner.environment, "JUPYTER_RUNTIME_DIR": str(runtime)}
+
+
+def _tidy_runtime(spawner) -> None:
+    """A stopped server's runtime folder goes (its kernels already removed their sockets)."""
+    runtime = spawner.environment.get("JUPYTER_RUNTIME_DIR")
+    if runtime:
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 c.Spawner.pre_spawn_hook = _per_role
+c.Spawner.post_stop_hook = _tidy_runtime
 
 # -- stop servers nobody uses, so a finished room gives its memory back ------------------------------
 c.JupyterHub.services = [

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import os
 
+from jupyter_core.paths import jupyter_runtime_dir
+
 from idpckit import serve
+from idpckit.serve import kernels
 
 c.ServerApp.jpserver_extensions = {
     "jupyterlab": False,
@@ -38,3 +41,15 @@ os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(serve.SHARE), os.en
 _kit = serve.voila_config(serve.Options(preheat=False), [])
 for section in ("VoilaConfiguration", "VoilaExecutor", "MappingKernelManager"):
     c[section].update(_kit[section])
+
+# Kernels over Unix sockets in the short runtime folder the hub gives each server
+# (JUPYTER_RUNTIME_DIR, see jupyterhub_config.py and idpckit.serve.kernels): TCP ports
+# picked "free" were taken twice when a room's servers started their kernels at once.
+if kernels.ipc_fits(jupyter_runtime_dir()):
+    c.KernelManager.transport = "ipc"
+else:  # started without the hub's folder: TCP, and the log says why
+    import logging
+
+    logging.getLogger("idpckit.serve").warning(
+        "Kernels use TCP: the runtime folder %s is too long for Unix sockets", jupyter_runtime_dir()
+    )
