@@ -150,6 +150,13 @@ def test_the_index_and_the_self_assessment_in_spanish(kit_server, page: Page) ->
     assert violations(page) == [], "set-up"
 
 
+def test_the_table1_explorer_on_a_phone(open_notebook, make_page) -> None:
+    """The explorer at a laptop's size is checked where test_lesson_pages.py opens it; here at a phone's."""
+    page = open_notebook("table1-explorer.ipynb", on=make_page(**PHONE))
+    expect(page.locator(".idpc-app").first).to_be_visible()
+    assert violations(page) == []
+
+
 @SCREENS
 def test_the_downloaded_html_report(tmp_path: Path, make_page, screen: dict[str, int]) -> None:
     page = make_page(**screen)

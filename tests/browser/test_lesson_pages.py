@@ -57,6 +57,15 @@ def test_table1_quiz_gives_feedback_in_the_page(open_notebook) -> None:
     check.get_by_text("The same answer with a few lines of pandas").wait_for()
     assert 'data.frame("references")' in check.inner_text()
 
+    # "Which commitment has the most references?" has one answer: radios, not tick boxes.
+    most_spec = next(q for q in questions if q.id == "cp2018-most")
+    most = page.locator(".idpckit-check").filter(has_text=most_spec.prompt)
+    expect(most.get_by_role("radio")).to_have_count(len(most_spec.options))
+    expect(most.get_by_role("checkbox")).to_have_count(0)
+    most.get_by_label(most_spec.solution(), exact=True).check()
+    most.get_by_role("button", name="Check my answer").click()
+    most.get_by_text("Correct").wait_for()
+
 
 def test_advocacy_plan_is_built_and_downloaded(open_notebook) -> None:
     page = open_notebook("05-calendar-and-venues.ipynb")
