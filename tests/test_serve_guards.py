@@ -56,6 +56,46 @@ def test_malformed_frames_are_rejected_at_once_without_allocating(frame: bytes) 
     assert time.perf_counter() - started < 0.1 and peak < 1_000_000
 
 
+def _parts(channel: bytes, header: bytes, content: bytes = b"{}") -> bytes:
+    return guards.v1_frame([channel, header, b"{}", b"{}", content])
+
+
+HEADER = json.dumps({"msg_id": "1", "msg_type": "comm_msg", "session": "s", "username": "u"}).encode()
+
+
+@pytest.mark.parametrize(
+    ("frame", "reason"),
+    [
+        (_parts(b"c" * 1_000_000, HEADER), "an unknown channel (1000000 bytes)"),
+        (_parts(b"shell", b"\xff\xfe not json"), "a header that is not JSON"),
+        (_parts(b"shell", b"[1, 2]"), "a header that is not a JSON object"),
+        (_parts(b"shell", json.dumps({"msg_type": "t" * 1_000_000}).encode()), "a header without a short message type"),
+        (_parts(b"shell", json.dumps({"msg_type": 7}).encode()), "a header without a short message type"),
+        (_parts(b"shell", HEADER, b"\xff\xfe\x00"), "a content that is not JSON"),
+        (_parts(b"shell", HEADER, b"[" * 200_000 + b"]" * 200_000), "a content that is not JSON"),
+        (guards.v1_frame([b"shell", HEADER]), "too few parts for a kernel message"),
+        ('{"channel": "shell"}', "a text frame (pages send binary ones)"),
+        (b"x" * 64, "not a v1 kernel message"),
+    ],
+)
+def test_a_message_jupyter_server_would_log_whole_or_raise_on_is_refused_without_quoting_it(
+    frame: bytes | str, reason: str
+) -> None:
+    # jupyter_server logged an unknown channel or message type whole (8 MB a line at most, each
+    # message), and a header that is not JSON left a traceback in the server's log.
+    assert guards.incoming_problem(frame) == reason
+
+
+def test_what_voilas_page_sends_passes_the_incoming_check() -> None:
+    header = {"msg_id": "a", "msg_type": "comm_msg", "session": "s", "username": "", "date": "", "version": "5.3"}
+    content = {"comm_id": "c", "data": {"method": "update", "state": {"value": "Kenya"}, "buffer_paths": []}}
+    for channel in ("shell", "control"):
+        frame = guards.v1_frame([channel.encode(), *(json.dumps(p).encode() for p in (header, {}, {}, content))])
+        assert guards.incoming_problem(frame) is None
+        with_buffer = guards.v1_frame([*guards.v1_parts(frame), b"\x89PNG"])  # an upload's bytes
+        assert guards.incoming_problem(with_buffer) is None
+
+
 def test_outgoing_errors_and_stderr_say_words_and_the_log_gets_the_detail() -> None:
     traceback = ["Traceback (most recent call last):", '  File "/srv/site-packages/ipywidgets/widget.py"']
     frame, removed = guards.scrub_outgoing(_v1("error", {"ename": "ValueError", "evalue": "x", "traceback": traceback}))

@@ -875,8 +875,9 @@ def _app_class(
                 # Frames read together with a refused one still arrive; jupyter_server would
                 # then parse them with the old framing (the socket no longer says v1): drop them.
                 return
-            if not isinstance(ws_message, bytes) or guards.v1_parts(ws_message) is None:
-                log.warning("Closed a kernel connection that sent a malformed message (%d bytes)", len(ws_message))
+            problem = guards.incoming_problem(ws_message)
+            if problem is not None:
+                log.warning("Closed a kernel connection that sent %s (%d bytes)", problem, len(ws_message))
                 self.close(1003, "malformed message")
                 return
             super().on_message(ws_message)

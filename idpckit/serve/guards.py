@@ -38,6 +38,10 @@ from ..text import esc
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: channel + header, parent header, metadata, content, and buffers: a real message has a few.
 MAX_V1_PARTS = 64
+#: The channels of a kernel connection; jupyter_server logged any other name a page sent, whole (up to 8 MB a line).
+CHANNELS = frozenset({"shell", "control", "stdin", "iopub"})
+#: Longest message type a page may name (the real ones are under 30 characters); longer ones were logged whole.
+MAX_MSG_TYPE_CHARS = 64
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 #: The request header the server sets to the visitor's address (a visitor's own is replaced).
 CLIENT_HEADER = "X-Idpckit-Client"
@@ -62,6 +66,39 @@ def v1_parts(frame: bytes) -> list[bytes] | None:
     if offsets[0] != 8 * (count + 1) or any(b < a for a, b in itertools.pairwise(offsets)) or offsets[-1] > len(frame):
         return None
     return [frame[a:b] for a, b in itertools.pairwise(offsets)]
+
+
+def incoming_problem(frame: Any) -> str | None:
+    """Why a frame a visitor's page sent must not reach jupyter_server (None: it may), in words for the log.
+
+    jupyter_server trusts what it reads: an unknown channel or message type is logged whole
+    (a visitor could write 8 MB into the server's log with each message), a header that is
+    not JSON raises and leaves a traceback in the log, and parts that are not JSON are passed
+    on to the kernel, which logs a traceback of its own.  The reason never quotes the frame:
+    what a visitor sends stays out of the log.
+    """
+    if not isinstance(frame, bytes | bytearray | memoryview):
+        return "a text frame (pages send binary ones)"
+    parts = v1_parts(frame)
+    if parts is None:
+        return "not a v1 kernel message"
+    if len(parts) < 5:
+        return "too few parts for a kernel message"
+    if bytes(parts[0]).decode("ascii", "replace") not in CHANNELS:
+        return f"an unknown channel ({len(parts[0])} bytes)"
+    decoded = []
+    for name, part in zip(("header", "parent header", "metadata", "content"), parts[1:5], strict=True):
+        try:
+            value = json.loads(part)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return f"a {name} that is not JSON"
+        if not isinstance(value, dict):
+            return f"a {name} that is not a JSON object"
+        decoded.append(value)
+    msg_type = decoded[0].get("msg_type")
+    if not isinstance(msg_type, str) or not 0 < len(msg_type) <= MAX_MSG_TYPE_CHARS:
+        return "a header without a short message type"
+    return None
 
 
 def v1_frame(parts: list[bytes]) -> bytes:
