@@ -125,6 +125,8 @@ def _connect(make: Callable[[], Any], *, prefetch: bool = False, intro: str | No
                 app.client = seen["client"]
         if hasattr(app, "page_url"):
             app.page_url = req.page_url
+        if hasattr(app, "after_page_states"):  # heavy parts shown once the page has its widgets
+            app.after_page_states = request.after_widget_states
         if req.params:
             app.errors.guard(lambda: app.apply_query(req.params))()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -467,3 +468,56 @@ def test_a_prefetch_that_fails_or_hangs_leaves_the_visitor_a_working_page(
         assert app.position not in (first, "welcome") and app.errors.message == ""
     finally:
         stuck.set()
+
+
+def models_in(widget: Any) -> set[str]:
+    """The models of ``widget``, its layout and style and its children's, as a page builds them."""
+    import ipywidgets
+
+    seen: set[str] = set()
+    todo = [widget]
+    while todo:
+        item = todo.pop()
+        if item.model_id not in seen:
+            seen.add(item.model_id)
+            todo += [
+                getattr(item, n) for n in ("layout", "style") if isinstance(getattr(item, n, None), ipywidgets.Widget)
+            ]
+            todo += [c for c in getattr(item, "children", ()) if isinstance(c, ipywidgets.Widget)]
+    return seen
+
+
+def test_a_link_to_a_summary_sends_its_chart_and_files_just_after_the_widgets_states(
+    store: Store, monkeypatch: pytest.MonkeyPatch, voila_request_socket: Any
+) -> None:
+    """A ``?code=`` link to a finished review: the page's one answer with the widgets' states is light.
+
+    The summary's chart and files (about 0.8 MB of pictures and base64 files) are made while the
+    page loads; had they travelled inside that answer, the page would read and build them before
+    drawing anything.  They follow it at once, as updates, and the summary is whole after it.
+    """
+    import ipywidgets
+
+    from idpckit.assessment_io import read_assessment
+    from idpckit.data import data_dir
+
+    port, visitor_arrives = voila_request_socket
+    code = store.save_draft(read_assessment(data_dir() / "examples" / "veridia-2024.json"))
+    preheated_kernel(monkeypatch, port, "kernel-summary-states")
+    apps.self_assessment()
+    app = apps.built[-1]
+    visitor_arrives("kernel-summary-states", {"QUERY_STRING": f"code={code}"})
+    the_waiting_thread_ends()
+    assert app.position == "summary" and app.summary is not None
+    assert "download=" not in app.summary.links.value  # made, not yet shown: the page has not had its states
+
+    comm = ControlComm()
+    monkeypatch.setattr(ipywidgets.Widget, "_control_comm", comm)
+    ipywidgets.Widget._handle_control_comm_msg({"content": {"data": {"method": "request_states"}}})
+    states = comm.sent[-1]["states"]
+    assert states[app.summary.heading.model_id]["state"]["value"].count("Summary: ") == 1
+    assert "download=" not in states[app.summary.links.model_id]["state"]["value"]
+    page = json.dumps([states[m] for m in models_in(app.widget)])  # what this page's widgets carry
+    assert "data:image/svg+xml" not in page and ";base64," not in page and len(page) < 200_000
+    assert "Report (web page, HTML)" in app.summary.links.value  # right after the answer
+    assert '<img class="idpc-chart" src="data:image/svg+xml' in app.summary.scorecard.value

@@ -267,6 +267,11 @@ def on_request(
         read.set()
         if req is not None:
             run_on_kernel_loop(deliver_once)
+        # A page that never asks for all the states at once (it may ask model by model) still gets what waited.
+        timer = threading.Timer(BEFORE_STATES_WAIT_S, run_on_kernel_loop, (_release_after_states,))
+        timer.daemon = True
+        _timers.append(timer)
+        timer.start()
 
     def before_states() -> None:
         if read.wait(BEFORE_STATES_WAIT_S):
@@ -291,6 +296,34 @@ PREFETCH_WAIT_S = 3.0
 BEFORE_STATES_WAIT_S = 10.0
 
 _before_states: list[Callable[[], None]] = []
+_after_states: list[Callable[[], None]] = []
+_awaiting_states: list[bool] = []  # [True] in a preheated kernel whose page has not had the widgets' states yet
+_timers: list[threading.Timer] = []  # the fallback that releases them if the page never asks (one per page)
+
+
+def after_widget_states(hook: Callable[[], None]) -> None:
+    """Run ``hook`` on the kernel's thread once the page has been sent the widgets' states: now, if it has.
+
+    Why: a ``?code=`` link to a summary makes the summary's chart and files while its page loads,
+    and if they are ready before the page asks for the widgets' states they travel in that one
+    answer (about 0.8 MB of pictures and base64 files), which the page must read and build before
+    it draws anything.  Shown just after it, they follow as updates, and the summary's heading and
+    scorecard come first.  Outside a preheated kernel, or once the states are sent, it runs at once.
+    """
+    if _awaiting_states:
+        _after_states.append(hook)
+    else:
+        hook()
+
+
+def _release_after_states() -> None:
+    """The page has its widgets' states (or will not ask for them at once): run what waited for them."""
+    _awaiting_states.clear()
+    while _after_states:
+        try:
+            _after_states.pop(0)()
+        except Exception:
+            log.exception("showing what waited for the page's states failed")
 
 
 def before_widget_states(hook: Callable[[], None]) -> None:
@@ -309,6 +342,9 @@ def before_widget_states(hook: Callable[[], None]) -> None:
     except ImportError:  # no widgets, no page to answer
         return
     _before_states.append(hook)
+    _awaiting_states[:] = [True]
+    while _timers:  # an earlier page's fallback (tests build many in one process) must not release this one's
+        _timers.pop().cancel()
     if getattr(Widget._handle_control_comm_msg, "_idpckit_wrapped", False):
         return
     original = Widget._handle_control_comm_msg.__func__
@@ -322,6 +358,8 @@ def before_widget_states(hook: Callable[[], None]) -> None:
                 except Exception:  # the app shows its own errors; the page must still get its states
                     log.exception("applying the visitor's request before the page's states failed")
         original(cls, msg)
+        if isinstance(data, dict) and data.get("method") == "request_states":
+            _release_after_states()
 
     handle._idpckit_wrapped = True  # type: ignore[attr-defined]
     Widget._handle_control_comm_msg = classmethod(handle)  # type: ignore[method-assign]

@@ -43,7 +43,7 @@ import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -102,6 +102,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         self._room_hint = ""
         #: The page's address without its query string, for the resume link (set by the door; None outside Voilà).
         self.page_url: str | None = None
+        #: Runs what is shown late (the summary's chart and files) once the page has its widgets' states;
+        #: the door sets it in a preheated kernel (``serve.request.after_widget_states``), else at once.
+        self.after_page_states: Callable[[Callable[[], None]], None] | None = None
         #: Who is trying room codes, for the limit on wrong tries (the door may set the visitor's address).
         self.client = f"kernel-{os.getpid()}"
         self._room_checked: tuple[str | None, str | None, str | None] = (None, None, None)
@@ -535,6 +538,7 @@ class SelfAssessmentApp(LoadsOnFirstUse):
                 on_go=self.go,
                 on_submit=self.submit,
                 on_focus=lambda where, say: self.page.focus(where, say),
+                after_page_states=lambda show: (self.after_page_states or (lambda f: f()))(show),
             )
         assert self.assessment is not None
         self.summary.refresh(self.assessment, submitted=self.status == "submitted", slow=slow)

@@ -89,8 +89,10 @@ class SummaryStep:
         on_go: Callable[[str], None],
         on_submit: Callable[[], bool],
         on_focus: Callable[[str, str], None] | None = None,
+        after_page_states: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         self.content = content
+        self._after_page_states = after_page_states or (lambda show: show())
         self._on_go = on_go
         self._on_submit = on_submit
         self._on_focus = on_focus
@@ -277,10 +279,10 @@ class SummaryStep:
         # from a copy: the thread must not see the review change under it.
         lang = current_language()
         review = assessment.model_copy(deep=True, update={"language": lang})
-        in_background(
-            lambda: self._prepare(review, lang),
-            self.message.guard(lambda made: self._show_prepared(key, made)),
-        )
+        # Shown once the page has its widgets (a page opened by a ?code= link would otherwise wait for
+        # the chart and files inside the widgets' states before drawing anything).
+        show = self.message.guard(lambda made: self._show_prepared(key, made))
+        in_background(lambda: self._prepare(review, lang), lambda made: self._after_page_states(lambda: show(made)))
 
     def _prepare(self, review: Assessment, lang: str) -> Prepared:
         """The scorecard chart and the files of ``review``, in ``lang``; touches no widget (it runs in a thread)."""
