@@ -24,6 +24,27 @@ load average before and after (the figures are from a shared machine).  Figures 
 as JSON in benchmarks/results/ (git-ignored).
 
     python benchmarks/bench_trainee.py [--rounds 3] [--skip-app] [--skip-lessons]
+
+Figures of 2026-12-02 (2-core shared machine; load average, 1 min, before -> after each run):
+
+* (1) and (2), three runs of ``--rounds 5 --skip-lessons`` (the prefetch bounded, the summary's
+  libraries warmed while the kernel waits, the summary 40 widget models):
+  chart and links 0.36 / 0.43 / 0.34 s after the summary's heading (0.44 / 0.48 / 0.34 s straight
+  after a grade): PASS all three.  ``?code=`` link against a plain visit: 1.84 / 1.56 s = x1.18
+  (load 2.6 -> 1.4), 1.91 / 1.63 s = x1.17 (2.9 -> 2.8), 2.34 / 1.45 s = x1.61 MISS (5.7 -> 2.0;
+  link samples 1.37, 2.34, 2.38, 1.71, 2.58: two kinds of visit).  The likely cause of the slow
+  kind (measured in a kernel, not singled out in the browser): when the summary's chart and files
+  (0.3 s of CPU in a thread) were ready before the page asked for the widgets' states, they
+  travelled inside that answer, about 0.8 MB of SVG and base64 the page read and built before
+  drawing anything; on a loaded machine the page asks later, so that happens more often.
+  Since then they follow the answer as updates (``serve.request.after_widget_states``), and the
+  waiting kernel opens its store (the SQLite driver, 0.07 s of the link's own 0.12 s).
+* (3), one run of ``--rounds 3 --skip-app`` (load 11.8 -> 4.2), medians against the figure floor
+  (2.78 s): lesson 0 x0.88, 1 x1.01, 2 x0.93, 3 x0.97, 4 x1.09, 5 x1.03, 6 x1.05 (was x1.47),
+  7 x1.00: PASS all.  What the lessons no longer do at start: import SQLAlchemy, the store and the
+  rooms to ask whether solutions are hidden (0.9 s of CPU per kernel), and send one copy of the
+  stylesheet and script per check plus a layout and style per text and button (lesson 6: 590
+  widget models and 596 kB of state before it drew, now 291 and 212 kB; lesson 4: 497 -> 215).
 """
 
 from __future__ import annotations
