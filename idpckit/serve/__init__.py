@@ -692,7 +692,7 @@ def _app_class(
     from tornado.websocket import WebSocketHandler
     from voila.app import Voila
     from voila.request_info_handler import RequestInfoSocketHandler
-    from voila.static_file_handler import TemplateStaticFileHandler
+    from voila.static_file_handler import AllowListFileHandler, MultiStaticFileHandler, TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -758,6 +758,25 @@ def _app_class(
                 return super().parse_url_path(path)
             except Exception:
                 raise web.HTTPError(404) from None
+
+        @classmethod
+        def get_absolute_path(cls, root: str, path: str) -> str:
+            # Voilà asserts the path still reads <template>/static/<file> once normalised: a path that
+            # climbs out of it (static/../../etc/passwd) failed that assertion, a 500 with a traceback.
+            try:
+                return super().get_absolute_path(root, path)
+            except Exception:
+                raise web.HTTPError(404) from None
+
+    class StaticFiles(MultiStaticFileHandler):
+        """Voilà's own scripts and styles; a refused path is a page in words, not Tornado's bare one."""
+
+        write_error = plain_write_error
+
+    class NotebookFiles(AllowListFileHandler):
+        """Files next to the notebooks (images); a refused or missing one is a page in words."""
+
+        write_error = plain_write_error
 
     class RenderHandler(TornadoVoilaHandler):
         """``/voila/render/<nb>``: Voilà's page, plus the ``_xsrf`` cookie (see IndexHandler).
@@ -924,6 +943,8 @@ def _app_class(
         VoilaKernelWebsocketHandler: KernelSocket,
         RequestInfoSocketHandler: QuerySocket,
         TemplateStaticFileHandler: TemplateFiles,
+        MultiStaticFileHandler: StaticFiles,
+        AllowListFileHandler: NotebookFiles,
     }
 
     class IdpckitVoila(Voila):

@@ -27,6 +27,9 @@ UNKNOWN = [
     "voila/render/..%2F..%2F..%2Fetc%2Fpasswd.ipynb",
     "voila/render/" + "x" * 3000 + ".ipynb",
     "no/such/page",
+    # Out of a template's static folder (Voilà's handler asserted it stayed inside: a 500).
+    "voila/templates/idpckit/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "voila/templates/lab/static/..%2f..%2f..%2fetc/passwd",
 ]
 
 
@@ -45,3 +48,21 @@ def test_an_unknown_page_is_a_404_in_the_kits_words(kit_server, path: str) -> No
     assert re.search(rf'<a href="/(\?lang=es)?">{re.escape(back)}</a>', page), page[-600:]
     for leak in ("Traceback", "tornado", "Voil", "jupyter", "site-packages", str(REPO), "/root", "/tmp", "500"):
         assert leak.lower() not in page.lower(), (path, leak)
+
+
+#: Files the server refuses to send: a notebook itself, and paths climbing out of the notebooks and Voilà's static folder.
+REFUSED = [
+    "voila/files/self-assessment.ipynb",
+    "voila/files/%2e%2e/pyproject.toml",
+    "voila/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+]
+
+
+@pytest.mark.parametrize("path", REFUSED)
+def test_a_refused_file_is_a_403_in_the_kits_words(kit_server, path: str) -> None:
+    r = httpx.get(kit_server.base + path, timeout=60)
+    assert r.status_code == 403, (path, r.status_code, r.text[:300])
+    title = guards.ERROR_WORDS[403][0]
+    assert f"<h1>{title}</h1>" in r.text, r.text[:300]  # was Tornado's bare "403: Forbidden"
+    for leak in ("Traceback", "tornado", "Forbidden", "root:", str(REPO)):
+        assert leak.lower() not in r.text.lower(), (path, leak)
