@@ -70,7 +70,13 @@ apps' settings (including a preheated kernel).
       = 2.2 / 6.1 / 10.2 x lone; 30 ready kernels 2,738 MB at start, peak 2,934 MB.
     * --room-size 30 + CPU hog, 30 (13:00-13:10, load 9.0): 0 blank; lone 0.13 s; served 1.41 s
       = 10.6 x: MISS; lone page in Chromium 2.24 s: 0.63 x: PASS; CPU floor 0.83 s = 6.2 x;
-      30 ready kernels 4,265 MB at start (preheated under the hog; larger, not explained), peak 4,449 MB.
+      30 ready kernels 4,265 MB at start, peak 4,449 MB.
+    * --room-size 30, 30, again at main 19a5843 (13:36, load 4.1): 0 blank; lone 0.09 s; served
+      0.99 s = 11.3 x: MISS; lone page in Chromium 1.80 s: 0.55 x: PASS; CPU floor 0.89 s =
+      10.1 x (server 18 ms, kernel 34 ms, client 7 ms per trainee); 30 ready kernels 4,285 MB.
+    A ready self-assessment kernel grew from 91 to 142 MB RSS between 0e571f7 and caf67ab (six
+    commits, among them 4cf7998, which loads the summary's libraries while the kernel waits),
+    hence 2,738 MB then 4,265 MB for the 30 at start: still under capacity.KERNEL_MB (150).
     * default pool, 30 (13:18, load 2.7 -> 8.6): 0 blank; lone 0.09 s (a ready kernel);
       served 19.6 s = 215 x; lone page in Chromium 2.32 s: 8.4 x; CPU floor 14.4 s = 159 x;
       peak 2,279 MB.
