@@ -511,8 +511,14 @@ def test_changing_scale_converts_grades_and_says_so(store: Store, content: data.
     app = at_first_commitment(store, content)
     first = app.position
     app.steps[first].grade.buttons.value = 2
+    # The other case: a 4 came back as a 5 (green is 5 on the way back); and a 1 and a 5 stay.
+    others = {c.id: g for c, g in zip(content.commitments[1:4], (4, 1, 5), strict=True)}
+    for cid, grade in others.items():
+        app.jump.value = cid
+        app.steps[cid].grade.buttons.value = grade
     app.jump.value = "setup"
     app.setup.scale.value = "traffic-light"
+    assert [stored(store, app).entry(cid).grade for cid in others] == ["green", "red", "green"]
     assert stored(store, app).entry(first).grade == "red"
     assert "converted" in app.setup.notice.message and "2 → red" in app.setup.notice.message
     assert app.steps[first].grade.value == "red"
@@ -521,6 +527,7 @@ def test_changing_scale_converts_grades_and_says_so(store: Store, content: data.
     app.setup.scale.value = "five-point"
     assert stored(store, app).entry(first).grade == 2  # lossless: the 2 given is back, not a 1
     assert app.steps[first].grade.value == 2
+    assert {cid: stored(store, app).entry(cid).grade for cid in others} == others  # the 4 is a 4 again
 
 
 def test_untracking(store: Store, content: data.Content) -> None:
