@@ -107,7 +107,9 @@ def _connect(make: Callable[[], Any], *, prefetch: bool = False, intro: str | No
     if early is not None:
         i18n.use_in_process(early.language)
     app = make()
-    heading = [w.HTML(intro_html(intro), layout=w.Layout(width="100%"))] if intro else []
+    # The heading shares the app's column (a readable width, centred on a laptop), not the window's edge.
+    column = {"max_width": app.widget.layout.max_width, "margin": app.widget.layout.margin}
+    heading = [w.HTML(intro_html(intro), layout=w.Layout(width="100%", **column))] if intro else []
     frame = w.VBox([*heading, app.widget], layout=w.Layout(width="100%"))
 
     def deliver(req: request.Request) -> None:

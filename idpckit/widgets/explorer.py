@@ -109,7 +109,7 @@ class Table1Explorer:
             placeholder=_("a word or a reference, e.g. prison or 4.j"),
             continuous_update=True,
             style=label_style,
-            layout=w.Layout(width="24em", max_width="100%"),
+            layout=w.Layout(width="32em", max_width="100%"),  # its example shows whole (24em cut it at "or")
         )
         self.reset = w.Button(description=_("Show everything"), tooltip=_("Clear every filter and the search"))
         self.status = w.HTML(layout=full_width())

@@ -131,8 +131,9 @@ class SelfAssessmentApp(LoadsOnFirstUse):
         self.top_bar: w.HBox | None = None
         self.bottom_bar: w.HBox | None = None
         self.widget = w.VBox(
-            # A readable column on a laptop, the whole width on a phone.
-            layout=w.Layout(width="100%", max_width="64em", margin="0 auto"),
+            # A readable column on a laptop, the whole width on a phone; in rem, so the heading above the app
+            # (apps._connect gives it the same layout) lines up with it whatever their own text sizes.
+            layout=w.Layout(width="100%", max_width="60rem", margin="0 auto"),
         )
         self.widget.add_class("idpc-app")
         self._mark_step(WELCOME)

@@ -127,7 +127,8 @@ class SourceRow:
     def __init__(self, number: int) -> None:
         self.title = w.Text(placeholder=_("e.g. Prison statistics 2024"), layout=full_width(max_width="30em"))
         self.link = w.Text(placeholder=_("https://... or a printed citation"), layout=full_width(max_width="30em"))
-        self.kind = w.Dropdown(options=kind_labels(), value="other", layout=w.Layout(width="16em", max_width="100%"))
+        # As wide as the title and link above it, so its label and box line up with theirs.
+        self.kind = w.Dropdown(options=kind_labels(), value="other", layout=full_width(max_width="30em"))
         self.remove = w.Button(layout=w.Layout(width="auto"))
         self.hint = w.HTML()
         self.widget = w.VBox(

@@ -106,7 +106,8 @@ class SetupStep:
         )
         self.organisations = w.Text(
             description=_("Organisation(s)"),
-            placeholder=_("Your NGO; for a coalition separate names with ;"),
+            placeholder=_("e.g. Our NGO; Partner NGO"),  # short enough for a phone; the ";" shown by example
+            tooltip=_("For a coalition, separate the organisations' names with ;"),
             style=DESCRIPTION_STYLE,
             layout=full_width(max_width="36em"),
         )
