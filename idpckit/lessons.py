@@ -26,6 +26,7 @@ Example::
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,12 +65,52 @@ class Html:
 
 
 def html_table(head: Iterable[str], rows: Iterable[Iterable[str]], caption: str = "") -> str:
-    """An HTML table that scrolls inside its box on a phone; cells are given already escaped (they may hold links or lists)."""
+    """An HTML table that scrolls inside its box on a phone; cells are given already escaped (they may hold links or lists).
+
+    With a caption, the box is a named region in the Tab order (:func:`scroll_region`).
+    """
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     th = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     table = f'<table class="idpckit-table">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
-    return f'<div class="idpckit-scroll">{table}</div>'
+    return scroll_region(table, caption) if caption else f'<div class="idpckit-scroll">{table}</div>'
+
+
+def scroll_region(inner: str, label: str) -> str:
+    """``inner`` (markup) in a box that scrolls sideways when it is wider than the screen, named ``label``.
+
+    Why a named region in the Tab order: a keyboard user scrolls a box only once it has focus (with the
+    arrow keys), and a screen reader says what the box holds (axe-core's rule "scrollable-region-focusable").
+    Its shadows show there is more to see, and its focus ring is drawn inside it (templates/widgets.css).
+    """
+    return f'<div class="idpckit-scroll" role="region" tabindex="0" aria-label="{esc(label)}">{inner}</div>'
+
+
+def frame_html(frame: Any) -> str:
+    """A pandas DataFrame as a lesson page shows it: pandas' own table in a :func:`scroll_region`.
+
+    Lesson 4 shows the references as pandas tables; drawn plainly, a table wider than a phone made the
+    notebook's output box scroll, a box the keyboard could not reach. Named by its first columns.
+    """
+    columns = [str(c) for c in list(frame.columns)[:4]] + (["…"] if len(frame.columns) > 4 else [])
+    label = _("Table with the columns {columns}").format(columns=", ".join(columns))
+    return Html(scroll_region(frame._repr_html_() or frame.to_html(), label))._repr_html_()
+
+
+def _show_frames_in_scroll_regions() -> None:
+    """In a notebook's kernel, display every DataFrame through :func:`frame_html` (no-op elsewhere).
+
+    Registered by name, so importing the lessons does not import pandas; a lesson imports this module in
+    its first code cell, before it shows any table.
+    """
+    ipython = sys.modules.get("IPython")  # loaded in every kernel; not imported for the CLI's slides
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        for module in ("pandas", "pandas.core.frame"):  # pandas 3 names DataFrame's module "pandas", 2 did not
+            shell.display_formatter.formatters["text/html"].for_type_by_name(module, "DataFrame", frame_html)
+
+
+_show_frames_in_scroll_regions()
 
 
 def _link(url: str, text: str) -> str:

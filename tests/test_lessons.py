@@ -185,3 +185,22 @@ def test_review_figures_carry_their_description(content):
     assert 'aria-label="Over a year"' in text
     with pytest.raises(ValueError):  # a later review given first is refused, as compare.between does
         lessons.year_on_year("veridia-2024", "veridia-2023", "Backwards", content)
+
+
+def test_a_lesson_kernel_shows_pandas_tables_in_a_named_region_a_keyboard_can_scroll() -> None:
+    """Lesson 4's pandas tables, wider than a phone, scroll in a box of their own that takes focus and is named
+    by its columns (axe-core's "scrollable-region-focusable"): in a real IPython shell, as in the kernel."""
+    code = (
+        "import pandas as pd\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "from idpckit import lessons\n"
+        "frame = pd.DataFrame({'commitment_id': ['c1'], 'document': ['md2019'], 'ref': ['1.k'], 'page': [3], 'x': [1]})\n"
+        "data, _ = shell.display_formatter.format(frame)\n"
+        "print(data['text/html'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert '<div class="idpckit-scroll" role="region" tabindex="0"' in out
+    assert 'aria-label="Table with the columns commitment_id, document, ref, page, …"' in out
+    assert '<table border="1" class="dataframe">' in out  # pandas' own table, inside the box
+    assert "idpc-lesson" in out  # with the lesson's stylesheet (the box's shadows and inner focus ring)

@@ -8,7 +8,7 @@
      choice as in a native radio group (WAI-ARIA Authoring Practices, "Radio Group");
    - every RadioButtons group gets role="radiogroup", its name, and a shared name attribute for its
      inputs, so the browser gives it one tab stop and arrow keys.
-   It also drops the file count from upload buttons.
+   It also drops the file count from upload buttons and puts tables' scroll boxes in the Tab order.
    The kernel's model still holds the value: a key press clicks the button, which the widget sends on. */
 (function () {
   if (window.idpcControls) { window.idpcControls.scan(); return; }
@@ -76,11 +76,27 @@
     });
   }
 
+  /* A table's scroll box (.idpc-scroll: the explorer, the plan, the summary, the dashboard) scrolls on a
+     phone, and a box that scrolls is reached with the keyboard only if it takes focus: each becomes a
+     region in the Tab order, named by its table's caption (or its column headings), as lessons.scroll_region
+     does for the lessons' tables. */
+  function regions(box) {
+    if (box.hasAttribute('tabindex')) return;
+    var caption = box.querySelector('caption');
+    var name = caption ? caption.textContent : [].map.call(box.querySelectorAll('thead th'), function (th) {
+      return th.textContent.trim();
+    }).filter(Boolean).join(', ');
+    set(box, 'role', 'region');
+    set(box, 'tabindex', '0');
+    if ((name || '').trim() && !box.hasAttribute('aria-label')) set(box, 'aria-label', name.trim());
+  }
+
   function scan() {
     pending = false;
     document.querySelectorAll('.idpc-app .widget-toggle-buttons').forEach(toggles);
     document.querySelectorAll('.idpc-app .widget-radio').forEach(radios);
     document.querySelectorAll('.idpc-app .widget-upload').forEach(uploads);
+    document.querySelectorAll('.idpc-app .idpc-scroll').forEach(regions);
   }
 
   function later() {

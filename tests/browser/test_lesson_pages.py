@@ -18,19 +18,27 @@ pytestmark = pytest.mark.browser
 
 _scan = catalog.scan()
 # Notebooks with broken metadata are still opened here (tests/test_catalog.py reports the metadata).
+#: A phone's screen in CSS pixels (an iPhone 12-15's), as in tests/browser/test_looks.py.
+PHONE = {"width": 390, "height": 844}
 NOTEBOOKS = [e.name for e in _scan.entries] + [p.file for p in _scan.problems if p.file.endswith(".ipynb")]
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_renders_without_errors_or_code(name: str, open_notebook) -> None:
     """One visit a page (a lesson runs in a kernel of its own each time): rendered, no code, no error, and
-    no axe-core WCAG 2.1 A/AA violation (tests/browser/test_accessibility.py checks the other pages)."""
+    no axe-core WCAG 2.1 A/AA violation at a laptop's size nor, the same page narrowed, at a phone's (a table
+    that fits a laptop scrolls on a phone, and a box that scrolls must be reachable with the keyboard);
+    tests/browser/test_accessibility.py checks the other pages."""
     page = open_notebook(name)
     assert error_outputs(page) == []
     # Sources are stripped: no code cell inputs reach the page.
     assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor, .cm-editor").count() == 0
     assert page.locator("#rendered_cells").inner_text().strip()  # something is shown
-    assert violations(page) == []
+    found = {"desktop": violations(page)}
+    page.set_viewport_size(PHONE)
+    page.wait_for_function("w => window.innerWidth === w", arg=PHONE["width"])
+    found["phone"] = violations(page)
+    assert {size: v for size, v in found.items() if v} == {}
 
 
 def test_table1_quiz_gives_feedback_in_the_page(open_notebook) -> None:

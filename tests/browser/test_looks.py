@@ -115,6 +115,23 @@ def test_every_step_reads_in_one_column_at_14_px_or_more_with_lines_about_1_5(
     assert {step: found for step, found in problems.items() if found} == {}
 
 
+def test_a_wide_table_on_a_phone_shows_that_it_scrolls_and_can_be_scrolled_with_keys(
+    kit_server, make_page, open_notebook
+) -> None:
+    page = open_notebook("04-table1.ipynb", on=make_page(*SIZES["phone"]))
+    boxes = page.locator(".idpckit-scroll, .idpc-scroll")
+    wide = [b for b in boxes.all() if b.evaluate("e => e.scrollWidth > e.clientWidth + 1")]
+    assert wide, "no table is wider than a phone here: the test shows nothing"
+    for box in wide:
+        # The edge with more to see carries a shadow: a background drawn behind the table that stays put.
+        assert "gradient" in box.evaluate("e => getComputedStyle(e).backgroundImage")
+        # A keyboard user can reach it and scroll it with the arrow keys.
+        box.focus()
+        expect(box).to_be_focused()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("e => e.scrollLeft > 0", arg=box.element_handle())
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_the_explorer_and_the_plan_builder_read_at_14_px_with_placeholders_that_fit(
     kit_server, make_page, open_notebook, size: str
