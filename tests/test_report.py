@@ -507,3 +507,95 @@ def test_pdf_labels_longer_in_spanish_never_run_into_their_values() -> None:
     assert "Año de la evaluación 2024" in text
     after = re.findall(r"Posición común del sistema de la ONU(.)", text)
     assert after and set(after) == {" "}, after
+
+
+# --------------------------------------------------------------------------- PDF in greyscale
+
+
+def pdf_ink(payload: bytes) -> list[dict]:
+    """Every piece of text the PDF draws: its words, size (pt), colour and the colour of the box behind it.
+
+    Read from the pages' drawing operators (fill colours, filled rectangles, text), as a printer meets them.
+    """
+    runs: list[dict] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(payload)).pages, 1):
+        st: dict = {"fill": (0.0, 0.0, 0.0), "stack": [], "rects": [], "pending": [], "ink": (0.0, 0.0, 0.0)}
+
+        def before(op: bytes, args: list, cm: list, tm: list, st: dict = st) -> None:
+            op = op.decode() if isinstance(op, bytes) else op
+            if op == "q":
+                st["stack"].append(st["fill"])
+            elif op == "Q":
+                st["fill"] = st["stack"].pop()
+            elif op == "rg":
+                st["fill"] = tuple(float(a) for a in args)
+            elif op == "g":
+                st["fill"] = (float(args[0]),) * 3
+            elif op == "re":
+                st["pending"].append(tuple(float(a) for a in args))
+            elif op in ("f", "F", "f*", "B", "B*", "b", "b*"):
+                st["rects"] += [(r, st["fill"]) for r in st["pending"]]
+                st["pending"] = []
+            elif op in ("S", "s", "n"):
+                st["pending"] = []
+            elif op in ("Tj", "TJ", "'", '"'):
+                st["ink"] = st["fill"]
+
+        def text(t: str, cm: list, tm: list, font: object, size: float, st: dict = st, number: int = number) -> None:
+            if not t.strip():
+                return
+            x, y, behind = tm[4], tm[5], (1.0, 1.0, 1.0)
+            for (rx, ry, w, h), colour in st["rects"]:  # the last box painted under the text's start
+                if min(rx, rx + w) <= x <= max(rx, rx + w) and min(ry, ry + h) <= y <= max(ry, ry + h):
+                    behind = colour
+            runs.append({"text": t.strip(), "size": size, "ink": st["ink"], "behind": behind, "page": number})
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return runs
+
+
+def grey(rgb: tuple[float, ...]) -> float:
+    """The shade a greyscale printer gives a colour (Rec. 601 luma, as printer drivers and PIL's "L" use)."""
+    r, g, b = rgb
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def grey_contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """WCAG's contrast ratio between two colours once both are printed as greys."""
+
+    def luminance(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    hi, lo = sorted((luminance(grey(a)), luminance(grey(b))), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def traffic_light_review() -> Assessment:
+    """Each light once, and a commitment not assessed."""
+    grades = (("gender", "orange"), ("data", "red"), ("alternatives", "green"), ("harm-reduction", None))
+    return review(scale="traffic-light", entries=[Entry(commitment_id=c, grade=g) for c, g in grades])
+
+
+# Every grade of the five-point scale and the fictional notice, in English and Russian; the lights in Spanish.
+@pytest.mark.parametrize(
+    ("make", "lang"),
+    [(lambda: veridia(fictional=True), "en"), (lambda: veridia(fictional=True), "ru"), (traffic_light_review, "es")],
+)
+def test_pdf_printed_in_greyscale_reads_every_word_and_never_tells_a_grade_by_colour_alone(make, lang: str) -> None:
+    """Printed on a black-and-white office printer, every text of the PDF stands out from what is behind it
+    (4.5:1 in greys: the grade badges' dark and light fills, the fictional notice, the grey notes), none is
+    smaller than 8 pt, and every text on a coloured box (a grade) says its grade in a symbol and in words."""
+    a = make()
+    runs = pdf_ink(report.pdf_report(a, lang=lang))
+    faint = [f"p{r['page']} {r['text'][:50]!r}: {grey_contrast(r['ink'], r['behind']):.1f}:1" for r in runs
+             if grey_contrast(r["ink"], r["behind"]) < 4.5]  # fmt: skip
+    tiny = [f"p{r['page']} {r['text'][:50]!r}: {r['size']} pt" for r in runs if r["size"] < 8]
+    levels = scales.levels(a.scale)
+    fills = {tuple(round(int(lv.colour[i : i + 2], 16) / 255, 2) for i in (1, 3, 5)): lv for lv in levels.values()}
+    on_grade = [(r, fills[b]) for r in runs if (b := tuple(round(c, 2) for c in r["behind"])) in fills]
+    colour_alone = [
+        r["text"] for r, lv in on_grade if lv.symbol not in r["text"] or not re.search(r"[^\W\d_]{4,}", r["text"])
+    ]
+    # Every grade given was found on its own colour: the test sees the badges it checks.
+    assert {lv.value for _r, lv in on_grade} == {e.grade for e in a.entries if e.grade is not None}
+    assert (faint, tiny, colour_alone) == ([], [], [])
