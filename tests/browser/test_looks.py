@@ -149,3 +149,49 @@ def test_the_explorer_and_the_plan_builder_read_at_14_px_with_placeholders_that_
     expect(page.get_by_role("button", name="Add to the plan")).to_be_visible()
     found["lesson 5 and its plan builder"] = small_or_cramped(page) + page.evaluate(PLACEHOLDER_JS)
     assert {where: bad for where, bad in found.items() if bad} == {}
+
+
+#: What of an element the visitor cannot see: cut by the window's edge, by an ancestor that clips what
+#: overflows it, or by its own box (text wider than the box, ellipsis or not).
+CLIPPED_JS = """e => {
+  const r = e.getBoundingClientRect(), cut = [];
+  if (r.left < -0.5 || r.right > document.documentElement.clientWidth + 0.5) cut.push('the window\\'s edge');
+  if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible') cut.push('its own box');
+  for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+    const s = getComputedStyle(p);
+    if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+    const q = p.getBoundingClientRect();
+    if (r.left < q.left - 0.5 || r.right > q.right + 0.5 || r.top < q.top - 0.5 || r.bottom > q.bottom + 0.5) {
+      cut.push(p.className || p.tagName); break;
+    }
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_on_a_phone_the_scale_shows_whole_and_the_resume_code_stays_on_one_line(
+    kit_server, make_page, lang: str
+) -> None:
+    """The issue's phone traps: the Scale's label and its radios were cut off at the right; a resume code
+    must never break in the middle (a trainee copies it by hand) nor run off the screen."""
+    words = WORDS[lang]
+    page = make_page(*SIZES["phone"])
+    page.goto(kit_server.url(APP, f"lang={lang}"))
+    wait_rendered(page)
+    page.get_by_role("button", name=words["start"]).click()
+    page.get_by_label(words["country"], exact=True).fill("Colombia")
+    expect(page.get_by_text("✔ Colombia (COL)")).to_be_visible()
+    scale = page.get_by_role("radiogroup", name=words["scale"])
+    scale.scroll_into_view_if_needed()
+    label = page.locator(".widget-radio").filter(has=scale).locator(":scope > .widget-label")
+    parts = {"the label": label, **{f"option {i + 1}": o for i, o in enumerate(scale.locator("label").all())}}
+    assert len(parts) == 3, list(parts)
+    cut = {name: part.evaluate(CLIPPED_JS) for name, part in parts.items()}
+    assert {name: c for name, c in cut.items() if c} == {}
+
+    code = page.locator(".idpc-code").first
+    expect(code).to_have_text(re.compile(r"^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$"))
+    code.scroll_into_view_if_needed()  # the page's own frame scrolls: out of view above is not cut off
+    lines = code.evaluate("e => new Set([...e.getClientRects()].map(q => Math.round(q.top))).size")
+    assert (lines, code.evaluate(CLIPPED_JS)) == (1, [])
