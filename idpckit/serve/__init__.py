@@ -65,6 +65,11 @@ CULL_IDLE_S = 300
 WS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 #: Largest HTTP request body (Voilà only receives tiny POSTs: the tab-close beacon, a login form).
 MAX_BODY_BYTES = 1024 * 1024
+# A request's headers must arrive whole within this time, and a kept-alive connection that sends
+# nothing for this long is closed: tornado's default (an hour) let a visitor who dribbles one byte
+# every few seconds (slow-loris) hold a connection, and with enough of them the server's files.
+# Headers are about a kilobyte: even a weak mobile link sends them in well under a second.
+HEADER_TIMEOUT_S = 30
 #: A cell running longer than this is stopped, so a stuck page cannot hold a kernel forever.
 CELL_TIMEOUT_S = 120
 #: Kernel start-up allowance: 30 pages opened at once on 2 cores take a while.
@@ -968,8 +973,10 @@ def _app_class(
                 (url_path_join(self.server_url, r"/voila/tree.*"), web.RedirectHandler, {"url": self.server_url}),
                 *trainer.handlers(self.server_url),  # /trainer/: agenda, notes, handouts, solutions behind the key
             ]
-            # Voilà creates the HTTP server in listen() with tornado's defaults (100 MB bodies).
-            self.app.listen = functools.partial(self.app.listen, max_body_size=MAX_BODY_BYTES)
+            # Voilà creates the HTTP server in listen() with tornado's defaults (100 MB bodies, an hour for headers).
+            self.app.listen = functools.partial(
+                self.app.listen, max_body_size=MAX_BODY_BYTES, idle_connection_timeout=HEADER_TIMEOUT_S
+            )
             # Every request, pages and websockets alike, first passes the Host check, and
             # carries the visitor's address as the server sees it (never as the visitor says).
             find_handler = self.app.find_handler
