@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from test_looks import small_text
 from voila_helpers import error_outputs, violations
 
 from idpckit import catalog, data, exercises
@@ -25,16 +26,16 @@ NOTEBOOKS = [e.name for e in _scan.entries] + [p.file for p in _scan.problems if
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_renders_without_errors_or_code(name: str, open_notebook) -> None:
-    """One visit a page (a lesson runs in a kernel of its own each time): rendered, no code, no error, and
-    no axe-core WCAG 2.1 A/AA violation at a laptop's size nor, the same page narrowed, at a phone's (a table
-    that fits a laptop scrolls on a phone, and a box that scrolls must be reachable with the keyboard);
-    tests/browser/test_accessibility.py checks the other pages."""
+    """One visit a page (a lesson runs in a kernel of its own each time): rendered, no code, no error, no text
+    under 14 px, and no axe-core WCAG 2.1 A/AA violation at a laptop's size nor, the same page narrowed, at a
+    phone's (a table that fits a laptop scrolls on a phone, and a box that scrolls must be reachable with the
+    keyboard); tests/browser/test_accessibility.py checks the other pages."""
     page = open_notebook(name)
     assert error_outputs(page) == []
     # Sources are stripped: no code cell inputs reach the page.
     assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor, .cm-editor").count() == 0
     assert page.locator("#rendered_cells").inner_text().strip()  # something is shown
-    found = {"desktop": violations(page)}
+    found = {"desktop": violations(page), "text under 14 px": small_text(page)}
     page.set_viewport_size(PHONE)
     page.wait_for_function("w => window.innerWidth === w", arg=PHONE["width"])
     found["phone"] = violations(page)

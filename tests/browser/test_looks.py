@@ -68,6 +68,11 @@ def small_or_cramped(page: Page) -> list[str]:
     return bad
 
 
+def small_text(page: Page) -> list[str]:
+    """Text the visitor sees under 14 px, named by its element."""
+    return [f"{t['what']}: {t['size']} px" for t in page.evaluate(TEXT_JS) if t["size"] < 14]
+
+
 def one_column(page: Page, heading: str, column: str) -> list[str]:
     """The page's heading starts where the app's text starts (3 px), not at the window's edge above it."""
     a, b = left(page, heading), left(page, column)
