@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import N_, _, language
+from ..style import css
 from ..text import esc
 
 #: Bytes in a Unix socket path on Linux (``sun_path`` is 108 bytes with its final NUL).
@@ -104,7 +105,7 @@ def died_note(lang: str) -> str:
     with language(lang):
         title, words = _(DIED_TITLE), _(DIED_WORDS)
     return (
-        "</div></div><style>#loading{display:none!important}</style>"
+        f"</div></div><style>{css('kernel_died.css')}</style>"
         f'<main class="idpckit-kernel-died" role="alert" lang="{esc(lang)}">'
         f"<h1>{esc(title)}</h1><p>{esc(words)}</p></main></body></html>\n"
     )
