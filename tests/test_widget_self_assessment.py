@@ -816,6 +816,20 @@ def test_submit_asks_first_then_freezes_the_review(finished: SelfAssessmentApp, 
     assert fresh.steps["alternatives"].evidence.disabled
 
 
+def test_focus_after_the_question_before_submitting_goes_where_the_answer_is(finished: SelfAssessmentApp) -> None:
+    """Submit's question hides its buttons once answered: focus must not be left on a hidden one."""
+    summary = finished.summary
+    summary.submit.click()
+    summary.cancel.click()
+    assert finished.page.requests[-1] == ("button.idpc-submit", "Not submitted. You can keep working on your review.")
+    assert "idpc-submit" in summary.submit._dom_classes
+    summary.submit.click()
+    summary.confirm.click()
+    where, said = finished.page.requests[-1]
+    assert where == ".idpc-submit-message .idpc-msg" and said == summary.submit_message.message
+    assert "has been submitted" in said and "idpc-submit-message" in summary.submit_message.widget._dom_classes
+
+
 def test_submit_to_a_room(store: Store, content: data.Content) -> None:
     app = make_app(store, content)
     room = make_room(store)

@@ -312,6 +312,21 @@ def test_a_whole_review_with_the_keyboard_only(kit_server, page: Page) -> None:
         keys.press("Enter")
     assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
 
+    # Submitting: the question is answered "Not yet" first (focus comes back to Submit), then "Yes";
+    # the buttons it hides had focus, so focus must land on the words saying the review went in.
+    keys.tab_to(r"^Submit this review")
+    keys.press("Enter")
+    expect(page.get_by_role("alert").filter(has_text="can no longer be changed")).to_be_visible()
+    keys.tab_to(r"^Not yet")
+    keys.press("Enter")
+    keys.focus_lands_on(r"^Submit this review")
+    keys.press("Enter")
+    keys.tab_to(r"^Yes, submit it now")
+    keys.press("Enter")
+    keys.focus_lands_on(r"This review has been submitted")
+    expect(page.get_by_role("button", name="Submit this review")).to_be_disabled()
+    assert Store(kit_server.store_url).load(code).status == "submitted"
+
     saved = Store(kit_server.store_url).load(code).assessment
     assert [e.grade for e in saved.entries[:4]] == [1, 5, None, None]
     assert [e.confidence for e in saved.entries[:3]] == ["low", "low", None]

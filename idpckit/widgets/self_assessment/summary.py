@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 EXCERPT = 160
 #: The summary's class once its chart and download links are made for the review shown.
 FILES_READY = "idpc-files-ready"
+SUBMIT_BUTTON = "idpc-submit"  # the page's focus moves find Submit and its message by these
+SUBMIT_MESSAGE = "idpc-submit-message"
 
 
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -145,7 +147,9 @@ class SummaryStep:
             layout=w.Layout(width="auto", min_width="14em"),
         )
         self.confirm_box: w.VBox | None = None  # "Yes, submit it now" / "Not yet", built when first asked
+        self.submit.add_class(SUBMIT_BUTTON)
         self.submit_message = ErrorBox(text)
+        self.submit_message.widget.add_class(SUBMIT_MESSAGE)
         self.submit.on_click(self.submit_message.guard(self._ask_confirmation))
 
         self.widget = w.VBox(
@@ -565,7 +569,18 @@ class SummaryStep:
     def _confirmed(self, _button: object = None) -> None:
         self._ensure_confirm_box().layout.display = "none"
         self._on_submit()
+        # The button that had focus is hidden now: without a move, a keyboard or screen-reader
+        # user is left at the top of the page, not told whether the review went in.
+        if self.submit_message.kind == "ok":
+            self._focus(f".{SUBMIT_MESSAGE} .idpc-msg", self.submit_message.message)
+        else:  # refused (the app says why above): back to Submit, to try again once it is fixed
+            self._focus(f"button.{SUBMIT_BUTTON}", "")
 
     def _cancelled(self, _button: object = None) -> None:
         self._ensure_confirm_box().layout.display = "none"
         self.submit_message.show(_("Not submitted. You can keep working on your review."), "info")
+        self._focus(f"button.{SUBMIT_BUTTON}", self.submit_message.message)
+
+    def _focus(self, selector: str, say: str) -> None:
+        if self._on_focus is not None:
+            self._on_focus(selector, say)
