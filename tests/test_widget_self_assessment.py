@@ -639,6 +639,27 @@ def finished(store: Store, content: data.Content) -> SelfAssessmentApp:
     return app
 
 
+def test_the_pdf_button_keeps_focus_while_it_works_and_a_second_press_makes_nothing(
+    finished: SelfAssessmentApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disabled button drops the keyboard's focus to the top of the page: the button says it
+    is busy instead, and a press queued meanwhile does not lay the PDF out a second time."""
+    from idpckit import bundle
+
+    summary, seen = finished.summary, []
+    made = bundle.pdf_file
+
+    def watched(*args, **kwargs):
+        seen.append((summary.pdf_button.disabled, summary.pdf_button.description))
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(bundle, "pdf_file", watched)
+    summary.pdf_button.click()
+    summary.pdf_button.click()  # the second press, queued while the first was working
+    assert seen == [(False, "⏳ Preparing the PDF…")]
+    assert summary.pdf_button.layout.display == "none" and "review-COL-2025.pdf" in summary.files
+
+
 def test_downloads_hold_the_review(finished: SelfAssessmentApp, content: data.Content) -> None:
     summary = finished.summary
     # The PDF takes seconds to lay out, so it is made only when the trainee asks for it.

@@ -26,7 +26,7 @@ def test_explorer_filters_searches_and_exports(open_notebook) -> None:
 
     # Filter by document, then keep only what it is silent on.
     page.get_by_label("Document").select_option(label="2019 Ministerial Declaration")
-    page.get_by_label("Show").select_option(label="Only those it is silent on")
+    page.get_by_label("Show", exact=True).select_option(label="Only those it is silent on")
     page.wait_for_function("() => document.querySelectorAll('table.idpc-t1 tbody tr').length === 2")
     assert _row_titles(page) == [
         "Ensuring legal guarantees and due process safeguards in the criminal justice system, including timely "

@@ -398,9 +398,11 @@ class SummaryStep:
 
     def make_pdf(self) -> None:
         """Lay out the review's PDF report and offer it as a link beside the other files (focus moves to it)."""
-        if self.assessment is None:
-            return
-        self.pdf_button.disabled = True
+        if self.assessment is None or self.pdf_button.layout.display == "none":
+            return  # a second press queued while the first was laid out: the link is there already
+        # Not disabled while it works: a disabled button drops the keyboard's focus to the top of
+        # the page for the seconds the layout takes; the words say it is busy, and focus moves on
+        # to the link once it is ready.
         self.pdf_button.description = _("⏳ Preparing the PDF…")
         assessment, lang = self.assessment, current_language()
         if assessment.language != lang:  # in the page's language, like the other files
@@ -408,7 +410,6 @@ class SummaryStep:
         try:
             pdf = bundle.pdf_file(assessment, self.content)
         except Exception as exc:
-            self.pdf_button.disabled = False
             self.pdf_button.description = _("Prepare the PDF report")
             self.message.show(
                 _("The PDF could not be made ({error}); the web page report prints just as well.").format(
