@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from widget_helpers import models_of  # a helper module of this folder, not a test
 
 from idpckit import data, exercises
 from idpckit.widgets import checks, computed_checks
@@ -260,22 +261,6 @@ def test_the_lessons_reflection_boxes_never_lock(name: str, exercise_id: str, la
         r.text.value += " and more"
         r.submit.click()
         assert "and more" in decode(r.download.value)
-
-
-def models_of(widgets) -> set[str]:
-    """Every model a page fetches and builds to draw ``widgets``: each, its layout and style, its children's."""
-    import ipywidgets as w
-
-    seen: set[str] = set()
-    todo = list(widgets)
-    while todo:
-        item = todo.pop()
-        if item.model_id in seen:
-            continue
-        seen.add(item.model_id)
-        todo += [getattr(item, name) for name in ("layout", "style") if isinstance(getattr(item, name, None), w.Widget)]
-        todo += [child for child in getattr(item, "children", ()) if isinstance(child, w.Widget)]
-    return seen
 
 
 def test_a_lessons_checks_are_light_and_showing_one_solution_shows_no_other(content: data.Content) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import ipywidgets as w
 import pytest
+from widget_helpers import models_of  # a helper module of this folder, not a test
 
 from idpckit import assessment_io, data
 from idpckit.assessment import Assessment, Entry
@@ -1179,20 +1180,6 @@ def test_a_resume_link_shows_its_step_without_building_the_set_up(store: Store, 
     assert fresh.saves == 0  # showing the set-up saved nothing
 
 
-def models_of(widget: w.Widget) -> set[str]:
-    """Every model a page fetches and builds to draw ``widget``: itself, its layout and style, its children's."""
-    seen: set[str] = set()
-    todo = [widget]
-    while todo:
-        item = todo.pop()
-        if item.model_id in seen:
-            continue
-        seen.add(item.model_id)
-        todo += [getattr(item, name) for name in ("layout", "style") if isinstance(getattr(item, name, None), w.Widget)]
-        todo += [child for child in getattr(item, "children", ()) if isinstance(child, w.Widget)]
-    return seen
-
-
 def test_a_summary_opened_by_its_link_is_light_and_hiding_its_chart_hides_nothing_else(
     store: Store, content: data.Content, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1209,7 +1196,7 @@ def test_a_summary_opened_by_its_link_is_light_and_hiding_its_chart_hides_nothin
     grade_all(app, store, content, FIVE)
     monkeypatch.setattr(sa_summary, "_chart_src", lambda _make: (None, "no fonts"))  # the page's chart fails
     summary = make_app(store, content, query={"code": app.code}).summary
-    assert len(models_of(summary.widget)) <= 45  # 79 when each part had its own layout and style
+    assert len(models_of([summary.widget])) <= 45  # 79 when each part had its own layout and style
     assert summary.scorecard.layout.display == "none" and "could not be drawn (no fonts)" in summary.message.message
     hidden = [c for c in summary.widget.children if c.layout.display == "none"]
     assert hidden == [summary.scorecard, summary.comparison_chart]  # the comparison's chart: none uploaded
