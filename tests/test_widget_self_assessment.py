@@ -842,6 +842,8 @@ def test_focus_after_the_question_before_submitting_goes_where_the_answer_is(fin
     """Submit's question hides its buttons once answered: focus must not be left on a hidden one."""
     summary = finished.summary
     summary.submit.click()
+    where, said = finished.page.requests[-1]
+    assert where == ".idpc-submit-question .idpc-msg" and said.startswith("Once submitted, this review")
     summary.cancel.click()
     assert finished.page.requests[-1] == ("button.idpc-submit", "Not submitted. You can keep working on your review.")
     assert "idpc-submit" in summary.submit._dom_classes

@@ -32,6 +32,7 @@ EXCERPT = 160
 FILES_READY = "idpc-files-ready"
 SUBMIT_BUTTON = "idpc-submit"  # the page's focus moves find Submit and its message by these
 SUBMIT_MESSAGE = "idpc-submit-message"
+SUBMIT_QUESTION = "idpc-submit-question"
 
 
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -550,6 +551,8 @@ class SummaryStep:
         )
         box.layout.display = None
         self.submit_message.clear()
+        # Into the question, so the next Tab is "Yes" (pressed before the box arrived, Tab left the page).
+        self._focus(f".{SUBMIT_QUESTION} .idpc-msg", " ".join(said))
 
     def _ensure_confirm_box(self) -> w.VBox:
         """The question before submitting, built the first time "Submit" is pressed, shown under that button."""
@@ -559,6 +562,7 @@ class SummaryStep:
             )
             self.cancel = w.Button(description=_("Not yet"), layout=w.Layout(width="auto"))
             self.confirm_text = w.HTML()
+            self.confirm_text.add_class(SUBMIT_QUESTION)
             self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm, self.cancel], layout=wrap_row())])
             self.confirm.on_click(self.submit_message.guard(self._confirmed))
             self.cancel.on_click(self.submit_message.guard(self._cancelled))
